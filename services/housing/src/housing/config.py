@@ -1,0 +1,18 @@
+"""Settings of the housing service."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from teilhabe.config import ServiceSettings
+
+
+class HousingSettings(ServiceSettings):
+    service_name: str = "housing"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_housing"
+    http_port: int = 8002
+
+
+@lru_cache
+def get_settings() -> HousingSettings:
+    return HousingSettings()

@@ -1,0 +1,82 @@
+"""Rules of accommodation: pure functions, no database, clock or logger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+
+class WaitingStatus(StrEnum):
+    AWAITING = "awaiting"
+    PLACED = "placed"
+
+
+@dataclass(frozen=True)
+class WaitingHousehold:
+    household_id: UUID
+    member_count: int
+    needs_accessible_housing: bool
+    status: WaitingStatus
+
+
+@dataclass(frozen=True)
+class UnitVacancy:
+    unit_id: UUID
+    accessible: bool
+    free_bed_ids: Sequence[UUID]
+
+
+@dataclass(frozen=True)
+class PlacementPlan:
+    bed_ids: tuple[UUID, ...]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    reason: str
+    field: str | None = None
+
+
+def plan_placement(
+    household: WaitingHousehold,
+    unit: UnitVacancy,
+    *,
+    bed_count: int | None,
+    split_reason: str | None,
+) -> PlacementPlan | Refusal:
+    """Which beds a household gets in a unit, or why it cannot be placed there.
+
+    A household is placed as a whole; fewer beds than members only with a reason
+    (a split the officer decided), never more beds than members.
+    """
+    if household.status is not WaitingStatus.AWAITING:
+        return Refusal("already-placed", "the household is already placed")
+    wanted = household.member_count if bed_count is None else bed_count
+    if wanted > household.member_count:
+        return Refusal("too-many-beds", "more beds than household members", field="bed_count")
+    if wanted < household.member_count and not (split_reason and split_reason.strip()):
+        return Refusal(
+            "split-without-reason",
+            "placing part of a household needs a reason",
+            field="split_reason",
+        )
+    if household.needs_accessible_housing and not unit.accessible:
+        return Refusal("not-accessible", "the household needs a barrier-free unit", field="unit_id")
+    if len(unit.free_bed_ids) < wanted:
+        return Refusal(
+            "not-enough-beds",
+            f"the unit has {len(unit.free_bed_ids)} free beds, {wanted} are needed",
+        )
+    return PlacementPlan(bed_ids=tuple(sorted(unit.free_bed_ids)[:wanted]))
+
+
+def move_out_problem(moved_in_on: date, moved_out_on: date, already_out: bool) -> Refusal | None:
+    if already_out:
+        return Refusal("already-moved-out", "the household has already moved out")
+    if moved_out_on < moved_in_on:
+        return Refusal("before-move-in", "move-out cannot be before move-in", field="moved_out_on")
+    return None

@@ -1,0 +1,38 @@
+"""Composition root of housing: the app, its processes and their wiring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from teilhabe.api.app import create_service_app
+from teilhabe.runtime import ServiceDefinition
+from teilhabe.runtime import cli as run_cli
+
+from housing.config import get_settings
+from housing.handlers import HANDLERS
+from housing.models import messaging
+from housing.router import router
+
+
+def create_app() -> FastAPI:
+    return create_service_app(
+        get_settings(),
+        title="Teilhabe Housing",
+        description="Sites, units and beds, the waiting queue, placements and moves.",
+        routers=[router],
+    )
+
+
+SERVICE = ServiceDefinition(
+    name="housing",
+    settings=get_settings,
+    create_app=create_app,
+    migrations_dir=Path(__file__).parent / "migrations",
+    messaging=messaging,
+    handlers=HANDLERS,
+)
+
+
+def cli() -> None:
+    run_cli(SERVICE)

@@ -1,0 +1,135 @@
+"""Tables of the housing service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, func, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from teilhabe.audit import define_audit_table
+from teilhabe.db import new_metadata
+from teilhabe.events.housing import MoveOutReason, SiteKind
+from teilhabe.messaging.tables import define_messaging_tables
+
+from housing.domain import WaitingStatus
+
+
+def _enum(cls: type, name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+
+
+messaging = define_messaging_tables(Base.metadata)
+audit_log = define_audit_table(Base.metadata)
+
+
+class Site(Base):
+    __tablename__ = "site"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[SiteKind] = mapped_column(_enum(SiteKind, "site_kind"))
+    address: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    units: Mapped[list[Unit]] = relationship(
+        back_populates="site", cascade="all, delete-orphan", order_by="Unit.name", lazy="selectin"
+    )
+
+
+class Unit(Base):
+    __tablename__ = "unit"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    site_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("site.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    accessible: Mapped[bool] = mapped_column(default=False)
+
+    site: Mapped[Site] = relationship(back_populates="units")
+    beds: Mapped[list[Bed]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="Bed.label", lazy="selectin"
+    )
+
+
+class Bed(Base):
+    __tablename__ = "bed"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(50))
+
+    unit: Mapped[Unit] = relationship(back_populates="beds")
+
+
+class WaitingHousehold(Base):
+    """Housing's own read model of allocated households, from `household.assigned`."""
+
+    __tablename__ = "waiting_household"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    allocation_notice_number: Mapped[str] = mapped_column(String(100))
+    allocated_on: Mapped[date] = mapped_column(Date)
+    expected_arrival_on: Mapped[date | None] = mapped_column(Date)
+    member_count: Mapped[int]
+    minor_count: Mapped[int]
+    needs_accessible_housing: Mapped[bool]
+    status: Mapped[WaitingStatus] = mapped_column(_enum(WaitingStatus, "waiting_status"))
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        Index(
+            "ix_waiting_household_awaiting",
+            "allocated_on",
+            postgresql_where=text("status = 'awaiting'"),
+        ),
+    )
+
+
+class Placement(Base):
+    __tablename__ = "placement"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("site.id"))
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("unit.id"), index=True)
+    bed_count: Mapped[int]
+    split_reason: Mapped[str | None] = mapped_column(Text)
+    moved_in_on: Mapped[date] = mapped_column(Date)
+    moved_out_on: Mapped[date | None] = mapped_column(Date)
+    move_out_reason: Mapped[MoveOutReason | None] = mapped_column(
+        _enum(MoveOutReason, "move_out_reason")
+    )
+    placed_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    beds: Mapped[list[BedOccupancy]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+
+class BedOccupancy(Base):
+    """Which bed a placement holds; a bed has at most one current occupancy."""
+
+    __tablename__ = "bed_occupancy"
+
+    placement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("placement.id", ondelete="CASCADE"), primary_key=True
+    )
+    bed_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bed.id"), primary_key=True)
+    released: Mapped[bool] = mapped_column(default=False)
+
+    # The database's own guarantee behind the unit lock: no bed is held twice.
+    __table_args__ = (
+        Index(
+            "uq_bed_occupancy_current_bed",
+            "bed_id",
+            unique=True,
+            postgresql_where=text("NOT released"),
+        ),
+    )

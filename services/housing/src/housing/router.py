@@ -1,0 +1,65 @@
+"""HTTP API of housing: thin, every rule lives in domain.py and service.py."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+from teilhabe.api.dependencies import DbSession
+
+from housing import service
+from housing.dependencies import HousingStaff
+from housing.schemas import (
+    MoveOutIn,
+    PlacementIn,
+    PlacementOut,
+    SiteIn,
+    SiteOut,
+    WaitingHouseholdOut,
+)
+
+router = APIRouter(tags=["housing"])
+
+
+@router.post(
+    "/sites", status_code=status.HTTP_201_CREATED, summary="Add a site with its units and beds"
+)
+async def create_site(site_in: SiteIn, session: DbSession, _: HousingStaff) -> SiteOut:
+    site = await service.create_site(session=session, site_in=site_in)
+    return await service.get_site(session=session, site_id=site.id)
+
+
+@router.get("/sites", summary="Sites with their occupancy")
+async def list_sites(session: DbSession, _: HousingStaff) -> list[SiteOut]:
+    return await service.get_all_sites(session=session)
+
+
+@router.get("/sites/{site_id}", summary="One site with the occupancy of each unit")
+async def read_site(site_id: uuid.UUID, session: DbSession, _: HousingStaff) -> SiteOut:
+    return await service.get_site(session=session, site_id=site_id)
+
+
+@router.get("/waiting-queue", summary="Households awaiting accommodation, oldest allocation first")
+async def waiting_queue(session: DbSession, _: HousingStaff) -> list[WaitingHouseholdOut]:
+    households = await service.get_waiting_queue(session=session)
+    return [WaitingHouseholdOut.model_validate(h) for h in households]
+
+
+@router.post(
+    "/placements", status_code=status.HTTP_201_CREATED, summary="Place a household into a unit"
+)
+async def place_household(
+    placement_in: PlacementIn, session: DbSession, principal: HousingStaff
+) -> PlacementOut:
+    placement = await service.place(session=session, principal=principal, placement_in=placement_in)
+    return PlacementOut.model_validate(placement)
+
+
+@router.post("/placements/{placement_id}/move-out", summary="Move a household out; frees its beds")
+async def move_out(
+    placement_id: uuid.UUID, move_out_in: MoveOutIn, session: DbSession, principal: HousingStaff
+) -> PlacementOut:
+    placement = await service.move_out(
+        session=session, principal=principal, placement_id=placement_id, move_out_in=move_out_in
+    )
+    return PlacementOut.model_validate(placement)

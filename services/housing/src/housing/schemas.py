@@ -1,0 +1,84 @@
+"""HTTP shapes of the housing API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+from teilhabe.api.schemas import RequestModel, ResponseModel
+from teilhabe.events.housing import MoveOutReason, SiteKind
+
+from housing.domain import WaitingStatus
+
+Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class UnitIn(RequestModel):
+    name: Label
+    beds: int = Field(ge=1, le=200, description="Number of beds in the unit")
+    accessible: bool = False
+
+
+class SiteIn(RequestModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    kind: SiteKind
+    address: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    units: list[UnitIn] = Field(min_length=1, max_length=500)
+
+
+class PlacementIn(RequestModel):
+    household_id: uuid.UUID
+    unit_id: uuid.UUID
+    moved_in_on: date
+    bed_count: int | None = Field(default=None, ge=1, description="Defaults to every member")
+    split_reason: str | None = Field(default=None, max_length=1000)
+
+
+class MoveOutIn(RequestModel):
+    moved_out_on: date
+    reason: MoveOutReason
+
+
+class UnitOccupancy(ResponseModel):
+    id: uuid.UUID
+    name: str
+    accessible: bool
+    beds: int
+    occupied: int
+    free: int
+    households: list[uuid.UUID]
+
+
+class SiteOut(ResponseModel):
+    id: uuid.UUID
+    name: str
+    kind: SiteKind
+    address: str
+    beds: int
+    occupied: int
+    free: int
+    units: list[UnitOccupancy]
+
+
+class WaitingHouseholdOut(ResponseModel):
+    household_id: uuid.UUID
+    allocation_notice_number: str
+    allocated_on: date
+    expected_arrival_on: date | None
+    member_count: int
+    minor_count: int
+    needs_accessible_housing: bool
+    status: WaitingStatus
+
+
+class PlacementOut(ResponseModel):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    site_id: uuid.UUID
+    unit_id: uuid.UUID
+    bed_count: int
+    moved_in_on: date
+    moved_out_on: date | None
+    move_out_reason: MoveOutReason | None

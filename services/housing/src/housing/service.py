@@ -1,0 +1,255 @@
+"""Use cases of housing: one transaction each, the event staged in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import NoReturn
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.audit import record_access
+from teilhabe.auth import Principal
+from teilhabe.events.households import HouseholdAssigned
+from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
+from teilhabe.messaging.outbox import Outbox
+
+from housing import domain
+from housing.models import (
+    Bed,
+    BedOccupancy,
+    Placement,
+    Site,
+    Unit,
+    WaitingHousehold,
+    audit_log,
+    messaging,
+)
+from housing.schemas import MoveOutIn, PlacementIn, SiteIn, SiteOut, UnitOccupancy
+
+outbox = Outbox(messaging.outbox, source="/teilhabe/housing")
+
+
+async def create_site(*, session: AsyncSession, site_in: SiteIn) -> Site:
+    site = Site(
+        id=uuid.uuid4(),
+        name=site_in.name,
+        kind=site_in.kind,
+        address=site_in.address,
+        units=[
+            Unit(
+                id=uuid.uuid4(),
+                name=unit.name,
+                accessible=unit.accessible,
+                beds=[
+                    Bed(id=uuid.uuid4(), label=f"{unit.name}-{n:02d}")
+                    for n in range(1, unit.beds + 1)
+                ],
+            )
+            for unit in site_in.units
+        ],
+    )
+    session.add(site)
+    try:
+        await session.commit()
+    except IntegrityError as error:
+        raise Conflict(
+            f"a site named {site_in.name!r} exists already", code="duplicate-site"
+        ) from error
+    return site
+
+
+async def get_all_sites(*, session: AsyncSession) -> list[SiteOut]:
+    sites = list(await session.scalars(select(Site).order_by(Site.name)))
+    occupancy = await _current_occupancy(session)
+    return [_site_out(site, occupancy) for site in sites]
+
+
+async def get_site(*, session: AsyncSession, site_id: uuid.UUID) -> SiteOut:
+    site = await session.get(Site, site_id)
+    if site is None:
+        raise NotFound("site")
+    return _site_out(site, await _current_occupancy(session))
+
+
+async def get_waiting_queue(*, session: AsyncSession) -> list[WaitingHousehold]:
+    query = (
+        select(WaitingHousehold)
+        .where(WaitingHousehold.status == domain.WaitingStatus.AWAITING)
+        .order_by(WaitingHousehold.allocated_on, WaitingHousehold.queued_at)
+    )
+    return list(await session.scalars(query))
+
+
+async def place(
+    *, session: AsyncSession, principal: Principal, placement_in: PlacementIn
+) -> Placement:
+    # Lock order everywhere: household, then unit. The unit lock serialises placements
+    # into one unit, so two officers racing for its last beds cannot both win.
+    household = await session.get(WaitingHousehold, placement_in.household_id, with_for_update=True)
+    if household is None:
+        raise InvalidFields({"household_id": "no household with this id awaits accommodation"})
+    unit = await session.get(Unit, placement_in.unit_id, with_for_update=True)
+    if unit is None:
+        raise InvalidFields({"unit_id": "no unit with this id"})
+    held = select(BedOccupancy.bed_id).where(BedOccupancy.released.is_(False))
+    free_beds = list(
+        await session.scalars(select(Bed.id).where(Bed.unit_id == unit.id, Bed.id.not_in(held)))
+    )
+    decision = domain.plan_placement(
+        domain.WaitingHousehold(
+            household.household_id,
+            household.member_count,
+            household.needs_accessible_housing,
+            household.status,
+        ),
+        domain.UnitVacancy(unit.id, unit.accessible, free_beds),
+        bed_count=placement_in.bed_count,
+        split_reason=placement_in.split_reason,
+    )
+    if isinstance(decision, domain.Refusal):
+        _raise(decision)
+    placement = Placement(
+        id=uuid.uuid4(),
+        household_id=household.household_id,
+        site_id=unit.site_id,
+        unit_id=unit.id,
+        bed_count=len(decision.bed_ids),
+        split_reason=placement_in.split_reason,
+        moved_in_on=placement_in.moved_in_on,
+        placed_by=principal.subject,
+        beds=[BedOccupancy(bed_id=bed_id) for bed_id in decision.bed_ids],
+    )
+    session.add(placement)
+    household.status = domain.WaitingStatus.PLACED
+    site = await session.get(Site, unit.site_id)
+    assert site is not None
+    await outbox.add(
+        session,
+        HouseholdMovedIn(
+            household_id=placement.household_id,
+            placement_id=placement.id,
+            site_id=site.id,
+            site_kind=site.kind,
+            unit_id=unit.id,
+            bed_count=placement.bed_count,
+            moved_in_on=placement.moved_in_on,
+        ),
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="place",
+        resource_type="household",
+        resource_ids=[placement.household_id],
+    )
+    try:
+        await session.commit()
+    except IntegrityError as error:  # the bed index caught what the unit lock should have
+        raise Conflict("a bed was taken meanwhile", code="not-enough-beds") from error
+    return placement
+
+
+async def move_out(
+    *, session: AsyncSession, principal: Principal, placement_id: uuid.UUID, move_out_in: MoveOutIn
+) -> Placement:
+    placement = await session.get(Placement, placement_id, with_for_update=True)
+    if placement is None:
+        raise NotFound("placement")
+    refusal = domain.move_out_problem(
+        placement.moved_in_on, move_out_in.moved_out_on, placement.moved_out_on is not None
+    )
+    if refusal is not None:
+        _raise(refusal)
+    placement.moved_out_on = move_out_in.moved_out_on
+    placement.move_out_reason = move_out_in.reason
+    for occupancy in placement.beds:
+        occupancy.released = True
+    await outbox.add(
+        session,
+        HouseholdMovedOut(
+            household_id=placement.household_id,
+            placement_id=placement.id,
+            site_id=placement.site_id,
+            unit_id=placement.unit_id,
+            moved_out_on=move_out_in.moved_out_on,
+            reason=move_out_in.reason,
+        ),
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="move_out",
+        resource_type="household",
+        resource_ids=[placement.household_id],
+    )
+    await session.commit()
+    return placement
+
+
+async def enqueue_household(*, session: AsyncSession, event: HouseholdAssigned) -> None:
+    """Put a newly allocated household on the waiting queue (once, whatever the redelivery)."""
+    await session.execute(
+        insert(WaitingHousehold)
+        .values(
+            household_id=event.household_id,
+            allocation_notice_number=event.allocation_notice_number,
+            allocated_on=event.allocated_on,
+            expected_arrival_on=event.expected_arrival_on,
+            member_count=event.member_count,
+            minor_count=event.minor_count,
+            needs_accessible_housing=event.needs_accessible_housing,
+            status=domain.WaitingStatus.AWAITING,
+        )
+        .on_conflict_do_nothing(index_elements=["household_id"])
+    )
+
+
+def _raise(refusal: domain.Refusal) -> NoReturn:
+    if refusal.field is not None:
+        raise InvalidFields({refusal.field: refusal.reason})
+    raise Conflict(refusal.reason, code=refusal.code)
+
+
+async def _current_occupancy(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Unit id → household ids currently placed there."""
+    rows = await session.execute(
+        select(Placement.unit_id, Placement.household_id, Placement.bed_count).where(
+            Placement.moved_out_on.is_(None)
+        )
+    )
+    result: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for unit_id, household_id, bed_count in rows:
+        result.setdefault(unit_id, []).extend([household_id] * bed_count)
+    return result
+
+
+def _site_out(site: Site, occupancy: dict[uuid.UUID, list[uuid.UUID]]) -> SiteOut:
+    units = []
+    for unit in site.units:
+        held = occupancy.get(unit.id, [])
+        units.append(
+            UnitOccupancy(
+                id=unit.id,
+                name=unit.name,
+                accessible=unit.accessible,
+                beds=len(unit.beds),
+                occupied=len(held),
+                free=len(unit.beds) - len(held),
+                households=list(dict.fromkeys(held)),
+            )
+        )
+    return SiteOut(
+        id=site.id,
+        name=site.name,
+        kind=site.kind,
+        address=site.address,
+        beds=sum(u.beds for u in units),
+        occupied=sum(u.occupied for u in units),
+        free=sum(u.free for u in units),
+        units=units,
+    )

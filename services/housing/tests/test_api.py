@@ -1,0 +1,168 @@
+"""The housing API against its own PostgreSQL database, in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date
+
+import httpx
+import pytest
+
+from housing import service
+from housing.models import WaitingHousehold
+from teilhabe.auth import Role
+from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
+from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.testing.identity import auth_headers
+
+
+@pytest.fixture
+def officer(identity: RunningDevProvider) -> dict[str, str]:
+    return auth_headers(identity, Role.HOUSING_OFFICER, subject="officer-bernd")
+
+
+async def allocated_household(database_url: str, members: int) -> uuid.UUID:
+    """A household on the waiting queue, put there by the same code the consumer runs."""
+    household_id = uuid.uuid4()
+    engine = create_engine(database_url, pool_size=1)
+    async with create_session_factory(engine)() as session, session.begin():
+        await service.enqueue_household(
+            session=session,
+            event=HouseholdAssigned(
+                household_id=household_id,
+                allocation_notice_number=f"BRA-{household_id.hex[:6]}",
+                allocated_on=date(2026, 11, 20),
+                member_count=members,
+                minor_count=0,
+                members=tuple(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT) for _ in range(members)),
+            ),
+        )
+    await engine.dispose()
+    return household_id
+
+
+async def new_site(housing: httpx.AsyncClient, headers: dict[str, str], beds: int) -> dict[str, object]:
+    response = await housing.post(
+        "/sites",
+        json={
+            "name": f"Übergangswohnheim {uuid.uuid4().hex[:6]}",
+            "kind": "communal_housing",
+            "address": "Lüdinghauser Straße 1, 48249 Dülmen",
+            "units": [{"name": "A1", "beds": beds}],
+        },
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_place_and_move_out_change_occupancy(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=4)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    household_id = await allocated_household(housing_database, members=3)
+    queue = (await housing.get("/waiting-queue", headers=officer)).json()
+    assert str(household_id) in [h["household_id"] for h in queue]
+
+    placed = await housing.post(
+        "/placements",
+        json={"household_id": str(household_id), "unit_id": unit_id, "moved_in_on": "2026-11-25"},
+        headers=officer,
+    )
+    assert placed.status_code == 201, placed.text
+    board = (await housing.get(f"/sites/{site['id']}", headers=officer)).json()
+    assert (board["beds"], board["occupied"], board["free"]) == (4, 3, 1)
+    queue = (await housing.get("/waiting-queue", headers=officer)).json()
+    assert str(household_id) not in [h["household_id"] for h in queue]
+
+    moved = await housing.post(
+        f"/placements/{placed.json()['id']}/move-out",
+        json={"moved_out_on": "2026-12-01", "reason": "private_housing"},
+        headers=officer,
+    )
+    assert moved.status_code == 200, moved.text
+    board = (await housing.get(f"/sites/{site['id']}", headers=officer)).json()
+    assert (board["occupied"], board["free"]) == (0, 4)
+    again = await housing.post(
+        f"/placements/{placed.json()['id']}/move-out",
+        json={"moved_out_on": "2026-12-02", "reason": "private_housing"},
+        headers=officer,
+    )
+    assert again.status_code == 409
+
+
+async def test_racing_placements_for_the_last_beds_one_wins(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=5)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    households = [await allocated_household(housing_database, members=2) for _ in range(8)]
+
+    responses = await asyncio.gather(
+        *(
+            housing.post(
+                "/placements",
+                json={"household_id": str(h), "unit_id": unit_id, "moved_in_on": "2026-11-25"},
+                headers=officer,
+            )
+            for h in households
+        )
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 201] + [409] * 6
+    refused = next(r for r in responses if r.status_code == 409)
+    assert refused.json()["detail"] == "the unit has 1 free beds, 2 are needed"
+    board = (await housing.get(f"/sites/{site['id']}", headers=officer)).json()
+    assert (board["occupied"], board["free"]) == (4, 1)
+
+
+async def test_the_same_household_cannot_be_placed_twice_at_once(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=10)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    household = await allocated_household(housing_database, members=2)
+    body = {"household_id": str(household), "unit_id": unit_id, "moved_in_on": "2026-11-25"}
+    responses = await asyncio.gather(*(housing.post("/placements", json=body, headers=officer) for _ in range(3)))
+    assert sorted(r.status_code for r in responses) == [201, 409, 409]
+
+
+async def test_bad_placement_input_names_the_field(
+    housing: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    response = await housing.post(
+        "/placements",
+        json={"household_id": str(uuid.uuid4()), "unit_id": str(uuid.uuid4()), "moved_in_on": "2026-11-25"},
+        headers=officer,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "household_id"
+
+
+async def test_roles_are_enforced(housing: httpx.AsyncClient, identity: RunningDevProvider) -> None:
+    assert (await housing.get("/sites")).status_code == 401
+    assert (await housing.get("/sites", headers=auth_headers(identity, Role.CASEWORKER))).status_code == 403
+    assert routes_without_declared_roles(housing.app) == []  # type: ignore[attr-defined]
+
+
+async def test_waiting_queue_ignores_a_second_delivery(housing_database: str) -> None:
+    household_id = uuid.uuid4()
+    event = HouseholdAssigned(
+        household_id=household_id,
+        allocation_notice_number="BRA-dup",
+        allocated_on=date(2026, 11, 20),
+        member_count=1,
+        minor_count=0,
+        members=(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT),),
+    )
+    engine = create_engine(housing_database, pool_size=1)
+    sessions = create_session_factory(engine)
+    for _ in range(2):
+        async with sessions() as session, session.begin():
+            await service.enqueue_household(session=session, event=event)
+    async with sessions() as session:
+        assert await session.get(WaitingHousehold, household_id) is not None
+    await engine.dispose()

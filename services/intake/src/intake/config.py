@@ -1,0 +1,18 @@
+"""Settings of the intake service."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from teilhabe.config import ServiceSettings
+
+
+class IntakeSettings(ServiceSettings):
+    service_name: str = "intake"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_intake"
+    http_port: int = 8001
+
+
+@lru_cache
+def get_settings() -> IntakeSettings:
+    return IntakeSettings()

@@ -1,0 +1,100 @@
+"""Rules of intake: pure functions, no database, clock or logger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from teilhabe.events.households import AgeGroup
+
+ADULT_AGE = 18
+SCHOOL_AGE = 6
+KITA_AGE = 3
+
+
+class ResidenceStatus(StrEnum):
+    """Residence title under German law; decides benefits and course entitlement."""
+
+    AUFENTHALTSGESTATTUNG = "aufenthaltsgestattung"
+    DULDUNG = "duldung"
+    AUFENTHALTSERLAUBNIS = "aufenthaltserlaubnis"
+    NIEDERLASSUNGSERLAUBNIS = "niederlassungserlaubnis"
+    FIKTIONSBESCHEINIGUNG = "fiktionsbescheinigung"
+    UNGEKLAERT = "ungeklaert"
+
+
+# Titles that always carry an expiry date; a settlement permit does not.
+EXPIRING_STATUSES = frozenset(
+    {
+        ResidenceStatus.AUFENTHALTSGESTATTUNG,
+        ResidenceStatus.DULDUNG,
+        ResidenceStatus.AUFENTHALTSERLAUBNIS,
+        ResidenceStatus.FIKTIONSBESCHEINIGUNG,
+    }
+)
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    DIVERSE = "diverse"
+    UNSPECIFIED = "unspecified"
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - before_birthday
+
+
+def age_group(date_of_birth: date, day: date) -> AgeGroup:
+    age = age_on(date_of_birth, day)
+    if age >= ADULT_AGE:
+        return AgeGroup.ADULT
+    if age >= SCHOOL_AGE:
+        return AgeGroup.SCHOOL
+    if age >= KITA_AGE:
+        return AgeGroup.KITA
+    return AgeGroup.UNDER_THREE
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    date_of_birth: date
+    residence_status: ResidenceStatus
+    residence_status_expires_on: date | None
+
+
+def allocation_problems(
+    *, allocated_on: date, expected_arrival_on: date | None, members: list[MemberFacts], today: date
+) -> dict[str, str]:
+    """Field path → reason, for an allocation notice that cannot be registered as given."""
+    problems: dict[str, str] = {}
+    if allocated_on > today:
+        problems["allocated_on"] = "allocation date lies in the future"
+    if expected_arrival_on is not None and expected_arrival_on < allocated_on:
+        problems["expected_arrival_on"] = "arrival cannot be before the allocation"
+    for index, member in enumerate(members):
+        if member.date_of_birth > today:
+            problems[f"members[{index}].date_of_birth"] = "date of birth lies in the future"
+        if (
+            member.residence_status in EXPIRING_STATUSES
+            and member.residence_status_expires_on is None
+        ):
+            problems[f"members[{index}].residence_status_expires_on"] = (
+                f"{member.residence_status} needs an expiry date"
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class CaseworkerChange:
+    caseworker_id: str
+    previous_caseworker_id: str | None
+
+
+def change_caseworker(current: str | None, requested: str) -> CaseworkerChange | None:
+    """The change to record, or None when the household already has this caseworker."""
+    if current == requested:
+        return None
+    return CaseworkerChange(caseworker_id=requested, previous_caseworker_id=current)

@@ -1,0 +1,31 @@
+"""Events intake listens to: where its households live, from housing."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
+from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
+
+from intake import service
+
+
+async def on_household_moved_in(
+    session: AsyncSession, event: ReceivedEvent[HouseholdMovedIn]
+) -> None:
+    await service.record_housing(
+        session=session, household_id=event.payload.household_id, status="housed"
+    )
+
+
+async def on_household_moved_out(
+    session: AsyncSession, event: ReceivedEvent[HouseholdMovedOut]
+) -> None:
+    await service.record_housing(
+        session=session, household_id=event.payload.household_id, status="moved_out"
+    )
+
+
+HANDLERS: HandlerMap = {
+    HouseholdMovedIn: on_household_moved_in,
+    HouseholdMovedOut: on_household_moved_out,
+}

@@ -1,0 +1,38 @@
+"""Composition root of intake: the app, its processes and their wiring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from teilhabe.api.app import create_service_app
+from teilhabe.runtime import ServiceDefinition
+from teilhabe.runtime import cli as run_cli
+
+from intake.config import get_settings
+from intake.handlers import HANDLERS
+from intake.models import messaging
+from intake.router import router
+
+
+def create_app() -> FastAPI:
+    return create_service_app(
+        get_settings(),
+        title="Teilhabe Intake",
+        description="Households allocated to the city, their members and caseworkers.",
+        routers=[router],
+    )
+
+
+SERVICE = ServiceDefinition(
+    name="intake",
+    settings=get_settings,
+    create_app=create_app,
+    migrations_dir=Path(__file__).parent / "migrations",
+    messaging=messaging,
+    handlers=HANDLERS,
+)
+
+
+def cli() -> None:
+    run_cli(SERVICE)

@@ -1,0 +1,73 @@
+"""Tables of the intake service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ARRAY, Date, DateTime, Enum, ForeignKey, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from teilhabe.audit import define_audit_table
+from teilhabe.db import new_metadata
+from teilhabe.messaging.tables import define_messaging_tables
+
+from intake.domain import ResidenceStatus, Sex
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+
+
+messaging = define_messaging_tables(Base.metadata)
+audit_log = define_audit_table(Base.metadata)
+
+
+class Household(Base):
+    __tablename__ = "household"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    allocation_notice_number: Mapped[str] = mapped_column(String(100), unique=True)
+    allocated_on: Mapped[date] = mapped_column(Date, index=True)
+    allocating_authority: Mapped[str] = mapped_column(String(200))
+    expected_arrival_on: Mapped[date | None] = mapped_column(Date)
+    needs_accessible_housing: Mapped[bool] = mapped_column(default=False)
+    caseworker_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    housing_status: Mapped[str] = mapped_column(String(30), default="awaiting")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="household",
+        cascade="all, delete-orphan",
+        order_by="Member.position",
+        lazy="selectin",
+    )
+
+
+class Member(Base):
+    __tablename__ = "member"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    given_name: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200), index=True)
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[Sex] = mapped_column(
+        Enum(Sex, name="sex", values_callable=lambda e: [m.value for m in e])
+    )
+    nationality: Mapped[str] = mapped_column(String(3))
+    languages: Mapped[list[str]] = mapped_column(ARRAY(String(8)), default=list)
+    residence_status: Mapped[ResidenceStatus] = mapped_column(
+        Enum(
+            ResidenceStatus, name="residence_status", values_callable=lambda e: [m.value for m in e]
+        )
+    )
+    residence_status_expires_on: Mapped[date | None] = mapped_column(Date)
+    special_needs: Mapped[str | None] = mapped_column(Text)
+
+    household: Mapped[Household] = relationship(back_populates="members")

@@ -1,0 +1,88 @@
+"""HTTP API of intake: thin, every rule lives in domain.py and service.py."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from teilhabe.api.dependencies import DbSession
+from teilhabe.api.schemas import Page
+from teilhabe.clock import today
+
+from intake import service
+from intake.dependencies import SocialCareStaff
+from intake.schemas import AllocationIn, CaseworkerIn, HouseholdOut, HouseholdSummary
+
+router = APIRouter(prefix="/households", tags=["households"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Register an allocated household")
+async def register_household(
+    allocation: AllocationIn, session: DbSession, principal: SocialCareStaff
+) -> HouseholdOut:
+    household = await service.register(
+        session=session, principal=principal, allocation=allocation, today=today()
+    )
+    return HouseholdOut.model_validate(household)
+
+
+@router.get("", summary="List households")
+async def list_households(
+    session: DbSession,
+    principal: SocialCareStaff,
+    q: Annotated[str | None, Query(max_length=100, description="Name or notice number")] = None,
+    caseworker_id: str | None = None,
+    housing_status: Annotated[str | None, Query(pattern="^(awaiting|housed|moved_out)$")] = None,
+    allocated_from: date | None = None,
+    allocated_to: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[HouseholdSummary]:
+    households, total = await service.get_all(
+        session=session,
+        principal=principal,
+        search=q,
+        caseworker_id=caseworker_id,
+        housing_status=housing_status,
+        allocated_from=allocated_from,
+        allocated_to=allocated_to,
+        limit=limit,
+        offset=offset,
+    )
+    items = [
+        HouseholdSummary(
+            id=h.id,
+            allocation_notice_number=h.allocation_notice_number,
+            allocated_on=h.allocated_on,
+            expected_arrival_on=h.expected_arrival_on,
+            caseworker_id=h.caseworker_id,
+            housing_status=h.housing_status,
+            member_count=len(h.members),
+            head_of_household=f"{h.members[0].family_name}, {h.members[0].given_name}",
+        )
+        for h in households
+    ]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{household_id}", summary="Read a household with its members")
+async def read_household(
+    household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> HouseholdOut:
+    household = await service.get(session=session, principal=principal, household_id=household_id)
+    return HouseholdOut.model_validate(household)
+
+
+@router.put("/{household_id}/caseworker", summary="Assign the household's caseworker")
+async def assign_caseworker(
+    household_id: uuid.UUID, body: CaseworkerIn, session: DbSession, principal: SocialCareStaff
+) -> HouseholdOut:
+    household = await service.assign_caseworker(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        caseworker_id=body.caseworker_id,
+    )
+    return HouseholdOut.model_validate(household)

@@ -1,0 +1,86 @@
+"""HTTP shapes of the intake API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+from teilhabe.api.schemas import RequestModel, ResponseModel
+
+from intake.domain import ResidenceStatus, Sex
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$", min_length=2, max_length=3)]
+
+
+class MemberIn(RequestModel):
+    given_name: Name
+    family_name: Name
+    date_of_birth: date
+    sex: Sex
+    nationality: CountryCode = Field(
+        description="ISO 3166-1 code, e.g. SYR or UA; XXX if stateless"
+    )
+    languages: list[LanguageCode] = Field(
+        default_factory=list, max_length=10, description="ISO 639"
+    )
+    residence_status: ResidenceStatus
+    residence_status_expires_on: date | None = None
+    special_needs: str | None = Field(default=None, max_length=2000)
+
+
+class AllocationIn(RequestModel):
+    """An allocation notice (Zuweisungsbescheid) with the household it allocates."""
+
+    allocation_notice_number: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    allocated_on: date
+    allocating_authority: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    expected_arrival_on: date | None = None
+    needs_accessible_housing: bool = Field(
+        default=False, description="A member needs a barrier-free unit (wheelchair, walker)."
+    )
+    members: list[MemberIn] = Field(min_length=1, max_length=30)
+
+
+class CaseworkerIn(RequestModel):
+    caseworker_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class MemberOut(ResponseModel):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    sex: Sex
+    nationality: str
+    languages: list[str]
+    residence_status: ResidenceStatus
+    residence_status_expires_on: date | None
+    special_needs: str | None
+
+
+class HouseholdSummary(ResponseModel):
+    id: uuid.UUID
+    allocation_notice_number: str
+    allocated_on: date
+    expected_arrival_on: date | None
+    caseworker_id: str | None
+    housing_status: str
+    member_count: int
+    head_of_household: str
+
+
+class HouseholdOut(ResponseModel):
+    id: uuid.UUID
+    allocation_notice_number: str
+    allocated_on: date
+    allocating_authority: str
+    expected_arrival_on: date | None
+    needs_accessible_housing: bool
+    caseworker_id: str | None
+    housing_status: str
+    created_at: datetime
+    members: list[MemberOut]

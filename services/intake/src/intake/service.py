@@ -1,0 +1,195 @@
+"""Use cases of intake: one transaction each, the event staged in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.audit import record_access
+from teilhabe.auth import Principal
+from teilhabe.events.households import (
+    AgeGroup,
+    AllocatedMember,
+    CaseworkerAssigned,
+    HouseholdAssigned,
+)
+from teilhabe.messaging.outbox import Outbox
+
+from intake import domain
+from intake.models import Household, Member, audit_log, messaging
+from intake.schemas import AllocationIn
+
+outbox = Outbox(messaging.outbox, source="/teilhabe/intake")
+RESOURCE = "household"
+
+
+async def register(
+    *, session: AsyncSession, principal: Principal, allocation: AllocationIn, today: date
+) -> Household:
+    problems = domain.allocation_problems(
+        allocated_on=allocation.allocated_on,
+        expected_arrival_on=allocation.expected_arrival_on,
+        members=[
+            domain.MemberFacts(m.date_of_birth, m.residence_status, m.residence_status_expires_on)
+            for m in allocation.members
+        ],
+        today=today,
+    )
+    if problems:
+        raise InvalidFields(problems)
+    household = Household(
+        id=uuid.uuid4(),
+        allocation_notice_number=allocation.allocation_notice_number,
+        allocated_on=allocation.allocated_on,
+        allocating_authority=allocation.allocating_authority,
+        expected_arrival_on=allocation.expected_arrival_on,
+        needs_accessible_housing=allocation.needs_accessible_housing,
+        housing_status="awaiting",
+        members=[
+            Member(id=uuid.uuid4(), position=index, **member.model_dump())
+            for index, member in enumerate(allocation.members)
+        ],
+    )
+    session.add(household)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise Conflict(
+            f"allocation notice {allocation.allocation_notice_number} is already registered",
+            code="duplicate-allocation",
+        ) from error
+    await outbox.add(session, household_assigned(household))
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="create",
+        resource_type=RESOURCE,
+        resource_ids=[household.id],
+    )
+    await session.commit()
+    return household
+
+
+def household_assigned(household: Household) -> HouseholdAssigned:
+    groups = [domain.age_group(m.date_of_birth, household.allocated_on) for m in household.members]
+    return HouseholdAssigned(
+        household_id=household.id,
+        allocation_notice_number=household.allocation_notice_number,
+        allocated_on=household.allocated_on,
+        expected_arrival_on=household.expected_arrival_on,
+        member_count=len(household.members),
+        minor_count=sum(group != AgeGroup.ADULT for group in groups),
+        members=tuple(
+            AllocatedMember(member_id=m.id, age_group=group, languages=tuple(m.languages))
+            for m, group in zip(household.members, groups, strict=True)
+        ),
+        needs_accessible_housing=household.needs_accessible_housing,
+    )
+
+
+async def get(*, session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Household:
+    household = await session.get(Household, household_id)
+    if household is None:
+        raise NotFound("household")
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="read",
+        resource_type=RESOURCE,
+        resource_ids=[household.id],
+    )
+    await session.commit()
+    return household
+
+
+async def get_all(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    search: str | None,
+    caseworker_id: str | None,
+    housing_status: str | None,
+    allocated_from: date | None,
+    allocated_to: date | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Household], int]:
+    query: Select[Any] = select(Household)
+    if search:
+        pattern = f"%{search}%"
+        matching_members = select(Member.household_id).where(
+            or_(Member.family_name.ilike(pattern), Member.given_name.ilike(pattern))
+        )
+        query = query.where(
+            or_(
+                Household.allocation_notice_number.ilike(pattern),
+                Household.id.in_(matching_members),
+            )
+        )
+    if caseworker_id:
+        query = query.where(Household.caseworker_id == caseworker_id)
+    if housing_status:
+        query = query.where(Household.housing_status == housing_status)
+    if allocated_from:
+        query = query.where(Household.allocated_on >= allocated_from)
+    if allocated_to:
+        query = query.where(Household.allocated_on <= allocated_to)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    households = list(
+        await session.scalars(
+            query.order_by(Household.allocated_on.desc(), Household.id).limit(limit).offset(offset)
+        )
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="list",
+        resource_type=RESOURCE,
+        resource_ids=[h.id for h in households],
+    )
+    await session.commit()
+    return households, total
+
+
+async def assign_caseworker(
+    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID, caseworker_id: str
+) -> Household:
+    household = await session.get(Household, household_id, with_for_update=True)
+    if household is None:
+        raise NotFound("household")
+    change = domain.change_caseworker(household.caseworker_id, caseworker_id)
+    if change is not None:
+        household.caseworker_id = change.caseworker_id
+        await outbox.add(
+            session,
+            CaseworkerAssigned(
+                household_id=household.id,
+                caseworker_id=change.caseworker_id,
+                previous_caseworker_id=change.previous_caseworker_id,
+            ),
+        )
+        await record_access(
+            session,
+            audit_log,
+            principal,
+            action="update",
+            resource_type=RESOURCE,
+            resource_ids=[household.id],
+        )
+    await session.commit()
+    return household
+
+
+async def record_housing(*, session: AsyncSession, household_id: uuid.UUID, status: str) -> None:
+    """Keep intake's view of whether the household is accommodated (from housing's events)."""
+    household = await session.get(Household, household_id, with_for_update=True)
+    if household is not None:
+        household.housing_status = status

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from intake.main import SERVICE
+from teilhabe.testing.apps import app_client, migrated_database
+from teilhabe.auth.testing import RunningDevProvider
+from teilhabe.testing.infrastructure import Infrastructure
+
+
+@pytest.fixture(scope="session")
+async def intake_database(infra: Infrastructure) -> AsyncIterator[str]:
+    async with migrated_database(infra, SERVICE) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def intake(
+    intake_database: str, infra: Infrastructure, identity: RunningDevProvider
+) -> AsyncIterator[httpx.AsyncClient]:
+    env = {"DATABASE_URL": intake_database, "AMQP_URL": infra.amqp_url}
+    async with app_client(SERVICE, env=env, identity=identity) as client:
+        yield client

@@ -1,0 +1,152 @@
+"""The intake API against its own PostgreSQL database, in-process."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+import httpx
+
+from teilhabe.auth import Role
+from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
+from teilhabe.db import asyncpg_dsn
+from teilhabe.testing.identity import auth_headers
+
+
+def allocation(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "allocation_notice_number": f"BRA-2026-{uuid.uuid4().hex[:8]}",
+        "allocated_on": "2026-11-20",
+        "allocating_authority": "Bezirksregierung Arnsberg",
+        "expected_arrival_on": "2026-11-27",
+        "members": [
+            {
+                "given_name": "Amina",
+                "family_name": "Haddad",
+                "date_of_birth": "1988-03-14",
+                "sex": "female",
+                "nationality": "SYR",
+                "languages": ["ar", "en"],
+                "residence_status": "aufenthaltsgestattung",
+                "residence_status_expires_on": "2027-05-20",
+            },
+            {
+                "given_name": "Yusuf",
+                "family_name": "Haddad",
+                "date_of_birth": "2016-07-02",
+                "sex": "male",
+                "nationality": "SYR",
+                "languages": ["ar"],
+                "residence_status": "aufenthaltsgestattung",
+                "residence_status_expires_on": "2027-05-20",
+            },
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+async def test_caseworker_registers_reads_and_assigns(
+    intake: httpx.AsyncClient, identity: RunningDevProvider, intake_database: str
+) -> None:
+    headers = auth_headers(identity, Role.CASEWORKER, subject="cw-anna")
+    created = await intake.post("/households", json=allocation(), headers=headers)
+    assert created.status_code == 201, created.text
+    household = created.json()
+    assert [m["given_name"] for m in household["members"]] == ["Amina", "Yusuf"]
+
+    read = await intake.get(f"/households/{household['id']}", headers=headers)
+    assert read.status_code == 200
+    assert read.json()["members"][0]["residence_status_expires_on"] == "2027-05-20"
+
+    assigned = await intake.put(
+        f"/households/{household['id']}/caseworker", json={"caseworker_id": "cw-anna"}, headers=headers
+    )
+    assert assigned.json()["caseworker_id"] == "cw-anna"
+
+    listed = await intake.get("/households", params={"caseworker_id": "cw-anna"}, headers=headers)
+    assert household["id"] in [item["id"] for item in listed.json()["items"]]
+
+    db = await asyncpg.connect(asyncpg_dsn(intake_database))
+    try:
+        events = await db.fetch(
+            "SELECT event_type, body FROM outbox_message WHERE convert_from(body, 'UTF8') LIKE $1 ORDER BY id",
+            f"%{household['id']}%",
+        )
+        audit = await db.fetch(
+            "SELECT actor, action FROM audit_entry WHERE resource_id = $1 ORDER BY id", household["id"]
+        )
+    finally:
+        await db.close()
+    assert [e["event_type"] for e in events] == ["household.assigned", "caseworker.assigned"]
+    assert b"Haddad" not in events[0]["body"], "events carry references, not names"
+    assert [(a["actor"], a["action"]) for a in audit] == [
+        ("cw-anna", "create"),
+        ("cw-anna", "read"),
+        ("cw-anna", "update"),
+        ("cw-anna", "list"),
+    ]
+
+
+async def test_invalid_input_is_a_problem_naming_the_field(
+    intake: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    headers = auth_headers(identity, Role.CASEWORKER)
+    body = allocation()
+    body["members"][1]["date_of_birth"] = "not-a-date"
+    response = await intake.post("/households", json=body, headers=headers)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "members[1].date_of_birth" in response.json()["detail"]
+
+    rule_broken = allocation()
+    rule_broken["members"][0]["residence_status_expires_on"] = None
+    response = await intake.post("/households", json=rule_broken, headers=headers)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["members[0].residence_status_expires_on"]
+
+
+async def test_unknown_fields_are_refused(intake: httpx.AsyncClient, identity: RunningDevProvider) -> None:
+    response = await intake.post(
+        "/households", json=allocation(religion="none"), headers=auth_headers(identity, Role.CASEWORKER)
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "religion"
+
+
+async def test_a_notice_is_registered_once(intake: httpx.AsyncClient, identity: RunningDevProvider) -> None:
+    headers = auth_headers(identity, Role.CASEWORKER)
+    body = allocation()
+    assert (await intake.post("/households", json=body, headers=headers)).status_code == 201
+    again = await intake.post("/households", json=body, headers=headers)
+    assert again.status_code == 409
+    assert again.json()["type"] == "urn:teilhabe:problem:duplicate-allocation"
+
+
+async def test_unauthenticated_is_401_and_wrong_role_403(
+    intake: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    assert (await intake.get("/households")).status_code == 401
+    assert (await intake.post("/households", json=allocation())).status_code == 401
+    volunteer = auth_headers(identity, Role.VOLUNTEER)
+    assert (await intake.get("/households", headers=volunteer)).status_code == 403
+    officer = auth_headers(identity, Role.HOUSING_OFFICER)
+    assert (await intake.post("/households", json=allocation(), headers=officer)).status_code == 403
+
+
+async def test_unknown_household_is_404(intake: httpx.AsyncClient, identity: RunningDevProvider) -> None:
+    response = await intake.get(f"/households/{uuid.uuid4()}", headers=auth_headers(identity, Role.ADMIN))
+    assert response.status_code == 404
+
+
+async def test_every_route_declares_its_roles(intake: httpx.AsyncClient) -> None:
+    assert routes_without_declared_roles(intake.app) == []  # type: ignore[attr-defined]
+
+
+async def test_health_and_metrics_are_open(intake: httpx.AsyncClient) -> None:
+    assert (await intake.get("/health/live")).status_code == 200
+    ready = await intake.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["database"] is True
+    assert "teilhabe_events_published_total" in (await intake.get("/metrics")).text

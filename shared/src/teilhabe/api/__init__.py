@@ -1,0 +1,1 @@
+"""HTTP side shared by every service: app factory, problem responses, health, metrics."""

@@ -1,0 +1,109 @@
+"""The FastAPI application every service builds on."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+import structlog
+from aio_pika.abc import AbstractRobustConnection
+from fastapi import APIRouter, FastAPI, Request, Response
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from teilhabe.api.health import ReadinessCheck, health_router
+from teilhabe.api.problems import install_problem_handlers
+from teilhabe.auth import install_auth
+from teilhabe.config import ServiceSettings
+from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events.tracing import TraceContext, current_trace
+from teilhabe.messaging.connection import connect_broker
+
+
+def create_service_app(
+    settings: ServiceSettings, *, title: str, description: str, routers: Sequence[APIRouter]
+) -> FastAPI:
+    """An app with its database sessions, auth, problem responses, tracing and health."""
+    engine = create_engine(settings.database_url)
+    broker = _BrokerStatus(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.sessions = create_session_factory(engine)
+        broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
+            await engine.dispose()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    install_problem_handlers(app)
+    install_auth(app, settings)
+    app.middleware("http")(_trace_context)
+    app.include_router(
+        health_router(
+            [
+                ReadinessCheck("database", lambda: database_ok(engine)),
+                ReadinessCheck("broker", broker.connected, required=False),
+            ]
+        )
+    )
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def database_ok(engine: AsyncEngine) -> bool:
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+class _BrokerStatus:
+    """A connection kept only to report the broker's reachability; the API never publishes."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._settings = settings
+        self._connection: AbstractRobustConnection | None = None
+        self._connecting: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._connecting = asyncio.create_task(self._connect())
+
+    async def _connect(self) -> None:
+        self._connection = await connect_broker(
+            self._settings.amqp_url, heartbeat=self._settings.amqp_heartbeat_seconds
+        )
+
+    async def connected(self) -> bool:
+        return self._connection is not None and not self._connection.is_closed
+
+    async def stop(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._connecting
+        if self._connection is not None:
+            await self._connection.close()
+
+
+async def _trace_context(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Continue the caller's W3C trace (or start one) for the events this request stages."""
+    parent = TraceContext.parse(request.headers.get("traceparent"))
+    trace = parent.child() if parent else TraceContext.new()
+    token = current_trace.set(trace)
+    structlog.contextvars.bind_contextvars(trace_id=trace.trace_id)
+    try:
+        response = await call_next(request)
+    finally:
+        current_trace.reset(token)
+        structlog.contextvars.unbind_contextvars("trace_id")
+    response.headers["traceparent"] = trace.traceparent
+    return response

@@ -1,0 +1,49 @@
+"""Development identity provider: Keycloak's discovery and JWKS paths plus a token endpoint.
+
+For local runs and tests only. It hands out tokens with any role to anyone who asks, so
+it must never be reachable in production. Nothing in the services depends on it: they
+validate tokens from whatever issuer their settings name.
+"""
+
+from teilhabe.auth.devprovider.app import (
+    DEFAULT_AUDIENCE,
+    DISCOVERY_PATH,
+    JWKS_PATH,
+    REALM,
+    REALM_PATH,
+    TOKEN_PATH,
+    TokenRequest,
+    TokenResponse,
+    create_app,
+)
+from teilhabe.auth.devprovider.cli import DevProviderSettings, main
+from teilhabe.auth.devprovider.keys import (
+    KeyRing,
+    PrivateKey,
+    SigningKey,
+    default_key_file,
+    load_or_create_key,
+    thumbprint,
+)
+from teilhabe.auth.devprovider.tokens import mint_token
+
+__all__ = [
+    "DEFAULT_AUDIENCE",
+    "DISCOVERY_PATH",
+    "JWKS_PATH",
+    "REALM",
+    "REALM_PATH",
+    "TOKEN_PATH",
+    "DevProviderSettings",
+    "KeyRing",
+    "PrivateKey",
+    "SigningKey",
+    "TokenRequest",
+    "TokenResponse",
+    "create_app",
+    "default_key_file",
+    "load_or_create_key",
+    "main",
+    "mint_token",
+    "thumbprint",
+]

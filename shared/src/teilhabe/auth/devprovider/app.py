@@ -1,0 +1,126 @@
+"""HTTP face of the development identity provider, on Keycloak's paths."""
+
+# No `from __future__ import annotations`: FastAPI resolves the route signatures at runtime.
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from teilhabe.auth.devprovider.keys import KeyRing
+from teilhabe.auth.devprovider.tokens import mint_token
+from teilhabe.auth.roles import Role
+
+log = logging.getLogger(__name__)
+
+REALM = "teilhabe"
+REALM_PATH = f"/realms/{REALM}"
+DISCOVERY_PATH = f"{REALM_PATH}/.well-known/openid-configuration"
+JWKS_PATH = f"{REALM_PATH}/protocol/openid-connect/certs"
+TOKEN_PATH = f"{REALM_PATH}/dev/token"
+DEFAULT_AUDIENCE = "teilhabe"
+MAX_EXPIRES_IN = 24 * 60 * 60
+_CLAIMS_SUPPORTED = (
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "realm_access",
+    "preferred_username",
+    "email",
+    "locale",
+    "team",
+    "agency",
+)
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(min_length=1, max_length=255)
+    # Validated against `Role` so a typo fails here instead of silently granting nothing.
+    roles: list[Role] = Field(default_factory=list)
+    name: str | None = None
+    email: str | None = None
+    locale: str | None = None
+    team: str | None = None
+    agency: str | None = None
+    expires_in: int = Field(default=3600, ge=1, le=MAX_EXPIRES_IN)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a scheme name, not a secret
+    expires_in: int
+
+
+def create_app(keys: KeyRing | Path, *, issuer: str, audience: str = DEFAULT_AUDIENCE) -> FastAPI:
+    """The provider as an ASGI app, signing with `keys` (a key ring or a PEM key file).
+
+    `issuer` is the realm URL as clients reach it, ending in `/realms/teilhabe`.
+    """
+    if not issuer.rstrip("/").endswith(REALM_PATH):
+        raise ValueError(f"issuer must end with {REALM_PATH}, got {issuer!r}")
+    issuer = issuer.rstrip("/")
+    keyring = keys if isinstance(keys, KeyRing) else KeyRing.from_file(keys)
+    base_url = issuer.removesuffix(REALM_PATH)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        log.warning(
+            "DEVELOPMENT identity provider for %s: it issues any role to anyone who asks "
+            "and must never run in production (signing keys: %s)",
+            issuer,
+            ", ".join(key.kid for key in keyring.published),
+        )
+        yield
+
+    app = FastAPI(
+        title="Teilhabe development identity provider",
+        description="Development and tests only. Never run in production.",
+        lifespan=lifespan,
+    )
+
+    @app.get(DISCOVERY_PATH)
+    async def discovery() -> dict[str, Any]:
+        return {
+            "issuer": issuer,
+            "jwks_uri": base_url + JWKS_PATH,
+            "token_endpoint": base_url + TOKEN_PATH,
+            "response_types_supported": ["token"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": sorted(
+                {key.algorithm for key in keyring.published}
+            ),
+            "claims_supported": list(_CLAIMS_SUPPORTED),
+        }
+
+    @app.get(JWKS_PATH)
+    async def certs(response: Response) -> dict[str, list[dict[str, str]]]:
+        # Lets rotations show up immediately, as Keycloak's `no-cache` does.
+        response.headers["Cache-Control"] = "no-cache"
+        return keyring.jwks()
+
+    @app.post(TOKEN_PATH)
+    async def token(request: TokenRequest) -> TokenResponse:
+        access_token = mint_token(
+            keyring.signing_key,
+            issuer=issuer,
+            audience=audience,
+            subject=request.subject,
+            roles=request.roles,
+            expires_in=request.expires_in,
+            preferred_username=request.name,
+            email=request.email,
+            locale=request.locale,
+            team=request.team,
+            agency=request.agency,
+        )
+        return TokenResponse(access_token=access_token, expires_in=request.expires_in)
+
+    return app

@@ -1,0 +1,51 @@
+"""Minting access tokens shaped like the ones Keycloak issues."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import jwt
+
+from teilhabe.auth.devprovider.keys import PrivateKey, SigningKey
+from teilhabe.auth.roles import Role
+
+
+def mint_token(
+    key: SigningKey | PrivateKey,
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    roles: Iterable[Role | str],
+    expires_in: int = 300,
+    kid: str | None = None,
+    **claims: Any,
+) -> str:
+    """A signed access token.
+
+    `roles` go to `realm_access.roles`; plain strings are allowed so tests can include
+    roles this system does not know. `claims` are added last and override the defaults;
+    None values are left out. A negative `expires_in` yields an expired token.
+    """
+    signing_key = key if isinstance(key, SigningKey) else SigningKey.from_private_key(key)
+    now = int(time.time())
+    payload: dict[str, Any] = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "iat": now,
+        "exp": now + expires_in,
+        "jti": str(uuid.uuid4()),
+        "typ": "Bearer",
+        "realm_access": {"roles": list(dict.fromkeys(str(role) for role in roles))},
+    }
+    payload.update({name: value for name, value in claims.items() if value is not None})
+    return jwt.encode(
+        payload,
+        signing_key.private_key,
+        algorithm=signing_key.algorithm,
+        headers={"kid": kid or signing_key.kid, "typ": "JWT"},
+    )

@@ -1,0 +1,132 @@
+"""Helpers for the test suites of services that use `teilhabe.auth`."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, APIWebSocketRoute
+from starlette.routing import BaseRoute, Mount
+
+from teilhabe.auth.dependencies import PublicEndpoint
+from teilhabe.auth.devprovider.app import DEFAULT_AUDIENCE, JWKS_PATH, REALM_PATH, create_app
+from teilhabe.auth.devprovider.keys import KeyRing, SigningKey
+from teilhabe.auth.devprovider.tokens import mint_token
+from teilhabe.auth.roles import Role
+
+
+def routes_without_declared_roles(app: FastAPI) -> list[str]:
+    """Routes (as "METHOD /path") that declare neither required roles nor `public_endpoint()`.
+
+    A service's test suite asserts this is empty, so that a route added without a
+    decision about who may call it fails the build instead of shipping open.
+    """
+    return [
+        f"{','.join(sorted(methods))} {path}"
+        for path, methods, dependant in _api_routes(app.routes, prefix="")
+        if not _declares_access(dependant)
+    ]
+
+
+def _api_routes(
+    routes: Sequence[BaseRoute], *, prefix: str
+) -> Iterator[tuple[str, set[str], Dependant]]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path, set(route.methods or ()), route.dependant
+        elif isinstance(route, APIWebSocketRoute):
+            yield prefix + route.path, {"WEBSOCKET"}, route.dependant
+        elif isinstance(route, Mount):
+            yield from _api_routes(route.routes, prefix=prefix + route.path)
+
+
+def _declares_access(dependant: Dependant) -> bool:
+    call = dependant.call
+    if isinstance(call, PublicEndpoint) or getattr(call, "declared_roles", None):
+        return True
+    return any(_declares_access(sub) for sub in dependant.dependencies)
+
+
+class OidcSettings(TypedDict):
+    oidc_issuer: str
+    oidc_audience: str
+    oidc_jwks_url: str
+
+
+@dataclass(frozen=True)
+class RunningDevProvider:
+    """A development identity provider serving on 127.0.0.1 in a background thread."""
+
+    keys: KeyRing
+    issuer: str
+    audience: str
+
+    @property
+    def jwks_url(self) -> str:
+        return self.issuer.removesuffix(REALM_PATH) + JWKS_PATH
+
+    def oidc_settings(self) -> OidcSettings:
+        """Keyword arguments for `ServiceSettings` pointing a service at this provider."""
+        return OidcSettings(
+            oidc_issuer=self.issuer, oidc_audience=self.audience, oidc_jwks_url=self.jwks_url
+        )
+
+    def mint(
+        self, *, subject: str, roles: Iterable[Role | str], expires_in: int = 300, **claims: Any
+    ) -> str:
+        """A token this provider would issue, signed with its current key."""
+        return mint_token(
+            self.keys.signing_key,
+            issuer=self.issuer,
+            audience=self.audience,
+            subject=subject,
+            roles=roles,
+            expires_in=expires_in,
+            **claims,
+        )
+
+
+@contextmanager
+def run_dev_provider(
+    keys: KeyRing | None = None, *, audience: str = DEFAULT_AUDIENCE, startup_timeout: float = 10.0
+) -> Iterator[RunningDevProvider]:
+    """Serve a development provider over real HTTP for the duration of the block.
+
+    Without `keys` a fresh in-memory key is used, so tests never touch `.dev/`.
+    """
+    keyring = keys if keys is not None else KeyRing(SigningKey.generate())
+    # Binding before starting the server leaves no window for another process to take the port.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    issuer = f"http://127.0.0.1:{port}{REALM_PATH}"
+    config = uvicorn.Config(
+        create_app(keyring, issuer=issuer, audience=audience),
+        log_level="warning",
+        loop="asyncio",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="dev-oidc", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("development identity provider did not start")
+            time.sleep(0.01)
+        yield RunningDevProvider(keys=keyring, issuer=issuer, audience=audience)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=startup_timeout)
+        sock.close()

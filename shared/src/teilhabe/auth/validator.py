@@ -1,0 +1,148 @@
+"""Offline validation of the identity provider's access tokens."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import httpx
+import jwt
+
+from teilhabe.auth.errors import AuthenticationError
+from teilhabe.auth.jwks import JwksCache
+from teilhabe.auth.principal import Principal
+from teilhabe.config import ServiceSettings
+
+# Only algorithms whose verification key can be public. HS* would let anyone holding the
+# published key forge tokens; `none` needs no key at all.
+ASYMMETRIC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+DEFAULT_LEEWAY_SECONDS = 30.0
+# Far above any real access token; bounds the work an anonymous caller can cause.
+MAX_TOKEN_LENGTH = 16 * 1024
+_REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+
+
+class TokenValidator:
+    """Turns a bearer token into a `Principal` or raises `AuthenticationError`."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        algorithms: Iterable[str],
+        keys: JwksCache,
+        leeway: float = DEFAULT_LEEWAY_SECONDS,
+    ) -> None:
+        accepted = tuple(algorithms)
+        if not accepted:
+            raise ValueError("at least one signature algorithm must be accepted")
+        unsafe = sorted(set(accepted) - ASYMMETRIC_ALGORITHMS)
+        if unsafe:
+            # Refuse to start rather than silently dropping them: a misconfiguration here
+            # is a security decision someone should look at.
+            raise ValueError(f"signature algorithms not allowed for access tokens: {unsafe}")
+        self._issuer = issuer
+        self._audience = audience
+        self._algorithms = accepted
+        self._keys = keys
+        self._leeway = leeway
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: ServiceSettings,
+        *,
+        client: httpx.AsyncClient | None = None,
+        leeway: float = DEFAULT_LEEWAY_SECONDS,
+        min_refresh_interval: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> TokenValidator:
+        keys = JwksCache(
+            settings.oidc_jwks_url,
+            client=client,
+            min_refresh_interval=min_refresh_interval,
+            clock=clock,
+        )
+        return cls(
+            issuer=settings.oidc_issuer,
+            audience=settings.oidc_audience,
+            algorithms=settings.oidc_algorithms,
+            keys=keys,
+            leeway=leeway,
+        )
+
+    @property
+    def algorithms(self) -> tuple[str, ...]:
+        return self._algorithms
+
+    async def authenticate(self, token: str) -> Principal:
+        claims = await self.validate(token)
+        try:
+            return Principal.from_claims(claims)
+        except ValueError as exc:
+            raise AuthenticationError(str(exc)) from exc
+
+    async def validate(self, token: str) -> dict[str, Any]:
+        """Verified claims of `token`.
+
+        Raises `AuthenticationError`, or `SigningKeysUnavailableError` when the provider's
+        keys cannot be fetched.
+        """
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise AuthenticationError("token too long")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise AuthenticationError("malformed token") from exc
+        # Checked before any key lookup so that tokens which can never pass do not cause
+        # requests to the provider.
+        if header.get("alg") not in self._algorithms:
+            raise AuthenticationError("token signature algorithm not accepted")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise AuthenticationError("token has no key id")
+        key = await self._keys.get(kid)
+        if key is None:
+            raise AuthenticationError("token signed with an unknown key")
+        claims = self._decode(token, key)
+        # Keycloak marks ID and refresh tokens through `typ`; only access tokens grant
+        # access, even though an ID token may carry the same audience.
+        token_type = claims.get("typ")
+        if token_type is not None and str(token_type).lower() != "bearer":
+            raise AuthenticationError("not an access token")
+        return claims
+
+    def _decode(self, token: str, key: jwt.PyJWK) -> dict[str, Any]:
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=list(self._algorithms),
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": _REQUIRED_CLAIMS},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise AuthenticationError("token expired") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise AuthenticationError("token not yet valid") from exc
+        except jwt.InvalidAudienceError as exc:
+            raise AuthenticationError("token not issued for this audience") from exc
+        except jwt.InvalidIssuerError as exc:
+            raise AuthenticationError("token from an untrusted issuer") from exc
+        except jwt.MissingRequiredClaimError as exc:
+            raise AuthenticationError(f"token lacks the '{exc.claim}' claim") from exc
+        except jwt.InvalidSignatureError as exc:
+            raise AuthenticationError("token signature invalid") from exc
+        except jwt.InvalidAlgorithmError as exc:
+            raise AuthenticationError("token signature algorithm not accepted") from exc
+        except jwt.PyJWTError as exc:
+            raise AuthenticationError("invalid token") from exc
+
+    async def aclose(self) -> None:
+        await self._keys.aclose()

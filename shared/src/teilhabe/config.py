@@ -1,0 +1,57 @@
+"""Settings every service reads from its environment.
+
+Each service subclasses `ServiceSettings` and sets `service_name`; nothing here has a
+default that would be wrong in production except the development OIDC provider, which a
+deployment overrides with its own issuer.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Environment of one service process (API, relay or consumer)."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    service_name: str = Field(description="Name of the service; also its queue and source.")
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe",
+        description="SQLAlchemy URL of this service's own database.",
+    )
+    amqp_url: str = Field(
+        default="amqp://guest:guest@127.0.0.1:5672/",
+        description="RabbitMQ URL including the virtual host.",
+    )
+    event_exchange: str = Field(
+        default="teilhabe.events", description="Durable topic exchange of domain events."
+    )
+    oidc_issuer: str = Field(
+        default="http://127.0.0.1:8090/realms/teilhabe",
+        description="Issuer (iss) the tokens must carry.",
+    )
+    oidc_audience: str = Field(
+        default="teilhabe", description="Audience (aud) the tokens must carry."
+    )
+    oidc_jwks_url: str = Field(
+        default="http://127.0.0.1:8090/realms/teilhabe/protocol/openid-connect/certs",
+        description="Where the identity provider publishes its signing keys.",
+    )
+    oidc_algorithms: tuple[str, ...] = Field(
+        default=("RS256", "ES256"), description="Signature algorithms accepted, nothing else."
+    )
+    http_host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    http_port: int = Field(
+        default=8000, description="Port of the API, or of a worker's health server."
+    )
+    log_level: str = Field(default="INFO")
+    log_json: bool = Field(
+        default=True, description="JSON logs; false gives readable console logs."
+    )
+    consumer_prefetch: int = Field(default=100, ge=1, le=1000)
+    consumer_batch_size: int = Field(default=50, ge=1, le=500)
+    relay_batch_size: int = Field(default=200, ge=1, le=2000)
+    publish_timeout_seconds: float = Field(default=10.0, gt=0)
+    amqp_heartbeat_seconds: int = Field(default=15, ge=5, le=60)

@@ -1,0 +1,54 @@
+"""Registry of every event payload, keyed by type and version.
+
+Each payload class names its `event_type` (also the routing key) and `event_version`.
+Changes to a payload are additive; a change that would break a consumer is a new class
+with the next version, published beside the old one until every consumer has moved.
+Consumers are tolerant readers: fields they do not know are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class EventPayload(BaseModel):
+    """Base of every event's `data`: references and the few attributes consumers need."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_type: ClassVar[str]
+    event_version: ClassVar[int] = 1
+    subject_field: ClassVar[str | None] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "event_type" in cls.__dict__:
+            key = (cls.event_type, cls.event_version)
+            if key in CATALOGUE and CATALOGUE[key] is not cls:
+                raise TypeError(f"event {key} is already in the catalogue")
+            CATALOGUE[key] = cls
+
+    def subject(self) -> str | None:
+        if self.subject_field is None:
+            return None
+        return str(getattr(self, self.subject_field))
+
+    @classmethod
+    def schema_urn(cls) -> str:
+        return f"urn:teilhabe:event:{cls.event_type}:v{cls.event_version}"
+
+
+CATALOGUE: dict[tuple[str, int], type[EventPayload]] = {}
+
+
+def lookup_payload_model(event_type: str, version: int) -> type[EventPayload] | None:
+    _load_catalogue()
+    return CATALOGUE.get((event_type, version))
+
+
+def _load_catalogue() -> None:
+    # Importing the modules registers their payload classes.
+    from teilhabe.events import households, housing  # noqa: F401

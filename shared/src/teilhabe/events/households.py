@@ -1,0 +1,56 @@
+"""Events about households allocated to the city (published by intake)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from teilhabe.events.catalogue import EventPayload
+
+
+class AgeGroup(StrEnum):
+    """Age group on the allocation date: decides Kita, school or adult offers."""
+
+    UNDER_THREE = "under_three"
+    KITA = "kita"
+    SCHOOL = "school"
+    ADULT = "adult"
+
+
+class AllocatedMember(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    member_id: UUID
+    age_group: AgeGroup
+    languages: tuple[str, ...] = Field(default=(), description="ISO 639 codes.")
+
+
+class HouseholdAssigned(EventPayload):
+    """A household was allocated to the city (Zuweisung) and registered."""
+
+    event_type: ClassVar[str] = "household.assigned"
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: UUID
+    allocation_notice_number: str
+    allocated_on: date
+    expected_arrival_on: date | None = None
+    member_count: int = Field(ge=1)
+    minor_count: int = Field(ge=0)
+    members: tuple[AllocatedMember, ...]
+    needs_accessible_housing: bool = False
+
+
+class CaseworkerAssigned(EventPayload):
+    """A caseworker took over the social care of a household."""
+
+    event_type: ClassVar[str] = "caseworker.assigned"
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: UUID
+    caseworker_id: str = Field(description="The caseworker's subject at the identity provider.")
+    previous_caseworker_id: str | None = None

@@ -1,0 +1,54 @@
+"""Events about accommodation (published by housing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import Field
+
+from teilhabe.events.catalogue import EventPayload
+
+
+class SiteKind(StrEnum):
+    EMERGENCY_SHELTER = "emergency_shelter"
+    COMMUNAL_HOUSING = "communal_housing"
+    APARTMENT = "apartment"
+
+
+class MoveOutReason(StrEnum):
+    PRIVATE_HOUSING = "private_housing"
+    TRANSFER = "transfer"
+    LEFT_MUNICIPALITY = "left_municipality"
+    OTHER = "other"
+
+
+class HouseholdMovedIn(EventPayload):
+    """A household was placed into a unit and occupies beds there."""
+
+    event_type: ClassVar[str] = "household.moved_in"
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: UUID
+    placement_id: UUID
+    site_id: UUID
+    site_kind: SiteKind
+    unit_id: UUID
+    bed_count: int = Field(ge=1)
+    moved_in_on: date
+
+
+class HouseholdMovedOut(EventPayload):
+    """A household left a unit; its beds are free again."""
+
+    event_type: ClassVar[str] = "household.moved_out"
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: UUID
+    placement_id: UUID
+    site_id: UUID
+    unit_id: UUID
+    moved_out_on: date
+    reason: MoveOutReason

@@ -1,0 +1,1 @@
+"""Reliable publishing (outbox and relay) and consuming (inbox and consumer runner)."""

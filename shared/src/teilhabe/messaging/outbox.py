@@ -1,0 +1,32 @@
+"""Staging events in the same transaction as the state change they describe."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.envelope import CloudEvent, new_event
+
+# One channel per database; each service has its own database.
+NOTIFY_CHANNEL = "teilhabe_outbox"
+
+
+class Outbox:
+    """Adds events to the outbox table; the relay publishes them after commit."""
+
+    def __init__(self, table: Table, *, source: str) -> None:
+        self._table = table
+        self._source = source
+
+    async def add(self, session: AsyncSession, payload: EventPayload) -> CloudEvent:
+        event = new_event(payload, source=self._source)
+        await session.execute(
+            insert(self._table).values(
+                event_id=event.id, event_type=event.type, body=event.to_json()
+            )
+        )
+        # PostgreSQL folds identical notifications of one transaction into one, and
+        # delivers it only on commit: the relay wakes for committed rows alone.
+        await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+        return event

@@ -1,0 +1,217 @@
+"""The outbox relay: publishes committed outbox rows with publisher confirms.
+
+Several replicas may run at once: each claims a batch with `FOR UPDATE SKIP LOCKED`,
+publishes it with the confirms gathered, marks the confirmed rows and commits. A relay
+that dies after publishing but before its commit leaves the rows unpublished, so they
+are published again: consumers deduplicate on the event id. Several replicas do not keep
+the order of events; consumers must not depend on it.
+
+The relay sleeps on LISTEN until a transaction that staged events commits, with a poll
+as a fallback for a lost notification or a lost listening connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+import aio_pika
+import asyncpg
+import structlog
+from aio_pika.abc import AbstractExchange, AbstractRobustConnection
+
+from teilhabe.events.envelope import CONTENT_TYPE
+from teilhabe.messaging.connection import connect_broker
+from teilhabe.messaging.outbox import NOTIFY_CHANNEL
+from teilhabe.messaging.topology import declare_events_exchange
+from teilhabe.metrics import EVENTS_PUBLISHED, OUTBOX_LAG, OUTBOX_PENDING, PUBLISH_FAILURES
+
+log = structlog.get_logger(__name__)
+
+# The table is teilhabe.messaging.tables.OUTBOX_TABLE.
+_CLAIM = """
+    SELECT id, event_id, event_type, body FROM outbox_message
+    WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+"""
+_MARK_PUBLISHED = (
+    "UPDATE outbox_message SET published_at = clock_timestamp(), attempts = attempts + 1 "
+    "WHERE id = ANY($1::bigint[])"
+)
+_MARK_FAILED = (
+    "UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 "
+    "WHERE id = ANY($1::bigint[])"
+)
+_LAG = """
+    SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)
+    FROM outbox_message WHERE published_at IS NULL
+"""
+_PRUNE = """
+    DELETE FROM outbox_message WHERE id IN (
+        SELECT id FROM outbox_message WHERE published_at < now() - $1::interval LIMIT 5000)
+"""
+
+
+@dataclass(frozen=True)
+class RelayOptions:
+    service_name: str
+    dsn: str
+    amqp_url: str
+    exchange_name: str
+    batch_size: int = 200
+    publish_timeout_seconds: float = 10.0
+    heartbeat_seconds: int = 15
+    fallback_poll_seconds: float = 1.0
+    retention: timedelta = timedelta(days=7)
+
+
+class OutboxRelay:
+    def __init__(self, options: RelayOptions) -> None:
+        self._options = options
+        self._wake = asyncio.Event()
+        self._pool: asyncpg.Pool | None = None
+        self._connection: AbstractRobustConnection | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._backoff = 0.0
+
+    @property
+    def broker_connected(self) -> bool:
+        return self._connection is not None and not self._connection.is_closed
+
+    async def database_ok(self) -> bool:
+        if self._pool is None:
+            return False
+        try:
+            await self._pool.fetchval("SELECT 1")
+        except (OSError, asyncpg.PostgresError):
+            return False
+        return True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        opts = self._options
+        self._pool = await asyncpg.create_pool(opts.dsn, min_size=1, max_size=3)
+        self._connection = await connect_broker(opts.amqp_url, heartbeat=opts.heartbeat_seconds)
+        channel = await self._connection.channel(publisher_confirms=True)
+        exchange = await declare_events_exchange(channel, opts.exchange_name)
+        housekeeping = asyncio.create_task(self._housekeeping(stop))
+        log.info("relay started", exchange=opts.exchange_name, batch_size=opts.batch_size)
+        try:
+            while not stop.is_set():
+                await self._ensure_listener()
+                # Cleared before claiming: a commit during the claim wakes the next round.
+                self._wake.clear()
+                try:
+                    claimed = await self.publish_batch(exchange)
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                    log.warning("outbox unreachable, will retry", error=repr(error))
+                    self._backoff = min(max(self._backoff * 2, 0.5), 5.0)
+                    claimed = 0
+                if claimed == opts.batch_size and self._backoff == 0:
+                    continue
+                await self._sleep(stop)
+        finally:
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
+            await self._close()
+
+    async def publish_batch(self, exchange: AbstractExchange) -> int:
+        """Claim, publish and mark one batch; returns how many rows were claimed."""
+        assert self._pool is not None
+        opts = self._options
+        async with self._pool.acquire() as db, db.transaction():
+            rows = await db.fetch(_CLAIM, opts.batch_size)
+            if not rows:
+                return 0
+            results = await asyncio.gather(
+                *(self._publish_one(exchange, row) for row in rows), return_exceptions=True
+            )
+            confirmed = [
+                row["id"] for row, result in zip(rows, results, strict=True) if result is None
+            ]
+            failed = [
+                row["id"] for row, result in zip(rows, results, strict=True) if result is not None
+            ]
+            if confirmed:
+                await db.execute(_MARK_PUBLISHED, confirmed)
+            if failed:
+                error = next(r for r in results if r is not None)
+                await db.execute(_MARK_FAILED, failed, repr(error)[:500])
+        for row, result in zip(rows, results, strict=True):
+            if result is None:
+                EVENTS_PUBLISHED.labels(opts.service_name, row["event_type"]).inc()
+        if failed:
+            PUBLISH_FAILURES.labels(opts.service_name).inc(len(failed))
+            self._backoff = min(max(self._backoff * 2, 0.2), 5.0)
+            log.warning("publish failed, will retry", failed=len(failed), error=repr(error)[:200])
+        else:
+            self._backoff = 0.0
+        return len(rows)
+
+    async def _publish_one(self, exchange: AbstractExchange, row: asyncpg.Record) -> None:
+        message = aio_pika.Message(
+            body=bytes(row["body"]),
+            content_type=CONTENT_TYPE,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=row["event_id"],
+            type=row["event_type"],
+            app_id=self._options.service_name,
+            headers={"x-event-type": row["event_type"]},
+        )
+        # Unroutable is not an error for pub/sub: no consumer subscribes to this type
+        # yet; the row stays in the outbox for the retention period for replay.
+        await exchange.publish(
+            message,
+            routing_key=row["event_type"],
+            mandatory=False,
+            timeout=self._options.publish_timeout_seconds,
+        )
+
+    async def _sleep(self, stop: asyncio.Event) -> None:
+        if self._backoff:
+            await asyncio.sleep(self._backoff)
+            return
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(
+                waiters,
+                timeout=self._options.fallback_poll_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _ensure_listener(self) -> None:
+        if self._listener is not None and not self._listener.is_closed():
+            return
+        try:
+            self._listener = await asyncpg.connect(self._options.dsn)
+            await self._listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+        except (OSError, asyncpg.PostgresError) as error:
+            self._listener = None
+            log.warning("cannot listen for outbox notifications, polling", error=repr(error))
+
+    async def _housekeeping(self, stop: asyncio.Event) -> None:
+        assert self._pool is not None
+        rounds = 0
+        while not stop.is_set():
+            try:
+                pending, lag = await self._pool.fetchrow(_LAG)  # type: ignore[misc]
+                OUTBOX_PENDING.labels(self._options.service_name).set(pending)
+                OUTBOX_LAG.labels(self._options.service_name).set(float(lag))
+                if rounds % 60 == 0:
+                    await self._pool.execute(_PRUNE, self._options.retention)
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("outbox housekeeping failed", error=repr(error))
+            rounds += 1
+            await asyncio.sleep(5)
+
+    async def _close(self) -> None:
+        if self._listener is not None and not self._listener.is_closed():
+            await self._listener.close()
+        if self._connection is not None:
+            await self._connection.close()
+        if self._pool is not None:
+            await self._pool.close()

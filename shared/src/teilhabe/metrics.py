@@ -1,0 +1,32 @@
+"""Prometheus metrics of the event backbone, the same names in every service."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+EVENTS_PUBLISHED = Counter(
+    "teilhabe_events_published_total", "Events confirmed by the broker", ["service", "event_type"]
+)
+PUBLISH_FAILURES = Counter(
+    "teilhabe_publish_failures_total", "Publish attempts the broker did not confirm", ["service"]
+)
+EVENTS_CONSUMED = Counter(
+    "teilhabe_events_consumed_total",
+    "Events taken off the queue, by outcome (handled, duplicate, retried, dead_lettered)",
+    ["service", "event_type", "outcome"],
+)
+EVENTS_DEAD_LETTERED = Counter(
+    "teilhabe_events_dead_lettered_total",
+    "Messages sent to the dead-letter queue",
+    ["service", "reason"],
+)
+OUTBOX_PENDING = Gauge("teilhabe_outbox_pending", "Outbox rows not yet published", ["service"])
+OUTBOX_LAG = Gauge(
+    "teilhabe_outbox_lag_seconds", "Age of the oldest unpublished outbox row", ["service"]
+)
+CONSUMER_BATCH_SECONDS = Histogram(
+    "teilhabe_consumer_batch_seconds",
+    "Time to handle one batch of messages in one transaction",
+    ["service"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)

@@ -1,0 +1,148 @@
+"""One command line for every service: `teilhabe-<service> migrate|api|relay|consumer`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import uvicorn
+from fastapi import FastAPI
+
+from teilhabe.api.health import ReadinessCheck, health_router
+from teilhabe.config import ServiceSettings
+from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
+from teilhabe.logging import configure_logging
+from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
+from teilhabe.messaging.inbox import HandlerMap
+from teilhabe.messaging.relay import OutboxRelay, RelayOptions
+from teilhabe.messaging.tables import MessagingTables
+from teilhabe.migrations import new_revision, upgrade
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What the shared runtime needs to know of a service to run its processes."""
+
+    name: str
+    settings: Callable[[], ServiceSettings]
+    create_app: Callable[[], FastAPI]
+    migrations_dir: Path
+    messaging: MessagingTables
+    handlers: HandlerMap = field(default_factory=dict)
+
+
+class Worker(Protocol):
+    @property
+    def broker_connected(self) -> bool: ...
+
+    async def database_ok(self) -> bool: ...
+
+    async def run(self, stop: asyncio.Event) -> None: ...
+
+
+def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"teilhabe-{service.name}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="create the database if missing and migrate it")
+    commands.add_parser("api", help="serve the HTTP API")
+    commands.add_parser("relay", help="publish the outbox to the broker")
+    commands.add_parser("consumer", help="handle the events this service subscribes to")
+    revision = commands.add_parser("revision", help="autogenerate a migration")
+    revision.add_argument("message")
+    args = parser.parse_args(argv)
+
+    settings = service.settings()
+    configure_logging(
+        f"{service.name}-{args.command}", level=settings.log_level, json=settings.log_json
+    )
+    if args.command == "migrate":
+        asyncio.run(upgrade(service.migrations_dir, settings.database_url))
+    elif args.command == "revision":
+        new_revision(service.migrations_dir, settings.database_url, args.message)
+    elif args.command == "api":
+        uvicorn.run(
+            service.create_app,
+            factory=True,
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            proxy_headers=True,
+        )
+    elif args.command == "relay":
+        asyncio.run(run_worker(settings, build_relay(settings)))
+    elif args.command == "consumer":
+        asyncio.run(run_worker(settings, build_consumer(service, settings)))
+
+
+def build_relay(settings: ServiceSettings) -> OutboxRelay:
+    return OutboxRelay(
+        RelayOptions(
+            service_name=settings.service_name,
+            dsn=asyncpg_dsn(settings.database_url),
+            amqp_url=settings.amqp_url,
+            exchange_name=settings.event_exchange,
+            batch_size=settings.relay_batch_size,
+            publish_timeout_seconds=settings.publish_timeout_seconds,
+            heartbeat_seconds=settings.amqp_heartbeat_seconds,
+        )
+    )
+
+
+def build_consumer(service: ServiceDefinition, settings: ServiceSettings) -> EventConsumer:
+    engine = create_engine(settings.database_url, pool_size=5)
+    return EventConsumer(
+        ConsumerOptions(
+            service_name=settings.service_name,
+            queue_name=settings.service_name,
+            amqp_url=settings.amqp_url,
+            exchange_name=settings.event_exchange,
+            prefetch=settings.consumer_prefetch,
+            batch_size=settings.consumer_batch_size,
+            publish_timeout_seconds=settings.publish_timeout_seconds,
+            heartbeat_seconds=settings.amqp_heartbeat_seconds,
+        ),
+        session_factory=create_session_factory(engine),
+        inbox=service.messaging.inbox,
+        handlers=service.handlers,
+    )
+
+
+async def run_worker(settings: ServiceSettings, worker: Worker) -> None:
+    """Run a relay or consumer beside a small health and metrics server until SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+    async def broker_ok() -> bool:
+        return worker.broker_connected
+
+    health = FastAPI(title=f"{settings.service_name} worker", openapi_url=None)
+    health.include_router(
+        health_router(
+            [ReadinessCheck("database", worker.database_ok), ReadinessCheck("broker", broker_ok)]
+        )
+    )
+    server = _EmbeddedServer(
+        uvicorn.Config(health, host=settings.http_host, port=settings.http_port, log_config=None)
+    )
+    serving = asyncio.create_task(server.serve())
+    try:
+        await worker.run(stop)
+    finally:
+        server.should_exit = True
+        await serving
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the worker decides when to stop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield

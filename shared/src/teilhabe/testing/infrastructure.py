@@ -1,0 +1,122 @@
+"""Where the test run's PostgreSQL and RabbitMQ are, and how to carve out isolated parts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from teilhabe.db import asyncpg_dsn
+
+POSTGRES_ENV = "TEILHABE_TEST_POSTGRES_URL"
+AMQP_ENV = "TEILHABE_TEST_AMQP_URL"
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+@dataclass(frozen=True)
+class Infrastructure:
+    postgres_url: str  # SQLAlchemy URL of a database from which others can be created
+    amqp_url: str  # URL of the default virtual host
+    rabbitmqctl: Callable[[list[str]], None]
+    run_id: str
+
+    def database_url(self, name: str) -> str:
+        return make_url(self.postgres_url).set(database=name).render_as_string(hide_password=False)
+
+    def vhost_url(self, vhost: str) -> str:
+        parts = urlsplit(self.amqp_url)
+        return urlunsplit(parts._replace(path="/" + quote(vhost, safe="")))
+
+    async def create_database(self, name: str) -> str:
+        admin = await asyncpg.connect(asyncpg_dsn(self.postgres_url))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        return self.database_url(name)
+
+    async def drop_database(self, name: str) -> None:
+        admin = await asyncpg.connect(asyncpg_dsn(self.postgres_url))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+    def create_vhost(self, name: str) -> str:
+        self.rabbitmqctl(["add_vhost", name])
+        user = urlsplit(self.amqp_url).username or "guest"
+        self.rabbitmqctl(["set_permissions", "-p", name, user, ".*", ".*", ".*"])
+        return self.vhost_url(name)
+
+    def delete_vhost(self, name: str) -> None:
+        self.rabbitmqctl(["delete_vhost", name])
+
+    def unique_name(self, label: str) -> str:
+        return f"{self.run_id}_{label}_{uuid.uuid4().hex[:6]}"
+
+
+@contextmanager
+def provision() -> Iterator[Infrastructure]:
+    """The run's infrastructure: from the environment, local defaults, or testcontainers."""
+    run_id = f"t{uuid.uuid4().hex[:8]}"
+    postgres = os.environ.get(POSTGRES_ENV, DEFAULT_POSTGRES)
+    amqp = os.environ.get(AMQP_ENV, DEFAULT_AMQP)
+    if _answers(postgres) and _answers(amqp):
+        yield Infrastructure(postgres, amqp, _local_rabbitmqctl, run_id)
+        return
+    if shutil.which("docker") is None or subprocess.run(
+        ["docker", "info"], capture_output=True, check=False
+    ).returncode:
+        raise RuntimeError(
+            f"no PostgreSQL at {postgres} or no RabbitMQ at {amqp}, and no Docker engine to start "
+            f"them: start both, or set {POSTGRES_ENV} and {AMQP_ENV}"
+        )
+    with _containers(run_id) as infrastructure:
+        yield infrastructure
+
+
+def _answers(url: str) -> bool:
+    parts = urlsplit(url.replace("postgresql+asyncpg", "postgresql"))
+    default_port = 5432 if parts.scheme.startswith("postgres") else 5672
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+            return True
+    except OSError:
+        return False
+
+
+def _local_rabbitmqctl(args: list[str]) -> None:
+    if shutil.which("rabbitmqctl") is None:
+        raise RuntimeError("rabbitmqctl is needed to create a virtual host per test run")
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def _containers(run_id: str) -> Iterator[Infrastructure]:
+    from testcontainers.postgres import PostgresContainer
+    from testcontainers.rabbitmq import RabbitMqContainer
+
+    with (
+        PostgresContainer("postgres:15-alpine", driver="asyncpg") as pg,
+        RabbitMqContainer("rabbitmq:3.13-management-alpine") as mq,
+    ):
+        amqp = f"amqp://guest:guest@{mq.get_container_host_ip()}:{mq.get_exposed_port(5672)}/"
+
+        def ctl(args: list[str]) -> None:
+            mq.exec(["rabbitmqctl", "-q", *args])
+
+        yield Infrastructure(pg.get_connection_url(), amqp, ctl, run_id)
+
+

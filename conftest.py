@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from teilhabe.auth.testing import RunningDevProvider, run_dev_provider
 from teilhabe.testing.infrastructure import Infrastructure, provision
 

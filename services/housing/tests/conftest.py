@@ -4,10 +4,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-
 from housing.main import SERVICE
-from teilhabe.testing.apps import app_client, migrated_database
 from teilhabe.auth.testing import RunningDevProvider
+from teilhabe.testing.apps import app_client, migrated_database
 from teilhabe.testing.infrastructure import Infrastructure
 
 

@@ -8,7 +8,6 @@ from datetime import date
 
 import httpx
 import pytest
-
 from housing import service
 from housing.models import WaitingHousehold
 from teilhabe.auth import Role
@@ -28,22 +27,29 @@ async def allocated_household(database_url: str, members: int) -> uuid.UUID:
     household_id = uuid.uuid4()
     engine = create_engine(database_url, pool_size=1)
     async with create_session_factory(engine)() as session, session.begin():
-        await service.enqueue_household(
+        await service.enqueue_households(
             session=session,
-            event=HouseholdAssigned(
-                household_id=household_id,
-                allocation_notice_number=f"BRA-{household_id.hex[:6]}",
-                allocated_on=date(2026, 11, 20),
-                member_count=members,
-                minor_count=0,
-                members=tuple(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT) for _ in range(members)),
-            ),
+            events=[
+                HouseholdAssigned(
+                    household_id=household_id,
+                    allocation_notice_number=f"BRA-{household_id.hex[:6]}",
+                    allocated_on=date(2026, 11, 20),
+                    member_count=members,
+                    minor_count=0,
+                    members=tuple(
+                        AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT)
+                        for _ in range(members)
+                    ),
+                )
+            ],
         )
     await engine.dispose()
     return household_id
 
 
-async def new_site(housing: httpx.AsyncClient, headers: dict[str, str], beds: int) -> dict[str, object]:
+async def new_site(
+    housing: httpx.AsyncClient, headers: dict[str, str], beds: int
+) -> dict[str, object]:
     response = await housing.post(
         "/sites",
         json={
@@ -126,7 +132,9 @@ async def test_the_same_household_cannot_be_placed_twice_at_once(
     unit_id = site["units"][0]["id"]  # type: ignore[index]
     household = await allocated_household(housing_database, members=2)
     body = {"household_id": str(household), "unit_id": unit_id, "moved_in_on": "2026-11-25"}
-    responses = await asyncio.gather(*(housing.post("/placements", json=body, headers=officer) for _ in range(3)))
+    responses = await asyncio.gather(
+        *(housing.post("/placements", json=body, headers=officer) for _ in range(3))
+    )
     assert sorted(r.status_code for r in responses) == [201, 409, 409]
 
 
@@ -135,7 +143,11 @@ async def test_bad_placement_input_names_the_field(
 ) -> None:
     response = await housing.post(
         "/placements",
-        json={"household_id": str(uuid.uuid4()), "unit_id": str(uuid.uuid4()), "moved_in_on": "2026-11-25"},
+        json={
+            "household_id": str(uuid.uuid4()),
+            "unit_id": str(uuid.uuid4()),
+            "moved_in_on": "2026-11-25",
+        },
         headers=officer,
     )
     assert response.status_code == 422
@@ -144,7 +156,9 @@ async def test_bad_placement_input_names_the_field(
 
 async def test_roles_are_enforced(housing: httpx.AsyncClient, identity: RunningDevProvider) -> None:
     assert (await housing.get("/sites")).status_code == 401
-    assert (await housing.get("/sites", headers=auth_headers(identity, Role.CASEWORKER))).status_code == 403
+    assert (
+        await housing.get("/sites", headers=auth_headers(identity, Role.CASEWORKER))
+    ).status_code == 403
     assert routes_without_declared_roles(housing.app) == []  # type: ignore[attr-defined]
 
 
@@ -162,7 +176,7 @@ async def test_waiting_queue_ignores_a_second_delivery(housing_database: str) ->
     sessions = create_session_factory(engine)
     for _ in range(2):
         async with sessions() as session, session.begin():
-            await service.enqueue_household(session=session, event=event)
+            await service.enqueue_households(session=session, events=[event])
     async with sessions() as session:
         assert await session.get(WaitingHousehold, household_id) is not None
     await engine.dispose()

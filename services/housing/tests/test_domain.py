@@ -6,7 +6,12 @@ from housing import domain
 BEDS = [uuid.UUID(int=n) for n in range(1, 6)]
 
 
-def waiting(members: int = 3, *, accessible: bool = False, status: domain.WaitingStatus = domain.WaitingStatus.AWAITING) -> domain.WaitingHousehold:
+def waiting(
+    members: int = 3,
+    *,
+    accessible: bool = False,
+    status: domain.WaitingStatus = domain.WaitingStatus.AWAITING,
+) -> domain.WaitingHousehold:
     return domain.WaitingHousehold(uuid.uuid4(), members, accessible, status)
 
 
@@ -29,7 +34,9 @@ def test_splitting_a_household_needs_a_reason() -> None:
     refusal = domain.plan_placement(waiting(3), unit(5), bed_count=2, split_reason=" ")
     assert isinstance(refusal, domain.Refusal)
     assert refusal.field == "split_reason"
-    plan = domain.plan_placement(waiting(3), unit(5), bed_count=2, split_reason="Vater im Krankenhaus")
+    plan = domain.plan_placement(
+        waiting(3), unit(5), bed_count=2, split_reason="Vater im Krankenhaus"
+    )
     assert isinstance(plan, domain.PlacementPlan)
     assert len(plan.bed_ids) == 2
 
@@ -41,11 +48,15 @@ def test_never_more_beds_than_members() -> None:
 
 
 def test_barrier_free_need_requires_an_accessible_unit() -> None:
-    refusal = domain.plan_placement(waiting(1, accessible=True), unit(5), bed_count=None, split_reason=None)
+    refusal = domain.plan_placement(
+        waiting(1, accessible=True), unit(5), bed_count=None, split_reason=None
+    )
     assert isinstance(refusal, domain.Refusal)
     assert refusal.code == "not-accessible"
     assert isinstance(
-        domain.plan_placement(waiting(1, accessible=True), unit(5, accessible=True), bed_count=None, split_reason=None),
+        domain.plan_placement(
+            waiting(1, accessible=True), unit(5, accessible=True), bed_count=None, split_reason=None
+        ),
         domain.PlacementPlan,
     )
 

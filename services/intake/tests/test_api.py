@@ -7,7 +7,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.db import asyncpg_dsn
@@ -61,7 +60,9 @@ async def test_caseworker_registers_reads_and_assigns(
     assert read.json()["members"][0]["residence_status_expires_on"] == "2027-05-20"
 
     assigned = await intake.put(
-        f"/households/{household['id']}/caseworker", json={"caseworker_id": "cw-anna"}, headers=headers
+        f"/households/{household['id']}/caseworker",
+        json={"caseworker_id": "cw-anna"},
+        headers=headers,
     )
     assert assigned.json()["caseworker_id"] == "cw-anna"
 
@@ -71,11 +72,13 @@ async def test_caseworker_registers_reads_and_assigns(
     db = await asyncpg.connect(asyncpg_dsn(intake_database))
     try:
         events = await db.fetch(
-            "SELECT event_type, body FROM outbox_message WHERE convert_from(body, 'UTF8') LIKE $1 ORDER BY id",
+            "SELECT event_type, body FROM outbox_message"
+            " WHERE convert_from(body, 'UTF8') LIKE $1 ORDER BY id",
             f"%{household['id']}%",
         )
         audit = await db.fetch(
-            "SELECT actor, action FROM audit_entry WHERE resource_id = $1 ORDER BY id", household["id"]
+            "SELECT actor, action FROM audit_entry WHERE resource_id = $1 ORDER BY id",
+            household["id"],
         )
     finally:
         await db.close()
@@ -104,18 +107,26 @@ async def test_invalid_input_is_a_problem_naming_the_field(
     rule_broken["members"][0]["residence_status_expires_on"] = None
     response = await intake.post("/households", json=rule_broken, headers=headers)
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["members[0].residence_status_expires_on"]
+    assert [e["field"] for e in response.json()["errors"]] == [
+        "members[0].residence_status_expires_on"
+    ]
 
 
-async def test_unknown_fields_are_refused(intake: httpx.AsyncClient, identity: RunningDevProvider) -> None:
+async def test_unknown_fields_are_refused(
+    intake: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
     response = await intake.post(
-        "/households", json=allocation(religion="none"), headers=auth_headers(identity, Role.CASEWORKER)
+        "/households",
+        json=allocation(religion="none"),
+        headers=auth_headers(identity, Role.CASEWORKER),
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "religion"
 
 
-async def test_a_notice_is_registered_once(intake: httpx.AsyncClient, identity: RunningDevProvider) -> None:
+async def test_a_notice_is_registered_once(
+    intake: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
     headers = auth_headers(identity, Role.CASEWORKER)
     body = allocation()
     assert (await intake.post("/households", json=body, headers=headers)).status_code == 201
@@ -135,8 +146,12 @@ async def test_unauthenticated_is_401_and_wrong_role_403(
     assert (await intake.post("/households", json=allocation(), headers=officer)).status_code == 403
 
 
-async def test_unknown_household_is_404(intake: httpx.AsyncClient, identity: RunningDevProvider) -> None:
-    response = await intake.get(f"/households/{uuid.uuid4()}", headers=auth_headers(identity, Role.ADMIN))
+async def test_unknown_household_is_404(
+    intake: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    response = await intake.get(
+        f"/households/{uuid.uuid4()}", headers=auth_headers(identity, Role.ADMIN)
+    )
     assert response.status_code == 404
 
 

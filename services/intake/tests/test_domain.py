@@ -23,7 +23,9 @@ def test_allocation_problems_name_each_field() -> None:
         allocated_on=date(2026, 12, 1),
         expected_arrival_on=date(2026, 11, 1),
         members=[
-            domain.MemberFacts(date(1990, 1, 1), domain.ResidenceStatus.NIEDERLASSUNGSERLAUBNIS, None),
+            domain.MemberFacts(
+                date(1990, 1, 1), domain.ResidenceStatus.NIEDERLASSUNGSERLAUBNIS, None
+            ),
             domain.MemberFacts(date(2027, 1, 1), domain.ResidenceStatus.DULDUNG, None),
         ],
         today=TODAY,
@@ -40,7 +42,11 @@ def test_a_valid_allocation_has_no_problems() -> None:
     assert not domain.allocation_problems(
         allocated_on=TODAY,
         expected_arrival_on=None,
-        members=[domain.MemberFacts(date(1990, 1, 1), domain.ResidenceStatus.AUFENTHALTSGESTATTUNG, date(2027, 5, 1))],
+        members=[
+            domain.MemberFacts(
+                date(1990, 1, 1), domain.ResidenceStatus.AUFENTHALTSGESTATTUNG, date(2027, 5, 1)
+            )
+        ],
         today=TODAY,
     )
 

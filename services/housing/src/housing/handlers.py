@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.households import HouseholdAssigned
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
@@ -10,9 +12,9 @@ from housing import service
 
 
 async def on_household_assigned(
-    session: AsyncSession, event: ReceivedEvent[HouseholdAssigned]
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
 ) -> None:
-    await service.enqueue_household(session=session, event=event.payload)
+    await service.enqueue_households(session=session, events=[event.payload for event in events])
 
 
 HANDLERS: HandlerMap = {HouseholdAssigned: on_household_assigned}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import NoReturn
 
 from sqlalchemy import select
@@ -191,19 +192,24 @@ async def move_out(
     return placement
 
 
-async def enqueue_household(*, session: AsyncSession, event: HouseholdAssigned) -> None:
-    """Put a newly allocated household on the waiting queue (once, whatever the redelivery)."""
+async def enqueue_households(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:
+    """Put newly allocated households on the waiting queue (once, whatever the redelivery)."""
     await session.execute(
         insert(WaitingHousehold)
         .values(
-            household_id=event.household_id,
-            allocation_notice_number=event.allocation_notice_number,
-            allocated_on=event.allocated_on,
-            expected_arrival_on=event.expected_arrival_on,
-            member_count=event.member_count,
-            minor_count=event.minor_count,
-            needs_accessible_housing=event.needs_accessible_housing,
-            status=domain.WaitingStatus.AWAITING,
+            [
+                {
+                    "household_id": event.household_id,
+                    "allocation_notice_number": event.allocation_notice_number,
+                    "allocated_on": event.allocated_on,
+                    "expected_arrival_on": event.expected_arrival_on,
+                    "member_count": event.member_count,
+                    "minor_count": event.minor_count,
+                    "needs_accessible_housing": event.needs_accessible_housing,
+                    "status": domain.WaitingStatus.AWAITING,
+                }
+                for event in events
+            ]
         )
         .on_conflict_do_nothing(index_elements=["household_id"])
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
@@ -10,19 +12,21 @@ from intake import service
 
 
 async def on_household_moved_in(
-    session: AsyncSession, event: ReceivedEvent[HouseholdMovedIn]
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdMovedIn]]
 ) -> None:
-    await service.record_housing(
-        session=session, household_id=event.payload.household_id, status="housed"
-    )
+    for event in events:
+        await service.record_housing(
+            session=session, household_id=event.payload.household_id, status="housed"
+        )
 
 
 async def on_household_moved_out(
-    session: AsyncSession, event: ReceivedEvent[HouseholdMovedOut]
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdMovedOut]]
 ) -> None:
-    await service.record_housing(
-        session=session, household_id=event.payload.household_id, status="moved_out"
-    )
+    for event in events:
+        await service.record_housing(
+            session=session, household_id=event.payload.household_id, status="moved_out"
+        )
 
 
 HANDLERS: HandlerMap = {

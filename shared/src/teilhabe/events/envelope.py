@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from teilhabe.events.catalogue import EventPayload
-from teilhabe.events.tracing import trace_for_new_event
+from teilhabe.events.tracing import TraceContext, trace_for_new_event
 
 CONTENT_TYPE = "application/cloudevents+json"
 
@@ -41,8 +41,14 @@ class CloudEvent(BaseModel):
         return self.model_dump_json(exclude_none=True).encode()
 
 
-def new_event(payload: EventPayload, *, source: str, now: datetime | None = None) -> CloudEvent:
-    """Wrap a payload from the catalogue in a new envelope for publishing."""
+def new_event(
+    payload: EventPayload,
+    *,
+    source: str,
+    now: datetime | None = None,
+    trace: TraceContext | None = None,
+) -> CloudEvent:
+    """Wrap a payload in a new envelope, continuing `trace` or else the current trace."""
     return CloudEvent(
         specversion="1.0",
         id=str(uuid.uuid4()),
@@ -52,6 +58,6 @@ def new_event(payload: EventPayload, *, source: str, now: datetime | None = None
         subject=payload.subject(),
         dataschema=payload.schema_urn(),
         dataversion=str(payload.event_version),
-        traceparent=trace_for_new_event().traceparent,
+        traceparent=(trace.child() if trace else trace_for_new_event()).traceparent,
         data=payload.model_dump(mode="json"),
     )

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,7 +38,6 @@ from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from teilhabe.events.catalogue import EventPayload
-from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging.connection import connect_broker
 from teilhabe.messaging.inbox import HandlerMap, PoisonMessage, ReceivedEvent, claim_new, decode
 from teilhabe.messaging.topology import (
@@ -178,20 +179,29 @@ class EventConsumer:
         handled: set[int] = set()
         async with self._sessions() as session, session.begin():
             new_ids = await claim_new(session, self._inbox, [item.event for item in items])
+            fresh: list[ReceivedEvent[EventPayload]] = []
             for index, item in enumerate(items):
                 if item.event.id in new_ids:
                     new_ids.discard(item.event.id)  # a duplicate inside one batch runs once
-                    await self._call_handler(session, item.event)
+                    fresh.append(item.event)
                     handled.add(index)
-        for index, item in enumerate(items):
-            self._count(item, "handled" if index in handled else "duplicate")
+            # Consecutive events of one type go to their handler together, in order, so a
+            # handler can write its effect for the whole run in one statement.
+            for _, run in itertools.groupby(fresh, key=lambda event: type(event.payload)):
+                await self._call_handler(session, list(run))
+        outcomes = Counter(
+            (item.event.envelope.type, "handled" if index in handled else "duplicate")
+            for index, item in enumerate(items)
+        )
+        for (event_type, outcome), count in outcomes.items():
+            EVENTS_CONSUMED.labels(self._options.service_name, event_type, outcome).inc(count)
 
     async def _handle_alone(self, item: _Decoded) -> None:
         try:
             async with self._sessions() as session, session.begin():
                 new = await claim_new(session, self._inbox, [item.event])
                 if new:
-                    await self._call_handler(session, item.event)
+                    await self._call_handler(session, [item.event])
             self._count(item, "handled" if new else "duplicate")
         except PoisonMessage as poison:
             await self._dead_letter(item.message, poison.reason)
@@ -199,19 +209,18 @@ class EventConsumer:
             await self._retry(item.message, error)
 
     async def _call_handler(
-        self, session: AsyncSession, event: ReceivedEvent[EventPayload]
+        self, session: AsyncSession, events: list[ReceivedEvent[EventPayload]]
     ) -> None:
-        handler = self._handlers[type(event.payload)]
-        trace = TraceContext.parse(event.envelope.traceparent)
-        token = current_trace.set(trace)
-        structlog.contextvars.bind_contextvars(
-            event_id=event.id, event_type=event.envelope.type, trace_id=event.envelope.trace_id
-        )
+        handler = self._handlers[type(events[0].payload)]
+        first = events[0]
+        context = {"event_type": first.envelope.type, "event_count": len(events)}
+        if len(events) == 1:
+            context |= {"event_id": first.id, "trace_id": first.envelope.trace_id}
+        structlog.contextvars.bind_contextvars(**context)
         try:
-            await handler(session, event)
+            await handler(session, events)
         finally:
-            current_trace.reset(token)
-            structlog.contextvars.unbind_contextvars("event_id", "event_type", "trace_id")
+            structlog.contextvars.unbind_contextvars(*context)
 
     async def _retry(self, message: AbstractIncomingMessage, error: Exception) -> None:
         attempt = int(str((message.headers or {}).get(RETRY_ATTEMPT_HEADER, 0))) + 1

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import Table, column
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teilhabe.events.catalogue import EventPayload, lookup_payload_model
@@ -28,7 +26,9 @@ class ReceivedEvent(Generic[P]):
         return self.envelope.id
 
 
-Handler = Callable[[AsyncSession, ReceivedEvent[Any]], Awaitable[None]]
+# A handler receives a run of consecutive new events of its type (often one), in order,
+# inside the transaction that also records them in the inbox.
+Handler = Callable[[AsyncSession, Sequence[ReceivedEvent[Any]]], Awaitable[None]]
 HandlerMap = Mapping[type[EventPayload], Handler]
 
 
@@ -47,12 +47,10 @@ class PermanentError(PoisonMessage):
 def decode(body: bytes, handlers: HandlerMap) -> ReceivedEvent[EventPayload]:
     """Validate a message as a CloudEvent with a known payload this consumer handles."""
     try:
-        raw = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PoisonMessage(f"body is not JSON: {error}") from error
-    try:
-        envelope = CloudEvent.model_validate(raw)
+        envelope = CloudEvent.model_validate_json(body)
     except ValidationError as error:
+        if any(item["type"] == "json_invalid" for item in error.errors()):
+            raise PoisonMessage(f"body is not JSON: {_describe(error)}") from error
         raise PoisonMessage(f"invalid CloudEvent envelope: {_describe(error)}") from error
     model = lookup_payload_model(envelope.type, int(envelope.dataversion))
     if model is None or model not in handlers:
@@ -71,14 +69,20 @@ async def claim_new(
 ) -> set[str]:
     """Record the events in the inbox; returns the ids not handled before."""
     rows = {event.id: event.envelope.type for event in events}
-    statement: Any = (
-        insert(inbox)
-        .values([{"event_id": id_, "event_type": type_} for id_, type_ in rows.items()])
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(column("event_id"))
+    # One statement of fixed shape whatever the batch size: prepared once per connection.
+    result = await session.execute(
+        _claim_statement(inbox),
+        {"ids": list(rows), "types": list(rows.values())},
     )
-    result = await session.execute(statement)
     return {row[0] for row in result}
+
+
+def _claim_statement(inbox: Table) -> TextClause:
+    return text(
+        f"INSERT INTO {inbox.name} (event_id, event_type) "  # noqa: S608 - a table name
+        "SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:types AS varchar[])) "
+        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+    )
 
 
 def _describe(error: ValidationError) -> str:

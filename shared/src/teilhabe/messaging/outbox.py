@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.envelope import CloudEvent, new_event
+from teilhabe.events.tracing import TraceContext
+from teilhabe.messaging.inbox import ReceivedEvent
 
 # One channel per database; each service has its own database.
 NOTIFY_CHANNEL = "teilhabe_outbox"
@@ -19,8 +23,16 @@ class Outbox:
         self._table = table
         self._source = source
 
-    async def add(self, session: AsyncSession, payload: EventPayload) -> CloudEvent:
-        event = new_event(payload, source=self._source)
+    async def add(
+        self,
+        session: AsyncSession,
+        payload: EventPayload,
+        *,
+        caused_by: ReceivedEvent[Any] | None = None,
+    ) -> CloudEvent:
+        """Stage an event; `caused_by` continues the trace of the event being handled."""
+        trace = TraceContext.parse(caused_by.envelope.traceparent) if caused_by else None
+        event = new_event(payload, source=self._source, trace=trace)
         await session.execute(
             insert(self._table).values(
                 event_id=event.id, event_type=event.type, body=event.to_json()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -138,9 +139,11 @@ class OutboxRelay:
             if failed:
                 error = next(r for r in results if r is not None)
                 await db.execute(_MARK_FAILED, failed, repr(error)[:500])
-        for row, result in zip(rows, results, strict=True):
-            if result is None:
-                EVENTS_PUBLISHED.labels(opts.service_name, row["event_type"]).inc()
+        published = Counter(
+            row["event_type"] for row, result in zip(rows, results, strict=True) if result is None
+        )
+        for event_type, count in published.items():
+            EVENTS_PUBLISHED.labels(opts.service_name, event_type).inc(count)
         if failed:
             PUBLISH_FAILURES.labels(opts.service_name).inc(len(failed))
             self._backoff = min(max(self._backoff * 2, 0.2), 5.0)
@@ -157,7 +160,6 @@ class OutboxRelay:
             message_id=row["event_id"],
             type=row["event_type"],
             app_id=self._options.service_name,
-            headers={"x-event-type": row["event_type"]},
         )
         # Unroutable is not an error for pub/sub: no consumer subscribes to this type
         # yet; the row stays in the outbox for the retention period for replay.

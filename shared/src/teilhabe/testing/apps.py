@@ -8,15 +8,17 @@ from contextlib import asynccontextmanager
 
 import httpx
 
+from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.migrations import upgrade
 from teilhabe.runtime import ServiceDefinition
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.testing.identity import oidc_env
 from teilhabe.testing.infrastructure import Infrastructure
 
 
 @asynccontextmanager
-async def migrated_database(infra: Infrastructure, service: ServiceDefinition) -> AsyncIterator[str]:
+async def migrated_database(
+    infra: Infrastructure, service: ServiceDefinition
+) -> AsyncIterator[str]:
     name = infra.unique_name(service.name)
     url = await infra.create_database(name)
     await upgrade(service.migrations_dir, url)

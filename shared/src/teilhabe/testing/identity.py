@@ -8,8 +8,15 @@ from teilhabe.auth.testing import RunningDevProvider
 
 def oidc_env(provider: RunningDevProvider) -> dict[str, str]:
     """Environment pointing a service process at the provider."""
-    return {key.upper(): value for key, value in provider.oidc_settings().items()}
+    settings = provider.oidc_settings()
+    return {
+        "OIDC_ISSUER": settings["oidc_issuer"],
+        "OIDC_AUDIENCE": settings["oidc_audience"],
+        "OIDC_JWKS_URL": settings["oidc_jwks_url"],
+    }
 
 
-def auth_headers(provider: RunningDevProvider, *roles: Role, subject: str = "test-user") -> dict[str, str]:
+def auth_headers(
+    provider: RunningDevProvider, *roles: Role, subject: str = "test-user"
+) -> dict[str, str]:
     return {"Authorization": f"Bearer {provider.mint(subject=subject, roles=roles)}"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import socket
@@ -76,9 +75,7 @@ def provision() -> Iterator[Infrastructure]:
     if _answers(postgres) and _answers(amqp):
         yield Infrastructure(postgres, amqp, _local_rabbitmqctl, run_id)
         return
-    if shutil.which("docker") is None or subprocess.run(
-        ["docker", "info"], capture_output=True, check=False
-    ).returncode:
+    if not _docker_engine():
         raise RuntimeError(
             f"no PostgreSQL at {postgres} or no RabbitMQ at {amqp}, and no Docker engine to start "
             f"them: start both, or set {POSTGRES_ENV} and {AMQP_ENV}"
@@ -91,16 +88,26 @@ def _answers(url: str) -> bool:
     parts = urlsplit(url.replace("postgresql+asyncpg", "postgresql"))
     default_port = 5432 if parts.scheme.startswith("postgres") else 5672
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
 
 
+def _docker_engine() -> bool:
+    docker = shutil.which("docker")
+    if docker is None:
+        return False
+    return subprocess.run([docker, "info"], capture_output=True, check=False).returncode == 0  # noqa: S603
+
+
 def _local_rabbitmqctl(args: list[str]) -> None:
-    if shutil.which("rabbitmqctl") is None:
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is None:
         raise RuntimeError("rabbitmqctl is needed to create a virtual host per test run")
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+    subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)  # noqa: S603
 
 
 @contextmanager
@@ -118,5 +125,3 @@ def _containers(run_id: str) -> Iterator[Infrastructure]:
             mq.exec(["rabbitmqctl", "-q", *args])
 
         yield Infrastructure(pg.get_connection_url(), amqp, ctl, run_id)
-
-

@@ -45,7 +45,9 @@ class ServiceProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
-                raise RuntimeError(f"{self} exited with {self._process.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"{self} exited with {self._process.returncode}:\n{self.log_tail()}"
+                )
             try:
                 if httpx.get(f"{self.url}/health/ready", timeout=2).status_code == 200:
                     return

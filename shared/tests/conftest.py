@@ -1,0 +1,52 @@
+"""A scratch database with the backbone tables and a vhost, for the backbone's own tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy.ext.asyncio import AsyncEngine
+from teilhabe.db import create_engine, new_metadata
+from teilhabe.messaging.tables import MessagingTables, define_messaging_tables
+from teilhabe.migrations import create_backbone_tables
+from teilhabe.testing.infrastructure import Infrastructure
+
+metadata: MetaData = new_metadata()
+messaging: MessagingTables = define_messaging_tables(metadata)
+# The "small effect" a test consumer has: one row per handled event, counted per key.
+effects = Table(
+    "effect",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(200), nullable=False),
+    Column("key", String(200), nullable=False),
+)
+
+
+@pytest.fixture(scope="session")
+async def backbone_database(infra: Infrastructure) -> AsyncIterator[str]:
+    name = infra.unique_name("backbone")
+    url = await infra.create_database(name)
+    engine = create_engine(url, pool_size=1)
+    async with engine.begin() as connection:
+        await connection.run_sync(create_backbone_tables)
+        await connection.run_sync(effects.create)
+    await engine.dispose()
+    yield url
+    await infra.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+async def backbone_engine(backbone_database: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(backbone_database)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def vhost(infra: Infrastructure) -> Iterator[str]:
+    name = infra.unique_name("vhost")
+    url = infra.create_vhost(name)
+    yield url
+    infra.delete_vhost(name)

@@ -1,0 +1,207 @@
+"""The consumer runner against a real RabbitMQ and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import date
+from typing import Any
+
+import aio_pika
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from teilhabe.db import create_session_factory
+from teilhabe.events.envelope import new_event
+from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.messaging.consumer import REASON_HEADER, ConsumerOptions, EventConsumer
+from teilhabe.messaging.inbox import PermanentError, ReceivedEvent
+from teilhabe.messaging.topology import declare_events_exchange
+
+from .conftest import effects, messaging
+
+EXCHANGE = "teilhabe.events"
+
+
+def assigned(household_id: uuid.UUID | None = None) -> HouseholdAssigned:
+    return HouseholdAssigned(
+        household_id=household_id or uuid.uuid4(),
+        allocation_notice_number="BRA-1",
+        allocated_on=date(2026, 11, 20),
+        member_count=1,
+        minor_count=0,
+        members=(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT),),
+    )
+
+
+class Behaviour:
+    """What the test handler does: record the effect, or fail as told."""
+
+    def __init__(self) -> None:
+        self.transient_failures: dict[str, int] = {}
+        self.refuse: set[str] = set()
+
+    async def handle(
+        self, session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
+    ) -> None:
+        for event in events:
+            key = str(event.payload.household_id)
+            if key in self.refuse:
+                raise PermanentError("household refused by the test")
+            if self.transient_failures.get(key, 0) > 0:
+                self.transient_failures[key] -= 1
+                raise ConnectionError("database hiccup")
+            await session.execute(insert(effects).values(event_id=event.id, key=key))
+
+
+@pytest.fixture
+async def running_consumer(
+    vhost: str, backbone_engine: AsyncEngine
+) -> AsyncIterator[tuple[Behaviour, aio_pika.abc.AbstractChannel]]:
+    behaviour = Behaviour()
+    consumer = EventConsumer(
+        ConsumerOptions(
+            service_name="probe",
+            queue_name="probe",
+            amqp_url=vhost,
+            exchange_name=EXCHANGE,
+            batch_size=10,
+            prefetch=20,
+        ),
+        session_factory=create_session_factory(backbone_engine),
+        inbox=messaging.inbox,
+        handlers={HouseholdAssigned: behaviour.handle},
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    connection = await aio_pika.connect(vhost)
+    channel = await connection.channel(publisher_confirms=True)
+    for _ in range(100):
+        if consumer.broker_connected:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)  # queues declared and bound
+    yield behaviour, channel
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    await connection.close()
+
+
+async def publish(
+    channel: aio_pika.abc.AbstractChannel,
+    body: bytes,
+    routing_key: str = "household.assigned",
+    message_id: str | None = None,
+) -> None:
+    exchange = await declare_events_exchange(channel, EXCHANGE)
+    await exchange.publish(
+        aio_pika.Message(
+            body, message_id=message_id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+        ),
+        routing_key=routing_key,
+    )
+
+
+async def effect_count(engine: AsyncEngine, key: str) -> int:
+    async with engine.connect() as connection:
+        return int(
+            await connection.scalar(
+                select(func.count()).select_from(effects).where(effects.c.key == key)
+            )
+            or 0
+        )
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+async def dead_letters(
+    channel: aio_pika.abc.AbstractChannel, count: int, timeout: float = 20
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
+    queue = await channel.get_queue("probe.dlq")
+    received: list[aio_pika.abc.AbstractIncomingMessage] = []
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(received) < count and asyncio.get_running_loop().time() < deadline:
+        message = await queue.get(fail=False)
+        if message is None:
+            await asyncio.sleep(0.05)
+            continue
+        await message.ack()
+        received.append(message)
+    return received
+
+
+async def test_the_same_event_twice_has_one_effect(
+    running_consumer: Any, backbone_engine: AsyncEngine
+) -> None:
+    _, channel = running_consumer
+    payload = assigned()
+    body = new_event(payload, source="/test").to_json()
+    await publish(channel, body)
+    await publish(channel, body)
+    key = str(payload.household_id)
+    await eventually(lambda: _equals(effect_count(backbone_engine, key), 1))
+    await asyncio.sleep(0.5)
+    assert await effect_count(backbone_engine, key) == 1
+
+
+async def test_poison_messages_are_dead_lettered_with_a_reason_and_the_next_one_handled(
+    running_consumer: Any, backbone_engine: AsyncEngine
+) -> None:
+    _, channel = running_consumer
+    await publish(channel, b"{not json", message_id="broken-json")
+    invalid = json.loads(new_event(assigned(), source="/test").to_json())
+    invalid["data"]["member_count"] = "many"
+    await publish(channel, json.dumps(invalid).encode(), message_id="invalid-payload")
+    future = json.loads(new_event(assigned(), source="/test").to_json())
+    future["dataversion"] = "9"
+    await publish(channel, json.dumps(future).encode(), message_id="unknown-version")
+    good = assigned()
+    await publish(channel, new_event(good, source="/test").to_json())
+
+    letters = {m.message_id: m for m in await dead_letters(channel, 3)}
+    assert set(letters) == {"broken-json", "invalid-payload", "unknown-version"}
+    assert str(letters["broken-json"].headers[REASON_HEADER]).startswith("body is not JSON")
+    assert "member_count" in str(letters["invalid-payload"].headers[REASON_HEADER])
+    assert "version 9" in str(letters["unknown-version"].headers[REASON_HEADER])
+    assert letters["broken-json"].body == b"{not json", "the original message is kept"
+    await eventually(lambda: _equals(effect_count(backbone_engine, str(good.household_id)), 1))
+
+
+async def test_transient_failure_is_retried_after_a_delay(
+    running_consumer: Any, backbone_engine: AsyncEngine
+) -> None:
+    behaviour, channel = running_consumer
+    payload = assigned()
+    behaviour.transient_failures[str(payload.household_id)] = 1
+    await publish(channel, new_event(payload, source="/test").to_json())
+    await eventually(
+        lambda: _equals(effect_count(backbone_engine, str(payload.household_id)), 1), timeout=15
+    )
+
+
+async def test_a_refused_event_is_dead_lettered_and_its_batch_neighbours_handled(
+    running_consumer: Any, backbone_engine: AsyncEngine
+) -> None:
+    behaviour, channel = running_consumer
+    refused, fine = assigned(), [assigned() for _ in range(5)]
+    behaviour.refuse.add(str(refused.household_id))
+    for payload in [*fine[:2], refused, *fine[2:]]:
+        await publish(channel, new_event(payload, source="/test").to_json())
+    letters = await dead_letters(channel, 1)
+    assert "household refused by the test" in str(letters[0].headers[REASON_HEADER])
+    for payload in fine:
+        await eventually(
+            lambda p=payload: _equals(effect_count(backbone_engine, str(p.household_id)), 1)
+        )
+
+
+async def _equals(value: Awaitable[int], expected: int) -> bool:
+    return await value == expected

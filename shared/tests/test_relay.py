@@ -1,0 +1,75 @@
+"""The outbox relay against a real RabbitMQ and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aio_pika
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from teilhabe.db import asyncpg_dsn, create_session_factory
+from teilhabe.messaging.outbox import Outbox
+from teilhabe.messaging.relay import OutboxRelay, RelayOptions
+from teilhabe.messaging.topology import declare_events_exchange
+
+from .conftest import messaging
+from .test_consumer import EXCHANGE, assigned
+
+
+async def test_two_relays_publish_every_committed_event_once_and_no_rolled_back_one(
+    vhost: str, backbone_engine: AsyncEngine, backbone_database: str
+) -> None:
+    async with backbone_engine.begin() as connection:
+        await connection.execute(text("DELETE FROM outbox_message"))
+    connection = await aio_pika.connect(vhost)
+    channel = await connection.channel()
+    exchange = await declare_events_exchange(channel, EXCHANGE)
+    tap = await channel.declare_queue("tap", durable=True, arguments={"x-queue-type": "quorum"})
+    await tap.bind(exchange, "#")
+
+    outbox = Outbox(messaging.outbox, source="/test")
+    sessions = create_session_factory(backbone_engine)
+    committed: set[str] = set()
+    for _ in range(20):
+        async with sessions() as session, session.begin():
+            for _ in range(50):
+                committed.add((await outbox.add(session, assigned())).id)
+    async with sessions() as session:
+        rolled_back = (await outbox.add(session, assigned())).id
+        await session.rollback()
+
+    options = RelayOptions(
+        service_name="probe",
+        dsn=asyncpg_dsn(backbone_database),
+        amqp_url=vhost,
+        exchange_name=EXCHANGE,
+        batch_size=100,
+    )
+    stop = asyncio.Event()
+    relays = [asyncio.create_task(OutboxRelay(options).run(stop)) for _ in range(2)]
+
+    received: list[str] = []
+    async with tap.iterator() as messages:
+        async for message in messages:
+            await message.ack()
+            received.append(json.loads(message.body)["id"])
+            if len(received) == len(committed):
+                break
+    await asyncio.sleep(1.0)  # a duplicate would arrive now
+    extra = await tap.get(fail=False)
+    stop.set()
+    await asyncio.gather(*relays)
+    await connection.close()
+
+    assert extra is None
+    assert len(received) == len(committed)
+    assert set(received) == committed
+    assert rolled_back not in received
+    async with backbone_engine.connect() as db:
+        unpublished = await db.scalar(
+            select(func.count())
+            .select_from(messaging.outbox)
+            .where(messaging.outbox.c.published_at.is_(None))
+        )
+    assert unpublished == 0

@@ -51,4 +51,4 @@ def lookup_payload_model(event_type: str, version: int) -> type[EventPayload] | 
 
 def _load_catalogue() -> None:
     # Importing the modules registers their payload classes.
-    from teilhabe.events import households, housing  # noqa: F401
+    from teilhabe.events import courses, households, housing, volunteers  # noqa: F401

@@ -1,0 +1,37 @@
+"""Events about volunteers (published by volunteers). No event carries a police clearance."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import EmailStr, Field
+
+from teilhabe.events.catalogue import EventPayload
+
+
+class VolunteerRegistered(EventPayload):
+    """A volunteer joined the registry; carries what is needed to reach them."""
+
+    event_type: ClassVar[str] = "volunteer.registered"
+    subject_field: ClassVar[str | None] = "volunteer_id"
+
+    volunteer_id: UUID
+    display_name: str
+    email: EmailStr
+    preferred_language: str = Field(description="Language for messages to them, e.g. de or en.")
+    languages: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+
+
+class VolunteerMatched(EventPayload):
+    """A volunteer became the mentor (Pate/Patin) of a household."""
+
+    event_type: ClassVar[str] = "volunteer.matched"
+    subject_field: ClassVar[str | None] = "household_id"
+
+    match_id: UUID
+    volunteer_id: UUID
+    household_id: UUID
+    matched_on: date

@@ -2,7 +2,7 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install up test lint typecheck unit deploy-check bench
+.PHONY: install up test lint asyncapi typecheck unit deploy-check bench token
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -16,6 +16,10 @@ test: install lint typecheck unit deploy-check
 lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run python -m teilhabe.events.asyncapi --check
+
+asyncapi:
+	$(UV) run python -m teilhabe.events.asyncapi --write
 
 typecheck:
 	$(UV) run mypy
@@ -28,3 +32,8 @@ deploy-check:
 
 bench: install
 	$(UV) run python tests/benchmarks/backbone.py
+
+ROLE ?= caseworker
+SUBJECT ?= dev-user
+token: install
+	@$(UV) run teilhabe-dev-oidc token --role $(ROLE) --subject $(SUBJECT)

@@ -165,3 +165,9 @@ async def test_health_and_metrics_are_open(intake: httpx.AsyncClient) -> None:
     assert ready.status_code == 200
     assert ready.json()["checks"]["database"] is True
     assert "teilhabe_events_published_total" in (await intake.get("/metrics")).text
+
+
+async def test_the_event_contract_is_served(intake: httpx.AsyncClient) -> None:
+    document = (await intake.get("/asyncapi.json")).json()
+    assert document["asyncapi"] == "3.0.0"
+    assert "household.assigned" in document["channels"]

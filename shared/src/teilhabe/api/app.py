@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
 
 import structlog
 from aio_pika.abc import AbstractRobustConnection
@@ -14,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.api.problems import install_problem_handlers
-from teilhabe.auth import install_auth
+from teilhabe.auth import install_auth, public_endpoint
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events.asyncapi import build_document
 from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging.connection import connect_broker
 
@@ -50,9 +53,25 @@ def create_service_app(
             ]
         )
     )
+    app.include_router(_contract_router())
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _contract_router() -> APIRouter:
+    router = APIRouter(tags=["contract"], dependencies=[public_endpoint()])
+
+    @router.get("/asyncapi.json", summary="AsyncAPI 3.0 document of every domain event")
+    async def asyncapi() -> dict[str, Any]:
+        return _ASYNCAPI_DOCUMENT()
+
+    return router
+
+
+@functools.cache
+def _ASYNCAPI_DOCUMENT() -> dict[str, Any]:  # noqa: N802 - a cached constant
+    return build_document()
 
 
 async def database_ok(engine: AsyncEngine) -> bool:

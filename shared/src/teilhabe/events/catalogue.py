@@ -45,10 +45,10 @@ CATALOGUE: dict[tuple[str, int], type[EventPayload]] = {}
 
 
 def lookup_payload_model(event_type: str, version: int) -> type[EventPayload] | None:
-    _load_catalogue()
+    load_catalogue()
     return CATALOGUE.get((event_type, version))
 
 
-def _load_catalogue() -> None:
+def load_catalogue() -> None:
     # Importing the modules registers their payload classes.
     from teilhabe.events import courses, households, housing, volunteers  # noqa: F401

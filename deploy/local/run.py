@@ -1,0 +1,199 @@
+"""Start the whole system locally: every service's API, relay and consumer as processes.
+
+PostgreSQL and RabbitMQ are taken from DATABASE_HOST_URL / AMQP_URL (default: localhost);
+where neither answers and a Docker engine exists, testcontainers starts them. Each
+service gets its own database, created and migrated before its processes start.
+Ctrl-C stops every process started here.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+OIDC_PORT = 8090
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    api_port: int
+    has_consumer: bool = True
+
+
+SERVICES = [Service("intake", 8001), Service("housing", 8002)]
+
+
+def main() -> int:
+    with ExitStack() as stack:
+        postgres, amqp = infrastructure(stack)
+        log_dir = REPO / ".dev" / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        processes: list[tuple[str, subprocess.Popen[bytes], str]] = []
+        stack.callback(stop_all, processes)
+
+        issuer = f"http://127.0.0.1:{OIDC_PORT}/realms/teilhabe"
+        common = {
+            "AMQP_URL": amqp,
+            "OIDC_ISSUER": issuer,
+            "OIDC_JWKS_URL": f"{issuer}/protocol/openid-connect/certs",
+            "LOG_JSON": os.environ.get("LOG_JSON", "false"),
+            "DEV_OIDC_PORT": str(OIDC_PORT),
+        }
+        processes.append(spawn("teilhabe-dev-oidc", ["serve"], common, log_dir / "dev-oidc.log"))
+        wait_http(f"{issuer}/.well-known/openid-configuration", "development identity provider")
+
+        for index, service in enumerate(SERVICES):
+            env = {**common, "DATABASE_URL": f"{postgres}/teilhabe_{service.name}"}
+            print(f"migrating {service.name} …", flush=True)
+            subprocess.run(  # noqa: S603 - our own console script
+                [str(BIN / f"teilhabe-{service.name}"), "migrate"],
+                env={**os.environ, **env},
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            commands = {"api": service.api_port, "relay": 8101 + index}
+            if service.has_consumer:
+                commands["consumer"] = 8201 + index
+            for command, port in commands.items():
+                processes.append(
+                    spawn(
+                        f"teilhabe-{service.name}",
+                        [command],
+                        {**env, "HTTP_PORT": str(port)},
+                        log_dir / f"{service.name}-{command}.log",
+                    )
+                )
+                wait_http(f"http://127.0.0.1:{port}/health/ready", f"{service.name} {command}")
+
+        print_overview(issuer, log_dir)
+        return wait_for_signal(processes)
+
+
+def infrastructure(stack: ExitStack) -> tuple[str, str]:
+    postgres = os.environ.get("DATABASE_HOST_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
+    amqp = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    missing = [
+        name for name, url in (("PostgreSQL", postgres), ("RabbitMQ", amqp)) if not answers(url)
+    ]
+    if not missing:
+        return postgres, amqp
+    if not docker_available():
+        print(
+            f"Not reachable: {' and '.join(missing)} ({postgres}, {amqp}), and no Docker engine to "
+            "start them.\nStart PostgreSQL 15+ and RabbitMQ 3.10+ on localhost, or set "
+            "DATABASE_HOST_URL (without a database name) and AMQP_URL, or start Docker.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    from testcontainers.postgres import PostgresContainer
+    from testcontainers.rabbitmq import RabbitMqContainer
+
+    print("starting PostgreSQL and RabbitMQ with testcontainers …", flush=True)
+    pg = stack.enter_context(PostgresContainer("postgres:15-alpine", driver="asyncpg"))
+    mq = stack.enter_context(RabbitMqContainer("rabbitmq:3.13-management-alpine"))
+    pg_url = pg.get_connection_url().rsplit("/", 1)[0]
+    amqp_url = f"amqp://guest:guest@{mq.get_container_host_ip()}:{mq.get_exposed_port(5672)}/"
+    return pg_url, amqp_url
+
+
+def answers(url: str) -> bool:
+    parts = urlsplit(url.replace("+asyncpg", ""))
+    port = parts.port or (5432 if parts.scheme.startswith("postgres") else 5672)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), 2):
+            return True
+    except OSError:
+        return False
+
+
+def docker_available() -> bool:
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0  # noqa: S607
+    except FileNotFoundError:
+        return False
+
+
+def spawn(
+    script: str, args: list[str], env: dict[str, str], log: Path
+) -> tuple[str, subprocess.Popen[bytes], str]:
+    with log.open("ab") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own console script
+            [str(BIN / script), *args],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us alone; we stop the children in order
+        )
+    return f"{script} {' '.join(args)}", process, str(log)
+
+
+def wait_http(url: str, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{what} did not become ready at {url}; see .dev/logs/")
+
+
+def print_overview(issuer: str, log_dir: Path) -> None:
+    print("\nTeilhabe is running:\n")
+    for service in SERVICES:
+        print(f"  {service.name:<14} API  http://127.0.0.1:{service.api_port}/docs")
+    print(f"  {'identity':<14} dev  {issuer}  (development only)")
+    print(
+        "\nA token for trying the APIs:\n"
+        "  export TOKEN=$(make -s token ROLE=caseworker SUBJECT=anna)\n"
+        f"Logs: {log_dir}\nStop with Ctrl-C.",
+        flush=True,
+    )
+
+
+def wait_for_signal(processes: list[tuple[str, subprocess.Popen[bytes], str]]) -> int:
+    stopping = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    while not stopping:
+        for name, process, log in processes:
+            if process.poll() is not None:
+                print(f"{name} exited with {process.returncode}; see {log}", file=sys.stderr)
+                return 1
+        time.sleep(0.5)
+    return 0
+
+
+def stop_all(processes: list[tuple[str, subprocess.Popen[bytes], str]]) -> None:
+    for _, process, _ in reversed(processes):
+        if process.poll() is None:
+            process.terminate()
+    for _, process, _ in processes:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    print("stopped every process.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

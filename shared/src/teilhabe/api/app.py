@@ -78,7 +78,7 @@ async def database_ok(engine: AsyncEngine) -> bool:
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means not ready
         return False
     return True
 

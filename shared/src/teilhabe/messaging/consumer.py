@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -66,6 +66,7 @@ class ConsumerOptions:
     linger_seconds: float = 0.005
     publish_timeout_seconds: float = 10.0
     heartbeat_seconds: int = 15
+    inbox_retention: timedelta = timedelta(days=30)
 
 
 @dataclass
@@ -99,7 +100,7 @@ class EventConsumer:
         try:
             async with self._sessions() as session:
                 await session.execute(text("SELECT 1"))
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure means not ready
             return False
         return True
 
@@ -114,6 +115,7 @@ class EventConsumer:
         await queue.consume(self._incoming.put)
         log.info("consumer started", queue=opts.queue_name, event_types=sorted(set(event_types)))
         stopping = asyncio.ensure_future(stop.wait())
+        pruning = asyncio.create_task(self._prune_inbox(stop))
         try:
             while not stop.is_set():
                 batch = await self._next_batch(stopping)
@@ -121,7 +123,22 @@ class EventConsumer:
                     await self.handle_batch(batch)
         finally:
             stopping.cancel()
+            pruning.cancel()
             await self._connection.close()
+
+    async def _prune_inbox(self, stop: asyncio.Event) -> None:
+        """Forget handled ids once no redelivery can come any more (retries end within hours)."""
+        statement = text(
+            f"DELETE FROM {self._inbox.name} WHERE event_id IN (SELECT event_id FROM "  # noqa: S608
+            f"{self._inbox.name} WHERE handled_at < now() - :retention LIMIT 10000)"
+        )
+        while not stop.is_set():
+            try:
+                async with self._sessions() as session, session.begin():
+                    await session.execute(statement, {"retention": self._options.inbox_retention})
+            except Exception as error:  # noqa: BLE001 - housekeeping must not stop consuming
+                log.warning("inbox pruning failed", error=repr(error))
+            await asyncio.sleep(3600)
 
     async def _next_batch(self, stopping: asyncio.Future[Any]) -> list[AbstractIncomingMessage]:
         first = asyncio.ensure_future(self._incoming.get())
@@ -170,7 +187,7 @@ class EventConsumer:
         if decoded:
             try:
                 await self._handle_together(decoded)
-            except Exception:
+            except Exception:  # noqa: BLE001 - isolate the failing message below
                 log.info("batch failed, handling its messages one by one", size=len(decoded))
                 for item in decoded:
                     await self._handle_alone(item)
@@ -205,7 +222,7 @@ class EventConsumer:
             self._count(item, "handled" if new else "duplicate")
         except PoisonMessage as poison:
             await self._dead_letter(item.message, poison.reason)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - anything else is worth a retry
             await self._retry(item.message, error)
 
     async def _call_handler(

@@ -1,0 +1,124 @@
+"""Rules of courses and other offers: pure functions, no database, clock or logger."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+from uuid import UUID
+
+from teilhabe.events.courses import OfferKind
+from teilhabe.events.households import AgeGroup
+
+
+class EnrollmentStatus(StrEnum):
+    """Where a person stands with a course.
+
+    Attendance and completion are not recorded yet; when they are, they add states after
+    `enrolled` (for example `completed`, `dropped_out`) with events of their own, and
+    `withdrawn` stays the state of someone who gave up a seat or a waitlist place.
+    """
+
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"
+
+
+# States that hold a seat or a waitlist place; a person has at most one per course.
+ACTIVE_STATUSES = frozenset({EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED})
+
+ADULTS = frozenset({AgeGroup.ADULT})
+EVERYONE = frozenset(AgeGroup)
+
+# Who may take up which kind of offer, by age group on the allocation date. Kept as one
+# table so that a change of practice (say, youth integration courses) is a change of data.
+ELIGIBLE_AGE_GROUPS: Mapping[OfferKind, frozenset[AgeGroup]] = MappingProxyType(
+    {
+        OfferKind.INTEGRATION_COURSE: ADULTS,
+        OfferKind.LITERACY_COURSE: ADULTS,
+        OfferKind.LANGUAGE_CAFE: ADULTS,
+        OfferKind.JOB_READINESS: ADULTS,
+        OfferKind.SCHOOL_PLACE: frozenset({AgeGroup.SCHOOL}),
+        OfferKind.KITA_PLACE: frozenset({AgeGroup.KITA}),
+        OfferKind.LEISURE: EVERYONE,
+    }
+)
+
+
+def is_eligible(kind: OfferKind, age_group: AgeGroup) -> bool:
+    return age_group in ELIGIBLE_AGE_GROUPS[kind]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    reason: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Seat:
+    """The person gets one of the course's free seats."""
+
+
+@dataclass(frozen=True)
+class WaitlistPlace:
+    """Every seat is taken: the person waits at `position` (1 = next in line)."""
+
+    position: int
+
+
+@dataclass(frozen=True)
+class CourseState:
+    kind: OfferKind
+    seats: int
+    ends_on: date | None
+    enrolled: int
+    waitlisted: int
+
+
+def course_problems(*, starts_on: date, ends_on: date | None) -> dict[str, str]:
+    """Field → reason, for a course that cannot be created as given."""
+    if ends_on is not None and ends_on < starts_on:
+        return {"ends_on": "a course cannot end before it starts"}
+    return {}
+
+
+def decide_enrollment(
+    course: CourseState, *, age_group: AgeGroup, already_listed: bool, today: date
+) -> Seat | WaitlistPlace | Refusal:
+    """A seat, a waitlist place or a refusal for one person asking to join a course.
+
+    Nobody gets a seat directly while others wait: free seats go to the waitlist first
+    (see `seats_to_offer`), so a free seat here also means an empty waitlist.
+    """
+    if course.ends_on is not None and course.ends_on < today:
+        return Refusal("course-ended", f"the course ended on {course.ends_on.isoformat()}")
+    if not is_eligible(course.kind, age_group):
+        groups = ", ".join(sorted(ELIGIBLE_AGE_GROUPS[course.kind]))
+        return Refusal(
+            "not-eligible",
+            f"a {course.kind} is open to the age groups {groups}, not to {age_group}",
+            field="member_id",
+        )
+    if already_listed:
+        return Refusal(
+            "already-enrolled", "the person is already enrolled or waitlisted for this course"
+        )
+    if course.enrolled < course.seats and course.waitlisted == 0:
+        return Seat()
+    return WaitlistPlace(position=course.waitlisted + 1)
+
+
+def seats_to_offer(*, seats: int, enrolled: int, waitlist: Sequence[UUID]) -> tuple[UUID, ...]:
+    """Whom of the waitlist (given in waitlist order) a free seat goes to, first come first."""
+    free = max(seats - enrolled, 0)
+    return tuple(waitlist[:free])
+
+
+def withdrawal_problem(status: EnrollmentStatus) -> Refusal | None:
+    if status is EnrollmentStatus.WITHDRAWN:
+        return Refusal("already-withdrawn", "the enrollment is already withdrawn")
+    return None

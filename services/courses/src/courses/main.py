@@ -1,0 +1,41 @@
+"""Composition root of courses: the app, its processes and their wiring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from teilhabe.api.app import create_service_app
+from teilhabe.runtime import ServiceDefinition
+from teilhabe.runtime import cli as run_cli
+
+from courses.config import get_settings
+from courses.handlers import HANDLERS
+from courses.models import messaging
+from courses.router import router
+
+
+def create_app() -> FastAPI:
+    return create_service_app(
+        get_settings(),
+        title="Teilhabe Courses",
+        description=(
+            "Courses and other offers (integration and literacy courses, school and Kita"
+            " places, job readiness, leisure), enrolments and waitlists."
+        ),
+        routers=[router],
+    )
+
+
+SERVICE = ServiceDefinition(
+    name="courses",
+    settings=get_settings,
+    create_app=create_app,
+    migrations_dir=Path(__file__).parent / "migrations",
+    messaging=messaging,
+    handlers=HANDLERS,
+)
+
+
+def cli() -> None:
+    run_cli(SERVICE)

@@ -1,0 +1,112 @@
+"""Tables of the courses service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    String,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from teilhabe.audit import define_audit_table
+from teilhabe.db import new_metadata
+from teilhabe.events.courses import OfferKind
+from teilhabe.events.households import AgeGroup
+from teilhabe.messaging.tables import define_messaging_tables
+
+from courses.domain import EnrollmentStatus
+
+
+def _enum(cls: type, name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+
+
+messaging = define_messaging_tables(Base.metadata)
+audit_log = define_audit_table(Base.metadata)
+
+
+class Course(Base):
+    """A course or other offer: integration course, school or Kita place, sports club, ..."""
+
+    __tablename__ = "course"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[OfferKind] = mapped_column(_enum(OfferKind, "offer_kind"), index=True)
+    provider: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(50))
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    weekly_times: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(300))
+    seats: Mapped[int]
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint("seats >= 1", name="seats_positive"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    )
+
+
+class Person(Base):
+    """Courses' own read model of the people who may enrol, from `household.assigned`."""
+
+    __tablename__ = "person"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup, "age_group"))
+    languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class Enrollment(Base):
+    """One person's seat or waitlist place in one course, and what became of it."""
+
+    __tablename__ = "enrollment"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # Assigned at insert, which happens under the course lock: the order of requests.
+    sequence: Mapped[int] = mapped_column(BigInteger, Identity(always=True))
+    course_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.member_id"), index=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus, "enrollment_status"))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        # The database's own guarantee behind the course lock: one active entry per person.
+        Index(
+            "uq_enrollment_active_member",
+            "course_id",
+            "member_id",
+            unique=True,
+            postgresql_where=text("status IN ('enrolled', 'waitlisted')"),
+        ),
+        Index("ix_enrollment_course_status_sequence", "course_id", "status", "sequence"),
+    )

@@ -1,0 +1,94 @@
+"""HTTP shapes of the courses API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+from teilhabe.api.schemas import RequestModel, ResponseModel
+from teilhabe.events.courses import OfferKind
+
+from courses.domain import EnrollmentStatus
+
+
+class CourseIn(RequestModel):
+    kind: OfferKind
+    provider: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="Kursträger, school, Kita or club that runs the offer"
+    )
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    level: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = Field(
+        default=None, description="e.g. A1, B1 or free text"
+    )
+    starts_on: date
+    ends_on: date | None = None
+    weekly_times: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="e.g. Mo–Fr 8:30–12:45"
+    )
+    place: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="Address or location"
+    )
+    seats: int = Field(ge=1, le=10_000)
+
+
+class EnrollmentIn(RequestModel):
+    member_id: uuid.UUID = Field(description="A household member as allocated to the city")
+
+
+class CourseOut(ResponseModel):
+    """A course as the catalogue shows it: no participants, only counts."""
+
+    id: uuid.UUID
+    kind: OfferKind
+    provider: str
+    title: str
+    level: str | None
+    starts_on: date
+    ends_on: date | None
+    weekly_times: str | None
+    place: str
+    seats: int
+    enrolled: int
+    free: int
+    waitlisted: int
+
+
+class ParticipantOut(ResponseModel):
+    enrollment_id: uuid.UUID
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    enrolled_at: datetime
+
+
+class WaitlistEntryOut(ResponseModel):
+    enrollment_id: uuid.UUID
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    position: int
+    requested_at: datetime
+
+
+class CourseDetail(CourseOut):
+    participants: list[ParticipantOut] = Field(description="In enrolment order")
+    waitlist: list[WaitlistEntryOut] = Field(description="In waitlist order")
+
+
+class EnrollmentOut(ResponseModel):
+    id: uuid.UUID
+    course_id: uuid.UUID
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    status: EnrollmentStatus
+    waitlist_position: int | None = None
+    requested_at: datetime
+    enrolled_at: datetime | None
+    withdrawn_at: datetime | None
+
+
+class WithdrawalOut(ResponseModel):
+    withdrawn: EnrollmentOut
+    promoted: list[EnrollmentOut] = Field(
+        description="Who got the freed seat from the waitlist, in waitlist order"
+    )

@@ -1,0 +1,392 @@
+"""Use cases of courses: one transaction each, the events staged in the same transaction.
+
+Enrolment and withdrawal lock the course row first (SELECT ... FOR UPDATE): that lock
+serialises every change to a course's seats and waitlist, so seats are never overbooked
+and waitlist order is the order in which the lock was won.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+from sqlalchemy import DateTime, Select, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.audit import record_access
+from teilhabe.auth import Principal
+from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
+from teilhabe.events.households import HouseholdAssigned
+from teilhabe.messaging.outbox import Outbox
+
+from courses import domain
+from courses.domain import EnrollmentStatus
+from courses.models import Course, Enrollment, Person, audit_log, messaging
+from courses.schemas import (
+    CourseDetail,
+    CourseIn,
+    CourseOut,
+    EnrollmentIn,
+    EnrollmentOut,
+    ParticipantOut,
+    WaitlistEntryOut,
+    WithdrawalOut,
+)
+
+outbox = Outbox(messaging.outbox, source="/teilhabe/courses")
+RESOURCE = "household"
+# Rows per INSERT of the read model: well below PostgreSQL's limit of bind parameters.
+PEOPLE_PER_STATEMENT = 2000
+
+
+async def create_course(
+    *, session: AsyncSession, principal: Principal, course_in: CourseIn
+) -> CourseOut:
+    problems = domain.course_problems(starts_on=course_in.starts_on, ends_on=course_in.ends_on)
+    if problems:
+        raise InvalidFields(problems)
+    course = Course(id=uuid.uuid4(), created_by=principal.subject, **course_in.model_dump())
+    session.add(course)
+    await session.commit()
+    return _course_out(course, {})
+
+
+async def get_catalogue(
+    *, session: AsyncSession, kind: OfferKind | None, limit: int, offset: int
+) -> tuple[list[CourseOut], int]:
+    query: Select[Any] = select(Course)
+    if kind is not None:
+        query = query.where(Course.kind == kind)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    found = list(
+        await session.scalars(
+            query.order_by(Course.starts_on, Course.title, Course.id).limit(limit).offset(offset)
+        )
+    )
+    counts = await _active_counts(session, [course.id for course in found])
+    return [_course_out(course, counts.get(course.id, {})) for course in found], total
+
+
+async def get_course(
+    *, session: AsyncSession, principal: Principal, course_id: uuid.UUID
+) -> CourseDetail:
+    course = await session.get(Course, course_id)
+    if course is None:
+        raise NotFound("course")
+    active = list(
+        await session.scalars(
+            select(Enrollment)
+            .where(
+                Enrollment.course_id == course_id,
+                Enrollment.status.in_(domain.ACTIVE_STATUSES),
+            )
+            .order_by(Enrollment.sequence)
+        )
+    )
+    enrolled = sorted(
+        (e for e in active if e.status is EnrollmentStatus.ENROLLED),
+        key=lambda e: (e.enrolled_at or e.requested_at, e.sequence),
+    )
+    waiting = [e for e in active if e.status is EnrollmentStatus.WAITLISTED]
+    summary = _course_out(
+        course,
+        {EnrollmentStatus.ENROLLED: len(enrolled), EnrollmentStatus.WAITLISTED: len(waiting)},
+    )
+    detail = CourseDetail(
+        **summary.model_dump(),
+        participants=[
+            ParticipantOut(
+                enrollment_id=e.id,
+                member_id=e.member_id,
+                household_id=e.household_id,
+                enrolled_at=e.enrolled_at or e.requested_at,
+            )
+            for e in enrolled
+        ],
+        waitlist=[
+            WaitlistEntryOut(
+                enrollment_id=e.id,
+                member_id=e.member_id,
+                household_id=e.household_id,
+                position=position,
+                requested_at=e.requested_at,
+            )
+            for position, e in enumerate(waiting, start=1)
+        ],
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="read",
+        resource_type=RESOURCE,
+        resource_ids=_distinct(e.household_id for e in active),
+    )
+    await session.commit()
+    return detail
+
+
+async def enroll(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    course_id: uuid.UUID,
+    enrollment_in: EnrollmentIn,
+    today: date,
+) -> EnrollmentOut:
+    course = await session.get(Course, course_id, with_for_update=True)
+    if course is None:
+        raise NotFound("course")
+    person = await session.get(Person, enrollment_in.member_id)
+    if person is None:
+        raise InvalidFields({"member_id": "no person with this member_id is known to courses"})
+    counts = await _active_counts(session, [course.id])
+    already_listed = await session.scalar(
+        select(func.count())
+        .select_from(Enrollment)
+        .where(
+            Enrollment.course_id == course.id,
+            Enrollment.member_id == person.member_id,
+            Enrollment.status.in_(domain.ACTIVE_STATUSES),
+        )
+    )
+    decision = domain.decide_enrollment(
+        domain.CourseState(
+            kind=course.kind,
+            seats=course.seats,
+            ends_on=course.ends_on,
+            enrolled=counts.get(course.id, {}).get(EnrollmentStatus.ENROLLED, 0),
+            waitlisted=counts.get(course.id, {}).get(EnrollmentStatus.WAITLISTED, 0),
+        ),
+        age_group=person.age_group,
+        already_listed=bool(already_listed),
+        today=today,
+    )
+    if isinstance(decision, domain.Refusal):
+        _raise(decision)
+    moment = await _database_clock(session)
+    seated = isinstance(decision, domain.Seat)
+    enrollment = Enrollment(
+        id=uuid.uuid4(),
+        course_id=course.id,
+        member_id=person.member_id,
+        household_id=person.household_id,
+        status=EnrollmentStatus.ENROLLED if seated else EnrollmentStatus.WAITLISTED,
+        requested_by=principal.subject,
+        requested_at=moment,
+        enrolled_at=moment if seated else None,
+    )
+    session.add(enrollment)
+    try:
+        await session.flush()
+    except IntegrityError as error:  # the unique index caught what the course lock should have
+        raise Conflict(
+            "the person is already enrolled or waitlisted for this course",
+            code="already-enrolled",
+        ) from error
+    position = decision.position if isinstance(decision, domain.WaitlistPlace) else None
+    if position is None:
+        await outbox.add(session, _enrolled_event(course, enrollment))
+    else:
+        await outbox.add(
+            session,
+            CourseWaitlisted(
+                enrollment_id=enrollment.id,
+                course_id=course.id,
+                course_title=course.title,
+                course_kind=course.kind,
+                household_id=enrollment.household_id,
+                member_id=enrollment.member_id,
+                waitlist_position=position,
+            ),
+        )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="enroll",
+        resource_type=RESOURCE,
+        resource_ids=[enrollment.household_id],
+    )
+    await session.commit()
+    return _enrollment_out(enrollment, waitlist_position=position)
+
+
+async def withdraw(
+    *, session: AsyncSession, principal: Principal, enrollment_id: uuid.UUID
+) -> WithdrawalOut:
+    found = await session.get(Enrollment, enrollment_id)
+    if found is None:
+        raise NotFound("enrollment")
+    # Lock order everywhere: course, then its enrollments.
+    course = await session.get(Course, found.course_id, with_for_update=True)
+    assert course is not None  # enrollments are deleted with their course
+    enrollment = await session.scalar(
+        select(Enrollment)
+        .where(Enrollment.id == enrollment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert enrollment is not None
+    refusal = domain.withdrawal_problem(enrollment.status)
+    if refusal is not None:
+        _raise(refusal)
+    moment = await _database_clock(session)
+    enrollment.status = EnrollmentStatus.WITHDRAWN
+    enrollment.withdrawn_at = moment
+    enrollment.withdrawn_by = principal.subject
+    await session.flush()
+    promoted = await _fill_free_seats(session, course, moment)
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="withdraw",
+        resource_type=RESOURCE,
+        resource_ids=_distinct([enrollment.household_id, *(e.household_id for e in promoted)]),
+    )
+    await session.commit()
+    return WithdrawalOut(
+        withdrawn=_enrollment_out(enrollment),
+        promoted=[_enrollment_out(e) for e in promoted],
+    )
+
+
+async def register_people(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:
+    """Record the members of newly allocated households (once, whatever the redelivery)."""
+    rows = [
+        {
+            "member_id": member.member_id,
+            "household_id": event.household_id,
+            "age_group": member.age_group,
+            "languages": list(member.languages),
+        }
+        for event in events
+        for member in event.members
+    ]
+    for start in range(0, len(rows), PEOPLE_PER_STATEMENT):
+        await session.execute(
+            insert(Person)
+            .values(rows[start : start + PEOPLE_PER_STATEMENT])
+            .on_conflict_do_nothing(index_elements=["member_id"])
+        )
+
+
+async def _fill_free_seats(
+    session: AsyncSession, course: Course, moment: datetime
+) -> list[Enrollment]:
+    """Give free seats to the waitlist in order; stage `course.enrolled` for each."""
+    counts = await _active_counts(session, [course.id])
+    enrolled = counts.get(course.id, {}).get(EnrollmentStatus.ENROLLED, 0)
+    waiting = list(
+        await session.scalars(
+            select(Enrollment)
+            .where(
+                Enrollment.course_id == course.id,
+                Enrollment.status == EnrollmentStatus.WAITLISTED,
+            )
+            .order_by(Enrollment.sequence)
+            .limit(max(course.seats - enrolled, 0))
+            .with_for_update()
+        )
+    )
+    chosen = set(
+        domain.seats_to_offer(
+            seats=course.seats, enrolled=enrolled, waitlist=[e.id for e in waiting]
+        )
+    )
+    promoted = [e for e in waiting if e.id in chosen]
+    for enrollment in promoted:
+        enrollment.status = EnrollmentStatus.ENROLLED
+        enrollment.enrolled_at = moment
+        await outbox.add(session, _enrolled_event(course, enrollment))
+    return promoted
+
+
+def _enrolled_event(course: Course, enrollment: Enrollment) -> CourseEnrolled:
+    return CourseEnrolled(
+        enrollment_id=enrollment.id,
+        course_id=course.id,
+        course_title=course.title,
+        course_kind=course.kind,
+        starts_on=course.starts_on,
+        household_id=enrollment.household_id,
+        member_id=enrollment.member_id,
+    )
+
+
+async def _active_counts(
+    session: AsyncSession, course_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[EnrollmentStatus, int]]:
+    """Course id → number of enrolled and waitlisted people."""
+    if not course_ids:
+        return {}
+    rows = await session.execute(
+        select(Enrollment.course_id, Enrollment.status, func.count())
+        .where(
+            Enrollment.course_id.in_(course_ids),
+            Enrollment.status.in_(domain.ACTIVE_STATUSES),
+        )
+        .group_by(Enrollment.course_id, Enrollment.status)
+    )
+    counts: dict[uuid.UUID, dict[EnrollmentStatus, int]] = {}
+    for course_id, status, count in rows:
+        counts.setdefault(course_id, {})[status] = count
+    return counts
+
+
+async def _database_clock(session: AsyncSession) -> datetime:
+    # The database's wall clock, read under the course lock: later lock holders always
+    # read a later time, whichever API replica they run in.
+    moment = await session.scalar(select(func.clock_timestamp().cast(DateTime(timezone=True))))
+    assert isinstance(moment, datetime)
+    return moment
+
+
+def _course_out(course: Course, counts: dict[EnrollmentStatus, int]) -> CourseOut:
+    enrolled = counts.get(EnrollmentStatus.ENROLLED, 0)
+    return CourseOut(
+        id=course.id,
+        kind=course.kind,
+        provider=course.provider,
+        title=course.title,
+        level=course.level,
+        starts_on=course.starts_on,
+        ends_on=course.ends_on,
+        weekly_times=course.weekly_times,
+        place=course.place,
+        seats=course.seats,
+        enrolled=enrolled,
+        free=max(course.seats - enrolled, 0),
+        waitlisted=counts.get(EnrollmentStatus.WAITLISTED, 0),
+    )
+
+
+def _enrollment_out(
+    enrollment: Enrollment, *, waitlist_position: int | None = None
+) -> EnrollmentOut:
+    return EnrollmentOut(
+        id=enrollment.id,
+        course_id=enrollment.course_id,
+        member_id=enrollment.member_id,
+        household_id=enrollment.household_id,
+        status=enrollment.status,
+        waitlist_position=waitlist_position,
+        requested_at=enrollment.requested_at,
+        enrolled_at=enrollment.enrolled_at,
+        withdrawn_at=enrollment.withdrawn_at,
+    )
+
+
+def _raise(refusal: domain.Refusal) -> NoReturn:
+    if refusal.field is not None:
+        raise InvalidFields({refusal.field: refusal.reason})
+    raise Conflict(refusal.reason, code=refusal.code)
+
+
+def _distinct(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+    return list(dict.fromkeys(ids))

@@ -1,0 +1,34 @@
+"""Settings of the volunteers service."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from teilhabe.config import ServiceSettings
+
+
+class VolunteersSettings(ServiceSettings):
+    service_name: str = "volunteers"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_volunteers"
+    http_port: int = 8004
+    clearance_validity_years: int = Field(
+        default=5,
+        ge=1,
+        le=10,
+        description="Years from its issue date after which a police clearance is re-inspected.",
+    )
+    clearance_take_up_months: int = Field(
+        default=3,
+        ge=0,
+        le=12,
+        description=(
+            "Months an inspected clearance is kept while no mentorship has started; "
+            "past them the activity counts as not taken up and the record is deleted."
+        ),
+    )
+
+
+@lru_cache
+def get_settings() -> VolunteersSettings:
+    return VolunteersSettings()

@@ -1,0 +1,206 @@
+"""Rules of volunteering: pure functions, no database, clock or logger.
+
+The extended police clearance (erweitertes Führungszeugnis, §72a SGB VIII) may be kept
+only as three facts: that it was inspected (and when), the certificate's issue date, and
+whether a relevant conviction is recorded. Everything here works on those facts alone.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+# A certificate older than this at inspection is refused (common practice under §72a).
+MAX_CERTIFICATE_AGE_MONTHS = 3
+# §72a para. 5 SGB VIII: deleted at the latest three months after the activity ends.
+RETENTION_AFTER_ACTIVITY_MONTHS = 3
+
+
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+class MinorsClearance(StrEnum):
+    """Whether a volunteer may work with minors, and if not, why."""
+
+    VALID = "valid"
+    MISSING = "missing"
+    CONVICTION = "conviction"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Clearance:
+    inspected_on: date
+    issued_on: date
+    relevant_conviction: bool
+
+
+@dataclass(frozen=True)
+class Mentorship:
+    """One match of the volunteer with a household: the activity the clearance is for."""
+
+    started_on: date
+    ended_on: date | None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    reason: str
+    field: str | None = None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last_day = calendar.monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(day.day, last_day))
+
+
+def clearance_problems(*, inspected_on: date, issued_on: date, today: date) -> dict[str, str]:
+    """Field → reason, for a clearance that cannot be accepted as given."""
+    problems: dict[str, str] = {}
+    if inspected_on > today:
+        problems["inspected_on"] = "the inspection date lies in the future"
+    if issued_on > inspected_on:
+        problems["issued_on"] = "the certificate cannot be issued after its inspection"
+    elif issued_on < add_months(inspected_on, -MAX_CERTIFICATE_AGE_MONTHS):
+        problems["issued_on"] = (
+            f"the certificate was more than {MAX_CERTIFICATE_AGE_MONTHS} months old"
+            " when it was inspected; a newer one is needed"
+        )
+    return problems
+
+
+def clearance_expires_on(issued_on: date, *, validity_years: int) -> date:
+    """First day on which the clearance no longer counts and must be re-inspected."""
+    return add_months(issued_on, 12 * validity_years)
+
+
+def minors_clearance(
+    clearance: Clearance | None, *, on: date, validity_years: int
+) -> MinorsClearance:
+    if clearance is None:
+        return MinorsClearance.MISSING
+    if clearance.relevant_conviction:
+        return MinorsClearance.CONVICTION
+    if on >= clearance_expires_on(clearance.issued_on, validity_years=validity_years):
+        return MinorsClearance.EXPIRED
+    return MinorsClearance.VALID
+
+
+def may_work_with_minors(clearance: Clearance | None, *, on: date, validity_years: int) -> bool:
+    """Only with an inspected clearance, without relevant conviction, not yet expired."""
+    return minors_clearance(clearance, on=on, validity_years=validity_years) is (
+        MinorsClearance.VALID
+    )
+
+
+def is_retained(delete_after: date | None, *, today: date) -> bool:
+    """False once the record's deletion day has come: it then counts as gone, purged or not."""
+    return delete_after is None or today < delete_after
+
+
+def clearance_delete_after(
+    *, inspected_on: date, mentorships: Sequence[Mentorship], take_up_months: int
+) -> date | None:
+    """The day from which the clearance record must be gone; None while the activity runs.
+
+    Only mentorships since the inspection count. One still running keeps the record. One
+    that ran at least a day was taken up: the record goes three months after the last
+    ended. One ended on the day it was to start was not taken up: the record goes at
+    once. With no mentorship yet, the record waits `take_up_months` for one, then counts
+    as not taken up.
+    """
+    ended: list[tuple[date, date]] = []
+    for mentorship in mentorships:
+        if mentorship.ended_on is None:
+            return None
+        if mentorship.ended_on >= inspected_on:
+            ended.append((mentorship.started_on, mentorship.ended_on))
+    taken_up = [ended_on for started_on, ended_on in ended if ended_on > started_on]
+    if taken_up:
+        return add_months(max(taken_up), RETENTION_AFTER_ACTIVITY_MONTHS)
+    if ended:
+        return max(ended_on for _, ended_on in ended)
+    return add_months(inspected_on, take_up_months)
+
+
+def match_refusal(
+    *,
+    household_has_minors: bool,
+    clearance: Clearance | None,
+    started_on: date,
+    today: date,
+    validity_years: int,
+    already_matched: bool,
+) -> Refusal | None:
+    """Why this volunteer cannot become the household's mentor, or None if they can.
+
+    A household with minors needs a volunteer who may work with minors today and on the
+    day the mentorship starts.
+    """
+    if already_matched:
+        return Refusal("already-matched", "the volunteer is already this household's mentor")
+    check_on = max(today, started_on)
+    if household_has_minors and not may_work_with_minors(
+        clearance, on=check_on, validity_years=validity_years
+    ):
+        return Refusal(
+            "clearance-required",
+            "the household has minors: its mentor needs a valid extended police clearance"
+            " (§72a SGB VIII) without a relevant conviction, not expired on "
+            f"{check_on.isoformat()}",
+        )
+    return None
+
+
+def end_match_problem(*, started_on: date, ended_on: date, already_ended: bool) -> Refusal | None:
+    if already_ended:
+        return Refusal("already-ended", "the mentorship has already ended")
+    if ended_on < started_on:
+        return Refusal(
+            "before-start", "a mentorship cannot end before it started", field="ended_on"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    volunteer_id: UUID
+    display_name: str
+    languages: tuple[str, ...]
+    clearance: Clearance | None
+
+
+def suggest_mentors(
+    candidates: Sequence[Candidate],
+    *,
+    household_languages: Sequence[str],
+    household_has_minors: bool,
+    today: date,
+    validity_years: int,
+) -> list[Candidate]:
+    """Volunteers who could mentor the household: those allowed to, most shared languages first."""
+    spoken = set(household_languages)
+    eligible = [
+        candidate
+        for candidate in candidates
+        if not household_has_minors
+        or may_work_with_minors(candidate.clearance, on=today, validity_years=validity_years)
+    ]
+    return sorted(
+        eligible,
+        key=lambda c: (-len(spoken.intersection(c.languages)), c.display_name.casefold()),
+    )

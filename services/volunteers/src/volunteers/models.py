@@ -1,0 +1,106 @@
+"""Tables of the volunteers service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from teilhabe.audit import define_audit_table
+from teilhabe.db import new_metadata
+from teilhabe.messaging.tables import define_messaging_tables
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+
+
+messaging = define_messaging_tables(Base.metadata)
+audit_log = define_audit_table(Base.metadata)
+
+
+class Volunteer(Base):
+    __tablename__ = "volunteer"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    preferred_language: Mapped[str] = mapped_column(String(16))
+    languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list)
+    skills: Mapped[list[str]] = mapped_column(ARRAY(String(100)), default=list)
+    available_weekdays: Mapped[list[str]] = mapped_column(ARRAY(String(3)), default=list)
+    availability_note: Mapped[str | None] = mapped_column(Text)
+    # The volunteer's own account at the identity provider, if they have one.
+    subject: Mapped[str | None] = mapped_column(String(200), unique=True)
+    registered_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("ix_volunteer_languages", "languages", postgresql_using="gin"),)
+
+
+# One registration per e-mail address, however it is capitalised.
+Index("uq_volunteer_email", func.lower(Volunteer.email), unique=True)
+
+
+class PoliceClearance(Base):
+    """The three facts §72a para. 5 SGB VIII allows of an inspected extended clearance.
+
+    A table of its own, so no query for a volunteer loads it by accident and the purge
+    deletes whole rows.
+    """
+
+    __tablename__ = "police_clearance"
+
+    volunteer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="CASCADE"), primary_key=True
+    )
+    inspected_on: Mapped[date] = mapped_column(Date)
+    issued_on: Mapped[date] = mapped_column(Date)
+    relevant_conviction: Mapped[bool]
+    # None while a mentorship runs; from this day on the record must be gone.
+    delete_after: Mapped[date | None] = mapped_column(Date, index=True)
+
+
+class Household(Base):
+    """What matching needs of a household, from `household.assigned`; no names."""
+
+    __tablename__ = "household"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    has_minors: Mapped[bool]
+    languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class Match(Base):
+    """A mentorship (Patenschaft): a volunteer accompanies a household."""
+
+    __tablename__ = "match"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    volunteer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="CASCADE"), index=True
+    )
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.household_id"), index=True
+    )
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    matched_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    # The database's own guarantee behind the volunteer lock: one running match per pair.
+    __table_args__ = (
+        Index(
+            "uq_match_running_pair",
+            "volunteer_id",
+            "household_id",
+            unique=True,
+            postgresql_where=text("ended_on IS NULL"),
+        ),
+    )

@@ -1,0 +1,461 @@
+"""Use cases of volunteers: one transaction each, the event staged in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, NoReturn
+
+from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.audit import record_access
+from teilhabe.auth import Principal
+from teilhabe.events.households import HouseholdAssigned
+from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.messaging.outbox import Outbox
+
+from volunteers import domain
+from volunteers.config import get_settings
+from volunteers.dependencies import MANAGING_ROLES
+from volunteers.models import (
+    Household,
+    Match,
+    PoliceClearance,
+    Volunteer,
+    audit_log,
+    messaging,
+)
+from volunteers.schemas import ClearanceIn, ClearanceOut, MatchIn, SuggestionOut, VolunteerIn
+
+outbox = Outbox(messaging.outbox, source="/teilhabe/volunteers")
+VOLUNTEER = "volunteer"
+CLEARANCE = "police_clearance"
+MATCH = "match"
+# The purge runs on a timer, not on anyone's behalf; its deletions are audited under this.
+PURGE_PRINCIPAL = Principal(subject="system:clearance-purge", roles=frozenset())
+
+
+async def register(
+    *, session: AsyncSession, principal: Principal, volunteer_in: VolunteerIn
+) -> Volunteer:
+    volunteer = Volunteer(
+        id=uuid.uuid4(), registered_by=principal.subject, **volunteer_in.model_dump(mode="json")
+    )
+    session.add(volunteer)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        taken = "subject" if "uq_volunteer_subject" in str(error.orig) else "email"
+        raise Conflict(
+            f"a volunteer with this {taken} is already registered", code="duplicate-volunteer"
+        ) from error
+    # Contact and matching facts only: the clearance never leaves this service.
+    await outbox.add(
+        session,
+        VolunteerRegistered(
+            volunteer_id=volunteer.id,
+            display_name=volunteer.display_name,
+            email=volunteer.email,
+            preferred_language=volunteer.preferred_language,
+            languages=tuple(volunteer.languages),
+            skills=tuple(volunteer.skills),
+        ),
+    )
+    await _audit(session, principal, "create", VOLUNTEER, [volunteer.id])
+    await session.commit()
+    return volunteer
+
+
+async def get_all(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    language: str | None,
+    skill: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Volunteer], int]:
+    query: Select[Any] = select(Volunteer)
+    if language:
+        query = query.where(Volunteer.languages.contains([language]))
+    if skill:
+        tag = func.unnest(Volunteer.skills).column_valued("tag")
+        query = query.where(exists(select(tag).where(tag.ilike(_contains(skill)))))
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    volunteers = list(
+        await session.scalars(
+            query.order_by(Volunteer.display_name, Volunteer.id).limit(limit).offset(offset)
+        )
+    )
+    await _audit(session, principal, "list", VOLUNTEER, [v.id for v in volunteers])
+    await session.commit()
+    return volunteers, total
+
+
+async def get(*, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> Volunteer:
+    volunteer = await session.scalar(_visible(principal).where(Volunteer.id == volunteer_id))
+    if volunteer is None:
+        raise NotFound("volunteer")
+    await _audit(session, principal, "read", VOLUNTEER, [volunteer.id])
+    await session.commit()
+    return volunteer
+
+
+async def get_own(*, session: AsyncSession, principal: Principal) -> Volunteer:
+    volunteer = await session.scalar(
+        select(Volunteer).where(Volunteer.subject == principal.subject)
+    )
+    if volunteer is None:
+        raise NotFound("volunteer record of this account")
+    await _audit(session, principal, "read", VOLUNTEER, [volunteer.id])
+    await session.commit()
+    return volunteer
+
+
+async def record_clearance(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    volunteer_id: uuid.UUID,
+    clearance_in: ClearanceIn,
+    today: date,
+) -> ClearanceOut:
+    """Record an inspected clearance, replacing an earlier one (a re-inspection)."""
+    volunteer = await session.get(Volunteer, volunteer_id, with_for_update=True)
+    if volunteer is None:
+        raise NotFound("volunteer")
+    problems = domain.clearance_problems(
+        inspected_on=clearance_in.inspected_on, issued_on=clearance_in.issued_on, today=today
+    )
+    if problems:
+        raise InvalidFields(problems)
+    clearance = await session.get(PoliceClearance, volunteer_id, with_for_update=True)
+    if clearance is None:
+        clearance = PoliceClearance(volunteer_id=volunteer_id)
+        session.add(clearance)
+    clearance.inspected_on = clearance_in.inspected_on
+    clearance.issued_on = clearance_in.issued_on
+    clearance.relevant_conviction = clearance_in.relevant_conviction
+    clearance.delete_after = domain.clearance_delete_after(
+        inspected_on=clearance.inspected_on,
+        mentorships=await _mentorships(session, volunteer_id),
+        take_up_months=get_settings().clearance_take_up_months,
+    )
+    await _audit(session, principal, "record", CLEARANCE, [volunteer_id])
+    await session.commit()
+    return _clearance_out(clearance, today)
+
+
+async def get_clearance(
+    *, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID, today: date
+) -> ClearanceOut:
+    clearance = await session.get(PoliceClearance, volunteer_id)
+    if clearance is None:
+        raise NotFound("police clearance")
+    await _audit(session, principal, "read", CLEARANCE, [volunteer_id])
+    await session.commit()
+    return _clearance_out(clearance, today)
+
+
+async def delete_clearance(
+    *, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID
+) -> None:
+    """Delete at once, e.g. when the volunteer does not take up the activity after all."""
+    deleted = await session.scalar(
+        delete(PoliceClearance)
+        .where(PoliceClearance.volunteer_id == volunteer_id)
+        .returning(PoliceClearance.volunteer_id)
+    )
+    if deleted is None:
+        raise NotFound("police clearance")
+    await _audit(session, principal, "delete", CLEARANCE, [volunteer_id])
+    await session.commit()
+
+
+async def purge_expired_clearances(*, session: AsyncSession, today: date) -> int:
+    """Delete every clearance whose deletion day has come; returns how many went."""
+    purged = list(
+        await session.scalars(
+            delete(PoliceClearance)
+            .where(PoliceClearance.delete_after <= today)
+            .returning(PoliceClearance.volunteer_id)
+        )
+    )
+    await _audit(session, PURGE_PRINCIPAL, "purge", CLEARANCE, purged)
+    await session.commit()
+    return len(purged)
+
+
+async def match(
+    *, session: AsyncSession, principal: Principal, match_in: MatchIn, today: date
+) -> Match:
+    # Lock order everywhere: volunteer, then clearance, then match. Holding the
+    # clearance row keeps a purge or a deletion from removing it under a new match.
+    volunteer = await session.get(Volunteer, match_in.volunteer_id, with_for_update=True)
+    if volunteer is None:
+        raise InvalidFields({"volunteer_id": "no volunteer with this id"})
+    household = await session.get(Household, match_in.household_id)
+    if household is None:
+        raise InvalidFields(
+            {
+                "household_id": "no household with this id is known here yet: households arrive"
+                " with intake's household.assigned event, which may not have been received"
+                " yet; try again shortly, or check the id"
+            }
+        )
+    clearance = await session.get(PoliceClearance, volunteer.id, with_for_update=True)
+    already_matched = await session.scalar(
+        select(
+            exists().where(
+                Match.volunteer_id == volunteer.id,
+                Match.household_id == household.household_id,
+                Match.ended_on.is_(None),
+            )
+        )
+    )
+    refusal = domain.match_refusal(
+        household_has_minors=household.has_minors,
+        clearance=_usable(clearance, today),
+        started_on=match_in.started_on,
+        today=today,
+        validity_years=get_settings().clearance_validity_years,
+        already_matched=bool(already_matched),
+    )
+    if refusal is not None:
+        _raise(refusal)
+    new_match = Match(
+        id=uuid.uuid4(),
+        volunteer_id=volunteer.id,
+        household_id=household.household_id,
+        started_on=match_in.started_on,
+        matched_by=principal.subject,
+    )
+    session.add(new_match)
+    await session.flush()
+    await _renew_deletion_day(session, clearance)
+    await outbox.add(
+        session,
+        VolunteerMatched(
+            match_id=new_match.id,
+            volunteer_id=volunteer.id,
+            household_id=household.household_id,
+            matched_on=new_match.started_on,
+        ),
+    )
+    await _audit(session, principal, "create", MATCH, [new_match.id])
+    await session.commit()
+    return new_match
+
+
+async def end_match(
+    *, session: AsyncSession, principal: Principal, match_id: uuid.UUID, ended_on: date
+) -> Match:
+    volunteer_id = await session.scalar(select(Match.volunteer_id).where(Match.id == match_id))
+    if volunteer_id is None:
+        raise NotFound("match")
+    await session.get(Volunteer, volunteer_id, with_for_update=True)
+    clearance = await session.get(PoliceClearance, volunteer_id, with_for_update=True)
+    ending = await session.get(Match, match_id, with_for_update=True)
+    assert ending is not None  # a match goes only with its volunteer, locked above
+    refusal = domain.end_match_problem(
+        started_on=ending.started_on, ended_on=ended_on, already_ended=ending.ended_on is not None
+    )
+    if refusal is not None:
+        _raise(refusal)
+    ending.ended_on = ended_on
+    await session.flush()
+    await _renew_deletion_day(session, clearance)
+    await _audit(session, principal, "end", MATCH, [ending.id])
+    await session.commit()
+    return ending
+
+
+async def get_matches(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    volunteer_id: uuid.UUID | None,
+    household_id: uuid.UUID | None,
+    running_only: bool,
+) -> list[Match]:
+    query = select(Match).order_by(Match.started_on.desc(), Match.id)
+    if volunteer_id is not None:
+        query = query.where(Match.volunteer_id == volunteer_id)
+    if household_id is not None:
+        query = query.where(Match.household_id == household_id)
+    if running_only:
+        query = query.where(Match.ended_on.is_(None))
+    matches = list(await session.scalars(query))
+    await _audit(session, principal, "list", MATCH, [m.id for m in matches])
+    await session.commit()
+    return matches
+
+
+async def get_volunteer_matches(
+    *, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID | None
+) -> list[Match]:
+    """One volunteer's matches (None: the caller's own), if the principal may see them."""
+    visible = _visible(principal)
+    if volunteer_id is None:
+        visible = select(Volunteer).where(Volunteer.subject == principal.subject)
+    else:
+        visible = visible.where(Volunteer.id == volunteer_id)
+    volunteer = await session.scalar(visible)
+    if volunteer is None:
+        raise NotFound("volunteer")
+    matches = list(
+        await session.scalars(
+            select(Match)
+            .where(Match.volunteer_id == volunteer.id)
+            .order_by(Match.started_on.desc(), Match.id)
+        )
+    )
+    await _audit(session, principal, "list", MATCH, [m.id for m in matches])
+    await session.commit()
+    return matches
+
+
+async def suggest_mentors(
+    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID, today: date, limit: int
+) -> list[SuggestionOut]:
+    household = await session.get(Household, household_id)
+    if household is None:
+        raise NotFound("household")
+    running = select(Match.volunteer_id).where(
+        Match.household_id == household_id, Match.ended_on.is_(None)
+    )
+    query = (
+        select(Volunteer.id, Volunteer.display_name, Volunteer.languages, PoliceClearance)
+        .outerjoin(PoliceClearance, PoliceClearance.volunteer_id == Volunteer.id)
+        .where(Volunteer.id.not_in(running))
+    )
+    if household.languages:
+        query = query.where(Volunteer.languages.overlap(household.languages))
+    candidates = [
+        domain.Candidate(volunteer_id, name, tuple(languages), _usable(clearance, today))
+        for volunteer_id, name, languages, clearance in await session.execute(query)
+    ]
+    chosen = domain.suggest_mentors(
+        candidates,
+        household_languages=household.languages,
+        household_has_minors=household.has_minors,
+        today=today,
+        validity_years=get_settings().clearance_validity_years,
+    )[:limit]
+    await _audit(session, principal, "suggest", VOLUNTEER, [c.volunteer_id for c in chosen])
+    await session.commit()
+    return [
+        SuggestionOut(
+            volunteer_id=c.volunteer_id,
+            display_name=c.display_name,
+            languages=list(c.languages),
+            shared_languages=[code for code in c.languages if code in household.languages],
+        )
+        for c in chosen
+    ]
+
+
+async def remember_households(
+    *, session: AsyncSession, events: Sequence[HouseholdAssigned]
+) -> None:
+    """Keep what matching needs of newly allocated households (once, whatever the redelivery)."""
+    if not events:
+        return
+    await session.execute(
+        insert(Household)
+        .values(
+            [
+                {
+                    "household_id": event.household_id,
+                    "has_minors": event.minor_count > 0,
+                    "languages": sorted({code for m in event.members for code in m.languages}),
+                }
+                for event in events
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["household_id"])
+    )
+
+
+def _visible(principal: Principal) -> Select[Volunteer]:
+    """Volunteers the principal may see, as a query filter: a volunteer only themself."""
+    query = select(Volunteer)
+    if not principal.has_any_role(*MANAGING_ROLES):
+        query = query.where(Volunteer.subject == principal.subject)
+    return query
+
+
+async def _mentorships(session: AsyncSession, volunteer_id: uuid.UUID) -> list[domain.Mentorship]:
+    rows = await session.execute(
+        select(Match.started_on, Match.ended_on).where(Match.volunteer_id == volunteer_id)
+    )
+    return [domain.Mentorship(started_on, ended_on) for started_on, ended_on in rows]
+
+
+async def _renew_deletion_day(session: AsyncSession, clearance: PoliceClearance | None) -> None:
+    """Reset the clearance's deletion day after the volunteer's mentorships changed."""
+    if clearance is None:
+        return
+    clearance.delete_after = domain.clearance_delete_after(
+        inspected_on=clearance.inspected_on,
+        mentorships=await _mentorships(session, clearance.volunteer_id),
+        take_up_months=get_settings().clearance_take_up_months,
+    )
+
+
+def _usable(clearance: PoliceClearance | None, today: date) -> domain.Clearance | None:
+    """The clearance as the rules see it; one past its deletion day counts as gone."""
+    if clearance is None or not domain.is_retained(clearance.delete_after, today=today):
+        return None
+    return domain.Clearance(
+        inspected_on=clearance.inspected_on,
+        issued_on=clearance.issued_on,
+        relevant_conviction=clearance.relevant_conviction,
+    )
+
+
+def _clearance_out(clearance: PoliceClearance, today: date) -> ClearanceOut:
+    validity_years = get_settings().clearance_validity_years
+    return ClearanceOut(
+        volunteer_id=clearance.volunteer_id,
+        inspected_on=clearance.inspected_on,
+        issued_on=clearance.issued_on,
+        relevant_conviction=clearance.relevant_conviction,
+        expires_on=domain.clearance_expires_on(clearance.issued_on, validity_years=validity_years),
+        may_work_with_minors=domain.may_work_with_minors(
+            _usable(clearance, today), on=today, validity_years=validity_years
+        ),
+        delete_after=clearance.delete_after,
+    )
+
+
+def _contains(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    resource_type: str,
+    resource_ids: Sequence[object],
+) -> None:
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action=action,
+        resource_type=resource_type,
+        resource_ids=resource_ids,
+    )
+
+
+def _raise(refusal: domain.Refusal) -> NoReturn:
+    if refusal.field is not None:
+        raise InvalidFields({refusal.field: refusal.reason})
+    raise Conflict(refusal.reason, code=refusal.code)

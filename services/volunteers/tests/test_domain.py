@@ -1,0 +1,185 @@
+import uuid
+from datetime import date
+
+from volunteers import domain
+
+TODAY = date(2026, 11, 25)
+YEARS = 5
+
+
+def clearance(issued_on: date = date(2026, 10, 1), *, conviction: bool = False) -> domain.Clearance:
+    return domain.Clearance(inspected_on=TODAY, issued_on=issued_on, relevant_conviction=conviction)
+
+
+def test_months_are_added_as_calendar_months() -> None:
+    assert domain.add_months(date(2026, 11, 25), -3) == date(2026, 8, 25)
+    assert domain.add_months(date(2026, 5, 31), -3) == date(2026, 2, 28)
+    assert domain.add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    assert domain.add_months(date(2024, 2, 29), 12 * 5) == date(2029, 2, 28)
+
+
+def test_a_certificate_at_most_three_months_old_at_inspection_is_accepted() -> None:
+    assert not domain.clearance_problems(
+        inspected_on=TODAY, issued_on=date(2026, 8, 25), today=TODAY
+    )
+    problems = domain.clearance_problems(
+        inspected_on=TODAY, issued_on=date(2026, 8, 24), today=TODAY
+    )
+    assert set(problems) == {"issued_on"}
+    assert "3 months" in problems["issued_on"]
+
+
+def test_the_age_counts_at_inspection_not_at_recording() -> None:
+    inspected = date(2026, 10, 1)
+    assert not domain.clearance_problems(
+        inspected_on=inspected, issued_on=date(2026, 7, 1), today=TODAY
+    )
+
+
+def test_impossible_dates_are_refused() -> None:
+    problems = domain.clearance_problems(
+        inspected_on=date(2026, 12, 1), issued_on=date(2026, 12, 2), today=TODAY
+    )
+    assert set(problems) == {"inspected_on", "issued_on"}
+
+
+def test_a_clearance_expires_after_the_renewal_period_from_its_issue_date() -> None:
+    issued = date(2026, 10, 1)
+    assert domain.clearance_expires_on(issued, validity_years=5) == date(2031, 10, 1)
+    assert domain.may_work_with_minors(clearance(issued), on=date(2031, 9, 30), validity_years=5)
+    assert not domain.may_work_with_minors(
+        clearance(issued), on=date(2031, 10, 1), validity_years=5
+    )
+    assert domain.minors_clearance(clearance(issued), on=date(2031, 10, 1), validity_years=5) is (
+        domain.MinorsClearance.EXPIRED
+    )
+    # The city sets the period: three years makes the same certificate lapse earlier.
+    assert not domain.may_work_with_minors(
+        clearance(issued), on=date(2029, 10, 1), validity_years=3
+    )
+
+
+def test_no_work_with_minors_without_clearance_or_with_a_conviction() -> None:
+    assert not domain.may_work_with_minors(None, on=TODAY, validity_years=YEARS)
+    assert domain.minors_clearance(None, on=TODAY, validity_years=YEARS) is (
+        domain.MinorsClearance.MISSING
+    )
+    convicted = clearance(conviction=True)
+    assert not domain.may_work_with_minors(convicted, on=TODAY, validity_years=YEARS)
+    assert domain.minors_clearance(convicted, on=TODAY, validity_years=YEARS) is (
+        domain.MinorsClearance.CONVICTION
+    )
+    assert domain.may_work_with_minors(clearance(), on=TODAY, validity_years=YEARS)
+
+
+def refusal(
+    has_minors: bool, given: domain.Clearance | None, started_on: date = TODAY
+) -> domain.Refusal | None:
+    return domain.match_refusal(
+        household_has_minors=has_minors,
+        clearance=given,
+        started_on=started_on,
+        today=TODAY,
+        validity_years=YEARS,
+        already_matched=False,
+    )
+
+
+def test_a_household_with_minors_needs_a_volunteer_cleared_for_minors() -> None:
+    for refused in (None, clearance(conviction=True), clearance(date(2021, 11, 1))):
+        result = refusal(True, refused)
+        assert result is not None
+        assert result.code == "clearance-required"
+        assert result.field is None
+    assert refusal(True, clearance()) is None
+
+
+def test_a_household_without_minors_needs_no_clearance() -> None:
+    assert refusal(False, None) is None
+    assert refusal(False, clearance(conviction=True)) is None
+
+
+def test_the_clearance_must_still_be_valid_when_the_mentorship_starts() -> None:
+    expiring = clearance(date(2021, 12, 1))  # valid until 2026-11-30
+    assert refusal(True, expiring, started_on=TODAY) is None
+    late = refusal(True, expiring, started_on=date(2026, 12, 1))
+    assert late is not None
+    assert late.code == "clearance-required"
+
+
+def test_a_volunteer_is_not_matched_twice_to_one_household() -> None:
+    refusal = domain.match_refusal(
+        household_has_minors=False,
+        clearance=None,
+        started_on=TODAY,
+        today=TODAY,
+        validity_years=YEARS,
+        already_matched=True,
+    )
+    assert refusal is not None
+    assert refusal.code == "already-matched"
+
+
+def test_deletion_waits_for_take_up_then_follows_the_activity() -> None:
+    inspected = date(2026, 11, 2)
+
+    def delete_after(*mentorships: domain.Mentorship) -> date | None:
+        return domain.clearance_delete_after(
+            inspected_on=inspected, mentorships=mentorships, take_up_months=3
+        )
+
+    # No mentorship yet: kept for the take-up period only.
+    assert delete_after() == date(2027, 2, 2)
+    # A running mentorship keeps it.
+    assert delete_after(domain.Mentorship(date(2026, 11, 10), None)) is None
+    # Three months after the (last) activity ended.
+    assert delete_after(
+        domain.Mentorship(date(2026, 11, 10), date(2027, 3, 31)),
+        domain.Mentorship(date(2026, 12, 1), date(2027, 1, 15)),
+    ) == date(2027, 6, 30)
+    # A mentorship ended before it began was not taken up: delete at once.
+    assert delete_after(domain.Mentorship(date(2026, 12, 1), date(2026, 12, 1))) == date(
+        2026, 12, 1
+    )
+    # Activities that ended before this inspection do not count for it.
+    assert delete_after(domain.Mentorship(date(2025, 1, 1), date(2026, 6, 30))) == date(2027, 2, 2)
+
+
+def test_a_lapsed_record_counts_as_gone() -> None:
+    assert domain.is_retained(None, today=TODAY)
+    assert domain.is_retained(date(2026, 11, 26), today=TODAY)
+    assert not domain.is_retained(TODAY, today=TODAY)
+
+
+def test_ending_a_mentorship() -> None:
+    start = date(2026, 11, 1)
+    before = domain.end_match_problem(
+        started_on=start, ended_on=date(2026, 10, 31), already_ended=False
+    )
+    assert before is not None
+    assert before.field == "ended_on"
+    ended = domain.end_match_problem(started_on=start, ended_on=start, already_ended=True)
+    assert ended is not None
+    assert ended.code == "already-ended"
+    assert domain.end_match_problem(started_on=start, ended_on=start, already_ended=False) is None
+
+
+def test_suggestions_respect_minors_and_rank_by_shared_languages() -> None:
+    def candidate(name: str, languages: tuple[str, ...], cleared: bool) -> domain.Candidate:
+        return domain.Candidate(uuid.uuid4(), name, languages, clearance() if cleared else None)
+
+    both = candidate("Bärbel", ("de", "ar", "ku"), cleared=True)
+    one = candidate("Anton", ("de", "ar"), cleared=True)
+    uncleared = candidate("Carla", ("ar", "ku"), cleared=False)
+
+    def suggest(has_minors: bool) -> list[domain.Candidate]:
+        return domain.suggest_mentors(
+            [one, uncleared, both],
+            household_languages=("ar", "ku"),
+            household_has_minors=has_minors,
+            today=TODAY,
+            validity_years=YEARS,
+        )
+
+    assert suggest(True) == [both, one]
+    assert suggest(False) == [both, uncleared, one]

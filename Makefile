@@ -11,7 +11,7 @@ install:
 up: install
 	$(UV) run python deploy/local/run.py
 
-test: install lint typecheck unit deploy-check
+test: install lint typecheck deploy-check unit
 
 lint:
 	$(UV) run ruff check .

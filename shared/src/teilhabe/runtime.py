@@ -6,10 +6,10 @@ import argparse
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
@@ -25,6 +25,30 @@ from teilhabe.messaging.tables import MessagingTables
 from teilhabe.migrations import new_revision, upgrade
 
 
+class Worker(Protocol):
+    @property
+    def broker_connected(self) -> bool: ...
+
+    async def database_ok(self) -> bool: ...
+
+    async def run(self, stop: asyncio.Event) -> None: ...
+
+
+class Companion(Protocol):
+    """Work that runs inside the consumer process, beside the consumer (e.g. a mail sender)."""
+
+    async def run(self, stop: asyncio.Event) -> None: ...
+
+
+@dataclass(frozen=True)
+class Command:
+    """A service's own one-shot command, e.g. a scheduled purge."""
+
+    help: str
+    run: Callable[[ServiceSettings, argparse.Namespace], Coroutine[Any, Any, None]]
+    arguments: Callable[[argparse.ArgumentParser], None] = lambda _parser: None
+
+
 @dataclass(frozen=True)
 class ServiceDefinition:
     """What the shared runtime needs to know of a service to run its processes."""
@@ -35,15 +59,8 @@ class ServiceDefinition:
     migrations_dir: Path
     messaging: MessagingTables
     handlers: HandlerMap = field(default_factory=dict)
-
-
-class Worker(Protocol):
-    @property
-    def broker_connected(self) -> bool: ...
-
-    async def database_ok(self) -> bool: ...
-
-    async def run(self, stop: asyncio.Event) -> None: ...
+    companions: Sequence[Callable[[ServiceSettings], Companion]] = ()
+    commands: Mapping[str, Command] = field(default_factory=dict)
 
 
 def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
@@ -55,6 +72,8 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     commands.add_parser("consumer", help="handle the events this service subscribes to")
     revision = commands.add_parser("revision", help="autogenerate a migration")
     revision.add_argument("message")
+    for name, command in service.commands.items():
+        command.arguments(commands.add_parser(name, help=command.help))
     args = parser.parse_args(argv)
 
     settings = service.settings()
@@ -77,7 +96,12 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     elif args.command == "relay":
         asyncio.run(run_worker(settings, build_relay(settings)))
     elif args.command == "consumer":
-        asyncio.run(run_worker(settings, build_consumer(service, settings)))
+        consumer = build_consumer(service, settings)
+        companions = [build(settings) for build in service.companions]
+        worker = WorkerGroup(consumer, companions) if companions else consumer
+        asyncio.run(run_worker(settings, worker))
+    else:
+        asyncio.run(service.commands[args.command].run(settings, args))
 
 
 def build_relay(settings: ServiceSettings) -> OutboxRelay:
@@ -138,6 +162,37 @@ async def run_worker(settings: ServiceSettings, worker: Worker) -> None:
     finally:
         server.should_exit = True
         await serving
+
+
+class WorkerGroup:
+    """A worker and its companions in one process; one of them ending ends them all.
+
+    A consumer without its companion (say, the mail sender of the messages it queues)
+    must not go on alone, so a crash of either stops the process and the orchestrator
+    restarts it.
+    """
+
+    def __init__(self, main: Worker, companions: Sequence[Companion]) -> None:
+        self._main = main
+        self._companions = companions
+
+    @property
+    def broker_connected(self) -> bool:
+        return self._main.broker_connected
+
+    async def database_ok(self) -> bool:
+        return await self._main.database_ok()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        tasks = [asyncio.create_task(self._main.run(stop))]
+        tasks += [asyncio.create_task(companion.run(stop)) for companion in self._companions]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for task in done:
+            task.result()
 
 
 class _EmbeddedServer(uvicorn.Server):

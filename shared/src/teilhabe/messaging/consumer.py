@@ -129,8 +129,9 @@ class EventConsumer:
     async def _prune_inbox(self, stop: asyncio.Event) -> None:
         """Forget handled ids once no redelivery can come any more (retries end within hours)."""
         statement = text(
-            f"DELETE FROM {self._inbox.name} WHERE event_id IN (SELECT event_id FROM "  # noqa: S608
-            f"{self._inbox.name} WHERE handled_at < now() - :retention LIMIT 10000)"
+            f"DELETE FROM {self._inbox.name} WHERE event_id IN (SELECT event_id "  # noqa: S608
+            f"FROM {self._inbox.name} "
+            "WHERE handled_at < now() - CAST(:retention AS interval) LIMIT 10000)"
         )
         while not stop.is_set():
             try:

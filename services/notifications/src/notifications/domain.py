@@ -1,0 +1,199 @@
+"""Rules of notifications: who hears of what, on which channel, in which language.
+
+Pure functions and data, no database, clock or logger. The routing table `RULES` is
+data: each event type names the audiences that hear of it, in order of precedence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from teilhabe.auth import Role
+
+VOLUNTEER_PREFIX = "volunteer:"
+DEFAULT_LANGUAGE = "de"
+LANGUAGES = ("de", "en")
+
+
+class Channel(StrEnum):
+    INBOX = "inbox"
+    EMAIL = "email"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # an e-mail waiting for its (next) attempt
+    SENT = "sent"  # in the inbox, or accepted by the SMTP relay
+    FAILED = "failed"  # no more attempts; kept with its log for an administrator
+
+
+class AttemptOutcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+class RecipientKind(StrEnum):
+    STAFF = "staff"
+    VOLUNTEER = "volunteer"
+
+
+class Audience(StrEnum):
+    """How a recipient is related to an event; templates word their text by it."""
+
+    CASEWORKER = "caseworker"  # the household's current caseworker
+    NEW_CASEWORKER = "new_caseworker"  # the caseworker the event names
+    MENTORS = "mentors"  # volunteers matched to the household
+    VOLUNTEER = "volunteer"  # the volunteer the event is about
+    HOUSING_OFFICERS = "housing_officers"
+    VOLUNTEER_COORDINATORS = "volunteer_coordinators"
+
+
+# Audiences that are every staff recipient holding a role.
+ROLE_AUDIENCES: Mapping[Audience, Role] = {
+    Audience.HOUSING_OFFICERS: Role.HOUSING_OFFICER,
+    Audience.VOLUNTEER_COORDINATORS: Role.VOLUNTEER_COORDINATOR,
+}
+
+RULES: Mapping[str, tuple[Audience, ...]] = {
+    "household.assigned": (Audience.CASEWORKER, Audience.HOUSING_OFFICERS),
+    "caseworker.assigned": (Audience.NEW_CASEWORKER,),
+    "household.moved_in": (Audience.CASEWORKER, Audience.MENTORS),
+    "household.moved_out": (Audience.CASEWORKER, Audience.MENTORS),
+    "course.enrolled": (Audience.CASEWORKER, Audience.MENTORS),
+    "course.waitlisted": (Audience.CASEWORKER, Audience.MENTORS),
+    "volunteer.matched": (Audience.VOLUNTEER, Audience.CASEWORKER),
+    "volunteer.registered": (Audience.VOLUNTEER_COORDINATORS,),
+}
+
+EVENT_TYPES = tuple(RULES)
+
+
+def volunteer_recipient_id(volunteer_id: object) -> str:
+    return f"{VOLUNTEER_PREFIX}{volunteer_id}"
+
+
+def recipient_kind(recipient_id: str) -> RecipientKind:
+    if recipient_id.startswith(VOLUNTEER_PREFIX):
+        return RecipientKind.VOLUNTEER
+    return RecipientKind.STAFF
+
+
+@dataclass(frozen=True)
+class Circle:
+    """The people around one event, as the read model knows them when it arrives."""
+
+    caseworker: str | None = None
+    new_caseworker: str | None = None
+    mentors: Sequence[str] = ()
+    volunteer: str | None = None
+    staff_by_role: Mapping[Role, Sequence[str]] = field(default_factory=dict)
+
+    def members(self, audience: Audience) -> Sequence[str]:
+        if audience in ROLE_AUDIENCES:
+            return self.staff_by_role.get(ROLE_AUDIENCES[audience], ())
+        if audience is Audience.MENTORS:
+            return self.mentors
+        person = {
+            Audience.CASEWORKER: self.caseworker,
+            Audience.NEW_CASEWORKER: self.new_caseworker,
+            Audience.VOLUNTEER: self.volunteer,
+        }[audience]
+        return (person,) if person else ()
+
+
+def roles_needed(event_type: str) -> tuple[Role, ...]:
+    """Which staff roles the read model must look up to route this event type."""
+    return tuple(ROLE_AUDIENCES[a] for a in RULES.get(event_type, ()) if a in ROLE_AUDIENCES)
+
+
+@dataclass(frozen=True)
+class Addressee:
+    recipient_id: str
+    audience: Audience
+
+
+def addressees(event_type: str, circle: Circle) -> list[Addressee]:
+    """Who hears of an event: each person once, under the first audience that names them."""
+    seen: set[str] = set()
+    result = []
+    for audience in RULES.get(event_type, ()):
+        for recipient_id in circle.members(audience):
+            if recipient_id not in seen:
+                seen.add(recipient_id)
+                result.append(Addressee(recipient_id, audience))
+    return result
+
+
+@dataclass(frozen=True)
+class RecipientProfile:
+    """What routing needs of a recipient; someone not in the directory has no e-mail."""
+
+    recipient_id: str
+    language: str = DEFAULT_LANGUAGE
+    email: str | None = None
+    name: str | None = None
+
+
+def channels(
+    profile: RecipientProfile, event_type: str, muted: Collection[tuple[str, Channel]]
+) -> list[Channel]:
+    """The channels an event reaches a recipient on: every channel not turned off.
+
+    E-mail needs an address; the inbox is always there, even before a staff member
+    has created a directory entry, so nothing is missed in the first days.
+    """
+    wanted = [Channel.INBOX]
+    if profile.email:
+        wanted.append(Channel.EMAIL)
+    return [channel for channel in wanted if (event_type, channel) not in muted]
+
+
+def template_language(preferred: str | None, available: Collection[str] = LANGUAGES) -> str:
+    """The language to write in: the preferred one if texts exist, else German.
+
+    Region and script subtags are ignored: `en-GB` is written in `en`.
+    """
+    primary = (preferred or "").strip().lower().replace("_", "-").split("-")[0]
+    return primary if primary in available else DEFAULT_LANGUAGE
+
+
+def household_reference(household_id: object, notice_number: str | None) -> str:
+    """How texts name a household: its allocation notice number, else a short reference."""
+    if notice_number:
+        return notice_number
+    return f"H-{str(household_id).replace('-', '')[:8]}"
+
+
+# --- e-mail attempts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    outcome: AttemptOutcome
+    retry_in_seconds: float | None = None
+
+
+def after_failed_attempt(
+    attempt: int, delays: Sequence[float], *, permanent: bool
+) -> AttemptResult:
+    """What follows the `attempt`-th failed attempt (counting from 1).
+
+    The n-th failure waits `delays[n-1]`; a failure past the last delay, or one the
+    server called permanent, is final.
+    """
+    if permanent or attempt > len(delays):
+        return AttemptResult(AttemptOutcome.FAILED)
+    return AttemptResult(AttemptOutcome.RETRY, retry_in_seconds=delays[attempt - 1])
+
+
+def is_permanent_refusal(code: int | None, *, recipient_refused: bool) -> bool:
+    """Whether an SMTP failure will not get better by retrying.
+
+    Only a 5xx refusal of the recipient address is final (the mailbox does not exist or
+    takes no mail). Everything else, 4xx, a 5xx to the connection, login, sender or
+    content, or no answer at all, is taken as the relay's trouble and retried: a
+    misconfigured relay must not fail every queued message at once.
+    """
+    return recipient_refused and code is not None and 500 <= code < 600

@@ -1,0 +1,82 @@
+"""Events notifications listens to: every event of the catalogue.
+
+Each handler first keeps the read model (who is the caseworker, who mentors whom, how
+to reach a volunteer), then creates the deliveries, all in the consumer's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted
+from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
+from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
+from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
+
+from notifications import service
+
+
+async def on_household_assigned(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
+) -> None:
+    await service.record_households(session=session, events=[e.payload for e in events])
+    await service.notify(session=session, events=events)
+
+
+async def on_caseworker_assigned(
+    session: AsyncSession, events: Sequence[ReceivedEvent[CaseworkerAssigned]]
+) -> None:
+    await service.record_caseworkers(session=session, events=events)
+    await service.notify(session=session, events=events)
+
+
+async def on_household_moved_in(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdMovedIn]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
+async def on_household_moved_out(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdMovedOut]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
+async def on_course_enrolled(
+    session: AsyncSession, events: Sequence[ReceivedEvent[CourseEnrolled]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
+async def on_course_waitlisted(
+    session: AsyncSession, events: Sequence[ReceivedEvent[CourseWaitlisted]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
+async def on_volunteer_registered(
+    session: AsyncSession, events: Sequence[ReceivedEvent[VolunteerRegistered]]
+) -> None:
+    await service.record_volunteers(session=session, events=[e.payload for e in events])
+    await service.notify(session=session, events=events)
+
+
+async def on_volunteer_matched(
+    session: AsyncSession, events: Sequence[ReceivedEvent[VolunteerMatched]]
+) -> None:
+    await service.record_matches(session=session, events=[e.payload for e in events])
+    await service.notify(session=session, events=events)
+
+
+HANDLERS: HandlerMap = {
+    HouseholdAssigned: on_household_assigned,
+    CaseworkerAssigned: on_caseworker_assigned,
+    HouseholdMovedIn: on_household_moved_in,
+    HouseholdMovedOut: on_household_moved_out,
+    CourseEnrolled: on_course_enrolled,
+    CourseWaitlisted: on_course_waitlisted,
+    VolunteerRegistered: on_volunteer_registered,
+    VolunteerMatched: on_volunteer_matched,
+}

@@ -1,0 +1,54 @@
+"""Composition root of notifications: the app, its processes and their wiring.
+
+The e-mail sender runs inside the `consumer` process, beside the event consumer: the two
+belong together (the consumer queues e-mails, the sender sends them). Several consumer
+replicas mean several senders, which is safe: each message is claimed with
+`FOR UPDATE SKIP LOCKED`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from teilhabe.api.app import create_service_app
+from teilhabe.config import ServiceSettings
+from teilhabe.db import create_engine, create_session_factory
+from teilhabe.runtime import ServiceDefinition
+from teilhabe.runtime import cli as run_cli
+
+from notifications.config import NotificationsSettings, get_settings
+from notifications.handlers import HANDLERS
+from notifications.models import messaging
+from notifications.router import router
+from notifications.sender import EmailSender
+
+
+def create_app() -> FastAPI:
+    return create_service_app(
+        get_settings(),
+        title="Teilhabe Notifications",
+        description="Recipients, rules, the in-app inbox and e-mail deliveries.",
+        routers=[router],
+    )
+
+
+def email_sender(settings: ServiceSettings) -> EmailSender:
+    assert isinstance(settings, NotificationsSettings)
+    engine = create_engine(settings.database_url, pool_size=2)
+    return EmailSender(settings, create_session_factory(engine))
+
+
+SERVICE = ServiceDefinition(
+    name="notifications",
+    settings=get_settings,
+    create_app=create_app,
+    migrations_dir=Path(__file__).parent / "migrations",
+    messaging=messaging,
+    handlers=HANDLERS,
+    companions=[email_sender],
+)
+
+
+def cli() -> None:
+    run_cli(SERVICE)

@@ -1,0 +1,66 @@
+"""Notification texts: one Jinja2 template per event type and language.
+
+A template renders a title on its first line, an empty line, then the body. The same
+text is the inbox entry and the e-mail (subject and plain-text body).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+from notifications import domain
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_MONTHS_EN = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    language: str
+    title: str
+    body: str
+
+
+def render(event_type: str, language: str | None, context: Mapping[str, Any]) -> Message:
+    """The text for `event_type` in the recipient's language, or in German if none exists."""
+    chosen = domain.template_language(language)
+    template = _environment().get_template(f"{chosen}/{event_type}.txt")
+    text = template.render(**context, language=chosen)
+    title, _, body = text.strip().partition("\n")
+    return Message(language=chosen, title=title.strip()[:300], body=body.strip() + "\n")
+
+
+@pass_context
+def _day(context: Context, value: date | None) -> str:
+    """A date as readers of the language write it."""
+    if value is None:
+        return ""
+    if context.get("language") == "en":
+        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+    return value.strftime("%d.%m.%Y")
+
+
+@lru_cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,  # a missing value fails the test suite, not a reader
+        autoescape=False,  # noqa: S701 - plain text, never rendered as HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    environment.filters["day"] = _day
+    return environment

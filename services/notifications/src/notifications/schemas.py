@@ -1,0 +1,117 @@
+"""HTTP shapes of the notifications API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import EmailStr, Field, StringConstraints
+from teilhabe.api.schemas import Page, RequestModel, ResponseModel
+from teilhabe.auth import Role
+
+from notifications.domain import (
+    AttemptOutcome,
+    Channel,
+    DeliveryStatus,
+    RecipientKind,
+)
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+LanguageTag = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", max_length=16),
+]
+
+
+class MeIn(RequestModel):
+    """A staff member's own directory entry; roles are taken from the token."""
+
+    name: Name | None = Field(default=None, description="Defaults to the name in the token.")
+    email: EmailStr | None = Field(
+        default=None, description="Where e-mails go; without one, only the inbox is used."
+    )
+    language: LanguageTag = Field(default="de", description="Language of texts: de or en.")
+
+
+class RecipientIn(RequestModel):
+    """An administrator's edit of a directory entry."""
+
+    name: Name | None = None
+    email: EmailStr | None = None
+    language: LanguageTag = "de"
+    roles: list[Role] = Field(default_factory=list, max_length=len(Role))
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        description="For a volunteer: the login (identity provider subject) that reads "
+        "this volunteer's inbox. A staff entry's subject is always its id.",
+    )
+
+
+class RecipientOut(ResponseModel):
+    id: str
+    kind: RecipientKind
+    subject: str | None
+    name: str | None
+    email: str | None
+    language: str
+    roles: list[str]
+    updated_at: datetime
+
+
+class PreferenceIn(RequestModel):
+    event_type: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    channel: Channel
+    enabled: bool
+
+
+class PreferencesIn(RequestModel):
+    """The complete settings: every event type and channel not named is on."""
+
+    preferences: list[PreferenceIn] = Field(max_length=100)
+
+
+class PreferenceOut(ResponseModel):
+    event_type: str
+    channel: Channel
+    enabled: bool
+
+
+class NotificationOut(ResponseModel):
+    id: uuid.UUID
+    event_type: str
+    household_id: uuid.UUID | None
+    title: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class InboxPage(Page[NotificationOut]):
+    unread: int = Field(description="Unread notifications in the whole inbox.")
+
+
+class AttemptOut(ResponseModel):
+    attempt: int
+    at: datetime
+    outcome: AttemptOutcome
+    smtp_code: int | None
+    error: str | None
+
+
+class DeliveryOut(ResponseModel):
+    id: uuid.UUID
+    event_id: str
+    event_type: str
+    recipient_id: str
+    channel: Channel
+    status: DeliveryStatus
+    language: str
+    address: str | None
+    attempts: int
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    read_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+    attempt_log: list[AttemptOut]

@@ -1,0 +1,634 @@
+"""Use cases of notifications: one transaction each.
+
+The consumer's use cases (`record_*`, `notify`) run inside the consumer's transaction and
+never commit: the read model, the deliveries and the inbox row commit together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.audit import record_access
+from teilhabe.auth import Principal, Role
+from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
+from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.messaging.inbox import ReceivedEvent
+
+from notifications import domain, messages
+from notifications.domain import Channel, DeliveryStatus, RecipientKind
+from notifications.models import (
+    Delivery,
+    Household,
+    Mentorship,
+    Preference,
+    Recipient,
+    audit_log,
+)
+from notifications.schemas import MeIn, PreferenceOut, PreferencesIn, RecipientIn
+
+# Wakes the e-mail sender when a transaction that queued e-mails commits.
+EMAIL_NOTIFY_CHANNEL = "notifications_email"
+RECIPIENT = "recipient"
+_ROWS_PER_STATEMENT = 1000
+
+
+# --- the consumer's read model --------------------------------------------------------
+
+
+async def record_households(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:
+    statement = insert(Household).values(
+        [
+            {"id": e.household_id, "allocation_notice_number": e.allocation_notice_number}
+            for e in events
+        ]
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Household.id],
+            set_={"allocation_notice_number": statement.excluded.allocation_notice_number},
+        )
+    )
+
+
+async def record_caseworkers(
+    *, session: AsyncSession, events: Sequence[ReceivedEvent[CaseworkerAssigned]]
+) -> None:
+    for event in events:  # in order: a later event of the run must win
+        statement = insert(Household).values(
+            id=event.payload.household_id,
+            caseworker_id=event.payload.caseworker_id,
+            caseworker_since=event.envelope.time,
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Household.id],
+                set_={
+                    "caseworker_id": statement.excluded.caseworker_id,
+                    "caseworker_since": statement.excluded.caseworker_since,
+                },
+                # An assignment older than the one applied (a late redelivery) changes nothing.
+                where=or_(
+                    Household.caseworker_since.is_(None),
+                    Household.caseworker_since <= statement.excluded.caseworker_since,
+                ),
+            )
+        )
+
+
+async def record_volunteers(
+    *, session: AsyncSession, events: Sequence[VolunteerRegistered]
+) -> None:
+    """Volunteers become recipients; a later registration updates how to reach them."""
+    for event in events:
+        statement = insert(Recipient).values(
+            id=domain.volunteer_recipient_id(event.volunteer_id),
+            kind=RecipientKind.VOLUNTEER,
+            name=event.display_name,
+            email=str(event.email),
+            language=event.preferred_language,
+            roles=[Role.VOLUNTEER.value],
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Recipient.id],
+                set_={
+                    "name": statement.excluded.name,
+                    "email": statement.excluded.email,
+                    "language": statement.excluded.language,
+                    "updated_at": func.now(),
+                },
+            )
+        )
+
+
+async def record_matches(*, session: AsyncSession, events: Sequence[VolunteerMatched]) -> None:
+    await session.execute(
+        insert(Mentorship)
+        .values(
+            [
+                {
+                    "household_id": e.household_id,
+                    "volunteer_id": e.volunteer_id,
+                    "match_id": e.match_id,
+                    "matched_on": e.matched_on,
+                }
+                for e in events
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+# --- deliveries -------------------------------------------------------------------------
+
+
+async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]]) -> int:
+    """Create the deliveries the rules ask for; returns how many rows were new.
+
+    One row per (event, recipient, channel): a second delivery of the same event (the
+    inbox's job to prevent, the unique constraint's to make harmless) creates nothing.
+    """
+    staff_by_role: dict[Role, list[str]] = {}
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        rows.extend(await _deliveries_for(session, event, staff_by_role))
+    created: list[Channel] = []
+    # Chunked: a fan-out to many recipients must stay below PostgreSQL's parameter limit.
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        result = await session.execute(
+            insert(Delivery)
+            .values(rows[start : start + _ROWS_PER_STATEMENT])
+            .on_conflict_do_nothing(index_elements=["event_id", "recipient_id", "channel"])
+            .returning(Delivery.channel)
+        )
+        created.extend(result.scalars())
+    if Channel.EMAIL in created:
+        # Delivered by PostgreSQL on commit only: the sender wakes for committed rows.
+        await session.execute(
+            text("SELECT pg_notify(:channel, '')"), {"channel": EMAIL_NOTIFY_CHANNEL}
+        )
+    return len(created)
+
+
+async def _deliveries_for(
+    session: AsyncSession,
+    event: ReceivedEvent[EventPayload],
+    staff_by_role: dict[Role, list[str]],
+) -> list[dict[str, Any]]:
+    payload = event.payload
+    event_type = payload.event_type
+    # Every event about a household carries `household_id`; volunteer.registered does not.
+    household_id: uuid.UUID | None = getattr(payload, "household_id", None)
+    household = await session.get(Household, household_id) if household_id else None
+    for role in domain.roles_needed(event_type):
+        if role not in staff_by_role:  # looked up once per run of events
+            staff_by_role[role] = list(
+                await session.scalars(
+                    select(Recipient.id)
+                    .where(
+                        Recipient.kind == RecipientKind.STAFF,
+                        Recipient.roles.contains([role.value]),
+                    )
+                    .order_by(Recipient.id)
+                )
+            )
+    mentors: list[str] = []
+    if household_id is not None:
+        mentors = [
+            domain.volunteer_recipient_id(v)
+            for v in await session.scalars(
+                select(Mentorship.volunteer_id)
+                .where(Mentorship.household_id == household_id)
+                .order_by(Mentorship.matched_on, Mentorship.volunteer_id)
+            )
+        ]
+    volunteer_id = getattr(payload, "volunteer_id", None)
+    circle = domain.Circle(
+        caseworker=household.caseworker_id if household else None,
+        new_caseworker=payload.caseworker_id if isinstance(payload, CaseworkerAssigned) else None,
+        mentors=mentors,
+        volunteer=domain.volunteer_recipient_id(volunteer_id) if volunteer_id else None,
+        staff_by_role=staff_by_role,
+    )
+    people = domain.addressees(event_type, circle)
+    if not people:
+        return []
+    ids = [person.recipient_id for person in people]
+    profiles = {
+        r.id: domain.RecipientProfile(r.id, r.language, r.email, r.name)
+        for r in await session.scalars(select(Recipient).where(Recipient.id.in_(ids)))
+    }
+    muted: dict[str, set[tuple[str, Channel]]] = {}
+    for recipient_id, channel in await session.execute(
+        select(Preference.recipient_id, Preference.channel).where(
+            Preference.recipient_id.in_(ids),
+            Preference.event_type == event_type,
+            Preference.enabled.is_(False),
+        )
+    ):
+        muted.setdefault(recipient_id, set()).add((event_type, channel))
+
+    context: dict[str, Any] = {
+        **payload.model_dump(),
+        "household_ref": (
+            domain.household_reference(
+                household_id, household.allocation_notice_number if household else None
+            )
+            if household_id
+            else None
+        ),
+        "volunteer_name": profiles[circle.volunteer].name if circle.volunteer in profiles else None,
+    }
+
+    rows = []
+    for person in people:
+        profile = profiles.get(person.recipient_id, domain.RecipientProfile(person.recipient_id))
+        wanted = domain.channels(profile, event_type, muted.get(person.recipient_id, ()))
+        if not wanted:
+            continue
+        message = messages.render(
+            event_type,
+            profile.language,
+            {**context, "audience": person.audience.value, "recipient_name": profile.name},
+        )
+        for channel in wanted:
+            email = channel is Channel.EMAIL
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "event_id": event.id,
+                    "event_type": event_type,
+                    "recipient_id": person.recipient_id,
+                    "channel": channel,
+                    "household_id": household_id,
+                    "language": message.language,
+                    "title": message.title,
+                    "body": message.body,
+                    "address": profile.email if email else None,
+                    "status": DeliveryStatus.PENDING if email else DeliveryStatus.SENT,
+                    "next_attempt_at": func.now() if email else None,
+                    "sent_at": None if email else func.now(),
+                }
+            )
+    return rows
+
+
+# --- the signed-in recipient -----------------------------------------------------------
+
+
+def _linked_recipients(principal: Principal) -> Select[str]:
+    return select(Recipient.id).where(Recipient.subject == principal.subject)
+
+
+def _own_inbox(principal: Principal) -> ColumnElement[bool]:
+    """The scope of a caller's inbox, as a filter: their subject, or a recipient linked to it."""
+    return and_(
+        Delivery.channel == Channel.INBOX,
+        or_(
+            Delivery.recipient_id == principal.subject,
+            Delivery.recipient_id.in_(_linked_recipients(principal)),
+        ),
+    )
+
+
+async def own_recipient_id(*, session: AsyncSession, principal: Principal) -> str:
+    """The recipient a caller is: a volunteer entry linked to their login, else their subject."""
+    linked = await session.scalar(_linked_recipients(principal).order_by(Recipient.id).limit(1))
+    return linked or principal.subject
+
+
+async def get_me(*, session: AsyncSession, principal: Principal) -> Recipient:
+    recipient_id = await own_recipient_id(session=session, principal=principal)
+    recipient = await session.get(Recipient, recipient_id)
+    if recipient is None:
+        raise NotFound("recipient")
+    return recipient
+
+
+async def put_me(*, session: AsyncSession, principal: Principal, me_in: MeIn) -> Recipient:
+    _check_language(me_in.language)
+    values = {
+        "name": me_in.name or principal.name,
+        "email": str(me_in.email) if me_in.email else None,
+        "language": domain.template_language(me_in.language),
+        # Refreshed on every call: the identity provider is where roles are decided.
+        "roles": sorted(role.value for role in principal.roles),
+        "updated_at": func.now(),
+    }
+    statement = insert(Recipient).values(
+        id=principal.subject, kind=RecipientKind.STAFF, subject=principal.subject, **values
+    )
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=[Recipient.id], set_=values)
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="update",
+        resource_type=RECIPIENT,
+        resource_ids=[principal.subject],
+    )
+    await session.commit()
+    recipient = await session.get(Recipient, principal.subject, populate_existing=True)
+    assert recipient is not None
+    return recipient
+
+
+async def get_preferences(*, session: AsyncSession, principal: Principal) -> list[PreferenceOut]:
+    recipient_id = await own_recipient_id(session=session, principal=principal)
+    return await _preference_matrix(session, recipient_id)
+
+
+async def put_preferences(
+    *, session: AsyncSession, principal: Principal, preferences_in: PreferencesIn
+) -> list[PreferenceOut]:
+    problems = {
+        f"preferences[{i}].event_type": "no notifications exist for this event type"
+        for i, p in enumerate(preferences_in.preferences)
+        if p.event_type not in domain.EVENT_TYPES
+    }
+    if problems:
+        raise InvalidFields(problems)
+    recipient_id = await own_recipient_id(session=session, principal=principal)
+    settings = {(p.event_type, p.channel): p.enabled for p in preferences_in.preferences}
+    await session.execute(delete(Preference).where(Preference.recipient_id == recipient_id))
+    if settings:
+        await session.execute(
+            insert(Preference),
+            [
+                {"recipient_id": recipient_id, "event_type": t, "channel": c, "enabled": on}
+                for (t, c), on in settings.items()
+            ],
+        )
+    await session.commit()
+    return await _preference_matrix(session, recipient_id)
+
+
+async def _preference_matrix(session: AsyncSession, recipient_id: str) -> list[PreferenceOut]:
+    stored = {
+        (p.event_type, p.channel): p.enabled
+        for p in await session.scalars(
+            select(Preference).where(Preference.recipient_id == recipient_id)
+        )
+    }
+    return [
+        PreferenceOut(event_type=t, channel=c, enabled=stored.get((t, c), True))
+        for t in domain.EVENT_TYPES
+        for c in Channel
+    ]
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+
+async def get_inbox(
+    *, session: AsyncSession, principal: Principal, unread_only: bool, limit: int, offset: int
+) -> tuple[list[Delivery], int, int]:
+    """A page of the caller's notifications, newest first; the total and the unread count."""
+    scope = _own_inbox(principal)
+    unread = Delivery.read_at.is_(None)
+    query = select(Delivery).where(scope, unread) if unread_only else select(Delivery).where(scope)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    unread_count = (
+        total
+        if unread_only
+        else await session.scalar(select(func.count()).where(scope, unread)) or 0
+    )
+    items = list(
+        await session.scalars(
+            query.order_by(Delivery.created_at.desc(), Delivery.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    return items, total, unread_count
+
+
+async def get_notification(
+    *, session: AsyncSession, principal: Principal, notification_id: uuid.UUID
+) -> Delivery:
+    notification = await session.scalar(
+        select(Delivery).where(Delivery.id == notification_id, _own_inbox(principal))
+    )
+    if notification is None:
+        raise NotFound("notification")
+    return notification
+
+
+async def mark_read(
+    *, session: AsyncSession, principal: Principal, notification_id: uuid.UUID
+) -> Delivery:
+    notification = await session.scalar(
+        update(Delivery)
+        .where(Delivery.id == notification_id, _own_inbox(principal))
+        .values(read_at=func.coalesce(Delivery.read_at, func.now()))
+        .returning(Delivery)
+        .execution_options(populate_existing=True)
+    )
+    if notification is None:
+        raise NotFound("notification")
+    await session.commit()
+    return notification
+
+
+# --- administration ------------------------------------------------------------------------
+
+
+async def get_all_recipients(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    role: Role | None,
+    kind: RecipientKind | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Recipient], int]:
+    query = select(Recipient)
+    if role is not None:
+        query = query.where(Recipient.roles.contains([role.value]))
+    if kind is not None:
+        query = query.where(Recipient.kind == kind)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    recipients = list(
+        await session.scalars(query.order_by(Recipient.id).limit(limit).offset(offset))
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="list",
+        resource_type=RECIPIENT,
+        resource_ids=[r.id for r in recipients],
+    )
+    await session.commit()
+    return recipients, total
+
+
+async def get_recipient(
+    *, session: AsyncSession, principal: Principal, recipient_id: str
+) -> Recipient:
+    recipient = await session.get(Recipient, recipient_id)
+    if recipient is None:
+        raise NotFound("recipient")
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="read",
+        resource_type=RECIPIENT,
+        resource_ids=[recipient_id],
+    )
+    await session.commit()
+    return recipient
+
+
+async def put_recipient(
+    *, session: AsyncSession, principal: Principal, recipient_id: str, recipient_in: RecipientIn
+) -> Recipient:
+    _check_language(recipient_in.language)
+    kind = domain.recipient_kind(recipient_id)
+    subject = recipient_in.subject
+    if kind is RecipientKind.STAFF:
+        # A staff entry is read by its own login only; pointing it elsewhere would hand
+        # one person's inbox to another.
+        if subject not in (None, recipient_id):
+            raise InvalidFields({"subject": "a staff entry's subject is its id"})
+        subject = recipient_id
+    elif subject is not None:
+        taken = await session.scalar(
+            select(Recipient.id).where(Recipient.subject == subject, Recipient.id != recipient_id)
+        )
+        if taken is not None:
+            raise Conflict(
+                "this login already reads another recipient's inbox", code="subject-taken"
+            )
+    values = {
+        "name": recipient_in.name,
+        "email": str(recipient_in.email) if recipient_in.email else None,
+        "language": domain.template_language(recipient_in.language),
+        "roles": sorted({role.value for role in recipient_in.roles}),
+        "subject": subject,
+        "updated_at": func.now(),
+    }
+    statement = insert(Recipient).values(id=recipient_id, kind=kind, **values)
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=[Recipient.id], set_=values)
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="update",
+        resource_type=RECIPIENT,
+        resource_ids=[recipient_id],
+    )
+    try:
+        await session.commit()
+    except IntegrityError as error:  # linked to another recipient meanwhile
+        raise Conflict(
+            "this login already reads another recipient's inbox", code="subject-taken"
+        ) from error
+    recipient = await session.get(Recipient, recipient_id, populate_existing=True)
+    assert recipient is not None
+    return recipient
+
+
+async def delete_recipient(
+    *, session: AsyncSession, principal: Principal, recipient_id: str
+) -> None:
+    """Remove a directory entry and its settings; delivered notifications stay."""
+    result = await session.execute(
+        delete(Recipient).where(Recipient.id == recipient_id).returning(Recipient.id)
+    )
+    if result.scalar() is None:
+        raise NotFound("recipient")
+    await session.execute(delete(Preference).where(Preference.recipient_id == recipient_id))
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="delete",
+        resource_type=RECIPIENT,
+        resource_ids=[recipient_id],
+    )
+    await session.commit()
+
+
+async def get_deliveries(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    status: DeliveryStatus | None,
+    channel: Channel | None,
+    recipient_id: str | None,
+    event_id: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Delivery], int]:
+    query = select(Delivery)
+    if status is not None:
+        query = query.where(Delivery.status == status)
+    if channel is not None:
+        query = query.where(Delivery.channel == channel)
+    if recipient_id is not None:
+        query = query.where(Delivery.recipient_id == recipient_id)
+    if event_id is not None:
+        query = query.where(Delivery.event_id == event_id)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    deliveries = list(
+        await session.scalars(
+            query.options(selectinload(Delivery.attempt_log))
+            .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="list",
+        resource_type="delivery",
+        resource_ids=[d.id for d in deliveries],
+    )
+    await session.commit()
+    return deliveries, total
+
+
+async def retry_delivery(
+    *, session: AsyncSession, principal: Principal, delivery_id: uuid.UUID
+) -> Delivery:
+    """Give a failed e-mail a new round of attempts (after the address or relay was fixed)."""
+    retried = await session.scalar(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.channel == Channel.EMAIL,
+            Delivery.status == DeliveryStatus.FAILED,
+        )
+        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=func.now())
+        .returning(Delivery.id)
+    )
+    if retried is None:
+        if await session.get(Delivery, delivery_id) is None:
+            raise NotFound("delivery")
+        raise Conflict("only a failed e-mail can be retried", code="not-failed")
+    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": EMAIL_NOTIFY_CHANNEL})
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="retry",
+        resource_type="delivery",
+        resource_ids=[delivery_id],
+    )
+    await session.commit()
+    return await _delivery_with_log(session, delivery_id)
+
+
+async def _delivery_with_log(session: AsyncSession, delivery_id: uuid.UUID) -> Delivery:
+    delivery = await session.scalar(
+        select(Delivery)
+        .where(Delivery.id == delivery_id)
+        .options(selectinload(Delivery.attempt_log))
+        .execution_options(populate_existing=True)
+    )
+    assert delivery is not None
+    return delivery
+
+
+def _check_language(language: str) -> None:
+    if domain.template_language(language) != language.split("-")[0].lower():
+        raise InvalidFields(
+            {"language": f"texts exist in {', '.join(domain.LANGUAGES)}; choose one of them"}
+        )

@@ -1,0 +1,131 @@
+from notifications import domain
+from notifications.domain import Addressee, Audience, Channel, Circle, RecipientProfile
+from teilhabe.auth import Role
+from teilhabe.events.catalogue import CATALOGUE, lookup_payload_model
+
+CIRCLE = Circle(
+    caseworker="cw-anna",
+    new_caseworker="cw-bert",
+    mentors=("volunteer:m1", "volunteer:m2"),
+    volunteer="volunteer:v1",
+    staff_by_role={
+        Role.HOUSING_OFFICER: ("ho-carla", "cw-anna"),
+        Role.VOLUNTEER_COORDINATOR: ("vc-dana",),
+    },
+)
+
+
+def ids(event_type: str, circle: Circle = CIRCLE) -> list[str]:
+    return [a.recipient_id for a in domain.addressees(event_type, circle)]
+
+
+def test_every_event_of_the_catalogue_has_a_rule() -> None:
+    lookup_payload_model("household.assigned", 1)  # loads the catalogue
+    assert {event_type for event_type, _ in CATALOGUE} == set(domain.RULES)
+
+
+def test_an_allocation_reaches_the_caseworker_and_every_housing_officer_once() -> None:
+    assert domain.addressees("household.assigned", CIRCLE) == [
+        Addressee("cw-anna", Audience.CASEWORKER),
+        Addressee("ho-carla", Audience.HOUSING_OFFICERS),
+    ]
+
+
+def test_an_allocation_without_caseworker_reaches_the_housing_officers() -> None:
+    circle = Circle(staff_by_role={Role.HOUSING_OFFICER: ("ho-carla",)})
+    assert ids("household.assigned", circle) == ["ho-carla"]
+
+
+def test_a_new_caseworker_hears_of_their_assignment_alone() -> None:
+    assert ids("caseworker.assigned") == ["cw-bert"]
+
+
+def test_moves_and_courses_reach_the_caseworker_and_the_mentors() -> None:
+    for event_type in (
+        "household.moved_in",
+        "household.moved_out",
+        "course.enrolled",
+        "course.waitlisted",
+    ):
+        assert ids(event_type) == ["cw-anna", "volunteer:m1", "volunteer:m2"], event_type
+
+
+def test_a_match_reaches_the_volunteer_and_the_caseworker() -> None:
+    assert domain.addressees("volunteer.matched", CIRCLE) == [
+        Addressee("volunteer:v1", Audience.VOLUNTEER),
+        Addressee("cw-anna", Audience.CASEWORKER),
+    ]
+
+
+def test_a_registration_reaches_the_volunteer_coordinators() -> None:
+    assert ids("volunteer.registered") == ["vc-dana"]
+    assert domain.roles_needed("volunteer.registered") == (Role.VOLUNTEER_COORDINATOR,)
+
+
+def test_nobody_around_means_nobody_hears() -> None:
+    assert ids("household.moved_in", Circle()) == []
+    assert ids("unknown.event") == []
+
+
+def test_channels_follow_the_address_and_the_settings() -> None:
+    with_mail = RecipientProfile("cw-anna", email="anna@duelmen.example")
+    assert domain.channels(with_mail, "course.enrolled", ()) == [Channel.INBOX, Channel.EMAIL]
+    muted = {("course.enrolled", Channel.EMAIL)}
+    assert domain.channels(with_mail, "course.enrolled", muted) == [Channel.INBOX]
+    assert domain.channels(with_mail, "course.waitlisted", muted) == [
+        Channel.INBOX,
+        Channel.EMAIL,
+    ]
+    no_mail = RecipientProfile("cw-anna")
+    assert domain.channels(no_mail, "course.enrolled", ()) == [Channel.INBOX]
+    everything_off = {("course.enrolled", Channel.INBOX)}
+    assert domain.channels(no_mail, "course.enrolled", everything_off) == []
+
+
+def test_template_language_falls_back_to_german() -> None:
+    assert domain.template_language("en") == "en"
+    assert domain.template_language("en-GB") == "en"
+    assert domain.template_language("EN_us") == "en"
+    assert domain.template_language("de") == "de"
+    assert domain.template_language("ar") == "de"
+    assert domain.template_language("uk") == "de"
+    assert domain.template_language("") == "de"
+    assert domain.template_language(None) == "de"
+    assert domain.template_language("ar", available=("de", "en", "ar")) == "ar"
+
+
+def test_household_reference_prefers_the_notice_number() -> None:
+    assert domain.household_reference("c0ffee00-1111-2222-3333-444455556666", "BRA-7") == "BRA-7"
+    assert domain.household_reference("c0ffee00-1111-2222-3333-444455556666", None) == "H-c0ffee00"
+
+
+def test_volunteers_and_staff_have_distinct_recipient_ids() -> None:
+    recipient_id = domain.volunteer_recipient_id("5d7f")
+    assert recipient_id == "volunteer:5d7f"
+    assert domain.recipient_kind(recipient_id) is domain.RecipientKind.VOLUNTEER
+    assert domain.recipient_kind("f3b1c2d4-keycloak-subject") is domain.RecipientKind.STAFF
+
+
+DELAYS = (1.0, 5.0, 30.0, 120.0, 600.0)
+
+
+def test_failed_attempts_back_off_then_give_up() -> None:
+    waits = [
+        domain.after_failed_attempt(attempt, DELAYS, permanent=False).retry_in_seconds
+        for attempt in range(1, 6)
+    ]
+    assert waits == list(DELAYS)
+    final = domain.after_failed_attempt(6, DELAYS, permanent=False)
+    assert final == domain.AttemptResult(domain.AttemptOutcome.FAILED)
+
+
+def test_a_permanent_refusal_is_final_at_once() -> None:
+    result = domain.after_failed_attempt(1, DELAYS, permanent=True)
+    assert result.outcome is domain.AttemptOutcome.FAILED
+
+
+def test_only_a_refused_mailbox_is_permanent() -> None:
+    assert domain.is_permanent_refusal(550, recipient_refused=True)
+    assert not domain.is_permanent_refusal(451, recipient_refused=True)
+    assert not domain.is_permanent_refusal(554, recipient_refused=False)  # the relay's trouble
+    assert not domain.is_permanent_refusal(None, recipient_refused=False)

@@ -1,0 +1,77 @@
+"""Handlers called with a session as the consumer calls them, on a database of their own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+from notifications.domain import Channel, RecipientKind
+from notifications.handlers import HANDLERS
+from notifications.main import SERVICE
+from notifications.models import Delivery, Recipient
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events import new_event
+from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.messaging.inbox import ReceivedEvent
+from teilhabe.testing.apps import migrated_database
+from teilhabe.testing.infrastructure import Infrastructure
+
+
+@pytest.fixture
+async def fresh_sessions(infra: Infrastructure) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    async with migrated_database(infra, SERVICE) as url:
+        engine = create_engine(url, pool_size=2)
+        yield create_session_factory(engine)
+        await engine.dispose()
+
+
+def allocation() -> ReceivedEvent[HouseholdAssigned]:
+    payload = HouseholdAssigned(
+        household_id=uuid.uuid4(),
+        allocation_notice_number=f"BRA-{uuid.uuid4().hex[:6]}",
+        allocated_on=date(2026, 11, 20),
+        member_count=1,
+        minor_count=0,
+        members=(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT),),
+    )
+    return ReceivedEvent(envelope=new_event(payload, source="/teilhabe/intake"), payload=payload)
+
+
+async def test_a_large_fan_out_is_written_whole_and_once(
+    fresh_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """More rows than one statement may carry: every officer is reached, on both channels."""
+    officers = 1800
+    async with fresh_sessions() as session, session.begin():
+        await session.execute(
+            insert(Recipient),
+            [
+                {
+                    "id": f"ho-{n:04d}",
+                    "kind": RecipientKind.STAFF,
+                    "subject": f"ho-{n:04d}",
+                    "email": f"ho{n}@duelmen.example",
+                    "language": "de",
+                    "roles": ["housing_officer"],
+                }
+                for n in range(officers)
+            ],
+        )
+    events = [allocation(), allocation()]
+    for _ in range(2):  # the second run is a redelivery the inbox failed to stop
+        async with fresh_sessions() as session, session.begin():
+            await HANDLERS[HouseholdAssigned](session, events)
+
+    async with fresh_sessions() as session:
+        counts = dict(
+            (
+                await session.execute(
+                    select(Delivery.channel, func.count()).group_by(Delivery.channel)
+                )
+            ).all()
+        )
+    assert counts == {Channel.INBOX: 2 * officers, Channel.EMAIL: 2 * officers}

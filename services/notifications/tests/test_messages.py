@@ -1,0 +1,183 @@
+"""The notification texts: every event type in every language, and the fallback."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import pytest
+from notifications import domain, messages
+from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
+from teilhabe.events.households import (
+    AgeGroup,
+    AllocatedMember,
+    CaseworkerAssigned,
+    HouseholdAssigned,
+)
+from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
+from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+
+HOUSEHOLD = uuid.UUID("0b5e4a1c-0000-4000-8000-000000000001")
+MEMBER = uuid.UUID("0b5e4a1c-0000-4000-8000-0000000000aa")
+
+SAMPLES: dict[str, EventPayload] = {
+    "household.assigned": HouseholdAssigned(
+        household_id=HOUSEHOLD,
+        allocation_notice_number="BRA-2026-0815",
+        allocated_on=date(2026, 11, 20),
+        expected_arrival_on=date(2026, 11, 27),
+        member_count=3,
+        minor_count=1,
+        members=(
+            AllocatedMember(member_id=MEMBER, age_group=AgeGroup.ADULT),
+            AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT),
+            AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.SCHOOL),
+        ),
+        needs_accessible_housing=True,
+    ),
+    "caseworker.assigned": CaseworkerAssigned(
+        household_id=HOUSEHOLD, caseworker_id="cw-anna", previous_caseworker_id="cw-old"
+    ),
+    "household.moved_in": HouseholdMovedIn(
+        household_id=HOUSEHOLD,
+        placement_id=uuid.uuid4(),
+        site_id=uuid.uuid4(),
+        site_kind=SiteKind.COMMUNAL_HOUSING,
+        unit_id=uuid.uuid4(),
+        bed_count=3,
+        moved_in_on=date(2026, 11, 28),
+    ),
+    "household.moved_out": HouseholdMovedOut(
+        household_id=HOUSEHOLD,
+        placement_id=uuid.uuid4(),
+        site_id=uuid.uuid4(),
+        unit_id=uuid.uuid4(),
+        moved_out_on=date(2027, 3, 1),
+        reason=MoveOutReason.TRANSFER,
+    ),
+    "course.enrolled": CourseEnrolled(
+        enrollment_id=uuid.uuid4(),
+        course_id=uuid.uuid4(),
+        course_title="Integrationskurs A1 – Vormittag",
+        course_kind=OfferKind.INTEGRATION_COURSE,
+        starts_on=date(2027, 1, 11),
+        household_id=HOUSEHOLD,
+        member_id=MEMBER,
+    ),
+    "course.waitlisted": CourseWaitlisted(
+        enrollment_id=uuid.uuid4(),
+        course_id=uuid.uuid4(),
+        course_title="Sprachcafé St. Viktor",
+        course_kind=OfferKind.LANGUAGE_CAFE,
+        household_id=HOUSEHOLD,
+        member_id=MEMBER,
+        waitlist_position=4,
+    ),
+    "volunteer.matched": VolunteerMatched(
+        match_id=uuid.uuid4(),
+        volunteer_id=uuid.uuid4(),
+        household_id=HOUSEHOLD,
+        matched_on=date(2026, 12, 2),
+    ),
+    "volunteer.registered": VolunteerRegistered(
+        volunteer_id=uuid.uuid4(),
+        display_name="Greta M.",
+        email="greta@example.org",
+        preferred_language="de",
+        languages=("de", "en", "ar"),
+        skills=("Begleitung zu Ämtern",),
+    ),
+}
+
+
+def context(event_type: str, audience: domain.Audience) -> dict[str, Any]:
+    payload = SAMPLES[event_type]
+    return {
+        **payload.model_dump(),
+        "household_ref": "BRA-2026-0815" if hasattr(payload, "household_id") else None,
+        "volunteer_name": "Greta M.",
+        "audience": audience.value,
+        "recipient_name": "Anna Schmidt",
+    }
+
+
+CASES = [
+    (event_type, audience, language)
+    for event_type, audiences in domain.RULES.items()
+    for audience in audiences
+    for language in domain.LANGUAGES
+]
+
+
+@pytest.mark.parametrize(("event_type", "audience", "language"), CASES)
+def test_every_text_renders(event_type: str, audience: domain.Audience, language: str) -> None:
+    message = messages.render(event_type, language, context(event_type, audience))
+    assert message.language == language
+    assert message.title
+    assert "\n" not in message.title
+    assert message.body.startswith("Guten Tag Anna Schmidt," if language == "de" else "Hello Anna")
+    assert "Teilhabe" in message.body
+    # References only: no member of the household is named or numbered.
+    assert str(MEMBER) not in message.body
+    assert "{{" not in message.body
+    assert "{%" not in message.body
+
+
+def test_german_and_english_texts_differ_and_speak_the_readers_dates() -> None:
+    german = messages.render(
+        "course.enrolled", "de", context("course.enrolled", domain.Audience.CASEWORKER)
+    )
+    english = messages.render(
+        "course.enrolled", "en", context("course.enrolled", domain.Audience.CASEWORKER)
+    )
+    assert german.title == "Platz in „Integrationskurs A1 – Vormittag“ für Haushalt BRA-2026-0815"
+    assert "Beginn: 11.01.2027." in german.body
+    assert "Integrationskurs" in german.body
+    assert (
+        english.title == 'A place in "Integrationskurs A1 – Vormittag" for household BRA-2026-0815'
+    )
+    assert "Starts on 11 January 2027." in english.body
+
+
+def test_a_language_without_texts_falls_back_to_german() -> None:
+    for preferred in ("ar", "uk", "fa", None):
+        message = messages.render(
+            "volunteer.matched", preferred, context("volunteer.matched", domain.Audience.VOLUNTEER)
+        )
+        assert message.language == "de"
+        assert message.title == "Ihre Patenschaft für Haushalt BRA-2026-0815"
+
+
+def test_texts_are_worded_for_their_audience() -> None:
+    for_mentor = messages.render(
+        "household.moved_in", "de", context("household.moved_in", domain.Audience.MENTORS)
+    )
+    for_caseworker = messages.render(
+        "household.moved_in", "de", context("household.moved_in", domain.Audience.CASEWORKER)
+    )
+    assert "den Sie als Pate oder Patin begleiten" in for_mentor.body
+    assert "Gemeinschaftsunterkunft" in for_mentor.body
+    assert "3 Betten" in for_caseworker.body
+    matched = messages.render(
+        "volunteer.matched", "en", context("volunteer.matched", domain.Audience.CASEWORKER)
+    )
+    assert "Greta M. has been the mentor" in matched.body
+
+
+def test_an_allocation_with_school_age_children_mentions_school_duty() -> None:
+    message = messages.render(
+        "household.assigned", "de", context("household.assigned", domain.Audience.CASEWORKER)
+    )
+    assert "Schulpflicht" in message.body
+    assert "barrierefreie" in message.body
+    assert "Ankunft erwartet: 27.11.2027" not in message.body
+    assert "Ankunft erwartet: 27.11.2026" in message.body
+
+
+def test_a_missing_value_is_an_error_not_a_blank() -> None:
+    values = context("course.waitlisted", domain.Audience.CASEWORKER)
+    del values["waitlist_position"]
+    with pytest.raises(Exception, match="waitlist_position"):
+        messages.render("course.waitlisted", "de", values)

@@ -33,7 +33,14 @@ class Service:
     has_consumer: bool = True
 
 
-SERVICES = [Service("intake", 8001), Service("housing", 8002)]
+SERVICES = [
+    Service("intake", 8001),
+    Service("housing", 8002),
+    Service("courses", 8003),
+    Service("volunteers", 8004),
+    Service("notifications", 8005),
+]
+SMTP_PORT = 1025
 
 
 def main() -> int:
@@ -54,7 +61,30 @@ def main() -> int:
         }
         processes.append(spawn("teilhabe-dev-oidc", ["serve"], common, log_dir / "dev-oidc.log"))
         wait_http(f"{issuer}/.well-known/openid-configuration", "development identity provider")
+        mail_folder = REPO / ".dev" / "mail"
+        processes.append(
+            spawn(
+                "python",
+                [
+                    str(Path(__file__).with_name("mailcatcher.py")),
+                    "--port",
+                    str(SMTP_PORT),
+                    "--folder",
+                    str(mail_folder),
+                ],
+                {},
+                log_dir / "mailcatcher.log",
+            )
+        )
+        common |= {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(SMTP_PORT),
+            "SMTP_STARTTLS": "false",
+            "SMTP_FROM": "teilhabe@stadt.example",
+        }
 
+        started = time.monotonic()
+        readiness: list[tuple[str, str]] = []
         for index, service in enumerate(SERVICES):
             env = {**common, "DATABASE_URL": f"{postgres}/teilhabe_{service.name}"}
             print(f"migrating {service.name} …", flush=True)
@@ -76,9 +106,14 @@ def main() -> int:
                         log_dir / f"{service.name}-{command}.log",
                     )
                 )
-                wait_http(f"http://127.0.0.1:{port}/health/ready", f"{service.name} {command}")
+                readiness.append(
+                    (f"http://127.0.0.1:{port}/health/ready", f"{service.name} {command}")
+                )
+        for url, what in readiness:
+            wait_http(url, what)
+        print(f"every process ready {time.monotonic() - started:.1f} s after the first migration")
 
-        print_overview(issuer, log_dir)
+        print_overview(issuer, log_dir, mail_folder)
         return wait_for_signal(processes)
 
 
@@ -152,11 +187,12 @@ def wait_http(url: str, what: str, timeout: float = 60) -> None:
     raise SystemExit(f"{what} did not become ready at {url}; see .dev/logs/")
 
 
-def print_overview(issuer: str, log_dir: Path) -> None:
+def print_overview(issuer: str, log_dir: Path, mail_folder: Path) -> None:
     print("\nTeilhabe is running:\n")
     for service in SERVICES:
         print(f"  {service.name:<14} API  http://127.0.0.1:{service.api_port}/docs")
     print(f"  {'identity':<14} dev  {issuer}  (development only)")
+    print(f"  {'e-mail':<14} SMTP 127.0.0.1:{SMTP_PORT}, mail lands in {mail_folder}")
     print(
         "\nA token for trying the APIs:\n"
         "  export TOKEN=$(make -s token ROLE=caseworker SUBJECT=anna)\n"

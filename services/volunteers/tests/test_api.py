@@ -143,6 +143,7 @@ async def test_registration_publishes_contact_facts_and_no_clearance(
         "preferred_language",
         "languages",
         "skills",
+        "account_subject",
     }
     assert data["email"] == volunteer["email"]
     assert b"clearance" not in rows[0]["body"]

@@ -96,6 +96,7 @@ async def record_volunteers(
             email=str(event.email),
             language=event.preferred_language,
             roles=[Role.VOLUNTEER.value],
+            subject=event.account_subject,
         )
         await session.execute(
             statement.on_conflict_do_update(
@@ -104,6 +105,8 @@ async def record_volunteers(
                     "name": statement.excluded.name,
                     "email": statement.excluded.email,
                     "language": statement.excluded.language,
+                    # An administrator's link stays unless the registration names a login.
+                    "subject": func.coalesce(statement.excluded.subject, Recipient.subject),
                     "updated_at": func.now(),
                 },
             )

@@ -63,6 +63,7 @@ async def register(
             preferred_language=volunteer.preferred_language,
             languages=tuple(volunteer.languages),
             skills=tuple(volunteer.skills),
+            account_subject=volunteer.subject,
         ),
     )
     await _audit(session, principal, "create", VOLUNTEER, [volunteer.id])

@@ -23,6 +23,11 @@ class VolunteerRegistered(EventPayload):
     preferred_language: str = Field(description="Language for messages to them, e.g. de or en.")
     languages: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
+    account_subject: str | None = Field(
+        default=None,
+        description="The volunteer's login at the identity provider, if they have one: "
+        "lets them read their own notifications.",
+    )
 
 
 class VolunteerMatched(EventPayload):

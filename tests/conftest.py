@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from courses.main import SERVICE as COURSES
 from housing.main import SERVICE as HOUSING
 from intake.main import SERVICE as INTAKE
+from notifications.main import SERVICE as NOTIFICATIONS
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
@@ -22,8 +25,11 @@ from teilhabe.runtime import ServiceDefinition
 from teilhabe.testing.identity import auth_headers, oidc_env
 from teilhabe.testing.infrastructure import Infrastructure
 from teilhabe.testing.processes import ServiceProcess
+from volunteers.main import SERVICE as VOLUNTEERS
 
-SERVICES: dict[str, ServiceDefinition] = {"intake": INTAKE, "housing": HOUSING}
+SERVICES: dict[str, ServiceDefinition] = {
+    service.name: service for service in (INTAKE, HOUSING, COURSES, VOLUNTEERS, NOTIFICATIONS)
+}
 
 
 @dataclass
@@ -34,6 +40,7 @@ class System:
     log_dir: Path
     databases: dict[str, str] = field(default_factory=dict)
     processes: list[ServiceProcess] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def start(
         self, service: str, command: str, *, amqp_url: str | None = None, wait_ready: bool = True
@@ -43,10 +50,22 @@ class System:
             "AMQP_URL": amqp_url or self.amqp_url,
             "AMQP_HEARTBEAT_SECONDS": "5",
             **oidc_env(self.identity),
+            **self.extra_env,
         }
         process = ServiceProcess(service, command, env, self.log_dir).start(wait_ready=wait_ready)
         self.processes.append(process)
         return process
+
+    def start_all(self, services: list[str]) -> dict[tuple[str, str], ServiceProcess]:
+        """API, relay and consumer of each service, started together, then awaited."""
+        started = {
+            (service, command): self.start(service, command, wait_ready=False)
+            for service in services
+            for command in ("api", "relay", "consumer")
+        }
+        for process in started.values():
+            process.wait_ready(90)
+        return started
 
     def headers(self, role: Role, subject: str = "staff-1") -> dict[str, str]:
         return auth_headers(self.identity, role, subject=subject)
@@ -59,23 +78,32 @@ class System:
             await connection.close()
 
 
+@asynccontextmanager
+async def provisioned_system(
+    infra: Infrastructure, identity: RunningDevProvider, log_dir: Path, services: list[str]
+) -> AsyncIterator[System]:
+    """A vhost and freshly migrated databases of their own; processes stopped at the end."""
+    vhost = infra.unique_name("system")
+    amqp_url = await asyncio.to_thread(infra.create_vhost, vhost)
+    system = System(infra, identity, amqp_url, log_dir)
+    try:
+        for name in services:
+            system.databases[name] = await infra.create_database(infra.unique_name(name))
+            await upgrade(SERVICES[name].migrations_dir, system.databases[name])
+        yield system
+    finally:
+        await asyncio.gather(*(asyncio.to_thread(p.stop) for p in system.processes))
+        for url in system.databases.values():
+            await infra.drop_database(url.rsplit("/", 1)[1])
+        await asyncio.to_thread(infra.delete_vhost, vhost)
+
+
 @pytest.fixture
 async def system(
     infra: Infrastructure, identity: RunningDevProvider, log_dir: Path
 ) -> AsyncIterator[System]:
-    vhost = infra.unique_name("system")
-    amqp_url = await asyncio.to_thread(infra.create_vhost, vhost)
-    system = System(infra, identity, amqp_url, log_dir)
-    for name, service in SERVICES.items():
-        database = infra.unique_name(name)
-        system.databases[name] = await infra.create_database(database)
-        await upgrade(service.migrations_dir, system.databases[name])
-    yield system
-    for process in reversed(system.processes):
-        await asyncio.to_thread(process.stop)
-    for url in system.databases.values():
-        await infra.drop_database(url.rsplit("/", 1)[1])
-    await asyncio.to_thread(infra.delete_vhost, vhost)
+    async with provisioned_system(infra, identity, log_dir, ["intake", "housing"]) as system:
+        yield system
 
 
 async def eventually(

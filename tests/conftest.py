@@ -2,100 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-import asyncpg
-import httpx
 import pytest
-from courses.main import SERVICE as COURSES
-from housing.main import SERVICE as HOUSING
-from intake.main import SERVICE as INTAKE
-from notifications.main import SERVICE as NOTIFICATIONS
-from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.db import asyncpg_dsn
-from teilhabe.migrations import upgrade
-from teilhabe.runtime import ServiceDefinition
-from teilhabe.testing.identity import auth_headers, oidc_env
 from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.testing.processes import ServiceProcess
-from volunteers.main import SERVICE as VOLUNTEERS
 
-SERVICES: dict[str, ServiceDefinition] = {
-    service.name: service for service in (INTAKE, HOUSING, COURSES, VOLUNTEERS, NOTIFICATIONS)
-}
-
-
-@dataclass
-class System:
-    infra: Infrastructure
-    identity: RunningDevProvider
-    amqp_url: str
-    log_dir: Path
-    databases: dict[str, str] = field(default_factory=dict)
-    processes: list[ServiceProcess] = field(default_factory=list)
-    extra_env: dict[str, str] = field(default_factory=dict)
-
-    def start(
-        self, service: str, command: str, *, amqp_url: str | None = None, wait_ready: bool = True
-    ) -> ServiceProcess:
-        env = {
-            "DATABASE_URL": self.databases[service],
-            "AMQP_URL": amqp_url or self.amqp_url,
-            "AMQP_HEARTBEAT_SECONDS": "5",
-            **oidc_env(self.identity),
-            **self.extra_env,
-        }
-        process = ServiceProcess(service, command, env, self.log_dir).start(wait_ready=wait_ready)
-        self.processes.append(process)
-        return process
-
-    def start_all(self, services: list[str]) -> dict[tuple[str, str], ServiceProcess]:
-        """API, relay and consumer of each service, started together, then awaited."""
-        started = {
-            (service, command): self.start(service, command, wait_ready=False)
-            for service in services
-            for command in ("api", "relay", "consumer")
-        }
-        for process in started.values():
-            process.wait_ready(90)
-        return started
-
-    def headers(self, role: Role, subject: str = "staff-1") -> dict[str, str]:
-        return auth_headers(self.identity, role, subject=subject)
-
-    async def query(self, service: str, sql: str, *args: Any) -> Any:
-        connection = await asyncpg.connect(asyncpg_dsn(self.databases[service]))
-        try:
-            return await connection.fetchval(sql, *args)
-        finally:
-            await connection.close()
-
-
-@asynccontextmanager
-async def provisioned_system(
-    infra: Infrastructure, identity: RunningDevProvider, log_dir: Path, services: list[str]
-) -> AsyncIterator[System]:
-    """A vhost and freshly migrated databases of their own; processes stopped at the end."""
-    vhost = infra.unique_name("system")
-    amqp_url = await asyncio.to_thread(infra.create_vhost, vhost)
-    system = System(infra, identity, amqp_url, log_dir)
-    try:
-        for name in services:
-            system.databases[name] = await infra.create_database(infra.unique_name(name))
-            await upgrade(SERVICES[name].migrations_dir, system.databases[name])
-        yield system
-    finally:
-        await asyncio.gather(*(asyncio.to_thread(p.stop) for p in system.processes))
-        for url in system.databases.values():
-            await infra.drop_database(url.rsplit("/", 1)[1])
-        await asyncio.to_thread(infra.delete_vhost, vhost)
+from .support import System, provisioned_system
 
 
 @pytest.fixture
@@ -104,59 +18,3 @@ async def system(
 ) -> AsyncIterator[System]:
     async with provisioned_system(infra, identity, log_dir, ["intake", "housing"]) as system:
         yield system
-
-
-async def eventually(
-    check: Callable[[], Any], *, timeout: float = 30, interval: float = 0.1
-) -> Any:
-    """Poll `check` (sync or async) until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(interval)
-
-
-def household_body(number: str, members: int = 2) -> dict[str, Any]:
-    return {
-        "allocation_notice_number": number,
-        "allocated_on": "2026-11-20",
-        "allocating_authority": "Bezirksregierung Arnsberg",
-        "members": [
-            {
-                "given_name": f"Person {index}",
-                "family_name": "Karimi",
-                "date_of_birth": "1985-01-01" if index == 0 else "2015-06-01",
-                "sex": "female" if index % 2 == 0 else "male",
-                "nationality": "AFG",
-                "languages": ["fa"],
-                "residence_status": "aufenthaltsgestattung",
-                "residence_status_expires_on": "2027-06-01",
-            }
-            for index in range(members)
-        ],
-    }
-
-
-async def register_households(
-    api: ServiceProcess, headers: dict[str, str], numbers: list[str]
-) -> list[str]:
-    """Register households through intake's HTTP API, ten at a time; returns their ids."""
-    ids: list[str] = []
-    async with httpx.AsyncClient(base_url=api.url, headers=headers, timeout=30) as client:
-        for start in range(0, len(numbers), 10):
-            responses = await asyncio.gather(
-                *(
-                    client.post("/households", json=household_body(n))
-                    for n in numbers[start : start + 10]
-                )
-            )
-            for response in responses:
-                assert response.status_code == 201, response.text
-                ids.append(response.json()["id"])
-    return ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from teilhabe.auth import Role
 
-from .conftest import System, eventually, register_households
+from .support import System, eventually, register_households
 
 
 async def test_registered_household_appears_in_housing_waiting_queue(system: System) -> None:

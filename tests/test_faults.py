@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 from teilhabe.auth import Role
 from teilhabe.testing.tcp_proxy import TcpProxy
 
-from .conftest import System, eventually, register_households
+from .support import System, eventually, register_households
 
 
 async def test_broker_outage_loses_nothing_and_duplicates_nothing(system: System) -> None:

@@ -25,7 +25,7 @@ from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.testing.infrastructure import Infrastructure
 from teilhabe.testing.tcp_proxy import free_port
 
-from .conftest import System, eventually, household_body, provisioned_system
+from .support import System, eventually, household_body, provisioned_system
 
 ALL = ["intake", "housing", "courses", "volunteers", "notifications"]
 

@@ -171,3 +171,44 @@ async def test_the_event_contract_is_served(intake: httpx.AsyncClient) -> None:
     document = (await intake.get("/asyncapi.json")).json()
     assert document["asyncapi"] == "3.0.0"
     assert "household.assigned" in document["channels"]
+
+
+async def test_an_allocation_list_is_registered_all_or_none(
+    intake: httpx.AsyncClient, identity: RunningDevProvider, intake_database: str
+) -> None:
+    headers = auth_headers(identity, Role.CASEWORKER)
+    good = [allocation() for _ in range(3)]
+    imported = await intake.post("/households/import", json={"allocations": good}, headers=headers)
+    assert imported.status_code == 201, imported.text
+    assert imported.json()["imported"] == 3
+
+    bad = [allocation(), allocation()]
+    bad[1]["members"][0]["residence_status_expires_on"] = None
+    refused = await intake.post("/households/import", json={"allocations": bad}, headers=headers)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == [
+        "allocations[1].members[0].residence_status_expires_on"
+    ]
+    twice = [
+        good[0] | {"allocation_notice_number": "X-1"},
+        good[1] | {"allocation_notice_number": "X-1"},
+    ]
+    assert (
+        await intake.post("/households/import", json={"allocations": twice}, headers=headers)
+    ).status_code == 409
+
+    db = await asyncpg.connect(asyncpg_dsn(intake_database))
+    try:
+        stored = await db.fetchval(
+            "SELECT count(*) FROM household WHERE allocation_notice_number = ANY($1::text[])",
+            [a["allocation_notice_number"] for a in good + bad],
+        )
+        events = await db.fetchval(
+            "SELECT count(*) FROM outbox_message WHERE event_type = 'household.assigned'"
+            " AND convert_from(body, 'UTF8') LIKE ANY($1::text[])",
+            [f"%{i}%" for i in imported.json()["household_ids"]],
+        )
+    finally:
+        await db.close()
+    assert stored == 3, "nothing of the refused list was registered"
+    assert events == 3

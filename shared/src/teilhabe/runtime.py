@@ -86,8 +86,9 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         new_revision(service.migrations_dir, settings.database_url, args.message)
     elif args.command == "api":
         uvicorn.run(
-            service.create_app,
+            f"{service.create_app.__module__}:{service.create_app.__name__}",
             factory=True,
+            workers=settings.api_workers,
             host=settings.http_host,
             port=settings.http_port,
             log_config=None,

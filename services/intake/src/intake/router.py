@@ -13,7 +13,14 @@ from teilhabe.clock import today
 
 from intake import service
 from intake.dependencies import SocialCareStaff
-from intake.schemas import AllocationIn, CaseworkerIn, HouseholdOut, HouseholdSummary
+from intake.schemas import (
+    AllocationIn,
+    AllocationListIn,
+    CaseworkerIn,
+    HouseholdOut,
+    HouseholdSummary,
+    ImportResult,
+)
 
 router = APIRouter(prefix="/households", tags=["households"])
 
@@ -26,6 +33,23 @@ async def register_household(
         session=session, principal=principal, allocation=allocation, today=today()
     )
     return HouseholdOut.model_validate(household)
+
+
+@router.post(
+    "/import",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register an allocation list in one go (all or none)",
+)
+async def import_allocations(
+    allocation_list: AllocationListIn, session: DbSession, principal: SocialCareStaff
+) -> ImportResult:
+    households = await service.register_many(
+        session=session,
+        principal=principal,
+        allocations=allocation_list.allocations,
+        today=today(),
+    )
+    return ImportResult(imported=len(households), household_ids=[h.id for h in households])
 
 
 @router.get("", summary="List households")

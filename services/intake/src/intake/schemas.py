@@ -45,6 +45,12 @@ class AllocationIn(RequestModel):
     members: list[MemberIn] = Field(min_length=1, max_length=30)
 
 
+class AllocationListIn(RequestModel):
+    """An allocation list (Zuweisungsliste) as the state authority sends it, in one go."""
+
+    allocations: list[AllocationIn] = Field(min_length=1, max_length=1000)
+
+
 class CaseworkerIn(RequestModel):
     caseworker_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -71,6 +77,11 @@ class HouseholdSummary(ResponseModel):
     housing_status: str
     member_count: int
     head_of_household: str
+
+
+class ImportResult(ResponseModel):
+    imported: int
+    household_ids: list[uuid.UUID]
 
 
 class HouseholdOut(ResponseModel):

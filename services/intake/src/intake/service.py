@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,71 @@ RESOURCE = "household"
 async def register(
     *, session: AsyncSession, principal: Principal, allocation: AllocationIn, today: date
 ) -> Household:
-    problems = domain.allocation_problems(
+    [household] = await register_many(
+        session=session, principal=principal, allocations=[allocation], today=today, prefix=None
+    )
+    return household
+
+
+async def register_many(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    allocations: Sequence[AllocationIn],
+    today: date,
+    prefix: str | None = "allocations",
+) -> list[Household]:
+    """Register allocation notices all or none: a list with one bad row changes nothing."""
+    problems: dict[str, str] = {}
+    for index, allocation in enumerate(allocations):
+        where = f"{prefix}[{index}]." if prefix else ""
+        problems |= {
+            where + field: reason for field, reason in _problems(allocation, today).items()
+        }
+    numbers = [a.allocation_notice_number for a in allocations]
+    repeated = {n for n in numbers if numbers.count(n) > 1}
+    if repeated:
+        raise Conflict(
+            f"allocation notices listed twice: {', '.join(sorted(repeated))}",
+            code="duplicate-allocation",
+        )
+    if problems:
+        raise InvalidFields(problems)
+    known = list(
+        await session.scalars(
+            select(Household.allocation_notice_number).where(
+                Household.allocation_notice_number.in_(numbers)
+            )
+        )
+    )
+    if known:
+        raise Conflict(
+            f"allocation notice {', '.join(sorted(known))} is already registered",
+            code="duplicate-allocation",
+        )
+    households = [_new_household(allocation) for allocation in allocations]
+    session.add_all(households)
+    try:
+        await session.flush()
+    except IntegrityError as error:  # registered meanwhile by a concurrent request
+        raise Conflict(
+            "an allocation notice was registered meanwhile", code="duplicate-allocation"
+        ) from error
+    await outbox.add_many(session, [household_assigned(h) for h in households])
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="create",
+        resource_type=RESOURCE,
+        resource_ids=[h.id for h in households],
+    )
+    await session.commit()
+    return households
+
+
+def _problems(allocation: AllocationIn, today: date) -> dict[str, str]:
+    return domain.allocation_problems(
         allocated_on=allocation.allocated_on,
         expected_arrival_on=allocation.expected_arrival_on,
         members=[
@@ -40,9 +105,10 @@ async def register(
         ],
         today=today,
     )
-    if problems:
-        raise InvalidFields(problems)
-    household = Household(
+
+
+def _new_household(allocation: AllocationIn) -> Household:
+    return Household(
         id=uuid.uuid4(),
         allocation_notice_number=allocation.allocation_notice_number,
         allocated_on=allocation.allocated_on,
@@ -55,25 +121,6 @@ async def register(
             for index, member in enumerate(allocation.members)
         ],
     )
-    session.add(household)
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        raise Conflict(
-            f"allocation notice {allocation.allocation_notice_number} is already registered",
-            code="duplicate-allocation",
-        ) from error
-    await outbox.add(session, household_assigned(household))
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="create",
-        resource_type=RESOURCE,
-        resource_ids=[household.id],
-    )
-    await session.commit()
-    return household
 
 
 def household_assigned(household: Household) -> HouseholdAssigned:

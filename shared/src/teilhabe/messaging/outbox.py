@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert, text
@@ -32,13 +33,27 @@ class Outbox:
     ) -> CloudEvent:
         """Stage an event; `caused_by` continues the trace of the event being handled."""
         trace = TraceContext.parse(caused_by.envelope.traceparent) if caused_by else None
-        event = new_event(payload, source=self._source, trace=trace)
+        [event] = await self.add_all(
+            session, [new_event(payload, source=self._source, trace=trace)]
+        )
+        return event
+
+    async def add_many(
+        self, session: AsyncSession, payloads: Sequence[EventPayload]
+    ) -> list[CloudEvent]:
+        """Stage the events of a bulk use case in one statement."""
+        return await self.add_all(session, [new_event(p, source=self._source) for p in payloads])
+
+    async def add_all(
+        self, session: AsyncSession, events: Sequence[CloudEvent]
+    ) -> list[CloudEvent]:
+        if not events:
+            return []
         await session.execute(
-            insert(self._table).values(
-                event_id=event.id, event_type=event.type, body=event.to_json()
-            )
+            insert(self._table),
+            [{"event_id": e.id, "event_type": e.type, "body": e.to_json()} for e in events],
         )
         # PostgreSQL folds identical notifications of one transaction into one, and
         # delivers it only on commit: the relay wakes for committed rows alone.
         await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
-        return event
+        return list(events)

@@ -1,0 +1,214 @@
+"""End-to-end benchmark: allocations through intake's API to every downstream effect.
+
+All five services run as processes on the same broker and database. Prints, from one run:
+- latency from the API call to the notification stored (p50, p95, p99) at a steady rate,
+- a burst of N allocations: API rate, and time until every downstream effect (housing's
+  waiting queue, courses' people, volunteers' households, the notification) is stored,
+- beside it, raw aio-pika confirmed publish and consume of N messages on the same broker.
+
+Run: make bench-flow   (options: python -m tests.benchmarks.flow --help)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from pathlib import Path
+
+import aio_pika
+import httpx
+from teilhabe.auth import Role
+from teilhabe.auth.testing import run_dev_provider
+from teilhabe.testing.infrastructure import provision
+
+from tests.support import System, household_body, provisioned_system
+
+ALL = ["intake", "housing", "courses", "volunteers", "notifications"]
+OFFICER = "bench-officer"
+LOGS = Path(__file__).resolve().parents[2] / "artifacts" / "logs"
+
+
+async def allocate(client: httpx.AsyncClient, number: str, members: int = 2) -> tuple[str, float]:
+    started = time.time()
+    response = await client.post("/households", json=household_body(number, members=members))
+    response.raise_for_status()
+    return response.json()["id"], started
+
+
+async def downstream_counts(system: System) -> dict[str, int]:
+    queries = {
+        "housing waiting queue": ("housing", "SELECT count(*) FROM waiting_household"),
+        "courses people": ("courses", "SELECT count(DISTINCT household_id) FROM person"),
+        "volunteers households": ("volunteers", "SELECT count(*) FROM household"),
+        "notifications stored": (
+            "notifications",
+            "SELECT count(*) FROM delivery WHERE event_type = 'household.assigned'",
+        ),
+    }
+    return {name: await system.query(service, sql) for name, (service, sql) in queries.items()}
+
+
+async def wait_for_effects(system: System, expected: int, timeout: float) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        counts = await downstream_counts(system)
+        if all(count >= expected for count in counts.values()):
+            return time.time()
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"downstream effects incomplete: {await downstream_counts(system)}")
+
+
+async def steady(
+    system: System, client: httpx.AsyncClient, rate: float, seconds: float
+) -> list[float]:
+    count = int(rate * seconds)
+    started: dict[str, float] = {}
+    begin = time.perf_counter()
+    pending = []
+    for index in range(count):
+        await asyncio.sleep(max(0.0, begin + index / rate - time.perf_counter()))
+        pending.append(asyncio.create_task(allocate(client, f"STEADY-{index}")))
+    for household_id, at in await asyncio.gather(*pending):
+        started[household_id] = at
+    await wait_for_effects(system, count, timeout=120)
+    rows = await system.query_all(
+        "notifications",
+        "SELECT household_id::text AS household_id, extract(epoch FROM created_at) AS at "
+        "FROM delivery WHERE event_type = 'household.assigned'",
+    )
+    return [
+        (float(row["at"]) - started[row["household_id"]]) * 1000
+        for row in rows
+        if row["household_id"] in started
+    ]
+
+
+async def burst(
+    system: System, client: httpx.AsyncClient, count: int, concurrency: int, already: int
+) -> tuple[float, float]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(index: int) -> None:
+        async with gate:
+            await allocate(client, f"BURST-{index}")
+
+    begin = time.time()
+    await asyncio.gather(*(one(index) for index in range(count)))
+    api_done = time.time()
+    finished = await wait_for_effects(system, already + count, timeout=600)
+    return api_done - begin, finished - begin
+
+
+async def raw_round_trip(amqp_url: str, count: int, body: bytes) -> float:
+    connection = await aio_pika.connect(amqp_url)
+    channel = await connection.channel(publisher_confirms=True)
+    queue = await channel.declare_queue(
+        "bench.raw", durable=True, arguments={"x-queue-type": "quorum"}
+    )
+    received = 0
+    done = asyncio.Event()
+
+    async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        nonlocal received
+        await message.ack()
+        received += 1
+        if received == count:
+            done.set()
+
+    consumer_channel = await connection.channel()
+    await consumer_channel.set_qos(prefetch_count=100)
+    consume_queue = await consumer_channel.get_queue("bench.raw")
+    await consume_queue.consume(on_message)
+    begin = time.perf_counter()
+    for start in range(0, count, 100):
+        await asyncio.gather(
+            *(
+                channel.default_exchange.publish(
+                    aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                    routing_key=queue.name,
+                )
+                for _ in range(min(100, count - start))
+            )
+        )
+    await done.wait()
+    elapsed = time.perf_counter() - begin
+    await connection.close()
+    return elapsed
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[int(p) - 1]
+
+
+async def run(args: argparse.Namespace) -> None:
+    with provision() as infra, run_dev_provider() as identity:
+        async with provisioned_system(infra, identity, LOGS, ALL) as system:
+            begin = time.monotonic()
+            system.start_all(ALL)
+            print(f"15 processes ready in {time.monotonic() - begin:.1f} s")
+            notifications = next(
+                p for p in system.processes if p.service == "notifications" and p.command == "api"
+            )
+            intake = next(
+                p for p in system.processes if p.service == "intake" and p.command == "api"
+            )
+            async with httpx.AsyncClient(
+                base_url=notifications.url, headers=system.headers(Role.HOUSING_OFFICER, OFFICER)
+            ) as officer:
+                (
+                    await officer.put("/me", json={"name": "Bench Officer", "language": "de"})
+                ).raise_for_status()
+            limits = httpx.Limits(
+                max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+            )
+            headers = system.headers(Role.CASEWORKER, "bench-caseworker")
+            async with httpx.AsyncClient(
+                base_url=intake.url, headers=headers, timeout=60, limits=limits
+            ) as client:
+                latencies = await steady(system, client, args.rate, args.seconds)
+                print(
+                    f"\nsteady {args.rate:.0f} allocations/s for {args.seconds:.0f} s ({len(latencies)} allocations)"
+                )
+                print(
+                    "  API call → notification stored (ms): "
+                    f"p50 {percentile(latencies, 50):.1f}  p95 {percentile(latencies, 95):.1f}  "
+                    f"p99 {percentile(latencies, 99):.1f}"
+                )
+                api_seconds, total_seconds = await burst(
+                    system, client, args.burst, args.concurrency, len(latencies)
+                )
+            print(
+                f"\nburst of {args.burst} allocations through the API ({args.concurrency} concurrent)"
+            )
+            print(f"  API accepted all in {api_seconds:.1f} s ({args.burst / api_seconds:,.0f}/s)")
+            print(
+                f"  every downstream effect and notification stored after {total_seconds:.1f} s "
+                f"({args.burst / total_seconds:,.0f} allocations/s end to end)"
+            )
+            body = await system.query("intake", "SELECT body FROM outbox_message LIMIT 1")
+            raw = await raw_round_trip(system.amqp_url, args.burst, bytes(body))
+            print(
+                f"\nraw aio-pika, {args.burst} confirmed publishes and consumes: {raw:.1f} s "
+                f"({args.burst / raw:,.0f}/s)"
+            )
+            print(
+                f"  ratio system / raw: {total_seconds / raw:.1f}× the time "
+                "(the system does 4 consumers' effects, 5 transactions and an HTTP call each)"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--burst", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,7 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install up test lint asyncapi typecheck unit deploy-check bench token
+.PHONY: install up test lint asyncapi typecheck unit deploy-check bench bench-flow token
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -31,9 +31,29 @@ deploy-check:
 	bash deploy/check.sh
 
 bench: install
-	$(UV) run python tests/benchmarks/backbone.py
+	$(UV) run python -m tests.benchmarks.backbone
+
+bench-flow: install
+	$(UV) run python -m tests.benchmarks.flow
 
 ROLE ?= caseworker
 SUBJECT ?= dev-user
 token: install
 	@$(UV) run teilhabe-dev-oidc token --role $(ROLE) --subject $(SUBJECT)
+
+# Staff tools: KERN stylesheet and fonts (served under /static) and axe-core (browser
+# tests), from npm with the committed package-lock.json; nothing is fetched at run time.
+UI_DIR := shared/src/teilhabe/ui
+.PHONY: ui-assets ui-messages browser-test
+
+ui-assets: install
+	cd $(UI_DIR) && npm ci --no-audit --no-fund --ignore-scripts
+	$(UV) run python -m teilhabe.ui.assets
+
+# Extract the texts of the shared layout and of each tool into their catalogues (then
+# translate the new entries of the de catalogues; en falls back to the English ids).
+ui-messages: install
+	$(UV) run python -m teilhabe.ui.catalogues --update
+
+browser-test: ui-assets
+	$(UV) run pytest tests/browser -q

@@ -46,6 +46,9 @@ class ServiceSettings(BaseSettings):
     http_port: int = Field(
         default=8000, description="Port of the API, or of a worker's health server."
     )
+    api_workers: int = Field(
+        default=1, ge=1, le=32, description="API processes on one port; on Kubernetes scale pods."
+    )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(
         default=True, description="JSON logs; false gives readable console logs."

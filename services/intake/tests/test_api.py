@@ -212,3 +212,10 @@ async def test_an_allocation_list_is_registered_all_or_none(
         await db.close()
     assert stored == 3, "nothing of the refused list was registered"
     assert events == 3
+
+
+async def test_a_callers_trace_is_continued(intake: httpx.AsyncClient) -> None:
+    parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    response = await intake.get("/health/live", headers={"traceparent": parent})
+    trace_id = response.headers["traceparent"].split("-")[1]
+    assert trace_id == "4bf92f3577b34da6a3ce929d0e0e4736"

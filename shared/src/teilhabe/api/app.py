@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import structlog
 from aio_pika.abc import AbstractRobustConnection
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.api.problems import install_problem_handlers
@@ -44,7 +46,7 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     install_problem_handlers(app)
     install_auth(app, settings)
-    app.middleware("http")(_trace_context)
+    app.add_middleware(_TraceContextMiddleware)
     app.include_router(
         health_router(
             [
@@ -111,18 +113,32 @@ class _BrokerStatus:
             await self._connection.close()
 
 
-async def _trace_context(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Continue the caller's W3C trace (or start one) for the events this request stages."""
-    parent = TraceContext.parse(request.headers.get("traceparent"))
-    trace = parent.child() if parent else TraceContext.new()
-    token = current_trace.set(trace)
-    structlog.contextvars.bind_contextvars(trace_id=trace.trace_id)
-    try:
-        response = await call_next(request)
-    finally:
-        current_trace.reset(token)
-        structlog.contextvars.unbind_contextvars("trace_id")
-    response.headers["traceparent"] = trace.traceparent
-    return response
+class _TraceContextMiddleware:
+    """Continue the caller's W3C trace (or start one) for the events a request stages.
+
+    Plain ASGI rather than BaseHTTPMiddleware: it runs on every request and should cost
+    next to nothing.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        parent = TraceContext.parse(Headers(scope=scope).get("traceparent"))
+        trace = parent.child() if parent else TraceContext.new()
+        token = current_trace.set(trace)
+        structlog.contextvars.bind_contextvars(trace_id=trace.trace_id)
+
+        async def send_with_trace(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("traceparent", trace.traceparent)
+            await send(message)
+
+        try:
+            await self._app(scope, receive, send_with_trace)
+        finally:
+            current_trace.reset(token)
+            structlog.contextvars.unbind_contextvars("trace_id")

@@ -87,9 +87,42 @@ RESTRICTED_VOLUME_TYPES = {
     "secret",
 }
 # Upgrade, first phase (deploy/README.md, "Upgrade"): everything but the long-running
-# processes, i.e. settings, data tier, policies and the migration Jobs.
-MIGRATION_PHASE = ("app.kubernetes.io/component", {"api", "relay", "consumer"})
+# processes and the scheduled jobs, i.e. settings, data tier, policies and the migration Jobs.
+MIGRATION_PHASE = ("app.kubernetes.io/component", {"api", "relay", "consumer", "purge-clearances"})
 WORKLOAD_KINDS = {"Deployment", "Job", "StatefulSet", "DaemonSet", "Pod", "CronJob"}
+
+# Scheduled jobs (CronJobs) count the days of the city. In Europe/Berlin the hour from
+# 02:00 to 02:59 is skipped on the last Sunday of March and repeated on the last Sunday of
+# October: a job scheduled in it would not run, or run twice, on those days.
+CRONJOB_TIME_ZONE = "Europe/Berlin"
+CRONJOB_AMBIGUOUS_HOURS = {2}
+CRONJOB_MAX_HISTORY = 5
+CRONJOB_MACROS = {
+    "@yearly": 0,
+    "@annually": 0,
+    "@monthly": 0,
+    "@weekly": 0,
+    "@daily": 0,
+    "@midnight": 0,
+    "@hourly": None,
+}
+# What a CronJob's pod takes over from its service's migration Job (deploy/k8s/components/
+# service copies it): the same image, security, settings, credentials and /tmp.
+CRONJOB_POD_FIELDS = (
+    "serviceAccountName",
+    "automountServiceAccountToken",
+    "enableServiceLinks",
+    "securityContext",
+    "volumes",
+)
+CRONJOB_CONTAINER_FIELDS = (
+    "image",
+    "imagePullPolicy",
+    "securityContext",
+    "envFrom",
+    "env",
+    "volumeMounts",
+)
 
 # The settings contract of the services (deploy/README.md, "Configure").
 REQUIRED_SETTINGS = {
@@ -155,15 +188,18 @@ def ref(doc: Doc) -> str:
 
 
 def pod_template(doc: Doc) -> Doc | None:
+    """The pod a workload runs; a CronJob's is that of the Jobs it creates."""
     kind = doc.get("kind")
     if kind == "Pod":
         return {"metadata": doc.get("metadata", {}), "spec": doc.get("spec", {})}
-    template: Doc | None = None
     if kind == "CronJob":
-        template = doc.get("spec", {}).get("jobTemplate", {}).get("spec", {}).get("template")
-    elif kind in WORKLOAD_KINDS:
+        template: Doc | None = (
+            doc.get("spec", {}).get("jobTemplate", {}).get("spec", {}).get("template")
+        )
+        return template
+    if kind in WORKLOAD_KINDS:
         template = doc.get("spec", {}).get("template")
-    return template
+        return template
     return None
 
 
@@ -530,6 +566,9 @@ def check_names(rendering: Rendering) -> Iterator[str]:
         # The Job name becomes the value of the job-name label of its pods.
         if kind in ("Job", "Namespace", "Service") and len(name) > 63:
             yield f"{kind}/{name}: longer than 63 characters"
+        # The Jobs of a CronJob are named <cronjob>-<11 characters>.
+        if kind == "CronJob" and len(name) > 52:
+            yield f"{kind}/{name}: longer than 52 characters"
         if kind not in CLUSTER_SCOPED and meta.get("namespace") != NAMESPACE:
             yield f"{kind}/{name}: namespace is {meta.get('namespace')!r}, not {NAMESPACE!r}"
         for key, value in (meta.get("labels") or {}).items():
@@ -552,6 +591,12 @@ def check_upgrade_phases(rendering: Rendering) -> Iterator[str]:
     for doc in rendering.kind("Deployment"):
         if in_migration_phase(doc):
             yield f"{ref(doc)} would roll out in the migration phase"
+    for doc in rendering.kind("CronJob"):
+        if in_migration_phase(doc):
+            yield (
+                f"{ref(doc)} would be applied in the migration phase and could run the new "
+                "release before its migration"
+            )
     for job in rendering.kind("Job"):
         if not in_migration_phase(job):
             yield f"{ref(job)} is not applied in the migration phase"
@@ -564,6 +609,99 @@ def check_upgrade_phases(rendering: Rendering) -> Iterator[str]:
                 config_map = (source.get("configMapRef") or {}).get("name")
                 if config_map and ("ConfigMap", config_map) not in names:
                     yield f"{ref(job)}: its ConfigMap {config_map} is not applied before it"
+
+
+def cron_hours(field: str) -> set[int] | None:
+    """The hours of a cron hour field; None for every hour ("*", "*/n") or an unreadable field."""
+    if field.startswith("*"):
+        return None
+    hours: set[int] = set()
+    for part in field.split(","):
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?(?:/(\d+))?", part)
+        if not match:
+            return None
+        start = int(match.group(1))
+        end = int(match.group(2)) if match.group(2) else start
+        step = int(match.group(3)) if match.group(3) else 1
+        if match.group(3) and not match.group(2):
+            end = 23
+        hours.update(range(start, end + 1, step))
+    return hours
+
+
+def check_cronjobs(rendering: Rendering) -> Iterator[str]:
+    """Scheduled jobs: city time, no overlap, short history, bounded, the pod of the service."""
+    for cronjob in rendering.kind("CronJob"):
+        name = ref(cronjob)
+        spec = cronjob.get("spec", {}) or {}
+        job = (spec.get("jobTemplate") or {}).get("spec", {}) or {}
+        pod = job.get("template", {}) or {}
+        schedule = str(spec.get("schedule", "")).split()
+        if spec.get("timeZone") != CRONJOB_TIME_ZONE:
+            yield (
+                f"{name}: timeZone is {spec.get('timeZone')!r}, not {CRONJOB_TIME_ZONE!r} "
+                "(without it the schedule follows the zone of the controller manager)"
+            )
+        if len(schedule) == 1 and schedule[0] in CRONJOB_MACROS:
+            hour = CRONJOB_MACROS[schedule[0]]
+            hours = None if hour is None else {hour}
+        elif len(schedule) == 5:
+            hours = cron_hours(schedule[1])
+        else:
+            yield f"{name}: schedule {spec.get('schedule')!r} is not five cron fields"
+            hours = None
+        if hours and hours & CRONJOB_AMBIGUOUS_HOURS:
+            yield (
+                f"{name}: schedule {spec.get('schedule')!r} runs between 02:00 and 02:59, an hour "
+                "skipped in March and repeated in October in Europe/Berlin"
+            )
+        if spec.get("concurrencyPolicy") != "Forbid":
+            yield f"{name}: concurrencyPolicy is {spec.get('concurrencyPolicy')!r}, not 'Forbid'"
+        for key in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
+            limit = spec.get(key)
+            if not isinstance(limit, int) or not 0 <= limit <= CRONJOB_MAX_HISTORY:
+                yield f"{name}: {key} is {limit!r}, not set to at most {CRONJOB_MAX_HISTORY}"
+        for key in ("backoffLimit", "activeDeadlineSeconds"):
+            if not isinstance(job.get(key), int):
+                yield f"{name}: jobTemplate sets no {key}"
+        if (pod.get("spec") or {}).get("restartPolicy") not in ("Never", "OnFailure"):
+            yield f"{name}: restartPolicy of its pods is not Never or OnFailure"
+        yield from same_pod_as_migration(rendering, cronjob, pod)
+
+
+def same_pod_as_migration(rendering: Rendering, cronjob: Doc, pod: Doc) -> Iterator[str]:
+    """A CronJob's pod runs like its service's migration Job: image, security, settings."""
+    service = (pod.get("metadata", {}).get("labels") or {}).get("app.kubernetes.io/name")
+    wanted = {"app.kubernetes.io/name": service, "app.kubernetes.io/component": "migrate"}
+    migration = next(
+        (
+            job
+            for job in rendering.kind("Job")
+            if selector_matches(
+                {"matchLabels": wanted}, job["spec"]["template"]["metadata"].get("labels") or {}
+            )
+        ),
+        None,
+    )
+    if migration is None:
+        yield f"{ref(cronjob)}: no migration Job of service {service!r} to run like"
+        return
+    spec, reference = pod.get("spec", {}) or {}, migration["spec"]["template"]["spec"]
+    for key in CRONJOB_POD_FIELDS:
+        if spec.get(key) != reference.get(key):
+            yield f"{ref(cronjob)}: pod {key} differs from {ref(migration)}"
+
+    def app(pod_spec: Doc) -> Doc:
+        found = (c for c in pod_spec.get("containers", []) or [] if c.get("name") == "app")
+        return next(found, {})
+
+    container, reference_container = app(spec), app(reference)
+    if not container:
+        yield f"{ref(cronjob)}: no container app"
+        return
+    for key in CRONJOB_CONTAINER_FIELDS:
+        if container.get(key) != reference_container.get(key):
+            yield f"{ref(cronjob)}: container app {key} differs from {ref(migration)}"
 
 
 def check_api_versions(rendering: Rendering) -> Iterator[str]:
@@ -822,6 +960,10 @@ def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, I
             check_upgrade_phases(rendering),
         ),
         (
+            "CronJobs: city time zone, no overlap, short history, bounded, the service's pod",
+            check_cronjobs(rendering),
+        ),
+        (
             "NetworkPolicies: default deny, DNS, broker, own database only, ingress, egress",
             check_network_policies(rendering, ingress_namespace),
         ),
@@ -1011,8 +1153,13 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         return next(d for d in docs if d["kind"] == kind and name_part in d["metadata"]["name"])
 
     def container(docs: list[Doc], kind: str = "Deployment", name_part: str = "intake-api") -> Doc:
-        found: Doc = first(docs, kind, name_part)["spec"]["template"]["spec"]["containers"][0]
+        pod = pod_template(first(docs, kind, name_part))
+        assert pod is not None
+        found: Doc = pod["spec"]["containers"][0]
         return found
+
+    def purge(docs: list[Doc]) -> Doc:
+        return first(docs, "CronJob", "volunteers-purge-clearances")
 
     def env_var(docs: list[Doc], name: str) -> Doc:
         return next(v for v in container(docs)["env"] if v["name"] == name)
@@ -1104,6 +1251,29 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
     def bad_job_name(docs: list[Doc]) -> None:
         first(docs, "Job")["metadata"]["name"] = "intake-migrate-1.4.0_RC1"
 
+    def cronjob_escalation(docs: list[Doc]) -> None:
+        sec = container(docs, "CronJob", "volunteers-purge-clearances")["securityContext"]
+        sec["allowPrivilegeEscalation"] = True
+
+    def cronjob_in_skipped_hour(docs: list[Doc]) -> None:
+        purge(docs)["spec"]["schedule"] = "30 2 * * *"
+
+    def cronjob_other_image(docs: list[Doc]) -> None:
+        app = container(docs, "CronJob", "volunteers-purge-clearances")
+        app["image"] = app["image"].rsplit(":", 1)[0] + ":0.0.9"
+
+    def cronjob_to_broker(docs: list[Doc]) -> None:
+        egress = first(docs, "NetworkPolicy", "services-to-broker")["spec"]["podSelector"]
+        broker = next(
+            d for d in docs if d["kind"] == "NetworkPolicy" and d["metadata"]["name"] == "broker"
+        )
+        ingress = broker["spec"]["ingress"][0]["from"][0]
+        for selector in (egress, ingress["podSelector"]):
+            selector["matchExpressions"][0]["values"].append("purge-clearances")
+
+    def cronjob_first_phase(docs: list[Doc]) -> None:
+        del purge(docs)["metadata"]["labels"]["app.kubernetes.io/component"]
+
     mutations: list[
         tuple[str, Callable[[list[Doc]], None], Callable[[Rendering], Iterable[str]]]
     ] = [
@@ -1142,6 +1312,19 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
             unlabelled_deployment,
             check_upgrade_phases,
         ),
+        (
+            "CronJob container allowing privilege escalation",
+            cronjob_escalation,
+            lambda r: wl(r, check_security_context),
+        ),
+        ("CronJob scheduled in the hour skipped in March", cronjob_in_skipped_hour, check_cronjobs),
+        ("CronJob running another image than its service", cronjob_other_image, check_cronjobs),
+        (
+            "CronJob pods reaching the broker",
+            cronjob_to_broker,
+            lambda r: check_network_policies(r, ingress_namespace),
+        ),
+        ("CronJob that would run before its migration", cronjob_first_phase, check_upgrade_phases),
     ]
 
     def wl(rendering: Rendering, check: Callable[[Doc, Doc], Iterable[str]]) -> list[str]:
@@ -1159,7 +1342,11 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
     print(f"== self-test on {path}")
     for title, mutate, rule in mutations:
         docs = copy.deepcopy(good)
-        mutate(docs)
+        try:
+            mutate(docs)
+        except StopIteration:
+            report.rule(f"policy catches: {title}", ["the rendering has no object to break"])
+            continue
         problems = list(rule(Rendering(path, docs)))
         report.rule(
             f"policy catches: {title}" + (f" ({problems[0]})" if problems else ""),

@@ -4,7 +4,7 @@ UV := python3 -m uv
 
 .PHONY: install up test lint asyncapi typecheck unit deploy-check bench bench-flow token
 
-install:
+install: ui-assets
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	$(UV) sync --frozen
 
@@ -46,14 +46,14 @@ token: install
 UI_DIR := shared/src/teilhabe/ui
 .PHONY: ui-assets ui-messages browser-test
 
-ui-assets: install
+ui-assets:
 	cd $(UI_DIR) && npm ci --no-audit --no-fund --ignore-scripts
-	$(UV) run python -m teilhabe.ui.assets
+	python3 $(UI_DIR)/assets.py
 
 # Extract the texts of the shared layout and of each tool into their catalogues (then
 # translate the new entries of the de catalogues; en falls back to the English ids).
 ui-messages: install
-	$(UV) run python -m teilhabe.ui.catalogues --update
+	$(UV) run python -m teilhabe.ui.catalogues --update $(dir $(wildcard services/*/src/*/pages.py))
 
-browser-test: ui-assets
+browser-test: install ui-assets
 	$(UV) run pytest tests/browser -q

@@ -12,16 +12,20 @@ from teilhabe.runtime import cli as run_cli
 from housing.config import get_settings
 from housing.handlers import HANDLERS
 from housing.models import messaging
+from housing.pages import mount_pages
 from housing.router import router
 
 
 def create_app() -> FastAPI:
-    return create_service_app(
-        get_settings(),
+    settings = get_settings()
+    app = create_service_app(
+        settings,
         title="Teilhabe Housing",
         description="Sites, units and beds, the waiting queue, placements and moves.",
         routers=[router],
     )
+    mount_pages(app, settings)  # the staff pages at /ui
+    return app
 
 
 SERVICE = ServiceDefinition(

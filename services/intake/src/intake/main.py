@@ -12,16 +12,20 @@ from teilhabe.runtime import cli as run_cli
 from intake.config import get_settings
 from intake.handlers import HANDLERS
 from intake.models import messaging
+from intake.pages import mount_pages
 from intake.router import router
 
 
 def create_app() -> FastAPI:
-    return create_service_app(
-        get_settings(),
+    settings = get_settings()
+    app = create_service_app(
+        settings,
         title="Teilhabe Intake",
         description="Households allocated to the city, their members and caseworkers.",
         routers=[router],
     )
+    mount_pages(app, settings)  # the staff pages at /ui
+    return app
 
 
 SERVICE = ServiceDefinition(

@@ -11,17 +11,23 @@ from typing import Any, Literal
 from fastapi import FastAPI, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from teilhabe.auth.devprovider.authorize import AuthorizationCodes, install_code_flow
 from teilhabe.auth.devprovider.keys import KeyRing
+from teilhabe.auth.devprovider.paths import (
+    AUTHORIZE_PATH,
+    DISCOVERY_PATH,
+    JWKS_PATH,
+    LOGOUT_PATH,
+    OIDC_TOKEN_PATH,
+    REALM,
+    REALM_PATH,
+    TOKEN_PATH,
+)
 from teilhabe.auth.devprovider.tokens import mint_token
 from teilhabe.auth.roles import Role
 
 log = logging.getLogger(__name__)
 
-REALM = "teilhabe"
-REALM_PATH = f"/realms/{REALM}"
-DISCOVERY_PATH = f"{REALM_PATH}/.well-known/openid-configuration"
-JWKS_PATH = f"{REALM_PATH}/protocol/openid-connect/certs"
-TOKEN_PATH = f"{REALM_PATH}/dev/token"
 DEFAULT_AUDIENCE = "teilhabe"
 MAX_EXPIRES_IN = 24 * 60 * 60
 _CLAIMS_SUPPORTED = (
@@ -36,7 +42,25 @@ _CLAIMS_SUPPORTED = (
     "locale",
     "team",
     "agency",
+    "nonce",
+    "azp",
 )
+
+__all__ = [
+    "AUTHORIZE_PATH",
+    "DEFAULT_AUDIENCE",
+    "DISCOVERY_PATH",
+    "JWKS_PATH",
+    "LOGOUT_PATH",
+    "MAX_EXPIRES_IN",
+    "OIDC_TOKEN_PATH",
+    "REALM",
+    "REALM_PATH",
+    "TOKEN_PATH",
+    "TokenRequest",
+    "TokenResponse",
+    "create_app",
+]
 
 
 class TokenRequest(BaseModel):
@@ -91,8 +115,21 @@ def create_app(keys: KeyRing | Path, *, issuer: str, audience: str = DEFAULT_AUD
         return {
             "issuer": issuer,
             "jwks_uri": base_url + JWKS_PATH,
-            "token_endpoint": base_url + TOKEN_PATH,
-            "response_types_supported": ["token"],
+            "authorization_endpoint": base_url + AUTHORIZE_PATH,
+            "token_endpoint": base_url + OIDC_TOKEN_PATH,
+            "end_session_endpoint": base_url + LOGOUT_PATH,
+            # Not standard: the JSON endpoint that hands out any token (curl, tests).
+            "dev_token_endpoint": base_url + TOKEN_PATH,
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code"],
+            "code_challenge_methods_supported": ["S256"],
+            "scopes_supported": ["openid", "profile", "email"],
+            "token_endpoint_auth_methods_supported": [
+                "none",
+                "client_secret_basic",
+                "client_secret_post",
+            ],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": sorted(
                 {key.algorithm for key in keyring.published}
@@ -123,4 +160,5 @@ def create_app(keys: KeyRing | Path, *, issuer: str, audience: str = DEFAULT_AUD
         )
         return TokenResponse(access_token=access_token, expires_in=request.expires_in)
 
+    install_code_flow(app, keyring, AuthorizationCodes(), issuer=issuer, audience=audience)
     return app

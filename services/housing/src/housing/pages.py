@@ -1,0 +1,426 @@
+"""Staff pages of housing at /ui: occupancy board, waiting queue, placing, moving out.
+
+Every change goes through the use case the API calls (`service.place`,
+`service.move_out`); a page only turns a form into the API's request model and a refusal
+back into errors next to the fields.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.api.dependencies import DbSession
+from teilhabe.api.problems import NotFound, ProblemError
+from teilhabe.auth import Principal
+from teilhabe.clock import today
+from teilhabe.config import ServiceSettings
+from teilhabe.events.housing import MoveOutReason, SiteKind
+from teilhabe.ui import (
+    CHOOSE,
+    DATE_FORMAT,
+    FORM,
+    N_,
+    FormErrors,
+    Section,
+    StaffTool,
+    Texts,
+    api_roles,
+    date_input_value,
+    flash,
+    mount_staff_ui,
+    page_path,
+    page_roles,
+    parse_date,
+    problem_errors,
+    read_form,
+    render,
+    text,
+    texts,
+    validation_errors,
+)
+
+from housing import service
+from housing.dependencies import HousingStaff
+from housing.domain import WaitingStatus
+from housing.models import Placement, Site, Unit, WaitingHousehold
+from housing.schemas import MoveOutIn, PlacementIn
+
+router = APIRouter()
+# The pages admit exactly whom the API admits.
+Officer = Annotated[Principal, page_roles(*api_roles(HousingStaff))]
+
+SITE_KIND_LABELS = {
+    SiteKind.EMERGENCY_SHELTER: N_("Emergency shelter"),
+    SiteKind.COMMUNAL_HOUSING: N_("Communal accommodation"),
+    SiteKind.APARTMENT: N_("Apartment"),
+}
+MOVE_OUT_LABELS = {
+    MoveOutReason.PRIVATE_HOUSING: N_("Moved into housing of their own"),
+    MoveOutReason.TRANSFER: N_("Transferred to other accommodation"),
+    MoveOutReason.LEFT_MUNICIPALITY: N_("Left the municipality"),
+    MoveOutReason.OTHER: N_("Other reason"),
+}
+PLACE_FIELDS = ("unit_id", "moved_in_on", "bed_count", "split_reason")
+MOVE_OUT_FIELDS = ("moved_out_on", "reason")
+FIELD_LABELS = {
+    "unit_id": N_("Unit"),
+    "moved_in_on": N_("Moving in on"),
+    "bed_count": N_("Number of beds"),
+    "split_reason": N_("Reason for placing only part of the household"),
+    "moved_out_on": N_("Moving out on"),
+    "reason": N_("Reason for moving out"),
+}
+# The rules' own messages (housing.domain, housing.service), for the catalogue.
+RULE_MESSAGES = (
+    N_("no household with this id awaits accommodation"),
+    N_("no unit with this id"),
+    N_("more beds than household members"),
+    N_("placing part of a household needs a reason"),
+    N_("the household needs a barrier-free unit"),
+    N_("move-out cannot be before move-in"),
+)
+PLACE_CONFLICTS = {
+    "not-enough-beds": ("unit_id", N_("This unit does not have enough free beds.")),
+    "already-placed": (FORM, N_("The household has already been placed.")),
+}
+MOVE_OUT_CONFLICTS = {
+    "already-moved-out": (FORM, N_("The household has already moved out.")),
+}
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A household living in a unit now, as the board shows it."""
+
+    placement_id: uuid.UUID
+    unit_id: uuid.UUID
+    notice_number: str
+    bed_count: int
+    moved_in_on: date
+
+
+# --- occupancy board -----------------------------------------------------------------
+
+
+@router.get("/", name="ui_home")
+async def board(request: Request, session: DbSession, _: Officer) -> Response:
+    sites = await service.get_all_sites(session=session)
+    residents = await _residents(session)
+    return await render(
+        request,
+        "housing/board.html",
+        {
+            "sites": sites,
+            "residents": residents,
+            "kind_labels": SITE_KIND_LABELS,
+            "totals": {
+                "beds": sum(site.beds for site in sites),
+                "occupied": sum(site.occupied for site in sites),
+                "free": sum(site.free for site in sites),
+            },
+        },
+        section="ui_home",
+    )
+
+
+async def _residents(session: AsyncSession) -> dict[uuid.UUID, list[Resident]]:
+    """Unit id → the households living there now.
+
+    A read the API does not offer (its site view lists household ids only); it belongs in
+    `service` once the API needs it too.
+    """
+    rows = await session.execute(
+        select(
+            Placement.id,
+            Placement.unit_id,
+            Placement.household_id,
+            Placement.bed_count,
+            Placement.moved_in_on,
+            WaitingHousehold.allocation_notice_number,
+        )
+        .join(
+            WaitingHousehold,
+            WaitingHousehold.household_id == Placement.household_id,
+            isouter=True,
+        )
+        .where(Placement.moved_out_on.is_(None))
+        .order_by(Placement.moved_in_on, Placement.created_at)
+    )
+    residents: dict[uuid.UUID, list[Resident]] = {}
+    for placement_id, unit_id, household_id, bed_count, moved_in_on, number in rows:
+        residents.setdefault(unit_id, []).append(
+            Resident(placement_id, unit_id, number or str(household_id), bed_count, moved_in_on)
+        )
+    return residents
+
+
+# --- waiting queue and placing -------------------------------------------------------
+
+
+@router.get("/warteliste", name="waiting_queue")
+async def waiting_queue(request: Request, session: DbSession, _: Officer) -> Response:
+    households = await service.get_waiting_queue(session=session)
+    return await render(
+        request, "housing/waiting_queue.html", {"households": households}, section="waiting_queue"
+    )
+
+
+@router.get("/warteliste/{household_id}/unterbringen", name="place_form")
+async def place_form(
+    request: Request, household_id: uuid.UUID, session: DbSession, _: Officer
+) -> Response:
+    household = await _waiting(session, household_id)
+    values = {
+        "unit_id": "",
+        "moved_in_on": date_input_value(today(), texts(request).locale),
+        "bed_count": "",
+        "split_reason": "",
+    }
+    return await _place_page(request, session, household, values)
+
+
+@router.post("/warteliste/{household_id}/unterbringen", name="place")
+async def place(
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    values = {name: text(form, name) for name in PLACE_FIELDS}
+    errors: FormErrors = {}
+    data: dict[str, Any] = {
+        "household_id": household_id,
+        "split_reason": values["split_reason"] or None,
+    }
+    if values["unit_id"]:
+        data["unit_id"] = values["unit_id"]
+    else:
+        errors["unit_id"] = page_texts.gettext(CHOOSE)
+    _put_date(data, "moved_in_on", values["moved_in_on"], errors, page_texts)
+    data["bed_count"] = values["bed_count"] or None
+    try:
+        placement_in = PlacementIn.model_validate(data)
+    except ValidationError as error:
+        errors = {**validation_errors(error, page_texts, fields=PLACE_FIELDS), **errors}
+    if not errors:
+        try:
+            placement = await service.place(
+                session=session, principal=principal, placement_in=placement_in
+            )
+        except ProblemError as problem:
+            errors = problem_errors(
+                problem, page_texts, fields=PLACE_FIELDS, conflicts=PLACE_CONFLICTS
+            )
+        else:
+            unit = await session.get(Unit, placement.unit_id)
+            site = await session.get(Site, placement.site_id)
+            flash(
+                request,
+                page_texts.gettext(
+                    "Household %(number)s is placed in %(site)s, unit %(unit)s (%(beds)s beds)."
+                )
+                % {
+                    "number": await _notice_number(session, placement.household_id),
+                    "site": site.name if site else "",
+                    "unit": unit.name if unit else "",
+                    "beds": placement.bed_count,
+                },
+            )
+            return RedirectResponse(page_path(request, "ui_home"), status_code=303)
+    await session.rollback()
+    household = await _waiting(session, household_id)
+    return await _place_page(
+        request, session, household, values, errors=_ordered(errors, PLACE_FIELDS), status_code=422
+    )
+
+
+async def _waiting(session: AsyncSession, household_id: uuid.UUID) -> WaitingHousehold:
+    household = await session.get(WaitingHousehold, household_id)
+    if household is None or household.status is not WaitingStatus.AWAITING:
+        raise NotFound("household awaiting accommodation")
+    return household
+
+
+async def _place_page(
+    request: Request,
+    session: AsyncSession,
+    household: WaitingHousehold,
+    values: Mapping[str, str],
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    sites = await service.get_all_sites(session=session)
+    return await render(
+        request,
+        "housing/place_form.html",
+        {
+            "household": household,
+            "sites": [site for site in sites if site.free > 0],
+            "kind_labels": SITE_KIND_LABELS,
+            "values": values,
+            "labels": _labels(texts(request)),
+        },
+        section="waiting_queue",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- moving out ----------------------------------------------------------------------
+
+
+@router.get("/belegungen/{placement_id}/auszug", name="move_out_form")
+async def move_out_form(
+    request: Request, placement_id: uuid.UUID, session: DbSession, _: Officer
+) -> Response:
+    values = {"moved_out_on": date_input_value(today(), texts(request).locale), "reason": ""}
+    return await _move_out_page(request, session, placement_id, values)
+
+
+@router.post("/belegungen/{placement_id}/auszug", name="move_out")
+async def move_out(
+    request: Request, placement_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    values = {name: text(form, name) for name in MOVE_OUT_FIELDS}
+    errors: FormErrors = {}
+    data: dict[str, Any] = {}
+    _put_date(data, "moved_out_on", values["moved_out_on"], errors, page_texts)
+    if values["reason"]:
+        data["reason"] = values["reason"]
+    else:
+        errors["reason"] = page_texts.gettext(CHOOSE)
+    try:
+        move_out_in = MoveOutIn.model_validate(data)
+    except ValidationError as error:
+        errors = {**validation_errors(error, page_texts, fields=MOVE_OUT_FIELDS), **errors}
+    if not errors:
+        try:
+            placement = await service.move_out(
+                session=session,
+                principal=principal,
+                placement_id=placement_id,
+                move_out_in=move_out_in,
+            )
+        except ProblemError as problem:
+            if isinstance(problem, NotFound):
+                raise
+            errors = problem_errors(
+                problem, page_texts, fields=MOVE_OUT_FIELDS, conflicts=MOVE_OUT_CONFLICTS
+            )
+        else:
+            unit = await session.get(Unit, placement.unit_id)
+            site = await session.get(Site, placement.site_id)
+            flash(
+                request,
+                page_texts.gettext(
+                    "Move-out recorded: %(beds)s beds in %(site)s, unit %(unit)s are free again."
+                )
+                % {
+                    "beds": placement.bed_count,
+                    "site": site.name if site else "",
+                    "unit": unit.name if unit else "",
+                },
+            )
+            return RedirectResponse(page_path(request, "ui_home"), status_code=303)
+    await session.rollback()
+    return await _move_out_page(
+        request,
+        session,
+        placement_id,
+        values,
+        errors=_ordered(errors, MOVE_OUT_FIELDS),
+        status_code=422,
+    )
+
+
+async def _move_out_page(
+    request: Request,
+    session: AsyncSession,
+    placement_id: uuid.UUID,
+    values: Mapping[str, str],
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    placement = await session.get(Placement, placement_id)
+    if placement is None or (placement.moved_out_on is not None and errors is None):
+        raise NotFound("placement")
+    site: Site | None = await session.get(Site, placement.site_id)
+    unit: Unit | None = await session.get(Unit, placement.unit_id)
+    page_texts = texts(request)
+    return await render(
+        request,
+        "housing/move_out_form.html",
+        {
+            "placement": placement,
+            "notice_number": await _notice_number(session, placement.household_id),
+            "site": site,
+            "unit": unit,
+            "values": values,
+            "reason_options": [
+                (str(reason), page_texts.gettext(label))
+                for reason, label in MOVE_OUT_LABELS.items()
+            ],
+            "labels": _labels(page_texts),
+        },
+        section="ui_home",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+async def _notice_number(session: AsyncSession, household_id: uuid.UUID) -> str:
+    household = await session.get(WaitingHousehold, household_id)
+    return household.allocation_notice_number if household else str(household_id)
+
+
+def _put_date(
+    data: dict[str, Any], name: str, typed: str, errors: FormErrors, page_texts: Texts
+) -> None:
+    if not typed:
+        return  # the request model reports it missing
+    try:
+        data[name] = parse_date(typed)
+    except ValueError:
+        errors[name] = page_texts.gettext(DATE_FORMAT)
+
+
+def _ordered(errors: FormErrors, fields: tuple[str, ...]) -> FormErrors:
+    order = {key: position for position, key in enumerate((FORM, *fields))}
+    return dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def _labels(page_texts: Texts) -> dict[str, str]:
+    return {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
+
+
+def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
+    """Serve housing's staff pages under /ui of `app`."""
+    mount_staff_ui(
+        app,
+        settings,
+        StaffTool(
+            name="housing",
+            templates=Path(__file__).parent / "templates",
+            sections=(
+                Section("ui_home", N_("Occupancy")),
+                Section("waiting_queue", N_("Waiting queue")),
+            ),
+        ),
+        [router],
+    )

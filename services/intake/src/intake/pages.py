@@ -1,0 +1,522 @@
+"""Staff pages of intake at /ui: households, their members, allocations, caseworkers.
+
+Every change goes through the use case the API calls (`service.register`,
+`service.assign_caseworker`); a page only turns a form into the API's request model and
+a refusal back into errors next to the fields.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
+
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+from teilhabe.api.dependencies import DbSession
+from teilhabe.api.problems import ProblemError
+from teilhabe.auth import Principal, Role
+from teilhabe.clock import today
+from teilhabe.config import ServiceSettings
+from teilhabe.ui import (
+    CHOOSE,
+    DATE_FORMAT,
+    FORM,
+    N_,
+    FormErrors,
+    Section,
+    StaffTool,
+    Texts,
+    api_roles,
+    flash,
+    mount_staff_ui,
+    page_path,
+    page_roles,
+    parse_date,
+    problem_errors,
+    read_form,
+    render,
+    text,
+    texts,
+    validation_errors,
+)
+
+from intake import service
+from intake.dependencies import SocialCareStaff
+from intake.domain import ResidenceStatus, Sex
+from intake.models import Household
+from intake.schemas import AllocationIn, CaseworkerIn
+
+router = APIRouter()
+# The pages admit exactly whom the API admits.
+Staff = Annotated[Principal, page_roles(*api_roles(SocialCareStaff))]
+
+PAGE_SIZE = 25
+MAX_MEMBERS = 30
+DEFAULT_AUTHORITY = "Bezirksregierung Arnsberg"
+
+SEX_LABELS = {
+    Sex.FEMALE: N_("female"),
+    Sex.MALE: N_("male"),
+    Sex.DIVERSE: N_("diverse"),
+    Sex.UNSPECIFIED: N_("not specified"),
+}
+RESIDENCE_LABELS = {
+    ResidenceStatus.AUFENTHALTSGESTATTUNG: N_("Permission to stay during the asylum procedure"),
+    ResidenceStatus.DULDUNG: N_("Temporary suspension of deportation"),
+    ResidenceStatus.AUFENTHALTSERLAUBNIS: N_("Residence permit"),
+    ResidenceStatus.NIEDERLASSUNGSERLAUBNIS: N_("Settlement permit"),
+    ResidenceStatus.FIKTIONSBESCHEINIGUNG: N_("Provisional residence certificate"),
+    ResidenceStatus.UNGEKLAERT: N_("Not yet clarified"),
+}
+HOUSING_LABELS = {
+    "awaiting": N_("awaiting accommodation"),
+    "housed": N_("housed"),
+    "moved_out": N_("moved out"),
+}
+
+ALLOCATION_FIELDS = (
+    "allocation_notice_number",
+    "allocated_on",
+    "allocating_authority",
+    "expected_arrival_on",
+)
+MEMBER_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "languages",
+    "residence_status",
+    "residence_status_expires_on",
+    "special_needs",
+)
+FIELD_LABELS = {
+    "allocation_notice_number": N_("Allocation notice number"),
+    "allocated_on": N_("Allocated on"),
+    "allocating_authority": N_("Allocating authority"),
+    "expected_arrival_on": N_("Expected arrival"),
+    "needs_accessible_housing": N_("Needs barrier-free housing"),
+    "given_name": N_("Given name"),
+    "family_name": N_("Family name"),
+    "date_of_birth": N_("Date of birth"),
+    "sex": N_("Sex"),
+    "nationality": N_("Nationality"),
+    "languages": N_("Languages"),
+    "residence_status": N_("Residence status"),
+    "residence_status_expires_on": N_("Residence status valid until"),
+    "special_needs": N_("Special needs"),
+    "caseworker_id": N_("Caseworker's user name"),
+    "q": N_("Search"),
+    "status": N_("Accommodation"),
+    "caseworker": N_("Caseworker"),
+    "allocated_from": N_("Allocated from"),
+    "allocated_to": N_("Allocated until"),
+}
+# Texts for what the request model and the rules say in words that carry values.
+HINTS = {
+    "nationality": N_("Please enter the country code with 2 or 3 capital letters, e.g. SYR."),
+    "languages": N_("Please enter language codes such as ar, fa or uk, separated by commas."),
+    "residence_status_expires_on": N_("This residence status needs an expiry date."),
+}
+# The rules' own messages (intake.domain), so that the catalogue translates them.
+RULE_MESSAGES = (
+    N_("allocation date lies in the future"),
+    N_("arrival cannot be before the allocation"),
+    N_("date of birth lies in the future"),
+)
+CONFLICTS = {
+    "duplicate-allocation": (
+        "allocation_notice_number",
+        N_("An allocation with this notice number is already registered."),
+    ),
+}
+
+
+# --- household list ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str
+    status: str
+    caseworker: str
+    allocated_from: str
+    allocated_to: str
+    page: int
+
+
+@router.get("/", name="ui_home")
+async def households(request: Request, session: DbSession, principal: Staff) -> Response:
+    page_texts = texts(request)
+    params = request.query_params
+    filters = Filters(
+        q=params.get("q", "").strip()[:100],
+        status=params.get("status", "") if params.get("status") in HOUSING_LABELS else "",
+        caseworker=params.get("caseworker", "").strip()[:200],
+        allocated_from=params.get("allocated_from", "").strip(),
+        allocated_to=params.get("allocated_to", "").strip(),
+        page=_positive_int(params.get("page"), default=1),
+    )
+    errors: FormErrors = {}
+    allocated_from = _optional_date(filters.allocated_from, "allocated_from", errors, page_texts)
+    allocated_to = _optional_date(filters.allocated_to, "allocated_to", errors, page_texts)
+    found: list[Household] = []
+    total = 0
+    if not errors:
+        found, total = await service.get_all(
+            session=session,
+            principal=principal,
+            search=filters.q or None,
+            caseworker_id=filters.caseworker or None,
+            housing_status=filters.status or None,
+            allocated_from=allocated_from,
+            allocated_to=allocated_to,
+            limit=PAGE_SIZE,
+            offset=(filters.page - 1) * PAGE_SIZE,
+        )
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    return await render(
+        request,
+        "intake/households.html",
+        {
+            "filters": filters,
+            "households": found,
+            "total": total,
+            "pages": pages,
+            "page_links": _page_links(request, filters.page, pages),
+            "housing_labels": HOUSING_LABELS,
+            "status_options": _options(HOUSING_LABELS, page_texts),
+            "labels": _labels(page_texts),
+            "is_caseworker": principal.has_any_role(Role.CASEWORKER),
+        },
+        section="ui_home",
+        errors=errors,
+    )
+
+
+def _page_links(request: Request, page: int, pages: int) -> dict[str, str | None]:
+    def link(number: int) -> str:
+        url = request.url.include_query_params(page=number)
+        return f"{url.path}?{url.query}"
+
+    return {
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }
+
+
+# --- one household, and its caseworker -----------------------------------------------
+
+
+@router.get("/haushalte/{household_id}", name="household")
+async def household(
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
+) -> Response:
+    found = await service.get(session=session, principal=principal, household_id=household_id)
+    return await _household_page(request, found, principal)
+
+
+@router.post("/haushalte/{household_id}/fachkraft", name="assign_caseworker")
+async def assign_caseworker(
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
+) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    typed = text(form, "caseworker_id")
+    errors: FormErrors = {}
+    try:
+        body = CaseworkerIn.model_validate({"caseworker_id": typed})
+    except ValidationError as error:
+        errors = validation_errors(error, page_texts, fields=["caseworker_id"])
+    else:
+        try:
+            await service.assign_caseworker(
+                session=session,
+                principal=principal,
+                household_id=household_id,
+                caseworker_id=body.caseworker_id,
+            )
+        except ProblemError as problem:
+            if problem.status == 404:
+                raise
+            errors = problem_errors(problem, page_texts, fields=["caseworker_id"])
+    if errors:
+        await session.rollback()
+        found = await service.get(session=session, principal=principal, household_id=household_id)
+        return await _household_page(
+            request, found, principal, errors=errors, typed_caseworker=typed, status_code=422
+        )
+    flash(
+        request,
+        page_texts.gettext("The household's caseworker is now %(caseworker)s.")
+        % {"caseworker": body.caseworker_id},
+    )
+    return RedirectResponse(
+        page_path(request, "household", household_id=household_id), status_code=303
+    )
+
+
+async def _household_page(
+    request: Request,
+    found: Household,
+    principal: Principal,
+    *,
+    errors: FormErrors | None = None,
+    typed_caseworker: str = "",
+    status_code: int = 200,
+) -> Response:
+    return await render(
+        request,
+        "intake/household.html",
+        {
+            "household": found,
+            "head": found.members[0] if found.members else None,
+            "sex_labels": SEX_LABELS,
+            "residence_labels": RESIDENCE_LABELS,
+            "housing_labels": HOUSING_LABELS,
+            "labels": _labels(texts(request)),
+            "can_take_over": principal.has_any_role(Role.CASEWORKER)
+            and found.caseworker_id != principal.subject,
+            "typed_caseworker": typed_caseworker,
+        },
+        section="ui_home",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- registering an allocation -------------------------------------------------------
+
+
+@router.get("/zuweisungen/neu", name="new_allocation")
+async def new_allocation(request: Request, _: Staff) -> Response:
+    values: dict[str, Any] = {name: "" for name in ALLOCATION_FIELDS}
+    values["allocating_authority"] = DEFAULT_AUTHORITY
+    values["needs_accessible_housing"] = False
+    values["members"] = [_blank_member()]
+    return await _allocation_page(request, values)
+
+
+@router.post("/zuweisungen/neu", name="register_allocation")
+async def register_allocation(request: Request, session: DbSession, principal: Staff) -> Response:
+    form = await read_form(request)
+    values = _typed_allocation(form)
+    action = text(form, "action")
+    members: list[dict[str, str]] = values["members"]
+    if action == "add_member":
+        if len(members) < MAX_MEMBERS:
+            members.append(_blank_member())
+        return await _allocation_page(request, values, focus=f"members-{len(members) - 1}")
+    if action.startswith("remove_member-"):
+        index = _positive_int(action.removeprefix("remove_member-"), default=-1)
+        if 0 <= index < len(members) and len(members) > 1:
+            del members[index]
+        return await _allocation_page(request, values)
+
+    page_texts = texts(request)
+    allocation, errors = _allocation_request(values, page_texts)
+    if allocation is not None:
+        try:
+            registered = await service.register(
+                session=session, principal=principal, allocation=allocation, today=today()
+            )
+        except ProblemError as problem:
+            errors = problem_errors(
+                problem,
+                page_texts,
+                fields=_allocation_fields(len(members)),
+                hints=HINTS,
+                conflicts=CONFLICTS,
+            )
+        else:
+            flash(
+                request,
+                page_texts.gettext("Allocation %(number)s is registered.")
+                % {"number": registered.allocation_notice_number},
+            )
+            return RedirectResponse(
+                page_path(request, "household", household_id=registered.id), status_code=303
+            )
+    return await _allocation_page(request, values, errors=errors, status_code=422)
+
+
+async def _allocation_page(
+    request: Request,
+    values: dict[str, Any],
+    *,
+    errors: FormErrors | None = None,
+    focus: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return await render(
+        request,
+        "intake/allocation_form.html",
+        {
+            "values": values,
+            "sex_options": _options(SEX_LABELS, texts(request)),
+            "residence_options": _options(RESIDENCE_LABELS, texts(request)),
+            "labels": _labels(texts(request), len(values["members"])),
+            "max_members": MAX_MEMBERS,
+            "focus": focus,
+        },
+        section="new_allocation",
+        errors=_in_form_order(errors or {}, len(values["members"])),
+        status_code=status_code,
+    )
+
+
+def _blank_member() -> dict[str, str]:
+    return {name: "" for name in MEMBER_FIELDS}
+
+
+def _typed_allocation(form: FormData) -> dict[str, Any]:
+    """What was typed, as typed, to show it again."""
+    rows = min(max(_positive_int(text(form, "member_rows"), default=1), 1), MAX_MEMBERS)
+    values: dict[str, Any] = {name: text(form, name) for name in ALLOCATION_FIELDS}
+    values["needs_accessible_housing"] = text(form, "needs_accessible_housing") == "on"
+    values["members"] = [
+        {name: text(form, f"members-{index}-{name}") for name in MEMBER_FIELDS}
+        for index in range(rows)
+    ]
+    return values
+
+
+def _allocation_request(
+    values: dict[str, Any], page_texts: Texts
+) -> tuple[AllocationIn | None, FormErrors]:
+    """The API's request model from the typed values, or the errors that prevent it."""
+    errors: FormErrors = {}
+    data: dict[str, Any] = {"needs_accessible_housing": values["needs_accessible_housing"]}
+    for name in ("allocation_notice_number", "allocating_authority"):
+        if values[name]:
+            data[name] = values[name]
+    for name, required in (("allocated_on", True), ("expected_arrival_on", False)):
+        _put_date(data, name, values[name], name, required, errors, page_texts)
+    data["members"] = []
+    for index, member in enumerate(values["members"]):
+        key = f"members-{index}-"
+        row: dict[str, Any] = {
+            "nationality": member["nationality"].upper(),
+            "languages": [
+                _language(code) for code in re.split(r"[,;\s]+", member["languages"]) if code
+            ],
+            "special_needs": member["special_needs"] or None,
+        }
+        for name in ("given_name", "family_name"):
+            if member[name]:
+                row[name] = member[name]
+        for name in ("sex", "residence_status"):
+            if member[name]:
+                row[name] = member[name]
+            else:
+                errors[key + name] = page_texts.gettext(CHOOSE)
+        for name, required in (("date_of_birth", True), ("residence_status_expires_on", False)):
+            _put_date(row, name, member[name], key + name, required, errors, page_texts)
+        data["members"].append(row)
+    try:
+        allocation = AllocationIn.model_validate(data)
+    except ValidationError as error:
+        found = validation_errors(
+            error, page_texts, fields=_allocation_fields(len(values["members"])), hints=HINTS
+        )
+        # A date typed wrongly is reported as such, not as missing.
+        return None, {**found, **errors}
+    return (None, errors) if errors else (allocation, {})
+
+
+def _put_date(
+    data: dict[str, Any],
+    name: str,
+    typed: str,
+    key: str,
+    required: bool,
+    errors: FormErrors,
+    page_texts: Texts,
+) -> None:
+    if not typed:
+        if not required:
+            data[name] = None
+        return
+    try:
+        data[name] = parse_date(typed)
+    except ValueError:
+        errors[key] = page_texts.gettext(DATE_FORMAT)
+
+
+def _allocation_fields(rows: int) -> list[str]:
+    fields = [*ALLOCATION_FIELDS, "needs_accessible_housing"]
+    for index in range(rows):
+        fields += [f"members-{index}-{name}" for name in MEMBER_FIELDS]
+    return fields
+
+
+def _in_form_order(errors: FormErrors, rows: int) -> FormErrors:
+    order = {key: position for position, key in enumerate([FORM, *_allocation_fields(rows)])}
+    return dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def _labels(page_texts: Texts, rows: int = 0) -> dict[str, str]:
+    """Field key → label, for the list of errors above a form."""
+    labels = {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
+    for index in range(rows):
+        member = page_texts.gettext("Member %(number)s") % {"number": index + 1}
+        for name in MEMBER_FIELDS:
+            labels[f"members-{index}-{name}"] = f"{member}, {labels[name]}"
+    return labels
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+def _language(code: str) -> str:
+    """`AR` → `ar`, `pt-BR` stays: the language in lower case, a region as typed."""
+    language, separator, region = code.partition("-")
+    return language.lower() + separator + region
+
+
+def _options(labels: Mapping[Any, str], page_texts: Texts) -> list[tuple[str, str]]:
+    return [(str(value), page_texts.gettext(label)) for value, label in labels.items()]
+
+
+def _positive_int(value: str | None, *, default: int) -> int:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return default
+    return number if number >= 0 else default
+
+
+def _optional_date(typed: str, key: str, errors: FormErrors, page_texts: Texts) -> date | None:
+    if not typed:
+        return None
+    try:
+        return parse_date(typed)
+    except ValueError:
+        errors[key] = page_texts.gettext(DATE_FORMAT)
+        return None
+
+
+def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
+    """Serve intake's staff pages under /ui of `app`."""
+    mount_staff_ui(
+        app,
+        settings,
+        StaffTool(
+            name="intake",
+            templates=Path(__file__).parent / "templates",
+            sections=(
+                Section("ui_home", N_("Households")),
+                Section("new_allocation", N_("Register allocation")),
+            ),
+        ),
+        [router],
+    )

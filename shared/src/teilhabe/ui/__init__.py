@@ -1,0 +1,57 @@
+"""The staff tools' shared UI: one layout, sign-in, texts and forms for every service.
+
+A service serves its pages with `mount_staff_ui(app, settings, StaffTool(...), [router])`
+under /ui (the shared assets under /static). Its pages declare who may see them with
+`page_roles(...)`, read forms with `read_form`, call the same use cases as its API, and
+answer with `render(request, template, context)`. Texts are gettext message ids, German
+first (see `i18n`); dates and numbers are formatted for de-DE in Europe/Berlin.
+"""
+
+from teilhabe.ui.app import MOUNT_PATH, STATIC_PATH, mount_staff_ui
+from teilhabe.ui.auth import PageGuard, api_roles, page_roles
+from teilhabe.ui.formatting import date_input_value, parse_date
+from teilhabe.ui.forms import (
+    CHOOSE,
+    DATE_FORMAT,
+    FORM,
+    REQUIRED,
+    FormErrors,
+    problem_errors,
+    read_form,
+    text,
+    validation_errors,
+)
+from teilhabe.ui.i18n import N_, Texts
+from teilhabe.ui.navigation import Section
+from teilhabe.ui.rendering import StaffTool, flash, render, texts
+from teilhabe.ui.settings import UiSettings
+from teilhabe.ui.urls import page_path
+
+__all__ = [
+    "CHOOSE",
+    "DATE_FORMAT",
+    "FORM",
+    "MOUNT_PATH",
+    "N_",
+    "REQUIRED",
+    "STATIC_PATH",
+    "FormErrors",
+    "PageGuard",
+    "Section",
+    "StaffTool",
+    "Texts",
+    "UiSettings",
+    "api_roles",
+    "date_input_value",
+    "flash",
+    "mount_staff_ui",
+    "page_path",
+    "page_roles",
+    "parse_date",
+    "problem_errors",
+    "read_form",
+    "render",
+    "text",
+    "texts",
+    "validation_errors",
+]

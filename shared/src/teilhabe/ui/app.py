@@ -1,0 +1,227 @@
+"""`mount_staff_ui`: a service's pages at /ui, the shared assets at /static."""
+
+# No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
+
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from urllib.parse import urlsplit
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from teilhabe.api.problems import NotFound, ProblemError
+from teilhabe.auth import SigningKeysUnavailableError, public_endpoint
+from teilhabe.config import ServiceSettings
+from teilhabe.ui.assets import STATIC_DIR, vendor_ready
+from teilhabe.ui.auth import (
+    PageForbidden,
+    SignInFailed,
+    SignInRequired,
+    auth_router,
+    create_oidc_client,
+    sign_in_url,
+)
+from teilhabe.ui.i18n import N_
+from teilhabe.ui.navigation import TOOLS
+from teilhabe.ui.rendering import (
+    STATE_ATTRIBUTE,
+    PageRenderer,
+    StaffTool,
+    render,
+    renderer,
+    texts,
+)
+from teilhabe.ui.settings import UiSettings
+
+log = structlog.get_logger(__name__)
+
+MOUNT_PATH = "/ui"
+STATIC_PATH = "/static"
+
+_STATUS_TITLES = {
+    400: N_("The request could not be processed"),
+    403: N_("No access"),
+    404: N_("Page not found"),
+    405: N_("The request could not be processed"),
+    409: N_("The change could not be made"),
+    503: N_("Temporarily unavailable"),
+}
+_STATUS_MESSAGES = {
+    400: N_("Please go back and try again."),
+    404: N_("The page or record does not exist, or it was removed."),
+    405: N_("Please go back and try again."),
+    409: N_("Someone else changed the record meanwhile. Please reload it and try again."),
+    503: N_("A service this page needs cannot be reached. Please try again in a minute."),
+}
+
+
+def mount_staff_ui(
+    app: FastAPI,
+    settings: ServiceSettings,
+    tool: StaffTool,
+    routers: Sequence[APIRouter],
+    *,
+    ui_settings: UiSettings | None = None,
+) -> FastAPI:
+    """Serve `routers` as the tool's pages under /ui of `app`, signed in through OIDC.
+
+    One of the routers must name the tool's start page `ui_home`. The pages get their own
+    sub-application, so that their errors are pages rather than problem documents, and
+    their session cookie is never read by the API.
+    """
+    ui = ui_settings or UiSettings()
+    secret = ui.session_secret
+    if not secret:
+        secret = secrets.token_urlsafe(48)
+        log.warning(
+            "ui_session_secret_generated",
+            detail="UI_SESSION_SECRET is unset: sessions end when this process stops and "
+            "are not shared between replicas or API_WORKERS. Set it outside development.",
+        )
+        if settings.api_workers > 1:
+            raise RuntimeError("UI_SESSION_SECRET must be set when API_WORKERS > 1")
+    if not vendor_ready():
+        log.warning(
+            "ui_assets_missing",
+            detail="KERN stylesheet not found under static/vendor; run `make ui-assets`.",
+        )
+
+    pages = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    # One state for both: the pages use the app's database sessions and token validator.
+    pages.state = app.state
+    setattr(app.state, STATE_ATTRIBUTE, PageRenderer(tool, ui))
+
+    oidc = create_oidc_client(settings, ui)
+    pages.include_router(auth_router(oidc, ui))
+    pages.include_router(_shared_pages())
+    for router in routers:
+        pages.include_router(router, include_in_schema=False)
+    _install_error_pages(pages)
+    pages.middleware("http")(_security_headers(settings.oidc_issuer))
+    pages.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie=f"teilhabe_{tool.name}_session",
+        max_age=ui.session_max_age_seconds,
+        # "/" rather than /ui: behind a proxy the tool may live under another prefix. The
+        # name is the tool's own, so tools on one host never read each other's cookie.
+        path="/",
+        same_site="lax",
+        https_only=ui.cookie_secure,
+    )
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR, check_dir=True), name="static")
+    app.mount(MOUNT_PATH, pages)
+    return pages
+
+
+def _shared_pages() -> APIRouter:
+    router = APIRouter(dependencies=[public_endpoint()], include_in_schema=False)
+
+    @router.get("/barrierefreiheit", name="ui_accessibility")
+    async def accessibility_statement(request: Request) -> Response:
+        # A legal text: one template per language rather than sentence by sentence.
+        page_texts = texts(request)
+        settings = renderer(request).settings
+        tools_list = ", ".join(
+            page_texts.gettext(TOOLS[name].title) for name in settings.tools if name in TOOLS
+        )
+        return await render(
+            request,
+            f"ui/accessibility.{page_texts.language}.html",
+            {"tools_list": tools_list},
+        )
+
+    @router.get("/abgemeldet", name="ui_signed_out")
+    async def signed_out(request: Request) -> Response:
+        return await render(request, "ui/signed_out.html")
+
+    return router
+
+
+def _install_error_pages(pages: FastAPI) -> None:
+    async def page(request: Request, status: int, message: str | None = None) -> Response:
+        return await render(
+            request,
+            "ui/error.html",
+            {
+                "title": _STATUS_TITLES.get(status, _STATUS_TITLES[400]),
+                "message": message or _STATUS_MESSAGES.get(status, _STATUS_MESSAGES[400]),
+                "status": status,
+            },
+            status_code=status,
+        )
+
+    @pages.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, _: SignInRequired) -> Response:
+        return RedirectResponse(sign_in_url(request), status_code=303)
+
+    @pages.exception_handler(PageForbidden)
+    async def forbidden(request: Request, _: PageForbidden) -> Response:
+        return await render(
+            request,
+            "ui/forbidden.html",
+            {"title": _STATUS_TITLES[403]},
+            status_code=403,
+        )
+
+    @pages.exception_handler(SignInFailed)
+    async def sign_in_failed(request: Request, error: SignInFailed) -> Response:
+        return await render(
+            request, "ui/sign_in_failed.html", {"reason": error.reason}, status_code=400
+        )
+
+    @pages.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 400 and error.detail == "csrf":
+            return await page(
+                request,
+                400,
+                N_("The form was out of date. Please reload the page and submit it again."),
+            )
+        return await page(request, error.status_code)
+
+    @pages.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        # Only path and query parameters reach here (forms are read by the pages): an
+        # address that names no record.
+        in_path = any(item["loc"][:1] == ("path",) for item in error.errors())
+        return await page(request, 404 if in_path else 400)
+
+    @pages.exception_handler(ProblemError)
+    async def problem(request: Request, error: ProblemError) -> Response:
+        return await page(request, 404 if isinstance(error, NotFound) else error.status)
+
+    @pages.exception_handler(SigningKeysUnavailableError)
+    async def keys_unavailable(request: Request, _: SigningKeysUnavailableError) -> Response:
+        return await page(request, 503)
+
+
+def _security_headers(
+    issuer: str,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    provider = "{0.scheme}://{0.netloc}".format(urlsplit(issuer))
+    # form-action must allow the provider: sign-out posts here and is redirected there.
+    policy = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"font-src 'self'; form-action 'self' {provider}; frame-ancestors 'none'; "
+        "base-uri 'none'; object-src 'none'"
+    )
+
+    async def add_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        # Pages hold personal data: not kept by the browser or a proxy after sign-out.
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return add_headers

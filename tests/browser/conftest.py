@@ -1,0 +1,119 @@
+"""Browser tests of the staff tools: Chromium driven by Playwright against real processes.
+
+Needs /usr/bin/chromium (CI installs it with apt; Playwright's own browser download is
+not used) and the UI assets (KERN stylesheet, axe-core), which `make ui-assets` installs
+from the committed package-lock.json; the session runs it when they are missing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, async_playwright
+from teilhabe.testing.identity import oidc_env
+from teilhabe.testing.processes import ServiceProcess
+from teilhabe.ui.assets import AXE_SCRIPT, vendor_ready
+
+from tests.browser.helpers import REPO, AxeReport, Tools
+from tests.support import System
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_installed() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} is not installed (CI installs Debian's chromium with apt; "
+            "Playwright's browser download is not used)"
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def ui_assets(chromium_installed: Path) -> Path:
+    """axe-core and the KERN stylesheet; installed through the Makefile when missing."""
+    if not (AXE_SCRIPT.is_file() and vendor_ready()):
+        subprocess.run(["make", "-s", "ui-assets"], cwd=REPO, check=True)
+    assert AXE_SCRIPT.is_file(), "make ui-assets did not install axe-core"
+    assert vendor_ready(), "make ui-assets did not copy the KERN stylesheet"
+    return AXE_SCRIPT
+
+
+@pytest.fixture(scope="session")
+async def chromium(chromium_installed: Path, ui_assets: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(chromium_installed), args=CHROMIUM_ARGS
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_report() -> Iterator[AxeReport]:
+    report = AxeReport()
+    yield report
+    report.write()
+
+
+@pytest.fixture
+async def tools(system: System, ui_assets: Path) -> Tools:
+    # The two APIs are made before either starts, so that each knows where the other is
+    # and the navigation between the tools leads somewhere.
+    apis = {
+        name: ServiceProcess(
+            name,
+            "api",
+            {
+                "DATABASE_URL": system.databases[name],
+                "AMQP_URL": system.amqp_url,
+                **oidc_env(system.identity),
+                **system.extra_env,
+            },
+            system.log_dir,
+        )
+        for name in ("intake", "housing")
+    }
+    for process in apis.values():
+        for other in apis.values():
+            process.env[f"UI_{other.service.upper()}_URL"] = f"{other.url}/ui/"
+        system.processes.append(process.start(wait_ready=False))
+    system.start("intake", "relay")
+    system.start("housing", "consumer")
+    for process in apis.values():
+        process.wait_ready()
+    return Tools(system, apis["intake"], apis["housing"])
+
+
+@pytest.fixture
+async def new_context(chromium: Browser) -> AsyncIterator[Callable[[], Any]]:
+    """Fresh browser contexts (own cookies), closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    async def make() -> BrowserContext:
+        # bypass_csp: axe is injected as an inline script, which the pages' policy forbids.
+        context = await chromium.new_context(
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+            viewport={"width": 1280, "height": 900},
+            bypass_csp=True,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        await context.close()

@@ -1,0 +1,392 @@
+"""The staff tools in Chromium: real processes, real provider, mouse and keyboard, axe-core."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Page, expect
+from teilhabe.auth import Role
+
+from tests.browser.helpers import (
+    AxeReport,
+    Tools,
+    by_id,
+    by_text,
+    check_axe,
+    focused,
+    screenshot,
+    sign_in,
+    tab_to,
+)
+from tests.support import eventually, register_households
+
+pytestmark = [pytest.mark.system, pytest.mark.broker]
+
+
+# --- data the screens show, made through the APIs ----------------------------------------
+
+
+async def new_site(tools: Tools, units: list[dict[str, Any]]) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=tools.housing.url) as client:
+        response = await client.post(
+            "/sites",
+            json={
+                "name": f"Übergangswohnheim Nord {uuid.uuid4().hex[:4]}",
+                "kind": "communal_housing",
+                "address": "Lüdinghauser Straße 12, 48249 Dülmen",
+                "units": units,
+            },
+            headers=tools.system.headers(Role.HOUSING_OFFICER),
+        )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def queued_household(tools: Tools, number: str) -> str:
+    """Register a household at intake's API; returns its id once housing has queued it."""
+    [household_id] = await register_households(
+        tools.intake, tools.system.headers(Role.CASEWORKER), [number]
+    )
+    await wait_for_queue(tools, number)
+    return household_id
+
+
+async def wait_for_queue(tools: Tools, number: str) -> None:
+    async def queued() -> bool:
+        async with httpx.AsyncClient(base_url=tools.housing.url) as client:
+            response = await client.get(
+                "/waiting-queue", headers=tools.system.headers(Role.HOUSING_OFFICER)
+            )
+        return number in response.text
+
+    await eventually(queued)
+
+
+async def place_by_api(tools: Tools, household_id: str, unit_id: str) -> str:
+    async with httpx.AsyncClient(base_url=tools.housing.url) as client:
+        response = await client.post(
+            "/placements",
+            json={"household_id": household_id, "unit_id": unit_id, "moved_in_on": "2026-11-25"},
+            headers=tools.system.headers(Role.HOUSING_OFFICER),
+        )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def notice() -> str:
+    return f"BRA-2026-{uuid.uuid4().hex[:6].upper()}"
+
+
+async def free_beds(page: Page, site: str, unit: str) -> str:
+    return (await page.locator(f'tr[data-unit="{site}/{unit}"] td[data-free]').inner_text()).strip()
+
+
+async def occupied_beds(page: Page, site: str, unit: str) -> str:
+    row = page.locator(f'tr[data-unit="{site}/{unit}"] td[data-occupied]')
+    return (await row.inner_text()).strip()
+
+
+# --- the housing officer's flow ----------------------------------------------------------
+
+
+async def test_housing_officer_places_a_household_and_sees_the_board_change(
+    tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
+) -> None:
+    site = await new_site(tools, [{"name": "A1", "beds": 4}, {"name": "A2", "beds": 2}])
+    number = notice()
+    await queued_household(tools, number)
+
+    page = await (await new_context()).new_page()
+    await sign_in(page, f"{tools.housing.url}/ui/", subject="bernd", roles=[Role.HOUSING_OFFICER])
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Belegung")
+    assert await free_beds(page, site["name"], "A1") == "4"
+    await screenshot(page, "housing-board-before")
+
+    await (
+        page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
+        .get_by_role("link", name="Warteliste")
+        .click()
+    )
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Warteliste")
+    await page.get_by_role("link", name=f"Unterbringen Haushalt {number}").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Haushalt {number} unterbringen"
+    )
+    await page.get_by_label(re.compile(rf"^{re.escape(site['name'])}, Wohneinheit A1:")).check()
+    await page.get_by_label("Einzug am").fill("25.11.2026")
+    await page.get_by_role("button", name="Haushalt unterbringen").click()
+
+    await expect(page.get_by_role("status")).to_contain_text(f"Haushalt {number} ist in")
+    assert await occupied_beds(page, site["name"], "A1") == "2"
+    assert await free_beds(page, site["name"], "A1") == "2"
+    await screenshot(page, "housing-board-after-placing")
+    await check_axe(page, axe_report, "housing board after placing (housing_officer)")
+
+    await page.get_by_role("link", name=f"Auszug erfassen von Haushalt {number}").click()
+    await page.get_by_label("Grund des Auszugs").select_option("private_housing")
+    await page.get_by_label("Auszug am").fill("30.11.2026")
+    await page.get_by_role("button", name="Auszug erfassen").click()
+    await expect(page.get_by_role("status")).to_contain_text("Auszug erfasst: 2 Betten")
+    assert await free_beds(page, site["name"], "A1") == "4"
+
+
+# --- the caseworker's flow ---------------------------------------------------------------
+
+
+async def fill_member(page: Page, index: int, values: dict[str, str]) -> None:
+    prefix = f"#members-{index}-"
+    for name in ("given_name", "family_name", "date_of_birth", "nationality", "languages"):
+        await page.locator(prefix + name).fill(values[name])
+    await page.locator(prefix + "sex").select_option(values["sex"])
+    await page.locator(prefix + "residence_status").select_option(values["residence_status"])
+    await page.locator(prefix + "residence_status_expires_on").fill(values["expires"])
+
+
+async def test_caseworker_registers_an_allocation_and_assigns_themselves(
+    tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
+) -> None:
+    number = notice()
+    page = await (await new_context()).new_page()
+    await sign_in(page, f"{tools.intake.url}/ui/", subject="anna", roles=[Role.CASEWORKER])
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Haushalte")
+    await page.get_by_role("link", name="Zuweisung erfassen", exact=True).click()
+
+    await page.get_by_label("Nummer des Zuweisungsbescheids").fill(number)
+    await page.get_by_label("Zugewiesen am").fill("20.11.2026")
+    await page.get_by_label("Erwartete Ankunft").fill("27.11.2026")
+    member = {
+        "given_name": "Amina",
+        "family_name": "Haddad",
+        "date_of_birth": "14.03.1988",
+        "sex": "female",
+        "nationality": "SYR",
+        "languages": "ar, en",
+        "residence_status": "aufenthaltsgestattung",
+        "expires": "20.05.2027",
+    }
+    await fill_member(page, 0, member)
+    await page.get_by_role("button", name="Weiteres Mitglied hinzufügen").click()
+    await expect(page.locator("#members-1-given_name")).to_be_focused()
+    await expect(page.locator("#members-0-given_name")).to_have_value("Amina")
+    await fill_member(
+        page, 1, {**member, "given_name": "Yusuf", "date_of_birth": "02.07.2016", "sex": "male"}
+    )
+    await screenshot(page, "intake-register-allocation")
+    await page.get_by_role("button", name="Zuweisung erfassen").click()
+
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Haushalt Haddad")
+    await expect(page.get_by_role("status")).to_contain_text(f"Die Zuweisung {number} ist erfasst.")
+    await page.get_by_role("button", name="Mir zuweisen").click()
+    await expect(page.get_by_role("status")).to_contain_text(
+        "Zuständige Fachkraft für den Haushalt ist jetzt anna."
+    )
+    await expect(page.locator("#caseworker-heading + p")).to_contain_text(
+        "Zuständige Fachkraft: anna (Sie)"
+    )
+    await screenshot(page, "intake-household-assigned")
+    await check_axe(page, axe_report, "intake household after assigning (caseworker)")
+
+    await page.get_by_role("link", name="Zurück zur Liste der Haushalte").click()
+    await page.get_by_role("link", name="Nur meine Haushalte").click()
+    await expect(page.get_by_role("link", name="Haddad, Amina")).to_be_visible()
+    # The allocation went out as an event: housing queues the household.
+    await wait_for_queue(tools, number)
+
+
+# --- both flows by keyboard alone --------------------------------------------------------
+
+
+async def keyboard_sign_in(page: Page, url: str, subject: str, role: Role) -> None:
+    await page.goto(url)
+    await tab_to(page, by_id("subject"))
+    await page.keyboard.type(subject)
+    await tab_to(page, by_id(f"role-{role.value}"))
+    await page.keyboard.press("Space")
+    await tab_to(page, by_text("Anmelden"))
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(re.escape(url) + ".*"))
+
+
+async def type_into(page: Page, element_id: str, text: str) -> None:
+    await tab_to(page, by_id(element_id))
+    await page.keyboard.type(text)
+
+
+async def test_both_flows_work_with_the_keyboard_alone(
+    tools: Tools, new_context: Callable[[], Any]
+) -> None:
+    site = await new_site(tools, [{"name": "K1", "beds": 3}])
+    number = notice()
+
+    # Caseworker: skip link, register an allocation, assign to self.
+    page = await (await new_context()).new_page()
+    await keyboard_sign_in(page, f"{tools.intake.url}/ui/", "kai", Role.CASEWORKER)
+    await page.keyboard.press("Tab")
+    assert (await focused(page))["text"] == "Zum Inhalt springen"
+    await page.keyboard.press("Enter")
+    assert (await focused(page))["id"] == "inhalt"
+    await tab_to(page, by_text("Neue Zuweisung erfassen"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Zuweisung erfassen")
+
+    await type_into(page, "allocation_notice_number", number)
+    await type_into(page, "allocated_on", "20.11.2026")
+    await type_into(page, "members-0-given_name", "Omid")
+    await type_into(page, "members-0-family_name", "Rahimi")
+    await type_into(page, "members-0-date_of_birth", "01.02.1990")
+    await tab_to(page, by_id("members-0-sex"))
+    await page.keyboard.type("m")
+    await type_into(page, "members-0-nationality", "AFG")
+    await tab_to(page, by_id("members-0-residence_status"))
+    await page.keyboard.type("Dul")
+    await type_into(page, "members-0-residence_status_expires_on", "01.06.2027")
+    await expect(page.locator("#members-0-sex")).to_have_value("male")
+    await expect(page.locator("#members-0-residence_status")).to_have_value("duldung")
+    # Enter in a text field saves (the form's default button), it does not add a row.
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Haushalt Rahimi")
+
+    await tab_to(page, by_text("Mir zuweisen"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_contain_text("ist jetzt kai")
+
+    # Housing officer: waiting queue, place into the unit, see the board.
+    await wait_for_queue(tools, number)
+    page = await (await new_context()).new_page()
+    await keyboard_sign_in(page, f"{tools.housing.url}/ui/", "hanna", Role.HOUSING_OFFICER)
+    await tab_to(page, by_text("Warteliste"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Warteliste")
+    await tab_to(page, by_text(f"Unterbringen Haushalt {number}"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Haushalt {number} unterbringen"
+    )
+    radio = await tab_to(page, lambda current: current.get("name") == "unit_id")
+    while radio["value"] != site["units"][0]["id"]:
+        await page.keyboard.press("ArrowDown")
+        radio = await focused(page)
+    await page.keyboard.press("Space")
+    await tab_to(page, by_text("Haushalt unterbringen"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_contain_text(f"Haushalt {number} ist in")
+    assert await occupied_beds(page, site["name"], "K1") == "1"
+    assert await free_beds(page, site["name"], "K1") == "2"
+
+
+# --- every page, every role that may see it: axe-core -----------------------------------
+
+
+async def test_every_page_passes_axe_for_every_role_that_may_see_it(
+    tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
+) -> None:
+    site = await new_site(
+        tools, [{"name": "W1", "beds": 4}, {"name": "W2", "beds": 2, "accessible": True}]
+    )
+    housed_number, waiting_number = notice(), notice()
+    housed_id = await queued_household(tools, housed_number)
+    waiting_id = await queued_household(tools, waiting_number)
+    placement_id = await place_by_api(tools, housed_id, site["units"][0]["id"])
+    checked: list[str] = []
+
+    async def visit(page: Page, url: str, name: str, *, status: int = 200) -> None:
+        response = await page.goto(url)
+        assert response is not None
+        assert response.status == status, f"{url}: {response.status}"
+        await check_axe(page, axe_report, name)
+        await screenshot(page, name)
+        checked.append(name)
+
+    async def submit_empty(page: Page, button: str, name: str) -> None:
+        await page.get_by_role("button", name=button, exact=True).click()
+        await expect(page.locator("[data-error-summary]")).to_be_focused()
+        await check_axe(page, axe_report, name)
+        await screenshot(page, name)
+        checked.append(name)
+
+    intake_url, housing_url = f"{tools.intake.url}/ui", f"{tools.housing.url}/ui"
+    for role in (Role.CASEWORKER, Role.ADMIN):
+        page = await (await new_context()).new_page()
+        await page.goto(f"{intake_url}/")
+        if role is Role.CASEWORKER:
+            await check_axe(page, axe_report, "provider-sign-in")
+            await screenshot(page, "provider-sign-in")
+            checked.append("provider-sign-in")
+            await visit(page, f"{intake_url}/barrierefreiheit", "intake-accessibility-anonymous")
+            await page.goto(f"{intake_url}/")
+        await sign_in(page, f"{intake_url}/", subject=f"{role.value}-1", roles=[role])
+        tag = role.value
+        await visit(page, f"{intake_url}/", f"intake-households-{tag}")
+        await visit(page, f"{intake_url}/?q=Karimi&status=awaiting", f"intake-filtered-{tag}")
+        await visit(page, f"{intake_url}/?allocated_from=gestern", f"intake-filter-error-{tag}")
+        await visit(page, f"{intake_url}/haushalte/{housed_id}", f"intake-household-{tag}")
+        await page.get_by_role("button", name="Fachkraft zuweisen").click()
+        await check_axe(page, axe_report, f"intake-assign-error-{tag}")
+        checked.append(f"intake-assign-error-{tag}")
+        await visit(page, f"{intake_url}/zuweisungen/neu", f"intake-new-allocation-{tag}")
+        await submit_empty(page, "Zuweisung erfassen", f"intake-new-allocation-errors-{tag}")
+        await visit(page, f"{intake_url}/barrierefreiheit", f"intake-accessibility-{tag}")
+        await visit(page, f"{intake_url}/haushalte/{uuid.uuid4()}", f"intake-404-{tag}", status=404)
+        await visit(page, f"{intake_url}/sprache/en?next=/ui/", f"intake-households-en-{tag}")
+        await visit(page, f"{intake_url}/barrierefreiheit", f"intake-accessibility-en-{tag}")
+        await page.goto(f"{intake_url}/sprache/de?next=/ui/")
+        if role is Role.ADMIN:
+            # One sign-in serves every tool: the provider remembers the person.
+            await (
+                page.get_by_role("navigation", name="Werkzeuge")
+                .get_by_role("link", name="Unterbringung")
+                .click()
+            )
+            await expect(page.get_by_role("heading", level=1)).to_have_text("Belegung")
+            assert page.url.startswith(housing_url)
+            await page.goto(f"{intake_url}/")
+        await page.get_by_role("button", name="Abmelden").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Abgemeldet")
+        await check_axe(page, axe_report, f"intake-signed-out-{tag}")
+        checked.append(f"intake-signed-out-{tag}")
+
+    for role in (Role.HOUSING_OFFICER, Role.ADMIN):
+        page = await (await new_context()).new_page()
+        await sign_in(page, f"{housing_url}/", subject=f"{role.value}-1", roles=[role])
+        tag = role.value
+        await visit(page, f"{housing_url}/", f"housing-board-{tag}")
+        await visit(page, f"{housing_url}/warteliste", f"housing-waiting-queue-{tag}")
+        place = f"{housing_url}/warteliste/{waiting_id}/unterbringen"
+        await visit(page, place, f"housing-place-{tag}")
+        await page.get_by_label("Einzug am").fill("")
+        await submit_empty(page, "Haushalt unterbringen", f"housing-place-errors-{tag}")
+        move_out = f"{housing_url}/belegungen/{placement_id}/auszug"
+        await visit(page, move_out, f"housing-move-out-{tag}")
+        await submit_empty(page, "Auszug erfassen", f"housing-move-out-errors-{tag}")
+        await visit(page, f"{housing_url}/barrierefreiheit", f"housing-accessibility-{tag}")
+
+    page = await (await new_context()).new_page()
+    await sign_in(page, f"{intake_url}/", subject="vera", roles=[Role.VOLUNTEER])
+    await visit(page, f"{intake_url}/", "intake-forbidden-volunteer", status=403)
+    await visit(page, f"{housing_url}/", "housing-forbidden-volunteer", status=403)
+
+    failing = [check for check in axe_report.checks if check["violations"]]
+    assert failing == []
+    assert len(checked) >= 40, checked
+
+
+async def test_a_signed_in_volunteer_sees_no_household_list(
+    tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
+) -> None:
+    number = notice()
+    await register_households(tools.intake, tools.system.headers(Role.CASEWORKER), [number])
+    page = await (await new_context()).new_page()
+    await sign_in(page, f"{tools.intake.url}/ui/", subject="vera", roles=[Role.VOLUNTEER])
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
+    assert await page.get_by_role("table").count() == 0
+    assert number not in await page.content()
+    assert await page.get_by_role("navigation", name="Seiten dieses Werkzeugs").count() == 0
+    response = await page.goto(f"{tools.intake.url}/ui/zuweisungen/neu")
+    assert response is not None
+    assert response.status == 403
+    await screenshot(page, "intake-volunteer-no-access")

@@ -2,11 +2,13 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install up test lint asyncapi typecheck unit deploy-check bench bench-flow token
+.PHONY: install python-deps up test lint asyncapi typecheck unit deploy-check bench bench-flow token
 
-install: ui-assets
+install: python-deps ui-assets
+
+python-deps:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
-	$(UV) sync --frozen
+	@$(UV) sync --frozen
 
 up: install
 	$(UV) run python deploy/local/run.py
@@ -38,7 +40,7 @@ bench-flow: install
 
 ROLE ?= caseworker
 SUBJECT ?= dev-user
-token: install
+token: python-deps
 	@$(UV) run teilhabe-dev-oidc token --role $(ROLE) --subject $(SUBJECT)
 
 # Staff tools: KERN stylesheet and fonts (served under /static) and axe-core (browser

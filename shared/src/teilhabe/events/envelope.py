@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -14,8 +14,8 @@ from teilhabe.events.tracing import TraceContext, trace_for_new_event
 CONTENT_TYPE = "application/cloudevents+json"
 
 
-class CloudEvent(BaseModel):
-    """The envelope every event travels in. Unknown extension attributes are kept."""
+class EnvelopeAttributes(BaseModel):
+    """The context attributes of an event: all of the envelope but its data."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -31,14 +31,28 @@ class CloudEvent(BaseModel):
     traceparent: str | None = Field(
         default=None, pattern=r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
     )
-    data: dict[str, Any]
 
     @property
     def trace_id(self) -> str | None:
         return self.traceparent.split("-")[1] if self.traceparent else None
 
+
+class CloudEvent(EnvelopeAttributes):
+    """The envelope every event travels in. Unknown extension attributes are kept."""
+
+    data: dict[str, Any]
+
     def to_json(self) -> bytes:
         return self.model_dump_json(exclude_none=True).encode()
+
+
+P = TypeVar("P", bound=EventPayload)
+
+
+class TypedCloudEvent(EnvelopeAttributes, Generic[P]):
+    """The envelope with its data validated as one payload model, in a single pass."""
+
+    data: P
 
 
 def new_event(

@@ -182,7 +182,9 @@ class EventConsumer:
         decoded: list[_Decoded] = []
         for message in batch:
             try:
-                decoded.append(_Decoded(message, decode(message.body, self._handlers)))
+                decoded.append(
+                    _Decoded(message, decode(message.body, self._handlers, message.type))
+                )
             except PoisonMessage as poison:
                 await self._dead_letter(message, poison.reason)
         if decoded:

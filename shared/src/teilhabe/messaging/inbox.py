@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -11,14 +12,14 @@ from sqlalchemy import Table, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teilhabe.events.catalogue import EventPayload, lookup_payload_model
-from teilhabe.events.envelope import CloudEvent
+from teilhabe.events.envelope import CloudEvent, EnvelopeAttributes, TypedCloudEvent
 
 P = TypeVar("P", bound=EventPayload)
 
 
 @dataclass(frozen=True)
 class ReceivedEvent(Generic[P]):
-    envelope: CloudEvent
+    envelope: EnvelopeAttributes
     payload: P
 
     @property
@@ -44,8 +45,24 @@ class PermanentError(PoisonMessage):
     """Raised by a handler for an event it must refuse whatever the retry."""
 
 
-def decode(body: bytes, handlers: HandlerMap) -> ReceivedEvent[EventPayload]:
-    """Validate a message as a CloudEvent with a known payload this consumer handles."""
+def decode(
+    body: bytes, handlers: HandlerMap, type_hint: str | None = None
+) -> ReceivedEvent[EventPayload]:
+    """Validate a message as a CloudEvent with a known payload this consumer handles.
+
+    `type_hint` (the message's AMQP type) picks the one payload model this consumer
+    handles for that type, so envelope and payload are validated from the bytes in one
+    pass; anything unexpected takes the careful path, which names what is wrong.
+    """
+    expected = _single_model_for(type_hint, handlers)
+    if expected is not None:
+        try:
+            typed = _typed_envelope(expected).model_validate_json(body)
+        except ValidationError:
+            pass
+        else:
+            if typed.type == type_hint and typed.dataversion == str(expected.event_version):
+                return ReceivedEvent(envelope=typed, payload=typed.data)
     try:
         envelope = CloudEvent.model_validate_json(body)
     except ValidationError as error:
@@ -83,6 +100,18 @@ def _claim_statement(inbox: Table) -> TextClause:
         "SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:types AS varchar[])) "
         "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
     )
+
+
+def _single_model_for(event_type: str | None, handlers: HandlerMap) -> type[EventPayload] | None:
+    if not event_type:
+        return None
+    models = [model for model in handlers if model.event_type == event_type]
+    return models[0] if len(models) == 1 else None
+
+
+@functools.cache
+def _typed_envelope(model: type[EventPayload]) -> type[TypedCloudEvent[Any]]:
+    return TypedCloudEvent[model]  # type: ignore[valid-type]
 
 
 def _describe(error: ValidationError) -> str:

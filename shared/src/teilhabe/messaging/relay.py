@@ -64,6 +64,7 @@ class RelayOptions:
     publish_timeout_seconds: float = 10.0
     heartbeat_seconds: int = 15
     fallback_poll_seconds: float = 1.0
+    lanes: int = 2
     retention: timedelta = timedelta(days=7)
 
 
@@ -75,6 +76,7 @@ class OutboxRelay:
         self._connection: AbstractRobustConnection | None = None
         self._listener: asyncpg.Connection | None = None
         self._backoff = 0.0
+        self._listener_lock = asyncio.Lock()
 
     @property
     def broker_connected(self) -> bool:
@@ -91,31 +93,36 @@ class OutboxRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         opts = self._options
-        self._pool = await asyncpg.create_pool(opts.dsn, min_size=1, max_size=3)
+        self._pool = await asyncpg.create_pool(opts.dsn, min_size=1, max_size=opts.lanes + 1)
         self._connection = await connect_broker(opts.amqp_url, heartbeat=opts.heartbeat_seconds)
         channel = await self._connection.channel(publisher_confirms=True)
         exchange = await declare_events_exchange(channel, opts.exchange_name)
         housekeeping = asyncio.create_task(self._housekeeping(stop))
         log.info("relay started", exchange=opts.exchange_name, batch_size=opts.batch_size)
         try:
-            while not stop.is_set():
-                await self._ensure_listener()
-                # Cleared before claiming: a commit during the claim wakes the next round.
-                self._wake.clear()
-                try:
-                    claimed = await self.publish_batch(exchange)
-                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                    log.warning("outbox unreachable, will retry", error=repr(error))
-                    self._backoff = min(max(self._backoff * 2, 0.5), 5.0)
-                    claimed = 0
-                if claimed == opts.batch_size and self._backoff == 0:
-                    continue
-                await self._sleep(stop)
+            # Two lanes: while one waits for the database to mark its batch, the other
+            # publishes, so neither the broker nor the database sits idle under load.
+            await asyncio.gather(*(self._lane(exchange, stop) for _ in range(opts.lanes)))
         finally:
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
             await self._close()
+
+    async def _lane(self, exchange: AbstractExchange, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self._ensure_listener()
+            # Cleared before claiming: a commit during the claim wakes the next round.
+            self._wake.clear()
+            try:
+                claimed = await self.publish_batch(exchange)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("outbox unreachable, will retry", error=repr(error))
+                self._backoff = min(max(self._backoff * 2, 0.5), 5.0)
+                claimed = 0
+            if claimed == self._options.batch_size and self._backoff == 0:
+                continue
+            await self._sleep(stop)
 
     async def publish_batch(self, exchange: AbstractExchange) -> int:
         """Claim, publish and mark one batch; returns how many rows were claimed."""
@@ -186,6 +193,10 @@ class OutboxRelay:
                 waiter.cancel()
 
     async def _ensure_listener(self) -> None:
+        async with self._listener_lock:
+            await self._connect_listener()
+
+    async def _connect_listener(self) -> None:
         if self._listener is not None and not self._listener.is_closed():
             return
         try:

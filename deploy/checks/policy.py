@@ -6,7 +6,8 @@
                                           custom resources are listed as skipped
     policy.py compose deploy/compose.yaml rules for the local compose file
     policy.py image deploy/images/Dockerfile
-                                          Dockerfile and its .dockerignore agree
+                                          Dockerfile and its .dockerignore agree; the
+                                          image builds the staff tools' assets itself
     policy.py selftest RENDERED.yaml      breaks a good rendering in known ways and
                                           fails unless every break is caught
 
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -145,7 +147,27 @@ SMTP_SETTINGS = {
     "SMTP_FROM",
     "SMTP_STARTTLS",
 }
-SECRET_SETTINGS = {"DATABASE_PASSWORD", "AMQP_PASSWORD", "SMTP_PASSWORD"}
+# The staff tools (pages at /ui of the api; shared/src/teilhabe/ui/settings.py): what the
+# api needs besides, and the address of every tool its navigation lists.
+REQUIRED_UI_SETTINGS = {"UI_SESSION_SECRET", "UI_COOKIE_SECURE", "UI_TOOLS"}
+UI_STATIC_PATH = "/static/"
+SECRET_SETTINGS = {
+    "DATABASE_PASSWORD",
+    "AMQP_PASSWORD",
+    "SMTP_PASSWORD",
+    "UI_SESSION_SECRET",
+    "UI_OIDC_CLIENT_SECRET",
+}
+
+
+def ui_tools(value: str | None) -> list[str]:
+    """The tools of a UI_TOOLS value (comma-separated)."""
+    return [name.strip() for name in (value or "").split(",") if name.strip()]
+
+
+def ui_url_setting(tool: str) -> str:
+    return f"UI_{tool.upper()}_URL"
+
 
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -383,6 +405,19 @@ def check_settings(rendering: Rendering) -> Iterator[str]:
             required = set(REQUIRED_SETTINGS)
             if component in ("api", "relay", "consumer"):
                 required |= REQUIRED_RUNTIME_SETTINGS
+            if component == "api":
+                required |= REQUIRED_UI_SETTINGS
+                tools = ui_tools(defined.get("UI_TOOLS", (None, ""))[0])
+                for tool in tools:
+                    if tool not in SERVICES:
+                        yield f"{where}: UI_TOOLS names {tool!r}, which is no service"
+                    required.add(ui_url_setting(tool))
+                secure = defined.get("UI_COOKIE_SECURE", (None, ""))
+                if "UI_COOKIE_SECURE" in defined and str(secure[0]).lower() != "true":
+                    yield (
+                        f"{where}: UI_COOKIE_SECURE is {secure[0]!r}: the staff tools' session "
+                        "cookie must go over HTTPS only"
+                    )
             if service == "notifications":
                 required |= SMTP_SETTINGS
             missing = sorted(required - defined.keys())
@@ -417,6 +452,7 @@ OPERATIONS_SECRETS = {
     "notifications-smtp": {"username", "password"},
     "teilhabe-backup-s3": {"ACCESS_KEY_ID", "ACCESS_SECRET_KEY"},
     "teilhabe-api-tls": {"tls.crt", "tls.key"},
+    "teilhabe-ui-session": {"secret"},
 }
 
 
@@ -553,6 +589,68 @@ def check_services_and_ingress(rendering: Rendering) -> Iterator[str]:
                     and port.get("number", object()) not in numbers
                 ):
                     yield f"{ref(ingress)}: Service {backend['name']} has no port {port}"
+
+
+def ingress_backend(rendering: Rendering, host: str, path: str) -> tuple[str, str] | None:
+    """(Ingress, Service) that a request for `host` and `path` reaches: longest match wins."""
+    best: tuple[int, int, str, str] | None = None
+    for ingress in rendering.kind("Ingress"):
+        for rule in ingress["spec"].get("rules", []) or []:
+            if rule.get("host") != host:
+                continue
+            for entry in (rule.get("http") or {}).get("paths", []) or []:
+                prefix, kind = str(entry.get("path", "/")), entry.get("pathType")
+                if kind == "Exact":
+                    matches = path == prefix
+                else:
+                    root = prefix.rstrip("/")
+                    matches = not root or path == root or path.startswith(root + "/")
+                if matches:
+                    rank = (len(prefix), 1 if kind == "Exact" else 0)
+                    service = str(entry["backend"]["service"]["name"])
+                    if best is None or rank > best[:2]:
+                        best = (*rank, ref(ingress), service)
+    return None if best is None else (best[2], best[3])
+
+
+def check_staff_tools(rendering: Rendering) -> Iterator[str]:
+    """With an Ingress, every staff tool's address is served, over HTTPS, by its own api."""
+    if not rendering.kind("Ingress"):
+        return
+    tls_hosts = {
+        host
+        for ingress in rendering.kind("Ingress")
+        for tls in ingress["spec"].get("tls", []) or []
+        for host in tls.get("hosts", []) or []
+    }
+    settings: dict[str, tuple[str, str]] = {}
+    for doc, pod in rendering.workloads():
+        labels = pod.get("metadata", {}).get("labels", {}) or {}
+        if labels.get("app.kubernetes.io/component") != "api":
+            continue
+        for container in pod.get("spec", {}).get("containers", []) or []:
+            for name, value, _ in environment(rendering, doc, container):
+                if name.startswith("UI_") and name.endswith("_URL") and value is not None:
+                    settings.setdefault(name, (value, ref(doc)))
+    for tool in SERVICES:
+        if ui_url_setting(tool) not in settings:
+            continue
+        url, where = settings[ui_url_setting(tool)]
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.scheme != "https":
+            yield f"{where}: {ui_url_setting(tool)} {url} is not an https address"
+        if host not in tls_hosts:
+            yield f"{where}: {ui_url_setting(tool)} names {host!r}, which no Ingress TLS covers"
+        for path in (parts.path or "/", UI_STATIC_PATH):
+            routed = ingress_backend(rendering, host, path)
+            if routed is None:
+                yield f"{where}: no Ingress routes {host}{path} ({ui_url_setting(tool)})"
+            elif routed[1] != f"{tool}-api":
+                yield (
+                    f"{routed[0]}: {host}{path} goes to Service {routed[1]}, not {tool}-api "
+                    f"({ui_url_setting(tool)})"
+                )
 
 
 def check_names(rendering: Rendering) -> Iterator[str]:
@@ -956,6 +1054,10 @@ def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, I
         ),
         ("Services select pods, Ingress backends exist", check_services_and_ingress(rendering)),
         (
+            "staff tools: settings' addresses served over HTTPS by their own api (/ui, /static)",
+            check_staff_tools(rendering),
+        ),
+        (
             "upgrade phases: migration Jobs and what they need before the processes",
             check_upgrade_phases(rendering),
         ),
@@ -1057,6 +1159,12 @@ def run_compose(path: Path) -> int:
                     yield f"{name}: not built with SERVICE={service}"
                 env = spec.get("environment") or {}
                 required = REQUIRED_SETTINGS | REQUIRED_RUNTIME_SETTINGS
+                if process == "api":
+                    required |= REQUIRED_UI_SETTINGS
+                    for tool in ui_tools(env.get("UI_TOOLS")):
+                        if tool not in SERVICES:
+                            yield f"{name}: UI_TOOLS names {tool!r}, which is no service"
+                        required |= {ui_url_setting(tool)}
                 if service == "notifications":
                     required |= SMTP_SETTINGS
                 missing = sorted(required - env.keys())
@@ -1100,27 +1208,83 @@ def run_compose(path: Path) -> int:
     return summarize(report)
 
 
+# What the image build makes itself and must never take from the build context: the npm
+# packages of the staff tools and the KERN files copied out of them (deploy/images/Dockerfile,
+# stages ui-packages and ui-assets).
+BUILD_MADE_PATHS = ("**/node_modules", "**/static/vendor")
+
+
+def ignore_pattern_matches(path: str, pattern: str) -> bool:
+    """Whether a `**/x` or plain .dockerignore pattern excludes `path` or a folder above it."""
+    import fnmatch
+
+    parts = path.strip("/").split("/")
+    anywhere = pattern.startswith("**/")
+    pattern = pattern.removeprefix("**/").rstrip("/")
+    size = pattern.count("/") + 1
+    starts = range(len(parts)) if anywhere else range(1)
+    return any(fnmatch.fnmatchcase("/".join(parts[i : i + size]), pattern) for i in starts)
+
+
+def dockerfile_stages(text: str) -> list[tuple[str, str]]:
+    """(base image, instructions) of every stage, in order."""
+    stages = re.split(r"^FROM ", text, flags=re.M)[1:]
+    return [(stage.split()[0], stage) for stage in stages]
+
+
 def run_image(dockerfile: Path) -> int:
     report = Report()
     text = dockerfile.read_text(encoding="utf-8")
     ignore_file = dockerfile.with_name(dockerfile.name + ".dockerignore")
     print(f"== {dockerfile}")
+    lines = (
+        [line.strip() for line in ignore_file.read_text().splitlines()]
+        if ignore_file.exists()
+        else []
+    )
+    included = {line[1:].strip().rstrip("/") for line in lines if line.startswith("!")}
+    excluded = [line for line in lines if line and line[0] not in "#!" and line != "*"]
 
     def ignore() -> Iterator[str]:
         if not ignore_file.exists():
             yield f"{ignore_file} missing"
             return
-        included = {
-            line[1:].strip().rstrip("/")
-            for line in ignore_file.read_text().splitlines()
-            if line.startswith("!")
-        }
         sources = re.findall(r"^COPY (?!--from)(?:--\S+ )*(.+?) \S+$", text, flags=re.M)
         sources += re.findall(r"type=bind,source=([^,\s]+)", text)
         for group in sources:
             for source in group.split():
-                if source.rstrip("/") not in included:
+                path = source.rstrip("/")
+                if not any(path == entry or path.startswith(entry + "/") for entry in included):
                     yield f"{source} is copied but not re-included in {ignore_file.name}"
+                for pattern in excluded:
+                    if ignore_pattern_matches(path, pattern):
+                        yield f"{source} is copied but {ignore_file.name} excludes it ({pattern})"
+
+    def built_assets() -> Iterator[str]:
+        for pattern in BUILD_MADE_PATHS:
+            if pattern not in excluded:
+                yield (
+                    f"{ignore_file.name} does not exclude {pattern}: the image would carry "
+                    "whatever the building machine has there instead of what the build makes"
+                )
+        if not re.search(r"^\s*npm ci\b.*--ignore-scripts", text, flags=re.M):
+            yield "no stage installs the staff tools' npm packages with `npm ci --ignore-scripts`"
+        if not re.search(r"\bpython3?\s+\S*assets\.py\b", text):
+            yield "no stage copies the KERN files with assets.py"
+        stages = dockerfile_stages(text)
+        if stages:
+            base, final = stages[-1]
+            node_stages = [
+                name
+                for image, stage in stages[:-1]
+                if image.startswith("node")
+                for name in re.findall(r"\A\S+\s+AS\s+(\S+)", stage, flags=re.I)
+            ]
+            if base.startswith("node") or re.search(r"\bnpm\b|\bnode_modules\b", final):
+                yield "the final stage has node, npm or node_modules"
+            for name in node_stages:
+                if re.search(rf"^COPY --from={re.escape(name)}\b", final, flags=re.M):
+                    yield f"the final stage copies from the node stage {name}"
 
     def user() -> Iterator[str]:
         users = re.findall(r"^USER (\S+)", text, flags=re.M)
@@ -1130,6 +1294,10 @@ def run_image(dockerfile: Path) -> int:
 
     report.rule(
         "build context: every COPY/bind source is in the .dockerignore allow-list", ignore()
+    )
+    report.rule(
+        "staff tools' assets built in the image (npm ci, assets.py), no node in the final stage",
+        built_assets(),
     )
     report.rule("image user matches runAsUser of the manifests", user())
     return summarize(report)
@@ -1274,6 +1442,35 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
     def cronjob_first_phase(docs: list[Doc]) -> None:
         del purge(docs)["metadata"]["labels"]["app.kubernetes.io/component"]
 
+    def settings_data(docs: list[Doc]) -> dict[str, str]:
+        data: dict[str, str] = first(docs, "ConfigMap", "teilhabe-settings")["data"]
+        return data
+
+    def ui_secret_value(docs: list[Doc]) -> None:
+        variable = env_var(docs, "UI_SESSION_SECRET")
+        del variable["valueFrom"]
+        variable["value"] = "hunter2"
+
+    def ui_cookie_insecure(docs: list[Doc]) -> None:
+        settings_data(docs)["UI_COOKIE_SECURE"] = "false"
+
+    def ui_tool_without_address(docs: list[Doc]) -> None:
+        del settings_data(docs)["UI_HOUSING_URL"]
+
+    def ui_url_off_ingress(docs: list[Doc]) -> None:
+        settings_data(docs)["UI_INTAKE_URL"] = "https://intake.other.example/ui/"
+
+    def ui_static_elsewhere(docs: list[Doc]) -> None:
+        ingress = first(docs, "Ingress")
+        rule = next(r for r in ingress["spec"]["rules"] if r["host"].startswith("housing."))
+        rule["http"]["paths"].append(
+            {
+                "path": "/static",
+                "pathType": "Prefix",
+                "backend": {"service": {"name": "intake-api", "port": {"name": "http"}}},
+            }
+        )
+
     mutations: list[
         tuple[str, Callable[[list[Doc]], None], Callable[[Rendering], Iterable[str]]]
     ] = [
@@ -1325,6 +1522,15 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
             lambda r: check_network_policies(r, ingress_namespace),
         ),
         ("CronJob that would run before its migration", cronjob_first_phase, check_upgrade_phases),
+        ("staff tools' session key written as a value", ui_secret_value, check_settings),
+        ("staff tools' session cookie sent over HTTP", ui_cookie_insecure, check_settings),
+        ("staff tool in UI_TOOLS without its address", ui_tool_without_address, check_settings),
+        (
+            "staff tool address on a host the Ingress does not serve",
+            ui_url_off_ingress,
+            check_staff_tools,
+        ),
+        ("a tool's /static routed to another service", ui_static_elsewhere, check_staff_tools),
     ]
 
     def wl(rendering: Rendering, check: Callable[[Doc, Doc], Iterable[str]]) -> list[str]:

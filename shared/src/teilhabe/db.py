@@ -26,8 +26,10 @@ def new_metadata() -> MetaData:
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    # No pre-ping: it costs a round trip per checkout; a connection found broken is
+    # invalidated on its error and the unit of work retried by the caller or redelivered.
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        database_url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
     )
 
 

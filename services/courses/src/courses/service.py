@@ -39,8 +39,6 @@ from courses.schemas import (
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/courses")
 RESOURCE = "household"
-# Rows per INSERT of the read model: well below PostgreSQL's limit of bind parameters.
-PEOPLE_PER_STATEMENT = 2000
 
 
 async def create_course(
@@ -268,11 +266,10 @@ async def register_people(*, session: AsyncSession, events: Sequence[HouseholdAs
         for event in events
         for member in event.members
     ]
-    for start in range(0, len(rows), PEOPLE_PER_STATEMENT):
+    if rows:
+        # executemany form: one cached statement, batched by the driver, whatever the count.
         await session.execute(
-            insert(Person)
-            .values(rows[start : start + PEOPLE_PER_STATEMENT])
-            .on_conflict_do_nothing(index_elements=["member_id"])
+            insert(Person).on_conflict_do_nothing(index_elements=["member_id"]), rows
         )
 
 

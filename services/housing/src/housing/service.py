@@ -194,24 +194,22 @@ async def move_out(
 
 async def enqueue_households(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:
     """Put newly allocated households on the waiting queue (once, whatever the redelivery)."""
+    # executemany form: one cached statement whatever the number of events.
     await session.execute(
-        insert(WaitingHousehold)
-        .values(
-            [
-                {
-                    "household_id": event.household_id,
-                    "allocation_notice_number": event.allocation_notice_number,
-                    "allocated_on": event.allocated_on,
-                    "expected_arrival_on": event.expected_arrival_on,
-                    "member_count": event.member_count,
-                    "minor_count": event.minor_count,
-                    "needs_accessible_housing": event.needs_accessible_housing,
-                    "status": domain.WaitingStatus.AWAITING,
-                }
-                for event in events
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=["household_id"])
+        insert(WaitingHousehold).on_conflict_do_nothing(index_elements=["household_id"]),
+        [
+            {
+                "household_id": event.household_id,
+                "allocation_notice_number": event.allocation_notice_number,
+                "allocated_on": event.allocated_on,
+                "expected_arrival_on": event.expected_arrival_on,
+                "member_count": event.member_count,
+                "minor_count": event.minor_count,
+                "needs_accessible_housing": event.needs_accessible_housing,
+                "status": domain.WaitingStatus.AWAITING,
+            }
+            for event in events
+        ],
     )
 
 

@@ -366,19 +366,17 @@ async def remember_households(
     """Keep what matching needs of newly allocated households (once, whatever the redelivery)."""
     if not events:
         return
+    # executemany form: one cached statement whatever the number of events.
     await session.execute(
-        insert(Household)
-        .values(
-            [
-                {
-                    "household_id": event.household_id,
-                    "has_minors": event.minor_count > 0,
-                    "languages": sorted({code for m in event.members for code in m.languages}),
-                }
-                for event in events
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=["household_id"])
+        insert(Household).on_conflict_do_nothing(index_elements=["household_id"]),
+        [
+            {
+                "household_id": event.household_id,
+                "has_minors": event.minor_count > 0,
+                "languages": sorted({code for m in event.members for code in m.languages}),
+            }
+            for event in events
+        ],
     )
 
 

@@ -54,11 +54,20 @@ async def downstream_counts(system: System) -> dict[str, int]:
     return {name: await system.query(service, sql) for name, (service, sql) in queries.items()}
 
 
+STAGE_DONE: dict[str, float] = {}
+BURST_BEGAN: list[float] = []
+
+
 async def wait_for_effects(system: System, expected: int, timeout: float) -> float:
+    """Wait until every downstream count reaches `expected`; notes when each got there."""
+    STAGE_DONE.clear()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         counts = await downstream_counts(system)
-        if all(count >= expected for count in counts.values()):
+        for name, count in counts.items():
+            if count >= expected:
+                STAGE_DONE.setdefault(name, time.time())
+        if len(STAGE_DONE) == len(counts):
             return time.time()
         await asyncio.sleep(0.05)
     raise TimeoutError(f"downstream effects incomplete: {await downstream_counts(system)}")
@@ -103,6 +112,7 @@ async def burst(
         response.raise_for_status()
 
     begin = time.time()
+    BURST_BEGAN.append(begin)
     gate = asyncio.Semaphore(2)
 
     async def gated(start: int) -> None:
@@ -209,6 +219,9 @@ async def run(args: argparse.Namespace) -> None:
                 f"  every downstream effect and notification stored after {total_seconds:.1f} s "
                 f"({args.burst / total_seconds:,.0f} allocations/s end to end)"
             )
+            burst_began = BURST_BEGAN[-1]
+            for stage, at in sorted(STAGE_DONE.items(), key=lambda item: item[1]):
+                print(f"    {stage:<24} complete after {at - burst_began:5.1f} s")
             body = await system.query("intake", "SELECT body FROM outbox_message LIMIT 1")
             raw = await raw_round_trip(system.amqp_url, args.burst, bytes(body))
             print(

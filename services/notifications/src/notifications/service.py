@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
@@ -139,11 +140,16 @@ async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]])
 
     One row per (event, recipient, channel): a second delivery of the same event (the
     inbox's job to prevent, the unique constraint's to make harmless) creates nothing.
+    Everything the rules need is read once per run of events, not once per event.
     """
-    staff_by_role: dict[Role, list[str]] = {}
-    rows: list[dict[str, Any]] = []
-    for event in events:
-        rows.extend(await _deliveries_for(session, event, staff_by_role))
+    context = await _RunContext.load(session, events)
+    addressed = [(event, context.addressees(event)) for event in events]
+    await context.load_recipients(
+        session,
+        {person.recipient_id for _, people in addressed for person in people},
+        {event.payload.event_type for event in events},
+    )
+    rows = [row for event, people in addressed for row in context.rows(event, people)]
     created: list[Channel] = []
     # Chunked: a fan-out to many recipients must stay below PostgreSQL's parameter limit.
     for start in range(0, len(rows), _ROWS_PER_STATEMENT):
@@ -162,19 +168,40 @@ async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]])
     return len(created)
 
 
-async def _deliveries_for(
-    session: AsyncSession,
-    event: ReceivedEvent[EventPayload],
-    staff_by_role: dict[Role, list[str]],
-) -> list[dict[str, Any]]:
-    payload = event.payload
-    event_type = payload.event_type
-    # Every event about a household carries `household_id`; volunteer.registered does not.
-    household_id: uuid.UUID | None = getattr(payload, "household_id", None)
-    household = await session.get(Household, household_id) if household_id else None
-    for role in domain.roles_needed(event_type):
-        if role not in staff_by_role:  # looked up once per run of events
-            staff_by_role[role] = list(
+@dataclass
+class _RunContext:
+    """What the routing rules need to know of a run of events, read in a few queries."""
+
+    households: dict[uuid.UUID, Household]
+    mentors: dict[uuid.UUID, list[str]]
+    staff_by_role: dict[Role, list[str]]
+    profiles: dict[str, domain.RecipientProfile] = field(default_factory=dict)
+    muted: dict[str, set[tuple[str, Channel]]] = field(default_factory=dict)
+
+    @classmethod
+    async def load(cls, session: AsyncSession, events: Sequence[ReceivedEvent[Any]]) -> _RunContext:
+        # Every event about a household carries `household_id`; volunteer.registered does not.
+        ids = {h for e in events if (h := getattr(e.payload, "household_id", None)) is not None}
+        # populate_existing: earlier runs of this transaction may have changed the rows
+        # with core statements behind the identity map's back.
+        households = {
+            h.id: h
+            for h in await session.scalars(
+                select(Household)
+                .where(Household.id.in_(ids))
+                .execution_options(populate_existing=True)
+            )
+        }
+        mentors: dict[uuid.UUID, list[str]] = {}
+        for household_id, volunteer_id in await session.execute(
+            select(Mentorship.household_id, Mentorship.volunteer_id)
+            .where(Mentorship.household_id.in_(ids))
+            .order_by(Mentorship.matched_on, Mentorship.volunteer_id)
+        ):
+            mentors.setdefault(household_id, []).append(domain.volunteer_recipient_id(volunteer_id))
+        roles = {role for e in events for role in domain.roles_needed(e.payload.event_type)}
+        staff_by_role = {
+            role: list(
                 await session.scalars(
                     select(Recipient.id)
                     .where(
@@ -184,85 +211,100 @@ async def _deliveries_for(
                     .order_by(Recipient.id)
                 )
             )
-    mentors: list[str] = []
-    if household_id is not None:
-        mentors = [
-            domain.volunteer_recipient_id(v)
-            for v in await session.scalars(
-                select(Mentorship.volunteer_id)
-                .where(Mentorship.household_id == household_id)
-                .order_by(Mentorship.matched_on, Mentorship.volunteer_id)
-            )
-        ]
-    volunteer_id = getattr(payload, "volunteer_id", None)
-    circle = domain.Circle(
-        caseworker=household.caseworker_id if household else None,
-        new_caseworker=payload.caseworker_id if isinstance(payload, CaseworkerAssigned) else None,
-        mentors=mentors,
-        volunteer=domain.volunteer_recipient_id(volunteer_id) if volunteer_id else None,
-        staff_by_role=staff_by_role,
-    )
-    people = domain.addressees(event_type, circle)
-    if not people:
-        return []
-    ids = [person.recipient_id for person in people]
-    profiles = {
-        r.id: domain.RecipientProfile(r.id, r.language, r.email, r.name)
-        for r in await session.scalars(select(Recipient).where(Recipient.id.in_(ids)))
-    }
-    muted: dict[str, set[tuple[str, Channel]]] = {}
-    for recipient_id, channel in await session.execute(
-        select(Preference.recipient_id, Preference.channel).where(
-            Preference.recipient_id.in_(ids),
-            Preference.event_type == event_type,
-            Preference.enabled.is_(False),
-        )
-    ):
-        muted.setdefault(recipient_id, set()).add((event_type, channel))
+            for role in roles
+        }
+        return cls(households, mentors, staff_by_role)
 
-    context: dict[str, Any] = {
-        **payload.model_dump(),
-        "household_ref": (
-            domain.household_reference(
-                household_id, household.allocation_notice_number if household else None
-            )
-            if household_id
-            else None
-        ),
-        "volunteer_name": profiles[circle.volunteer].name if circle.volunteer in profiles else None,
-    }
-
-    rows = []
-    for person in people:
-        profile = profiles.get(person.recipient_id, domain.RecipientProfile(person.recipient_id))
-        wanted = domain.channels(profile, event_type, muted.get(person.recipient_id, ()))
-        if not wanted:
-            continue
-        message = messages.render(
-            event_type,
-            profile.language,
-            {**context, "audience": person.audience.value, "recipient_name": profile.name},
+    def _circle(self, payload: EventPayload) -> domain.Circle:
+        household_id: uuid.UUID | None = getattr(payload, "household_id", None)
+        household = self.households.get(household_id) if household_id else None
+        volunteer_id = getattr(payload, "volunteer_id", None)
+        return domain.Circle(
+            caseworker=household.caseworker_id if household else None,
+            new_caseworker=(
+                payload.caseworker_id if isinstance(payload, CaseworkerAssigned) else None
+            ),
+            mentors=self.mentors.get(household_id, []) if household_id else [],
+            volunteer=domain.volunteer_recipient_id(volunteer_id) if volunteer_id else None,
+            staff_by_role=self.staff_by_role,
         )
-        for channel in wanted:
-            email = channel is Channel.EMAIL
-            rows.append(
-                {
-                    "id": uuid.uuid4(),
-                    "event_id": event.id,
-                    "event_type": event_type,
-                    "recipient_id": person.recipient_id,
-                    "channel": channel,
-                    "household_id": household_id,
-                    "language": message.language,
-                    "title": message.title,
-                    "body": message.body,
-                    "address": profile.email if email else None,
-                    "status": DeliveryStatus.PENDING if email else DeliveryStatus.SENT,
-                    "next_attempt_at": func.now() if email else None,
-                    "sent_at": None if email else func.now(),
-                }
+
+    def addressees(self, event: ReceivedEvent[Any]) -> list[domain.Addressee]:
+        return list(domain.addressees(event.payload.event_type, self._circle(event.payload)))
+
+    async def load_recipients(
+        self, session: AsyncSession, ids: set[str], event_types: set[str]
+    ) -> None:
+        if not ids:
+            return
+        self.profiles = {
+            r.id: domain.RecipientProfile(r.id, r.language, r.email, r.name)
+            for r in await session.scalars(select(Recipient).where(Recipient.id.in_(ids)))
+        }
+        for recipient_id, event_type, channel in await session.execute(
+            select(Preference.recipient_id, Preference.event_type, Preference.channel).where(
+                Preference.recipient_id.in_(ids),
+                Preference.event_type.in_(event_types),
+                Preference.enabled.is_(False),
             )
-    return rows
+        ):
+            self.muted.setdefault(recipient_id, set()).add((event_type, channel))
+
+    def rows(
+        self, event: ReceivedEvent[Any], people: Sequence[domain.Addressee]
+    ) -> list[dict[str, Any]]:
+        payload = event.payload
+        event_type = payload.event_type
+        household_id: uuid.UUID | None = getattr(payload, "household_id", None)
+        household = self.households.get(household_id) if household_id else None
+        circle = self._circle(payload)
+        context: dict[str, Any] = {
+            **payload.model_dump(),
+            "household_ref": (
+                domain.household_reference(
+                    household_id, household.allocation_notice_number if household else None
+                )
+                if household_id
+                else None
+            ),
+            "volunteer_name": (
+                self.profiles[circle.volunteer].name if circle.volunteer in self.profiles else None
+            ),
+        }
+        rows = []
+        for person in people:
+            profile = self.profiles.get(
+                person.recipient_id, domain.RecipientProfile(person.recipient_id)
+            )
+            muted = {m for m in self.muted.get(person.recipient_id, ()) if m[0] == event_type}
+            wanted = domain.channels(profile, event_type, muted)
+            if not wanted:
+                continue
+            message = messages.render(
+                event_type,
+                profile.language,
+                {**context, "audience": person.audience.value, "recipient_name": profile.name},
+            )
+            for channel in wanted:
+                email = channel is Channel.EMAIL
+                rows.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "event_id": event.id,
+                        "event_type": event_type,
+                        "recipient_id": person.recipient_id,
+                        "channel": channel,
+                        "household_id": household_id,
+                        "language": message.language,
+                        "title": message.title,
+                        "body": message.body,
+                        "address": profile.email if email else None,
+                        "status": DeliveryStatus.PENDING if email else DeliveryStatus.SENT,
+                        "next_attempt_at": func.now() if email else None,
+                        "sent_at": None if email else func.now(),
+                    }
+                )
+        return rows
 
 
 # --- the signed-in recipient -----------------------------------------------------------

@@ -91,10 +91,13 @@ class EventConsumer:
         self._incoming: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
+        self._consuming = False
 
     @property
     def broker_connected(self) -> bool:
-        return self._connection is not None and not self._connection.is_closed
+        # Ready only once the queues are bound and consumed: an event published before
+        # would find no binding.
+        return self._consuming and self._connection is not None and not self._connection.is_closed
 
     async def database_ok(self) -> bool:
         try:
@@ -113,6 +116,7 @@ class EventConsumer:
         event_types = [model.event_type for model in self._handlers]
         queue = await declare_consumer_queues(self._channel, exchange, opts.queue_name, event_types)
         await queue.consume(self._incoming.put)
+        self._consuming = True
         log.info("consumer started", queue=opts.queue_name, event_types=sorted(set(event_types)))
         stopping = asyncio.ensure_future(stop.wait())
         pruning = asyncio.create_task(self._prune_inbox(stop))

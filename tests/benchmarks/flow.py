@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import secrets
 import statistics
 import time
 from pathlib import Path
@@ -169,6 +170,11 @@ def percentile(values: list[float], p: float) -> float:
 async def run(args: argparse.Namespace) -> None:
     with provision() as infra, run_dev_provider() as identity:
         async with provisioned_system(infra, identity, LOGS, ALL) as system:
+            system.extra_env |= {
+                "API_WORKERS": str(args.api_workers),
+                # Several API processes share sign-in sessions only through one secret.
+                "UI_SESSION_SECRET": secrets.token_urlsafe(32),
+            }
             begin = time.monotonic()
             system.start_all(ALL)
             print(f"15 processes ready in {time.monotonic() - begin:.1f} s")
@@ -243,6 +249,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=32, help="for the steady phase")
     parser.add_argument("--list-size", type=int, default=500)
+    parser.add_argument("--api-workers", type=int, default=1, help="API processes per service")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -89,6 +89,9 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
             f"{service.create_app.__module__}:{service.create_app.__name__}",
             factory=True,
             workers=settings.api_workers,
+            # A worker still importing on a busy node is not dead: uvicorn's 5 s default
+            # restarts it again and again there.
+            timeout_worker_healthcheck=60,
             host=settings.http_host,
             port=settings.http_port,
             log_config=None,

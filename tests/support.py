@@ -42,7 +42,13 @@ class System:
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def start(
-        self, service: str, command: str, *, amqp_url: str | None = None, wait_ready: bool = True
+        self,
+        service: str,
+        command: str,
+        *,
+        amqp_url: str | None = None,
+        wait_ready: bool = True,
+        env: dict[str, str] | None = None,
     ) -> ServiceProcess:
         env = {
             "DATABASE_URL": self.databases[service],
@@ -50,6 +56,7 @@ class System:
             "AMQP_HEARTBEAT_SECONDS": "5",
             **oidc_env(self.identity),
             **self.extra_env,
+            **(env or {}),
         }
         process = ServiceProcess(service, command, env, self.log_dir).start(wait_ready=wait_ready)
         self.processes.append(process)

@@ -66,7 +66,10 @@ async def test_consumer_killed_mid_stream_loses_nothing(system: System) -> None:
         )
     )
 
-    consumer = system.start("housing", "consumer")
+    # Small batches make a stream of many transactions, so the kill lands inside it.
+    consumer = system.start(
+        "housing", "consumer", env={"CONSUMER_BATCH_SIZE": "2", "CONSUMER_PREFETCH": "4"}
+    )
     await eventually(
         lambda: _at_least(system.query("housing", "SELECT count(*) FROM waiting_household"), 1),
         interval=0.005,

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
+from teilhabe.testing.infrastructure import answers, docker_engine, started_containers
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -125,7 +124,7 @@ def infrastructure(stack: ExitStack) -> tuple[str, str]:
     ]
     if not missing:
         return postgres, amqp
-    if not docker_available():
+    if not docker_engine():
         print(
             f"Not reachable: {' and '.join(missing)} ({postgres}, {amqp}), and no Docker engine to "
             "start them.\nStart PostgreSQL 15+ and RabbitMQ 3.10+ on localhost, or set "
@@ -133,32 +132,9 @@ def infrastructure(stack: ExitStack) -> tuple[str, str]:
             file=sys.stderr,
         )
         raise SystemExit(2)
-    from testcontainers.postgres import PostgresContainer
-    from testcontainers.rabbitmq import RabbitMqContainer
-
     print("starting PostgreSQL and RabbitMQ with testcontainers …", flush=True)
-    pg = stack.enter_context(PostgresContainer("postgres:15-alpine", driver="asyncpg"))
-    mq = stack.enter_context(RabbitMqContainer("rabbitmq:3.13-management-alpine"))
-    pg_url = pg.get_connection_url().rsplit("/", 1)[0]
-    amqp_url = f"amqp://guest:guest@{mq.get_container_host_ip()}:{mq.get_exposed_port(5672)}/"
-    return pg_url, amqp_url
-
-
-def answers(url: str) -> bool:
-    parts = urlsplit(url.replace("+asyncpg", ""))
-    port = parts.port or (5432 if parts.scheme.startswith("postgres") else 5672)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", port), 2):
-            return True
-    except OSError:
-        return False
-
-
-def docker_available() -> bool:
-    try:
-        return subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0  # noqa: S607
-    except FileNotFoundError:
-        return False
+    containers = stack.enter_context(started_containers())
+    return containers.postgres_url.rsplit("/", 1)[0], containers.amqp_url
 
 
 def spawn(

@@ -33,7 +33,7 @@ from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.messaging.relay import OutboxRelay, RelayOptions
 from teilhabe.messaging.tables import define_messaging_tables
-from teilhabe.messaging.topology import declare_events_exchange
+from teilhabe.messaging.topology import declare_consumer_queues, declare_events_exchange
 from teilhabe.migrations import create_backbone_tables
 from teilhabe.testing.infrastructure import Infrastructure, provision
 
@@ -167,26 +167,15 @@ def _relay_process(options: RelayOptions, stop_flag: Any) -> None:
 
 
 async def fill_queue(amqp: str, queue_name: str, bodies: Sequence[bytes]) -> None:
+    """An empty quorum queue `queue_name` holding `bodies`."""
     connection = await aio_pika.connect(amqp)
-    channel = await connection.channel(publisher_confirms=True)
+    channel = await connection.channel()
     queue = await channel.declare_queue(
         queue_name, durable=True, arguments={"x-queue-type": "quorum"}
     )
     await queue.purge()
-    for start in range(0, len(bodies), 200):
-        await asyncio.gather(
-            *(
-                channel.default_exchange.publish(
-                    # As the relay publishes them: the AMQP type names the event type.
-                    aio_pika.Message(
-                        body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT, type=EVENT_TYPE
-                    ),
-                    routing_key=queue_name,
-                )
-                for body in bodies[start : start + 200]
-            )
-        )
     await connection.close()
+    await fill_queue_existing(amqp, queue_name, bodies)
 
 
 async def bench_raw_consume(amqp: str, bodies: Sequence[bytes], prefetch: int) -> float:
@@ -246,7 +235,7 @@ async def bench_consumer(
         inbox=messaging.inbox,
         handlers={HouseholdAssigned: handle},
     )
-    await _declare_only(consumer, amqp)
+    await _declare_only(amqp)
     await fill_queue_existing(amqp, "bench", bodies)
     unique = len(set(bodies))
     stop = asyncio.Event()
@@ -285,9 +274,7 @@ async def bench_consumer(
     return len(bodies) / elapsed, effect_rows
 
 
-async def _declare_only(consumer: EventConsumer, amqp: str) -> None:
-    from teilhabe.messaging.topology import declare_consumer_queues
-
+async def _declare_only(amqp: str) -> None:
     connection = await aio_pika.connect(amqp)
     channel = await connection.channel()
     exchange = await declare_events_exchange(channel, EXCHANGE)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
-import statistics
 import time
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from teilhabe.auth import Role
 from teilhabe.auth.testing import run_dev_provider
 from teilhabe.testing.infrastructure import provision
 
+from tests.benchmarks.backbone import percentile
 from tests.support import System, household_body, provisioned_system
 
 ALL = ["intake", "housing", "courses", "volunteers", "notifications"]
@@ -161,10 +161,6 @@ async def raw_round_trip(amqp_url: str, count: int, body: bytes) -> float:
     elapsed = time.perf_counter() - begin
     await connection.close()
     return elapsed
-
-
-def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100)[int(p) - 1]
 
 
 async def run(args: argparse.Namespace) -> None:

@@ -72,19 +72,22 @@ def provision() -> Iterator[Infrastructure]:
     run_id = f"t{uuid.uuid4().hex[:8]}"
     postgres = os.environ.get(POSTGRES_ENV, DEFAULT_POSTGRES)
     amqp = os.environ.get(AMQP_ENV, DEFAULT_AMQP)
-    if _answers(postgres) and _answers(amqp):
+    if answers(postgres) and answers(amqp):
         yield Infrastructure(postgres, amqp, _local_rabbitmqctl, run_id)
         return
-    if not _docker_engine():
+    if not docker_engine():
         raise RuntimeError(
             f"no PostgreSQL at {postgres} or no RabbitMQ at {amqp}, and no Docker engine to start "
             f"them: start both, or set {POSTGRES_ENV} and {AMQP_ENV}"
         )
-    with _containers(run_id) as infrastructure:
-        yield infrastructure
+    with started_containers() as containers:
+        yield Infrastructure(
+            containers.postgres_url, containers.amqp_url, containers.rabbitmqctl, run_id
+        )
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether something listens where `url` points (PostgreSQL or AMQP)."""
     parts = urlsplit(url.replace("postgresql+asyncpg", "postgresql"))
     default_port = 5432 if parts.scheme.startswith("postgres") else 5672
     try:
@@ -96,7 +99,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _docker_engine() -> bool:
+def docker_engine() -> bool:
     docker = shutil.which("docker")
     if docker is None:
         return False
@@ -110,8 +113,16 @@ def _local_rabbitmqctl(args: list[str]) -> None:
     subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)  # noqa: S603
 
 
+@dataclass(frozen=True)
+class Containers:
+    postgres_url: str  # SQLAlchemy URL of the container's `test` database
+    amqp_url: str
+    rabbitmqctl: Callable[[list[str]], None]
+
+
 @contextmanager
-def _containers(run_id: str) -> Iterator[Infrastructure]:
+def started_containers() -> Iterator[Containers]:
+    """PostgreSQL and RabbitMQ in containers, for a laptop with a Docker engine."""
     from testcontainers.postgres import PostgresContainer
     from testcontainers.rabbitmq import RabbitMqContainer
 
@@ -124,4 +135,4 @@ def _containers(run_id: str) -> Iterator[Infrastructure]:
         def ctl(args: list[str]) -> None:
             mq.exec(["rabbitmqctl", "-q", *args])
 
-        yield Infrastructure(pg.get_connection_url(), amqp, ctl, run_id)
+        yield Containers(pg.get_connection_url(), amqp, ctl)

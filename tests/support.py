@@ -50,6 +50,19 @@ class System:
         wait_ready: bool = True,
         env: dict[str, str] | None = None,
     ) -> ServiceProcess:
+        process = self.prepare(service, command, amqp_url=amqp_url, env=env)
+        self.processes.append(process.start(wait_ready=wait_ready))
+        return process
+
+    def prepare(
+        self,
+        service: str,
+        command: str,
+        *,
+        amqp_url: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> ServiceProcess:
+        """A process of `service`, not started yet (its port is already chosen)."""
         env = {
             "DATABASE_URL": self.databases[service],
             "AMQP_URL": amqp_url or self.amqp_url,
@@ -58,20 +71,32 @@ class System:
             **self.extra_env,
             **(env or {}),
         }
-        process = ServiceProcess(service, command, env, self.log_dir).start(wait_ready=wait_ready)
-        self.processes.append(process)
-        return process
+        return ServiceProcess(service, command, env, self.log_dir)
 
     def start_all(self, services: list[str]) -> dict[tuple[str, str], ServiceProcess]:
-        """API, relay and consumer of each service, started together, then awaited."""
-        started = {
-            (service, command): self.start(service, command, wait_ready=False)
+        """API, relay and consumer of each service, started together, then awaited.
+
+        The APIs are made before any starts, so that each staff tool links to the others.
+        """
+        prepared = {
+            (service, command): self.prepare(service, command)
             for service in services
             for command in ("api", "relay", "consumer")
         }
-        for process in started.values():
+        apis = [process for (_, command), process in prepared.items() if command == "api"]
+        for api in apis:
+            api.env["UI_TOOLS"] = ",".join(services)
+            for other in apis:
+                api.env[f"UI_{other.service.upper()}_URL"] = f"{other.url}/ui/"
+        for process in prepared.values():
+            self.processes.append(process.start(wait_ready=False))
+        for process in prepared.values():
             process.wait_ready(90)
-        return started
+        return prepared
+
+    def api(self, service: str) -> ServiceProcess:
+        """The running API process of `service`."""
+        return next(p for p in self.processes if p.service == service and p.command == "api")
 
     def headers(self, role: Role, subject: str = "staff-1") -> dict[str, str]:
         return auth_headers(self.identity, role, subject=subject)

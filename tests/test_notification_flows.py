@@ -7,54 +7,28 @@ development identity provider; nothing is mocked.
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aio_pika
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.testing.tcp_proxy import free_port
 
+from .mail import Mailbox, smtp_env, smtp_server
 from .support import System, eventually, household_body, provisioned_system
 
 ALL = ["intake", "housing", "courses", "volunteers", "notifications"]
 
 
-@dataclass
-class Mailbox:
-    """What the SMTP server received, by recipient address."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        parsed = email.message_from_bytes(
-            envelope.original_content or b"", policy=email.policy.default
-        )
-        self.messages.append(parsed)  # type: ignore[arg-type]
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in str(m["To"])]
-
-
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +36,7 @@ async def city(
     infra: Infrastructure, identity: RunningDevProvider, log_dir: Path, mailbox: tuple[Mailbox, int]
 ) -> AsyncIterator[System]:
     async with provisioned_system(infra, identity, log_dir, ALL) as system:
-        system.extra_env = {
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(mailbox[1]),
-            "SMTP_STARTTLS": "false",
-            "SMTP_FROM": "teilhabe@duelmen.example",
-            "EMAIL_POLL_SECONDS": "0.2",
-        }
+        system.extra_env = smtp_env(mailbox[1])
         system.start_all(ALL)
         yield system
 

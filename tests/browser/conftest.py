@@ -7,6 +7,7 @@ from the committed package-lock.json; the session runs it when they are missing.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -14,12 +15,13 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, async_playwright
-from teilhabe.testing.identity import oidc_env
-from teilhabe.testing.processes import ServiceProcess
+from teilhabe.auth.testing import RunningDevProvider
+from teilhabe.testing.infrastructure import Infrastructure
 from teilhabe.ui.assets import AXE_SCRIPT, vendor_ready
 
 from tests.browser.helpers import REPO, AxeReport, Tools
-from tests.support import System
+from tests.mail import Mailbox, smtp_env, smtp_server
+from tests.support import SERVICES, provisioned_system
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -68,33 +70,37 @@ def axe_report() -> Iterator[AxeReport]:
     report.write()
 
 
-@pytest.fixture
-async def tools(system: System, ui_assets: Path) -> Tools:
-    # The two APIs are made before either starts, so that each knows where the other is
-    # and the navigation between the tools leads somewhere.
-    apis = {
-        name: ServiceProcess(
-            name,
-            "api",
-            {
-                "DATABASE_URL": system.databases[name],
-                "AMQP_URL": system.amqp_url,
-                **oidc_env(system.identity),
-                **system.extra_env,
-            },
-            system.log_dir,
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    with smtp_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+async def tools(
+    infra: Infrastructure,
+    identity: RunningDevProvider,
+    log_dir: Path,
+    mailbox: tuple[Mailbox, int],
+    ui_assets: Path,
+) -> AsyncIterator[Tools]:
+    """All five services (API, relay, consumer) once for the browser tests.
+
+    The tests share them: each makes its own records (notice numbers, sites, courses and
+    volunteers with fresh names), so that none depends on what another left behind.
+    """
+    async with provisioned_system(infra, identity, log_dir, list(SERVICES)) as system:
+        system.extra_env = smtp_env(mailbox[1])
+        await asyncio.to_thread(system.start_all, list(SERVICES))
+        yield Tools(
+            system,
+            intake=system.api("intake"),
+            housing=system.api("housing"),
+            courses=system.api("courses"),
+            volunteers=system.api("volunteers"),
+            notifications=system.api("notifications"),
+            mailbox=mailbox[0],
         )
-        for name in ("intake", "housing")
-    }
-    for process in apis.values():
-        for other in apis.values():
-            process.env[f"UI_{other.service.upper()}_URL"] = f"{other.url}/ui/"
-        system.processes.append(process.start(wait_ready=False))
-    system.start("intake", "relay")
-    system.start("housing", "consumer")
-    for process in apis.values():
-        process.wait_ready()
-    return Tools(system, apis["intake"], apis["housing"])
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from teilhabe.auth.devprovider.authorize import ROLE_LABELS
 from teilhabe.testing.processes import ServiceProcess
 from teilhabe.ui.assets import AXE_SCRIPT
 
+from tests.mail import Mailbox
 from tests.support import System
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,11 +43,15 @@ class AxeReport:
 
 @dataclass
 class Tools:
-    """Both staff tools as real processes, with what moves events between them."""
+    """The five services as real processes: their APIs (which serve the tools) by name."""
 
     system: System
     intake: ServiceProcess
     housing: ServiceProcess
+    courses: ServiceProcess
+    volunteers: ServiceProcess
+    notifications: ServiceProcess
+    mailbox: Mailbox
 
 
 async def sign_in(page: Page, url: str, *, subject: str, roles: Sequence[Role]) -> None:

@@ -27,7 +27,6 @@ from teilhabe.config import ServiceSettings
 from teilhabe.events.housing import MoveOutReason, SiteKind
 from teilhabe.ui import (
     CHOOSE,
-    DATE_FORMAT,
     FORM,
     N_,
     FormErrors,
@@ -37,11 +36,12 @@ from teilhabe.ui import (
     api_roles,
     date_input_value,
     flash,
+    in_field_order,
     mount_staff_ui,
     page_path,
     page_roles,
-    parse_date,
     problem_errors,
+    put_date,
     read_form,
     render,
     text,
@@ -205,7 +205,7 @@ async def place(
         data["unit_id"] = values["unit_id"]
     else:
         errors["unit_id"] = page_texts.gettext(CHOOSE)
-    _put_date(data, "moved_in_on", values["moved_in_on"], errors, page_texts)
+    put_date(data, "moved_in_on", values["moved_in_on"], errors, page_texts)
     data["bed_count"] = values["bed_count"] or None
     try:
         placement_in = PlacementIn.model_validate(data)
@@ -239,7 +239,12 @@ async def place(
     await session.rollback()
     household = await _waiting(session, household_id)
     return await _place_page(
-        request, session, household, values, errors=_ordered(errors, PLACE_FIELDS), status_code=422
+        request,
+        session,
+        household,
+        values,
+        errors=in_field_order(errors, PLACE_FIELDS),
+        status_code=422,
     )
 
 
@@ -296,7 +301,7 @@ async def move_out(
     values = {name: text(form, name) for name in MOVE_OUT_FIELDS}
     errors: FormErrors = {}
     data: dict[str, Any] = {}
-    _put_date(data, "moved_out_on", values["moved_out_on"], errors, page_texts)
+    put_date(data, "moved_out_on", values["moved_out_on"], errors, page_texts)
     if values["reason"]:
         data["reason"] = values["reason"]
     else:
@@ -340,7 +345,7 @@ async def move_out(
         session,
         placement_id,
         values,
-        errors=_ordered(errors, MOVE_OUT_FIELDS),
+        errors=in_field_order(errors, MOVE_OUT_FIELDS),
         status_code=422,
     )
 
@@ -387,22 +392,6 @@ async def _move_out_page(
 async def _notice_number(session: AsyncSession, household_id: uuid.UUID) -> str:
     household = await session.get(WaitingHousehold, household_id)
     return household.allocation_notice_number if household else str(household_id)
-
-
-def _put_date(
-    data: dict[str, Any], name: str, typed: str, errors: FormErrors, page_texts: Texts
-) -> None:
-    if not typed:
-        return  # the request model reports it missing
-    try:
-        data[name] = parse_date(typed)
-    except ValueError:
-        errors[name] = page_texts.gettext(DATE_FORMAT)
-
-
-def _ordered(errors: FormErrors, fields: tuple[str, ...]) -> FormErrors:
-    order = {key: position for position, key in enumerate((FORM, *fields))}
-    return dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
 
 
 def _labels(page_texts: Texts) -> dict[str, str]:

@@ -10,7 +10,6 @@ a refusal back into errors next to the fields.
 import math
 import re
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +27,6 @@ from teilhabe.config import ServiceSettings
 from teilhabe.ui import (
     CHOOSE,
     DATE_FORMAT,
-    FORM,
     N_,
     FormErrors,
     Section,
@@ -36,11 +34,14 @@ from teilhabe.ui import (
     Texts,
     api_roles,
     flash,
+    in_field_order,
     mount_staff_ui,
+    options,
     page_path,
     page_roles,
     parse_date,
     problem_errors,
+    put_date,
     read_form,
     render,
     text,
@@ -194,7 +195,7 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
             "pages": pages,
             "page_links": _page_links(request, filters.page, pages),
             "housing_labels": HOUSING_LABELS,
-            "status_options": _options(HOUSING_LABELS, page_texts),
+            "status_options": options(HOUSING_LABELS, page_texts),
             "labels": _labels(page_texts),
             "is_caseworker": principal.has_any_role(Role.CASEWORKER),
         },
@@ -362,8 +363,8 @@ async def _allocation_page(
         "intake/allocation_form.html",
         {
             "values": values,
-            "sex_options": _options(SEX_LABELS, texts(request)),
-            "residence_options": _options(RESIDENCE_LABELS, texts(request)),
+            "sex_options": options(SEX_LABELS, texts(request)),
+            "residence_options": options(RESIDENCE_LABELS, texts(request)),
             "labels": _labels(texts(request), len(values["members"])),
             "max_members": MAX_MEMBERS,
             "focus": focus,
@@ -400,7 +401,7 @@ def _allocation_request(
         if values[name]:
             data[name] = values[name]
     for name, required in (("allocated_on", True), ("expected_arrival_on", False)):
-        _put_date(data, name, values[name], name, required, errors, page_texts)
+        put_date(data, name, values[name], errors, page_texts, required=required)
     data["members"] = []
     for index, member in enumerate(values["members"]):
         key = f"members-{index}-"
@@ -420,7 +421,7 @@ def _allocation_request(
             else:
                 errors[key + name] = page_texts.gettext(CHOOSE)
         for name, required in (("date_of_birth", True), ("residence_status_expires_on", False)):
-            _put_date(row, name, member[name], key + name, required, errors, page_texts)
+            put_date(row, name, member[name], errors, page_texts, key=key + name, required=required)
         data["members"].append(row)
     try:
         allocation = AllocationIn.model_validate(data)
@@ -433,25 +434,6 @@ def _allocation_request(
     return (None, errors) if errors else (allocation, {})
 
 
-def _put_date(
-    data: dict[str, Any],
-    name: str,
-    typed: str,
-    key: str,
-    required: bool,
-    errors: FormErrors,
-    page_texts: Texts,
-) -> None:
-    if not typed:
-        if not required:
-            data[name] = None
-        return
-    try:
-        data[name] = parse_date(typed)
-    except ValueError:
-        errors[key] = page_texts.gettext(DATE_FORMAT)
-
-
 def _allocation_fields(rows: int) -> list[str]:
     fields = [*ALLOCATION_FIELDS, "needs_accessible_housing"]
     for index in range(rows):
@@ -460,8 +442,7 @@ def _allocation_fields(rows: int) -> list[str]:
 
 
 def _in_form_order(errors: FormErrors, rows: int) -> FormErrors:
-    order = {key: position for position, key in enumerate([FORM, *_allocation_fields(rows)])}
-    return dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
+    return in_field_order(errors, _allocation_fields(rows))
 
 
 def _labels(page_texts: Texts, rows: int = 0) -> dict[str, str]:
@@ -481,10 +462,6 @@ def _language(code: str) -> str:
     """`AR` → `ar`, `pt-BR` stays: the language in lower case, a region as typed."""
     language, separator, region = code.partition("-")
     return language.lower() + separator + region
-
-
-def _options(labels: Mapping[Any, str], page_texts: Texts) -> list[tuple[str, str]]:
-    return [(str(value), page_texts.gettext(label)) for value, label in labels.items()]
 
 
 def _positive_int(value: str | None, *, default: int) -> int:

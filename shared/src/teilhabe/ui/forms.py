@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from teilhabe.api.problems import ProblemError
+from teilhabe.ui.formatting import parse_date
 from teilhabe.ui.i18n import N_, Texts
 
 FormErrors = dict[str, str]
@@ -150,6 +151,42 @@ def _message(
         return template % context if context else template
     except (KeyError, TypeError, ValueError):
         return template
+
+
+def put_date(
+    data: dict[str, Any],
+    name: str,
+    typed: str,
+    errors: FormErrors,
+    texts: Texts,
+    *,
+    key: str | None = None,
+    required: bool = True,
+) -> None:
+    """Put the date typed as DD.MM.YYYY into `data[name]`, or its error under `key`.
+
+    Left empty, a required date is left out (the request model then reports it missing)
+    and an optional one is None. A date typed wrongly is reported as such.
+    """
+    if not typed:
+        if not required:
+            data[name] = None
+        return
+    try:
+        data[name] = parse_date(typed)
+    except ValueError:
+        errors[key or name] = texts.gettext(DATE_FORMAT)
+
+
+def in_field_order(errors: FormErrors, fields: Sequence[str]) -> FormErrors:
+    """The errors in the order their fields stand in the form; the form's own first."""
+    order = {key: position for position, key in enumerate((FORM, *fields))}
+    return dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def options(labels: Mapping[Any, str], texts: Texts) -> list[tuple[str, str]]:
+    """(value, translated label) pairs for a select or radio group."""
+    return [(str(value), texts.gettext(label)) for value, label in labels.items()]
 
 
 def csrf_token(request: Request) -> str:

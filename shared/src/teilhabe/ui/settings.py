@@ -34,9 +34,9 @@ class UiSettings(BaseSettings):
 
     # Which tools the navigation offers, and where each is.
     tools: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=("intake", "housing"),
-        description="Tools listed in the navigation, comma-separated; a service adds its "
-        "name when its screens ship.",
+        default=TOOL_NAMES,
+        description="Tools listed in the navigation, comma-separated (a city that runs "
+        "only some of the services names those).",
     )
     intake_url: str = "http://127.0.0.1:8001/ui/"
     housing_url: str = "http://127.0.0.1:8002/ui/"

@@ -167,7 +167,7 @@ def print_overview(issuer: str, log_dir: Path, mail_folder: Path) -> None:
     print("\nTeilhabe is running:\n")
     for service in SERVICES:
         print(f"  {service.name:<14} API  http://127.0.0.1:{service.api_port}/docs")
-    for service in SERVICES[:2]:
+    for service in SERVICES:
         print(f"  {service.name:<14} tool http://127.0.0.1:{service.api_port}/ui/")
     print(f"  {'identity':<14} dev  {issuer}  (development only)")
     print(f"  {'e-mail':<14} SMTP 127.0.0.1:{SMTP_PORT}, mail lands in {mail_folder}")

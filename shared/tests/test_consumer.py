@@ -11,14 +11,17 @@ from typing import Any
 
 import aio_pika
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, insert, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from teilhabe.db import create_session_factory
+from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.messaging.consumer import REASON_HEADER, ConsumerOptions, EventConsumer
 from teilhabe.messaging.inbox import PermanentError, ReceivedEvent
 from teilhabe.messaging.topology import declare_events_exchange
+from teilhabe.testing.tcp_proxy import TcpProxy
 
 from .conftest import effects, messaging
 
@@ -209,3 +212,61 @@ async def test_a_refused_event_is_dead_lettered_and_its_batch_neighbours_handled
 
 async def _equals(value: Awaitable[int], expected: int) -> bool:
     return await value == expected
+
+
+async def test_a_database_outage_spends_no_retry_and_loses_nothing(
+    vhost: str, backbone_database: str, backbone_engine: AsyncEngine
+) -> None:
+    """Longer than the first delay steps: the old way, every message would be retrying."""
+    target = make_url(backbone_database)
+    proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432).start()
+    proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    engine = create_engine(proxied, pool_size=2)
+    behaviour = Behaviour()
+    consumer = EventConsumer(
+        ConsumerOptions(
+            service_name="probe-outage",
+            queue_name="probe",
+            amqp_url=vhost,
+            exchange_name=EXCHANGE,
+            batch_size=5,
+            prefetch=20,
+            database_backoff_seconds=(0.1, 0.5),
+        ),
+        session_factory=create_session_factory(engine),
+        inbox=messaging.inbox,
+        handlers={HouseholdAssigned: behaviour.handle},
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    connection = await aio_pika.connect(vhost)
+    channel = await connection.channel(publisher_confirms=True)
+    try:
+        await eventually(lambda: _true(consumer.broker_connected))
+        await asyncio.sleep(0.3)  # queues declared and bound
+        proxy.cut()
+        payloads = [assigned() for _ in range(12)]
+        for payload in payloads:
+            await publish(channel, new_event(payload, source="/test").to_json())
+        await asyncio.sleep(7)  # past the 1 s and 5 s delay steps
+        proxy.restore()
+        for payload in payloads:
+            await eventually(
+                lambda p=payload: _equals(effect_count(backbone_engine, str(p.household_id)), 1)
+            )
+        retried = REGISTRY.get_sample_value(
+            "teilhabe_events_consumed_total",
+            {"service": "probe-outage", "event_type": "household.assigned", "outcome": "retried"},
+        )
+        assert retried is None, "no message was sent to a delay queue"
+        assert await (await channel.get_queue("probe.dlq")).get(fail=False) is None
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        await connection.close()
+        await engine.dispose()
+        proxy.close()
+
+
+async def _true(value: bool) -> bool:
+    return value

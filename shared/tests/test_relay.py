@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import aio_pika
 from sqlalchemy import func, select, text
@@ -73,3 +74,52 @@ async def test_two_relays_publish_every_committed_event_once_and_no_rolled_back_
             .where(messaging.outbox.c.published_at.is_(None))
         )
     assert unpublished == 0
+
+
+async def test_an_event_no_queue_is_bound_to_waits_in_the_outbox_until_one_binds(
+    vhost: str, backbone_engine: AsyncEngine, backbone_database: str
+) -> None:
+    async with backbone_engine.begin() as connection:
+        await connection.execute(text("DELETE FROM outbox_message"))
+    sessions = create_session_factory(backbone_engine)
+    async with sessions() as session, session.begin():
+        event_id = (await Outbox(messaging.outbox, source="/test").add(session, assigned())).id
+    options = RelayOptions(
+        service_name="probe",
+        dsn=asyncpg_dsn(backbone_database),
+        amqp_url=vhost,
+        exchange_name=EXCHANGE,
+    )
+    stop = asyncio.Event()
+    relay = asyncio.create_task(OutboxRelay(options).run(stop))
+
+    async def row() -> Any:
+        async with backbone_engine.connect() as db:
+            return (
+                await db.execute(
+                    select(messaging.outbox.c.attempts, messaging.outbox.c.published_at).where(
+                        messaging.outbox.c.event_id == event_id
+                    )
+                )
+            ).one()
+
+    deadline = asyncio.get_running_loop().time() + 20
+    while (await row()).attempts < 2:
+        assert asyncio.get_running_loop().time() < deadline, "the relay never tried"
+        await asyncio.sleep(0.1)
+    assert (await row()).published_at is None, "returned by the broker: not published"
+
+    connection = await aio_pika.connect(vhost)
+    channel = await connection.channel()
+    exchange = await declare_events_exchange(channel, EXCHANGE)
+    late = await channel.declare_queue("late", durable=True, arguments={"x-queue-type": "quorum"})
+    await late.bind(exchange, "household.assigned")
+    async with late.iterator(timeout=30) as messages:
+        async for message in messages:
+            await message.ack()
+            assert json.loads(message.body)["id"] == event_id
+            break
+    stop.set()
+    await relay
+    await connection.close()
+    assert (await row()).published_at is not None

@@ -21,6 +21,13 @@ NAMING_CONVENTION = {
 }
 
 
+# Every session of ours: a transaction left open by a hung or vanished client is ended
+# by the server, so that its row locks (a unit, a course, claimed outbox rows) come free.
+SESSION_SETTINGS = {"idle_in_transaction_session_timeout": "60000"}
+# A statement that gets no answer (a silent network) fails instead of waiting for hours.
+STATEMENT_TIMEOUT_SECONDS = 60.0
+
+
 def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -29,7 +36,16 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     # No pre-ping: it costs a round trip per checkout; a connection found broken is
     # invalidated on its error and the unit of work retried by the caller or redelivered.
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=1800,
+        # Errors and logs never show the values of a statement: they are personal data.
+        hide_parameters=True,
+        connect_args={
+            "command_timeout": STATEMENT_TIMEOUT_SECONDS,
+            "server_settings": SESSION_SETTINGS,
+        },
     )
 
 

@@ -102,7 +102,7 @@ class _BrokerStatus:
         )
 
     async def connected(self) -> bool:
-        return self._connection is not None and not self._connection.is_closed
+        return self._connection is not None and self._connection.connected.is_set()
 
     async def stop(self) -> None:
         if self._connecting is not None:

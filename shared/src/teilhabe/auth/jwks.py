@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -23,7 +24,8 @@ class JwksCache:
     Refreshes are rate-limited by `min_refresh_interval` (counted from the last attempt,
     successful or not) so that a flood of tokens with invented key ids, or an outage of
     the provider, cannot turn into a flood of requests against the provider. Concurrent
-    refreshes share one request.
+    refreshes share one request. Once keys are known, the periodic refetch runs in the
+    background: requests go on with the cached keys rather than wait for the provider.
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class JwksCache:
         self._last_attempt: float | None = None
         self._last_attempt_failed = False
         self._attempts = 0
+        self._background: asyncio.Task[None] | None = None
 
     @property
     def url(self) -> str:
@@ -61,8 +64,10 @@ class JwksCache:
         Raises `SigningKeysUnavailableError` when the key is not cached and the provider
         could not be asked, since then a valid token cannot be told from a forged one.
         """
-        if self._keys is None or self._is_stale():
+        if self._keys is None:
             await self._refresh(seen_attempts=self._attempts)
+        elif self._is_stale():
+            self._refresh_in_background()
         key = self._lookup(kid)
         if key is None:
             await self._refresh(seen_attempts=self._attempts)
@@ -72,12 +77,20 @@ class JwksCache:
         return key
 
     async def aclose(self) -> None:
+        if self._background is not None:
+            self._background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._background
         if self._client is not None and self._owns_client:
             await self._client.aclose()
             self._client = None
 
     def _lookup(self, kid: str) -> PyJWK | None:
         return None if self._keys is None else self._keys.get(kid)
+
+    def _refresh_in_background(self) -> None:
+        if self._background is None or self._background.done():
+            self._background = asyncio.create_task(self._refresh(seen_attempts=self._attempts))
 
     def _is_stale(self) -> bool:
         # Periodic refetch lets keys the provider has withdrawn stop being trusted.

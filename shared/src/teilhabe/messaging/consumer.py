@@ -13,6 +13,10 @@ the reason in its headers, then acked. Any other error is taken as transient: th
 is published to the next delay queue and acked; after the last delay step it is
 dead-lettered too. A crash between that publish and the ack delivers the message twice;
 the inbox makes the second delivery a no-op.
+
+An unreachable database is no fault of the message: the batch is held, unacked, until the
+database answers again, and then handled as if nothing had happened. So an outage of any
+length spends no retry and dead-letters nothing.
 """
 
 from __future__ import annotations
@@ -53,6 +57,13 @@ log = structlog.get_logger(__name__)
 
 RETRY_ATTEMPT_HEADER = "x-retry-attempt"
 REASON_HEADER = "x-dead-letter-reason"
+# Dead-letter reasons as metric labels: a fixed set, whatever a handler's words.
+_REASON_KINDS = (
+    "body is not JSON",
+    "invalid CloudEvent envelope",
+    "no handler for event type",
+    "retries exhausted",
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,8 @@ class ConsumerOptions:
     publish_timeout_seconds: float = 10.0
     heartbeat_seconds: int = 15
     inbox_retention: timedelta = timedelta(days=30)
+    # Waiting for an unreachable database: first and longest pause between checks.
+    database_backoff_seconds: tuple[float, float] = (0.5, 15.0)
 
 
 @dataclass
@@ -92,12 +105,16 @@ class EventConsumer:
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
         self._consuming = False
+        self._stop = asyncio.Event()
 
     @property
     def broker_connected(self) -> bool:
         # Ready only once the queues are bound and consumed: an event published before
-        # would find no binding.
-        return self._consuming and self._connection is not None and not self._connection.is_closed
+        # would find no binding. `is_closed` of a robust connection stays False during an
+        # outage; `connected` is cleared while it reconnects.
+        return (
+            self._consuming and self._connection is not None and self._connection.connected.is_set()
+        )
 
     async def database_ok(self) -> bool:
         try:
@@ -109,8 +126,12 @@ class EventConsumer:
 
     async def run(self, stop: asyncio.Event) -> None:
         opts = self._options
+        self._stop = stop
         self._connection = await connect_broker(opts.amqp_url, heartbeat=opts.heartbeat_seconds)
-        self._channel = await self._connection.channel(publisher_confirms=True)
+        # A retry or dead-letter copy that no queue takes must fail, not vanish.
+        self._channel = await self._connection.channel(
+            publisher_confirms=True, on_return_raises=True
+        )
         await self._channel.set_qos(prefetch_count=opts.prefetch)
         exchange = await declare_events_exchange(self._channel, opts.exchange_name)
         event_types = [model.event_type for model in self._handlers]
@@ -132,18 +153,26 @@ class EventConsumer:
 
     async def _prune_inbox(self, stop: asyncio.Event) -> None:
         """Forget handled ids once no redelivery can come any more (retries end within hours)."""
+        limit = 10_000
         statement = text(
             f"DELETE FROM {self._inbox.name} WHERE event_id IN (SELECT event_id "  # noqa: S608
             f"FROM {self._inbox.name} "
-            "WHERE handled_at < now() - CAST(:retention AS interval) LIMIT 10000)"
+            "WHERE handled_at < now() - CAST(:retention AS interval) LIMIT :limit)"
         )
         while not stop.is_set():
             try:
-                async with self._sessions() as session, session.begin():
-                    await session.execute(statement, {"retention": self._options.inbox_retention})
+                deleted = limit
+                # In slices, so that no transaction grows large; until nothing is left.
+                while deleted == limit and not stop.is_set():
+                    async with self._sessions() as session, session.begin():
+                        result = await session.execute(
+                            statement,
+                            {"retention": self._options.inbox_retention, "limit": limit},
+                        )
+                    deleted = getattr(result, "rowcount", 0)
             except Exception as error:  # noqa: BLE001 - housekeeping must not stop consuming
                 log.warning("inbox pruning failed", error=repr(error))
-            await asyncio.sleep(3600)
+            await _sleep_unless(stop, 3600)
 
     async def _next_batch(self, stopping: asyncio.Future[Any]) -> list[AbstractIncomingMessage]:
         first = asyncio.ensure_future(self._incoming.get())
@@ -172,10 +201,15 @@ class EventConsumer:
             await self._settle(batch)
         except _BrokerUnavailable as error:
             # Nothing is lost: unacked messages come again, the inbox skips handled ones.
+            # A pause first, so that a broker refusing our copies is not asked in a loop.
             log.warning("cannot reach the broker to settle a batch", error=repr(error))
+            await _sleep_unless(self._stop, 1.0)
             for message in batch:
                 with contextlib.suppress(Exception):
                     await message.nack(requeue=True)
+            return
+        except _Stopping:
+            # Stopped while the database was away: the unacked messages come again.
             return
         await self._ack(batch)
         CONSUMER_BATCH_SECONDS.labels(self._options.service_name).observe(
@@ -191,13 +225,17 @@ class EventConsumer:
                 )
             except PoisonMessage as poison:
                 await self._dead_letter(message, poison.reason)
-        if decoded:
+        while decoded:
             try:
                 await self._handle_together(decoded)
-            except Exception:  # noqa: BLE001 - isolate the failing message below
-                log.info("batch failed, handling its messages one by one", size=len(decoded))
-                for item in decoded:
-                    await self._handle_alone(item)
+                return
+            except Exception as error:  # noqa: BLE001 - isolate the failing message below
+                if not await self._database_was_away(error):
+                    break
+        if decoded:
+            log.info("batch failed, handling its messages one by one", size=len(decoded))
+            for item in decoded:
+                await self._handle_alone(item)
 
     async def _handle_together(self, items: list[_Decoded]) -> None:
         handled: set[int] = set()
@@ -221,16 +259,38 @@ class EventConsumer:
             EVENTS_CONSUMED.labels(self._options.service_name, event_type, outcome).inc(count)
 
     async def _handle_alone(self, item: _Decoded) -> None:
-        try:
-            async with self._sessions() as session, session.begin():
-                new = await claim_new(session, self._inbox, [item.event])
-                if new:
-                    await self._call_handler(session, [item.event])
-            self._count(item, "handled" if new else "duplicate")
-        except PoisonMessage as poison:
-            await self._dead_letter(item.message, poison.reason)
-        except Exception as error:  # noqa: BLE001 - anything else is worth a retry
-            await self._retry(item.message, error)
+        while True:
+            try:
+                async with self._sessions() as session, session.begin():
+                    new = await claim_new(session, self._inbox, [item.event])
+                    if new:
+                        await self._call_handler(session, [item.event])
+                self._count(item, "handled" if new else "duplicate")
+            except PoisonMessage as poison:
+                await self._dead_letter(item.message, poison.reason)
+            except Exception as error:  # noqa: BLE001 - anything else is worth a retry
+                if await self._database_was_away(error):
+                    continue
+                await self._retry(item.message, error)
+            return
+
+    async def _database_was_away(self, error: Exception) -> bool:
+        """If the database cannot be reached, wait until it can; True if it was away.
+
+        Asked after the error rather than judged by its class: whatever the driver raised,
+        a database that answers means the message itself failed.
+        """
+        if await self.database_ok():
+            return False
+        first, longest = self._options.database_backoff_seconds
+        delay = first
+        log.warning("database unreachable, holding the batch", error=type(error).__name__)
+        while not await self.database_ok():
+            if await _sleep_unless(self._stop, delay):
+                raise _Stopping
+            delay = min(delay * 2, longest)
+        log.info("database reachable again, handling the held batch")
+        return True
 
     async def _call_handler(
         self, session: AsyncSession, events: list[ReceivedEvent[EventPayload]]
@@ -247,7 +307,7 @@ class EventConsumer:
             structlog.contextvars.unbind_contextvars(*context)
 
     async def _retry(self, message: AbstractIncomingMessage, error: Exception) -> None:
-        attempt = int(str((message.headers or {}).get(RETRY_ATTEMPT_HEADER, 0))) + 1
+        attempt = _attempts_so_far(message) + 1
         if attempt > len(RETRY_DELAYS_SECONDS):
             await self._dead_letter(message, f"retries exhausted, last error: {error!r}"[:1000])
             return
@@ -270,7 +330,7 @@ class EventConsumer:
                 "x-dead-lettered-by": self._options.service_name,
             },
         )
-        EVENTS_DEAD_LETTERED.labels(self._options.service_name, reason.split(":")[0][:60]).inc()
+        EVENTS_DEAD_LETTERED.labels(self._options.service_name, _reason_kind(reason)).inc()
         EVENTS_CONSUMED.labels(self._options.service_name, _type_of(message), "dead_lettered").inc()
 
     async def _republish(
@@ -309,6 +369,31 @@ class EventConsumer:
 
 class _BrokerUnavailable(Exception):
     """A retry or dead-letter copy could not be published with a confirm."""
+
+
+class _Stopping(Exception):
+    """The process stops while a batch waits for the database."""
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> bool:
+    """Sleep, cut short by `stop`; True if stopped."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()
+
+
+def _attempts_so_far(message: AbstractIncomingMessage) -> int:
+    """Delay steps taken; a header not ours (or mangled) counts as none."""
+    try:
+        return max(int(str((message.headers or {}).get(RETRY_ATTEMPT_HEADER, 0))), 0)
+    except ValueError:
+        return 0
+
+
+def _reason_kind(reason: str) -> str:
+    if reason.startswith("invalid ") and reason.partition(":")[0].endswith(" payload"):
+        return "invalid payload"
+    return next((kind for kind in _REASON_KINDS if reason.startswith(kind)), "refused")
 
 
 def _type_of(message: AbstractIncomingMessage) -> str:

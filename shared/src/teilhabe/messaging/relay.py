@@ -8,6 +8,11 @@ the order of events; consumers must not depend on it.
 
 The relay sleeps on LISTEN until a transaction that staged events commits, with a poll
 as a fallback for a lost notification or a lost listening connection.
+
+An event no queue is bound to yet (a consumer that has not started for the first time) is
+returned by the broker: it stays in the outbox and is offered again later, each time a
+little later (up to a minute), so that it is delivered as soon as a consumer binds and
+never holds up the events behind it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import asyncpg
 import structlog
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
 
+from teilhabe.db import SESSION_SETTINGS, STATEMENT_TIMEOUT_SECONDS
 from teilhabe.events.envelope import CONTENT_TYPE
 from teilhabe.messaging.connection import connect_broker
 from teilhabe.messaging.outbox import NOTIFY_CHANNEL
@@ -34,16 +40,21 @@ log = structlog.get_logger(__name__)
 # The table is teilhabe.messaging.tables.OUTBOX_TABLE.
 _CLAIM = """
     SELECT id, event_id, event_type, body FROM outbox_message
-    WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+    WHERE published_at IS NULL AND (retry_at IS NULL OR retry_at <= clock_timestamp())
+    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
 """
 _MARK_PUBLISHED = (
     "UPDATE outbox_message SET published_at = clock_timestamp(), attempts = attempts + 1 "
     "WHERE id = ANY($1::bigint[])"
 )
-_MARK_FAILED = (
-    "UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 "
-    "WHERE id = ANY($1::bigint[])"
-)
+# Offered again after 0.5 s, 1 s, 2 s … at most a minute: a row that keeps failing (an
+# event type nobody is bound to) neither starves the rows behind it nor waits for long.
+_MARK_FAILED = """
+    UPDATE outbox_message SET attempts = attempts + 1, last_error = $2,
+        retry_at = clock_timestamp()
+            + least(interval '0.5 second' * power(2, least(attempts, 10)), interval '1 minute')
+    WHERE id = ANY($1::bigint[])
+"""
 _LAG = """
     SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)
     FROM outbox_message WHERE published_at IS NULL
@@ -66,6 +77,8 @@ class RelayOptions:
     fallback_poll_seconds: float = 1.0
     lanes: int = 2
     retention: timedelta = timedelta(days=7)
+    # A silent network to the database ends a statement, instead of holding its locks.
+    statement_timeout_seconds: float = STATEMENT_TIMEOUT_SECONDS
 
 
 class OutboxRelay:
@@ -80,7 +93,8 @@ class OutboxRelay:
 
     @property
     def broker_connected(self) -> bool:
-        return self._connection is not None and not self._connection.is_closed
+        # A robust connection is not `is_closed` while it reconnects; `connected` is clear.
+        return self._connection is not None and self._connection.connected.is_set()
 
     async def database_ok(self) -> bool:
         if self._pool is None:
@@ -93,9 +107,16 @@ class OutboxRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         opts = self._options
-        self._pool = await asyncpg.create_pool(opts.dsn, min_size=1, max_size=opts.lanes + 1)
+        self._pool = await asyncpg.create_pool(
+            opts.dsn,
+            min_size=1,
+            max_size=opts.lanes + 1,
+            command_timeout=opts.statement_timeout_seconds,
+            server_settings=SESSION_SETTINGS,
+        )
         self._connection = await connect_broker(opts.amqp_url, heartbeat=opts.heartbeat_seconds)
-        channel = await self._connection.channel(publisher_confirms=True)
+        # Unroutable must raise, so that the row stays in the outbox (see above).
+        channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
         exchange = await declare_events_exchange(channel, opts.exchange_name)
         housekeeping = asyncio.create_task(self._housekeeping(stop))
         log.info("relay started", exchange=opts.exchange_name, batch_size=opts.batch_size)
@@ -131,6 +152,7 @@ class OutboxRelay:
         async with self._pool.acquire() as db, db.transaction():
             rows = await db.fetch(_CLAIM, opts.batch_size)
             if not rows:
+                self._backoff = 0.0
                 return 0
             results = await asyncio.gather(
                 *(self._publish_one(exchange, row) for row in rows), return_exceptions=True
@@ -168,12 +190,10 @@ class OutboxRelay:
             type=row["event_type"],
             app_id=self._options.service_name,
         )
-        # Unroutable is not an error for pub/sub: no consumer subscribes to this type
-        # yet; the row stays in the outbox for the retention period for replay.
         await exchange.publish(
             message,
             routing_key=row["event_type"],
-            mandatory=False,
+            mandatory=True,
             timeout=self._options.publish_timeout_seconds,
         )
 
@@ -216,7 +236,7 @@ class OutboxRelay:
                 OUTBOX_LAG.labels(self._options.service_name).set(float(lag))
                 if rounds % 60 == 0:
                     await self._pool.execute(_PRUNE, self._options.retention)
-            except (OSError, asyncpg.PostgresError) as error:
+            except Exception as error:  # noqa: BLE001 - housekeeping must not stop publishing
                 log.warning("outbox housekeeping failed", error=repr(error))
             rounds += 1
             await asyncio.sleep(5)

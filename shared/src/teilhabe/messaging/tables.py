@@ -42,6 +42,8 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("published_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text),
+        # After a failed publish: not offered again before this time.
+        Column("retry_at", DateTime(timezone=True)),
         # The relay claims unpublished rows in id order; this index stays tiny.
         Index(
             "ix_outbox_message_unpublished",
@@ -56,5 +58,7 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("event_id", String(200), primary_key=True),
         Column("event_type", String(200), nullable=False),
         Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # Pruning finds the ids older than the retention without reading the whole inbox.
+        Index("ix_inbox_message_handled_at", "handled_at"),
     )
     return MessagingTables(outbox=outbox, inbox=inbox)

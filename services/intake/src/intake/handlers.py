@@ -16,7 +16,10 @@ async def on_household_moved_in(
 ) -> None:
     for event in events:
         await service.record_housing(
-            session=session, household_id=event.payload.household_id, status="housed"
+            session=session,
+            household_id=event.payload.household_id,
+            status="housed",
+            recorded_at=event.envelope.time,
         )
 
 
@@ -25,7 +28,10 @@ async def on_household_moved_out(
 ) -> None:
     for event in events:
         await service.record_housing(
-            session=session, household_id=event.payload.household_id, status="moved_out"
+            session=session,
+            household_id=event.payload.household_id,
+            status="moved_out",
+            recorded_at=event.envelope.time,
         )
 
 

@@ -33,6 +33,8 @@ class Household(Base):
     needs_accessible_housing: Mapped[bool] = mapped_column(default=False)
     caseworker_id: Mapped[str | None] = mapped_column(String(200), index=True)
     housing_status: Mapped[str] = mapped_column(String(30), default="awaiting")
+    # When housing recorded that status: its events may arrive out of order.
+    housing_status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -235,8 +235,17 @@ async def assign_caseworker(
     return household
 
 
-async def record_housing(*, session: AsyncSession, household_id: uuid.UUID, status: str) -> None:
-    """Keep intake's view of whether the household is accommodated (from housing's events)."""
+async def record_housing(
+    *, session: AsyncSession, household_id: uuid.UUID, status: str, recorded_at: datetime
+) -> None:
+    """Keep intake's view of whether the household is accommodated (from housing's events).
+
+    Housing's events may arrive out of order (several relays, retry delays): the status
+    housing recorded last wins, not the event that happens to arrive last.
+    """
     household = await session.get(Household, household_id, with_for_update=True)
-    if household is not None:
+    if household is None:
+        return
+    if household.housing_status_at is None or recorded_at >= household.housing_status_at:
         household.housing_status = status
+        household.housing_status_at = recorded_at

@@ -1,0 +1,77 @@
+"""Intake's handlers as the consumer calls them, on the service's migrated database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import pytest
+from intake.handlers import HANDLERS
+from intake.models import Household
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from teilhabe.auth import Role
+from teilhabe.auth.testing import RunningDevProvider
+from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events import new_event
+from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
+from teilhabe.messaging.inbox import ReceivedEvent
+from teilhabe.testing.identity import auth_headers
+
+from .test_api import allocation
+
+
+@pytest.fixture
+async def sessions(intake_database: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(intake_database, pool_size=2)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+def received(payload: EventPayload, at: datetime) -> ReceivedEvent[EventPayload]:
+    return ReceivedEvent(
+        envelope=new_event(payload, source="/teilhabe/housing", now=at), payload=payload
+    )
+
+
+async def test_the_status_housing_recorded_last_wins_whatever_the_order_of_arrival(
+    intake: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    response = await intake.post(
+        "/households", json=allocation(), headers=auth_headers(identity, Role.CASEWORKER)
+    )
+    assert response.status_code == 201, response.text
+    household_id = uuid.UUID(response.json()["id"])
+    placement, site, unit = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    moved_in_at = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    moved_in = HouseholdMovedIn(
+        household_id=household_id,
+        placement_id=placement,
+        site_id=site,
+        site_kind=SiteKind.COMMUNAL_HOUSING,
+        unit_id=unit,
+        bed_count=1,
+        moved_in_on=date(2026, 11, 25),
+    )
+    moved_out = HouseholdMovedOut(
+        household_id=household_id,
+        placement_id=placement,
+        site_id=site,
+        unit_id=unit,
+        moved_out_on=date(2026, 11, 30),
+        reason=MoveOutReason.PRIVATE_HOUSING,
+    )
+
+    # The move-out arrives first (the move-in waited in a delay queue), then the move-in.
+    for payload, at in ((moved_out, moved_in_at + timedelta(days=5)), (moved_in, moved_in_at)):
+        async with sessions() as session, session.begin():
+            await HANDLERS[type(payload)](session, [received(payload, at)])
+
+    async with sessions() as session:
+        household = await session.get(Household, household_id)
+    assert household is not None
+    assert household.housing_status == "moved_out"

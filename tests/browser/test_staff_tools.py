@@ -363,6 +363,9 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         move_out = f"{housing_url}/belegungen/{placement_id}/auszug"
         await visit(page, move_out, f"housing-move-out-{tag}")
         await submit_empty(page, "Auszug erfassen", f"housing-move-out-errors-{tag}")
+        transfer = f"{housing_url}/belegungen/{placement_id}/umzug"
+        await visit(page, transfer, f"housing-transfer-{tag}")
+        await submit_empty(page, "Umzug erfassen", f"housing-transfer-errors-{tag}")
         await visit(page, f"{housing_url}/barrierefreiheit", f"housing-accessibility-{tag}")
 
     page = await (await new_context()).new_page()

@@ -6,13 +6,14 @@ import asyncio
 import uuid
 from datetime import date
 
+import asyncpg
 import httpx
 import pytest
 from housing import service
 from housing.models import WaitingHousehold
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
-from teilhabe.db import create_engine, create_session_factory
+from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.testing.identity import auth_headers
 
@@ -180,3 +181,113 @@ async def test_waiting_queue_ignores_a_second_delivery(housing_database: str) ->
     async with sessions() as session:
         assert await session.get(WaitingHousehold, household_id) is not None
     await engine.dispose()
+
+
+async def test_a_transfer_moves_the_household_and_its_beds_in_one_step(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    first = await new_site(housing, officer, beds=3)
+    second = await new_site(housing, officer, beds=2)
+    household = await allocated_household(housing_database, members=2)
+    placed = await housing.post(
+        "/placements",
+        json={
+            "household_id": str(household),
+            "unit_id": first["units"][0]["id"],  # type: ignore[index]
+            "moved_in_on": "2026-11-25",
+        },
+        headers=officer,
+    )
+    assert placed.status_code == 201, placed.text
+    placement_id = placed.json()["id"]
+
+    same = await housing.post(
+        f"/placements/{placement_id}/transfer",
+        json={"unit_id": first["units"][0]["id"], "moved_on": "2026-12-01"},  # type: ignore[index]
+        headers=officer,
+    )
+    assert same.status_code == 422
+    assert same.json()["errors"][0]["field"] == "unit_id"
+
+    moved = await housing.post(
+        f"/placements/{placement_id}/transfer",
+        json={"unit_id": second["units"][0]["id"], "moved_on": "2026-12-01"},  # type: ignore[index]
+        headers=officer,
+    )
+    assert moved.status_code == 201, moved.text
+    assert moved.json()["bed_count"] == 2
+    old = (await housing.get(f"/sites/{first['id']}", headers=officer)).json()
+    new = (await housing.get(f"/sites/{second['id']}", headers=officer)).json()
+    assert (old["occupied"], new["occupied"], new["free"]) == (0, 2, 0)
+
+    again = await housing.post(
+        f"/placements/{placement_id}/transfer",
+        json={"unit_id": first["units"][0]["id"], "moved_on": "2026-12-02"},  # type: ignore[index]
+        headers=officer,
+    )
+    assert again.status_code == 409, "the old placement has ended"
+    events = await outbox_types(housing_database, str(household))
+    assert events == ["household.moved_in", "household.moved_out", "household.moved_in"]
+
+
+async def test_a_transfer_into_a_full_unit_changes_nothing(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    home = await new_site(housing, officer, beds=2)
+    small = await new_site(housing, officer, beds=1)
+    household = await allocated_household(housing_database, members=2)
+    placed = await housing.post(
+        "/placements",
+        json={
+            "household_id": str(household),
+            "unit_id": home["units"][0]["id"],  # type: ignore[index]
+            "moved_in_on": "2026-11-25",
+        },
+        headers=officer,
+    )
+    refused = await housing.post(
+        f"/placements/{placed.json()['id']}/transfer",
+        json={"unit_id": small["units"][0]["id"], "moved_on": "2026-12-01"},  # type: ignore[index]
+        headers=officer,
+    )
+    assert refused.status_code == 409
+    board = (await housing.get(f"/sites/{home['id']}", headers=officer)).json()
+    assert board["occupied"] == 2, "the household still lives where it lived"
+    assert await outbox_types(housing_database, str(household)) == ["household.moved_in"]
+
+
+async def test_moving_out_for_a_transfer_puts_the_household_back_on_the_queue(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=2)
+    household = await allocated_household(housing_database, members=1)
+    placed = await housing.post(
+        "/placements",
+        json={
+            "household_id": str(household),
+            "unit_id": site["units"][0]["id"],  # type: ignore[index]
+            "moved_in_on": "2026-11-25",
+        },
+        headers=officer,
+    )
+    moved = await housing.post(
+        f"/placements/{placed.json()['id']}/move-out",
+        json={"moved_out_on": "2026-12-01", "reason": "transfer"},
+        headers=officer,
+    )
+    assert moved.status_code == 200, moved.text
+    queue = (await housing.get("/waiting-queue", headers=officer)).json()
+    assert str(household) in [h["household_id"] for h in queue]
+
+
+async def outbox_types(database_url: str, household_id: str) -> list[str]:
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        rows = await connection.fetch(
+            "SELECT event_type FROM outbox_message WHERE convert_from(body, 'UTF8') LIKE $1 "
+            "ORDER BY id",
+            f"%{household_id}%",
+        )
+    finally:
+        await connection.close()
+    return [row["event_type"] for row in rows]

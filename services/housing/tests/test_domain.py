@@ -2,6 +2,7 @@ import uuid
 from datetime import date
 
 from housing import domain
+from teilhabe.events.housing import MoveOutReason
 
 BEDS = [uuid.UUID(int=n) for n in range(1, 6)]
 
@@ -73,3 +74,34 @@ def test_move_out_rules() -> None:
     assert domain.move_out_problem(date(2026, 1, 10), date(2026, 1, 9), False) is not None
     assert domain.move_out_problem(date(2026, 1, 10), date(2026, 1, 10), True) is not None
     assert domain.move_out_problem(date(2026, 1, 10), date(2026, 2, 1), False) is None
+
+
+def test_a_transfer_needs_another_unit_and_a_day_not_before_the_move_in() -> None:
+    here, there = uuid.uuid4(), uuid.uuid4()
+    moved_in = date(2026, 11, 25)
+
+    def problem(target: uuid.UUID, day: date, already_out: bool = False) -> domain.Refusal | None:
+        return domain.transfer_problem(
+            current_unit_id=here,
+            target_unit_id=target,
+            moved_in_on=moved_in,
+            moved_on=day,
+            already_out=already_out,
+        )
+
+    assert problem(there, date(2026, 12, 1)) is None
+    assert problem(here, date(2026, 12, 1)) == domain.Refusal(
+        "same-unit", "the household lives in this unit already", field="unit_id"
+    )
+    before = problem(there, date(2026, 11, 24))
+    assert before is not None
+    assert before.field == "moved_on"
+    ended = problem(there, date(2026, 12, 1), already_out=True)
+    assert ended is not None
+    assert ended.code == "already-moved-out"
+
+
+def test_only_a_household_moved_out_for_a_transfer_awaits_a_new_place() -> None:
+    assert domain.status_after_move_out(MoveOutReason.TRANSFER) is domain.WaitingStatus.AWAITING
+    for reason in set(MoveOutReason) - {MoveOutReason.TRANSFER}:
+        assert domain.status_after_move_out(reason) is domain.WaitingStatus.PLACED

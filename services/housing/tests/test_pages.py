@@ -303,6 +303,56 @@ async def test_too_few_free_beds_is_said_at_the_unit(
     )
 
 
+async def test_officer_moves_a_household_to_another_unit_in_one_step(
+    officer: httpx.AsyncClient,
+    housing: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    housing_database: str,
+) -> None:
+    old = await new_site(housing, identity, [{"name": "U1", "beds": 3}])
+    new = await new_site(housing, identity, [{"name": "U2", "beds": 1}, {"name": "U3", "beds": 4}])
+    household_id, number = await waiting_household(housing_database, members=2)
+    place_url = f"/ui/warteliste/{household_id}/unterbringen"
+    form = await officer.get(place_url)
+    placed = await officer.post(
+        place_url,
+        data={
+            "csrf_token": csrf(form),
+            "unit_id": old["units"][0]["id"],
+            "moved_in_on": "25.11.2026",
+        },
+    )
+    assert placed.status_code == 303
+    row = unit_row(await officer.get("/ui/"), old["name"], "U1")
+    found = re.search(r'href="(/ui/belegungen/[^"]+/umzug)"', row)
+    assert found
+    url = found.group(1)
+
+    form = await officer.get(url)
+    assert f"Umzug von Haushalt {number} erfassen" in form.text
+    assert old["units"][0]["id"] not in form.text, "not offered the unit it lives in"
+    too_small = await officer.post(
+        url,
+        data={"csrf_token": csrf(form), "unit_id": new["units"][0]["id"], "moved_on": "1.12.2026"},
+    )
+    assert too_small.status_code == 422
+    assert error_next_to(too_small, "unit_id") == (
+        "In dieser Wohneinheit sind nicht genug Betten frei."
+    )
+    assert 'value="1.12.2026"' in too_small.text
+
+    moved = await officer.post(
+        url,
+        data={"csrf_token": csrf(form), "unit_id": new["units"][1]["id"], "moved_on": "1.12.2026"},
+    )
+    assert moved.status_code == 303, moved.text
+    board = await officer.get("/ui/")
+    assert f"Haushalt {number} ist nach {new['name']}, Wohneinheit U3 umgezogen" in board.text
+    assert cell(unit_row(board, old["name"], "U1"), "free") == "3"
+    assert cell(unit_row(board, new["name"], "U3"), "occupied") == "2"
+    assert (await officer.get(url)).status_code == 404, "the old placement has ended"
+
+
 async def test_board_notes_that_reservations_are_not_recorded(officer: httpx.AsyncClient) -> None:
     board = await officer.get("/ui/")
     assert "Reservierungen werden noch nicht erfasst" in board.text

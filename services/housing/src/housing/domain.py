@@ -8,6 +8,8 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from teilhabe.events.housing import MoveOutReason
+
 
 class WaitingStatus(StrEnum):
     AWAITING = "awaiting"
@@ -72,6 +74,28 @@ def plan_placement(
             f"the unit has {len(unit.free_bed_ids)} free beds, {wanted} are needed",
         )
     return PlacementPlan(bed_ids=tuple(sorted(unit.free_bed_ids)[:wanted]))
+
+
+def status_after_move_out(reason: MoveOutReason) -> WaitingStatus:
+    """A household transferred elsewhere awaits its next place; others have left."""
+    return WaitingStatus.AWAITING if reason is MoveOutReason.TRANSFER else WaitingStatus.PLACED
+
+
+def transfer_problem(
+    *,
+    current_unit_id: UUID,
+    target_unit_id: UUID,
+    moved_in_on: date,
+    moved_on: date,
+    already_out: bool,
+) -> Refusal | None:
+    """Why a household cannot move from its unit to another; beds are checked by placing."""
+    problem = move_out_problem(moved_in_on, moved_on, already_out)
+    if problem is not None:
+        return Refusal(problem.code, problem.reason, field="moved_on" if problem.field else None)
+    if current_unit_id == target_unit_id:
+        return Refusal("same-unit", "the household lives in this unit already", field="unit_id")
+    return None
 
 
 def move_out_problem(moved_in_on: date, moved_out_on: date, already_out: bool) -> Refusal | None:

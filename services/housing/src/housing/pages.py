@@ -53,7 +53,7 @@ from housing import service
 from housing.dependencies import HousingStaff
 from housing.domain import WaitingStatus
 from housing.models import Placement, Site, Unit, WaitingHousehold
-from housing.schemas import MoveOutIn, PlacementIn
+from housing.schemas import MoveOutIn, PlacementIn, TransferIn
 
 router = APIRouter()
 # The pages admit exactly whom the API admits.
@@ -72,6 +72,7 @@ MOVE_OUT_LABELS = {
 }
 PLACE_FIELDS = ("unit_id", "moved_in_on", "bed_count", "split_reason")
 MOVE_OUT_FIELDS = ("moved_out_on", "reason")
+TRANSFER_FIELDS = ("unit_id", "moved_on", "bed_count", "split_reason")
 FIELD_LABELS = {
     "unit_id": N_("Unit"),
     "moved_in_on": N_("Moving in on"),
@@ -79,6 +80,7 @@ FIELD_LABELS = {
     "split_reason": N_("Reason for placing only part of the household"),
     "moved_out_on": N_("Moving out on"),
     "reason": N_("Reason for moving out"),
+    "moved_on": N_("Moving on"),
 }
 # The rules' own messages (housing.domain, housing.service), for the catalogue.
 RULE_MESSAGES = (
@@ -88,12 +90,17 @@ RULE_MESSAGES = (
     N_("placing part of a household needs a reason"),
     N_("the household needs a barrier-free unit"),
     N_("move-out cannot be before move-in"),
+    N_("the household lives in this unit already"),
 )
 PLACE_CONFLICTS = {
     "not-enough-beds": ("unit_id", N_("This unit does not have enough free beds.")),
     "already-placed": (FORM, N_("The household has already been placed.")),
 }
 MOVE_OUT_CONFLICTS = {
+    "already-moved-out": (FORM, N_("The household has already moved out.")),
+}
+TRANSFER_CONFLICTS = {
+    "not-enough-beds": ("unit_id", N_("This unit does not have enough free beds.")),
     "already-moved-out": (FORM, N_("The household has already moved out.")),
 }
 
@@ -379,6 +386,125 @@ async def _move_out_page(
                 for reason, label in MOVE_OUT_LABELS.items()
             ],
             "labels": _labels(page_texts),
+        },
+        section="ui_home",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- moving to another unit ----------------------------------------------------------
+
+
+@router.get("/belegungen/{placement_id}/umzug", name="transfer_form")
+async def transfer_form(
+    request: Request, placement_id: uuid.UUID, session: DbSession, _: Officer
+) -> Response:
+    values = {
+        "unit_id": "",
+        "moved_on": date_input_value(today(), texts(request).locale),
+        "bed_count": "",
+        "split_reason": "",
+    }
+    return await _transfer_page(request, session, placement_id, values)
+
+
+@router.post("/belegungen/{placement_id}/umzug", name="transfer")
+async def transfer(
+    request: Request, placement_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    values = {name: text(form, name) for name in TRANSFER_FIELDS}
+    errors: FormErrors = {}
+    data: dict[str, Any] = {
+        "bed_count": values["bed_count"] or None,
+        "split_reason": values["split_reason"] or None,
+    }
+    if values["unit_id"]:
+        data["unit_id"] = values["unit_id"]
+    else:
+        errors["unit_id"] = page_texts.gettext(CHOOSE)
+    put_date(data, "moved_on", values["moved_on"], errors, page_texts)
+    try:
+        transfer_in = TransferIn.model_validate(data)
+    except ValidationError as error:
+        errors = {**validation_errors(error, page_texts, fields=TRANSFER_FIELDS), **errors}
+    if not errors:
+        try:
+            placement = await service.transfer(
+                session=session,
+                principal=principal,
+                placement_id=placement_id,
+                transfer_in=transfer_in,
+            )
+        except ProblemError as problem:
+            if isinstance(problem, NotFound):
+                raise
+            errors = problem_errors(
+                problem, page_texts, fields=TRANSFER_FIELDS, conflicts=TRANSFER_CONFLICTS
+            )
+        else:
+            unit = await session.get(Unit, placement.unit_id)
+            site = await session.get(Site, placement.site_id)
+            flash(
+                request,
+                page_texts.gettext(
+                    "Household %(number)s has moved to %(site)s, unit %(unit)s (%(beds)s beds)."
+                )
+                % {
+                    "number": await _notice_number(session, placement.household_id),
+                    "site": site.name if site else "",
+                    "unit": unit.name if unit else "",
+                    "beds": placement.bed_count,
+                },
+            )
+            return RedirectResponse(page_path(request, "ui_home"), status_code=303)
+    await session.rollback()
+    return await _transfer_page(
+        request,
+        session,
+        placement_id,
+        values,
+        errors=in_field_order(errors, TRANSFER_FIELDS),
+        status_code=422,
+    )
+
+
+async def _transfer_page(
+    request: Request,
+    session: AsyncSession,
+    placement_id: uuid.UUID,
+    values: Mapping[str, str],
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    placement = await session.get(Placement, placement_id)
+    if placement is None or (placement.moved_out_on is not None and errors is None):
+        raise NotFound("placement")
+    household = await session.get(WaitingHousehold, placement.household_id)
+    if household is None:
+        raise NotFound("placement")
+    sites = await service.get_all_sites(session=session)
+    targets = [
+        site
+        for site in sites
+        if any(unit.free > 0 and unit.id != placement.unit_id for unit in site.units)
+    ]
+    return await render(
+        request,
+        "housing/transfer_form.html",
+        {
+            "placement": placement,
+            "household": household,
+            "notice_number": household.allocation_notice_number,
+            "site": await session.get(Site, placement.site_id),
+            "unit": await session.get(Unit, placement.unit_id),
+            "targets": targets,
+            "kind_labels": SITE_KIND_LABELS,
+            "values": values,
+            "labels": _labels(texts(request)),
         },
         section="ui_home",
         errors=errors,

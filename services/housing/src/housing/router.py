@@ -15,6 +15,7 @@ from housing.schemas import (
     PlacementOut,
     SiteIn,
     SiteOut,
+    TransferIn,
     WaitingHouseholdOut,
 )
 
@@ -61,5 +62,19 @@ async def move_out(
 ) -> PlacementOut:
     placement = await service.move_out(
         session=session, principal=principal, placement_id=placement_id, move_out_in=move_out_in
+    )
+    return PlacementOut.model_validate(placement)
+
+
+@router.post(
+    "/placements/{placement_id}/transfer",
+    status_code=status.HTTP_201_CREATED,
+    summary="Move a household to another unit: move-out and move-in in one step",
+)
+async def transfer(
+    placement_id: uuid.UUID, transfer_in: TransferIn, session: DbSession, principal: HousingStaff
+) -> PlacementOut:
+    placement = await service.transfer(
+        session=session, principal=principal, placement_id=placement_id, transfer_in=transfer_in
     )
     return PlacementOut.model_validate(placement)

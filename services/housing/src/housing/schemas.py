@@ -38,7 +38,19 @@ class PlacementIn(RequestModel):
 
 class MoveOutIn(RequestModel):
     moved_out_on: date
-    reason: MoveOutReason
+    reason: MoveOutReason = Field(
+        description="With `transfer` the household goes back to the waiting queue, to be "
+        "placed elsewhere; to name the new unit at once, use the transfer instead."
+    )
+
+
+class TransferIn(RequestModel):
+    unit_id: uuid.UUID = Field(description="The unit the household moves to")
+    moved_on: date = Field(description="Day of the move: out of the old unit, into the new")
+    bed_count: int | None = Field(
+        default=None, ge=1, description="Defaults to the beds the household holds now"
+    )
+    split_reason: str | None = Field(default=None, max_length=1000)
 
 
 class UnitOccupancy(ResponseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import NoReturn
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from teilhabe.api.problems import Conflict, InvalidFields, NotFound
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal
 from teilhabe.events.households import HouseholdAssigned
-from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
+from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason
 from teilhabe.messaging.outbox import Outbox
 
 from housing import domain
@@ -28,7 +29,7 @@ from housing.models import (
     audit_log,
     messaging,
 )
-from housing.schemas import MoveOutIn, PlacementIn, SiteIn, SiteOut, UnitOccupancy
+from housing.schemas import MoveOutIn, PlacementIn, SiteIn, SiteOut, TransferIn, UnitOccupancy
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/housing")
 
@@ -87,14 +88,136 @@ async def get_waiting_queue(*, session: AsyncSession) -> list[WaitingHousehold]:
 async def place(
     *, session: AsyncSession, principal: Principal, placement_in: PlacementIn
 ) -> Placement:
-    # Lock order everywhere: household, then unit. The unit lock serialises placements
-    # into one unit, so two officers racing for its last beds cannot both win.
+    # Lock order everywhere: household, then placement, then unit. The unit lock
+    # serialises placements into one unit, so two officers racing for its last beds
+    # cannot both win.
     household = await session.get(WaitingHousehold, placement_in.household_id, with_for_update=True)
     if household is None:
         raise InvalidFields({"household_id": "no household with this id awaits accommodation"})
-    unit = await session.get(Unit, placement_in.unit_id, with_for_update=True)
+    unit = await _locked_unit(session, placement_in.unit_id)
+    placement = await _move_in(
+        session,
+        principal,
+        household,
+        unit,
+        household.status,
+        moved_in_on=placement_in.moved_in_on,
+        bed_count=placement_in.bed_count,
+        split_reason=placement_in.split_reason,
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="place",
+        resource_type="household",
+        resource_ids=[placement.household_id],
+    )
+    await session.commit()
+    return placement
+
+
+async def move_out(
+    *, session: AsyncSession, principal: Principal, placement_id: uuid.UUID, move_out_in: MoveOutIn
+) -> Placement:
+    household, placement = await _locked_placement(session, placement_id)
+    refusal = domain.move_out_problem(
+        placement.moved_in_on, move_out_in.moved_out_on, placement.moved_out_on is not None
+    )
+    if refusal is not None:
+        _raise(refusal)
+    await _move_out(session, placement, move_out_in.moved_out_on, move_out_in.reason)
+    household.status = domain.status_after_move_out(move_out_in.reason)
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="move_out",
+        resource_type="household",
+        resource_ids=[placement.household_id],
+    )
+    await session.commit()
+    return placement
+
+
+async def transfer(
+    *, session: AsyncSession, principal: Principal, placement_id: uuid.UUID, transfer_in: TransferIn
+) -> Placement:
+    """Move a household to another unit: its move-out and move-in in one transaction.
+
+    Either both happen or neither: the household never holds beds in two units, nor
+    stands without any while the new unit is being checked.
+    """
+    household, current = await _locked_placement(session, placement_id)
+    unit = await _locked_unit(session, transfer_in.unit_id)
+    refusal = domain.transfer_problem(
+        current_unit_id=current.unit_id,
+        target_unit_id=unit.id,
+        moved_in_on=current.moved_in_on,
+        moved_on=transfer_in.moved_on,
+        already_out=current.moved_out_on is not None,
+    )
+    if refusal is not None:
+        _raise(refusal)
+    await _move_out(session, current, transfer_in.moved_on, MoveOutReason.TRANSFER)
+    # The household keeps its share of beds unless the officer says otherwise.
+    bed_count = transfer_in.bed_count or current.bed_count
+    placement = await _move_in(
+        session,
+        principal,
+        household,
+        unit,
+        domain.WaitingStatus.AWAITING,
+        moved_in_on=transfer_in.moved_on,
+        bed_count=bed_count,
+        split_reason=transfer_in.split_reason or current.split_reason,
+    )
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="transfer",
+        resource_type="household",
+        resource_ids=[placement.household_id],
+    )
+    await session.commit()
+    return placement
+
+
+async def _locked_placement(
+    session: AsyncSession, placement_id: uuid.UUID
+) -> tuple[WaitingHousehold, Placement]:
+    found = await session.get(Placement, placement_id)
+    if found is None:
+        raise NotFound("placement")
+    household = await session.get(WaitingHousehold, found.household_id, with_for_update=True)
+    placement = await session.get(
+        Placement, placement_id, with_for_update=True, populate_existing=True
+    )
+    if household is None or placement is None:
+        raise NotFound("placement")
+    return household, placement
+
+
+async def _locked_unit(session: AsyncSession, unit_id: uuid.UUID) -> Unit:
+    unit = await session.get(Unit, unit_id, with_for_update=True)
     if unit is None:
         raise InvalidFields({"unit_id": "no unit with this id"})
+    return unit
+
+
+async def _move_in(
+    session: AsyncSession,
+    principal: Principal,
+    household: WaitingHousehold,
+    unit: Unit,
+    status: domain.WaitingStatus,
+    *,
+    moved_in_on: date,
+    bed_count: int | None,
+    split_reason: str | None,
+) -> Placement:
+    """Occupy beds of the (locked) unit and stage `household.moved_in`, or refuse."""
     held = select(BedOccupancy.bed_id).where(BedOccupancy.released.is_(False))
     free_beds = list(
         await session.scalars(select(Bed.id).where(Bed.unit_id == unit.id, Bed.id.not_in(held)))
@@ -104,29 +227,33 @@ async def place(
             household.household_id,
             household.member_count,
             household.needs_accessible_housing,
-            household.status,
+            status,
         ),
         domain.UnitVacancy(unit.id, unit.accessible, free_beds),
-        bed_count=placement_in.bed_count,
-        split_reason=placement_in.split_reason,
+        bed_count=bed_count,
+        split_reason=split_reason,
     )
     if isinstance(decision, domain.Refusal):
         _raise(decision)
+    site = await session.get(Site, unit.site_id)
+    assert site is not None
     placement = Placement(
         id=uuid.uuid4(),
         household_id=household.household_id,
-        site_id=unit.site_id,
+        site_id=site.id,
         unit_id=unit.id,
         bed_count=len(decision.bed_ids),
-        split_reason=placement_in.split_reason,
-        moved_in_on=placement_in.moved_in_on,
+        split_reason=split_reason if len(decision.bed_ids) < household.member_count else None,
+        moved_in_on=moved_in_on,
         placed_by=principal.subject,
         beds=[BedOccupancy(bed_id=bed_id) for bed_id in decision.bed_ids],
     )
     session.add(placement)
     household.status = domain.WaitingStatus.PLACED
-    site = await session.get(Site, unit.site_id)
-    assert site is not None
+    try:
+        await session.flush()
+    except IntegrityError as error:  # the bed index caught what the unit lock should have
+        raise Conflict("a bed was taken meanwhile", code="not-enough-beds") from error
     await outbox.add(
         session,
         HouseholdMovedIn(
@@ -139,36 +266,19 @@ async def place(
             moved_in_on=placement.moved_in_on,
         ),
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="place",
-        resource_type="household",
-        resource_ids=[placement.household_id],
-    )
-    try:
-        await session.commit()
-    except IntegrityError as error:  # the bed index caught what the unit lock should have
-        raise Conflict("a bed was taken meanwhile", code="not-enough-beds") from error
     return placement
 
 
-async def move_out(
-    *, session: AsyncSession, principal: Principal, placement_id: uuid.UUID, move_out_in: MoveOutIn
-) -> Placement:
-    placement = await session.get(Placement, placement_id, with_for_update=True)
-    if placement is None:
-        raise NotFound("placement")
-    refusal = domain.move_out_problem(
-        placement.moved_in_on, move_out_in.moved_out_on, placement.moved_out_on is not None
-    )
-    if refusal is not None:
-        _raise(refusal)
-    placement.moved_out_on = move_out_in.moved_out_on
-    placement.move_out_reason = move_out_in.reason
+async def _move_out(
+    session: AsyncSession, placement: Placement, moved_out_on: date, reason: MoveOutReason
+) -> None:
+    """Free the placement's beds at once and stage `household.moved_out`."""
+    placement.moved_out_on = moved_out_on
+    placement.move_out_reason = reason
     for occupancy in placement.beds:
         occupancy.released = True
+    # Written now: beds freed here may be taken again in the same transaction.
+    await session.flush()
     await outbox.add(
         session,
         HouseholdMovedOut(
@@ -176,20 +286,10 @@ async def move_out(
             placement_id=placement.id,
             site_id=placement.site_id,
             unit_id=placement.unit_id,
-            moved_out_on=move_out_in.moved_out_on,
-            reason=move_out_in.reason,
+            moved_out_on=moved_out_on,
+            reason=reason,
         ),
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="move_out",
-        resource_type="household",
-        resource_ids=[placement.household_id],
-    )
-    await session.commit()
-    return placement
 
 
 async def enqueue_households(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:

@@ -11,9 +11,8 @@ from alembic.config import Config
 from sqlalchemy import Connection, MetaData, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from teilhabe.audit import APPEND_ONLY_DDL, define_audit_table
-from teilhabe.db import ensure_database, new_metadata
-from teilhabe.messaging.tables import define_messaging_tables
+from teilhabe.audit import APPEND_ONLY_DDL
+from teilhabe.db import ensure_database
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
@@ -55,19 +54,54 @@ def run_migrations(target_metadata: MetaData) -> None:
     asyncio.run(run_async())
 
 
+# The outbox, inbox and audit tables as the first migration of every service creates
+# them: a snapshot, not `tables.py` itself, so that a later change to the tables needs
+# (and gets) a migration of its own in each service instead of changing history.
+# tests/test_migrations.py checks that the migrated tables match what the code declares.
+BACKBONE_V1_DDL = (
+    """CREATE TABLE outbox_message (
+        id BIGINT GENERATED ALWAYS AS IDENTITY,
+        event_id VARCHAR(200) NOT NULL,
+        event_type VARCHAR(200) NOT NULL,
+        body BYTEA NOT NULL,
+        created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
+        published_at TIMESTAMP WITH TIME ZONE,
+        attempts INTEGER DEFAULT 0 NOT NULL,
+        last_error TEXT,
+        retry_at TIMESTAMP WITH TIME ZONE,
+        CONSTRAINT pk_outbox_message PRIMARY KEY (id),
+        CONSTRAINT uq_outbox_message_event_id UNIQUE (event_id))""",
+    "COMMENT ON COLUMN outbox_message.body IS 'CloudEvent, structured JSON'",
+    "CREATE INDEX ix_outbox_message_unpublished ON outbox_message (id) WHERE published_at IS NULL",
+    "CREATE INDEX ix_outbox_message_published_at ON outbox_message (published_at)",
+    """CREATE TABLE inbox_message (
+        event_id VARCHAR(200) NOT NULL,
+        event_type VARCHAR(200) NOT NULL,
+        handled_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
+        CONSTRAINT pk_inbox_message PRIMARY KEY (event_id))""",
+    "CREATE INDEX ix_inbox_message_handled_at ON inbox_message (handled_at)",
+    """CREATE TABLE audit_entry (
+        id BIGINT GENERATED ALWAYS AS IDENTITY,
+        at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
+        actor VARCHAR(200) NOT NULL,
+        actor_roles VARCHAR(50)[] NOT NULL,
+        action VARCHAR(50) NOT NULL,
+        resource_type VARCHAR(100) NOT NULL,
+        resource_id VARCHAR(200) NOT NULL,
+        trace_id VARCHAR(32),
+        CONSTRAINT pk_audit_entry PRIMARY KEY (id))""",
+    "CREATE INDEX ix_audit_entry_resource ON audit_entry (resource_type, resource_id)",
+    *APPEND_ONLY_DDL,
+)
+
+
 def create_backbone_tables(connection: Connection) -> None:
     """Outbox, inbox and audit tables, for a service's first migration."""
-    metadata = new_metadata()
-    define_messaging_tables(metadata)
-    define_audit_table(metadata)
-    metadata.create_all(connection)
-    for statement in APPEND_ONLY_DDL:
+    for statement in BACKBONE_V1_DDL:
         connection.exec_driver_sql(statement)
 
 
 def drop_backbone_tables(connection: Connection) -> None:
-    metadata = new_metadata()
-    define_messaging_tables(metadata)
-    define_audit_table(metadata)
-    metadata.drop_all(connection)
+    for table in ("audit_entry", "inbox_message", "outbox_message"):
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     connection.exec_driver_sql("DROP FUNCTION IF EXISTS audit_entry_append_only()")

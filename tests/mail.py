@@ -24,7 +24,7 @@ class Mailbox:
         parsed = email.message_from_bytes(
             envelope.original_content or b"", policy=email.policy.default
         )
-        self.messages.append(parsed)  # type: ignore[arg-type]
+        self.messages.append(parsed)
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -347,6 +347,12 @@ async def test_withdrawal_gives_the_seat_to_the_next_on_the_waitlist(
     detail = (await courses.get(f"/courses/{course['id']}", headers=coordinator)).json()
     assert [p["member_id"] for p in detail["participants"]] == [second]
     assert [(w["member_id"], w["position"]) for w in detail["waitlist"]] == [(third, 1)]
+    # Who they are without a name: the household's notice number and their place in it.
+    [participant], [waiting] = detail["participants"], detail["waitlist"]
+    assert participant["allocation_notice_number"] == waiting["allocation_notice_number"]
+    assert participant["allocation_notice_number"].startswith("BRA-")
+    assert (participant["member_position"], participant["age_group"]) == (2, "adult")
+    assert (waiting["member_position"], waiting["age_group"]) == (3, "adult")
 
     events = await staged_events(courses_database, course["id"])
     assert [(t, d["member_id"]) for t, d in events] == [
@@ -466,3 +472,31 @@ async def test_people_are_recorded_once_whatever_the_redelivery(courses_database
         AgeGroup.SCHOOL,
         ["ar", "en"],
     )
+    assert (pupil.allocation_notice_number, pupil.position) == (family.allocation_notice_number, 2)
+
+
+async def test_a_replayed_event_fills_in_what_older_rows_lack(courses_database: str) -> None:
+    family = household_assigned(AgeGroup.ADULT, AgeGroup.KITA)
+    kita_child = family.members[1].member_id
+    db = await asyncpg.connect(asyncpg_dsn(courses_database))
+    try:
+        # As recorded before courses kept notice numbers and positions.
+        await db.execute(
+            "INSERT INTO person (member_id, household_id, age_group, languages)"
+            " VALUES ($1, $2, 'kita', '{}')",
+            kita_child,
+            family.household_id,
+        )
+        await deliver(courses_database, family)
+        row = await db.fetchrow(
+            "SELECT allocation_notice_number, position, languages FROM person WHERE member_id = $1",
+            kita_child,
+        )
+    finally:
+        await db.close()
+    assert row is not None
+    assert (row["allocation_notice_number"], row["position"]) == (
+        family.allocation_notice_number,
+        2,
+    )
+    assert row["languages"] == [], "what was recorded stays as it was"

@@ -12,12 +12,14 @@ from teilhabe.runtime import cli as run_cli
 from courses.config import get_settings
 from courses.handlers import HANDLERS
 from courses.models import messaging
+from courses.pages import mount_pages
 from courses.router import router
 
 
 def create_app() -> FastAPI:
-    return create_service_app(
-        get_settings(),
+    settings = get_settings()
+    app = create_service_app(
+        settings,
         title="Teilhabe Courses",
         description=(
             "Courses and other offers (integration and literacy courses, school and Kita"
@@ -25,6 +27,8 @@ def create_app() -> FastAPI:
         ),
         routers=[router],
     )
+    mount_pages(app, settings)  # the staff pages at /ui
+    return app
 
 
 SERVICE = ServiceDefinition(

@@ -74,6 +74,11 @@ class Person(Base):
     household_id: Mapped[uuid.UUID] = mapped_column(index=True)
     age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup, "age_group"))
     languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+    # How coordinators find the household (the allocation notice number) and the member's
+    # place in the household's own order (1 = first), so that a page can say "Person 2"
+    # without a name. None for people recorded before courses kept them.
+    allocation_notice_number: Mapped[str | None] = mapped_column(String(100), index=True)
+    position: Mapped[int | None]
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

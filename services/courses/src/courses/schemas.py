@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 from teilhabe.events.courses import OfferKind
+from teilhabe.events.households import AgeGroup
 
 from courses.domain import EnrollmentStatus
 
@@ -55,19 +56,31 @@ class CourseOut(ResponseModel):
     waitlisted: int
 
 
+_NOTICE_NUMBER = "The household's allocation notice number; None if courses does not know it"
+_MEMBER_POSITION = (
+    "The member's place in the household's own order (1 = first); None if courses does not know it"
+)
+
+
 class ParticipantOut(ResponseModel):
     enrollment_id: uuid.UUID
     member_id: uuid.UUID
     household_id: uuid.UUID
     enrolled_at: datetime
+    allocation_notice_number: str | None = Field(default=None, description=_NOTICE_NUMBER)
+    member_position: int | None = Field(default=None, description=_MEMBER_POSITION)
+    age_group: AgeGroup | None = None
 
 
 class WaitlistEntryOut(ResponseModel):
     enrollment_id: uuid.UUID
     member_id: uuid.UUID
     household_id: uuid.UUID
-    position: int
+    position: int = Field(description="Place on the waitlist (1 = next in line)")
     requested_at: datetime
+    allocation_notice_number: str | None = Field(default=None, description=_NOTICE_NUMBER)
+    member_position: int | None = Field(default=None, description=_MEMBER_POSITION)
+    age_group: AgeGroup | None = None
 
 
 class CourseDetail(CourseOut):
@@ -92,3 +105,14 @@ class WithdrawalOut(ResponseModel):
     promoted: list[EnrollmentOut] = Field(
         description="Who got the freed seat from the waitlist, in waitlist order"
     )
+
+
+class PersonOut(ResponseModel):
+    """A household member as courses knows them: no name, only what enrolment needs."""
+
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    allocation_notice_number: str | None
+    position: int | None = Field(description=_MEMBER_POSITION)
+    age_group: AgeGroup
+    languages: list[str]

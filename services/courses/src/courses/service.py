@@ -33,6 +33,7 @@ from courses.schemas import (
     EnrollmentIn,
     EnrollmentOut,
     ParticipantOut,
+    PersonOut,
     WaitlistEntryOut,
     WithdrawalOut,
 )
@@ -69,27 +70,36 @@ async def get_catalogue(
     return [_course_out(course, counts.get(course.id, {})) for course in found], total
 
 
+async def get_offer(*, session: AsyncSession, course_id: uuid.UUID) -> CourseOut:
+    """One course as the catalogue shows it: counts only, no person (so nothing to audit)."""
+    course = await session.get(Course, course_id)
+    if course is None:
+        raise NotFound("course")
+    counts = await _active_counts(session, [course.id])
+    return _course_out(course, counts.get(course.id, {}))
+
+
 async def get_course(
     *, session: AsyncSession, principal: Principal, course_id: uuid.UUID
 ) -> CourseDetail:
     course = await session.get(Course, course_id)
     if course is None:
         raise NotFound("course")
-    active = list(
-        await session.scalars(
-            select(Enrollment)
-            .where(
-                Enrollment.course_id == course_id,
-                Enrollment.status.in_(domain.ACTIVE_STATUSES),
-            )
-            .order_by(Enrollment.sequence)
+    rows = await session.execute(
+        select(Enrollment, Person)
+        .join(Person, Person.member_id == Enrollment.member_id)
+        .where(
+            Enrollment.course_id == course_id,
+            Enrollment.status.in_(domain.ACTIVE_STATUSES),
         )
+        .order_by(Enrollment.sequence)
     )
+    active = [(enrollment, person) for enrollment, person in rows]
     enrolled = sorted(
-        (e for e in active if e.status is EnrollmentStatus.ENROLLED),
-        key=lambda e: (e.enrolled_at or e.requested_at, e.sequence),
+        (row for row in active if row[0].status is EnrollmentStatus.ENROLLED),
+        key=lambda row: (row[0].enrolled_at or row[0].requested_at, row[0].sequence),
     )
-    waiting = [e for e in active if e.status is EnrollmentStatus.WAITLISTED]
+    waiting = [row for row in active if row[0].status is EnrollmentStatus.WAITLISTED]
     summary = _course_out(
         course,
         {EnrollmentStatus.ENROLLED: len(enrolled), EnrollmentStatus.WAITLISTED: len(waiting)},
@@ -102,8 +112,9 @@ async def get_course(
                 member_id=e.member_id,
                 household_id=e.household_id,
                 enrolled_at=e.enrolled_at or e.requested_at,
+                **_who(person),
             )
-            for e in enrolled
+            for e, person in enrolled
         ],
         waitlist=[
             WaitlistEntryOut(
@@ -112,8 +123,9 @@ async def get_course(
                 household_id=e.household_id,
                 position=position,
                 requested_at=e.requested_at,
+                **_who(person),
             )
-            for position, e in enumerate(waiting, start=1)
+            for position, (e, person) in enumerate(waiting, start=1)
         ],
     )
     await record_access(
@@ -122,7 +134,7 @@ async def get_course(
         principal,
         action="read",
         resource_type=RESOURCE,
-        resource_ids=_distinct(e.household_id for e in active),
+        resource_ids=_distinct(e.household_id for e, _ in active),
     )
     await session.commit()
     return detail
@@ -254,6 +266,33 @@ async def withdraw(
     )
 
 
+async def find_people(
+    *, session: AsyncSession, principal: Principal, allocation_notice_number: str
+) -> list[PersonOut]:
+    """The members of the household with this allocation notice number, in its own order.
+
+    Empty when courses knows no such household (yet: the allocation may still be on its way).
+    """
+    found = list(
+        await session.scalars(
+            select(Person)
+            .where(Person.allocation_notice_number == allocation_notice_number)
+            .order_by(Person.household_id, Person.position, Person.member_id)
+        )
+    )
+    if found:
+        await record_access(
+            session,
+            audit_log,
+            principal,
+            action="read",
+            resource_type=RESOURCE,
+            resource_ids=_distinct(person.household_id for person in found),
+        )
+        await session.commit()
+    return [PersonOut.model_validate(person) for person in found]
+
+
 async def register_people(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:
     """Record the members of newly allocated households (once, whatever the redelivery)."""
     rows = [
@@ -262,15 +301,27 @@ async def register_people(*, session: AsyncSession, events: Sequence[HouseholdAs
             "household_id": event.household_id,
             "age_group": member.age_group,
             "languages": list(member.languages),
+            "allocation_notice_number": event.allocation_notice_number,
+            "position": position,
         }
         for event in events
-        for member in event.members
+        for position, member in enumerate(event.members, start=1)
     ]
     if rows:
-        # executemany form: one cached statement, batched by the driver, whatever the count.
-        await session.execute(
-            insert(Person).on_conflict_do_nothing(index_elements=["member_id"]), rows
+        statement = insert(Person)
+        # A person is recorded once; an event delivered again (or replayed) only fills in
+        # what people recorded before notice numbers and positions were kept lack.
+        statement = statement.on_conflict_do_update(
+            index_elements=["member_id"],
+            set_={
+                "allocation_notice_number": func.coalesce(
+                    Person.allocation_notice_number, statement.excluded.allocation_notice_number
+                ),
+                "position": func.coalesce(Person.position, statement.excluded.position),
+            },
         )
+        # executemany form: one cached statement, batched by the driver, whatever the count.
+        await session.execute(statement, rows)
 
 
 async def _fill_free_seats(
@@ -302,6 +353,15 @@ async def _fill_free_seats(
         enrollment.enrolled_at = moment
         await outbox.add(session, _enrolled_event(course, enrollment))
     return promoted
+
+
+def _who(person: Person) -> dict[str, Any]:
+    """Who an enrolment is for, as staff may read it: no name, which courses never has."""
+    return {
+        "allocation_notice_number": person.allocation_notice_number,
+        "member_position": person.position,
+        "age_group": person.age_group,
+    }
 
 
 def _enrolled_event(course: Course, enrollment: Enrollment) -> CourseEnrolled:

@@ -1,0 +1,569 @@
+"""Staff pages of courses at /ui: catalogue, new offer, course detail, enrolling, withdrawing.
+
+Every change goes through the use case the API calls (`service.create_course`,
+`service.enroll`, `service.withdraw`); a page only turns a form into the API's request
+model and a refusal back into errors next to the fields. Courses never receives names:
+a person is "Person 2" of the household with a given allocation notice number.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
+
+import math
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from babel import Locale
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
+from teilhabe.api.dependencies import DbSession
+from teilhabe.api.problems import NotFound, ProblemError
+from teilhabe.auth import Principal
+from teilhabe.clock import today
+from teilhabe.config import ServiceSettings
+from teilhabe.events.courses import OfferKind
+from teilhabe.events.households import AgeGroup
+from teilhabe.ui import (
+    CHOOSE,
+    FORM,
+    N_,
+    REQUIRED,
+    FormErrors,
+    Section,
+    StaffTool,
+    Texts,
+    api_roles,
+    flash,
+    in_field_order,
+    mount_staff_ui,
+    options,
+    page_path,
+    page_roles,
+    problem_errors,
+    put_date,
+    read_form,
+    render,
+    text,
+    texts,
+    validation_errors,
+)
+
+from courses import domain, service
+from courses.dependencies import CourseManagers
+from courses.models import Enrollment, Person
+from courses.schemas import (
+    CourseDetail,
+    CourseIn,
+    CourseOut,
+    EnrollmentIn,
+    EnrollmentOut,
+    PersonOut,
+    WithdrawalOut,
+)
+
+router = APIRouter()
+# Coordinators and administrators: whom the API admits to a course's participants. (The
+# API lets caseworkers enrol and agencies read the catalogue, but this tool, listed in
+# the navigation for coordinators only, shows participants on most of its pages.)
+Coordinator = Annotated[Principal, page_roles(*api_roles(CourseManagers))]
+
+PAGE_SIZE = 25
+
+KIND_LABELS = {
+    OfferKind.INTEGRATION_COURSE: N_("Integration course"),
+    OfferKind.LITERACY_COURSE: N_("Literacy course"),
+    OfferKind.LANGUAGE_CAFE: N_("Language café"),
+    OfferKind.SCHOOL_PLACE: N_("School place"),
+    OfferKind.KITA_PLACE: N_("Kita place"),
+    OfferKind.JOB_READINESS: N_("Job readiness"),
+    OfferKind.LEISURE: N_("Leisure and sports"),
+}
+AGE_GROUP_LABELS = {
+    AgeGroup.ADULT: N_("Adult"),
+    AgeGroup.SCHOOL: N_("School child"),
+    AgeGroup.KITA: N_("Kita child"),
+    AgeGroup.UNDER_THREE: N_("Under three"),
+}
+
+COURSE_FIELDS = (
+    "kind",
+    "title",
+    "provider",
+    "level",
+    "starts_on",
+    "ends_on",
+    "weekly_times",
+    "place",
+    "seats",
+)
+REQUIRED_TEXT = ("title", "provider", "place")
+OPTIONAL_TEXT = ("level", "weekly_times")
+ENROLL_FIELDS = ("allocation_notice_number", "member_id")
+FIELD_LABELS = {
+    "kind": N_("Kind of offer"),
+    "title": N_("Title"),
+    "provider": N_("Provider"),
+    "level": N_("Level"),
+    "starts_on": N_("Starts on"),
+    "ends_on": N_("Ends on"),
+    "weekly_times": N_("Weekly times"),
+    "place": N_("Place"),
+    "seats": N_("Seats"),
+    "allocation_notice_number": N_("Allocation notice number"),
+    "member_id": N_("Person"),
+}
+# The rules' own messages (courses.domain, courses.service), for the catalogue.
+RULE_MESSAGES = (
+    N_("a course cannot end before it starts"),
+    N_("no person with this member_id is known to courses"),
+)
+UNKNOWN_HOUSEHOLD = N_(
+    "No household with this allocation notice number is known here. Please check the "
+    "number; a household registered only just now may take a moment to arrive."
+)
+ENROLL_CONFLICTS = {
+    "already-enrolled": (
+        "member_id",
+        N_("This person is already enrolled in this offer or on its waitlist."),
+    ),
+    "course-ended": ("member_id", N_("This offer has ended: nobody can be enrolled any more.")),
+}
+WITHDRAW_CONFLICTS = {
+    "already-withdrawn": (FORM, N_("This enrolment had already been withdrawn.")),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str
+    page: int
+
+
+# --- catalogue -----------------------------------------------------------------------
+
+
+@router.get("/", name="ui_home")
+async def catalogue(request: Request, session: DbSession, _: Coordinator) -> Response:
+    params = request.query_params
+    kind = params.get("kind", "")
+    filters = Filters(
+        kind=kind if kind in KIND_LABELS else "",
+        page=max(_whole_number(params.get("page"), default=1), 1),
+    )
+    courses, total = await service.get_catalogue(
+        session=session,
+        kind=OfferKind(filters.kind) if filters.kind else None,
+        limit=PAGE_SIZE,
+        offset=(filters.page - 1) * PAGE_SIZE,
+    )
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page_texts = texts(request)
+    return await render(
+        request,
+        "courses/catalogue.html",
+        {
+            "filters": filters,
+            "courses": courses,
+            "total": total,
+            "pages": pages,
+            "page_links": _page_links(request, filters.page, pages),
+            "kind_labels": KIND_LABELS,
+            "kind_options": options(KIND_LABELS, page_texts),
+            "labels": _labels(page_texts),
+        },
+        section="ui_home",
+    )
+
+
+def _page_links(request: Request, page: int, pages: int) -> dict[str, str | None]:
+    def link(number: int) -> str:
+        url = request.url.include_query_params(page=number)
+        return f"{url.path}?{url.query}"
+
+    return {
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }
+
+
+# --- a new course or offer -----------------------------------------------------------
+
+
+@router.get("/kurse/neu", name="new_course")
+async def new_course(request: Request, _: Coordinator) -> Response:
+    return await _course_form_page(request, dict.fromkeys(COURSE_FIELDS, ""))
+
+
+@router.post("/kurse/neu", name="create_course")
+async def create_course(request: Request, session: DbSession, principal: Coordinator) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    values = {name: text(form, name) for name in COURSE_FIELDS}
+    course_in, errors = _course_request(values, page_texts)
+    if course_in is not None:
+        try:
+            course = await service.create_course(
+                session=session, principal=principal, course_in=course_in
+            )
+        except ProblemError as problem:
+            errors = problem_errors(problem, page_texts, fields=COURSE_FIELDS)
+        else:
+            flash(
+                request,
+                page_texts.gettext("The offer “%(title)s” is created.") % {"title": course.title},
+            )
+            return RedirectResponse(
+                page_path(request, "course", course_id=course.id), status_code=303
+            )
+    await session.rollback()
+    return await _course_form_page(
+        request, values, errors=in_field_order(errors, COURSE_FIELDS), status_code=422
+    )
+
+
+def _course_request(
+    values: Mapping[str, str], page_texts: Texts
+) -> tuple[CourseIn | None, FormErrors]:
+    """The API's request model from the typed values, or the errors that prevent it."""
+    errors: FormErrors = {}
+    data: dict[str, Any] = {name: values[name] for name in REQUIRED_TEXT if values[name]}
+    data.update({name: values[name] or None for name in OPTIONAL_TEXT})
+    if values["kind"]:
+        data["kind"] = values["kind"]
+    else:
+        errors["kind"] = page_texts.gettext(CHOOSE)
+    if values["seats"]:
+        data["seats"] = values["seats"]
+    put_date(data, "starts_on", values["starts_on"], errors, page_texts)
+    put_date(data, "ends_on", values["ends_on"], errors, page_texts, required=False)
+    try:
+        course_in = CourseIn.model_validate(data)
+    except ValidationError as error:
+        # A date typed wrongly or a kind left empty is reported as such, not as missing.
+        return None, {**validation_errors(error, page_texts, fields=COURSE_FIELDS), **errors}
+    return (None, errors) if errors else (course_in, {})
+
+
+async def _course_form_page(
+    request: Request,
+    values: Mapping[str, str],
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    page_texts = texts(request)
+    return await render(
+        request,
+        "courses/course_form.html",
+        {
+            "values": values,
+            "kind_options": options(KIND_LABELS, page_texts),
+            "labels": _labels(page_texts),
+        },
+        section="new_course",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- one course: participants, waitlist, withdrawing ---------------------------------
+
+
+@router.get("/kurse/{course_id}", name="course")
+async def course(
+    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
+) -> Response:
+    detail = await service.get_course(session=session, principal=principal, course_id=course_id)
+    return await _course_page(request, detail)
+
+
+@router.post("/anmeldungen/{enrollment_id}/abmelden", name="withdraw")
+async def withdraw(
+    request: Request, enrollment_id: uuid.UUID, session: DbSession, principal: Coordinator
+) -> Response:
+    await read_form(request)
+    page_texts = texts(request)
+    try:
+        withdrawal = await service.withdraw(
+            session=session, principal=principal, enrollment_id=enrollment_id
+        )
+    except ProblemError as problem:
+        if isinstance(problem, NotFound):
+            raise
+        await session.rollback()
+        errors = problem_errors(problem, page_texts, fields=(), conflicts=WITHDRAW_CONFLICTS)
+        enrollment = await session.get(Enrollment, enrollment_id)
+        if enrollment is None:  # gone meanwhile, with its course
+            raise NotFound("enrollment") from problem
+        detail = await service.get_course(
+            session=session, principal=principal, course_id=enrollment.course_id
+        )
+        return await _course_page(request, detail, errors=errors, status_code=409)
+    flash(request, await _withdrawal_message(session, withdrawal, page_texts))
+    return RedirectResponse(
+        page_path(request, "course", course_id=withdrawal.withdrawn.course_id), status_code=303
+    )
+
+
+async def _withdrawal_message(
+    session: AsyncSession, withdrawal: WithdrawalOut, page_texts: Texts
+) -> str:
+    enrollments = [withdrawal.withdrawn, *withdrawal.promoted]
+    people = await _people(session, [e.member_id for e in enrollments])
+    withdrawn = _person_label(people.get(withdrawal.withdrawn.member_id), page_texts)
+    if withdrawal.promoted:
+        promoted = ", ".join(
+            _person_label(people.get(e.member_id), page_texts) for e in withdrawal.promoted
+        )
+        message = page_texts.gettext(
+            "%(person)s is withdrawn. The freed seat goes to %(promoted)s from the waitlist."
+        )
+        return message % {"person": withdrawn, "promoted": promoted}
+    if withdrawal.withdrawn.enrolled_at is not None:
+        message = page_texts.gettext("%(person)s is withdrawn. The seat is free again.")
+    else:
+        message = page_texts.gettext("%(person)s is withdrawn and no longer on the waitlist.")
+    return message % {"person": withdrawn}
+
+
+async def _course_page(
+    request: Request,
+    detail: CourseDetail,
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    return await render(
+        request,
+        "courses/course.html",
+        {
+            "course": detail,
+            "kind_labels": KIND_LABELS,
+            "age_group_labels": AGE_GROUP_LABELS,
+            "labels": _labels(texts(request)),
+        },
+        section="ui_home",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- enrolling a person: find the household, choose the member ------------------------
+
+
+@router.get("/kurse/{course_id}/anmelden", name="enroll_form")
+async def enroll_form(
+    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
+) -> Response:
+    offer = await service.get_offer(session=session, course_id=course_id)
+    page_texts = texts(request)
+    searched = "allocation_notice_number" in request.query_params
+    number = request.query_params.get("allocation_notice_number", "").strip()
+    people: list[PersonOut] = []
+    errors: FormErrors = {}
+    if searched:
+        people, errors = await _household(session, principal, number, page_texts)
+    return await _enroll_page(request, offer, number, people, member_id="", errors=errors)
+
+
+@router.post("/kurse/{course_id}/anmelden", name="enroll")
+async def enroll(
+    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
+) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    number = text(form, "allocation_notice_number")
+    member_id = text(form, "member_id")
+    enrollment_in, errors = _enrollment_request(form, page_texts)
+    if enrollment_in is not None:
+        try:
+            enrollment = await service.enroll(
+                session=session,
+                principal=principal,
+                course_id=course_id,
+                enrollment_in=enrollment_in,
+                today=today(),
+            )
+        except ProblemError as problem:
+            if isinstance(problem, NotFound):
+                raise
+            await session.rollback()
+            offer = await service.get_offer(session=session, course_id=course_id)
+            errors = problem_errors(
+                problem,
+                page_texts,
+                fields=ENROLL_FIELDS,
+                # The age-group refusal in words that name the groups the offer is for.
+                hints={"member_id": _eligibility(offer.kind, page_texts)},
+                conflicts=ENROLL_CONFLICTS,
+            )
+        else:
+            flash(request, await _enrollment_message(session, enrollment, page_texts))
+            return RedirectResponse(
+                page_path(request, "course", course_id=course_id), status_code=303
+            )
+    await session.rollback()
+    offer = await service.get_offer(session=session, course_id=course_id)
+    people, lookup_errors = await _household(session, principal, number, page_texts)
+    if lookup_errors:
+        errors = lookup_errors  # no household to choose from: search again first
+    return await _enroll_page(
+        request,
+        offer,
+        number,
+        people,
+        member_id=member_id,
+        errors=in_field_order(errors, ENROLL_FIELDS),
+        status_code=422,
+    )
+
+
+def _enrollment_request(
+    form: FormData, page_texts: Texts
+) -> tuple[EnrollmentIn | None, FormErrors]:
+    member_id = text(form, "member_id")
+    if not member_id:
+        return None, {"member_id": page_texts.gettext(CHOOSE)}
+    try:
+        return EnrollmentIn.model_validate({"member_id": member_id}), {}
+    except ValidationError as error:
+        return None, validation_errors(error, page_texts, fields=ENROLL_FIELDS)
+
+
+async def _household(
+    session: AsyncSession, principal: Principal, number: str, page_texts: Texts
+) -> tuple[list[PersonOut], FormErrors]:
+    """The members of the household with notice `number`, or the error to show instead."""
+    if not number:
+        return [], {"allocation_notice_number": page_texts.gettext(REQUIRED)}
+    people = await service.find_people(
+        session=session, principal=principal, allocation_notice_number=number
+    )
+    if not people:
+        return [], {"allocation_notice_number": page_texts.gettext(UNKNOWN_HOUSEHOLD)}
+    return people, {}
+
+
+async def _enrollment_message(
+    session: AsyncSession, enrollment: EnrollmentOut, page_texts: Texts
+) -> str:
+    people = await _people(session, [enrollment.member_id])
+    offer = await service.get_offer(session=session, course_id=enrollment.course_id)
+    values = {
+        "person": _person_label(people.get(enrollment.member_id), page_texts),
+        "course": offer.title,
+        "position": enrollment.waitlist_position,
+    }
+    if enrollment.waitlist_position is None:
+        return page_texts.gettext("%(person)s is enrolled in “%(course)s”.") % values
+    message = page_texts.gettext(
+        "Every seat of “%(course)s” is taken: %(person)s is number %(position)s on the waitlist."
+    )
+    return message % values
+
+
+async def _enroll_page(
+    request: Request,
+    offer: CourseOut,
+    number: str,
+    people: Sequence[PersonOut],
+    *,
+    member_id: str,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    page_texts = texts(request)
+    return await render(
+        request,
+        "courses/enroll_form.html",
+        {
+            "course": offer,
+            "number": number,
+            "people": people,
+            "member_id": member_id,
+            "kind_labels": KIND_LABELS,
+            "age_group_labels": AGE_GROUP_LABELS,
+            "language_names": lambda codes: _language_names(codes, page_texts),
+            "labels": _labels(page_texts),
+        },
+        section="ui_home",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+async def _people(
+    session: AsyncSession, member_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, Person]:
+    found = await session.scalars(select(Person).where(Person.member_id.in_(member_ids)))
+    return {person.member_id: person for person in found}
+
+
+def _person_label(person: Person | None, page_texts: Texts) -> str:
+    """Who someone is, without a name: "Person 2 of household BRA-2026-0815"."""
+    if person is None or person.allocation_notice_number is None or person.position is None:
+        return page_texts.gettext("A person of a household without a known notice number")
+    return page_texts.gettext("Person %(position)s of household %(number)s") % {
+        "position": person.position,
+        "number": person.allocation_notice_number,
+    }
+
+
+def _eligibility(kind: OfferKind, page_texts: Texts) -> str:
+    """Whom an offer of `kind` is for, from the rules' own table."""
+    groups = ", ".join(
+        page_texts.gettext(label)
+        for group, label in AGE_GROUP_LABELS.items()
+        if group in domain.ELIGIBLE_AGE_GROUPS[kind]
+    )
+    return page_texts.gettext(
+        "This person's age group cannot take up this offer. It is open to: %(groups)s."
+    ) % {"groups": groups}
+
+
+def _language_names(codes: Sequence[str], page_texts: Texts) -> str:
+    """ISO 639 codes as the request's language names them: `ar` → Arabisch."""
+    names = Locale.parse(page_texts.locale).languages
+    shown = []
+    for code in codes:
+        base = code.split("-", 1)[0]
+        name = names.get(code.replace("-", "_")) or names.get(base)
+        shown.append(code if name is None else name if base == code else f"{name} ({code})")
+    return ", ".join(shown)
+
+
+def _labels(page_texts: Texts) -> dict[str, str]:
+    return {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
+
+
+def _whole_number(value: str | None, *, default: int) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default
+
+
+def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
+    """Serve courses' staff pages under /ui of `app`."""
+    mount_staff_ui(
+        app,
+        settings,
+        StaffTool(
+            name="courses",
+            templates=Path(__file__).parent / "templates",
+            sections=(
+                Section("ui_home", N_("Course offer")),
+                Section("new_course", N_("New offer")),
+            ),
+        ),
+        [router],
+    )

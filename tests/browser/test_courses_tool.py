@@ -1,0 +1,378 @@
+"""The courses staff tool in Chromium: offers, enrolling, the waitlist, by mouse and keyboard.
+
+Households come from intake's API and reach courses as `household.assigned` events, as
+in production; courses never learns names, so the pages show "Person 1" of a household.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Page, expect
+from teilhabe.auth import Role
+
+from tests.browser.helpers import (
+    AxeReport,
+    Tools,
+    by_id,
+    by_text,
+    check_axe,
+    focused,
+    screenshot,
+    sign_in,
+    tab_to,
+)
+from tests.support import eventually, register_households
+
+pytestmark = [pytest.mark.system, pytest.mark.broker]
+
+
+# --- data the screens show, made through the APIs ----------------------------------------
+
+
+def notice() -> str:
+    return f"BRA-2026-{uuid.uuid4().hex[:6].upper()}"
+
+
+@dataclass(frozen=True)
+class Household:
+    """A household as courses knows it: its notice number and members in its own order."""
+
+    number: str
+    member_ids: list[str]  # Person 1 (adult), Person 2 (school child), as intake registers them
+
+
+async def households(tools: Tools, count: int) -> list[Household]:
+    """Register households at intake's API; return them once courses knows their members."""
+    numbers = [notice() for _ in range(count)]
+    await register_households(tools.intake, tools.system.headers(Role.CASEWORKER), numbers)
+    found = []
+    for number in numbers:
+
+        async def known(number: str = number) -> list[Any]:
+            return await tools.system.query_all(
+                "courses",
+                "SELECT member_id FROM person WHERE allocation_notice_number = $1"
+                " ORDER BY position",
+                number,
+            )
+
+        rows = await eventually(known)
+        found.append(Household(number, [str(row["member_id"]) for row in rows]))
+    return found
+
+
+async def new_course(tools: Tools, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "kind": "integration_course",
+        "provider": "VHS Dülmen-Haltern am See-Havixbeck",
+        "title": f"Integrationskurs A1 {uuid.uuid4().hex[:6]}",
+        "level": "A1",
+        "starts_on": "2027-01-04",
+        "ends_on": "2027-06-30",
+        "weekly_times": "Mo–Fr 8:30–12:45",
+        "place": "Bildungszentrum, Königswall 1, 48249 Dülmen",
+        "seats": 1,
+        **overrides,
+    }
+    async with httpx.AsyncClient(base_url=tools.courses.url) as client:
+        response = await client.post(
+            "/courses", json=body, headers=tools.system.headers(Role.COURSE_COORDINATOR)
+        )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def enroll_by_api(tools: Tools, course_id: str, member_id: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=tools.courses.url) as client:
+        response = await client.post(
+            f"/courses/{course_id}/enrollments",
+            json={"member_id": member_id},
+            headers=tools.system.headers(Role.COURSE_COORDINATOR),
+        )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def withdraw_by_api(tools: Tools, enrollment_id: str) -> None:
+    async with httpx.AsyncClient(base_url=tools.courses.url) as client:
+        response = await client.post(
+            f"/enrollments/{enrollment_id}/withdraw",
+            headers=tools.system.headers(Role.COURSE_COORDINATOR),
+        )
+    assert response.status_code == 200, response.text
+
+
+def row(page: Page, table: str, number: str) -> Any:
+    return page.locator(f'#{table} tr[data-household="{number}"]')
+
+
+def main(page: Page) -> Any:
+    return page.get_by_role("main")
+
+
+# --- the coordinator's flow by mouse ------------------------------------------------------
+
+
+async def test_coordinator_creates_a_course_fills_it_and_the_waitlist_moves_up(
+    tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
+) -> None:
+    first, second = await households(tools, 2)
+    title = f"Integrationskurs A1 vormittags {uuid.uuid4().hex[:6]}"
+
+    page = await (await new_context()).new_page()
+    await sign_in(
+        page, f"{tools.courses.url}/ui/", subject="petra", roles=[Role.COURSE_COORDINATOR]
+    )
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Kursangebot")
+    await screenshot(page, "courses-catalogue")
+
+    await (
+        page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
+        .get_by_role("link", name="Neues Angebot")
+        .click()
+    )
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Neues Angebot")
+    await page.get_by_label("Art des Angebots").select_option("integration_course")
+    await page.get_by_label("Titel").fill(title)
+    await page.get_by_label("Träger").fill("VHS Dülmen-Haltern am See-Havixbeck")
+    await page.get_by_label("Niveau").fill("A1")
+    await page.get_by_label("Beginn", exact=True).fill("04.01.2027")
+    await page.get_by_label("Ende – freiwillig").fill("30.06.2027")
+    await page.get_by_label("Zeiten pro Woche").fill("Mo–Fr 8:30–12:45 Uhr")
+    await page.get_by_label("Ort").fill("Bildungszentrum, Königswall 1, 48249 Dülmen")
+    await page.get_by_label("Plätze").fill("1")
+    await screenshot(page, "courses-new-offer-filled")
+    await page.get_by_role("button", name="Angebot anlegen").click()
+
+    await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    await expect(page.get_by_role("status")).to_have_text(f"Das Angebot „{title}“ ist angelegt.")
+    await expect(page.locator('[data-total="seats"]')).to_have_text("1 von 1 frei")
+    await screenshot(page, "courses-course-created")
+
+    # The first person gets the seat.
+    await main(page).get_by_role("link", name="Person anmelden").click()
+    await page.get_by_label("Zuweisungsnummer").fill(first.number)
+    await page.get_by_role("button", name="Haushalt suchen").click()
+    await expect(page.get_by_role("group", name="Wer soll angemeldet werden?")).to_be_visible()
+    await screenshot(page, "courses-enrol-household-found")
+    await page.get_by_label(re.compile(r"^Person 1: Erwachsen")).check()
+    await page.get_by_role("button", name="Anmelden", exact=True).click()
+    await expect(page.get_by_role("status")).to_have_text(
+        f"Person 1 des Haushalts {first.number} ist für „{title}“ angemeldet."
+    )
+    await expect(row(page, "participants", first.number)).to_contain_text("Person 1")
+
+    # The course is full: the second person goes onto the waitlist, at position 1.
+    await main(page).get_by_role("link", name="Person anmelden").click()
+    await expect(page.get_by_role("main")).to_contain_text("Alle Plätze sind belegt")
+    await page.get_by_label("Zuweisungsnummer").fill(second.number)
+    await page.get_by_label("Zuweisungsnummer").press("Enter")
+    await page.get_by_label(re.compile(r"^Person 1: Erwachsen")).check()
+    await page.get_by_role("button", name="Anmelden", exact=True).click()
+    await expect(page.get_by_role("status")).to_have_text(
+        f"Alle Plätze in „{title}“ sind belegt: Person 1 des Haushalts {second.number}"
+        " steht auf Platz 1 der Warteliste."
+    )
+    waiting = row(page, "waitlist", second.number)
+    await expect(waiting.locator("[data-position]")).to_have_text("1")
+    await expect(waiting).to_contain_text("Erwachsen")
+    await expect(row(page, "participants", first.number)).to_have_count(1)
+    await screenshot(page, "courses-course-with-waitlist")
+    await check_axe(page, axe_report, "courses course with waitlist (course_coordinator)")
+
+    # Withdrawing the participant gives the seat to the first on the waitlist.
+    await page.get_by_role("button", name=f"Abmelden Person 1, Haushalt {first.number}").click()
+    await expect(page.get_by_role("status")).to_have_text(
+        f"Person 1 des Haushalts {first.number} ist abgemeldet. Den frei gewordenen Platz"
+        f" erhält Person 1 des Haushalts {second.number} von der Warteliste."
+    )
+    await expect(row(page, "participants", second.number)).to_contain_text("Person 1")
+    await expect(row(page, "participants", first.number)).to_have_count(0)
+    await expect(page.locator("#waitlist")).to_have_count(0)
+    await expect(page.get_by_role("main")).to_contain_text("Es wartet niemand.")
+    await screenshot(page, "courses-course-after-withdrawal")
+
+    # The catalogue counts the same.
+    await page.get_by_role("link", name="Zurück zum Kursangebot").click()
+    await page.get_by_label("Art des Angebots").select_option("integration_course")
+    await page.get_by_role("button", name="Anzeigen").click()
+    await expect(page.get_by_label("Art des Angebots")).to_have_value("integration_course")
+    course_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=title))
+    await expect(course_row.locator("[data-free]")).to_have_text("0")
+    await expect(course_row.locator("[data-waitlisted]")).to_have_text("0")
+    await screenshot(page, "courses-catalogue-filtered")
+
+
+# --- the enrol flow by keyboard alone ----------------------------------------------------
+
+
+async def keyboard_sign_in(page: Page, url: str, subject: str, role: Role) -> None:
+    await page.goto(url)
+    await tab_to(page, by_id("subject"))
+    await page.keyboard.type(subject)
+    await tab_to(page, by_id(f"role-{role.value}"))
+    await page.keyboard.press("Space")
+    await tab_to(page, by_text("Anmelden"))
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(re.escape(url) + ".*"))
+
+
+async def test_enrolling_works_with_the_keyboard_alone(
+    tools: Tools, new_context: Callable[[], Any]
+) -> None:
+    [family] = await households(tools, 1)
+    course = await new_course(
+        tools, kind="leisure", title=f"Schwimmen für alle {uuid.uuid4().hex[:6]}", seats=3
+    )
+    course_url = f"{tools.courses.url}/ui/kurse/{course['id']}"
+
+    page = await (await new_context()).new_page()
+    await keyboard_sign_in(page, course_url, "kai", Role.COURSE_COORDINATOR)
+    await expect(page.get_by_role("heading", level=1)).to_have_text(course["title"])
+    await page.keyboard.press("Tab")
+    assert (await focused(page))["text"] == "Zum Inhalt springen"
+    await page.keyboard.press("Enter")
+    assert (await focused(page))["id"] == "inhalt"
+    await tab_to(page, by_text("Person anmelden"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Person für")
+
+    await tab_to(page, by_id("allocation_notice_number"))
+    await page.keyboard.type(family.number)
+    await page.keyboard.press("Enter")  # the search form's only button
+    await expect(page.get_by_role("group", name="Wer soll angemeldet werden?")).to_be_visible()
+
+    # Arrow keys move within the radio group: the second member, a school child.
+    radio = await tab_to(page, lambda current: current.get("name") == "member_id")
+    while radio["value"] != family.member_ids[1]:
+        await page.keyboard.press("ArrowDown")
+        radio = await focused(page)
+    await page.keyboard.press("Space")
+    await tab_to(page, by_text("Anmelden"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_have_text(
+        f"Person 2 des Haushalts {family.number} ist für „{course['title']}“ angemeldet."
+    )
+    await expect(row(page, "participants", family.number)).to_contain_text("Schulkind")
+
+    await tab_to(page, by_text(f"Abmelden Person 2, Haushalt {family.number}"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_contain_text("Der Platz ist wieder frei.")
+    await expect(page.get_by_role("main")).to_contain_text("Es ist noch niemand angemeldet.")
+
+
+# --- every page, every role that may see it: axe-core -----------------------------------
+
+
+async def test_every_page_passes_axe_for_every_role_that_may_see_it(
+    tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
+) -> None:
+    checked: list[str] = []
+    courses_url = f"{tools.courses.url}/ui"
+
+    async def visit(page: Page, url: str, name: str, *, status: int = 200) -> None:
+        response = await page.goto(url)
+        assert response is not None
+        assert response.status == status, f"{url}: {response.status}"
+        await check(page, name)
+
+    async def check(page: Page, name: str) -> None:
+        await check_axe(page, axe_report, name)
+        await screenshot(page, name)
+        checked.append(name)
+
+    async def submit(page: Page, button: str, name: str) -> None:
+        await page.get_by_role("button", name=button, exact=True).click()
+        await expect(page.locator("[data-error-summary]")).to_be_focused()
+        await check(page, name)
+
+    for role in (Role.COURSE_COORDINATOR, Role.ADMIN):
+        tag = role.value
+        taken, waiting = await households(tools, 2)
+        course = await new_course(tools, seats=1)
+        seated = await enroll_by_api(tools, course["id"], taken.member_ids[0])
+        await enroll_by_api(tools, course["id"], waiting.member_ids[0])
+        course_url = f"{courses_url}/kurse/{course['id']}"
+        enrol_url = f"{course_url}/anmelden"
+
+        page = await (await new_context()).new_page()
+        await sign_in(page, f"{courses_url}/", subject=f"{tag}-1", roles=[role])
+        await visit(page, f"{courses_url}/", f"courses-catalogue-{tag}")
+        await visit(page, f"{courses_url}/?kind=integration_course", f"courses-filtered-{tag}")
+        await visit(page, f"{courses_url}/?kind=leisure&page=9", f"courses-empty-page-{tag}")
+        await visit(page, f"{courses_url}/kurse/neu", f"courses-new-offer-{tag}")
+        await submit(page, "Angebot anlegen", f"courses-new-offer-errors-{tag}")
+        await page.locator("#starts_on").fill("01.02.2027")
+        await page.locator("#ends_on").fill("01.01.2027")
+        await submit(page, "Angebot anlegen", f"courses-new-offer-rule-error-{tag}")
+
+        await visit(page, course_url, f"courses-course-{tag}")
+        await expect(row(page, "participants", taken.number)).to_contain_text("Person 1")
+        await expect(row(page, "waitlist", waiting.number).locator("[data-position]")).to_have_text(
+            "1"
+        )
+        # Withdrawn meanwhile by someone else: the stale button says so.
+        await withdraw_by_api(tools, seated["id"])
+        await page.get_by_role("button", name=f"Abmelden Person 1, Haushalt {taken.number}").click()
+        await expect(page.locator("[data-error-summary]")).to_be_focused()
+        await expect(page.locator("[data-error-summary]")).to_contain_text(
+            "Diese Anmeldung war bereits zurückgenommen."
+        )
+        await check(page, f"courses-withdraw-error-{tag}")
+
+        await visit(page, enrol_url, f"courses-enrol-{tag}")
+        await submit(page, "Haushalt suchen", f"courses-enrol-search-empty-{tag}")
+        await page.get_by_label("Zuweisungsnummer").fill("BRA-0000-UNBEKANNT")
+        await submit(page, "Haushalt suchen", f"courses-enrol-search-unknown-{tag}")
+        await page.get_by_label("Zuweisungsnummer").fill(taken.number)
+        await page.get_by_role("button", name="Haushalt suchen").click()
+        await check(page, f"courses-enrol-household-{tag}")
+        await submit(page, "Anmelden", f"courses-enrol-nobody-chosen-{tag}")
+        await page.get_by_label(re.compile(r"^Person 2: Schulkind")).check()
+        await submit(page, "Anmelden", f"courses-enrol-not-eligible-{tag}")
+        await expect(page.locator("#member_id-error")).to_contain_text("Erwachsen")
+
+        await visit(page, f"{courses_url}/kurse/{uuid.uuid4()}", f"courses-404-{tag}", status=404)
+        await visit(page, f"{courses_url}/barrierefreiheit", f"courses-accessibility-{tag}")
+        await visit(page, f"{courses_url}/sprache/en?next=/ui/", f"courses-catalogue-en-{tag}")
+        await visit(page, course_url, f"courses-course-en-{tag}")
+        await page.goto(f"{courses_url}/sprache/de?next=/ui/")
+
+    failing = [entry for entry in axe_report.checks if entry["violations"]]
+    assert failing == []
+    assert len(checked) == 2 * 18, checked
+
+
+# --- who may not see it ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.VOLUNTEER])
+async def test_other_roles_get_403_and_see_no_participant(
+    role: Role, tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
+) -> None:
+    [family] = await households(tools, 1)
+    course = await new_course(tools)
+    await enroll_by_api(tools, course["id"], family.member_ids[0])
+    courses_url = f"{tools.courses.url}/ui"
+
+    page = await (await new_context()).new_page()
+    await sign_in(page, f"{courses_url}/", subject=f"{role.value}-2", roles=[role])
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
+    assert await page.get_by_role("navigation", name="Seiten dieses Werkzeugs").count() == 0
+    for path in ("/", f"/kurse/{course['id']}", f"/kurse/{course['id']}/anmelden", "/kurse/neu"):
+        response = await page.goto(courses_url + path)
+        assert response is not None
+        assert response.status == 403, path
+        assert await page.get_by_role("table").count() == 0
+        content = await main(page).inner_text()
+        assert family.number not in content
+        assert course["title"] not in await page.content()
+    await check_axe(page, axe_report, f"courses-forbidden-{role.value}")
+    await screenshot(page, f"courses-forbidden-{role.value}")

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.messaging import dead_letters as dead_letter_queue
 from teilhabe.messaging.consumer import REASON_HEADER, ConsumerOptions, EventConsumer
 from teilhabe.messaging.inbox import PermanentError, ReceivedEvent
 from teilhabe.messaging.topology import declare_events_exchange
@@ -270,3 +271,30 @@ async def test_a_database_outage_spends_no_retry_and_loses_nothing(
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_dead_letters_are_listed_with_their_reason_and_sent_back_once_fixed(
+    running_consumer: Any, backbone_engine: AsyncEngine
+) -> None:
+    behaviour, channel = running_consumer
+    refused = assigned()
+    key = str(refused.household_id)
+    behaviour.refuse.add(key)
+    event = new_event(refused, source="/test")
+    await publish(channel, event.to_json(), message_id=event.id)
+    dlq = await channel.get_queue("probe.dlq")
+
+    async def dead_lettered() -> bool:
+        return (await dlq.declare()).message_count == 1
+
+    await eventually(dead_lettered)
+    [letter] = await dead_letter_queue.list_dead_letters(channel, "probe", limit=10)
+    assert letter.event_id == event.id
+    assert letter.reason == "household refused by the test"
+    await eventually(dead_lettered)  # listing leaves them queued
+
+    behaviour.refuse.discard(key)  # the cause is fixed
+    assert await dead_letter_queue.redrive(channel, "probe", limit=10, only={"other"}) == (0, 1)
+    assert await dead_letter_queue.redrive(channel, "probe", limit=10) == (1, 0)
+    await eventually(lambda: _equals(effect_count(backbone_engine, key), 1))
+    assert (await dlq.declare()).message_count == 0

@@ -1,4 +1,7 @@
-"""One command line for every service: `teilhabe-<service> migrate|api|relay|consumer`."""
+"""One command line for every service: `teilhabe-<service> migrate|api|relay|consumer`.
+
+Besides: `revision` (a new migration) and `dead-letters list|redrive` (operations).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import aio_pika
 import uvicorn
 from fastapi import FastAPI
 
@@ -18,10 +22,12 @@ from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.config import ServiceSettings
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.logging import configure_logging
+from teilhabe.messaging import dead_letters
 from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
 from teilhabe.messaging.inbox import HandlerMap
 from teilhabe.messaging.relay import OutboxRelay, RelayOptions
 from teilhabe.messaging.tables import MessagingTables
+from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe.migrations import new_revision, upgrade
 
 
@@ -72,6 +78,7 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     commands.add_parser("consumer", help="handle the events this service subscribes to")
     revision = commands.add_parser("revision", help="autogenerate a migration")
     revision.add_argument("message")
+    _add_dead_letter_commands(commands)
     for name, command in service.commands.items():
         command.arguments(commands.add_parser(name, help=command.help))
     args = parser.parse_args(argv)
@@ -104,8 +111,63 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         companions = [build(settings) for build in service.companions]
         worker = WorkerGroup(consumer, companions) if companions else consumer
         asyncio.run(run_worker(settings, worker))
+    elif args.command == "dead-letters":
+        asyncio.run(dead_letter_command(settings, args))
     else:
         asyncio.run(service.commands[args.command].run(settings, args))
+
+
+def _add_dead_letter_commands(commands: Any) -> None:
+    parser = commands.add_parser(
+        "dead-letters", help="look into the consumer's dead-letter queue, or send it back"
+    )
+    actions = parser.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="print the dead letters and their reasons")
+    listing.add_argument("--limit", type=int, default=100)
+    back = actions.add_parser(
+        "redrive", help="send dead letters back to the consumer's queue (after fixing the cause)"
+    )
+    back.add_argument("--limit", type=int, default=1000)
+    back.add_argument(
+        "--event-id", action="append", dest="event_ids", help="only these (repeatable)"
+    )
+
+
+async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespace) -> None:
+    connection = await aio_pika.connect(
+        settings.amqp_url, heartbeat=settings.amqp_heartbeat_seconds, timeout=15
+    )
+    try:
+        queue = settings.service_name
+        # A passive look first, on a channel of its own: a missing queue closes the channel.
+        try:
+            async with connection.channel() as probe:
+                await probe.get_queue(dead_letter_queue_name(queue))
+        except aio_pika.exceptions.ChannelNotFoundEntity:
+            raise SystemExit(
+                f"no dead-letter queue for {queue} at this broker: the consumer has never run"
+            ) from None
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        if args.action == "list":
+            letters = await dead_letters.list_dead_letters(channel, queue, limit=args.limit)
+            for letter in letters:
+                print(
+                    f"{letter.dead_lettered_at}  {letter.event_type}  {letter.event_id}  "
+                    f"{letter.reason}"
+                )
+            print(f"{len(letters)} dead letters shown")
+        else:
+            only = set(args.event_ids) if args.event_ids else None
+            sent, kept = await dead_letters.redrive(
+                channel,
+                queue,
+                limit=args.limit,
+                only=only,
+                publish_timeout_seconds=settings.publish_timeout_seconds,
+            )
+            print(f"{sent} sent back to {queue}, {kept} left in the dead-letter queue")
+    finally:
+        await connection.close()
 
 
 def build_relay(settings: ServiceSettings) -> OutboxRelay:

@@ -600,6 +600,7 @@ async def test_household_assigned_is_kept_once_with_what_matching_needs(
             kept = await session.get(Household, family)
             assert kept is not None
             assert (kept.has_minors, kept.languages) == (True, ["ar", "ku"])
+            assert kept.allocation_notice_number == f"BRA-{family.hex[:6]}"
             other = await session.get(Household, adults)
             assert other is not None
             assert other.has_minors is False

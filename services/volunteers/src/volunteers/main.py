@@ -19,16 +19,20 @@ from volunteers import service
 from volunteers.config import get_settings
 from volunteers.handlers import HANDLERS
 from volunteers.models import messaging
+from volunteers.pages import mount_pages
 from volunteers.router import router
 
 
 def create_app() -> FastAPI:
-    return create_service_app(
-        get_settings(),
+    settings = get_settings()
+    app = create_service_app(
+        settings,
         title="Teilhabe Volunteers",
         description="Volunteer registry, police clearances (§72a SGB VIII) and mentorships.",
         routers=[router],
     )
+    mount_pages(app, settings)  # the staff pages at /ui
+    return app
 
 
 async def purge_clearances(database_url: str, day: date) -> int:

@@ -65,11 +65,14 @@ class PoliceClearance(Base):
 
 
 class Household(Base):
-    """What matching needs of a household, from `household.assigned`; no names."""
+    """What matching needs of a household, from `household.assigned`; no names, no members."""
 
     __tablename__ = "household"
 
     household_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # How staff name the household (the state's allocation notice); None for rows kept
+    # before volunteers stored it.
+    allocation_notice_number: Mapped[str | None] = mapped_column(String(100), index=True)
     has_minors: Mapped[bool]
     languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list)
     received_at: Mapped[datetime] = mapped_column(

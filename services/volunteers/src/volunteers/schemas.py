@@ -107,3 +107,22 @@ class SuggestionOut(ResponseModel):
     display_name: str
     languages: list[str]
     shared_languages: list[str]
+
+
+class MentorOut(ResponseModel):
+    """A household's current mentor: who, and since when."""
+
+    match_id: uuid.UUID
+    volunteer_id: uuid.UUID
+    display_name: str
+    started_on: date
+
+
+class HouseholdOut(ResponseModel):
+    """A household as matching sees it: how staff name it, minors yes/no, its languages."""
+
+    household_id: uuid.UUID
+    allocation_notice_number: str | None
+    has_minors: bool
+    languages: list[str]
+    mentors: list[MentorOut]

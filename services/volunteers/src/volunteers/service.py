@@ -29,12 +29,21 @@ from volunteers.models import (
     audit_log,
     messaging,
 )
-from volunteers.schemas import ClearanceIn, ClearanceOut, MatchIn, SuggestionOut, VolunteerIn
+from volunteers.schemas import (
+    ClearanceIn,
+    ClearanceOut,
+    HouseholdOut,
+    MatchIn,
+    MentorOut,
+    SuggestionOut,
+    VolunteerIn,
+)
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/volunteers")
 VOLUNTEER = "volunteer"
 CLEARANCE = "police_clearance"
 MATCH = "match"
+HOUSEHOLD = "household"
 # The purge runs on a timer, not on anyone's behalf; its deletions are audited under this.
 PURGE_PRINCIPAL = Principal(subject="system:clearance-purge", roles=frozenset())
 
@@ -360,6 +369,91 @@ async def suggest_mentors(
     ]
 
 
+async def spoken_languages(*, session: AsyncSession) -> list[str]:
+    """Every language some registered volunteer speaks (codes, no one's record)."""
+    code = func.unnest(Volunteer.languages).label("code")
+    return sorted(set(await session.scalars(select(code).distinct())))
+
+
+async def get_households(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    notice_number: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[HouseholdOut], int]:
+    """Households known here, newest first, with their current mentors."""
+    query: Select[Any] = select(Household)
+    if notice_number:
+        query = query.where(Household.allocation_notice_number.ilike(_contains(notice_number)))
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    households = list(
+        await session.scalars(
+            query.order_by(Household.received_at.desc(), Household.household_id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    found = await _with_mentors(session, households)
+    await _audit(session, principal, "list", HOUSEHOLD, [h.household_id for h in households])
+    await session.commit()
+    return found, total
+
+
+async def get_household(
+    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
+) -> HouseholdOut:
+    household = await session.get(Household, household_id)
+    if household is None:
+        raise NotFound("household")
+    [found] = await _with_mentors(session, [household])
+    await _audit(session, principal, "read", HOUSEHOLD, [household_id])
+    await session.commit()
+    return found
+
+
+async def find_household(
+    *, session: AsyncSession, principal: Principal, allocation_notice_number: str
+) -> HouseholdOut | None:
+    """The household with this notice number, as typed or in other letter case."""
+    # The exact number first (the index finds it), then as staff may have typed it.
+    household = await session.scalar(
+        select(Household).where(Household.allocation_notice_number == allocation_notice_number)
+    ) or await session.scalar(
+        select(Household)
+        .where(Household.allocation_notice_number.ilike(_escaped(allocation_notice_number)))
+        .order_by(Household.received_at.desc())
+        .limit(1)
+    )
+    if household is None:
+        return None
+    [found] = await _with_mentors(session, [household])
+    await _audit(session, principal, "read", HOUSEHOLD, [household.household_id])
+    await session.commit()
+    return found
+
+
+async def household_numbers(
+    *, session: AsyncSession, principal: Principal, household_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str | None]:
+    """Household id → allocation notice number; a volunteer gets only households they mentor."""
+    query = select(Household.household_id, Household.allocation_notice_number).where(
+        Household.household_id.in_(household_ids)
+    )
+    if not principal.has_any_role(*MANAGING_ROLES):
+        mentored = (
+            select(Match.household_id)
+            .join(Volunteer, Volunteer.id == Match.volunteer_id)
+            .where(Volunteer.subject == principal.subject)
+        )
+        query = query.where(Household.household_id.in_(mentored))
+    numbers = {household_id: number for household_id, number in await session.execute(query)}
+    await _audit(session, principal, "read", HOUSEHOLD, list(numbers))
+    await session.commit()
+    return numbers
+
+
 async def remember_households(
     *, session: AsyncSession, events: Sequence[HouseholdAssigned]
 ) -> None:
@@ -372,12 +466,52 @@ async def remember_households(
         [
             {
                 "household_id": event.household_id,
+                "allocation_notice_number": event.allocation_notice_number,
                 "has_minors": event.minor_count > 0,
                 "languages": sorted({code for m in event.members for code in m.languages}),
             }
             for event in events
         ],
     )
+
+
+async def _with_mentors(
+    session: AsyncSession, households: Sequence[Household]
+) -> list[HouseholdOut]:
+    """The households with the volunteers whose mentorship of them runs now."""
+    mentors: dict[uuid.UUID, list[MentorOut]] = {h.household_id: [] for h in households}
+    if mentors:
+        rows = await session.execute(
+            select(
+                Match.household_id,
+                Match.id,
+                Match.volunteer_id,
+                Volunteer.display_name,
+                Match.started_on,
+            )
+            .join(Volunteer, Volunteer.id == Match.volunteer_id)
+            .where(Match.household_id.in_(list(mentors)), Match.ended_on.is_(None))
+            .order_by(Match.started_on, Volunteer.display_name)
+        )
+        for household_id, match_id, volunteer_id, name, started_on in rows:
+            mentors[household_id].append(
+                MentorOut(
+                    match_id=match_id,
+                    volunteer_id=volunteer_id,
+                    display_name=name,
+                    started_on=started_on,
+                )
+            )
+    return [
+        HouseholdOut(
+            household_id=h.household_id,
+            allocation_notice_number=h.allocation_notice_number,
+            has_minors=h.has_minors,
+            languages=list(h.languages),
+            mentors=mentors[h.household_id],
+        )
+        for h in households
+    ]
 
 
 def _visible(principal: Principal) -> Select[Volunteer]:
@@ -432,9 +566,13 @@ def _clearance_out(clearance: PoliceClearance, today: date) -> ClearanceOut:
     )
 
 
+def _escaped(text: str) -> str:
+    """`text` as a LIKE pattern that matches only itself."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _contains(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{_escaped(text)}%"
 
 
 async def _audit(

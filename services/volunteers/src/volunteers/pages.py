@@ -84,12 +84,13 @@ PAGE_SIZE = 25
 SUGGESTIONS = 50
 
 # The pages listed in the tool's navigation, by who may open them.
-COORDINATOR_SECTIONS = (
-    Section("ui_home", N_("Volunteers")),
-    Section("households", N_("Households")),
-    Section("new_volunteer", N_("Register new")),
+# A volunteer sees only their own page, a coordinator only the registry's.
+SECTIONS = (
+    Section("ui_home", N_("Volunteers"), frozenset(MANAGING_ROLES)),
+    Section("households", N_("Households"), frozenset(MANAGING_ROLES)),
+    Section("new_volunteer", N_("Register new"), frozenset(MANAGING_ROLES)),
+    Section("own_page", N_("My volunteering"), frozenset({Role.VOLUNTEER})),
 )
-VOLUNTEER_SECTIONS = (Section("own_page", N_("My volunteering")),)
 
 # German names of the languages most often spoken here; other codes are shown as typed.
 LANGUAGE_NAMES = {
@@ -228,7 +229,6 @@ async def registry(request: Request, session: DbSession, principal: StaffOrVolun
     spoken = await service.spoken_languages(session=session)
     return await _page(
         request,
-        principal,
         "volunteers/registry.html",
         {
             "filters": filters,
@@ -345,7 +345,6 @@ async def _volunteer_form(
     page_texts = texts(request)
     return await _page(
         request,
-        principal,
         "volunteers/volunteer_form.html",
         {
             "values": values,
@@ -580,7 +579,6 @@ async def _volunteer_page(
     }
     return await _page(
         request,
-        principal,
         "volunteers/volunteer.html",
         {
             "volunteer": found,
@@ -627,7 +625,6 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
     pages = max(1, math.ceil(total / PAGE_SIZE))
     return await _page(
         request,
-        principal,
         "volunteers/households.html",
         {
             "q": number,
@@ -720,7 +717,6 @@ async def _household_page(
         errors = in_field_order(_moved(errors, "volunteer_id", FORM), MENTOR_FIELDS)
     return await _page(
         request,
-        principal,
         "volunteers/household.html",
         {
             "household": found,
@@ -824,9 +820,7 @@ async def own_page(request: Request, session: DbSession, principal: OwnVolunteer
         found = await service.get_own(session=session, principal=principal)
     except NotFound:
         # Signed in as a volunteer, but no registration names this login (yet).
-        return await _page(
-            request, principal, "volunteers/own.html", {"volunteer": None}, section="own_page"
-        )
+        return await _page(request, "volunteers/own.html", {"volunteer": None}, section="own_page")
     matches = await service.get_volunteer_matches(
         session=session, principal=principal, volunteer_id=None
     )
@@ -835,7 +829,6 @@ async def own_page(request: Request, session: DbSession, principal: OwnVolunteer
     )
     return await _page(
         request,
-        principal,
         "volunteers/own.html",
         {"volunteer": found, "matches": matches, "numbers": numbers},
         section="own_page",
@@ -847,7 +840,6 @@ async def own_page(request: Request, session: DbSession, principal: OwnVolunteer
 
 async def _page(
     request: Request,
-    principal: Principal,
     template: str,
     context: Mapping[str, Any],
     *,
@@ -855,23 +847,13 @@ async def _page(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    """A page of this tool, with the sections the signed-in person may open."""
+    """A page of this tool, with what its templates need to name languages and days."""
     page_texts = texts(request)
     return await render(
         request,
         template,
         {
             **context,
-            # The shared layout lists the tool's sections to every role of the tool;
-            # here a volunteer sees only their own page, a coordinator only theirs.
-            "sections": [
-                {
-                    "title": item.title,
-                    "url": page_path(request, item.name),
-                    "current": item.name == section,
-                }
-                for item in _sections(principal)
-            ],
             "language_name": lambda code: _language_name(page_texts, code),
             "weekday_labels": WEEKDAY_LABELS,
         },
@@ -879,15 +861,6 @@ async def _page(
         errors=errors,
         status_code=status_code,
     )
-
-
-def _sections(principal: Principal) -> list[Section]:
-    sections: list[Section] = []
-    if principal.has_any_role(*MANAGING_ROLES):
-        sections += COORDINATOR_SECTIONS
-    if principal.has_any_role(Role.VOLUNTEER):
-        sections += VOLUNTEER_SECTIONS
-    return sections
 
 
 # --- small helpers -------------------------------------------------------------------
@@ -947,10 +920,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
         StaffTool(
             name="volunteers",
             templates=Path(__file__).parent / "templates",
-            # Pages the shared layout renders itself (errors, the accessibility
-            # statement) list the coordinators' sections; this tool's own pages list
-            # each person's (see `_page`).
-            sections=COORDINATOR_SECTIONS,
+            sections=SECTIONS,
         ),
         [router],
     )

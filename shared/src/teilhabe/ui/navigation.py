@@ -59,10 +59,18 @@ class NavLink:
 
 @dataclass(frozen=True)
 class Section:
-    """A page of a tool listed in its own navigation: route name and title."""
+    """A page of a tool listed in its own navigation: route name, title, who sees it.
+
+    Without `roles`, everyone who may use the tool sees the link; with them, only those
+    holding one (a volunteer's own page, an administrator's log).
+    """
 
     name: str
     title: str  # message id
+    roles: frozenset[Role] = frozenset()
+
+    def offered_to(self, principal: Principal) -> bool:
+        return not self.roles or principal.has_any_role(*self.roles)
 
 
 def tool_links(settings: UiSettings, current: str, principal: Principal | None) -> list[NavLink]:

@@ -140,6 +140,7 @@ class PageRenderer:
             "sections": [
                 {"title": item.title, "url": url(item.name), "current": item.name == section}
                 for item in self.tool.sections
+                if item.offered_to(principal)
             ]
             if principal and principal.has_any_role(*TOOLS[self.tool.name].roles)
             else [],

@@ -91,6 +91,22 @@ async def occupied_beds(page: Page, site: str, unit: str) -> str:
     return (await row.inner_text()).strip()
 
 
+async def reserved_beds(page: Page, site: str, unit: str) -> str:
+    row = page.locator(f'tr[data-unit="{site}/{unit}"] td[data-reserved]')
+    return (await row.inner_text()).strip()
+
+
+async def reserve_by_api(tools: Tools, household_id: str, unit_id: str) -> str:
+    async with httpx.AsyncClient(base_url=tools.housing.url) as client:
+        response = await client.post(
+            "/reservations",
+            json={"household_id": household_id, "unit_id": unit_id},
+            headers=tools.system.headers(Role.HOUSING_OFFICER),
+        )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 # --- the housing officer's flow ----------------------------------------------------------
 
 
@@ -106,23 +122,44 @@ async def test_housing_officer_places_a_household_and_sees_the_board_change(
     await expect(page.get_by_role("heading", level=1)).to_have_text("Belegung")
     assert await free_beds(page, site["name"], "A1") == "4"
     await screenshot(page, "housing-board-before")
+    pages_nav = page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
 
-    await (
-        page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
-        .get_by_role("link", name="Warteliste")
-        .click()
-    )
+    # The allocation notice came before the people: reserve their beds.
+    await pages_nav.get_by_role("link", name="Warteliste").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Warteliste")
+    await page.get_by_role("link", name=f"Betten reservieren für Haushalt {number}").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Betten für Haushalt {number} reservieren"
+    )
+    unit_a1 = page.get_by_label(re.compile(rf"^{re.escape(site['name'])}, Wohneinheit A1:"))
+    await unit_a1.check()
+    await screenshot(page, "housing-reserve-form")
+    await page.get_by_role("button", name="Betten reservieren").click()
+    # The first status is the confirmation; the queue's count is one too.
+    await expect(page.get_by_role("status").first).to_contain_text(
+        f"Für Haushalt {number} sind 2 Betten in {site['name']}, Wohneinheit A1 reserviert."
+    )
+    await expect(
+        page.locator(f'tr[data-household="{number}"] td[data-reservation]')
+    ).to_contain_text(f"Reserviert: {site['name']}, Wohneinheit A1 (2 Betten)")
+    await screenshot(page, "housing-waiting-queue-reserved")
+    await pages_nav.get_by_role("link", name="Belegung").click()
+    assert await reserved_beds(page, site["name"], "A1") == "2"
+    assert await free_beds(page, site["name"], "A1") == "2"
+
+    # They have arrived: the place form offers the reserved unit.
+    await pages_nav.get_by_role("link", name="Warteliste").click()
     await page.get_by_role("link", name=f"Unterbringen Haushalt {number}").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Haushalt {number} unterbringen"
     )
-    await page.get_by_label(re.compile(rf"^{re.escape(site['name'])}, Wohneinheit A1:")).check()
+    await expect(unit_a1).to_be_checked()
     await page.get_by_label("Einzug am").fill("25.11.2026")
     await page.get_by_role("button", name="Haushalt unterbringen").click()
 
     await expect(page.get_by_role("status")).to_contain_text(f"Haushalt {number} ist in")
     assert await occupied_beds(page, site["name"], "A1") == "2"
+    assert await reserved_beds(page, site["name"], "A1") == "0"
     assert await free_beds(page, site["name"], "A1") == "2"
     await screenshot(page, "housing-board-after-placing")
     await check_axe(page, axe_report, "housing board after placing (housing_officer)")
@@ -288,10 +325,13 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     site = await new_site(
         tools, [{"name": "W1", "beds": 4}, {"name": "W2", "beds": 2, "accessible": True}]
     )
-    housed_number, waiting_number = notice(), notice()
+    housed_number, waiting_number, expected_number = notice(), notice(), notice()
     housed_id = await queued_household(tools, housed_number)
     waiting_id = await queued_household(tools, waiting_number)
+    expected_id = await queued_household(tools, expected_number)
     placement_id = await place_by_api(tools, housed_id, site["units"][0]["id"])
+    # A reservation, so that the queue shows one with its button and the board counts it.
+    await reserve_by_api(tools, expected_id, site["units"][0]["id"])
     checked: list[str] = []
 
     async def visit(page: Page, url: str, name: str, *, status: int = 200) -> None:
@@ -360,6 +400,9 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await visit(page, place, f"housing-place-{tag}")
         await page.get_by_label("Einzug am").fill("")
         await submit_empty(page, "Haushalt unterbringen", f"housing-place-errors-{tag}")
+        reserve = f"{housing_url}/warteliste/{waiting_id}/reservieren"
+        await visit(page, reserve, f"housing-reserve-{tag}")
+        await submit_empty(page, "Betten reservieren", f"housing-reserve-errors-{tag}")
         move_out = f"{housing_url}/belegungen/{placement_id}/auszug"
         await visit(page, move_out, f"housing-move-out-{tag}")
         await submit_empty(page, "Auszug erfassen", f"housing-move-out-errors-{tag}")

@@ -291,3 +291,232 @@ async def outbox_types(database_url: str, household_id: str) -> list[str]:
     finally:
         await connection.close()
     return [row["event_type"] for row in rows]
+
+
+# --- reservations ----------------------------------------------------------------------
+
+
+async def reserve(
+    housing: httpx.AsyncClient,
+    headers: dict[str, str],
+    household_id: uuid.UUID,
+    unit_id: object,
+    **extra: object,
+) -> httpx.Response:
+    return await housing.post(
+        "/reservations",
+        json={"household_id": str(household_id), "unit_id": unit_id, **extra},
+        headers=headers,
+    )
+
+
+async def place(
+    housing: httpx.AsyncClient, headers: dict[str, str], household_id: uuid.UUID, unit_id: object
+) -> httpx.Response:
+    return await housing.post(
+        "/placements",
+        json={"household_id": str(household_id), "unit_id": unit_id, "moved_in_on": "2026-11-25"},
+        headers=headers,
+    )
+
+
+async def counts(
+    housing: httpx.AsyncClient, headers: dict[str, str], site: dict[str, object]
+) -> tuple[int, int, int]:
+    board = (await housing.get(f"/sites/{site['id']}", headers=headers)).json()
+    unit = board["units"][0]
+    assert (unit["occupied"], unit["reserved"], unit["free"]) == (
+        board["occupied"],
+        board["reserved"],
+        board["free"],
+    )
+    return board["occupied"], board["reserved"], board["free"]
+
+
+async def test_reserved_beds_wait_for_their_household_and_nobody_else_takes_them(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=4)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    family, other, single = [
+        await allocated_household(housing_database, members=n) for n in (3, 2, 1)
+    ]
+
+    reserved = await reserve(housing, officer, family, unit_id)
+    assert reserved.status_code == 201, reserved.text
+    reservation = reserved.json()
+    assert (reservation["bed_count"], reservation["reserved_by"]) == (3, "officer-bernd")
+    assert reservation["ended_at"] is None
+    assert await counts(housing, officer, site) == (0, 3, 1)
+    active = (await housing.get("/reservations", headers=officer)).json()
+    assert reservation["id"] in [r["id"] for r in active]
+    queue = (await housing.get("/waiting-queue", headers=officer)).json()
+    entry = next(h for h in queue if h["household_id"] == str(family))
+    assert entry["reservation"] == {
+        "id": reservation["id"],
+        "site_id": site["id"],
+        "unit_id": unit_id,
+        "bed_count": 3,
+    }
+    assert next(h for h in queue if h["household_id"] == str(other))["reservation"] is None
+
+    refused = await place(housing, officer, other, unit_id)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"] == "urn:teilhabe:problem:not-enough-beds"
+    assert refused.json()["detail"] == "the unit has 1 free beds, 2 are needed"
+    again = await reserve(housing, officer, other, unit_id)
+    assert again.json()["type"] == "urn:teilhabe:problem:not-enough-beds"
+    assert (await place(housing, officer, single, unit_id)).status_code == 201
+    assert await counts(housing, officer, site) == (1, 3, 0)
+
+    placed = await place(housing, officer, family, unit_id)
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["bed_count"] == 3
+    assert await counts(housing, officer, site) == (4, 0, 0)
+    active = (await housing.get("/reservations", headers=officer)).json()
+    assert reservation["id"] not in [r["id"] for r in active]
+    assert await reservation_end(housing_database, reservation["id"]) == "placed"
+    assert await outbox_types(housing_database, str(family)) == ["household.moved_in"]
+
+
+async def test_placing_elsewhere_or_cancelling_frees_the_reserved_beds(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    first = await new_site(housing, officer, beds=3)
+    second = await new_site(housing, officer, beds=3)
+    household = await allocated_household(housing_database, members=2)
+    reserved = await reserve(housing, officer, household, first["units"][0]["id"])  # type: ignore[index]
+    assert reserved.status_code == 201, reserved.text
+    twice = await reserve(housing, officer, household, second["units"][0]["id"])  # type: ignore[index]
+    assert twice.status_code == 409
+    assert twice.json()["type"] == "urn:teilhabe:problem:already-reserved"
+
+    placed = await place(housing, officer, household, second["units"][0]["id"])  # type: ignore[index]
+    assert placed.status_code == 201, placed.text
+    assert await counts(housing, officer, first) == (0, 0, 3), "freed where it was reserved"
+    assert await counts(housing, officer, second) == (2, 0, 1)
+    assert await reservation_end(housing_database, reserved.json()["id"]) == "placed"
+    ended = await housing.post(f"/reservations/{reserved.json()['id']}/cancel", headers=officer)
+    assert ended.status_code == 409
+    assert ended.json()["type"] == "urn:teilhabe:problem:reservation-ended"
+
+    waiting = await allocated_household(housing_database, members=3)
+    reserved = await reserve(housing, officer, waiting, first["units"][0]["id"])  # type: ignore[index]
+    assert await counts(housing, officer, first) == (0, 3, 0)
+    cancelled = await housing.post(f"/reservations/{reserved.json()['id']}/cancel", headers=officer)
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["end_reason"] == "cancelled"
+    assert cancelled.json()["ended_at"] is not None
+    assert await counts(housing, officer, first) == (0, 0, 3)
+    assert await audited(housing_database, str(waiting)) == ["reserve", "cancel_reservation"]
+    queue = (await housing.get("/waiting-queue", headers=officer)).json()
+    assert next(h for h in queue if h["household_id"] == str(waiting))["reservation"] is None
+    unknown = await housing.post(f"/reservations/{uuid.uuid4()}/cancel", headers=officer)
+    assert unknown.status_code == 404
+
+
+async def test_a_reservation_keeps_the_rules_of_a_placement(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=4)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    household = await allocated_household(housing_database, members=3)
+
+    split = await reserve(housing, officer, household, unit_id, bed_count=2)
+    assert split.status_code == 422
+    assert split.json()["errors"][0]["field"] == "split_reason"
+    too_many = await reserve(housing, officer, household, unit_id, bed_count=4)
+    assert too_many.json()["errors"][0]["field"] == "bed_count"
+    nowhere = await reserve(housing, officer, household, str(uuid.uuid4()))
+    assert nowhere.json()["errors"][0]["field"] == "unit_id"
+    nobody = await reserve(housing, officer, uuid.uuid4(), unit_id)
+    assert nobody.json()["errors"][0]["field"] == "household_id"
+    reason = "Ein Mitglied kommt später nach."
+    ok = await reserve(housing, officer, household, unit_id, bed_count=2, split_reason=reason)
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["bed_count"] == 2
+    assert "split_reason" not in ok.json(), "the reason stays in housing's records"
+    assert await counts(housing, officer, site) == (0, 2, 2)
+
+    placed = await place(housing, officer, household, unit_id)
+    assert placed.status_code == 201
+    after = await reserve(housing, officer, household, unit_id)
+    assert after.json()["type"] == "urn:teilhabe:problem:already-placed"
+
+
+async def test_a_transfer_does_not_take_beds_reserved_for_others(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    home = await new_site(housing, officer, beds=2)
+    target = await new_site(housing, officer, beds=3)
+    mover, expected = [await allocated_household(housing_database, members=2) for _ in range(2)]
+    placed = await place(housing, officer, mover, home["units"][0]["id"])  # type: ignore[index]
+    assert (await reserve(housing, officer, expected, target["units"][0]["id"])).status_code == 201  # type: ignore[index]
+    refused = await housing.post(
+        f"/placements/{placed.json()['id']}/transfer",
+        json={"unit_id": target["units"][0]["id"], "moved_on": "2026-12-01"},  # type: ignore[index]
+        headers=officer,
+    )
+    assert refused.status_code == 409
+    assert refused.json()["type"] == "urn:teilhabe:problem:not-enough-beds"
+    assert await counts(housing, officer, target) == (0, 2, 1)
+    assert await counts(housing, officer, home) == (2, 0, 0)
+
+
+async def test_racing_reservations_and_placements_for_the_last_beds_one_wins(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=5)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    households = [await allocated_household(housing_database, members=2) for _ in range(8)]
+
+    responses = await asyncio.gather(
+        *(
+            (reserve if n % 2 else place)(housing, officer, household, unit_id)
+            for n, household in enumerate(households)
+        )
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 201] + [409] * 6
+    assert {r.json()["type"] for r in responses if r.status_code == 409} == {
+        "urn:teilhabe:problem:not-enough-beds"
+    }
+    occupied, reserved, free = await counts(housing, officer, site)
+    assert (occupied + reserved, free) == (4, 1)
+
+
+async def test_the_same_household_cannot_reserve_twice_at_once(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=10)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    household = await allocated_household(housing_database, members=2)
+    responses = await asyncio.gather(
+        *(reserve(housing, officer, household, unit_id) for _ in range(3))
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409, 409]
+    assert await counts(housing, officer, site) == (0, 2, 8)
+
+
+async def reservation_end(database_url: str, reservation_id: str) -> str | None:
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        found = await connection.fetchval(
+            "SELECT end_reason::text FROM reservation WHERE id = $1", uuid.UUID(reservation_id)
+        )
+    finally:
+        await connection.close()
+    return found  # type: ignore[no-any-return]
+
+
+async def audited(database_url: str, household_id: str) -> list[str]:
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        rows = await connection.fetch(
+            "SELECT action FROM audit_entry WHERE resource_type = 'household' "
+            "AND resource_id = $1 ORDER BY id",
+            household_id,
+        )
+    finally:
+        await connection.close()
+    return [row["action"] for row in rows]

@@ -105,3 +105,64 @@ def test_only_a_household_moved_out_for_a_transfer_awaits_a_new_place() -> None:
     assert domain.status_after_move_out(MoveOutReason.TRANSFER) is domain.WaitingStatus.AWAITING
     for reason in set(MoveOutReason) - {MoveOutReason.TRANSFER}:
         assert domain.status_after_move_out(reason) is domain.WaitingStatus.PLACED
+
+
+def test_free_beds_are_those_neither_occupied_nor_reserved() -> None:
+    assert domain.free_bed_count(beds=6, occupied=2, reserved=3) == 1
+    assert domain.free_bed_count(beds=6, occupied=2, reserved=0) == 4
+    assert domain.free_bed_count(beds=2, occupied=2, reserved=1) == 0, "never below nothing"
+
+
+def test_beds_reserved_for_others_are_not_open_to_a_household() -> None:
+    assert domain.beds_open_to(BEDS, reserved_for_others=0) == tuple(BEDS)
+    assert len(domain.beds_open_to(BEDS, reserved_for_others=3)) == 2
+    assert domain.beds_open_to(BEDS[:2], reserved_for_others=3) == ()
+    # Placing chooses among the open beds only: 5 unheld, 3 reserved for others.
+    open_unit = domain.UnitVacancy(uuid.uuid4(), False, domain.beds_open_to(BEDS, 3))
+    refusal = domain.plan_placement(waiting(3), open_unit, bed_count=None, split_reason=None)
+    assert isinstance(refusal, domain.Refusal)
+    assert (refusal.code, refusal.reason) == (
+        "not-enough-beds",
+        "the unit has 2 free beds, 3 are needed",
+    )
+    plan = domain.plan_placement(waiting(2), open_unit, bed_count=None, split_reason=None)
+    assert isinstance(plan, domain.PlacementPlan)
+    assert len(plan.bed_ids) == 2
+
+
+def test_a_reservation_follows_the_rules_of_a_placement() -> None:
+    def reserve(
+        household: domain.WaitingHousehold,
+        vacancy: domain.UnitVacancy,
+        bed_count: int | None = None,
+        split_reason: str | None = None,
+        already_reserved: bool = False,
+    ) -> int | domain.Refusal:
+        return domain.plan_reservation(
+            household,
+            vacancy,
+            bed_count=bed_count,
+            split_reason=split_reason,
+            already_reserved=already_reserved,
+        )
+
+    assert reserve(waiting(3), unit(5)) == 3
+    assert reserve(waiting(3), unit(5), 2, "Vater kommt später nach") == 2
+    codes = {
+        "split-without-reason": reserve(waiting(3), unit(5), 2),
+        "too-many-beds": reserve(waiting(2), unit(5), 3),
+        "not-accessible": reserve(waiting(1, accessible=True), unit(5)),
+        "not-enough-beds": reserve(waiting(3), unit(2)),
+        "already-placed": reserve(waiting(1, status=domain.WaitingStatus.PLACED), unit(5)),
+        "already-reserved": reserve(waiting(1), unit(5), already_reserved=True),
+    }
+    for code, refusal in codes.items():
+        assert isinstance(refusal, domain.Refusal)
+        assert refusal.code == code
+
+
+def test_an_ended_reservation_is_not_cancelled_again() -> None:
+    assert domain.cancel_problem(ended=False) is None
+    refusal = domain.cancel_problem(ended=True)
+    assert refusal is not None
+    assert refusal.code == "reservation-ended"

@@ -353,9 +353,215 @@ async def test_officer_moves_a_household_to_another_unit_in_one_step(
     assert (await officer.get(url)).status_code == 404, "the old placement has ended"
 
 
-async def test_board_notes_that_reservations_are_not_recorded(officer: httpx.AsyncClient) -> None:
+async def test_officer_reserves_beds_and_places_the_household_into_them(
+    officer: httpx.AsyncClient,
+    housing: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    housing_database: str,
+) -> None:
+    site = await new_site(housing, identity, [{"name": "R1", "beds": 4}, {"name": "R2", "beds": 2}])
+    big, small = site["units"][0]["id"], site["units"][1]["id"]
+    household_id, number = await waiting_household(housing_database, members=3)
+
+    queue = await officer.get("/ui/warteliste")
+    reserve_url = f"/ui/warteliste/{household_id}/reservieren"
+    assert f'href="{reserve_url}">Betten reservieren' in queue.text
+    form = await officer.get(reserve_url)
+    assert form.status_code == 200
+    assert f'<h1 class="kern-heading-large">Betten für Haushalt {number} reservieren</h1>' in (
+        form.text
+    )
+    assert f"{site['name']}, Wohneinheit R1: 4 von 4 Betten frei" in form.text
+    reserved = await officer.post(reserve_url, data={"csrf_token": csrf(form), "unit_id": big})
+    assert reserved.status_code == 303, reserved.text
+    assert reserved.headers["location"] == "/ui/warteliste"
+
+    queue = await officer.get("/ui/warteliste")
+    assert (
+        f"Für Haushalt {number} sind 3 Betten in {site['name']}, Wohneinheit R1 reserviert."
+        in queue.text
+    )
+    row = household_row(queue, number)
+    assert f"Reserviert: {site['name']}, Wohneinheit R1 (3 Betten)" in row
+    assert "Reservierung aufheben" in row
+    assert reserve_url not in row, "one reservation at a time"
+
     board = await officer.get("/ui/")
-    assert "Reservierungen werden noch nicht erfasst" in board.text
+    row = unit_row(board, site["name"], "R1")
+    assert (cell(row, "occupied"), cell(row, "reserved"), cell(row, "free")) == ("0", "3", "1")
+    assert re.search(r"<td[^>]*data-site-reserved>3</td>", section_of(board, site["name"]))
+    assert "Reservierungen werden noch nicht erfasst" not in board.text
+
+    # Another household cannot take the reserved beds.
+    other_id, _ = await waiting_household(housing_database, members=2)
+    other_url = f"/ui/warteliste/{other_id}/unterbringen"
+    other_form = await officer.get(other_url)
+    assert f"{site['name']}, Wohneinheit R1: 1 von 4 Betten frei" in other_form.text
+    refused = await officer.post(
+        other_url,
+        data={"csrf_token": csrf(other_form), "unit_id": big, "moved_in_on": "25.11.2026"},
+    )
+    assert error_next_to(refused, "unit_id") == (
+        "In dieser Wohneinheit sind nicht genug Betten frei."
+    )
+
+    place_url = f"/ui/warteliste/{household_id}/unterbringen"
+    form = await officer.get(place_url)
+    assert re.search(rf'value="{big}" checked', form.text), "the reserved unit is preselected"
+    assert not re.search(rf'value="{small}" checked', form.text)
+    assert (
+        f"Für diesen Haushalt sind Betten in {site['name']}, Wohneinheit R1 reserviert "
+        "(3 Betten); diese Wohneinheit ist vorausgewählt." in form.text
+    )
+    assert f"{site['name']}, Wohneinheit R1: 4 von 4 Betten frei" in form.text, "its own beds"
+    placed = await officer.post(
+        place_url, data={"csrf_token": csrf(form), "unit_id": big, "moved_in_on": "25.11.2026"}
+    )
+    assert placed.status_code == 303, placed.text
+    row = unit_row(await officer.get("/ui/"), site["name"], "R1")
+    assert (cell(row, "occupied"), cell(row, "reserved"), cell(row, "free")) == ("3", "0", "1")
+
+
+async def test_the_reserve_form_shows_refusals_at_their_field_and_keeps_the_values(
+    officer: httpx.AsyncClient,
+    housing: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    housing_database: str,
+) -> None:
+    site = await new_site(housing, identity, [{"name": "S1", "beds": 2}, {"name": "S2", "beds": 5}])
+    small, wide = site["units"][0]["id"], site["units"][1]["id"]
+    household_id, _ = await waiting_household(housing_database, members=3)
+    url = f"/ui/warteliste/{household_id}/reservieren"
+    token = csrf(await officer.get(url))
+
+    nothing = await officer.post(url, data={"csrf_token": token})
+    assert nothing.status_code == 422
+    assert error_next_to(nothing, "unit_id") == "Bitte wählen Sie einen Eintrag aus der Liste."
+    assert "Bitte korrigieren Sie" in nothing.text
+
+    too_small = await officer.post(url, data={"csrf_token": token, "unit_id": small})
+    assert error_next_to(too_small, "unit_id") == (
+        "In dieser Wohneinheit sind nicht genug Betten frei."
+    )
+    assert re.search(rf'value="{small}" checked', too_small.text), "the choice is kept"
+
+    split = await officer.post(url, data={"csrf_token": token, "unit_id": wide, "bed_count": "2"})
+    assert error_next_to(split, "split_reason").startswith("Wenn nur ein Teil des Haushalts")
+    assert re.search(r'id="bed_count"[^>]*value="2"', split.text)
+
+    not_a_number = await officer.post(
+        url, data={"csrf_token": token, "unit_id": wide, "bed_count": "x"}
+    )
+    assert error_next_to(not_a_number, "bed_count") == "Bitte geben Sie eine ganze Zahl ein."
+
+    reason = "Der Vater kommt eine Woche später."
+    ok = await officer.post(
+        url,
+        data={"csrf_token": token, "unit_id": wide, "bed_count": "2", "split_reason": reason},
+    )
+    assert ok.status_code == 303, ok.text
+    reservation = await service_reservation(housing_database, household_id)
+    assert reservation == (uuid.UUID(wide), 2, reason, "bernd")
+
+    # The place form offers the split the reservation was made for.
+    form = await officer.get(f"/ui/warteliste/{household_id}/unterbringen")
+    assert re.search(r'id="bed_count"[^>]*value="2"', form.text)
+    assert reason in form.text
+    # Reserving again is refused: the reservation is cancelled first.
+    again = await officer.get(url)
+    assert "Um andere Betten zu reservieren, heben Sie diese Reservierung zuerst" in again.text
+    assert 'name="unit_id"' not in again.text
+    twice = await officer.post(url, data={"csrf_token": token, "unit_id": small})
+    assert twice.status_code == 422
+    assert "Für diesen Haushalt sind bereits Betten reserviert." in twice.text
+
+
+async def test_officer_cancels_a_reservation_and_the_beds_are_free_again(
+    officer: httpx.AsyncClient,
+    housing: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    housing_database: str,
+) -> None:
+    site = await new_site(housing, identity, [{"name": "Z1", "beds": 3}])
+    household_id, number = await waiting_household(housing_database, members=2)
+    response = await housing.post(
+        "/reservations",
+        json={"household_id": str(household_id), "unit_id": site["units"][0]["id"]},
+        headers=auth_headers(identity, Role.HOUSING_OFFICER),
+    )
+    assert response.status_code == 201, response.text
+
+    queue = await officer.get("/ui/warteliste")
+    row = household_row(queue, number)
+    found = re.search(r'action="(/ui/reservierungen/[^"]+/aufheben)"', row)
+    assert found
+    assert (
+        f'Reservierung aufheben<span class="visually-hidden"> für Haushalt {number}</span>' in row
+    )
+    cancelled = await officer.post(found.group(1), data={"csrf_token": csrf(queue)})
+    assert cancelled.status_code == 303, cancelled.text
+    assert cancelled.headers["location"] == "/ui/warteliste"
+    queue = await officer.get("/ui/warteliste")
+    assert (
+        f"Die Reservierung für Haushalt {number} ist aufgehoben: 2 Betten in {site['name']}, "
+        "Wohneinheit Z1 sind wieder frei." in queue.text
+    )
+    assert "Reserviert:" not in household_row(queue, number)
+    row = unit_row(await officer.get("/ui/"), site["name"], "Z1")
+    assert (cell(row, "reserved"), cell(row, "free")) == ("0", "3")
+
+    again = await officer.post(found.group(1), data={"csrf_token": csrf(queue)})
+    assert again.status_code == 409
+    assert "Diese Reservierung ist bereits beendet." in again.text
+    assert "data-error-summary" in again.text
+    unknown = await officer.post(
+        f"/ui/reservierungen/{uuid.uuid4()}/aufheben", data={"csrf_token": csrf(queue)}
+    )
+    assert unknown.status_code == 404
+
+
+async def test_reserving_is_for_housing_staff_only(
+    browser: httpx.AsyncClient, housing_database: str
+) -> None:
+    household_id, _ = await waiting_household(housing_database, members=1)
+    await sign_in(browser, subject="anna", roles=[Role.CASEWORKER])
+    assert (await browser.get(f"/ui/warteliste/{household_id}/reservieren")).status_code == 403
+    assert (await browser.get(f"/ui/warteliste/{uuid.uuid4()}/reservieren")).status_code == 403
+
+
+async def test_reserving_for_an_unknown_household_is_not_found(officer: httpx.AsyncClient) -> None:
+    assert (await officer.get(f"/ui/warteliste/{uuid.uuid4()}/reservieren")).status_code == 404
+
+
+def household_row(page: httpx.Response, number: str) -> str:
+    found = re.search(
+        rf'<tr class="kern-table__row" data-household="{re.escape(number)}">(.*?)</tr>',
+        page.text,
+        re.S,
+    )
+    assert found, f"no row for {number}"
+    return found.group(1)
+
+
+def section_of(page: httpx.Response, site: str) -> str:
+    found = re.search(rf">{re.escape(site)}</h2>(.*?)</section>", page.text, re.S)
+    assert found, f"no section for {site}"
+    return found.group(1)
+
+
+async def service_reservation(
+    database_url: str, household_id: uuid.UUID
+) -> tuple[uuid.UUID, int, str | None, str] | None:
+    db = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        row = await db.fetchrow(
+            "SELECT unit_id, bed_count, split_reason, reserved_by FROM reservation "
+            "WHERE household_id = $1 AND ended_at IS NULL",
+            household_id,
+        )
+    finally:
+        await db.close()
+    return None if row is None else tuple(row)  # type: ignore[return-value]
 
 
 def test_every_text_has_a_german_translation() -> None:

@@ -16,6 +16,13 @@ class WaitingStatus(StrEnum):
     PLACED = "placed"
 
 
+class ReservationEnd(StrEnum):
+    """Why a reservation ended: its household moved in, or an officer cancelled it."""
+
+    PLACED = "placed"
+    CANCELLED = "cancelled"
+
+
 @dataclass(frozen=True)
 class WaitingHousehold:
     household_id: UUID
@@ -74,6 +81,47 @@ def plan_placement(
             f"the unit has {len(unit.free_bed_ids)} free beds, {wanted} are needed",
         )
     return PlacementPlan(bed_ids=tuple(sorted(unit.free_bed_ids)[:wanted]))
+
+
+def free_bed_count(beds: int, occupied: int, reserved: int) -> int:
+    """Beds of a unit nobody lives in and nobody has reserved."""
+    return max(beds - occupied - reserved, 0)
+
+
+def beds_open_to(unheld_bed_ids: Sequence[UUID], reserved_for_others: int) -> tuple[UUID, ...]:
+    """The beds of a unit a household may take: unheld ones, less those others reserved.
+
+    Reservations hold a number of beds, not particular beds, so which of the unheld beds
+    remain open does not matter; the household's own reservation is not subtracted (it
+    is for this household).
+    """
+    open_count = max(len(unheld_bed_ids) - reserved_for_others, 0)
+    return tuple(sorted(unheld_bed_ids)[:open_count])
+
+
+def plan_reservation(
+    household: WaitingHousehold,
+    unit: UnitVacancy,
+    *,
+    bed_count: int | None,
+    split_reason: str | None,
+    already_reserved: bool,
+) -> int | Refusal:
+    """How many beds a household may reserve in a unit, or why not.
+
+    The same rules as placing it there (`unit.free_bed_ids` being the beds open to it),
+    and one reservation per household at a time: to change it, it is cancelled first.
+    """
+    if already_reserved and household.status is WaitingStatus.AWAITING:
+        return Refusal("already-reserved", "beds are already reserved for the household")
+    decision = plan_placement(household, unit, bed_count=bed_count, split_reason=split_reason)
+    return decision if isinstance(decision, Refusal) else len(decision.bed_ids)
+
+
+def cancel_problem(*, ended: bool) -> Refusal | None:
+    if ended:
+        return Refusal("reservation-ended", "the reservation has already ended")
+    return None
 
 
 def status_after_move_out(reason: MoveOutReason) -> WaitingStatus:

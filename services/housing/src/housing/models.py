@@ -5,14 +5,25 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
 from teilhabe.events.housing import MoveOutReason, SiteKind
 from teilhabe.messaging.tables import define_messaging_tables
 
-from housing.domain import WaitingStatus
+from housing.domain import ReservationEnd, WaitingStatus
 
 
 def _enum(cls: type, name: str) -> Enum:
@@ -132,4 +143,39 @@ class BedOccupancy(Base):
             unique=True,
             postgresql_where=text("NOT released"),
         ),
+    )
+
+
+class Reservation(Base):
+    """Beds held for an allocated household until it arrives: a number of beds in a unit.
+
+    Not particular beds: the household gets whichever are free when it moves in. Changed
+    only under the household's row lock, and taken only under the unit's row lock.
+    """
+
+    __tablename__ = "reservation"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID]
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("site.id"))
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("unit.id"), index=True)
+    bed_count: Mapped[int]
+    split_reason: Mapped[str | None] = mapped_column(Text)
+    reserved_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[ReservationEnd | None] = mapped_column(
+        _enum(ReservationEnd, "reservation_end_reason")
+    )
+
+    __table_args__ = (
+        # At most one active reservation per household; it also backs the household lock.
+        Index(
+            "uq_reservation_active_household",
+            "household_id",
+            unique=True,
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        CheckConstraint("bed_count >= 1", name="bed_count_positive"),
+        CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),
     )

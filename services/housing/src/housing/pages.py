@@ -1,8 +1,9 @@
-"""Staff pages of housing at /ui: occupancy board, waiting queue, placing, moving out.
+"""Staff pages of housing at /ui: occupancy board, waiting queue, reserving, placing, moving.
 
-Every change goes through the use case the API calls (`service.place`,
-`service.move_out`); a page only turns a form into the API's request model and a refusal
-back into errors next to the fields.
+Every change goes through the use case the API calls (`service.reserve`,
+`service.cancel_reservation`, `service.place`, `service.move_out`, `service.transfer`); a
+page only turns a form into the API's request model and a refusal back into errors next
+to the fields.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
@@ -52,8 +53,8 @@ from teilhabe.ui import (
 from housing import service
 from housing.dependencies import HousingStaff
 from housing.domain import WaitingStatus
-from housing.models import Placement, Site, Unit, WaitingHousehold
-from housing.schemas import MoveOutIn, PlacementIn, TransferIn
+from housing.models import Placement, Reservation, Site, Unit, WaitingHousehold
+from housing.schemas import MoveOutIn, PlacementIn, ReservationIn, TransferIn
 
 router = APIRouter()
 # The pages admit exactly whom the API admits.
@@ -71,6 +72,7 @@ MOVE_OUT_LABELS = {
     MoveOutReason.OTHER: N_("Other reason"),
 }
 PLACE_FIELDS = ("unit_id", "moved_in_on", "bed_count", "split_reason")
+RESERVE_FIELDS = ("unit_id", "bed_count", "split_reason")
 MOVE_OUT_FIELDS = ("moved_out_on", "reason")
 TRANSFER_FIELDS = ("unit_id", "moved_on", "bed_count", "split_reason")
 FIELD_LABELS = {
@@ -95,6 +97,19 @@ RULE_MESSAGES = (
 PLACE_CONFLICTS = {
     "not-enough-beds": ("unit_id", N_("This unit does not have enough free beds.")),
     "already-placed": (FORM, N_("The household has already been placed.")),
+}
+RESERVE_CONFLICTS = {
+    **PLACE_CONFLICTS,
+    "already-reserved": (
+        FORM,
+        N_(
+            "Beds are already reserved for this household. To reserve others, cancel that "
+            "reservation first."
+        ),
+    ),
+}
+CANCEL_CONFLICTS = {
+    "reservation-ended": (FORM, N_("This reservation has already ended.")),
 }
 MOVE_OUT_CONFLICTS = {
     "already-moved-out": (FORM, N_("The household has already moved out.")),
@@ -133,6 +148,7 @@ async def board(request: Request, session: DbSession, _: Officer) -> Response:
             "totals": {
                 "beds": sum(site.beds for site in sites),
                 "occupied": sum(site.occupied for site in sites),
+                "reserved": sum(site.reserved for site in sites),
                 "free": sum(site.free for site in sites),
             },
         },
@@ -176,9 +192,25 @@ async def _residents(session: AsyncSession) -> dict[uuid.UUID, list[Resident]]:
 
 @router.get("/warteliste", name="waiting_queue")
 async def waiting_queue(request: Request, session: DbSession, _: Officer) -> Response:
+    return await _waiting_queue_page(request, session)
+
+
+async def _waiting_queue_page(
+    request: Request,
+    session: AsyncSession,
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
     households = await service.get_waiting_queue(session=session)
+    reserved_in = [h.reservation.unit_id for h in households if h.reservation]
     return await render(
-        request, "housing/waiting_queue.html", {"households": households}, section="waiting_queue"
+        request,
+        "housing/waiting_queue.html",
+        {"households": households, "places": await _places(session, reserved_in)},
+        section="waiting_queue",
+        errors=errors,
+        status_code=status_code,
     )
 
 
@@ -187,12 +219,16 @@ async def place_form(
     request: Request, household_id: uuid.UUID, session: DbSession, _: Officer
 ) -> Response:
     household = await _waiting(session, household_id)
+    reservation = await service.get_active_reservation(session=session, household_id=household_id)
     values = {
-        "unit_id": "",
+        "unit_id": str(reservation.unit_id) if reservation else "",
         "moved_in_on": date_input_value(today(), texts(request).locale),
         "bed_count": "",
         "split_reason": "",
     }
+    if reservation and reservation.split_reason:  # the split the reservation was made for
+        values["bed_count"] = str(reservation.bed_count)
+        values["split_reason"] = reservation.split_reason
     return await _place_page(request, session, household, values)
 
 
@@ -271,12 +307,18 @@ async def _place_page(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    sites = await service.get_all_sites(session=session)
+    # As this household sees them: its own reserved beds are free for it.
+    sites = await service.get_all_sites(session=session, for_household=household.household_id)
+    reservation = await service.get_active_reservation(
+        session=session, household_id=household.household_id
+    )
     return await render(
         request,
         "housing/place_form.html",
         {
             "household": household,
+            "reservation": reservation,
+            "place": await _place_of(session, reservation),
             "sites": [site for site in sites if site.free > 0],
             "kind_labels": SITE_KIND_LABELS,
             "values": values,
@@ -286,6 +328,140 @@ async def _place_page(
         errors=errors,
         status_code=status_code,
     )
+
+
+# --- reserving beds before a household arrives ---------------------------------------
+
+
+@router.get("/warteliste/{household_id}/reservieren", name="reserve_form")
+async def reserve_form(
+    request: Request, household_id: uuid.UUID, session: DbSession, _: Officer
+) -> Response:
+    household = await _waiting(session, household_id)
+    values = {"unit_id": "", "bed_count": "", "split_reason": ""}
+    return await _reserve_page(request, session, household, values)
+
+
+@router.post("/warteliste/{household_id}/reservieren", name="reserve")
+async def reserve(
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    values = {name: text(form, name) for name in RESERVE_FIELDS}
+    errors: FormErrors = {}
+    data: dict[str, Any] = {
+        "household_id": household_id,
+        "bed_count": values["bed_count"] or None,
+        "split_reason": values["split_reason"] or None,
+    }
+    if values["unit_id"]:
+        data["unit_id"] = values["unit_id"]
+    else:
+        errors["unit_id"] = page_texts.gettext(CHOOSE)
+    try:
+        reservation_in = ReservationIn.model_validate(data)
+    except ValidationError as error:
+        errors = {**validation_errors(error, page_texts, fields=RESERVE_FIELDS), **errors}
+    if not errors:
+        try:
+            reservation = await service.reserve(
+                session=session, principal=principal, reservation_in=reservation_in
+            )
+        except ProblemError as problem:
+            errors = problem_errors(
+                problem, page_texts, fields=RESERVE_FIELDS, conflicts=RESERVE_CONFLICTS
+            )
+        else:
+            site, unit = await _place_of(session, reservation) or ("", "")
+            flash(
+                request,
+                page_texts.gettext(
+                    "%(beds)s beds in %(site)s, unit %(unit)s are reserved for household "
+                    "%(number)s."
+                )
+                % {
+                    "beds": reservation.bed_count,
+                    "site": site,
+                    "unit": unit,
+                    "number": await _notice_number(session, household_id),
+                },
+            )
+            return RedirectResponse(page_path(request, "waiting_queue"), status_code=303)
+    await session.rollback()
+    household = await _waiting(session, household_id)
+    return await _reserve_page(
+        request,
+        session,
+        household,
+        values,
+        errors=in_field_order(errors, RESERVE_FIELDS),
+        status_code=422,
+    )
+
+
+async def _reserve_page(
+    request: Request,
+    session: AsyncSession,
+    household: WaitingHousehold,
+    values: Mapping[str, str],
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    sites = await service.get_all_sites(session=session)
+    reservation = await service.get_active_reservation(
+        session=session, household_id=household.household_id
+    )
+    return await render(
+        request,
+        "housing/reserve_form.html",
+        {
+            "household": household,
+            "reservation": reservation,
+            "place": await _place_of(session, reservation),
+            "sites": [site for site in sites if site.free > 0],
+            "kind_labels": SITE_KIND_LABELS,
+            "values": values,
+            "labels": _labels(texts(request)),
+        },
+        section="waiting_queue",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+@router.post("/reservierungen/{reservation_id}/aufheben", name="cancel_reservation")
+async def cancel_reservation(
+    request: Request, reservation_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    await read_form(request)
+    page_texts = texts(request)
+    try:
+        reservation = await service.cancel_reservation(
+            session=session, principal=principal, reservation_id=reservation_id
+        )
+    except ProblemError as problem:
+        if isinstance(problem, NotFound):
+            raise
+        await session.rollback()
+        errors = problem_errors(problem, page_texts, fields=(), conflicts=CANCEL_CONFLICTS)
+        return await _waiting_queue_page(request, session, errors=errors, status_code=409)
+    site, unit = await _place_of(session, reservation) or ("", "")
+    flash(
+        request,
+        page_texts.gettext(
+            "The reservation for household %(number)s is cancelled: %(beds)s beds in "
+            "%(site)s, unit %(unit)s are free again."
+        )
+        % {
+            "number": await _notice_number(session, reservation.household_id),
+            "beds": reservation.bed_count,
+            "site": site,
+            "unit": unit,
+        },
+    )
+    return RedirectResponse(page_path(request, "waiting_queue"), status_code=303)
 
 
 # --- moving out ----------------------------------------------------------------------
@@ -518,6 +694,28 @@ async def _transfer_page(
 async def _notice_number(session: AsyncSession, household_id: uuid.UUID) -> str:
     household = await session.get(WaitingHousehold, household_id)
     return household.allocation_notice_number if household else str(household_id)
+
+
+async def _places(
+    session: AsyncSession, unit_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str]]:
+    """Unit id → (site name, unit name), for saying where beds are reserved."""
+    if not unit_ids:
+        return {}
+    rows = await session.execute(
+        select(Unit.id, Site.name, Unit.name)
+        .join(Site, Site.id == Unit.site_id)
+        .where(Unit.id.in_(unit_ids))
+    )
+    return {unit_id: (site, unit) for unit_id, site, unit in rows}
+
+
+async def _place_of(
+    session: AsyncSession, reservation: Reservation | None
+) -> tuple[str, str] | None:
+    if reservation is None:
+        return None
+    return (await _places(session, [reservation.unit_id])).get(reservation.unit_id)
 
 
 def _labels(page_texts: Texts) -> dict[str, str]:

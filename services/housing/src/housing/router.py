@@ -13,6 +13,8 @@ from housing.schemas import (
     MoveOutIn,
     PlacementIn,
     PlacementOut,
+    ReservationIn,
+    ReservationOut,
     SiteIn,
     SiteOut,
     TransferIn,
@@ -42,8 +44,7 @@ async def read_site(site_id: uuid.UUID, session: DbSession, _: HousingStaff) -> 
 
 @router.get("/waiting-queue", summary="Households awaiting accommodation, oldest allocation first")
 async def waiting_queue(session: DbSession, _: HousingStaff) -> list[WaitingHouseholdOut]:
-    households = await service.get_waiting_queue(session=session)
-    return [WaitingHouseholdOut.model_validate(h) for h in households]
+    return await service.get_waiting_queue(session=session)
 
 
 @router.post(
@@ -78,3 +79,37 @@ async def transfer(
         session=session, principal=principal, placement_id=placement_id, transfer_in=transfer_in
     )
     return PlacementOut.model_validate(placement)
+
+
+@router.post(
+    "/reservations",
+    status_code=status.HTTP_201_CREATED,
+    summary="Reserve beds in a unit for a household that has not arrived yet",
+    description="The same rules as placing the household there. A household has at most one "
+    "active reservation: to change it, cancel it first. Placing the household ends it.",
+)
+async def reserve(
+    reservation_in: ReservationIn, session: DbSession, principal: HousingStaff
+) -> ReservationOut:
+    reservation = await service.reserve(
+        session=session, principal=principal, reservation_in=reservation_in
+    )
+    return ReservationOut.model_validate(reservation)
+
+
+@router.post(
+    "/reservations/{reservation_id}/cancel", summary="Cancel a reservation; frees its beds"
+)
+async def cancel_reservation(
+    reservation_id: uuid.UUID, session: DbSession, principal: HousingStaff
+) -> ReservationOut:
+    reservation = await service.cancel_reservation(
+        session=session, principal=principal, reservation_id=reservation_id
+    )
+    return ReservationOut.model_validate(reservation)
+
+
+@router.get("/reservations", summary="Active reservations, oldest first")
+async def list_reservations(session: DbSession, _: HousingStaff) -> list[ReservationOut]:
+    reservations = await service.get_active_reservations(session=session)
+    return [ReservationOut.model_validate(r) for r in reservations]

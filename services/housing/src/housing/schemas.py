@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 from teilhabe.events.housing import MoveOutReason, SiteKind
 
-from housing.domain import WaitingStatus
+from housing.domain import ReservationEnd, WaitingStatus
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -53,13 +53,21 @@ class TransferIn(RequestModel):
     split_reason: str | None = Field(default=None, max_length=1000)
 
 
+class ReservationIn(RequestModel):
+    household_id: uuid.UUID
+    unit_id: uuid.UUID
+    bed_count: int | None = Field(default=None, ge=1, description="Defaults to every member")
+    split_reason: str | None = Field(default=None, max_length=1000)
+
+
 class UnitOccupancy(ResponseModel):
     id: uuid.UUID
     name: str
     accessible: bool
     beds: int
     occupied: int
-    free: int
+    reserved: int = Field(description="Beds held by active reservations")
+    free: int = Field(description="Beds neither occupied nor reserved")
     households: list[uuid.UUID]
 
 
@@ -70,8 +78,18 @@ class SiteOut(ResponseModel):
     address: str
     beds: int
     occupied: int
+    reserved: int
     free: int
     units: list[UnitOccupancy]
+
+
+class ReservedBeds(ResponseModel):
+    """A household's active reservation, as the waiting queue shows it."""
+
+    id: uuid.UUID
+    site_id: uuid.UUID
+    unit_id: uuid.UUID
+    bed_count: int
 
 
 class WaitingHouseholdOut(ResponseModel):
@@ -83,6 +101,7 @@ class WaitingHouseholdOut(ResponseModel):
     minor_count: int
     needs_accessible_housing: bool
     status: WaitingStatus
+    reservation: ReservedBeds | None = None
 
 
 class PlacementOut(ResponseModel):
@@ -94,3 +113,16 @@ class PlacementOut(ResponseModel):
     moved_in_on: date
     moved_out_on: date | None
     move_out_reason: MoveOutReason | None
+
+
+class ReservationOut(ResponseModel):
+    # Without the split reason, as a placement is answered: it may tell of health or family.
+    id: uuid.UUID
+    household_id: uuid.UUID
+    site_id: uuid.UUID
+    unit_id: uuid.UUID
+    bed_count: int
+    reserved_by: str
+    created_at: datetime
+    ended_at: datetime | None
+    end_reason: ReservationEnd | None

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal
+from teilhabe.clock import now
 from teilhabe.events.households import HouseholdAssigned
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason
 from teilhabe.messaging.outbox import Outbox
@@ -23,13 +24,24 @@ from housing.models import (
     Bed,
     BedOccupancy,
     Placement,
+    Reservation,
     Site,
     Unit,
     WaitingHousehold,
     audit_log,
     messaging,
 )
-from housing.schemas import MoveOutIn, PlacementIn, SiteIn, SiteOut, TransferIn, UnitOccupancy
+from housing.schemas import (
+    MoveOutIn,
+    PlacementIn,
+    ReservationIn,
+    ReservedBeds,
+    SiteIn,
+    SiteOut,
+    TransferIn,
+    UnitOccupancy,
+    WaitingHouseholdOut,
+)
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/housing")
 
@@ -63,26 +75,62 @@ async def create_site(*, session: AsyncSession, site_in: SiteIn) -> Site:
     return site
 
 
-async def get_all_sites(*, session: AsyncSession) -> list[SiteOut]:
+async def get_all_sites(
+    *, session: AsyncSession, for_household: uuid.UUID | None = None
+) -> list[SiteOut]:
+    """Every site's occupancy; `for_household`: as that household sees it.
+
+    For a household its own reservation is not counted as reserved: those beds are free
+    for it (and only for it).
+    """
     sites = list(await session.scalars(select(Site).order_by(Site.name)))
     occupancy = await _current_occupancy(session)
-    return [_site_out(site, occupancy) for site in sites]
+    reserved = await _reserved_beds(session, excluding=for_household)
+    return [_site_out(site, occupancy, reserved) for site in sites]
 
 
 async def get_site(*, session: AsyncSession, site_id: uuid.UUID) -> SiteOut:
     site = await session.get(Site, site_id)
     if site is None:
         raise NotFound("site")
-    return _site_out(site, await _current_occupancy(session))
+    return _site_out(site, await _current_occupancy(session), await _reserved_beds(session))
 
 
-async def get_waiting_queue(*, session: AsyncSession) -> list[WaitingHousehold]:
+async def get_waiting_queue(*, session: AsyncSession) -> list[WaitingHouseholdOut]:
+    """Households awaiting accommodation, oldest allocation first, with their reservation."""
     query = (
-        select(WaitingHousehold)
+        select(WaitingHousehold, Reservation)
+        .outerjoin(
+            Reservation,
+            (Reservation.household_id == WaitingHousehold.household_id)
+            & Reservation.ended_at.is_(None),
+        )
         .where(WaitingHousehold.status == domain.WaitingStatus.AWAITING)
         .order_by(WaitingHousehold.allocated_on, WaitingHousehold.queued_at)
     )
+    queue = []
+    for household, reservation in await session.execute(query):
+        entry = WaitingHouseholdOut.model_validate(household)
+        if reservation is not None:
+            entry.reservation = ReservedBeds.model_validate(reservation)
+        queue.append(entry)
+    return queue
+
+
+async def get_active_reservations(*, session: AsyncSession) -> list[Reservation]:
+    query = (
+        select(Reservation).where(Reservation.ended_at.is_(None)).order_by(Reservation.created_at)
+    )
     return list(await session.scalars(query))
+
+
+async def get_active_reservation(
+    *, session: AsyncSession, household_id: uuid.UUID
+) -> Reservation | None:
+    query = select(Reservation).where(
+        Reservation.household_id == household_id, Reservation.ended_at.is_(None)
+    )
+    return await session.scalar(query)
 
 
 async def place(
@@ -115,6 +163,89 @@ async def place(
     )
     await session.commit()
     return placement
+
+
+async def reserve(
+    *, session: AsyncSession, principal: Principal, reservation_in: ReservationIn
+) -> Reservation:
+    """Hold beds in a unit for a household that has not arrived yet.
+
+    The same rules as placing it there, under the same locks (household, then unit), so
+    a reservation and a placement racing for a unit's last beds cannot both win. One
+    reservation per household: to change it, an officer cancels it first.
+    """
+    household = await session.get(
+        WaitingHousehold, reservation_in.household_id, with_for_update=True
+    )
+    if household is None:
+        raise InvalidFields({"household_id": "no household with this id awaits accommodation"})
+    unit = await _locked_unit(session, reservation_in.unit_id)
+    current = await get_active_reservation(session=session, household_id=household.household_id)
+    decision = domain.plan_reservation(
+        _waiting(household, household.status),
+        await _vacancy(session, unit, household.household_id),
+        bed_count=reservation_in.bed_count,
+        split_reason=reservation_in.split_reason,
+        already_reserved=current is not None,
+    )
+    if isinstance(decision, domain.Refusal):
+        _raise(decision)
+    reservation = Reservation(
+        id=uuid.uuid4(),
+        household_id=household.household_id,
+        site_id=unit.site_id,
+        unit_id=unit.id,
+        bed_count=decision,
+        split_reason=reservation_in.split_reason if decision < household.member_count else None,
+        reserved_by=principal.subject,
+    )
+    session.add(reservation)
+    try:
+        await session.flush()
+    except IntegrityError as error:  # the index caught what the household lock should have
+        raise Conflict(
+            "beds are already reserved for the household", code="already-reserved"
+        ) from error
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="reserve",
+        resource_type="household",
+        resource_ids=[household.household_id],
+    )
+    await session.commit()
+    return reservation
+
+
+async def cancel_reservation(
+    *, session: AsyncSession, principal: Principal, reservation_id: uuid.UUID
+) -> Reservation:
+    """Give a reservation's beds free again (the household stays on the waiting queue)."""
+    found = await session.get(Reservation, reservation_id)
+    if found is None:
+        raise NotFound("reservation")
+    household = await session.get(WaitingHousehold, found.household_id, with_for_update=True)
+    reservation = await session.get(
+        Reservation, reservation_id, with_for_update=True, populate_existing=True
+    )
+    if household is None or reservation is None:
+        raise NotFound("reservation")
+    await _locked_unit(session, reservation.unit_id)
+    refusal = domain.cancel_problem(ended=reservation.ended_at is not None)
+    if refusal is not None:
+        _raise(refusal)
+    _end(reservation, domain.ReservationEnd.CANCELLED)
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="cancel_reservation",
+        resource_type="household",
+        resource_ids=[reservation.household_id],
+    )
+    await session.commit()
+    return reservation
 
 
 async def move_out(
@@ -217,19 +348,14 @@ async def _move_in(
     bed_count: int | None,
     split_reason: str | None,
 ) -> Placement:
-    """Occupy beds of the (locked) unit and stage `household.moved_in`, or refuse."""
-    held = select(BedOccupancy.bed_id).where(BedOccupancy.released.is_(False))
-    free_beds = list(
-        await session.scalars(select(Bed.id).where(Bed.unit_id == unit.id, Bed.id.not_in(held)))
-    )
+    """Occupy beds of the (locked) unit and stage `household.moved_in`, or refuse.
+
+    Beds reserved for other households are not taken; the household's own reservation,
+    wherever it is, ends with the move-in (in another unit its beds are simply free again).
+    """
     decision = domain.plan_placement(
-        domain.WaitingHousehold(
-            household.household_id,
-            household.member_count,
-            household.needs_accessible_housing,
-            status,
-        ),
-        domain.UnitVacancy(unit.id, unit.accessible, free_beds),
+        _waiting(household, status),
+        await _vacancy(session, unit, household.household_id),
         bed_count=bed_count,
         split_reason=split_reason,
     )
@@ -254,6 +380,9 @@ async def _move_in(
         await session.flush()
     except IntegrityError as error:  # the bed index caught what the unit lock should have
         raise Conflict("a bed was taken meanwhile", code="not-enough-beds") from error
+    reservation = await get_active_reservation(session=session, household_id=household.household_id)
+    if reservation is not None:
+        _end(reservation, domain.ReservationEnd.PLACED)
     await outbox.add(
         session,
         HouseholdMovedIn(
@@ -267,6 +396,37 @@ async def _move_in(
         ),
     )
     return placement
+
+
+def _waiting(household: WaitingHousehold, status: domain.WaitingStatus) -> domain.WaitingHousehold:
+    return domain.WaitingHousehold(
+        household.household_id, household.member_count, household.needs_accessible_housing, status
+    )
+
+
+async def _vacancy(
+    session: AsyncSession, unit: Unit, household_id: uuid.UUID
+) -> domain.UnitVacancy:
+    """The beds of the (locked) unit open to a household: unheld, not reserved for others."""
+    held = select(BedOccupancy.bed_id).where(BedOccupancy.released.is_(False))
+    unheld = list(
+        await session.scalars(select(Bed.id).where(Bed.unit_id == unit.id, Bed.id.not_in(held)))
+    )
+    reserved_for_others = await session.scalar(
+        select(func.coalesce(func.sum(Reservation.bed_count), 0)).where(
+            Reservation.unit_id == unit.id,
+            Reservation.ended_at.is_(None),
+            Reservation.household_id != household_id,
+        )
+    )
+    return domain.UnitVacancy(
+        unit.id, unit.accessible, domain.beds_open_to(unheld, int(reserved_for_others or 0))
+    )
+
+
+def _end(reservation: Reservation, reason: domain.ReservationEnd) -> None:
+    reservation.ended_at = now()
+    reservation.end_reason = reason
 
 
 async def _move_out(
@@ -332,10 +492,27 @@ async def _current_occupancy(session: AsyncSession) -> dict[uuid.UUID, list[uuid
     return result
 
 
-def _site_out(site: Site, occupancy: dict[uuid.UUID, list[uuid.UUID]]) -> SiteOut:
+async def _reserved_beds(
+    session: AsyncSession, *, excluding: uuid.UUID | None = None
+) -> dict[uuid.UUID, int]:
+    """Unit id → beds held by active reservations (but those of household `excluding`)."""
+    query = (
+        select(Reservation.unit_id, func.sum(Reservation.bed_count))
+        .where(Reservation.ended_at.is_(None))
+        .group_by(Reservation.unit_id)
+    )
+    if excluding is not None:
+        query = query.where(Reservation.household_id != excluding)
+    return {unit_id: int(count) for unit_id, count in await session.execute(query)}
+
+
+def _site_out(
+    site: Site, occupancy: dict[uuid.UUID, list[uuid.UUID]], reserved: dict[uuid.UUID, int]
+) -> SiteOut:
     units = []
     for unit in site.units:
         held = occupancy.get(unit.id, [])
+        reserved_here = reserved.get(unit.id, 0)
         units.append(
             UnitOccupancy(
                 id=unit.id,
@@ -343,7 +520,8 @@ def _site_out(site: Site, occupancy: dict[uuid.UUID, list[uuid.UUID]]) -> SiteOu
                 accessible=unit.accessible,
                 beds=len(unit.beds),
                 occupied=len(held),
-                free=len(unit.beds) - len(held),
+                reserved=reserved_here,
+                free=domain.free_bed_count(len(unit.beds), len(held), reserved_here),
                 households=list(dict.fromkeys(held)),
             )
         )
@@ -354,6 +532,7 @@ def _site_out(site: Site, occupancy: dict[uuid.UUID, list[uuid.UUID]]) -> SiteOu
         address=site.address,
         beds=sum(u.beds for u in units),
         occupied=sum(u.occupied for u in units),
+        reserved=sum(u.reserved for u in units),
         free=sum(u.free for u in units),
         units=units,
     )

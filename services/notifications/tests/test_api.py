@@ -173,6 +173,28 @@ async def test_the_inbox_is_newest_first_with_unread_filter_and_pages(
     assert (everything["total"], everything["unread"]) == (3, 2)
 
 
+async def test_the_api_marks_all_read_up_to_a_time(
+    notifications: httpx.AsyncClient, identity: RunningDevProvider, deliver: Deliver
+) -> None:
+    caseworker, household = unique("cw"), uuid.uuid4()
+    await deliver(CaseworkerAssigned(household_id=household, caseworker_id=caseworker))
+    await deliver(enrollment(household, "Kurs X"))
+    headers = auth_headers(identity, Role.CASEWORKER, subject=caseworker)
+    past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    nothing = await notifications.post("/inbox/read-all", json={"until": past}, headers=headers)
+    assert nothing.json() == {"marked": 0}
+    naive = await notifications.post(
+        "/inbox/read-all", json={"until": "2026-12-01T10:00:00"}, headers=headers
+    )
+    assert naive.status_code == 422
+    everything = await notifications.post("/inbox/read-all", headers=headers)
+    assert everything.json() == {"marked": 2}
+    inbox = (await notifications.get("/inbox", headers=headers)).json()
+    assert inbox["unread"] == 0
+    other = auth_headers(identity, Role.CASEWORKER, subject=unique("cw"))
+    assert (await notifications.post("/inbox/read-all", headers=other)).json() == {"marked": 0}
+
+
 async def test_an_allocation_reaches_caseworker_and_housing_officers(
     notifications: httpx.AsyncClient,
     identity: RunningDevProvider,

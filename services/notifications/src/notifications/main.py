@@ -20,17 +20,21 @@ from teilhabe.runtime import cli as run_cli
 from notifications.config import NotificationsSettings, get_settings
 from notifications.handlers import HANDLERS
 from notifications.models import messaging
+from notifications.pages import mount_pages
 from notifications.router import router
 from notifications.sender import EmailSender
 
 
 def create_app() -> FastAPI:
-    return create_service_app(
-        get_settings(),
+    settings = get_settings()
+    app = create_service_app(
+        settings,
         title="Teilhabe Notifications",
         description="Recipients, rules, the in-app inbox and e-mail deliveries.",
         routers=[router],
     )
+    mount_pages(app, settings)  # the staff pages at /ui
+    return app
 
 
 def email_sender(settings: ServiceSettings) -> EmailSender:

@@ -20,6 +20,8 @@ from notifications.schemas import (
     NotificationOut,
     PreferenceOut,
     PreferencesIn,
+    ReadAllIn,
+    ReadAllOut,
     RecipientIn,
     RecipientOut,
 )
@@ -93,6 +95,16 @@ async def mark_read(
         session=session, principal=principal, notification_id=notification_id
     )
     return NotificationOut.model_validate(notification)
+
+
+@router.post("/inbox/read-all", tags=["inbox"], summary="Mark all my notifications as read")
+async def mark_all_read(
+    session: DbSession, principal: AnyRecipient, read_all_in: ReadAllIn | None = None
+) -> ReadAllOut:
+    marked = await service.mark_all_read(
+        session=session, principal=principal, until=read_all_in.until if read_all_in else None
+    )
+    return ReadAllOut(marked=marked)
 
 
 @router.get("/recipients", tags=["administration"], summary="The recipient directory")

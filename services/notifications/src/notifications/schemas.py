@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
 from teilhabe.api.schemas import Page, RequestModel, ResponseModel
 from teilhabe.auth import Role
 
@@ -89,6 +89,18 @@ class NotificationOut(ResponseModel):
 
 class InboxPage(Page[NotificationOut]):
     unread: int = Field(description="Unread notifications in the whole inbox.")
+
+
+class ReadAllIn(RequestModel):
+    until: AwareDatetime | None = Field(
+        default=None,
+        description="Only notifications received up to this time, e.g. when the reader's "
+        "list was made; without it, every unread notification.",
+    )
+
+
+class ReadAllOut(ResponseModel):
+    marked: int = Field(description="How many notifications were unread and are read now.")
 
 
 class AttemptOut(ResponseModel):

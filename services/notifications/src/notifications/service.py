@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
@@ -464,6 +465,25 @@ async def mark_read(
         raise NotFound("notification")
     await session.commit()
     return notification
+
+
+async def mark_all_read(
+    *, session: AsyncSession, principal: Principal, until: datetime | None = None
+) -> int:
+    """Mark the caller's unread notifications read; returns how many were unread.
+
+    `until` leaves out what arrived after it (the time the reader's page was made), so a
+    notification that came in while the page was open is not marked read unseen.
+    """
+    conditions = [_own_inbox(principal), Delivery.read_at.is_(None)]
+    if until is not None:
+        conditions.append(Delivery.created_at <= until)
+    marked = await session.scalars(
+        update(Delivery).where(*conditions).values(read_at=func.now()).returning(Delivery.id)
+    )
+    count = len(marked.all())
+    await session.commit()
+    return count
 
 
 # --- administration ------------------------------------------------------------------------

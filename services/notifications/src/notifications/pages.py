@@ -1,0 +1,553 @@
+"""Staff pages of notifications at /ui: the inbox, one notification, settings, delivery log.
+
+Everyone who signs in has an inbox and settings; the delivery log is for administrators.
+Every change goes through the use case the API calls (`service.mark_read`,
+`service.mark_all_read`, `service.put_me`, `service.put_preferences`,
+`service.retry_delivery`); a page only turns a form into the API's request model and a
+refusal back into errors next to the fields.
+
+Opening a notification does not mark it read: a GET changes nothing (links may be
+prefetched or opened by mistake), and the reader decides with the button what is done.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
+
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request, status
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
+from teilhabe.api.dependencies import DbSession
+from teilhabe.api.problems import NotFound, ProblemError
+from teilhabe.auth import Principal
+from teilhabe.clock import now
+from teilhabe.config import ServiceSettings
+from teilhabe.ui import (
+    FORM,
+    N_,
+    FormErrors,
+    Section,
+    StaffTool,
+    Texts,
+    api_roles,
+    flash,
+    in_field_order,
+    mount_staff_ui,
+    options,
+    page_path,
+    page_roles,
+    problem_errors,
+    read_form,
+    render,
+    text,
+    texts,
+    validation_errors,
+)
+from teilhabe.ui.navigation import ROLE_TITLES
+
+from notifications import domain, service
+from notifications.dependencies import Administrator, AnyRecipient, StaffMember
+from notifications.domain import Channel, DeliveryStatus, RecipientKind
+from notifications.models import Recipient
+from notifications.schemas import MeIn, PreferencesIn, ReadAllIn
+
+router = APIRouter()
+# The pages admit exactly whom the API admits, action by action.
+Anyone = Annotated[Principal, page_roles(*api_roles(AnyRecipient))]
+Staff = Annotated[Principal, page_roles(*api_roles(StaffMember))]
+Admin = Annotated[Principal, page_roles(*api_roles(Administrator))]
+STAFF_ROLES = api_roles(StaffMember)
+
+PAGE_SIZE = 20
+
+# Every event type of the routing rules (domain.EVENT_TYPES) in words; the page test
+# checks that none is missing.
+EVENT_TYPE_LABELS = {
+    "household.assigned": N_("Household allocated"),
+    "caseworker.assigned": N_("Caseworker assigned"),
+    "household.moved_in": N_("Household moved in"),
+    "household.moved_out": N_("Household moved out"),
+    "course.enrolled": N_("Enrolled in a course"),
+    "course.waitlisted": N_("Put on a course's waiting list"),
+    "volunteer.registered": N_("Volunteer registered"),
+    "volunteer.matched": N_("Volunteer matched with a household"),
+}
+CHANNEL_LABELS = {Channel.INBOX: N_("Inbox"), Channel.EMAIL: N_("E-mail")}
+STATUS_LABELS = {
+    DeliveryStatus.PENDING: N_("waiting to be sent"),
+    DeliveryStatus.SENT: N_("delivered"),
+    DeliveryStatus.FAILED: N_("failed"),
+}
+LANGUAGE_LABELS = {"de": N_("German"), "en": N_("English")}
+
+ENTRY_FIELDS = ("name", "email", "language")
+FIELD_LABELS = {
+    "name": N_("Name"),
+    "email": N_("E-mail address"),
+    "language": N_("Language of notifications"),
+}
+# The rules' own messages (notifications.service), so that the catalogue translates them.
+RULE_MESSAGES = (N_("no notifications exist for this event type"),)
+RETRY_CONFLICTS = {
+    "not-failed": (
+        FORM,
+        N_("This e-mail has not failed (any more): it may have been sent again meanwhile."),
+    ),
+}
+HINTS = {
+    "email": N_("Please enter an e-mail address such as name@duelmen.de."),
+    "language": N_("Please choose German or English."),
+}
+
+
+# --- the inbox -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxView:
+    """Which part of the inbox is shown; kept in links, filters and after actions."""
+
+    unread_only: bool
+    page: int
+
+    @classmethod
+    def read(cls, source: Mapping[str, Any]) -> "InboxView":
+        return cls(unread_only=source.get("unread") == "on", page=_page_number(source))
+
+    def query(self) -> dict[str, str]:
+        return {
+            **({"unread": "on"} if self.unread_only else {}),
+            **({"page": str(self.page)} if self.page > 1 else {}),
+        }
+
+
+@router.get("/", name="ui_home")
+async def inbox(request: Request, session: DbSession, principal: Anyone) -> Response:
+    view = InboxView.read(request.query_params)
+    items, total, unread = await service.get_inbox(
+        session=session,
+        principal=principal,
+        unread_only=view.unread_only,
+        limit=PAGE_SIZE,
+        offset=(view.page - 1) * PAGE_SIZE,
+    )
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    return await render(
+        request,
+        "notifications/inbox.html",
+        {
+            "items": items,
+            "unread": unread,
+            "view": view,
+            "view_query": urlencode(view.query()),
+            "pages": pages,
+            "page_links": _page_links(request, "ui_home", view.query(), view.page, pages),
+            "event_labels": EVENT_TYPE_LABELS,
+            # What "mark all as read" covers: what had arrived when this page was made.
+            "until": now().isoformat(),
+        },
+        section="ui_home",
+    )
+
+
+@router.post("/alle-gelesen", name="mark_all_read")
+async def mark_all_read(request: Request, session: DbSession, principal: Anyone) -> Response:
+    form = await read_form(request)
+    try:
+        read_all_in = ReadAllIn.model_validate({"until": text(form, "until") or None})
+    except ValidationError as error:  # only a form not made by the inbox page
+        raise HTTPException(status.HTTP_400_BAD_REQUEST) from error
+    marked = await service.mark_all_read(
+        session=session, principal=principal, until=read_all_in.until
+    )
+    page_texts = texts(request)
+    if marked:
+        message = page_texts.ngettext(
+            "%(num)s notification is marked as read.",
+            "%(num)s notifications are marked as read.",
+            marked,
+        ) % {"num": marked}
+    else:
+        message = page_texts.gettext("There were no unread notifications.")
+    flash(request, message)
+    view = InboxView(unread_only=InboxView.read(form).unread_only, page=1)
+    return RedirectResponse(_url(request, "ui_home", view.query()), status_code=303)
+
+
+# --- one notification ----------------------------------------------------------------
+
+
+@router.get("/benachrichtigungen/{notification_id}", name="notification")
+async def notification(
+    request: Request, notification_id: uuid.UUID, session: DbSession, principal: Anyone
+) -> Response:
+    found = await service.get_notification(
+        session=session, principal=principal, notification_id=notification_id
+    )
+    view = InboxView.read(request.query_params)  # where "back to the inbox" leads
+    return await render(
+        request,
+        "notifications/notification.html",
+        {
+            "notification": found,
+            "paragraphs": paragraphs(found.body),
+            "event_label": EVENT_TYPE_LABELS.get(found.event_type, found.event_type),
+            "back": _url(request, "ui_home", view.query()),
+            "view": view,
+        },
+        section="ui_home",
+    )
+
+
+@router.post("/benachrichtigungen/{notification_id}/gelesen", name="mark_read")
+async def mark_read(
+    request: Request, notification_id: uuid.UUID, session: DbSession, principal: Anyone
+) -> Response:
+    form = await read_form(request)
+    marked = await service.mark_read(
+        session=session, principal=principal, notification_id=notification_id
+    )
+    flash(request, texts(request).gettext("Marked as read: %(title)s") % {"title": marked.title})
+    view = InboxView.read(form)
+    if text(form, "back") == "notification":
+        target = _url(request, "notification", view.query(), notification_id=notification_id)
+    else:
+        target = _url(request, "ui_home", view.query())
+    return RedirectResponse(target, status_code=303)
+
+
+def paragraphs(body: str) -> list[list[str]]:
+    """A plain-text body as paragraphs of lines, so that its line breaks show as written."""
+    blocks = re.split(r"\n[ \t]*\n", body.strip())
+    return [block.splitlines() for block in blocks if block.strip()]
+
+
+# --- my settings -----------------------------------------------------------------------
+
+
+@router.get("/einstellungen", name="settings")
+async def my_settings(request: Request, session: DbSession, principal: Anyone) -> Response:
+    return await _settings_page(request, session, principal)
+
+
+@router.post("/einstellungen/eintrag", name="save_entry")
+async def save_entry(request: Request, session: DbSession, principal: Staff) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    values = {name: text(form, name) for name in ENTRY_FIELDS}
+    errors: FormErrors = {}
+    # Left empty, a field takes the API's default: the name from the sign-in, no e-mail.
+    data = {name: value for name, value in values.items() if value}
+    try:
+        me_in = MeIn.model_validate(data)
+    except ValidationError as error:
+        errors = validation_errors(error, page_texts, fields=ENTRY_FIELDS, hints=HINTS)
+    else:
+        try:
+            await service.put_me(session=session, principal=principal, me_in=me_in)
+        except ProblemError as problem:
+            errors = problem_errors(problem, page_texts, fields=ENTRY_FIELDS, hints=HINTS)
+    if errors:
+        await session.rollback()
+        return await _settings_page(
+            request,
+            session,
+            principal,
+            entry_values=values,
+            errors=in_field_order(errors, ENTRY_FIELDS),
+            status_code=422,
+        )
+    flash(request, page_texts.gettext("Your directory entry is saved."))
+    return RedirectResponse(page_path(request, "settings"), status_code=303)
+
+
+@router.post("/einstellungen/benachrichtigungen", name="save_preferences")
+async def save_preferences(request: Request, session: DbSession, principal: Anyone) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    # The complete settings, as the API takes them: an unticked box is a channel turned off.
+    chosen = [
+        {"event_type": event_type, "channel": channel, "enabled": form.get(key) == "on"}
+        for event_type, channel, key in preference_fields()
+    ]
+    errors: FormErrors = {}
+    try:
+        preferences_in = PreferencesIn.model_validate({"preferences": chosen})
+        await service.put_preferences(
+            session=session, principal=principal, preferences_in=preferences_in
+        )
+    except ValidationError as error:
+        errors = validation_errors(error, page_texts, fields=())
+    except ProblemError as problem:
+        errors = problem_errors(problem, page_texts, fields=())
+    if errors:
+        await session.rollback()
+        return await _settings_page(
+            request, session, principal, preference_errors=errors, status_code=422
+        )
+    flash(request, page_texts.gettext("Your notification settings are saved."))
+    return RedirectResponse(page_path(request, "settings") + "#preferences", status_code=303)
+
+
+def preference_fields() -> list[tuple[str, Channel, str]]:
+    """(event type, channel, form field) of every setting, in the order of the rules."""
+    return [
+        (event_type, channel, preference_key(event_type, channel))
+        for event_type in domain.EVENT_TYPES
+        for channel in Channel
+    ]
+
+
+def preference_key(event_type: str, channel: Channel) -> str:
+    return f"pref-{event_type.replace('.', '-')}-{channel.value}"
+
+
+async def _settings_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    entry_values: Mapping[str, str] | None = None,
+    errors: FormErrors | None = None,
+    preference_errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    entry = await _own_entry(session, principal)
+    preferences = await service.get_preferences(session=session, principal=principal)
+    enabled = {(p.event_type, p.channel): p.enabled for p in preferences}
+    page_texts = texts(request)
+    is_staff = principal.has_any_role(*STAFF_ROLES)
+    return await render(
+        request,
+        "notifications/settings.html",
+        {
+            "entry": entry,
+            "is_staff": is_staff,
+            "is_volunteer": entry is not None and entry.kind is RecipientKind.VOLUNTEER,
+            "values": entry_values or _entry_values(entry),
+            "language_options": options(LANGUAGE_LABELS, page_texts),
+            "language_label": LANGUAGE_LABELS.get(
+                domain.template_language(entry.language if entry else None)
+            ),
+            "entry_roles": _role_titles(entry.roles if entry else [], page_texts),
+            "roles_outdated": entry is not None
+            and set(entry.roles) != {role.value for role in principal.roles},
+            "rows": [
+                {
+                    "event_type": event_type,
+                    "label": EVENT_TYPE_LABELS.get(event_type, event_type),
+                    "cells": [
+                        {
+                            "key": preference_key(event_type, channel),
+                            "channel": channel,
+                            "enabled": enabled.get((event_type, channel), True),
+                        }
+                        for channel in Channel
+                    ],
+                }
+                for event_type in domain.EVENT_TYPES
+            ],
+            "channel_labels": CHANNEL_LABELS,
+            "labels": _labels(page_texts),
+            "preference_errors": preference_errors or {},
+        },
+        section="settings",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+async def _own_entry(session: AsyncSession, principal: Principal) -> Recipient | None:
+    try:
+        return await service.get_me(session=session, principal=principal)
+    except NotFound:
+        return None  # no entry yet: the page explains what that means
+
+
+def _entry_values(entry: Recipient | None) -> dict[str, str]:
+    if entry is None:
+        return {"name": "", "email": "", "language": domain.DEFAULT_LANGUAGE}
+    return {
+        "name": entry.name or "",
+        "email": entry.email or "",
+        "language": domain.template_language(entry.language),
+    }
+
+
+def _role_titles(roles: list[str], page_texts: Texts) -> list[str]:
+    return [page_texts.gettext(title) for role, title in ROLE_TITLES.items() if role.value in roles]
+
+
+# --- the delivery log --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryFilters:
+    """The log's filters and page; kept in links and after sending an e-mail again."""
+
+    status: str
+    channel: str
+    recipient: str
+    page: int
+
+    @classmethod
+    def read(cls, source: Mapping[str, Any]) -> "DeliveryFilters":
+        status_value = str(source.get("status") or "")
+        channel_value = str(source.get("channel") or "")
+        return cls(
+            status=status_value if status_value in STATUS_LABELS else "",
+            channel=channel_value if channel_value in CHANNEL_LABELS else "",
+            recipient=str(source.get("recipient") or "").strip()[:200],
+            page=_page_number(source),
+        )
+
+    def query(self) -> dict[str, str]:
+        values = {"status": self.status, "channel": self.channel, "recipient": self.recipient}
+        return {
+            **{key: value for key, value in values.items() if value},
+            **({"page": str(self.page)} if self.page > 1 else {}),
+        }
+
+
+@router.get("/zustellungen", name="deliveries")
+async def deliveries(request: Request, session: DbSession, principal: Admin) -> Response:
+    return await _deliveries_page(
+        request, session, principal, DeliveryFilters.read(request.query_params)
+    )
+
+
+@router.post("/zustellungen/{delivery_id}/erneut-senden", name="retry_delivery")
+async def retry_delivery(
+    request: Request, delivery_id: uuid.UUID, session: DbSession, principal: Admin
+) -> Response:
+    form = await read_form(request)
+    page_texts = texts(request)
+    filters = DeliveryFilters.read(form)
+    try:
+        retried = await service.retry_delivery(
+            session=session, principal=principal, delivery_id=delivery_id
+        )
+    except ProblemError as problem:
+        if isinstance(problem, NotFound):
+            raise
+        await session.rollback()
+        errors = problem_errors(problem, page_texts, fields=(), conflicts=RETRY_CONFLICTS)
+        return await _deliveries_page(
+            request, session, principal, filters, errors=errors, status_code=409
+        )
+    flash(
+        request,
+        page_texts.gettext("The e-mail to %(address)s is being sent again.")
+        % {"address": retried.address or retried.recipient_id},
+    )
+    return RedirectResponse(_url(request, "deliveries", filters.query()), status_code=303)
+
+
+async def _deliveries_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    filters: DeliveryFilters,
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    found, total = await service.get_deliveries(
+        session=session,
+        principal=principal,
+        status=DeliveryStatus(filters.status) if filters.status else None,
+        channel=Channel(filters.channel) if filters.channel else None,
+        recipient_id=filters.recipient or None,
+        event_id=None,
+        limit=PAGE_SIZE,
+        offset=(filters.page - 1) * PAGE_SIZE,
+    )
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page_texts = texts(request)
+    return await render(
+        request,
+        "notifications/deliveries.html",
+        {
+            "deliveries": found,
+            "total": total,
+            "filters": filters,
+            "hidden_filters": filters.query(),
+            "pages": pages,
+            "page_links": _page_links(request, "deliveries", filters.query(), filters.page, pages),
+            "status_options": options(STATUS_LABELS, page_texts),
+            "channel_options": options(CHANNEL_LABELS, page_texts),
+            "status_labels": STATUS_LABELS,
+            "channel_labels": CHANNEL_LABELS,
+            "event_labels": EVENT_TYPE_LABELS,
+            "failed": DeliveryStatus.FAILED,
+            "pending": DeliveryStatus.PENDING,
+            "sent": DeliveryStatus.SENT,
+            "email": Channel.EMAIL,
+        },
+        section="deliveries",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+def _url(request: Request, name: str, query: Mapping[str, str], **params: Any) -> str:
+    path = page_path(request, name, **params)
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _page_links(
+    request: Request, name: str, query: Mapping[str, str], page: int, pages: int
+) -> dict[str, str | None]:
+    rest = {key: value for key, value in query.items() if key != "page"}
+
+    def link(number: int) -> str:
+        return _url(request, name, {**rest, "page": str(number)} if number > 1 else rest)
+
+    return {
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+        "first": link(1),
+    }
+
+
+def _page_number(source: Mapping[str, Any] | FormData) -> int:
+    try:
+        number = int(str(source.get("page") or "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), 10_000)
+
+
+def _labels(page_texts: Texts) -> dict[str, str]:
+    return {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
+
+
+def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
+    """Serve notifications' pages under /ui of `app`."""
+    mount_staff_ui(
+        app,
+        settings,
+        StaffTool(
+            name="notifications",
+            templates=Path(__file__).parent / "templates",
+            sections=(
+                Section("ui_home", N_("Inbox")),
+                Section("settings", N_("Settings")),
+                # Offered to administrators only; others who type its address get the 403.
+                Section("deliveries", N_("Delivery log"), roles=api_roles(Administrator)),
+            ),
+        ),
+        [router],
+    )

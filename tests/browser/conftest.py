@@ -70,13 +70,13 @@ def axe_report() -> Iterator[AxeReport]:
     report.write()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
     with smtp_server() as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def tools(
     infra: Infrastructure,
     identity: RunningDevProvider,
@@ -87,7 +87,8 @@ async def tools(
     """All five services (API, relay, consumer) once for the browser tests.
 
     The tests share them: each makes its own records (notice numbers, sites, courses and
-    volunteers with fresh names), so that none depends on what another left behind.
+    volunteers with fresh names), so that none depends on what another left behind. They
+    stop when the browser tests are done, before the other system tests start their own.
     """
     async with provisioned_system(infra, identity, log_dir, list(SERVICES)) as system:
         system.extra_env = smtp_env(mailbox[1])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import BrowserContext, Locator, Page, expect
 from teilhabe.auth import Role
 from teilhabe.auth.devprovider.authorize import ROLE_LABELS
 from teilhabe.testing.processes import ServiceProcess
@@ -54,6 +55,11 @@ class Tools:
     mailbox: Mailbox
 
 
+def notice() -> str:
+    """A new allocation notice number: the services are shared by every test of the session."""
+    return f"BRA-2026-{uuid.uuid4().hex[:6].upper()}"
+
+
 async def sign_in(page: Page, url: str, *, subject: str, roles: Sequence[Role]) -> None:
     """Open `url`, which sends the browser to the provider's sign-in page; sign in there."""
     await page.goto(url)
@@ -62,6 +68,36 @@ async def sign_in(page: Page, url: str, *, subject: str, roles: Sequence[Role]) 
         await page.get_by_label(ROLE_LABELS[role], exact=True).check()
     await page.get_by_role("button", name="Anmelden").click()
     await page.wait_for_url(re.compile(re.escape(url.split("/ui/")[0]) + "/ui/.*"))
+
+
+async def signed_in(
+    new_context: Callable[[], Awaitable[BrowserContext]],
+    url: str,
+    *,
+    subject: str,
+    roles: Sequence[Role],
+) -> Page:
+    """A page in a browser of its own (own cookies), signed in at `url`."""
+    page = await (await new_context()).new_page()
+    await sign_in(page, url, subject=subject, roles=roles)
+    return page
+
+
+async def keyboard_sign_in(page: Page, url: str, subject: str, role: Role) -> None:
+    """Sign in at `url` with the keyboard alone, as `subject` holding `role`."""
+    await page.goto(url)
+    await tab_to(page, by_id("subject"))
+    await page.keyboard.type(subject)
+    await tab_to(page, by_id(f"role-{role.value}"))
+    await page.keyboard.press("Space")
+    await tab_to(page, by_text("Anmelden"))
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(re.escape(url) + ".*"))
+
+
+def sections(page: Page) -> Locator:
+    """The navigation of the tool's own pages."""
+    return page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
 
 
 async def check_axe(page: Page, report: AxeReport, label: str) -> None:
@@ -91,6 +127,38 @@ async def check_axe(page: Page, report: AxeReport, label: str) -> None:
 async def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@dataclass
+class PageChecks:
+    """The pages one test checks, each by name: no axe violation, and a screenshot."""
+
+    report: AxeReport
+    base: str = ""  # put before the addresses given to `visit`
+    checked: list[str] = field(default_factory=list)
+
+    async def visit(self, page: Page, url: str, name: str, *, status: int = 200) -> None:
+        """Open `url`, which must answer `status`, and check what it shows."""
+        response = await page.goto(self.base + url)
+        assert response is not None
+        assert response.status == status, f"{url}: {response.status}"
+        await self.check(page, name)
+
+    async def check(self, page: Page, name: str) -> None:
+        """Check the page as it is now."""
+        await check_axe(page, self.report, name)
+        await screenshot(page, name)
+        self.checked.append(name)
+
+    async def submit_with_errors(self, page: Page, button: str, name: str) -> None:
+        """Press `button` of a form that is refused, and check the errors shown."""
+        await page.get_by_role("button", name=button, exact=True).click()
+        await self.refused(page, name)
+
+    async def refused(self, page: Page, name: str) -> None:
+        """After a refused form: the error summary has the focus; check the page."""
+        await expect(page.locator("[data-error-summary]")).to_be_focused()
+        await self.check(page, name)
 
 
 async def focused(page: Page) -> dict[str, str]:

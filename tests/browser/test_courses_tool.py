@@ -19,13 +19,17 @@ from teilhabe.auth import Role
 
 from tests.browser.helpers import (
     AxeReport,
+    PageChecks,
     Tools,
     by_id,
     by_text,
     check_axe,
     focused,
+    keyboard_sign_in,
+    notice,
     screenshot,
-    sign_in,
+    sections,
+    signed_in,
     tab_to,
 )
 from tests.support import eventually, register_households
@@ -34,10 +38,6 @@ pytestmark = [pytest.mark.system, pytest.mark.broker]
 
 
 # --- data the screens show, made through the APIs ----------------------------------------
-
-
-def notice() -> str:
-    return f"BRA-2026-{uuid.uuid4().hex[:6].upper()}"
 
 
 @dataclass(frozen=True)
@@ -126,18 +126,13 @@ async def test_coordinator_creates_a_course_fills_it_and_the_waitlist_moves_up(
     first, second = await households(tools, 2)
     title = f"Integrationskurs A1 vormittags {uuid.uuid4().hex[:6]}"
 
-    page = await (await new_context()).new_page()
-    await sign_in(
-        page, f"{tools.courses.url}/ui/", subject="petra", roles=[Role.COURSE_COORDINATOR]
+    page = await signed_in(
+        new_context, f"{tools.courses.url}/ui/", subject="petra", roles=[Role.COURSE_COORDINATOR]
     )
     await expect(page.get_by_role("heading", level=1)).to_have_text("Kursangebot")
     await screenshot(page, "courses-catalogue")
 
-    await (
-        page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
-        .get_by_role("link", name="Neues Angebot")
-        .click()
-    )
+    await sections(page).get_by_role("link", name="Neues Angebot").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Neues Angebot")
     await page.get_by_label("Art des Angebots").select_option("integration_course")
     await page.get_by_label("Titel").fill(title)
@@ -213,17 +208,6 @@ async def test_coordinator_creates_a_course_fills_it_and_the_waitlist_moves_up(
 # --- the enrol flow by keyboard alone ----------------------------------------------------
 
 
-async def keyboard_sign_in(page: Page, url: str, subject: str, role: Role) -> None:
-    await page.goto(url)
-    await tab_to(page, by_id("subject"))
-    await page.keyboard.type(subject)
-    await tab_to(page, by_id(f"role-{role.value}"))
-    await page.keyboard.press("Space")
-    await tab_to(page, by_text("Anmelden"))
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(re.compile(re.escape(url) + ".*"))
-
-
 async def test_enrolling_works_with_the_keyboard_alone(
     tools: Tools, new_context: Callable[[], Any]
 ) -> None:
@@ -274,24 +258,8 @@ async def test_enrolling_works_with_the_keyboard_alone(
 async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
 ) -> None:
-    checked: list[str] = []
+    checks = PageChecks(axe_report)
     courses_url = f"{tools.courses.url}/ui"
-
-    async def visit(page: Page, url: str, name: str, *, status: int = 200) -> None:
-        response = await page.goto(url)
-        assert response is not None
-        assert response.status == status, f"{url}: {response.status}"
-        await check(page, name)
-
-    async def check(page: Page, name: str) -> None:
-        await check_axe(page, axe_report, name)
-        await screenshot(page, name)
-        checked.append(name)
-
-    async def submit(page: Page, button: str, name: str) -> None:
-        await page.get_by_role("button", name=button, exact=True).click()
-        await expect(page.locator("[data-error-summary]")).to_be_focused()
-        await check(page, name)
 
     for role in (Role.COURSE_COORDINATOR, Role.ADMIN):
         tag = role.value
@@ -302,18 +270,21 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         course_url = f"{courses_url}/kurse/{course['id']}"
         enrol_url = f"{course_url}/anmelden"
 
-        page = await (await new_context()).new_page()
-        await sign_in(page, f"{courses_url}/", subject=f"{tag}-1", roles=[role])
-        await visit(page, f"{courses_url}/", f"courses-catalogue-{tag}")
-        await visit(page, f"{courses_url}/?kind=integration_course", f"courses-filtered-{tag}")
-        await visit(page, f"{courses_url}/?kind=leisure&page=9", f"courses-empty-page-{tag}")
-        await visit(page, f"{courses_url}/kurse/neu", f"courses-new-offer-{tag}")
-        await submit(page, "Angebot anlegen", f"courses-new-offer-errors-{tag}")
+        page = await signed_in(new_context, f"{courses_url}/", subject=f"{tag}-1", roles=[role])
+        await checks.visit(page, f"{courses_url}/", f"courses-catalogue-{tag}")
+        await checks.visit(
+            page, f"{courses_url}/?kind=integration_course", f"courses-filtered-{tag}"
+        )
+        await checks.visit(page, f"{courses_url}/?kind=leisure&page=9", f"courses-empty-page-{tag}")
+        await checks.visit(page, f"{courses_url}/kurse/neu", f"courses-new-offer-{tag}")
+        await checks.submit_with_errors(page, "Angebot anlegen", f"courses-new-offer-errors-{tag}")
         await page.locator("#starts_on").fill("01.02.2027")
         await page.locator("#ends_on").fill("01.01.2027")
-        await submit(page, "Angebot anlegen", f"courses-new-offer-rule-error-{tag}")
+        await checks.submit_with_errors(
+            page, "Angebot anlegen", f"courses-new-offer-rule-error-{tag}"
+        )
 
-        await visit(page, course_url, f"courses-course-{tag}")
+        await checks.visit(page, course_url, f"courses-course-{tag}")
         await expect(row(page, "participants", taken.number)).to_contain_text("Person 1")
         await expect(row(page, "waitlist", waiting.number).locator("[data-position]")).to_have_text(
             "1"
@@ -325,29 +296,37 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await expect(page.locator("[data-error-summary]")).to_contain_text(
             "Diese Anmeldung war bereits zurückgenommen."
         )
-        await check(page, f"courses-withdraw-error-{tag}")
+        await checks.check(page, f"courses-withdraw-error-{tag}")
 
-        await visit(page, enrol_url, f"courses-enrol-{tag}")
-        await submit(page, "Haushalt suchen", f"courses-enrol-search-empty-{tag}")
+        await checks.visit(page, enrol_url, f"courses-enrol-{tag}")
+        await checks.submit_with_errors(
+            page, "Haushalt suchen", f"courses-enrol-search-empty-{tag}"
+        )
         await page.get_by_label("Zuweisungsnummer").fill("BRA-0000-UNBEKANNT")
-        await submit(page, "Haushalt suchen", f"courses-enrol-search-unknown-{tag}")
+        await checks.submit_with_errors(
+            page, "Haushalt suchen", f"courses-enrol-search-unknown-{tag}"
+        )
         await page.get_by_label("Zuweisungsnummer").fill(taken.number)
         await page.get_by_role("button", name="Haushalt suchen").click()
-        await check(page, f"courses-enrol-household-{tag}")
-        await submit(page, "Anmelden", f"courses-enrol-nobody-chosen-{tag}")
+        await checks.check(page, f"courses-enrol-household-{tag}")
+        await checks.submit_with_errors(page, "Anmelden", f"courses-enrol-nobody-chosen-{tag}")
         await page.get_by_label(re.compile(r"^Person 2: Schulkind")).check()
-        await submit(page, "Anmelden", f"courses-enrol-not-eligible-{tag}")
+        await checks.submit_with_errors(page, "Anmelden", f"courses-enrol-not-eligible-{tag}")
         await expect(page.locator("#member_id-error")).to_contain_text("Erwachsen")
 
-        await visit(page, f"{courses_url}/kurse/{uuid.uuid4()}", f"courses-404-{tag}", status=404)
-        await visit(page, f"{courses_url}/barrierefreiheit", f"courses-accessibility-{tag}")
-        await visit(page, f"{courses_url}/sprache/en?next=/ui/", f"courses-catalogue-en-{tag}")
-        await visit(page, course_url, f"courses-course-en-{tag}")
+        await checks.visit(
+            page, f"{courses_url}/kurse/{uuid.uuid4()}", f"courses-404-{tag}", status=404
+        )
+        await checks.visit(page, f"{courses_url}/barrierefreiheit", f"courses-accessibility-{tag}")
+        await checks.visit(
+            page, f"{courses_url}/sprache/en?next=/ui/", f"courses-catalogue-en-{tag}"
+        )
+        await checks.visit(page, course_url, f"courses-course-en-{tag}")
         await page.goto(f"{courses_url}/sprache/de?next=/ui/")
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checked) == 2 * 18, checked
+    assert len(checks.checked) == 2 * 18, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------
@@ -362,10 +341,9 @@ async def test_other_roles_get_403_and_see_no_participant(
     await enroll_by_api(tools, course["id"], family.member_ids[0])
     courses_url = f"{tools.courses.url}/ui"
 
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{courses_url}/", subject=f"{role.value}-2", roles=[role])
+    page = await signed_in(new_context, f"{courses_url}/", subject=f"{role.value}-2", roles=[role])
     await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
-    assert await page.get_by_role("navigation", name="Seiten dieses Werkzeugs").count() == 0
+    assert await sections(page).count() == 0
     for path in ("/", f"/kurse/{course['id']}", f"/kurse/{course['id']}/anmelden", "/kurse/neu"):
         response = await page.goto(courses_url + path)
         assert response is not None

@@ -20,13 +20,18 @@ from teilhabe.auth import Role
 
 from tests.browser.helpers import (
     AxeReport,
+    PageChecks,
     Tools,
     by_id,
     by_text,
     check_axe,
     focused,
+    keyboard_sign_in,
+    notice,
     screenshot,
+    sections,
     sign_in,
+    signed_in,
     tab_to,
 )
 from tests.support import eventually, household_body, register_households
@@ -36,10 +41,6 @@ pytestmark = [pytest.mark.system, pytest.mark.broker]
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def notice() -> str:
-    return f"BRA-2026-{uuid.uuid4().hex[:6].upper()}"
 
 
 # --- data the screens show, made through the APIs ----------------------------------------
@@ -193,8 +194,7 @@ async def wait_in_inbox(page: Page, url: str, title: str) -> None:
 
 async def log_offered(page: Page) -> bool:
     """Whether the tool's navigation offers the delivery log."""
-    sections = page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
-    return await sections.get_by_role("link", name="Zustellprotokoll").count() == 1
+    return await sections(page).get_by_role("link", name="Zustellprotokoll").count() == 1
 
 
 def status_message(page: Page, text: str | re.Pattern[str]) -> Any:
@@ -210,15 +210,10 @@ async def test_officer_saves_settings_is_notified_reads_and_gets_the_email(
     officer, other = unique("ho"), unique("cw")
     address = f"{officer}@duelmen.example"
     home = f"{tools.notifications.url}/ui/"
-    page = await (await new_context()).new_page()
-    await sign_in(page, home, subject=officer, roles=[Role.HOUSING_OFFICER])
+    page = await signed_in(new_context, home, subject=officer, roles=[Role.HOUSING_OFFICER])
     await expect(page.get_by_role("heading", level=1)).to_have_text("Posteingang")
 
-    await (
-        page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
-        .get_by_role("link", name="Einstellungen")
-        .click()
-    )
+    await sections(page).get_by_role("link", name="Einstellungen").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Einstellungen")
     await expect(page.locator("#no-entry")).to_contain_text("Sie haben noch keinen Eintrag")
     await page.get_by_label("E-Mail-Adresse").fill(address)
@@ -267,8 +262,7 @@ async def test_officer_saves_settings_is_notified_reads_and_gets_the_email(
     assert "Warteschlange" in mail.get_content()
 
     # Someone else sees neither the notification nor, by its address, its text.
-    second = await (await new_context()).new_page()
-    await sign_in(second, home, subject=other, roles=[Role.CASEWORKER])
+    second = await signed_in(new_context, home, subject=other, roles=[Role.CASEWORKER])
     await expect(second.get_by_role("heading", level=1)).to_have_text("Posteingang")
     assert await second.get_by_role("link", name=title).count() == 0
     assert number not in await second.content()
@@ -286,9 +280,8 @@ async def test_turning_off_email_for_an_occasion_is_saved_and_shown_again(
     officer = unique("ho")
     address = f"{officer}@duelmen.example"
     await put_me(tools, officer, Role.HOUSING_OFFICER, address)
-    page = await (await new_context()).new_page()
-    await sign_in(
-        page,
+    page = await signed_in(
+        new_context,
         f"{tools.notifications.url}/ui/einstellungen",
         subject=officer,
         roles=[Role.HOUSING_OFFICER],
@@ -318,17 +311,6 @@ async def test_turning_off_email_for_an_occasion_is_saved_and_shown_again(
 
 
 # --- the inbox by keyboard alone -----------------------------------------------------------
-
-
-async def keyboard_sign_in(page: Page, url: str, subject: str, role: Role) -> None:
-    await page.goto(url)
-    await tab_to(page, by_id("subject"))
-    await page.keyboard.type(subject)
-    await tab_to(page, by_id(f"role-{role.value}"))
-    await page.keyboard.press("Space")
-    await tab_to(page, by_text("Anmelden"))
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(re.compile(re.escape(url) + ".*"))
 
 
 async def test_the_inbox_works_with_the_keyboard_alone(
@@ -411,33 +393,18 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
 ) -> None:
     ui = f"{tools.notifications.url}/ui"
-    checked: list[str] = []
-
-    async def visit(page: Page, url: str, name: str, *, status: int = 200) -> None:
-        response = await page.goto(url)
-        assert response is not None
-        assert response.status == status, f"{url}: {response.status}"
-        await check_axe(page, axe_report, name)
-        await screenshot(page, name)
-        checked.append(name)
-
-    async def after_submit(page: Page, name: str) -> None:
-        await expect(page.locator("[data-error-summary]")).to_be_focused()
-        await check_axe(page, axe_report, name)
-        await screenshot(page, name)
-        checked.append(name)
+    checks = PageChecks(axe_report)
 
     # A staff role: a housing officer, from no entry to a notification.
     officer = unique("ho")
     address = f"{officer}@duelmen.example"
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{ui}/", subject=officer, roles=[Role.HOUSING_OFFICER])
+    page = await signed_in(new_context, f"{ui}/", subject=officer, roles=[Role.HOUSING_OFFICER])
     tag = "housing_officer"
-    await visit(page, f"{ui}/", f"notifications-inbox-empty-{tag}")
-    await visit(page, f"{ui}/einstellungen", f"notifications-settings-no-entry-{tag}")
+    await checks.visit(page, f"{ui}/", f"notifications-inbox-empty-{tag}")
+    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-no-entry-{tag}")
     await page.get_by_label("E-Mail-Adresse").fill("bernd@")
     await page.get_by_role("button", name="Eintrag anlegen").click()
-    await after_submit(page, f"notifications-settings-errors-{tag}")
+    await checks.refused(page, f"notifications-settings-errors-{tag}")
     await expect(page.locator("#email-error")).to_contain_text(
         "Bitte geben Sie eine E-Mail-Adresse"
     )
@@ -445,67 +412,66 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await page.get_by_label("E-Mail-Adresse").fill(address)
     await page.get_by_role("button", name="Eintrag anlegen").click()
     await expect(status_message(page, "gespeichert")).to_be_visible()
-    await check_axe(page, axe_report, f"notifications-settings-saved-{tag}")
-    await screenshot(page, f"notifications-settings-saved-{tag}")
-    checked.append(f"notifications-settings-saved-{tag}")
+    await checks.check(page, f"notifications-settings-saved-{tag}")
     number = notice()
     await household(tools, number)
     found = await notified(tools, officer, Role.HOUSING_OFFICER, number)
     await eventually(lambda: mails(tools, address, number), timeout=60)
-    await visit(page, f"{ui}/", f"notifications-inbox-{tag}")
-    await visit(page, f"{ui}/?unread=on", f"notifications-inbox-unread-{tag}")
-    await visit(page, f"{ui}/benachrichtigungen/{found['id']}", f"notifications-notification-{tag}")
+    await checks.visit(page, f"{ui}/", f"notifications-inbox-{tag}")
+    await checks.visit(page, f"{ui}/?unread=on", f"notifications-inbox-unread-{tag}")
+    await checks.visit(
+        page, f"{ui}/benachrichtigungen/{found['id']}", f"notifications-notification-{tag}"
+    )
     assert not await log_offered(page)
-    await visit(
+    await checks.visit(
         page, f"{ui}/zustellungen", f"notifications-delivery-log-forbidden-{tag}", status=403
     )
     assert address not in await page.content()
     assert await page.get_by_role("table").count() == 0
-    await visit(
+    await checks.visit(
         page, f"{ui}/benachrichtigungen/{uuid.uuid4()}", f"notifications-404-{tag}", status=404
     )
-    await visit(page, f"{ui}/barrierefreiheit", f"notifications-accessibility-{tag}")
-    await visit(page, f"{ui}/sprache/en?next=/ui/", f"notifications-inbox-en-{tag}")
-    await visit(page, f"{ui}/einstellungen", f"notifications-settings-en-{tag}")
+    await checks.visit(page, f"{ui}/barrierefreiheit", f"notifications-accessibility-{tag}")
+    await checks.visit(page, f"{ui}/sprache/en?next=/ui/", f"notifications-inbox-en-{tag}")
+    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-en-{tag}")
     await page.goto(f"{ui}/sprache/de?next=/ui/")
 
     # A volunteer: their entry from the registration, read-only; their match in the inbox.
     login = unique("vol")
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{ui}/", subject=login, roles=[Role.VOLUNTEER])
+    page = await signed_in(new_context, f"{ui}/", subject=login, roles=[Role.VOLUNTEER])
     tag = "volunteer"
-    await visit(page, f"{ui}/einstellungen", f"notifications-settings-not-linked-{tag}")
+    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-not-linked-{tag}")
     await matched_volunteer(tools, login)
     # Titled by the household's notice number once notifications knows the household,
     # by a short reference if the match overtook the allocation: found by its type.
     match = await notified(tools, login, Role.VOLUNTEER, event_type="volunteer.matched")
-    await visit(page, f"{ui}/", f"notifications-inbox-{tag}")
-    await visit(page, f"{ui}/benachrichtigungen/{match['id']}", f"notifications-notification-{tag}")
-    await visit(
+    await checks.visit(page, f"{ui}/", f"notifications-inbox-{tag}")
+    await checks.visit(
+        page, f"{ui}/benachrichtigungen/{match['id']}", f"notifications-notification-{tag}"
+    )
+    await checks.visit(
         page,
         f"{ui}/benachrichtigungen/{found['id']}",
         f"notifications-other-persons-notification-{tag}",
         status=404,
     )
     assert number not in await page.content()
-    await visit(page, f"{ui}/einstellungen", f"notifications-settings-{tag}")
+    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-{tag}")
     await expect(page.locator("#entry")).to_contain_text("Greta Münster")
     assert await page.get_by_role("button", name="Eintrag speichern").count() == 0
     await page.get_by_label("Patenschaft für einen Haushalt vermittelt: E-Mail").uncheck()
     await page.get_by_role("button", name="Einstellungen speichern").click()
     await expect(status_message(page, "gespeichert")).to_be_visible()
-    await check_axe(page, axe_report, f"notifications-settings-saved-{tag}")
-    checked.append(f"notifications-settings-saved-{tag}")
-    await visit(
+    await checks.check(page, f"notifications-settings-saved-{tag}")
+    await checks.visit(
         page, f"{ui}/zustellungen", f"notifications-delivery-log-forbidden-{tag}", status=403
     )
     assert login not in (await page.locator("main").inner_text())
 
     # A partner agency: an inbox and settings, no entry of its own yet.
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{ui}/", subject=unique("agency"), roles=[Role.AGENCY])
-    await visit(page, f"{ui}/", "notifications-inbox-agency")
-    await visit(page, f"{ui}/einstellungen", "notifications-settings-agency")
+    page = await signed_in(new_context, f"{ui}/", subject=unique("agency"), roles=[Role.AGENCY])
+    await checks.visit(page, f"{ui}/", "notifications-inbox-agency")
+    await checks.visit(page, f"{ui}/einstellungen", "notifications-settings-agency")
 
     # An administrator: their own inbox, the delivery log, sending a failed e-mail again.
     admin = unique("admin")
@@ -516,16 +482,18 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     tag = "admin"
     await assign_caseworker(tools, found["household_id"], admin)
     own = await notified(tools, admin, Role.ADMIN, "Sie betreuen jetzt Haushalt")
-    await visit(page, f"{ui}/", f"notifications-inbox-{tag}")
+    await checks.visit(page, f"{ui}/", f"notifications-inbox-{tag}")
     assert await log_offered(page)
-    await visit(page, f"{ui}/benachrichtigungen/{own['id']}", f"notifications-notification-{tag}")
-    await visit(page, f"{ui}/einstellungen", f"notifications-settings-no-entry-{tag}")
+    await checks.visit(
+        page, f"{ui}/benachrichtigungen/{own['id']}", f"notifications-notification-{tag}"
+    )
+    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-no-entry-{tag}")
     await page.get_by_label("E-Mail-Adresse").fill("root@@duelmen")
     await page.get_by_role("button", name="Eintrag anlegen").click()
-    await after_submit(page, f"notifications-settings-errors-{tag}")
-    await visit(page, f"{ui}/zustellungen", f"notifications-delivery-log-{tag}")
+    await checks.refused(page, f"notifications-settings-errors-{tag}")
+    await checks.visit(page, f"{ui}/zustellungen", f"notifications-delivery-log-{tag}")
     filtered = f"{ui}/zustellungen?status=failed&channel=email&recipient={officer}"
-    await visit(page, filtered, f"notifications-delivery-log-failed-{tag}")
+    await checks.visit(page, filtered, f"notifications-delivery-log-failed-{tag}")
     row = page.locator(f'tr[data-delivery="{failed_id}"]')
     await expect(row).to_contain_text("fehlgeschlagen")
     await expect(row).to_contain_text("550 5.1.1")
@@ -536,21 +504,19 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await expect(
         status_message(page, f"Die E-Mail an {address} wird erneut gesendet.")
     ).to_be_visible()
-    await check_axe(page, axe_report, f"notifications-delivery-log-retried-{tag}")
-    await screenshot(page, f"notifications-delivery-log-retried-{tag}")
-    checked.append(f"notifications-delivery-log-retried-{tag}")
+    await checks.check(page, f"notifications-delivery-log-retried-{tag}")
     await (
         stale.locator(f'tr[data-delivery="{failed_id}"]')
         .get_by_role("button", name=re.compile(r"^Erneut senden"))
         .click()
     )
-    await after_submit(stale, f"notifications-delivery-log-retry-refused-{tag}")
+    await checks.refused(stale, f"notifications-delivery-log-retry-refused-{tag}")
     await expect(stale.locator("[data-error-summary]")).to_contain_text(
         "Die E-Mail wurde nicht erneut gesendet"
     )
 
     await eventually(lambda: len(mails(tools, address, number)) == 2, timeout=60)
-    await visit(
+    await checks.visit(
         page,
         f"{ui}/zustellungen?recipient={officer}&channel=email",
         f"notifications-delivery-log-resent-{tag}",
@@ -558,8 +524,8 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await expect(page.locator(f'tr[data-delivery="{failed_id}"] td[data-status]')).to_have_text(
         "zugestellt"
     )
-    await visit(page, f"{ui}/barrierefreiheit", f"notifications-accessibility-{tag}")
+    await checks.visit(page, f"{ui}/barrierefreiheit", f"notifications-accessibility-{tag}")
 
     failing = [check for check in axe_report.checks if check["violations"]]
     assert failing == []
-    assert len(checked) >= 30, checked
+    assert len(checks.checked) >= 30, checks.checked

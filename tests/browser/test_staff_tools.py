@@ -14,13 +14,18 @@ from teilhabe.auth import Role
 
 from tests.browser.helpers import (
     AxeReport,
+    PageChecks,
     Tools,
     by_id,
     by_text,
     check_axe,
     focused,
+    keyboard_sign_in,
+    notice,
     screenshot,
+    sections,
     sign_in,
+    signed_in,
     tab_to,
 )
 from tests.support import eventually, register_households
@@ -78,10 +83,6 @@ async def place_by_api(tools: Tools, household_id: str, unit_id: str) -> str:
     return str(response.json()["id"])
 
 
-def notice() -> str:
-    return f"BRA-2026-{uuid.uuid4().hex[:6].upper()}"
-
-
 async def free_beds(page: Page, site: str, unit: str) -> str:
     return (await page.locator(f'tr[data-unit="{site}/{unit}"] td[data-free]').inner_text()).strip()
 
@@ -117,15 +118,15 @@ async def test_housing_officer_places_a_household_and_sees_the_board_change(
     number = notice()
     await queued_household(tools, number)
 
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{tools.housing.url}/ui/", subject="bernd", roles=[Role.HOUSING_OFFICER])
+    page = await signed_in(
+        new_context, f"{tools.housing.url}/ui/", subject="bernd", roles=[Role.HOUSING_OFFICER]
+    )
     await expect(page.get_by_role("heading", level=1)).to_have_text("Belegung")
     assert await free_beds(page, site["name"], "A1") == "4"
     await screenshot(page, "housing-board-before")
-    pages_nav = page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
 
     # The allocation notice came before the people: reserve their beds.
-    await pages_nav.get_by_role("link", name="Warteliste").click()
+    await sections(page).get_by_role("link", name="Warteliste").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Warteliste")
     await page.get_by_role("link", name=f"Betten reservieren für Haushalt {number}").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -143,12 +144,12 @@ async def test_housing_officer_places_a_household_and_sees_the_board_change(
         page.locator(f'tr[data-household="{number}"] td[data-reservation]')
     ).to_contain_text(f"Reserviert: {site['name']}, Wohneinheit A1 (2 Betten)")
     await screenshot(page, "housing-waiting-queue-reserved")
-    await pages_nav.get_by_role("link", name="Belegung").click()
+    await sections(page).get_by_role("link", name="Belegung").click()
     assert await reserved_beds(page, site["name"], "A1") == "2"
     assert await free_beds(page, site["name"], "A1") == "2"
 
     # They have arrived: the place form offers the reserved unit.
-    await pages_nav.get_by_role("link", name="Warteliste").click()
+    await sections(page).get_by_role("link", name="Warteliste").click()
     await page.get_by_role("link", name=f"Unterbringen Haushalt {number}").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Haushalt {number} unterbringen"
@@ -188,8 +189,9 @@ async def test_caseworker_registers_an_allocation_and_assigns_themselves(
     tools: Tools, new_context: Callable[[], Any], axe_report: AxeReport
 ) -> None:
     number = notice()
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{tools.intake.url}/ui/", subject="anna", roles=[Role.CASEWORKER])
+    page = await signed_in(
+        new_context, f"{tools.intake.url}/ui/", subject="anna", roles=[Role.CASEWORKER]
+    )
     await expect(page.get_by_role("heading", level=1)).to_have_text("Haushalte")
     await page.get_by_role("link", name="Zuweisung erfassen", exact=True).click()
 
@@ -236,17 +238,6 @@ async def test_caseworker_registers_an_allocation_and_assigns_themselves(
 
 
 # --- both flows by keyboard alone --------------------------------------------------------
-
-
-async def keyboard_sign_in(page: Page, url: str, subject: str, role: Role) -> None:
-    await page.goto(url)
-    await tab_to(page, by_id("subject"))
-    await page.keyboard.type(subject)
-    await tab_to(page, by_id(f"role-{role.value}"))
-    await page.keyboard.press("Space")
-    await tab_to(page, by_text("Anmelden"))
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(re.compile(re.escape(url) + ".*"))
 
 
 async def type_into(page: Page, element_id: str, text: str) -> None:
@@ -332,48 +323,42 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     placement_id = await place_by_api(tools, housed_id, site["units"][0]["id"])
     # A reservation, so that the queue shows one with its button and the board counts it.
     await reserve_by_api(tools, expected_id, site["units"][0]["id"])
-    checked: list[str] = []
-
-    async def visit(page: Page, url: str, name: str, *, status: int = 200) -> None:
-        response = await page.goto(url)
-        assert response is not None
-        assert response.status == status, f"{url}: {response.status}"
-        await check_axe(page, axe_report, name)
-        await screenshot(page, name)
-        checked.append(name)
-
-    async def submit_empty(page: Page, button: str, name: str) -> None:
-        await page.get_by_role("button", name=button, exact=True).click()
-        await expect(page.locator("[data-error-summary]")).to_be_focused()
-        await check_axe(page, axe_report, name)
-        await screenshot(page, name)
-        checked.append(name)
+    checks = PageChecks(axe_report)
 
     intake_url, housing_url = f"{tools.intake.url}/ui", f"{tools.housing.url}/ui"
     for role in (Role.CASEWORKER, Role.ADMIN):
         page = await (await new_context()).new_page()
         await page.goto(f"{intake_url}/")
         if role is Role.CASEWORKER:
-            await check_axe(page, axe_report, "provider-sign-in")
-            await screenshot(page, "provider-sign-in")
-            checked.append("provider-sign-in")
-            await visit(page, f"{intake_url}/barrierefreiheit", "intake-accessibility-anonymous")
+            await checks.check(page, "provider-sign-in")
+            await checks.visit(
+                page, f"{intake_url}/barrierefreiheit", "intake-accessibility-anonymous"
+            )
             await page.goto(f"{intake_url}/")
         await sign_in(page, f"{intake_url}/", subject=f"{role.value}-1", roles=[role])
         tag = role.value
-        await visit(page, f"{intake_url}/", f"intake-households-{tag}")
-        await visit(page, f"{intake_url}/?q=Karimi&status=awaiting", f"intake-filtered-{tag}")
-        await visit(page, f"{intake_url}/?allocated_from=gestern", f"intake-filter-error-{tag}")
-        await visit(page, f"{intake_url}/haushalte/{housed_id}", f"intake-household-{tag}")
+        await checks.visit(page, f"{intake_url}/", f"intake-households-{tag}")
+        await checks.visit(
+            page, f"{intake_url}/?q=Karimi&status=awaiting", f"intake-filtered-{tag}"
+        )
+        await checks.visit(
+            page, f"{intake_url}/?allocated_from=gestern", f"intake-filter-error-{tag}"
+        )
+        await checks.visit(page, f"{intake_url}/haushalte/{housed_id}", f"intake-household-{tag}")
         await page.get_by_role("button", name="Fachkraft zuweisen").click()
-        await check_axe(page, axe_report, f"intake-assign-error-{tag}")
-        checked.append(f"intake-assign-error-{tag}")
-        await visit(page, f"{intake_url}/zuweisungen/neu", f"intake-new-allocation-{tag}")
-        await submit_empty(page, "Zuweisung erfassen", f"intake-new-allocation-errors-{tag}")
-        await visit(page, f"{intake_url}/barrierefreiheit", f"intake-accessibility-{tag}")
-        await visit(page, f"{intake_url}/haushalte/{uuid.uuid4()}", f"intake-404-{tag}", status=404)
-        await visit(page, f"{intake_url}/sprache/en?next=/ui/", f"intake-households-en-{tag}")
-        await visit(page, f"{intake_url}/barrierefreiheit", f"intake-accessibility-en-{tag}")
+        await checks.check(page, f"intake-assign-error-{tag}")
+        await checks.visit(page, f"{intake_url}/zuweisungen/neu", f"intake-new-allocation-{tag}")
+        await checks.submit_with_errors(
+            page, "Zuweisung erfassen", f"intake-new-allocation-errors-{tag}"
+        )
+        await checks.visit(page, f"{intake_url}/barrierefreiheit", f"intake-accessibility-{tag}")
+        await checks.visit(
+            page, f"{intake_url}/haushalte/{uuid.uuid4()}", f"intake-404-{tag}", status=404
+        )
+        await checks.visit(
+            page, f"{intake_url}/sprache/en?next=/ui/", f"intake-households-en-{tag}"
+        )
+        await checks.visit(page, f"{intake_url}/barrierefreiheit", f"intake-accessibility-en-{tag}")
         await page.goto(f"{intake_url}/sprache/de?next=/ui/")
         if role is Role.ADMIN:
             # One sign-in serves every tool: the provider remembers the person.
@@ -387,38 +372,39 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
             await page.goto(f"{intake_url}/")
         await page.get_by_role("button", name="Abmelden").click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("Abgemeldet")
-        await check_axe(page, axe_report, f"intake-signed-out-{tag}")
-        checked.append(f"intake-signed-out-{tag}")
+        await checks.check(page, f"intake-signed-out-{tag}")
 
     for role in (Role.HOUSING_OFFICER, Role.ADMIN):
-        page = await (await new_context()).new_page()
-        await sign_in(page, f"{housing_url}/", subject=f"{role.value}-1", roles=[role])
+        page = await signed_in(
+            new_context, f"{housing_url}/", subject=f"{role.value}-1", roles=[role]
+        )
         tag = role.value
-        await visit(page, f"{housing_url}/", f"housing-board-{tag}")
-        await visit(page, f"{housing_url}/warteliste", f"housing-waiting-queue-{tag}")
+        await checks.visit(page, f"{housing_url}/", f"housing-board-{tag}")
+        await checks.visit(page, f"{housing_url}/warteliste", f"housing-waiting-queue-{tag}")
         place = f"{housing_url}/warteliste/{waiting_id}/unterbringen"
-        await visit(page, place, f"housing-place-{tag}")
+        await checks.visit(page, place, f"housing-place-{tag}")
         await page.get_by_label("Einzug am").fill("")
-        await submit_empty(page, "Haushalt unterbringen", f"housing-place-errors-{tag}")
+        await checks.submit_with_errors(
+            page, "Haushalt unterbringen", f"housing-place-errors-{tag}"
+        )
         reserve = f"{housing_url}/warteliste/{waiting_id}/reservieren"
-        await visit(page, reserve, f"housing-reserve-{tag}")
-        await submit_empty(page, "Betten reservieren", f"housing-reserve-errors-{tag}")
+        await checks.visit(page, reserve, f"housing-reserve-{tag}")
+        await checks.submit_with_errors(page, "Betten reservieren", f"housing-reserve-errors-{tag}")
         move_out = f"{housing_url}/belegungen/{placement_id}/auszug"
-        await visit(page, move_out, f"housing-move-out-{tag}")
-        await submit_empty(page, "Auszug erfassen", f"housing-move-out-errors-{tag}")
+        await checks.visit(page, move_out, f"housing-move-out-{tag}")
+        await checks.submit_with_errors(page, "Auszug erfassen", f"housing-move-out-errors-{tag}")
         transfer = f"{housing_url}/belegungen/{placement_id}/umzug"
-        await visit(page, transfer, f"housing-transfer-{tag}")
-        await submit_empty(page, "Umzug erfassen", f"housing-transfer-errors-{tag}")
-        await visit(page, f"{housing_url}/barrierefreiheit", f"housing-accessibility-{tag}")
+        await checks.visit(page, transfer, f"housing-transfer-{tag}")
+        await checks.submit_with_errors(page, "Umzug erfassen", f"housing-transfer-errors-{tag}")
+        await checks.visit(page, f"{housing_url}/barrierefreiheit", f"housing-accessibility-{tag}")
 
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{intake_url}/", subject="vera", roles=[Role.VOLUNTEER])
-    await visit(page, f"{intake_url}/", "intake-forbidden-volunteer", status=403)
-    await visit(page, f"{housing_url}/", "housing-forbidden-volunteer", status=403)
+    page = await signed_in(new_context, f"{intake_url}/", subject="vera", roles=[Role.VOLUNTEER])
+    await checks.visit(page, f"{intake_url}/", "intake-forbidden-volunteer", status=403)
+    await checks.visit(page, f"{housing_url}/", "housing-forbidden-volunteer", status=403)
 
     failing = [check for check in axe_report.checks if check["violations"]]
     assert failing == []
-    assert len(checked) >= 40, checked
+    assert len(checks.checked) >= 40, checks.checked
 
 
 async def test_a_signed_in_volunteer_sees_no_household_list(
@@ -426,12 +412,13 @@ async def test_a_signed_in_volunteer_sees_no_household_list(
 ) -> None:
     number = notice()
     await register_households(tools.intake, tools.system.headers(Role.CASEWORKER), [number])
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{tools.intake.url}/ui/", subject="vera", roles=[Role.VOLUNTEER])
+    page = await signed_in(
+        new_context, f"{tools.intake.url}/ui/", subject="vera", roles=[Role.VOLUNTEER]
+    )
     await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
     assert await page.get_by_role("table").count() == 0
     assert number not in await page.content()
-    assert await page.get_by_role("navigation", name="Seiten dieses Werkzeugs").count() == 0
+    assert await sections(page).count() == 0
     response = await page.goto(f"{tools.intake.url}/ui/zuweisungen/neu")
     assert response is not None
     assert response.status == 403

@@ -10,19 +10,23 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 from teilhabe.auth import Role
 from teilhabe.clock import today
 
 from tests.browser.helpers import (
     AxeReport,
+    PageChecks,
     Tools,
     by_id,
     by_text,
     check_axe,
     focused,
+    keyboard_sign_in,
+    notice,
     screenshot,
-    sign_in,
+    sections,
+    signed_in,
     tab_to,
 )
 from tests.support import eventually, register_households
@@ -35,10 +39,6 @@ pytestmark = [pytest.mark.system, pytest.mark.broker]
 
 def unique() -> str:
     return uuid.uuid4().hex[:6]
-
-
-def notice() -> str:
-    return f"BRA-2026-{unique().upper()}"
 
 
 def german(days_from_today: int = 0) -> str:
@@ -115,10 +115,6 @@ async def match_by_api(tools: Tools, volunteer_id: str, household_id: str) -> st
     return str(response.json()["id"])
 
 
-def sections(page: Page) -> Any:
-    return page.get_by_role("navigation", name="Seiten dieses Werkzeugs")
-
-
 # --- the coordinator's flow ----------------------------------------------------------
 
 
@@ -129,9 +125,8 @@ async def test_coordinator_registers_filters_is_refused_records_clearance_and_ma
     household_id = await known_household(tools, number)
     name, skill, login = f"Jutta Brinkmann {unique()}", f"Nachhilfe {unique()}", f"jutta-{unique()}"
 
-    page = await (await new_context()).new_page()
     url = f"{tools.volunteers.url}/ui/"
-    await sign_in(page, url, subject="ines", roles=[Role.VOLUNTEER_COORDINATOR])
+    page = await signed_in(new_context, url, subject="ines", roles=[Role.VOLUNTEER_COORDINATOR])
     await expect(page.get_by_role("heading", level=1)).to_have_text("Ehrenamtliche")
     await screenshot(page, "volunteers-registry")
 
@@ -210,17 +205,6 @@ async def test_coordinator_registers_filters_is_refused_records_clearance_and_ma
 # --- matching by keyboard alone ------------------------------------------------------
 
 
-async def keyboard_sign_in(page: Page, url: str, subject: str, role: Role) -> None:
-    await page.goto(url)
-    await tab_to(page, by_id("subject"))
-    await page.keyboard.type(subject)
-    await tab_to(page, by_id(f"role-{role.value}"))
-    await page.keyboard.press("Space")
-    await tab_to(page, by_text("Anmelden"))
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(re.compile(re.escape(url) + ".*"))
-
-
 async def test_matching_works_with_the_keyboard_alone(
     tools: Tools, new_context: Callable[[], Any]
 ) -> None:
@@ -283,8 +267,9 @@ async def test_a_volunteer_sees_only_their_own_page_and_mentorship(
     await match_by_api(tools, me["id"], household_id)
     await match_by_api(tools, other["id"], household_id)
 
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{tools.volunteers.url}/ui/", subject=login, roles=[Role.VOLUNTEER])
+    page = await signed_in(
+        new_context, f"{tools.volunteers.url}/ui/", subject=login, roles=[Role.VOLUNTEER]
+    )
     await expect(page.get_by_role("heading", level=1)).to_have_text("Mein Engagement")
     assert page.url.endswith("/ui/mein-engagement")
     await expect(page.locator("[data-own-name]")).to_have_text(me["display_name"])
@@ -326,91 +311,82 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await match_by_api(tools, mentor["id"], household_id)
     uncleared = await volunteer_by_api(tools, languages=["ar"], cleared=False)
     base = f"{tools.volunteers.url}/ui"
-    checked: list[str] = []
-
-    async def visit(page: Page, path: str, name: str, *, status: int = 200) -> None:
-        response = await page.goto(f"{base}{path}")
-        assert response is not None
-        assert response.status == status, f"{path}: {response.status}"
-        await check_axe(page, axe_report, name)
-        await screenshot(page, name)
-        checked.append(name)
-
-    async def submit(page: Page, button: str, name: str) -> None:
-        await page.get_by_role("button", name=button, exact=True).click()
-        await expect(page.locator("[data-error-summary]")).to_be_focused()
-        await check_axe(page, axe_report, name)
-        await screenshot(page, name)
-        checked.append(name)
+    checks = PageChecks(axe_report, base=base)
 
     for role in (Role.VOLUNTEER_COORDINATOR, Role.ADMIN):
         tag = role.value
-        page = await (await new_context()).new_page()
-        await sign_in(page, f"{base}/", subject=f"{tag}-1", roles=[role])
-        await visit(page, "/", f"volunteers-registry-{tag}")
-        await visit(page, "/?language=fa&skill=Beh%C3%B6rden", f"volunteers-filtered-{tag}")
-        await visit(page, "/?language=xx", f"volunteers-filtered-empty-{tag}")
-        await visit(page, "/ehrenamtliche/neu", f"volunteers-new-{tag}")
-        await submit(page, "Registrieren", f"volunteers-new-errors-{tag}")
+        page = await signed_in(new_context, f"{base}/", subject=f"{tag}-1", roles=[role])
+        await checks.visit(page, "/", f"volunteers-registry-{tag}")
+        await checks.visit(page, "/?language=fa&skill=Beh%C3%B6rden", f"volunteers-filtered-{tag}")
+        await checks.visit(page, "/?language=xx", f"volunteers-filtered-empty-{tag}")
+        await checks.visit(page, "/ehrenamtliche/neu", f"volunteers-new-{tag}")
+        await checks.submit_with_errors(page, "Registrieren", f"volunteers-new-errors-{tag}")
         await page.get_by_label("E-Mail-Adresse").fill("keine-adresse")
         await page.get_by_label("Gesprochene Sprachen").fill("Arabisch")
-        await submit(page, "Registrieren", f"volunteers-new-errors-typed-{tag}")
+        await checks.submit_with_errors(page, "Registrieren", f"volunteers-new-errors-typed-{tag}")
 
-        await visit(page, f"/ehrenamtliche/{mentor['id']}", f"volunteers-detail-{tag}")
+        await checks.visit(page, f"/ehrenamtliche/{mentor['id']}", f"volunteers-detail-{tag}")
         await page.get_by_label("Eingesehen am").fill("")
-        await submit(page, "Führungszeugnis erfassen", f"volunteers-clearance-errors-{tag}")
+        await checks.submit_with_errors(
+            page, "Führungszeugnis erfassen", f"volunteers-clearance-errors-{tag}"
+        )
         await page.get_by_label("Ausstellungsdatum des Führungszeugnisses").fill(german(-200))
         await page.get_by_label("Eingesehen am").fill(german())
         await page.get_by_label("Ja, eine einschlägige Verurteilung ist eingetragen").check()
-        await submit(page, "Führungszeugnis erfassen", f"volunteers-clearance-too-old-{tag}")
-        await submit(page, "Patenschaft beginnen", f"volunteers-match-errors-{tag}")
+        await checks.submit_with_errors(
+            page, "Führungszeugnis erfassen", f"volunteers-clearance-too-old-{tag}"
+        )
+        await checks.submit_with_errors(
+            page, "Patenschaft beginnen", f"volunteers-match-errors-{tag}"
+        )
         await page.locator('input[id^="ended_on-"]').fill(german(-400))
-        await submit(
+        await checks.submit_with_errors(
             page, f"Patenschaft beenden für Haushalt {number}", f"volunteers-end-errors-{tag}"
         )
-        await visit(page, f"/ehrenamtliche/{uncleared['id']}", f"volunteers-uncleared-{tag}")
+        await checks.visit(page, f"/ehrenamtliche/{uncleared['id']}", f"volunteers-uncleared-{tag}")
         spare = await volunteer_by_api(tools, languages=["uk"])
-        await visit(page, f"/ehrenamtliche/{spare['id']}", f"volunteers-cleared-{tag}")
+        await checks.visit(page, f"/ehrenamtliche/{spare['id']}", f"volunteers-cleared-{tag}")
         await page.get_by_role("button", name="Angaben zum Führungszeugnis jetzt löschen").click()
         await expect(page.get_by_role("status")).to_contain_text("sind gelöscht")
         await expect(page.locator("[data-minors]")).to_have_text("nein")
-        await check_axe(page, axe_report, f"volunteers-clearance-deleted-{tag}")
-        await screenshot(page, f"volunteers-clearance-deleted-{tag}")
-        checked.append(f"volunteers-clearance-deleted-{tag}")
+        await checks.check(page, f"volunteers-clearance-deleted-{tag}")
 
-        await visit(page, "/haushalte", f"volunteers-households-{tag}")
-        await visit(page, f"/haushalte?q={number}", f"volunteers-households-search-{tag}")
-        await visit(page, f"/haushalte/{household_id}", f"volunteers-household-{tag}")
+        await checks.visit(page, "/haushalte", f"volunteers-households-{tag}")
+        await checks.visit(page, f"/haushalte?q={number}", f"volunteers-households-search-{tag}")
+        await checks.visit(page, f"/haushalte/{household_id}", f"volunteers-household-{tag}")
         await page.get_by_label("Patenschaft beginnt am").fill("")
-        await submit(page, "Patenschaft eintragen", f"volunteers-household-errors-{tag}")
-        await visit(page, f"/haushalte/{uuid.uuid4()}", f"volunteers-404-{tag}", status=404)
-        await visit(page, "/barrierefreiheit", f"volunteers-accessibility-{tag}")
-        await visit(page, "/mein-engagement", f"volunteers-own-forbidden-{tag}", status=403)
-        await visit(page, "/sprache/en?next=/ui/", f"volunteers-registry-en-{tag}")
-        await visit(page, f"/haushalte/{household_id}", f"volunteers-household-en-{tag}")
+        await checks.submit_with_errors(
+            page, "Patenschaft eintragen", f"volunteers-household-errors-{tag}"
+        )
+        await checks.visit(page, f"/haushalte/{uuid.uuid4()}", f"volunteers-404-{tag}", status=404)
+        await checks.visit(page, "/barrierefreiheit", f"volunteers-accessibility-{tag}")
+        await checks.visit(page, "/mein-engagement", f"volunteers-own-forbidden-{tag}", status=403)
+        await checks.visit(page, "/sprache/en?next=/ui/", f"volunteers-registry-en-{tag}")
+        await checks.visit(page, f"/haushalte/{household_id}", f"volunteers-household-en-{tag}")
         await page.goto(f"{base}/sprache/de?next=/ui/")
 
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{base}/", subject=login, roles=[Role.VOLUNTEER])
-    await visit(page, "/mein-engagement", "volunteers-own-volunteer")
-    await visit(page, "/", "volunteers-start-redirects-volunteer")
+    page = await signed_in(new_context, f"{base}/", subject=login, roles=[Role.VOLUNTEER])
+    await checks.visit(page, "/mein-engagement", "volunteers-own-volunteer")
+    await checks.visit(page, "/", "volunteers-start-redirects-volunteer")
     assert page.url.endswith("/ui/mein-engagement")
-    await visit(page, "/haushalte", "volunteers-forbidden-households-volunteer", status=403)
-    await visit(page, "/barrierefreiheit", "volunteers-accessibility-volunteer")
+    await checks.visit(page, "/haushalte", "volunteers-forbidden-households-volunteer", status=403)
+    await checks.visit(page, "/barrierefreiheit", "volunteers-accessibility-volunteer")
 
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{base}/", subject=f"neu-{unique()}", roles=[Role.VOLUNTEER])
-    await visit(page, "/mein-engagement", "volunteers-own-no-record-volunteer")
+    page = await signed_in(
+        new_context, f"{base}/", subject=f"neu-{unique()}", roles=[Role.VOLUNTEER]
+    )
+    await checks.visit(page, "/mein-engagement", "volunteers-own-no-record-volunteer")
     await expect(page.get_by_role("main")).to_contain_text("noch keine Registrierung")
 
-    page = await (await new_context()).new_page()
-    await sign_in(page, f"{base}/", subject="anna", roles=[Role.CASEWORKER])
-    await visit(page, "/", "volunteers-forbidden-caseworker", status=403)
+    page = await signed_in(new_context, f"{base}/", subject="anna", roles=[Role.CASEWORKER])
+    await checks.visit(page, "/", "volunteers-forbidden-caseworker", status=403)
     assert mentor["display_name"] not in await page.content()
     assert await page.get_by_role("table").count() == 0
-    await visit(page, f"/ehrenamtliche/{mentor['id']}", "volunteers-detail-caseworker", status=403)
+    await checks.visit(
+        page, f"/ehrenamtliche/{mentor['id']}", "volunteers-detail-caseworker", status=403
+    )
     assert mentor["display_name"] not in await page.content()
 
     failing = [check for check in axe_report.checks if check["violations"]]
     assert failing == []
-    assert len(checked) >= 45, checked
+    assert len(checks.checked) >= 45, checks.checked

@@ -24,7 +24,7 @@ from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssig
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.testing.identity import auth_headers
 from teilhabe.ui import catalogues
-from teilhabe.ui.testing import sign_in
+from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
 
 GERMAN_KINDS = {
     "integration_course": "Integrationskurs",
@@ -40,8 +40,7 @@ GERMAN_KINDS = {
 @pytest.fixture
 async def browser(courses: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
     """A client with cookies of its own against the same in-process app."""
-    transport = httpx.ASGITransport(app=courses.app)  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with tool_client(courses.app) as client:  # type: ignore[attr-defined]
         yield client
 
 
@@ -97,23 +96,6 @@ async def new_course(
     response = await api.post("/courses", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
-
-
-def csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, "the page has no form token"
-    return found.group(1)
-
-
-def error_next_to(page: httpx.Response, field: str) -> str:
-    found = re.search(
-        rf'<p class="kern-error" id="{re.escape(field)}-error">.*?<span class="kern-sr-only">'
-        r"[^<]*</span>([^<]+)</span>",
-        page.text,
-        re.S,
-    )
-    assert found, f"no error shown for {field}"
-    return html.unescape(found.group(1).strip())
 
 
 def main_content(page: httpx.Response) -> str:
@@ -195,7 +177,7 @@ async def test_other_roles_get_no_access_and_see_no_participant(
         assert "Kein Zugriff" in main
         assert family.allocation_notice_number not in main
         assert course["title"] not in response.text
-    token = csrf(await browser.get("/ui/"))
+    token = form_token(await browser.get("/ui/"))
     refused = await browser.post(
         f"/ui/kurse/{course['id']}/anmelden",
         data={"csrf_token": token, "member_id": str(family.members[0].member_id)},
@@ -310,7 +292,7 @@ async def test_coordinator_creates_an_offer_and_errors_stand_at_their_fields(
     assert form.status_code == 200
     assert '<h1 class="kern-heading-large">Neues Angebot</h1>' in form.text
     assert 'aria-current="page">Neues Angebot</a>' in form.text
-    token = csrf(form)
+    token = form_token(form)
 
     empty = await coordinator.post("/ui/kurse/neu", data={"csrf_token": token})
     assert empty.status_code == 422
@@ -402,7 +384,7 @@ async def test_enrolling_fills_the_seat_then_the_waitlist_and_withdrawing_promot
         "Person 2: Schulkind, Sprachen: Arabisch, Deutsch",
     ]
     adult, pupil = (str(member.member_id) for member in family.members)
-    token = csrf(found)
+    token = form_token(found)
     form = {"csrf_token": token, "allocation_notice_number": family.allocation_notice_number}
 
     nobody = await coordinator.post(enrol_url, data=form)
@@ -520,7 +502,7 @@ async def test_enrol_page_says_what_it_cannot_find(
     assert (await coordinator.get("/ui/kurse/kein-kurs")).status_code == 404
 
     # A member id from a tampered form: the search comes first again.
-    token = csrf(empty)
+    token = form_token(empty)
     tampered = await coordinator.post(
         enrol_url, data={"csrf_token": token, "member_id": str(uuid.uuid4())}
     )
@@ -568,7 +550,7 @@ async def test_a_waitlisted_person_leaves_the_waitlist(
     assert cells(waitlisted)[:4] == ["1", family.allocation_notice_number, "Person 2", "Kita-Kind"]
     url = re.search(r'action="(/ui/anmeldungen/[^"]+/abmelden)"', waitlisted)
     assert url
-    left = await coordinator.post(url.group(1), data={"csrf_token": csrf(detail)})
+    left = await coordinator.post(url.group(1), data={"csrf_token": form_token(detail)})
     detail = await coordinator.get(left.headers["location"])
     assert flashed(detail) == (
         f"Person 2 des Haushalts {family.allocation_notice_number} ist abgemeldet und steht"
@@ -577,7 +559,7 @@ async def test_a_waitlisted_person_leaves_the_waitlist(
     [seated] = rows(detail, "participants")
     url = re.search(r'action="(/ui/anmeldungen/[^"]+/abmelden)"', seated)
     assert url
-    freed = await coordinator.post(url.group(1), data={"csrf_token": csrf(detail)})
+    freed = await coordinator.post(url.group(1), data={"csrf_token": form_token(detail)})
     detail = await coordinator.get(freed.headers["location"])
     assert flashed(detail).endswith("ist abgemeldet. Der Platz ist wieder frei.")
 

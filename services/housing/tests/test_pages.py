@@ -20,14 +20,13 @@ from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.testing.identity import auth_headers
 from teilhabe.ui import catalogues
-from teilhabe.ui.testing import sign_in
+from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
 
 
 @pytest.fixture
 async def browser(housing: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
     """A client with cookies of its own against the same in-process app."""
-    transport = httpx.ASGITransport(app=housing.app)  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with tool_client(housing.app) as client:  # type: ignore[attr-defined]
         yield client
 
 
@@ -83,12 +82,6 @@ async def new_site(
     return response.json()  # type: ignore[no-any-return]
 
 
-def csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found
-    return found.group(1)
-
-
 def unit_row(page: httpx.Response, site: str, unit: str) -> str:
     found = re.search(
         rf'<tr class="kern-table__row" data-unit="{re.escape(site)}/{unit}">(.*?)</tr>',
@@ -105,17 +98,6 @@ def cell(row: str, name: str) -> str:
     return found.group(1)
 
 
-def error_next_to(page: httpx.Response, field: str) -> str:
-    found = re.search(
-        rf'<p class="kern-error" id="{re.escape(field)}-error">.*?<span class="kern-sr-only">'
-        r"[^<]*</span>([^<]+)</span>",
-        page.text,
-        re.S,
-    )
-    assert found, f"no error shown for {field}"
-    return found.group(1).strip()
-
-
 async def test_every_page_declares_who_may_see_it(housing: httpx.AsyncClient) -> None:
     assert routes_without_declared_roles(housing.app) == []  # type: ignore[attr-defined]
 
@@ -128,10 +110,7 @@ async def test_only_housing_officers_and_admins_get_in(
     assert page.status_code == 403
     assert "Kein Zugriff" in page.text
     assert (await browser.get("/ui/warteliste")).status_code == 403
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=housing.app),  # type: ignore[attr-defined]
-        base_url="http://test",
-    ) as admin:
+    async with tool_client(housing.app) as admin:  # type: ignore[attr-defined]
         assert (await sign_in(admin, subject="root", roles=[Role.ADMIN])).status_code == 200
 
 
@@ -163,7 +142,7 @@ async def test_officer_places_a_household_and_the_board_changes(
     unit_id = site["units"][0]["id"]
     placed = await officer.post(
         place_url,
-        data={"csrf_token": csrf(form), "unit_id": unit_id, "moved_in_on": "25.11.2026"},
+        data={"csrf_token": form_token(form), "unit_id": unit_id, "moved_in_on": "25.11.2026"},
     )
     assert placed.status_code == 303, placed.text
     assert placed.headers["location"] == "/ui/"
@@ -192,13 +171,13 @@ async def test_officer_places_a_household_and_the_board_changes(
     assert f"Auszug von Haushalt {number} erfassen" in form.text
     too_early = await officer.post(
         move_out_url.group(1),
-        data={"csrf_token": csrf(form), "moved_out_on": "24.11.2026", "reason": ""},
+        data={"csrf_token": form_token(form), "moved_out_on": "24.11.2026", "reason": ""},
     )
     assert too_early.status_code == 422
     assert error_next_to(too_early, "reason") == "Bitte wählen Sie einen Eintrag aus der Liste."
     too_early = await officer.post(
         move_out_url.group(1),
-        data={"csrf_token": csrf(form), "moved_out_on": "24.11.2026", "reason": "transfer"},
+        data={"csrf_token": form_token(form), "moved_out_on": "24.11.2026", "reason": "transfer"},
     )
     assert error_next_to(too_early, "moved_out_on") == (
         "Der Auszug kann nicht vor dem Einzug liegen."
@@ -208,7 +187,11 @@ async def test_officer_places_a_household_and_the_board_changes(
 
     moved = await officer.post(
         move_out_url.group(1),
-        data={"csrf_token": csrf(form), "moved_out_on": "30.11.2026", "reason": "private_housing"},
+        data={
+            "csrf_token": form_token(form),
+            "moved_out_on": "30.11.2026",
+            "reason": "private_housing",
+        },
     )
     assert moved.status_code == 303
     board = await officer.get("/ui/")
@@ -233,7 +216,7 @@ async def test_refusals_of_the_placement_rules_are_shown_at_their_field(
     url = f"/ui/warteliste/{household_id}/unterbringen"
     form = await officer.get(url)
     assert "Dieser Haushalt braucht eine barrierefreie Wohneinheit." in form.text
-    token = csrf(form)
+    token = form_token(form)
 
     nothing = await officer.post(url, data={"csrf_token": token, "moved_in_on": "morgen"})
     assert nothing.status_code == 422
@@ -292,7 +275,7 @@ async def test_too_few_free_beds_is_said_at_the_unit(
     refused = await officer.post(
         url,
         data={
-            "csrf_token": csrf(form),
+            "csrf_token": form_token(form),
             "unit_id": site["units"][0]["id"],
             "moved_in_on": "25.11.2026",
         },
@@ -317,7 +300,7 @@ async def test_officer_moves_a_household_to_another_unit_in_one_step(
     placed = await officer.post(
         place_url,
         data={
-            "csrf_token": csrf(form),
+            "csrf_token": form_token(form),
             "unit_id": old["units"][0]["id"],
             "moved_in_on": "25.11.2026",
         },
@@ -333,7 +316,11 @@ async def test_officer_moves_a_household_to_another_unit_in_one_step(
     assert old["units"][0]["id"] not in form.text, "not offered the unit it lives in"
     too_small = await officer.post(
         url,
-        data={"csrf_token": csrf(form), "unit_id": new["units"][0]["id"], "moved_on": "1.12.2026"},
+        data={
+            "csrf_token": form_token(form),
+            "unit_id": new["units"][0]["id"],
+            "moved_on": "1.12.2026",
+        },
     )
     assert too_small.status_code == 422
     assert error_next_to(too_small, "unit_id") == (
@@ -343,7 +330,11 @@ async def test_officer_moves_a_household_to_another_unit_in_one_step(
 
     moved = await officer.post(
         url,
-        data={"csrf_token": csrf(form), "unit_id": new["units"][1]["id"], "moved_on": "1.12.2026"},
+        data={
+            "csrf_token": form_token(form),
+            "unit_id": new["units"][1]["id"],
+            "moved_on": "1.12.2026",
+        },
     )
     assert moved.status_code == 303, moved.text
     board = await officer.get("/ui/")
@@ -372,7 +363,9 @@ async def test_officer_reserves_beds_and_places_the_household_into_them(
         form.text
     )
     assert f"{site['name']}, Wohneinheit R1: 4 von 4 Betten frei" in form.text
-    reserved = await officer.post(reserve_url, data={"csrf_token": csrf(form), "unit_id": big})
+    reserved = await officer.post(
+        reserve_url, data={"csrf_token": form_token(form), "unit_id": big}
+    )
     assert reserved.status_code == 303, reserved.text
     assert reserved.headers["location"] == "/ui/warteliste"
 
@@ -399,7 +392,7 @@ async def test_officer_reserves_beds_and_places_the_household_into_them(
     assert f"{site['name']}, Wohneinheit R1: 1 von 4 Betten frei" in other_form.text
     refused = await officer.post(
         other_url,
-        data={"csrf_token": csrf(other_form), "unit_id": big, "moved_in_on": "25.11.2026"},
+        data={"csrf_token": form_token(other_form), "unit_id": big, "moved_in_on": "25.11.2026"},
     )
     assert error_next_to(refused, "unit_id") == (
         "In dieser Wohneinheit sind nicht genug Betten frei."
@@ -415,7 +408,8 @@ async def test_officer_reserves_beds_and_places_the_household_into_them(
     )
     assert f"{site['name']}, Wohneinheit R1: 4 von 4 Betten frei" in form.text, "its own beds"
     placed = await officer.post(
-        place_url, data={"csrf_token": csrf(form), "unit_id": big, "moved_in_on": "25.11.2026"}
+        place_url,
+        data={"csrf_token": form_token(form), "unit_id": big, "moved_in_on": "25.11.2026"},
     )
     assert placed.status_code == 303, placed.text
     row = unit_row(await officer.get("/ui/"), site["name"], "R1")
@@ -432,7 +426,7 @@ async def test_the_reserve_form_shows_refusals_at_their_field_and_keeps_the_valu
     small, wide = site["units"][0]["id"], site["units"][1]["id"]
     household_id, _ = await waiting_household(housing_database, members=3)
     url = f"/ui/warteliste/{household_id}/reservieren"
-    token = csrf(await officer.get(url))
+    token = form_token(await officer.get(url))
 
     nothing = await officer.post(url, data={"csrf_token": token})
     assert nothing.status_code == 422
@@ -498,7 +492,7 @@ async def test_officer_cancels_a_reservation_and_the_beds_are_free_again(
     assert (
         f'Reservierung aufheben<span class="visually-hidden"> für Haushalt {number}</span>' in row
     )
-    cancelled = await officer.post(found.group(1), data={"csrf_token": csrf(queue)})
+    cancelled = await officer.post(found.group(1), data={"csrf_token": form_token(queue)})
     assert cancelled.status_code == 303, cancelled.text
     assert cancelled.headers["location"] == "/ui/warteliste"
     queue = await officer.get("/ui/warteliste")
@@ -510,12 +504,12 @@ async def test_officer_cancels_a_reservation_and_the_beds_are_free_again(
     row = unit_row(await officer.get("/ui/"), site["name"], "Z1")
     assert (cell(row, "reserved"), cell(row, "free")) == ("0", "3")
 
-    again = await officer.post(found.group(1), data={"csrf_token": csrf(queue)})
+    again = await officer.post(found.group(1), data={"csrf_token": form_token(queue)})
     assert again.status_code == 409
     assert "Diese Reservierung ist bereits beendet." in again.text
     assert "data-error-summary" in again.text
     unknown = await officer.post(
-        f"/ui/reservierungen/{uuid.uuid4()}/aufheben", data={"csrf_token": csrf(queue)}
+        f"/ui/reservierungen/{uuid.uuid4()}/aufheben", data={"csrf_token": form_token(queue)}
     )
     assert unknown.status_code == 404
 

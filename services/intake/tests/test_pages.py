@@ -16,25 +16,18 @@ from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_ro
 from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn
 from teilhabe.testing.identity import auth_headers
-from teilhabe.ui.testing import sign_in
+from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
 
 
 @pytest.fixture
 async def browser(intake: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
     """A client with cookies of its own against the same in-process app."""
-    transport = httpx.ASGITransport(app=intake.app)  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with tool_client(intake.app) as client:  # type: ignore[attr-defined]
         yield client
 
 
 def notice() -> str:
     return f"BRA-2026-{uuid.uuid4().hex[:8]}"
-
-
-def csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, "the page has no form token"
-    return found.group(1)
 
 
 def allocation_form(token: str, number: str, **overrides: str) -> dict[str, str]:
@@ -69,24 +62,6 @@ def allocation_form(token: str, number: str, **overrides: str) -> dict[str, str]
     return form
 
 
-def error_next_to(page: httpx.Response, field: str) -> str:
-    """The error text shown with `field`, which must point at it with aria-describedby."""
-    found = re.search(
-        rf'<p class="kern-error" id="{re.escape(field)}-error">.*?<span class="kern-sr-only">'
-        r"[^<]*</span>([^<]+)</span>",
-        page.text,
-        re.S,
-    )
-    assert found, f"no error shown for {field}"
-    field_tag = re.search(
-        rf'<(?:input|select|textarea)[^>]*id="{re.escape(field)}"[^>]*>', page.text
-    )
-    assert field_tag, f"no field {field}"
-    assert f"{field}-error" in field_tag.group(0), "the field is not described by its error"
-    assert 'aria-invalid="true"' in field_tag.group(0)
-    return found.group(1).strip()
-
-
 async def outbox(database: str, household_id: str) -> list[str]:
     db = await asyncpg.connect(asyncpg_dsn(database))
     try:
@@ -103,7 +78,7 @@ async def outbox(database: str, household_id: str) -> list[str]:
 async def register(browser: httpx.AsyncClient, number: str, **overrides: str) -> httpx.Response:
     form_page = await browser.get("/ui/zuweisungen/neu")
     return await browser.post(
-        "/ui/zuweisungen/neu", data=allocation_form(csrf(form_page), number, **overrides)
+        "/ui/zuweisungen/neu", data=allocation_form(form_token(form_page), number, **overrides)
     )
 
 
@@ -318,7 +293,7 @@ async def test_member_rows_are_added_and_removed_without_script(
     await sign_in(browser, subject="anna", roles=[Role.CASEWORKER])
     form_page = await browser.get("/ui/zuweisungen/neu")
     assert form_page.text.count('<fieldset class="kern-fieldset member"') == 1
-    token = csrf(form_page)
+    token = form_token(form_page)
     form = allocation_form(token, notice(), action="add_member")
     added = await browser.post("/ui/zuweisungen/neu", data=form)
     assert added.status_code == 200
@@ -358,7 +333,7 @@ async def test_caseworker_assigns_the_household_to_themselves_and_to_others(
 
     mine = await browser.post(
         f"/ui/haushalte/{household_id}/fachkraft",
-        data={"csrf_token": csrf(detail), "caseworker_id": "anna"},
+        data={"csrf_token": form_token(detail), "caseworker_id": "anna"},
     )
     assert mine.status_code == 303
     detail = await browser.get(detail_url)
@@ -368,14 +343,14 @@ async def test_caseworker_assigns_the_household_to_themselves_and_to_others(
 
     empty = await browser.post(
         f"/ui/haushalte/{household_id}/fachkraft",
-        data={"csrf_token": csrf(detail), "caseworker_id": "  "},
+        data={"csrf_token": form_token(detail), "caseworker_id": "  "},
     )
     assert empty.status_code == 422
     assert error_next_to(empty, "caseworker_id") == "Bitte füllen Sie dieses Feld aus."
 
     other = await browser.post(
         f"/ui/haushalte/{household_id}/fachkraft",
-        data={"csrf_token": csrf(detail), "caseworker_id": "bernd"},
+        data={"csrf_token": form_token(detail), "caseworker_id": "bernd"},
     )
     assert other.status_code == 303
     assert await outbox(intake_database, household_id) == [
@@ -433,6 +408,12 @@ async def test_households_are_searched_and_filtered(browser: httpx.AsyncClient) 
     assert error_next_to(wrong, "allocated_from").startswith("Bitte geben Sie ein Datum")
     assert 'value="gestern"' in wrong.text
 
+    # A page number below 1 or not a number is the first page.
+    for page in ("0", "-2", "zwei"):
+        first = await browser.get("/ui/", params={"q": family, "page": page})
+        assert first.status_code == 200, page
+        assert detail_url in first.text
+
 
 # --- language, statement, sign-out -------------------------------------------------------
 
@@ -472,7 +453,7 @@ async def test_sign_out_ends_the_session_here_and_at_the_provider(
     browser: httpx.AsyncClient,
 ) -> None:
     page = await sign_in(browser, subject="anna", roles=[Role.CASEWORKER])
-    out = await browser.post("/ui/abmelden", data={"csrf_token": csrf(page)})
+    out = await browser.post("/ui/abmelden", data={"csrf_token": form_token(page)})
     assert out.status_code == 302
     end_session = httpx.URL(out.headers["location"])
     assert end_session.path.endswith("/protocol/openid-connect/logout")

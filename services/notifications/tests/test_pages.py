@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from teilhabe.events.households import CaseworkerAssigned
 from teilhabe.events.volunteers import VolunteerRegistered
 from teilhabe.testing.identity import auth_headers
 from teilhabe.ui import catalogues
-from teilhabe.ui.testing import sign_in
+from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
 
 Deliver = Any  # the conftest fixture: await deliver(*payloads) -> received events
 Browser = Callable[..., Any]
@@ -40,20 +41,17 @@ def unique(prefix: str) -> str:
 @pytest.fixture
 async def browser(notifications: httpx.AsyncClient) -> AsyncIterator[Browser]:
     """Sign in people with cookies of their own against the same in-process app."""
-    clients: list[httpx.AsyncClient] = []
+    async with AsyncExitStack() as clients:
 
-    async def signed_in(subject: str, *roles: Role, name: str | None = None) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=notifications.app),  # type: ignore[attr-defined]
-            base_url="http://test",
-        )
-        clients.append(client)
-        await sign_in(client, subject=subject, roles=roles, name=name)
-        return client
+        async def signed_in(
+            subject: str, *roles: Role, name: str | None = None
+        ) -> httpx.AsyncClient:
+            app = notifications.app  # type: ignore[attr-defined]
+            client = await clients.enter_async_context(tool_client(app))
+            await sign_in(client, subject=subject, roles=roles, name=name)
+            return client
 
-    yield signed_in
-    for client in clients:
-        await client.aclose()
+        yield signed_in
 
 
 def enrollment(household_id: uuid.UUID, title: str) -> CourseEnrolled:
@@ -74,23 +72,6 @@ async def caseworker_with_notifications(deliver: Deliver, *titles: str) -> str:
     for title in titles:
         await deliver(enrollment(household, title))
     return caseworker
-
-
-def csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found
-    return found.group(1)
-
-
-def error_next_to(page: httpx.Response, field: str) -> str:
-    found = re.search(
-        rf'<p class="kern-error" id="{re.escape(field)}-error">.*?<span class="kern-sr-only">'
-        r"[^<]*</span>([^<]+)</span>",
-        page.text,
-        re.S,
-    )
-    assert found, f"no error shown for {field}"
-    return found.group(1).strip()
 
 
 def rows(page: httpx.Response) -> list[str]:
@@ -151,7 +132,7 @@ async def test_the_delivery_log_is_for_administrators_only(
         assert "Zustellprotokoll" not in refused.text  # not offered in the navigation either
         assert caseworker not in refused.text
         assert "<table" not in refused.text
-        token = csrf(await client.get("/ui/"))
+        token = form_token(await client.get("/ui/"))
         retry = await client.post(
             f"/ui/zustellungen/{uuid.uuid4()}/erneut-senden", data={"csrf_token": token}
         )
@@ -203,7 +184,7 @@ async def test_marking_read_one_by_one_and_all_at_once(
 
     marked = await client.post(
         f"/ui/benachrichtigungen/{newest}/gelesen",
-        data={"csrf_token": csrf(inbox), "unread": "on"},
+        data={"csrf_token": form_token(inbox), "unread": "on"},
     )
     assert marked.status_code == 303
     assert marked.headers["location"] == "/ui/?unread=on"
@@ -223,7 +204,7 @@ async def test_marking_read_one_by_one_and_all_at_once(
     household = uuid.uuid4()
     await deliver(CaseworkerAssigned(household_id=household, caseworker_id=caseworker))
     all_read = await client.post(
-        "/ui/alle-gelesen", data={"csrf_token": csrf(page), "until": until.group(1)}
+        "/ui/alle-gelesen", data={"csrf_token": form_token(page), "until": until.group(1)}
     )
     assert all_read.status_code == 303
     after = await client.get(all_read.headers["location"])
@@ -232,7 +213,7 @@ async def test_marking_read_one_by_one_and_all_at_once(
     api = await inbox_of(notifications, identity, caseworker, Role.CASEWORKER)
     assert [n["read_at"] is None for n in api["items"]] == [True, False, False, False]
 
-    again = await client.post("/ui/alle-gelesen", data={"csrf_token": csrf(after)})
+    again = await client.post("/ui/alle-gelesen", data={"csrf_token": form_token(after)})
     after = await client.get(again.headers["location"])
     assert "1 Benachrichtigung ist als gelesen markiert." in after.text
     assert "Alle als gelesen markieren" not in after.text
@@ -241,7 +222,7 @@ async def test_marking_read_one_by_one_and_all_at_once(
     refused = await client.post("/ui/alle-gelesen", data={"csrf_token": "forged"})
     assert refused.status_code == 400
     bad_time = await client.post(
-        "/ui/alle-gelesen", data={"csrf_token": csrf(after), "until": "gestern"}
+        "/ui/alle-gelesen", data={"csrf_token": form_token(after), "until": "gestern"}
     )
     assert bad_time.status_code == 400
 
@@ -291,7 +272,7 @@ async def test_a_notification_shows_its_text_escaped_with_its_line_breaks(
     assert rows(await client.get("/ui/?unread=on"))[0] == newest
     marked = await client.post(
         f"/ui/benachrichtigungen/{newest}/gelesen",
-        data={"csrf_token": csrf(page), "back": "notification"},
+        data={"csrf_token": form_token(page), "back": "notification"},
     )
     assert marked.headers["location"] == f"/ui/benachrichtigungen/{newest}"
     page = await client.get(marked.headers["location"])
@@ -315,7 +296,7 @@ async def test_another_persons_notification_is_not_found(
     assert "Seite nicht gefunden" in page.text
     assert "Sie betreuen jetzt" not in page.text
     marked = await intruder.post(
-        f"/ui/benachrichtigungen/{theirs}/gelesen", data={"csrf_token": csrf(page)}
+        f"/ui/benachrichtigungen/{theirs}/gelesen", data={"csrf_token": form_token(page)}
     )
     assert marked.status_code == 404
     owners = await inbox_of(notifications, identity, owner, Role.CASEWORKER)
@@ -339,7 +320,12 @@ async def test_a_staff_member_creates_and_edits_their_entry(
 
     wrong = await client.post(
         "/ui/einstellungen/eintrag",
-        data={"csrf_token": csrf(page), "name": "Bernd B.", "email": "bernd@", "language": "en"},
+        data={
+            "csrf_token": form_token(page),
+            "name": "Bernd B.",
+            "email": "bernd@",
+            "language": "en",
+        },
     )
     assert wrong.status_code == 422
     assert "<title>Fehler: Einstellungen" in wrong.text
@@ -356,14 +342,14 @@ async def test_a_staff_member_creates_and_edits_their_entry(
 
     french = await client.post(
         "/ui/einstellungen/eintrag",
-        data={"csrf_token": csrf(page), "email": "bernd@duelmen.example", "language": "fr"},
+        data={"csrf_token": form_token(page), "email": "bernd@duelmen.example", "language": "fr"},
     )
     assert error_next_to(french, "language") == "Bitte wählen Sie Deutsch oder Englisch."
 
     saved = await client.post(
         "/ui/einstellungen/eintrag",
         data={
-            "csrf_token": csrf(page),
+            "csrf_token": form_token(page),
             "name": "",
             "email": "bernd@duelmen.example",
             "language": "en",
@@ -407,7 +393,7 @@ async def test_channels_are_turned_off_per_occasion(
         if key != "pref-household-assigned-email"
     }
     saved = await client.post(
-        "/ui/einstellungen/benachrichtigungen", data={"csrf_token": csrf(page), **form}
+        "/ui/einstellungen/benachrichtigungen", data={"csrf_token": form_token(page), **form}
     )
     assert saved.status_code == 303
     assert saved.headers["location"] == "/ui/einstellungen#preferences"
@@ -457,14 +443,14 @@ async def test_a_volunteer_sees_their_entry_and_keeps_their_channels(
     assert "Diese Angaben stammen aus Ihrer Registrierung" in page.text
     assert 'action="/ui/einstellungen/eintrag"' not in page.text
     refused = await client.post(
-        "/ui/einstellungen/eintrag", data={"csrf_token": csrf(page), "email": "x@example.org"}
+        "/ui/einstellungen/eintrag", data={"csrf_token": form_token(page), "email": "x@example.org"}
     )
     assert refused.status_code == 403
     assert "Kein Zugriff" in refused.text
 
     form = {key: "on" for _, channel, key in pages.preference_fields() if channel is Channel.INBOX}
     saved = await client.post(
-        "/ui/einstellungen/benachrichtigungen", data={"csrf_token": csrf(page), **form}
+        "/ui/einstellungen/benachrichtigungen", data={"csrf_token": form_token(page), **form}
     )
     assert saved.status_code == 303
     preferences = (
@@ -529,7 +515,7 @@ async def test_an_administrator_filters_the_log_and_sends_a_failed_email_again(
 
     retried = await admin.post(
         f"/ui/zustellungen/{email_id}/erneut-senden",
-        data={"csrf_token": csrf(failed), "status": "failed", "recipient": officer},
+        data={"csrf_token": form_token(failed), "status": "failed", "recipient": officer},
     )
     assert retried.status_code == 303
     assert retried.headers["location"] == f"/ui/zustellungen?status=failed&recipient={officer}"
@@ -541,13 +527,13 @@ async def test_an_administrator_filters_the_log_and_sends_a_failed_email_again(
         assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 0)
 
     again = await admin.post(
-        f"/ui/zustellungen/{email_id}/erneut-senden", data={"csrf_token": csrf(failed)}
+        f"/ui/zustellungen/{email_id}/erneut-senden", data={"csrf_token": form_token(failed)}
     )
     assert again.status_code == 409
     assert "Die E-Mail wurde nicht erneut gesendet" in again.text
     assert "Diese E-Mail ist nicht (mehr) fehlgeschlagen" in again.text
     missing = await admin.post(
-        f"/ui/zustellungen/{uuid.uuid4()}/erneut-senden", data={"csrf_token": csrf(failed)}
+        f"/ui/zustellungen/{uuid.uuid4()}/erneut-senden", data={"csrf_token": form_token(failed)}
     )
     assert missing.status_code == 404
 

@@ -19,15 +19,14 @@ from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.ui import catalogues
-from teilhabe.ui.testing import sign_in
+from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
 from volunteers import service
 
 
 @pytest.fixture
 async def browser(volunteers: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
     """A client with cookies of its own against the same in-process app."""
-    transport = httpx.ASGITransport(app=volunteers.app)  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with tool_client(volunteers.app) as client:  # type: ignore[attr-defined]
         yield client
 
 
@@ -43,23 +42,6 @@ def unique() -> str:
 
 def german(day: date) -> str:
     return day.strftime("%d.%m.%Y")
-
-
-def csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, "the page has no form token"
-    return found.group(1)
-
-
-def error_next_to(page: httpx.Response, field: str) -> str:
-    found = re.search(
-        rf'<p class="kern-error" id="{re.escape(field)}-error">.*?<span class="kern-sr-only">'
-        r"[^<]*</span>([^<]+)</span>",
-        page.text,
-        re.S,
-    )
-    assert found, f"no error shown for {field}"
-    return found.group(1).strip()
 
 
 def fact(page: httpx.Response, name: str) -> str:
@@ -119,7 +101,7 @@ def registration(token: str, **overrides: Any) -> dict[str, Any]:
 async def register(client: httpx.AsyncClient, **overrides: Any) -> tuple[str, dict[str, Any]]:
     """Register through the form; returns the detail page's path and what was sent."""
     page = await client.get("/ui/ehrenamtliche/neu")
-    form = registration(csrf(page), **overrides)
+    form = registration(form_token(page), **overrides)
     response = await client.post("/ui/ehrenamtliche/neu", data=form)
     assert response.status_code == 303, response.text
     detail = response.headers["location"]
@@ -134,7 +116,7 @@ async def record_clearance(
     return await client.post(
         f"{detail}/fuehrungszeugnis",
         data={
-            "csrf_token": csrf(page),
+            "csrf_token": form_token(page),
             "inspected_on": german(today()),
             "issued_on": german(issued or today() - timedelta(days=20)),
             "relevant_conviction": conviction,
@@ -174,10 +156,7 @@ async def test_only_coordinators_and_admins_see_the_registry(
     household_id, _ = await known_household(volunteers_database, minors=0)
     for path in ("/ui/ehrenamtliche/neu", "/ui/haushalte", f"/ui/haushalte/{household_id}"):
         assert (await browser.get(path)).status_code == 403, path
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=volunteers.app),  # type: ignore[attr-defined]
-        base_url="http://test",
-    ) as admin:
+    async with tool_client(volunteers.app) as admin:  # type: ignore[attr-defined]
         page = await sign_in(admin, subject="root", roles=[Role.ADMIN])
         assert page.status_code == 200
         assert '<h1 class="kern-heading-large">Ehrenamtliche</h1>' in page.text
@@ -196,10 +175,7 @@ async def test_sections_are_the_ones_each_role_may_open(
         "Haushalte",
         "Neu registrieren",
     ]
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=volunteers.app),  # type: ignore[attr-defined]
-        base_url="http://test",
-    ) as client:
+    async with tool_client(volunteers.app) as client:  # type: ignore[attr-defined]
         await sign_in(client, subject=f"vera-{unique()}", roles=[Role.VOLUNTEER])
         own = await client.get("/ui/mein-engagement")
         nav = re.search(r'<nav class="section-nav".*?</nav>', own.text, re.S)
@@ -217,7 +193,7 @@ async def test_coordinator_registers_a_volunteer_through_the_use_case(
     assert form.status_code == 200
     assert "<title>Ehrenamtliche Person registrieren – Ehrenamt – Teilhabe</title>" in form.text
     assert re.search(r"<legend[^>]*>Meist verfügbar am", form.text), "weekdays in a fieldset"
-    sent = registration(csrf(form))
+    sent = registration(form_token(form))
     registered = await coordinator.post("/ui/ehrenamtliche/neu", data=sent)
     assert registered.status_code == 303
     detail = registered.headers["location"]
@@ -271,7 +247,7 @@ async def test_registration_errors_are_german_next_to_each_field_and_input_is_ke
     coordinator: httpx.AsyncClient,
 ) -> None:
     page = await coordinator.get("/ui/ehrenamtliche/neu")
-    token = csrf(page)
+    token = form_token(page)
     empty = await coordinator.post(
         "/ui/ehrenamtliche/neu",
         data=registration(token, display_name="", email="", available_weekdays=["sat"]),
@@ -301,7 +277,7 @@ async def test_an_email_and_a_user_name_are_registered_once(
 ) -> None:
     login = f"jutta-{unique()}"
     _, sent = await register(coordinator, subject=login)
-    token = csrf(await coordinator.get("/ui/ehrenamtliche/neu"))
+    token = form_token(await coordinator.get("/ui/ehrenamtliche/neu"))
     again = await coordinator.post(
         "/ui/ehrenamtliche/neu", data=registration(token, email=sent["email"].upper())
     )
@@ -326,7 +302,7 @@ async def test_clearance_is_recorded_shown_and_deleted_at_once(
     page = await coordinator.get(detail)
     assert "Erweitertes Führungszeugnis (§ 72a SGB VIII)" in page.text
     assert "Angaben zum Führungszeugnis jetzt löschen" not in page.text
-    token = csrf(page)
+    token = form_token(page)
 
     empty = await coordinator.post(
         f"{detail}/fuehrungszeugnis", data={"csrf_token": token, "inspected_on": ""}
@@ -381,7 +357,7 @@ async def test_clearance_is_recorded_shown_and_deleted_at_once(
     assert 'aria-describedby="delete-clearance-why"' in page.text
 
     deleted = await coordinator.post(
-        f"{detail}/fuehrungszeugnis/loeschen", data={"csrf_token": csrf(page)}
+        f"{detail}/fuehrungszeugnis/loeschen", data={"csrf_token": form_token(page)}
     )
     assert deleted.status_code == 303
     page = await coordinator.get(detail)
@@ -393,7 +369,7 @@ async def test_clearance_is_recorded_shown_and_deleted_at_once(
         volunteer_id,
     )
     twice = await coordinator.post(
-        f"{detail}/fuehrungszeugnis/loeschen", data={"csrf_token": csrf(page)}
+        f"{detail}/fuehrungszeugnis/loeschen", data={"csrf_token": form_token(page)}
     )
     assert twice.status_code == 303
     assert "Es war kein Führungszeugnis erfasst." in (await coordinator.get(detail)).text
@@ -420,7 +396,7 @@ async def test_matching_from_the_volunteer_needs_a_clearance_for_minors(
     household_id, number = await known_household(volunteers_database, minors=2)
     detail, sent = await register(coordinator)
     page = await coordinator.get(detail)
-    token = csrf(page)
+    token = form_token(page)
     url = f"{detail}/patenschaften"
 
     unknown = await coordinator.post(
@@ -532,7 +508,7 @@ async def test_household_page_suggests_mentors_and_makes_one_the_mentor(
     assert re.search(r"<legend[^>]*>Patin oder Pate", page.text)
 
     url = f"/ui/haushalte/{household_id}/paten"
-    token = csrf(page)
+    token = form_token(page)
     nobody = await coordinator.post(url, data={"csrf_token": token, "started_on": ""})
     assert nobody.status_code == 422
     assert error_next_to(nobody, "volunteer_id") == "Bitte wählen Sie einen Eintrag aus der Liste."
@@ -589,7 +565,11 @@ async def test_a_clearance_gone_since_the_page_was_opened_is_refused_at_the_choi
     )
     refused = await coordinator.post(
         f"/ui/haushalte/{household_id}/paten",
-        data={"csrf_token": csrf(page), "volunteer_id": volunteer_id, "started_on": "01.12.2026"},
+        data={
+            "csrf_token": form_token(page),
+            "volunteer_id": volunteer_id,
+            "started_on": "01.12.2026",
+        },
     )
     assert refused.status_code == 422
     # No longer suggested, so no radio button to show it at: it heads the error summary.
@@ -617,7 +597,7 @@ async def test_a_volunteer_sees_their_own_record_and_mentorships_only(
     mine, my_form = await register(coordinator, subject=login)
     other, other_form = await register(coordinator)
     await record_clearance(coordinator, mine)
-    token = csrf(await coordinator.get(mine))
+    token = form_token(await coordinator.get(mine))
     for detail in (mine, other):
         response = await coordinator.post(
             f"{detail}/patenschaften",
@@ -629,10 +609,7 @@ async def test_a_volunteer_sees_their_own_record_and_mentorships_only(
         )
         assert response.status_code == 303
 
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=volunteers.app),  # type: ignore[attr-defined]
-        base_url="http://test",
-    ) as client:
+    async with tool_client(volunteers.app) as client:  # type: ignore[attr-defined]
         start = await sign_in(client, subject=login, roles=[Role.VOLUNTEER])
         assert start.status_code == 303
         assert start.headers["location"] == "/ui/mein-engagement"
@@ -655,7 +632,7 @@ async def test_a_volunteer_sees_their_own_record_and_mentorships_only(
             assert page.status_code == 403, path
             assert other_form["display_name"] not in page.text
         post = await client.post(
-            f"{other}/fuehrungszeugnis/loeschen", data={"csrf_token": csrf(own)}
+            f"{other}/fuehrungszeugnis/loeschen", data={"csrf_token": form_token(own)}
         )
         assert post.status_code == 403
 

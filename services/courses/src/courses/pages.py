@@ -8,7 +8,6 @@ a person is "Person 2" of the household with a given allocation notice number.
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-import math
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from typing import Annotated, Any
 from babel import Locale
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
@@ -39,19 +37,24 @@ from teilhabe.ui import (
     StaffTool,
     Texts,
     api_roles,
+    field_labels,
     flash,
     in_field_order,
     mount_staff_ui,
     options,
+    page_number,
+    page_offset,
     page_path,
     page_roles,
+    pager,
     problem_errors,
     put_date,
     read_form,
     render,
+    request_model,
+    same_query,
     text,
     texts,
-    validation_errors,
 )
 
 from courses import domain, service
@@ -154,15 +157,14 @@ async def catalogue(request: Request, session: DbSession, _: Coordinator) -> Res
     kind = params.get("kind", "")
     filters = Filters(
         kind=kind if kind in KIND_LABELS else "",
-        page=max(_whole_number(params.get("page"), default=1), 1),
+        page=page_number(params.get("page")),
     )
     courses, total = await service.get_catalogue(
         session=session,
         kind=OfferKind(filters.kind) if filters.kind else None,
         limit=PAGE_SIZE,
-        offset=(filters.page - 1) * PAGE_SIZE,
+        offset=page_offset(filters.page, PAGE_SIZE),
     )
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     page_texts = texts(request)
     return await render(
         request,
@@ -171,25 +173,13 @@ async def catalogue(request: Request, session: DbSession, _: Coordinator) -> Res
             "filters": filters,
             "courses": courses,
             "total": total,
-            "pages": pages,
-            "page_links": _page_links(request, filters.page, pages),
+            "pager": pager(filters.page, total, PAGE_SIZE, same_query(request)),
             "kind_labels": KIND_LABELS,
             "kind_options": options(KIND_LABELS, page_texts),
-            "labels": _labels(page_texts),
+            "labels": field_labels(FIELD_LABELS, page_texts),
         },
         section="ui_home",
     )
-
-
-def _page_links(request: Request, page: int, pages: int) -> dict[str, str | None]:
-    def link(number: int) -> str:
-        url = request.url.include_query_params(page=number)
-        return f"{url.path}?{url.query}"
-
-    return {
-        "previous": link(page - 1) if page > 1 else None,
-        "next": link(page + 1) if page < pages else None,
-    }
 
 
 # --- a new course or offer -----------------------------------------------------------
@@ -242,12 +232,7 @@ def _course_request(
         data["seats"] = values["seats"]
     put_date(data, "starts_on", values["starts_on"], errors, page_texts)
     put_date(data, "ends_on", values["ends_on"], errors, page_texts, required=False)
-    try:
-        course_in = CourseIn.model_validate(data)
-    except ValidationError as error:
-        # A date typed wrongly or a kind left empty is reported as such, not as missing.
-        return None, {**validation_errors(error, page_texts, fields=COURSE_FIELDS), **errors}
-    return (None, errors) if errors else (course_in, {})
+    return request_model(CourseIn, data, page_texts, fields=COURSE_FIELDS, typed_errors=errors)
 
 
 async def _course_form_page(
@@ -264,7 +249,7 @@ async def _course_form_page(
         {
             "values": values,
             "kind_options": options(KIND_LABELS, page_texts),
-            "labels": _labels(page_texts),
+            "labels": field_labels(FIELD_LABELS, page_texts),
         },
         section="new_course",
         errors=errors,
@@ -346,7 +331,7 @@ async def _course_page(
             "course": detail,
             "kind_labels": KIND_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
-            "labels": _labels(texts(request)),
+            "labels": field_labels(FIELD_LABELS, texts(request)),
         },
         section="ui_home",
         errors=errors,
@@ -430,10 +415,7 @@ def _enrollment_request(
     member_id = text(form, "member_id")
     if not member_id:
         return None, {"member_id": page_texts.gettext(CHOOSE)}
-    try:
-        return EnrollmentIn.model_validate({"member_id": member_id}), {}
-    except ValidationError as error:
-        return None, validation_errors(error, page_texts, fields=ENROLL_FIELDS)
+    return request_model(EnrollmentIn, {"member_id": member_id}, page_texts, fields=ENROLL_FIELDS)
 
 
 async def _household(
@@ -490,7 +472,7 @@ async def _enroll_page(
             "kind_labels": KIND_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
             "language_names": lambda codes: _language_names(codes, page_texts),
-            "labels": _labels(page_texts),
+            "labels": field_labels(FIELD_LABELS, page_texts),
         },
         section="ui_home",
         errors=errors,
@@ -539,17 +521,6 @@ def _language_names(codes: Sequence[str], page_texts: Texts) -> str:
         name = names.get(code.replace("-", "_")) or names.get(base)
         shown.append(code if name is None else name if base == code else f"{name} ({code})")
     return ", ".join(shown)
-
-
-def _labels(page_texts: Texts) -> dict[str, str]:
-    return {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
-
-
-def _whole_number(value: str | None, *, default: int) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        return default
 
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:

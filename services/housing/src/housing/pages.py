@@ -9,7 +9,7 @@ to the fields.
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.dependencies import DbSession
@@ -33,28 +32,29 @@ from teilhabe.ui import (
     FormErrors,
     Section,
     StaffTool,
-    Texts,
     api_roles,
     date_input_value,
+    field_labels,
     flash,
     in_field_order,
     mount_staff_ui,
+    options,
     page_path,
     page_roles,
     problem_errors,
     put_date,
     read_form,
     render,
+    request_model,
     text,
     texts,
-    validation_errors,
 )
 
 from housing import service
 from housing.dependencies import HousingStaff
 from housing.domain import WaitingStatus
 from housing.models import Placement, Reservation, Site, Unit, WaitingHousehold
-from housing.schemas import MoveOutIn, PlacementIn, ReservationIn, TransferIn
+from housing.schemas import MoveOutIn, PlacementIn, ReservationIn, SiteOut, TransferIn
 
 router = APIRouter()
 # The pages admit exactly whom the API admits.
@@ -250,11 +250,10 @@ async def place(
         errors["unit_id"] = page_texts.gettext(CHOOSE)
     put_date(data, "moved_in_on", values["moved_in_on"], errors, page_texts)
     data["bed_count"] = values["bed_count"] or None
-    try:
-        placement_in = PlacementIn.model_validate(data)
-    except ValidationError as error:
-        errors = {**validation_errors(error, page_texts, fields=PLACE_FIELDS), **errors}
-    if not errors:
+    placement_in, errors = request_model(
+        PlacementIn, data, page_texts, fields=PLACE_FIELDS, typed_errors=errors
+    )
+    if placement_in is not None:
         try:
             placement = await service.place(
                 session=session, principal=principal, placement_in=placement_in
@@ -264,8 +263,6 @@ async def place(
                 problem, page_texts, fields=PLACE_FIELDS, conflicts=PLACE_CONFLICTS
             )
         else:
-            unit = await session.get(Unit, placement.unit_id)
-            site = await session.get(Site, placement.site_id)
             flash(
                 request,
                 page_texts.gettext(
@@ -273,9 +270,7 @@ async def place(
                 )
                 % {
                     "number": await _notice_number(session, placement.household_id),
-                    "site": site.name if site else "",
-                    "unit": unit.name if unit else "",
-                    "beds": placement.bed_count,
+                    **await _where(session, placement),
                 },
             )
             return RedirectResponse(page_path(request, "ui_home"), status_code=303)
@@ -309,22 +304,13 @@ async def _place_page(
 ) -> Response:
     # As this household sees them: its own reserved beds are free for it.
     sites = await service.get_all_sites(session=session, for_household=household.household_id)
-    reservation = await service.get_active_reservation(
-        session=session, household_id=household.household_id
-    )
-    return await render(
+    return await _beds_page(
         request,
+        session,
         "housing/place_form.html",
-        {
-            "household": household,
-            "reservation": reservation,
-            "place": await _place_of(session, reservation),
-            "sites": [site for site in sites if site.free > 0],
-            "kind_labels": SITE_KIND_LABELS,
-            "values": values,
-            "labels": _labels(texts(request)),
-        },
-        section="waiting_queue",
+        household,
+        sites,
+        values,
         errors=errors,
         status_code=status_code,
     )
@@ -359,11 +345,10 @@ async def reserve(
         data["unit_id"] = values["unit_id"]
     else:
         errors["unit_id"] = page_texts.gettext(CHOOSE)
-    try:
-        reservation_in = ReservationIn.model_validate(data)
-    except ValidationError as error:
-        errors = {**validation_errors(error, page_texts, fields=RESERVE_FIELDS), **errors}
-    if not errors:
+    reservation_in, errors = request_model(
+        ReservationIn, data, page_texts, fields=RESERVE_FIELDS, typed_errors=errors
+    )
+    if reservation_in is not None:
         try:
             reservation = await service.reserve(
                 session=session, principal=principal, reservation_in=reservation_in
@@ -409,13 +394,39 @@ async def _reserve_page(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
+    # Its own reserved beds count as taken: it holds one reservation, cancelled to change.
     sites = await service.get_all_sites(session=session)
+    return await _beds_page(
+        request,
+        session,
+        "housing/reserve_form.html",
+        household,
+        sites,
+        values,
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+async def _beds_page(
+    request: Request,
+    session: AsyncSession,
+    template: str,
+    household: WaitingHousehold,
+    sites: Sequence[SiteOut],
+    values: Mapping[str, str],
+    *,
+    errors: FormErrors | None,
+    status_code: int,
+) -> Response:
+    """A form choosing beds for a waiting household (placing, reserving): the units with
+    free beds, and the household's reservation if it has one."""
     reservation = await service.get_active_reservation(
         session=session, household_id=household.household_id
     )
     return await render(
         request,
-        "housing/reserve_form.html",
+        template,
         {
             "household": household,
             "reservation": reservation,
@@ -423,7 +434,7 @@ async def _reserve_page(
             "sites": [site for site in sites if site.free > 0],
             "kind_labels": SITE_KIND_LABELS,
             "values": values,
-            "labels": _labels(texts(request)),
+            "labels": field_labels(FIELD_LABELS, texts(request)),
         },
         section="waiting_queue",
         errors=errors,
@@ -489,11 +500,10 @@ async def move_out(
         data["reason"] = values["reason"]
     else:
         errors["reason"] = page_texts.gettext(CHOOSE)
-    try:
-        move_out_in = MoveOutIn.model_validate(data)
-    except ValidationError as error:
-        errors = {**validation_errors(error, page_texts, fields=MOVE_OUT_FIELDS), **errors}
-    if not errors:
+    move_out_in, errors = request_model(
+        MoveOutIn, data, page_texts, fields=MOVE_OUT_FIELDS, typed_errors=errors
+    )
+    if move_out_in is not None:
         try:
             placement = await service.move_out(
                 session=session,
@@ -508,18 +518,12 @@ async def move_out(
                 problem, page_texts, fields=MOVE_OUT_FIELDS, conflicts=MOVE_OUT_CONFLICTS
             )
         else:
-            unit = await session.get(Unit, placement.unit_id)
-            site = await session.get(Site, placement.site_id)
             flash(
                 request,
                 page_texts.gettext(
                     "Move-out recorded: %(beds)s beds in %(site)s, unit %(unit)s are free again."
                 )
-                % {
-                    "beds": placement.bed_count,
-                    "site": site.name if site else "",
-                    "unit": unit.name if unit else "",
-                },
+                % await _where(session, placement),
             )
             return RedirectResponse(page_path(request, "ui_home"), status_code=303)
     await session.rollback()
@@ -542,9 +546,7 @@ async def _move_out_page(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    placement = await session.get(Placement, placement_id)
-    if placement is None or (placement.moved_out_on is not None and errors is None):
-        raise NotFound("placement")
+    placement = await _placement(session, placement_id, refused=errors is not None)
     site: Site | None = await session.get(Site, placement.site_id)
     unit: Unit | None = await session.get(Unit, placement.unit_id)
     page_texts = texts(request)
@@ -557,11 +559,8 @@ async def _move_out_page(
             "site": site,
             "unit": unit,
             "values": values,
-            "reason_options": [
-                (str(reason), page_texts.gettext(label))
-                for reason, label in MOVE_OUT_LABELS.items()
-            ],
-            "labels": _labels(page_texts),
+            "reason_options": options(MOVE_OUT_LABELS, page_texts),
+            "labels": field_labels(FIELD_LABELS, page_texts),
         },
         section="ui_home",
         errors=errors,
@@ -602,11 +601,10 @@ async def transfer(
     else:
         errors["unit_id"] = page_texts.gettext(CHOOSE)
     put_date(data, "moved_on", values["moved_on"], errors, page_texts)
-    try:
-        transfer_in = TransferIn.model_validate(data)
-    except ValidationError as error:
-        errors = {**validation_errors(error, page_texts, fields=TRANSFER_FIELDS), **errors}
-    if not errors:
+    transfer_in, errors = request_model(
+        TransferIn, data, page_texts, fields=TRANSFER_FIELDS, typed_errors=errors
+    )
+    if transfer_in is not None:
         try:
             placement = await service.transfer(
                 session=session,
@@ -621,8 +619,6 @@ async def transfer(
                 problem, page_texts, fields=TRANSFER_FIELDS, conflicts=TRANSFER_CONFLICTS
             )
         else:
-            unit = await session.get(Unit, placement.unit_id)
-            site = await session.get(Site, placement.site_id)
             flash(
                 request,
                 page_texts.gettext(
@@ -630,9 +626,7 @@ async def transfer(
                 )
                 % {
                     "number": await _notice_number(session, placement.household_id),
-                    "site": site.name if site else "",
-                    "unit": unit.name if unit else "",
-                    "beds": placement.bed_count,
+                    **await _where(session, placement),
                 },
             )
             return RedirectResponse(page_path(request, "ui_home"), status_code=303)
@@ -656,9 +650,7 @@ async def _transfer_page(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    placement = await session.get(Placement, placement_id)
-    if placement is None or (placement.moved_out_on is not None and errors is None):
-        raise NotFound("placement")
+    placement = await _placement(session, placement_id, refused=errors is not None)
     household = await session.get(WaitingHousehold, placement.household_id)
     if household is None:
         raise NotFound("placement")
@@ -680,7 +672,7 @@ async def _transfer_page(
             "targets": targets,
             "kind_labels": SITE_KIND_LABELS,
             "values": values,
-            "labels": _labels(texts(request)),
+            "labels": field_labels(FIELD_LABELS, texts(request)),
         },
         section="ui_home",
         errors=errors,
@@ -691,9 +683,29 @@ async def _transfer_page(
 # --- small helpers -------------------------------------------------------------------
 
 
+async def _placement(session: AsyncSession, placement_id: uuid.UUID, *, refused: bool) -> Placement:
+    """The placement a move form is about; 404 once it has ended, unless the form is shown
+    again to say why it was refused (it ended meanwhile)."""
+    placement = await session.get(Placement, placement_id)
+    if placement is None or (placement.moved_out_on is not None and not refused):
+        raise NotFound("placement")
+    return placement
+
+
 async def _notice_number(session: AsyncSession, household_id: uuid.UUID) -> str:
     household = await session.get(WaitingHousehold, household_id)
     return household.allocation_notice_number if household else str(household_id)
+
+
+async def _where(session: AsyncSession, placement: Placement) -> dict[str, str | int]:
+    """Where a placement is (site, unit) and its beds, for the confirmations."""
+    site = await session.get(Site, placement.site_id)
+    unit = await session.get(Unit, placement.unit_id)
+    return {
+        "site": site.name if site else "",
+        "unit": unit.name if unit else "",
+        "beds": placement.bed_count,
+    }
 
 
 async def _places(
@@ -716,10 +728,6 @@ async def _place_of(
     if reservation is None:
         return None
     return (await _places(session, [reservation.unit_id])).get(reservation.unit_id)
-
-
-def _labels(page_texts: Texts) -> dict[str, str]:
-    return {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
 
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:

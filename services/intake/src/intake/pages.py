@@ -7,8 +7,6 @@ a refusal back into errors next to the fields.
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-import math
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +15,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.problems import ProblemError
@@ -33,20 +30,26 @@ from teilhabe.ui import (
     StaffTool,
     Texts,
     api_roles,
+    field_labels,
     flash,
     in_field_order,
+    language_codes,
     mount_staff_ui,
     options,
+    page_number,
+    page_offset,
     page_path,
     page_roles,
+    pager,
     parse_date,
     problem_errors,
     put_date,
     read_form,
     render,
+    request_model,
+    same_query,
     text,
     texts,
-    validation_errors,
 )
 
 from intake import service
@@ -165,7 +168,7 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
         caseworker=params.get("caseworker", "").strip()[:200],
         allocated_from=params.get("allocated_from", "").strip(),
         allocated_to=params.get("allocated_to", "").strip(),
-        page=_positive_int(params.get("page"), default=1),
+        page=page_number(params.get("page")),
     )
     errors: FormErrors = {}
     allocated_from = _optional_date(filters.allocated_from, "allocated_from", errors, page_texts)
@@ -182,9 +185,8 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
             allocated_from=allocated_from,
             allocated_to=allocated_to,
             limit=PAGE_SIZE,
-            offset=(filters.page - 1) * PAGE_SIZE,
+            offset=page_offset(filters.page, PAGE_SIZE),
         )
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     return await render(
         request,
         "intake/households.html",
@@ -192,8 +194,7 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
             "filters": filters,
             "households": found,
             "total": total,
-            "pages": pages,
-            "page_links": _page_links(request, filters.page, pages),
+            "pager": pager(filters.page, total, PAGE_SIZE, same_query(request)),
             "housing_labels": HOUSING_LABELS,
             "status_options": options(HOUSING_LABELS, page_texts),
             "labels": _labels(page_texts),
@@ -202,17 +203,6 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
         section="ui_home",
         errors=errors,
     )
-
-
-def _page_links(request: Request, page: int, pages: int) -> dict[str, str | None]:
-    def link(number: int) -> str:
-        url = request.url.include_query_params(page=number)
-        return f"{url.path}?{url.query}"
-
-    return {
-        "previous": link(page - 1) if page > 1 else None,
-        "next": link(page + 1) if page < pages else None,
-    }
 
 
 # --- one household, and its caseworker -----------------------------------------------
@@ -233,12 +223,10 @@ async def assign_caseworker(
     form = await read_form(request)
     page_texts = texts(request)
     typed = text(form, "caseworker_id")
-    errors: FormErrors = {}
-    try:
-        body = CaseworkerIn.model_validate({"caseworker_id": typed})
-    except ValidationError as error:
-        errors = validation_errors(error, page_texts, fields=["caseworker_id"])
-    else:
+    body, errors = request_model(
+        CaseworkerIn, {"caseworker_id": typed}, page_texts, fields=["caseworker_id"]
+    )
+    if body is not None:
         try:
             await service.assign_caseworker(
                 session=session,
@@ -250,7 +238,7 @@ async def assign_caseworker(
             if problem.status == 404:
                 raise
             errors = problem_errors(problem, page_texts, fields=["caseworker_id"])
-    if errors:
+    if body is None or errors:
         await session.rollback()
         found = await service.get(session=session, principal=principal, household_id=household_id)
         return await _household_page(
@@ -407,9 +395,7 @@ def _allocation_request(
         key = f"members-{index}-"
         row: dict[str, Any] = {
             "nationality": member["nationality"].upper(),
-            "languages": [
-                _language(code) for code in re.split(r"[,;\s]+", member["languages"]) if code
-            ],
+            "languages": language_codes(member["languages"]),
             "special_needs": member["special_needs"] or None,
         }
         for name in ("given_name", "family_name"):
@@ -423,15 +409,14 @@ def _allocation_request(
         for name, required in (("date_of_birth", True), ("residence_status_expires_on", False)):
             put_date(row, name, member[name], errors, page_texts, key=key + name, required=required)
         data["members"].append(row)
-    try:
-        allocation = AllocationIn.model_validate(data)
-    except ValidationError as error:
-        found = validation_errors(
-            error, page_texts, fields=_allocation_fields(len(values["members"])), hints=HINTS
-        )
-        # A date typed wrongly is reported as such, not as missing.
-        return None, {**found, **errors}
-    return (None, errors) if errors else (allocation, {})
+    return request_model(
+        AllocationIn,
+        data,
+        page_texts,
+        fields=_allocation_fields(len(values["members"])),
+        hints=HINTS,
+        typed_errors=errors,
+    )
 
 
 def _allocation_fields(rows: int) -> list[str]:
@@ -447,7 +432,7 @@ def _in_form_order(errors: FormErrors, rows: int) -> FormErrors:
 
 def _labels(page_texts: Texts, rows: int = 0) -> dict[str, str]:
     """Field key → label, for the list of errors above a form."""
-    labels = {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
+    labels = field_labels(FIELD_LABELS, page_texts)
     for index in range(rows):
         member = page_texts.gettext("Member %(number)s") % {"number": index + 1}
         for name in MEMBER_FIELDS:
@@ -456,12 +441,6 @@ def _labels(page_texts: Texts, rows: int = 0) -> dict[str, str]:
 
 
 # --- small helpers -------------------------------------------------------------------
-
-
-def _language(code: str) -> str:
-    """`AR` → `ar`, `pt-BR` stays: the language in lower case, a region as typed."""
-    language, separator, region = code.partition("-")
-    return language.lower() + separator + region
 
 
 def _positive_int(value: str | None, *, default: int) -> int:

@@ -12,11 +12,10 @@ prefetched or opened by mistake), and the reader decides with the button what is
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-import math
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -25,7 +24,6 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import FormData
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.problems import NotFound, ProblemError
 from teilhabe.auth import Principal
@@ -33,21 +31,28 @@ from teilhabe.clock import now
 from teilhabe.config import ServiceSettings
 from teilhabe.ui import (
     FORM,
+    MESSAGE_LANGUAGES,
     N_,
     FormErrors,
+    PageLink,
     Section,
     StaffTool,
     Texts,
     api_roles,
+    field_labels,
     flash,
     in_field_order,
     mount_staff_ui,
     options,
+    page_number,
+    page_offset,
     page_path,
     page_roles,
+    pager,
     problem_errors,
     read_form,
     render,
+    request_model,
     text,
     texts,
     validation_errors,
@@ -87,7 +92,6 @@ STATUS_LABELS = {
     DeliveryStatus.SENT: N_("delivered"),
     DeliveryStatus.FAILED: N_("failed"),
 }
-LANGUAGE_LABELS = {"de": N_("German"), "en": N_("English")}
 
 ENTRY_FIELDS = ("name", "email", "language")
 FIELD_LABELS = {
@@ -121,7 +125,7 @@ class InboxView:
 
     @classmethod
     def read(cls, source: Mapping[str, Any]) -> "InboxView":
-        return cls(unread_only=source.get("unread") == "on", page=_page_number(source))
+        return cls(unread_only=source.get("unread") == "on", page=page_number(source.get("page")))
 
     def query(self) -> dict[str, str]:
         return {
@@ -138,9 +142,8 @@ async def inbox(request: Request, session: DbSession, principal: Anyone) -> Resp
         principal=principal,
         unread_only=view.unread_only,
         limit=PAGE_SIZE,
-        offset=(view.page - 1) * PAGE_SIZE,
+        offset=page_offset(view.page, PAGE_SIZE),
     )
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     return await render(
         request,
         "notifications/inbox.html",
@@ -149,8 +152,7 @@ async def inbox(request: Request, session: DbSession, principal: Anyone) -> Resp
             "unread": unread,
             "view": view,
             "view_query": urlencode(view.query()),
-            "pages": pages,
-            "page_links": _page_links(request, "ui_home", view.query(), view.page, pages),
+            "pager": pager(view.page, total, PAGE_SIZE, _pages_of(request, "ui_home", view)),
             "event_labels": EVENT_TYPE_LABELS,
             # What "mark all as read" covers: what had arrived when this page was made.
             "until": now().isoformat(),
@@ -244,14 +246,10 @@ async def save_entry(request: Request, session: DbSession, principal: Staff) -> 
     form = await read_form(request)
     page_texts = texts(request)
     values = {name: text(form, name) for name in ENTRY_FIELDS}
-    errors: FormErrors = {}
     # Left empty, a field takes the API's default: the name from the sign-in, no e-mail.
     data = {name: value for name, value in values.items() if value}
-    try:
-        me_in = MeIn.model_validate(data)
-    except ValidationError as error:
-        errors = validation_errors(error, page_texts, fields=ENTRY_FIELDS, hints=HINTS)
-    else:
+    me_in, errors = request_model(MeIn, data, page_texts, fields=ENTRY_FIELDS, hints=HINTS)
+    if me_in is not None:
         try:
             await service.put_me(session=session, principal=principal, me_in=me_in)
         except ProblemError as problem:
@@ -334,8 +332,8 @@ async def _settings_page(
             "is_staff": is_staff,
             "is_volunteer": entry is not None and entry.kind is RecipientKind.VOLUNTEER,
             "values": entry_values or _entry_values(entry),
-            "language_options": options(LANGUAGE_LABELS, page_texts),
-            "language_label": LANGUAGE_LABELS.get(
+            "language_options": options(MESSAGE_LANGUAGES, page_texts),
+            "language_label": MESSAGE_LANGUAGES.get(
                 domain.template_language(entry.language if entry else None)
             ),
             "entry_roles": _role_titles(entry.roles if entry else [], page_texts),
@@ -357,7 +355,7 @@ async def _settings_page(
                 for event_type in domain.EVENT_TYPES
             ],
             "channel_labels": CHANNEL_LABELS,
-            "labels": _labels(page_texts),
+            "labels": field_labels(FIELD_LABELS, page_texts),
             "preference_errors": preference_errors or {},
         },
         section="settings",
@@ -407,7 +405,7 @@ class DeliveryFilters:
             status=status_value if status_value in STATUS_LABELS else "",
             channel=channel_value if channel_value in CHANNEL_LABELS else "",
             recipient=str(source.get("recipient") or "").strip()[:200],
-            page=_page_number(source),
+            page=page_number(source.get("page")),
         )
 
     def query(self) -> dict[str, str]:
@@ -469,9 +467,8 @@ async def _deliveries_page(
         recipient_id=filters.recipient or None,
         event_id=None,
         limit=PAGE_SIZE,
-        offset=(filters.page - 1) * PAGE_SIZE,
+        offset=page_offset(filters.page, PAGE_SIZE),
     )
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     page_texts = texts(request)
     return await render(
         request,
@@ -481,8 +478,9 @@ async def _deliveries_page(
             "total": total,
             "filters": filters,
             "hidden_filters": filters.query(),
-            "pages": pages,
-            "page_links": _page_links(request, "deliveries", filters.query(), filters.page, pages),
+            "pager": pager(
+                filters.page, total, PAGE_SIZE, _pages_of(request, "deliveries", filters)
+            ),
             "status_options": options(STATUS_LABELS, page_texts),
             "channel_options": options(CHANNEL_LABELS, page_texts),
             "status_labels": STATUS_LABELS,
@@ -507,31 +505,10 @@ def _url(request: Request, name: str, query: Mapping[str, str], **params: Any) -
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def _page_links(
-    request: Request, name: str, query: Mapping[str, str], page: int, pages: int
-) -> dict[str, str | None]:
-    rest = {key: value for key, value in query.items() if key != "page"}
-
-    def link(number: int) -> str:
-        return _url(request, name, {**rest, "page": str(number)} if number > 1 else rest)
-
-    return {
-        "previous": link(page - 1) if page > 1 else None,
-        "next": link(page + 1) if page < pages else None,
-        "first": link(1),
-    }
-
-
-def _page_number(source: Mapping[str, Any] | FormData) -> int:
-    try:
-        number = int(str(source.get("page") or "1"))
-    except ValueError:
-        return 1
-    return min(max(number, 1), 10_000)
-
-
-def _labels(page_texts: Texts) -> dict[str, str]:
-    return {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
+def _pages_of(request: Request, name: str, view: InboxView | DeliveryFilters) -> PageLink:
+    """Links to a list's other pages as its other links write them (`query()`): its
+    filters, and no `page` for the first."""
+    return lambda page: _url(request, name, replace(view, page=page).query())
 
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:

@@ -10,7 +10,6 @@ mentorships and nothing of anyone else.
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-import math
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -31,6 +30,7 @@ from teilhabe.config import ServiceSettings
 from teilhabe.ui import (
     CHOOSE,
     FORM,
+    MESSAGE_LANGUAGES,
     N_,
     REQUIRED,
     FormErrors,
@@ -39,16 +39,23 @@ from teilhabe.ui import (
     Texts,
     api_roles,
     date_input_value,
+    field_labels,
     flash,
     in_field_order,
+    language_codes,
     mount_staff_ui,
     options,
+    page_number,
+    page_offset,
     page_path,
     page_roles,
+    pager,
     problem_errors,
     put_date,
     read_form,
     render,
+    request_model,
+    same_query,
     text,
     texts,
     validation_errors,
@@ -107,8 +114,6 @@ LANGUAGE_NAMES = {
     "fr": N_("French"),
     "ps": N_("Pashto"),
 }
-# Messages to volunteers go out in the languages the tools and mails are written in.
-MESSAGE_LANGUAGES = {"de": N_("German"), "en": N_("English")}
 WEEKDAY_LABELS = {
     Weekday.MON: N_("Monday"),
     Weekday.TUE: N_("Tuesday"),
@@ -215,7 +220,7 @@ async def registry(request: Request, session: DbSession, principal: StaffOrVolun
     filters = Filters(
         language=params.get("language", "").strip().lower()[:16],
         skill=params.get("skill", "").strip()[:100],
-        page=max(_positive_int(params.get("page"), default=1), 1),
+        page=page_number(params.get("page")),
     )
     found, total = await service.get_all(
         session=session,
@@ -223,9 +228,8 @@ async def registry(request: Request, session: DbSession, principal: StaffOrVolun
         language=filters.language or None,
         skill=filters.skill or None,
         limit=PAGE_SIZE,
-        offset=(filters.page - 1) * PAGE_SIZE,
+        offset=page_offset(filters.page, PAGE_SIZE),
     )
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     spoken = await service.spoken_languages(session=session)
     return await _page(
         request,
@@ -234,25 +238,13 @@ async def registry(request: Request, session: DbSession, principal: StaffOrVolun
             "filters": filters,
             "volunteers": found,
             "total": total,
-            "pages": pages,
-            "page_links": _page_links(request, filters.page, pages),
+            "pager": pager(filters.page, total, PAGE_SIZE, same_query(request)),
             "language_options": _language_options(
                 texts(request), [*spoken, *([filters.language] if filters.language else [])]
             ),
         },
         section="ui_home",
     )
-
-
-def _page_links(request: Request, page: int, pages: int) -> dict[str, str | None]:
-    def link(number: int) -> str:
-        url = request.url.include_query_params(page=number)
-        return f"{url.path}?{url.query}"
-
-    return {
-        "previous": link(page - 1) if page > 1 else None,
-        "next": link(page + 1) if page < pages else None,
-    }
 
 
 # --- registering a volunteer ---------------------------------------------------------
@@ -271,12 +263,10 @@ async def register_volunteer(request: Request, session: DbSession, principal: St
     form = await read_form(request)
     page_texts = texts(request)
     values = _typed_volunteer(form)
-    errors: FormErrors = {}
-    try:
-        volunteer_in = VolunteerIn.model_validate(_volunteer_data(values))
-    except ValidationError as error:
-        errors = validation_errors(error, page_texts, fields=VOLUNTEER_FIELDS, hints=HINTS)
-    else:
+    volunteer_in, errors = request_model(
+        VolunteerIn, _volunteer_data(values), page_texts, fields=VOLUNTEER_FIELDS, hints=HINTS
+    )
+    if volunteer_in is not None:
         try:
             volunteer = await service.register(
                 session=session, principal=principal, volunteer_in=volunteer_in
@@ -311,9 +301,7 @@ def _volunteer_data(values: Mapping[str, Any]) -> dict[str, Any]:
     """The API's request body from the typed values; empty fields left to the model."""
     data: dict[str, Any] = {
         "phone": values["phone"] or None,
-        "languages": [
-            _language(code) for code in re.split(r"[,;\s]+", values["languages"]) if code
-        ],
+        "languages": language_codes(values["languages"]),
         "skills": [skill.strip() for skill in re.split(r"[,;]", values["skills"]) if skill.strip()],
         "available_weekdays": values["available_weekdays"],
         "availability_note": values["availability_note"] or None,
@@ -383,11 +371,10 @@ async def record_clearance(
         data["relevant_conviction"] = values["relevant_conviction"] == "yes"
     else:
         errors["relevant_conviction"] = page_texts.gettext(CHOOSE)
-    try:
-        clearance_in = ClearanceIn.model_validate(data)
-    except ValidationError as error:
-        errors = {**validation_errors(error, page_texts, fields=CLEARANCE_FIELDS), **errors}
-    if not errors:
+    clearance_in, errors = request_model(
+        ClearanceIn, data, page_texts, fields=CLEARANCE_FIELDS, typed_errors=errors
+    )
+    if clearance_in is not None:
         try:
             await service.record_clearance(
                 session=session,
@@ -529,7 +516,7 @@ async def end_match(
             else:
                 flash(request, page_texts.gettext("The mentorship is ended."))
                 return _to_volunteer(request, volunteer_id)
-        errors = {key if name == "ended_on" else name: message for name, message in errors.items()}
+        errors = _moved(errors, "ended_on", key)
     await session.rollback()
     return await _volunteer_page(
         request,
@@ -614,25 +601,22 @@ def _to_volunteer(request: Request, volunteer_id: uuid.UUID) -> Response:
 async def households(request: Request, session: DbSession, principal: Staff) -> Response:
     params = request.query_params
     number = params.get("q", "").strip()[:100]
-    page = max(_positive_int(params.get("page"), default=1), 1)
+    page = page_number(params.get("page"))
     found, total = await service.get_households(
         session=session,
         principal=principal,
         notice_number=number or None,
         limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+        offset=page_offset(page, PAGE_SIZE),
     )
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     return await _page(
         request,
         "volunteers/households.html",
         {
             "q": number,
-            "page": page,
-            "pages": pages,
             "households": found,
             "total": total,
-            "page_links": _page_links(request, page, pages),
+            "pager": pager(page, total, PAGE_SIZE, same_query(request)),
         },
         section="households",
     )
@@ -751,14 +735,11 @@ async def _match(
     shown at, `household_at` where an unknown household is.
     """
     known = [*fields, "household_id"]
-    try:
-        match_in = MatchIn.model_validate(data)
-    except ValidationError as error:
-        found = validation_errors(error, page_texts, fields=known)
-        # A date typed wrongly or an unknown number says more than "missing".
-        return None, {**_moved(found, "household_id", household_at), **typed_errors}
-    if typed_errors:
-        return None, typed_errors
+    match_in, errors = request_model(
+        MatchIn, data, page_texts, fields=known, typed_errors=typed_errors
+    )
+    if match_in is None:
+        return None, _moved(errors, "household_id", household_at)
     try:
         created: Match = await service.match(
             session=session, principal=principal, match_in=match_in, today=today()
@@ -890,23 +871,9 @@ def _language_options(page_texts: Texts, spoken: Sequence[str]) -> list[tuple[st
     return sorted(named, key=lambda option: option[1].casefold())
 
 
-def _language(code: str) -> str:
-    """`AR` → `ar`, `pt-BR` stays: the language in lower case, a region as typed."""
-    language, separator, region = code.partition("-")
-    return language.lower() + separator + region
-
-
-def _positive_int(value: str | None, *, default: int) -> int:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return default
-    return number if number >= 0 else default
-
-
 def _labels(page_texts: Texts, matches: Sequence[Match] = ()) -> dict[str, str]:
     """Field key → label, for the list of errors above a form."""
-    labels = {key: page_texts.gettext(label) for key, label in FIELD_LABELS.items()}
+    labels = field_labels(FIELD_LABELS, page_texts)
     for found in matches:
         labels[_end_key(found.id)] = labels["ended_on"]
     return labels

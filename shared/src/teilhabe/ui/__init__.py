@@ -3,8 +3,9 @@
 A service serves its pages with `mount_staff_ui(app, settings, StaffTool(...), [router])`
 under /ui (the shared assets under /static). Its pages declare who may see them with
 `page_roles(...)`, read forms with `read_form`, call the same use cases as its API, and
-answer with `render(request, template, context)`. Texts are gettext message ids, German
-first (see `i18n`); dates and numbers are formatted for de-DE in Europe/Berlin.
+answer with `render(request, template, context)`. Lists page with `page_number` and
+`pager` (see `paging`). Texts are gettext message ids, German first (see `i18n`); dates
+and numbers are formatted for de-DE in Europe/Berlin.
 """
 
 from teilhabe.ui.app import MOUNT_PATH, STATIC_PATH, mount_staff_ui
@@ -16,16 +17,20 @@ from teilhabe.ui.forms import (
     FORM,
     REQUIRED,
     FormErrors,
+    field_labels,
     in_field_order,
+    language_codes,
     options,
     problem_errors,
     put_date,
     read_form,
+    request_model,
     text,
     validation_errors,
 )
-from teilhabe.ui.i18n import N_, Texts
+from teilhabe.ui.i18n import MESSAGE_LANGUAGES, N_, Texts
 from teilhabe.ui.navigation import Section
+from teilhabe.ui.paging import PageLink, Pager, page_number, page_offset, pager, same_query
 from teilhabe.ui.rendering import StaffTool, flash, render, texts
 from teilhabe.ui.settings import UiSettings
 from teilhabe.ui.urls import page_path
@@ -34,29 +39,39 @@ __all__ = [
     "CHOOSE",
     "DATE_FORMAT",
     "FORM",
+    "MESSAGE_LANGUAGES",
     "MOUNT_PATH",
     "N_",
     "REQUIRED",
     "STATIC_PATH",
     "FormErrors",
     "PageGuard",
+    "PageLink",
+    "Pager",
     "Section",
     "StaffTool",
     "Texts",
     "UiSettings",
     "api_roles",
     "date_input_value",
+    "field_labels",
     "flash",
     "in_field_order",
+    "language_codes",
     "mount_staff_ui",
     "options",
+    "page_number",
+    "page_offset",
     "page_path",
     "page_roles",
+    "pager",
     "parse_date",
     "problem_errors",
     "put_date",
     "read_form",
     "render",
+    "request_model",
+    "same_query",
     "text",
     "texts",
     "validation_errors",

@@ -15,10 +15,10 @@ import hmac
 import re
 import secrets
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request, status
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from teilhabe.api.problems import ProblemError
@@ -26,6 +26,7 @@ from teilhabe.ui.formatting import parse_date
 from teilhabe.ui.i18n import N_, Texts
 
 FormErrors = dict[str, str]
+Model = TypeVar("Model", bound=BaseModel)
 FORM = "_form"
 CSRF_FIELD = "csrf_token"
 _CSRF_SESSION_KEY = "csrf"
@@ -110,6 +111,29 @@ def validation_errors(
     return errors
 
 
+def request_model(
+    model: type[Model],
+    data: Mapping[str, Any],
+    texts: Texts,
+    *,
+    fields: Collection[str],
+    hints: Mapping[str, str] | None = None,
+    typed_errors: FormErrors | None = None,
+) -> tuple[Model | None, FormErrors]:
+    """The API's request model built from a form's data, or the errors that prevent it.
+
+    `typed_errors` are what the page found in the form itself (a date typed wrongly,
+    nothing chosen). They say more than the model's "missing" for the same field, so
+    they win; with any of them there is no model.
+    """
+    found = dict(typed_errors or {})
+    try:
+        built = model.model_validate(data)
+    except ValidationError as error:
+        return None, {**validation_errors(error, texts, fields=fields, hints=hints), **found}
+    return (None, found) if found else (built, {})
+
+
 def problem_errors(
     problem: ProblemError,
     texts: Texts,
@@ -187,6 +211,25 @@ def in_field_order(errors: FormErrors, fields: Sequence[str]) -> FormErrors:
 def options(labels: Mapping[Any, str], texts: Texts) -> list[tuple[str, str]]:
     """(value, translated label) pairs for a select or radio group."""
     return [(str(value), texts.gettext(label)) for value, label in labels.items()]
+
+
+def field_labels(labels: Mapping[str, str], texts: Texts) -> dict[str, str]:
+    """Field key → its label in the request's language, for the errors above a form."""
+    return {key: texts.gettext(label) for key, label in labels.items()}
+
+
+def language_codes(typed: str) -> list[str]:
+    """The language codes typed into one field, apart at commas, semicolons or spaces.
+
+    `AR, pt-BR` → `["ar", "pt-BR"]`: the language in lower case, a region as typed. The
+    request model checks each code; this only undoes what typing tends to vary.
+    """
+    return [_language_code(code) for code in re.split(r"[,;\s]+", typed) if code]
+
+
+def _language_code(code: str) -> str:
+    language, separator, region = code.partition("-")
+    return language.lower() + separator + region
 
 
 def csrf_token(request: Request) -> str:

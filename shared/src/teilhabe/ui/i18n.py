@@ -34,6 +34,11 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark on
     return message
 
 
+# The languages the tools and their messages are written in, named in the reader's
+# language: for choosing the language of someone's messages.
+MESSAGE_LANGUAGES = {"de": N_("German"), "en": N_("English")}
+
+
 def catalogue_file(root: Path, language: str) -> Path:
     return root / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 

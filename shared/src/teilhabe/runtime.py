@@ -105,12 +105,12 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
             proxy_headers=True,
         )
     elif args.command == "relay":
-        asyncio.run(run_worker(settings, build_relay(settings)))
+        asyncio.run(run_worker(settings, build_relay(settings), command="relay"))
     elif args.command == "consumer":
         consumer = build_consumer(service, settings)
         companions = [build(settings) for build in service.companions]
         worker = WorkerGroup(consumer, companions) if companions else consumer
-        asyncio.run(run_worker(settings, worker))
+        asyncio.run(run_worker(settings, worker, command="consumer"))
     elif args.command == "dead-letters":
         asyncio.run(dead_letter_command(settings, args))
     else:
@@ -203,7 +203,7 @@ def build_consumer(service: ServiceDefinition, settings: ServiceSettings) -> Eve
     )
 
 
-async def run_worker(settings: ServiceSettings, worker: Worker) -> None:
+async def run_worker(settings: ServiceSettings, worker: Worker, *, command: str) -> None:
     """Run a relay or consumer beside a small health and metrics server until SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -216,7 +216,8 @@ async def run_worker(settings: ServiceSettings, worker: Worker) -> None:
     health = FastAPI(title=f"{settings.service_name} worker", openapi_url=None)
     health.include_router(
         health_router(
-            [ReadinessCheck("database", worker.database_ok), ReadinessCheck("broker", broker_ok)]
+            [ReadinessCheck("database", worker.database_ok), ReadinessCheck("broker", broker_ok)],
+            process=f"{settings.service_name} {command}",
         )
     )
     server = _EmbeddedServer(

@@ -52,7 +52,8 @@ def create_service_app(
             [
                 ReadinessCheck("database", lambda: database_ok(engine)),
                 ReadinessCheck("broker", broker.connected, required=False),
-            ]
+            ],
+            process=f"{settings.service_name} api",
         )
     )
     app.include_router(_contract_router())

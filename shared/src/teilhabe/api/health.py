@@ -20,7 +20,9 @@ class ReadinessCheck:
     required: bool = True
 
 
-def health_router(checks: Sequence[ReadinessCheck]) -> APIRouter:
+def health_router(checks: Sequence[ReadinessCheck], *, process: str) -> APIRouter:
+    """`process` names what answers (`housing api`, `housing relay`): whoever probes a port
+    can tell that the process they started is the one listening there."""
     router = APIRouter(tags=["operations"], dependencies=[public_endpoint()])
 
     @router.get("/health/live", summary="Process is alive")
@@ -32,7 +34,7 @@ def health_router(checks: Sequence[ReadinessCheck]) -> APIRouter:
         results = {check.name: await check.check() for check in checks}
         ok = all(results[check.name] for check in checks if check.required)
         response.status_code = 200 if ok else 503
-        return {"status": "ok" if ok else "unavailable", "checks": results}
+        return {"status": "ok" if ok else "unavailable", "process": process, "checks": results}
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
     async def metrics() -> Response:

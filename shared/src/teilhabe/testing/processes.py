@@ -49,9 +49,13 @@ class ServiceProcess:
                     f"{self} exited with {self._process.returncode}:\n{self.log_tail()}"
                 )
             try:
-                if httpx.get(f"{self.url}/health/ready", timeout=2).status_code == 200:
+                answer = httpx.get(f"{self.url}/health/ready", timeout=2)
+                if answer.status_code == 200:
+                    answered_by = answer.json().get("process")
+                    if answered_by != f"{self.service} {self.command}":
+                        raise RuntimeError(f"{self}: port {self.port} answered by {answered_by}")
                     return
-            except httpx.HTTPError:
+            except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(0.1)
         raise TimeoutError(f"{self} not ready after {timeout} s:\n{self.log_tail()}")

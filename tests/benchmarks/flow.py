@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import time
 from pathlib import Path
 
 import aio_pika
+import aiohttp
+import asyncpg
 import httpx
 from teilhabe.auth import Role
 from teilhabe.auth.testing import run_dev_provider
+from teilhabe.db import asyncpg_dsn
 from teilhabe.testing.infrastructure import provision
 
 from tests.benchmarks.backbone import percentile
@@ -34,25 +38,78 @@ LOGS = Path(__file__).resolve().parents[2] / "artifacts" / "logs"
 API_SECONDS: list[float] = []
 
 
-async def allocate(client: httpx.AsyncClient, number: str, members: int = 2) -> tuple[str, float]:
+def cpu_seconds(system: System) -> dict[str, float]:
+    """CPU time (user + system) so far of every process of the system, of PostgreSQL's
+    backends, of the broker and of this load generator, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def of(pid: int | str) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    used = {f"{p.service} {p.command}": of(p.pid) for p in system.processes if p.pid}
+    used["this load generator"] = of(os.getpid())
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+            name = {b"postgres": "PostgreSQL (all backends)"}.get(command.split(b":")[0])
+            if b"beam.smp" in command:
+                name = "RabbitMQ"
+            if name:
+                used[name] = used.get(name, 0.0) + of(pid)
+        except (OSError, IndexError):
+            continue  # a backend that ended meanwhile
+    return used
+
+
+def print_cpu_per_allocation(before: dict[str, float], after: dict[str, float], count: int) -> None:
+    spent = {name: after[name] - before.get(name, 0.0) for name in after}
+    print(
+        f"  CPU per allocation, steady phase (ms; {sum(spent.values()) / count * 1000:.1f} in all)"
+    )
+    for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        if seconds / count >= 0.0001:
+            print(f"    {name:<28} {seconds / count * 1000:6.2f}")
+
+
+async def allocate(
+    client: aiohttp.ClientSession, number: str, members: int = 2
+) -> tuple[str, float]:
     started = time.time()
-    response = await client.post("/households", json=household_body(number, members=members))
-    response.raise_for_status()
+    async with client.post("/households", json=household_body(number, members=members)) as response:
+        response.raise_for_status()
+        created = await response.json()
     API_SECONDS.append(time.time() - started)
-    return response.json()["id"], started
+    return created["id"], started
+
+
+DOWNSTREAM = {
+    "housing waiting queue": ("housing", "SELECT count(*) FROM waiting_household"),
+    "courses people": ("courses", "SELECT count(DISTINCT household_id) FROM person"),
+    "volunteers households": ("volunteers", "SELECT count(*) FROM household"),
+    "notifications stored": (
+        "notifications",
+        "SELECT count(*) FROM delivery WHERE event_type = 'household.assigned'",
+    ),
+}
+# One connection per service for the whole run: a new one per poll would make PostgreSQL
+# start a backend twenty times a second, CPU the services under test would miss.
+_WATCHERS: dict[str, asyncpg.Connection] = {}
 
 
 async def downstream_counts(system: System) -> dict[str, int]:
-    queries = {
-        "housing waiting queue": ("housing", "SELECT count(*) FROM waiting_household"),
-        "courses people": ("courses", "SELECT count(DISTINCT household_id) FROM person"),
-        "volunteers households": ("volunteers", "SELECT count(*) FROM household"),
-        "notifications stored": (
-            "notifications",
-            "SELECT count(*) FROM delivery WHERE event_type = 'household.assigned'",
-        ),
-    }
-    return {name: await system.query(service, sql) for name, (service, sql) in queries.items()}
+    counts = {}
+    for name, (service, sql) in DOWNSTREAM.items():
+        if service not in _WATCHERS:
+            _WATCHERS[service] = await asyncpg.connect(asyncpg_dsn(system.databases[service]))
+        counts[name] = int(await _WATCHERS[service].fetchval(sql))
+    return counts
+
+
+async def close_watchers() -> None:
+    for connection in _WATCHERS.values():
+        await connection.close()
+    _WATCHERS.clear()
 
 
 STAGE_DONE: dict[str, float] = {}
@@ -75,7 +132,13 @@ async def wait_for_effects(system: System, expected: int, timeout: float) -> flo
 
 
 async def steady(
-    system: System, client: httpx.AsyncClient, rate: float, seconds: float
+    system: System,
+    client: aiohttp.ClientSession,
+    rate: float,
+    seconds: float,
+    *,
+    prefix: str = "STEADY",
+    already: int = 0,
 ) -> list[float]:
     count = int(rate * seconds)
     started: dict[str, float] = {}
@@ -83,10 +146,10 @@ async def steady(
     pending = []
     for index in range(count):
         await asyncio.sleep(max(0.0, begin + index / rate - time.perf_counter()))
-        pending.append(asyncio.create_task(allocate(client, f"STEADY-{index}")))
+        pending.append(asyncio.create_task(allocate(client, f"{prefix}-{index}")))
     for household_id, at in await asyncio.gather(*pending):
         started[household_id] = at
-    await wait_for_effects(system, count, timeout=120)
+    await wait_for_effects(system, already + count, timeout=120)
     rows = await system.query_all(
         "notifications",
         "SELECT household_id::text AS household_id, extract(epoch FROM created_at) AS at "
@@ -100,7 +163,7 @@ async def steady(
 
 
 async def burst(
-    system: System, client: httpx.AsyncClient, count: int, list_size: int, already: int
+    system: System, client: aiohttp.ClientSession, count: int, list_size: int, already: int
 ) -> tuple[float, float]:
     """Allocation lists as the state authority sends them, through the import endpoint."""
 
@@ -109,8 +172,8 @@ async def burst(
             household_body(f"BURST-{index}")
             for index in range(start, min(start + list_size, count))
         ]
-        response = await client.post("/households/import", json={"allocations": allocations})
-        response.raise_for_status()
+        async with client.post("/households/import", json={"allocations": allocations}) as response:
+            response.raise_for_status()
 
     begin = time.time()
     BURST_BEGAN.append(begin)
@@ -186,14 +249,21 @@ async def run(args: argparse.Namespace) -> None:
                 (
                     await officer.put("/me", json={"name": "Bench Officer", "language": "de"})
                 ).raise_for_status()
-            limits = httpx.Limits(
-                max_connections=args.concurrency, max_keepalive_connections=args.concurrency
-            )
+            # aiohttp, not httpx, as the load generator: it costs a quarter of the CPU per
+            # request, which the services under test would otherwise miss on this machine.
             headers = system.headers(Role.CASEWORKER, "bench-caseworker")
-            async with httpx.AsyncClient(
-                base_url=intake.url, headers=headers, timeout=60, limits=limits
+            async with aiohttp.ClientSession(
+                base_url=intake.url,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=120),
+                connector=aiohttp.TCPConnector(limit=args.concurrency),
             ) as client:
-                latencies = await steady(system, client, args.rate, args.seconds)
+                # Warm up first: every process's first statements compile and prepare.
+                warmed = len(await steady(system, client, args.rate, 2, prefix="WARMUP"))
+                API_SECONDS.clear()
+                cpu_before = cpu_seconds(system)
+                latencies = await steady(system, client, args.rate, args.seconds, already=warmed)
+                cpu_after = cpu_seconds(system)
                 print(
                     f"\nsteady {args.rate:.0f} allocations/s for {args.seconds:.0f} s "
                     f"({len(latencies)} allocations, one POST each)"
@@ -209,8 +279,9 @@ async def run(args: argparse.Namespace) -> None:
                     f"p50 {percentile(api_ms, 50):.1f}  p95 {percentile(api_ms, 95):.1f}  "
                     f"p99 {percentile(api_ms, 99):.1f}"
                 )
+                print_cpu_per_allocation(cpu_before, cpu_after, len(latencies))
                 api_seconds, total_seconds = await burst(
-                    system, client, args.burst, args.list_size, len(latencies)
+                    system, client, args.burst, args.list_size, warmed + len(latencies)
                 )
             print(
                 f"\nburst of {args.burst} allocations as lists of {args.list_size} "
@@ -225,6 +296,7 @@ async def run(args: argparse.Namespace) -> None:
             for stage, at in sorted(STAGE_DONE.items(), key=lambda item: item[1]):
                 print(f"    {stage:<24} complete after {at - burst_began:5.1f} s")
             body = await system.query("intake", "SELECT body FROM outbox_message LIMIT 1")
+            await close_watchers()
             raw = await raw_round_trip(system.amqp_url, args.burst, bytes(body))
             print(
                 f"\nraw aio-pika, {args.burst} confirmed publishes and consumes: {raw:.1f} s "

@@ -40,24 +40,24 @@ from notifications.schemas import MeIn, PreferenceOut, PreferencesIn, RecipientI
 # Wakes the e-mail sender when a transaction that queued e-mails commits.
 EMAIL_NOTIFY_CHANNEL = "notifications_email"
 RECIPIENT = "recipient"
-_ROWS_PER_STATEMENT = 1000
 
 
 # --- the consumer's read model --------------------------------------------------------
 
 
 async def record_households(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:
-    statement = insert(Household).values(
-        [
-            {"id": e.household_id, "allocation_notice_number": e.allocation_notice_number}
-            for e in events
-        ]
-    )
+    statement = insert(Household)
+    # executemany form: one cached statement whatever the number of events (a VALUES list
+    # would be compiled anew for each length).
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[Household.id],
             set_={"allocation_notice_number": statement.excluded.allocation_notice_number},
-        )
+        ),
+        [
+            {"id": e.household_id, "allocation_notice_number": e.allocation_notice_number}
+            for e in events
+        ],
     )
 
 
@@ -150,15 +150,20 @@ async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]])
         {person.recipient_id for _, people in addressed for person in people},
         {event.payload.event_type for event in events},
     )
-    rows = [row for event, people in addressed for row in context.rows(event, people)]
+    # The transaction's time, as now() would give in SQL: plain values keep the insert one
+    # cached executemany statement.
+    moment = await session.scalar(select(func.now()))
+    assert isinstance(moment, datetime)
+    rows = [row for event, people in addressed for row in context.rows(event, people, moment)]
     created: list[Channel] = []
-    # Chunked: a fan-out to many recipients must stay below PostgreSQL's parameter limit.
-    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+    if rows:
+        # executemany form: one cached statement, sent in pages below PostgreSQL's
+        # parameter limit by the driver, whatever the size of the fan-out.
         result = await session.execute(
             insert(Delivery)
-            .values(rows[start : start + _ROWS_PER_STATEMENT])
             .on_conflict_do_nothing(index_elements=["event_id", "recipient_id", "channel"])
-            .returning(Delivery.channel)
+            .returning(Delivery.channel),
+            rows,
         )
         created.extend(result.scalars())
     if Channel.EMAIL in created:
@@ -252,7 +257,7 @@ class _RunContext:
             self.muted.setdefault(recipient_id, set()).add((event_type, channel))
 
     def rows(
-        self, event: ReceivedEvent[Any], people: Sequence[domain.Addressee]
+        self, event: ReceivedEvent[Any], people: Sequence[domain.Addressee], moment: datetime
     ) -> list[dict[str, Any]]:
         payload = event.payload
         event_type = payload.event_type
@@ -301,8 +306,8 @@ class _RunContext:
                         "body": message.body,
                         "address": profile.email if email else None,
                         "status": DeliveryStatus.PENDING if email else DeliveryStatus.SENT,
-                        "next_attempt_at": func.now() if email else None,
-                        "sent_at": None if email else func.now(),
+                        "next_attempt_at": moment if email else None,
+                        "sent_at": None if email else moment,
                     }
                 )
         return rows

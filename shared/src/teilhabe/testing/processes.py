@@ -29,6 +29,10 @@ class ServiceProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
     def start(self, *, wait_ready: bool = True, timeout: float = 60) -> ServiceProcess:
         script = Path(sys.executable).parent / f"teilhabe-{self.service}"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -183,7 +183,9 @@ async def test_coordinator_creates_a_course_fills_it_and_the_waitlist_moves_up(
     await check_axe(page, axe_report, "courses course with waitlist (course_coordinator)")
 
     # Withdrawing the participant gives the seat to the first on the waitlist.
-    await page.get_by_role("button", name=f"Abmelden Person 1, Haushalt {first.number}").click()
+    await page.get_by_role(
+        "button", name=f"Vom Kurs abmelden Person 1, Haushalt {first.number}"
+    ).click()
     await expect(page.get_by_role("status")).to_have_text(
         f"Person 1 des Haushalts {first.number} ist abgemeldet. Den frei gewordenen Platz"
         f" erhält Person 1 des Haushalts {second.number} von der Warteliste."
@@ -246,7 +248,7 @@ async def test_enrolling_works_with_the_keyboard_alone(
     )
     await expect(row(page, "participants", family.number)).to_contain_text("Schulkind")
 
-    await tab_to(page, by_text(f"Abmelden Person 2, Haushalt {family.number}"))
+    await tab_to(page, by_text(f"Vom Kurs abmelden Person 2, Haushalt {family.number}"))
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("status")).to_contain_text("Der Platz ist wieder frei.")
     await expect(page.get_by_role("main")).to_contain_text("Es ist noch niemand angemeldet.")
@@ -291,7 +293,9 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         )
         # Withdrawn meanwhile by someone else: the stale button says so.
         await withdraw_by_api(tools, seated["id"])
-        await page.get_by_role("button", name=f"Abmelden Person 1, Haushalt {taken.number}").click()
+        await page.get_by_role(
+            "button", name=f"Vom Kurs abmelden Person 1, Haushalt {taken.number}"
+        ).click()
         await expect(page.locator("[data-error-summary]")).to_be_focused()
         await expect(page.locator("[data-error-summary]")).to_contain_text(
             "Diese Anmeldung war bereits zurückgenommen."

@@ -429,7 +429,8 @@ async def test_enrolling_fills_the_seat_then_the_waitlist_and_withdrawing_promot
     [waitlisted] = rows(detail, "waitlist")
     assert cells(waitlisted)[:4] == ["1", single.allocation_notice_number, "Person 1", "Erwachsen"]
     assert (
-        f"Abmelden Person 1, Haushalt {family.allocation_notice_number}" in cells(participant)[-1]
+        f"Vom Kurs abmelden Person 1, Haushalt {family.allocation_notice_number}"
+        in cells(participant)[-1]
     )
 
     withdraw_url = re.search(r'action="(/ui/anmeldungen/[^"]+/abmelden)"', participant)

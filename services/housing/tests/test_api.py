@@ -520,3 +520,20 @@ async def audited(database_url: str, household_id: str) -> list[str]:
     finally:
         await connection.close()
     return [row["action"] for row in rows]
+
+
+async def test_reading_the_waiting_queue_is_audited_without_content(
+    housing: httpx.AsyncClient, identity: RunningDevProvider, housing_database: str
+) -> None:
+    household = await allocated_household(housing_database, members=2)
+    headers = auth_headers(identity, Role.HOUSING_OFFICER, subject="ho-audit")
+    assert (await housing.get("/waiting-queue", headers=headers)).status_code == 200
+    connection = await asyncpg.connect(asyncpg_dsn(housing_database))
+    try:
+        entries = await connection.fetch(
+            "SELECT actor, action, resource_type FROM audit_entry WHERE resource_id = $1",
+            str(household),
+        )
+    finally:
+        await connection.close()
+    assert [tuple(entry) for entry in entries] == [("ho-audit", "list", "household")]

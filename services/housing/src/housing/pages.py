@@ -52,7 +52,6 @@ from teilhabe.ui import (
 
 from housing import service
 from housing.dependencies import HousingStaff
-from housing.domain import WaitingStatus
 from housing.models import Placement, Reservation, Site, Unit, WaitingHousehold
 from housing.schemas import MoveOutIn, PlacementIn, ReservationIn, SiteOut, TransferIn
 
@@ -191,18 +190,19 @@ async def _residents(session: AsyncSession) -> dict[uuid.UUID, list[Resident]]:
 
 
 @router.get("/warteliste", name="waiting_queue")
-async def waiting_queue(request: Request, session: DbSession, _: Officer) -> Response:
-    return await _waiting_queue_page(request, session)
+async def waiting_queue(request: Request, session: DbSession, principal: Officer) -> Response:
+    return await _waiting_queue_page(request, session, principal)
 
 
 async def _waiting_queue_page(
     request: Request,
     session: AsyncSession,
+    principal: Principal,
     *,
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    households = await service.get_waiting_queue(session=session)
+    households = await service.get_waiting_queue(session=session, principal=principal)
     reserved_in = [h.reservation.unit_id for h in households if h.reservation]
     return await render(
         request,
@@ -216,9 +216,9 @@ async def _waiting_queue_page(
 
 @router.get("/warteliste/{household_id}/unterbringen", name="place_form")
 async def place_form(
-    request: Request, household_id: uuid.UUID, session: DbSession, _: Officer
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    household = await _waiting(session, household_id)
+    household = await _waiting(session, principal, household_id)
     reservation = await service.get_active_reservation(session=session, household_id=household_id)
     values = {
         "unit_id": str(reservation.unit_id) if reservation else "",
@@ -275,7 +275,7 @@ async def place(
             )
             return RedirectResponse(page_path(request, "ui_home"), status_code=303)
     await session.rollback()
-    household = await _waiting(session, household_id)
+    household = await _waiting(session, principal, household_id)
     return await _place_page(
         request,
         session,
@@ -286,11 +286,12 @@ async def place(
     )
 
 
-async def _waiting(session: AsyncSession, household_id: uuid.UUID) -> WaitingHousehold:
-    household = await session.get(WaitingHousehold, household_id)
-    if household is None or household.status is not WaitingStatus.AWAITING:
-        raise NotFound("household awaiting accommodation")
-    return household
+async def _waiting(
+    session: AsyncSession, principal: Principal, household_id: uuid.UUID
+) -> WaitingHousehold:
+    return await service.get_waiting_household(
+        session=session, principal=principal, household_id=household_id
+    )
 
 
 async def _place_page(
@@ -321,9 +322,9 @@ async def _place_page(
 
 @router.get("/warteliste/{household_id}/reservieren", name="reserve_form")
 async def reserve_form(
-    request: Request, household_id: uuid.UUID, session: DbSession, _: Officer
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    household = await _waiting(session, household_id)
+    household = await _waiting(session, principal, household_id)
     values = {"unit_id": "", "bed_count": "", "split_reason": ""}
     return await _reserve_page(request, session, household, values)
 
@@ -374,7 +375,7 @@ async def reserve(
             )
             return RedirectResponse(page_path(request, "waiting_queue"), status_code=303)
     await session.rollback()
-    household = await _waiting(session, household_id)
+    household = await _waiting(session, principal, household_id)
     return await _reserve_page(
         request,
         session,
@@ -457,7 +458,9 @@ async def cancel_reservation(
             raise
         await session.rollback()
         errors = problem_errors(problem, page_texts, fields=(), conflicts=CANCEL_CONFLICTS)
-        return await _waiting_queue_page(request, session, errors=errors, status_code=409)
+        return await _waiting_queue_page(
+            request, session, principal, errors=errors, status_code=409
+        )
     site, unit = await _place_of(session, reservation) or ("", "")
     flash(
         request,

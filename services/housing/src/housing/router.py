@@ -43,8 +43,8 @@ async def read_site(site_id: uuid.UUID, session: DbSession, _: HousingStaff) -> 
 
 
 @router.get("/waiting-queue", summary="Households awaiting accommodation, oldest allocation first")
-async def waiting_queue(session: DbSession, _: HousingStaff) -> list[WaitingHouseholdOut]:
-    return await service.get_waiting_queue(session=session)
+async def waiting_queue(session: DbSession, principal: HousingStaff) -> list[WaitingHouseholdOut]:
+    return await service.get_waiting_queue(session=session, principal=principal)
 
 
 @router.post(

@@ -96,8 +96,32 @@ async def get_site(*, session: AsyncSession, site_id: uuid.UUID) -> SiteOut:
     return _site_out(site, await _current_occupancy(session), await _reserved_beds(session))
 
 
-async def get_waiting_queue(*, session: AsyncSession) -> list[WaitingHouseholdOut]:
-    """Households awaiting accommodation, oldest allocation first, with their reservation."""
+async def get_waiting_household(
+    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
+) -> WaitingHousehold:
+    """One household awaiting accommodation (its size, minors, barrier-free need); audited."""
+    household = await session.get(WaitingHousehold, household_id)
+    if household is None or household.status is not domain.WaitingStatus.AWAITING:
+        raise NotFound("household awaiting accommodation")
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="read",
+        resource_type="household",
+        resource_ids=[household.household_id],
+    )
+    await session.commit()
+    return household
+
+
+async def get_waiting_queue(
+    *, session: AsyncSession, principal: Principal
+) -> list[WaitingHouseholdOut]:
+    """Households awaiting accommodation, oldest allocation first, with their reservation.
+
+    Audited: the queue shows each household's size, its minors and barrier-free need.
+    """
     query = (
         select(WaitingHousehold, Reservation)
         .outerjoin(
@@ -114,6 +138,15 @@ async def get_waiting_queue(*, session: AsyncSession) -> list[WaitingHouseholdOu
         if reservation is not None:
             entry.reservation = ReservedBeds.model_validate(reservation)
         queue.append(entry)
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="list",
+        resource_type="household",
+        resource_ids=[entry.household_id for entry in queue],
+    )
+    await session.commit()
     return queue
 
 

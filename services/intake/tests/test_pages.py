@@ -382,7 +382,7 @@ async def test_households_are_searched_and_filtered(browser: httpx.AsyncClient) 
         browser,
         number,
         allocated_on="01.10.2026",
-        expected_arrival_on="",
+        expected_arrival_on="08.10.2026",
         **{"members-0-family_name": family, "members-1-family_name": family},
     )
     assert saved.status_code == 303
@@ -401,6 +401,12 @@ async def test_households_are_searched_and_filtered(browser: httpx.AsyncClient) 
     assert detail_url in in_range.text
     out_of_range = await browser.get("/ui/", params={"q": family, "allocated_from": "02.10.2026"})
     assert detail_url not in out_of_range.text
+    arriving = await browser.get(
+        "/ui/", params={"q": family, "arriving_from": "08.10.2026", "arriving_to": "09.10.2026"}
+    )
+    assert detail_url in arriving.text
+    arriving_later = await browser.get("/ui/", params={"q": family, "arriving_from": "09.10.2026"})
+    assert detail_url not in arriving_later.text
     by_caseworker = await browser.get("/ui/", params={"q": family, "caseworker": "nobody"})
     assert detail_url not in by_caseworker.text
 

@@ -124,6 +124,8 @@ FIELD_LABELS = {
     "caseworker": N_("Caseworker"),
     "allocated_from": N_("Allocated from"),
     "allocated_to": N_("Allocated until"),
+    "arriving_from": N_("Arriving from"),
+    "arriving_to": N_("Arriving until"),
 }
 # Texts for what the request model and the rules say in words that carry values.
 HINTS = {
@@ -155,6 +157,8 @@ class Filters:
     caseworker: str
     allocated_from: str
     allocated_to: str
+    arriving_from: str
+    arriving_to: str
     page: int
 
 
@@ -168,22 +172,30 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
         caseworker=params.get("caseworker", "").strip()[:200],
         allocated_from=params.get("allocated_from", "").strip(),
         allocated_to=params.get("allocated_to", "").strip(),
+        arriving_from=params.get("arriving_from", "").strip(),
+        arriving_to=params.get("arriving_to", "").strip(),
         page=page_number(params.get("page")),
     )
     errors: FormErrors = {}
     allocated_from = _optional_date(filters.allocated_from, "allocated_from", errors, page_texts)
     allocated_to = _optional_date(filters.allocated_to, "allocated_to", errors, page_texts)
+    arriving_from = _optional_date(filters.arriving_from, "arriving_from", errors, page_texts)
+    arriving_to = _optional_date(filters.arriving_to, "arriving_to", errors, page_texts)
     found: list[Household] = []
     total = 0
     if not errors:
         found, total = await service.get_all(
             session=session,
             principal=principal,
-            search=filters.q or None,
-            caseworker_id=filters.caseworker or None,
-            housing_status=filters.status or None,
-            allocated_from=allocated_from,
-            allocated_to=allocated_to,
+            filters=service.HouseholdFilter(
+                search=filters.q or None,
+                caseworker_id=filters.caseworker or None,
+                housing_status=filters.status or None,
+                allocated_from=allocated_from,
+                allocated_to=allocated_to,
+                arriving_from=arriving_from,
+                arriving_to=arriving_to,
+            ),
             limit=PAGE_SIZE,
             offset=page_offset(filters.page, PAGE_SIZE),
         )

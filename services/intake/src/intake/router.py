@@ -61,17 +61,23 @@ async def list_households(
     housing_status: Annotated[str | None, Query(pattern="^(awaiting|housed|moved_out)$")] = None,
     allocated_from: date | None = None,
     allocated_to: date | None = None,
+    arriving_from: Annotated[date | None, Query(description="Expected arrival from")] = None,
+    arriving_to: Annotated[date | None, Query(description="Expected arrival until")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[HouseholdSummary]:
     households, total = await service.get_all(
         session=session,
         principal=principal,
-        search=q,
-        caseworker_id=caseworker_id,
-        housing_status=housing_status,
-        allocated_from=allocated_from,
-        allocated_to=allocated_to,
+        filters=service.HouseholdFilter(
+            search=q,
+            caseworker_id=caseworker_id,
+            housing_status=housing_status,
+            allocated_from=allocated_from,
+            allocated_to=allocated_to,
+            arriving_from=arriving_from,
+            arriving_to=arriving_to,
+        ),
         limit=limit,
         offset=offset,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -156,19 +157,29 @@ async def get(*, session: AsyncSession, principal: Principal, household_id: uuid
     return household
 
 
+@dataclass(frozen=True)
+class HouseholdFilter:
+    """What staff narrow the list of households by; None leaves a criterion out."""
+
+    search: str | None = None  # name of a member or allocation notice number
+    caseworker_id: str | None = None
+    housing_status: str | None = None
+    allocated_from: date | None = None
+    allocated_to: date | None = None
+    arriving_from: date | None = None  # expected arrival
+    arriving_to: date | None = None
+
+
 async def get_all(
     *,
     session: AsyncSession,
     principal: Principal,
-    search: str | None,
-    caseworker_id: str | None,
-    housing_status: str | None,
-    allocated_from: date | None,
-    allocated_to: date | None,
+    filters: HouseholdFilter,
     limit: int,
     offset: int,
 ) -> tuple[list[Household], int]:
     query: Select[Any] = select(Household)
+    search = filters.search
     if search:
         pattern = f"%{search}%"
         matching_members = select(Member.household_id).where(
@@ -180,14 +191,18 @@ async def get_all(
                 Household.id.in_(matching_members),
             )
         )
-    if caseworker_id:
-        query = query.where(Household.caseworker_id == caseworker_id)
-    if housing_status:
-        query = query.where(Household.housing_status == housing_status)
-    if allocated_from:
-        query = query.where(Household.allocated_on >= allocated_from)
-    if allocated_to:
-        query = query.where(Household.allocated_on <= allocated_to)
+    if filters.caseworker_id:
+        query = query.where(Household.caseworker_id == filters.caseworker_id)
+    if filters.housing_status:
+        query = query.where(Household.housing_status == filters.housing_status)
+    if filters.allocated_from:
+        query = query.where(Household.allocated_on >= filters.allocated_from)
+    if filters.allocated_to:
+        query = query.where(Household.allocated_on <= filters.allocated_to)
+    if filters.arriving_from:
+        query = query.where(Household.expected_arrival_on >= filters.arriving_from)
+    if filters.arriving_to:
+        query = query.where(Household.expected_arrival_on <= filters.arriving_to)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     households = list(
         await session.scalars(

@@ -19,3 +19,5 @@ class Role(StrEnum):
     VOLUNTEER = "volunteer"
     AGENCY = "agency"
     ADMIN = "admin"
+    TEAM_LEAD = "team_lead"  # sees the cases of every team, besides a case role
+    DATA_PROTECTION = "data_protection"  # reads the audit trail; no case data by itself

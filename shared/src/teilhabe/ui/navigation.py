@@ -47,6 +47,8 @@ ROLE_TITLES: dict[Role, str] = {
     Role.VOLUNTEER: N_("Volunteer"),
     Role.AGENCY: N_("Partner agency"),
     Role.ADMIN: N_("Administrator"),
+    Role.TEAM_LEAD: N_("Team lead"),
+    Role.DATA_PROTECTION: N_("Data protection officer"),
 }
 
 

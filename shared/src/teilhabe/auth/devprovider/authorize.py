@@ -50,6 +50,8 @@ ROLE_LABELS: dict[Role, str] = {
     Role.VOLUNTEER: "Ehrenamt (volunteer)",
     Role.AGENCY: "Partnerorganisation (agency)",
     Role.ADMIN: "Administration (admin)",
+    Role.TEAM_LEAD: "Teamleitung (team_lead)",
+    Role.DATA_PROTECTION: "Datenschutz (data_protection)",
 }
 
 _templates = Environment(

@@ -41,7 +41,7 @@ bench-flow: install
 ROLE ?= caseworker
 SUBJECT ?= dev-user
 token: python-deps
-	@$(UV) run teilhabe-dev-oidc token --role $(ROLE) --subject $(SUBJECT)
+	@$(UV) run teilhabe-dev-oidc token --role $(ROLE) --subject $(SUBJECT) $(if $(TEAM),--team "$(TEAM)")
 
 # Staff tools: KERN stylesheet and fonts (served under /static) and axe-core (browser
 # tests), from npm with the committed package-lock.json; nothing is fetched at run time.

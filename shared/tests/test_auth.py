@@ -142,6 +142,7 @@ async def test_valid_token_yields_principal(
         preferred_username="m.yilmaz",
         email="m.yilmaz@stadt.example",
         locale="de",
+        teams=["Soziale Betreuung Nord"],
         team="housing-north",
         agency="sozialamt",
     )
@@ -151,12 +152,12 @@ async def test_valid_token_yields_principal(
     assert response.status_code == 200, response.text
     body = response.json()
     assert set(body.pop("roles")) == {"housing_officer", "volunteer"}
+    assert set(body.pop("teams")) == {"Soziale Betreuung Nord", "housing-north"}
     assert body == {
         "subject": "officer-1",
         "name": "m.yilmaz",
         "email": "m.yilmaz@stadt.example",
         "locale": "de",
-        "team": "housing-north",
         "agency": "sozialamt",
     }
 
@@ -522,3 +523,84 @@ async def test_cli_token_is_accepted_by_a_provider_on_the_same_key_file(
     assert response.status_code == 200, response.text
     assert response.json()["subject"] == "cli-user"
     assert response.json()["locale"] == "uk"
+
+
+# --- teams -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claims", "teams_claim", "expected"),
+    [
+        # Keycloak's group mapper with "Full group path" on (its default) and off.
+        (
+            {"groups": ["/Soziale Betreuung Nord", "/Sozialamt/Leitung"]},
+            "groups",
+            {"Soziale Betreuung Nord", "Sozialamt/Leitung"},
+        ),
+        ({"groups": ["Soziale Betreuung Süd"]}, "groups", {"Soziale Betreuung Süd"}),
+        ({"groups": "/Einzelgruppe"}, "groups", {"Einzelgruppe"}),
+        ({"groups": ["", "/", 7]}, "groups", set()),
+        ({"team": "Nord"}, "groups", {"Nord"}),
+        ({"groups": ["/Nord"], "team": "Süd"}, "groups", {"Nord", "Süd"}),
+        ({"org": {"teams": ["/Nord"]}, "groups": ["/Süd"]}, "org.teams", {"Nord"}),
+        ({"groups": ["/Süd"]}, "teilhabe_teams", set()),
+    ],
+)
+def test_teams_come_from_the_configured_group_claim(
+    claims: dict[str, Any], teams_claim: str, expected: set[str]
+) -> None:
+    principal = Principal.from_claims({"sub": "anna", **claims}, teams_claim=teams_claim)
+    assert principal.teams == expected
+
+
+async def test_the_teams_claim_is_a_setting(provider: RunningDevProvider) -> None:
+    settings = ServiceSettings(
+        service_name="auth-test", oidc_teams_claim="teilhabe_teams", **provider.oidc_settings()
+    )
+    token = provider.mint(
+        subject="anna",
+        roles=[Role.HOUSING_OFFICER],
+        teams=["Nord"],
+        teilhabe_teams=["/Soziale Betreuung Süd"],
+    )
+    async with serve(build_app(settings)) as client:
+        response = await client.get(PROTECTED, headers=bearer(token))
+    assert response.status_code == 200, response.text
+    assert response.json()["teams"] == ["Soziale Betreuung Süd"]
+
+
+async def test_the_providers_token_endpoint_issues_teams_as_group_paths(
+    provider: RunningDevProvider, client: httpx.AsyncClient
+) -> None:
+    async with httpx.AsyncClient(base_url=provider.issuer.removesuffix("/realms/teilhabe")) as idp:
+        issued = await idp.post(
+            TOKEN_PATH,
+            json={
+                "subject": "anna",
+                "roles": ["housing_officer"],
+                "teams": ["Soziale Betreuung Nord"],
+            },
+        )
+    token = issued.json()["access_token"]
+    assert jwt.decode(token, options={"verify_signature": False})["groups"] == [
+        "/Soziale Betreuung Nord"
+    ]
+    response = await client.get(PROTECTED, headers=bearer(token))
+    assert response.json()["teams"] == ["Soziale Betreuung Nord"]
+
+
+async def test_cli_token_carries_the_teams_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key_file = tmp_path / "key.pem"
+    keys = load_or_create_key(key_file)
+    with run_dev_provider(KeyRing(keys)) as running:
+        monkeypatch.setenv("DEV_OIDC_KEY_FILE", str(key_file))
+        monkeypatch.setenv("DEV_OIDC_ISSUER", running.issuer)
+        teams = ["--team", "Soziale Betreuung Nord", "--team", "Soziale Betreuung Süd"]
+        main(["token", "--role", "housing_officer", "--subject", "cli-user", *teams])
+        token = capsys.readouterr().out.strip()
+        settings = ServiceSettings(service_name="auth-test", **running.oidc_settings())
+        async with serve(build_app(settings)) as client:
+            response = await client.get(PROTECTED, headers=bearer(token))
+    assert set(response.json()["teams"]) == {"Soziale Betreuung Nord", "Soziale Betreuung Süd"}

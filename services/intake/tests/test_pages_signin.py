@@ -34,6 +34,7 @@ async def authorize(
     *,
     roles: list[str],
     subject: str = "anna",
+    teams: tuple[str, ...] = (),
     client: httpx.AsyncClient | None = None,
 ) -> str:
     """Sign in on the provider's page; returns the code sent to the callback."""
@@ -54,7 +55,14 @@ async def authorize(
         assert '<html lang="de">' in page.text
         assert "Nur für Entwicklung und Tests." in page.text
         answer = await browser.post(
-            AUTHORIZE_PATH, data={**params, "subject": subject, "roles": roles, "action": "x"}
+            AUTHORIZE_PATH,
+            data={
+                **params,
+                "subject": subject,
+                "roles": roles,
+                "teams": list(teams),
+                "action": "x",
+            },
         )
     assert answer.status_code == 303, answer.text
     location = urlsplit(answer.headers["location"])
@@ -92,7 +100,9 @@ async def test_code_with_pkce_gives_an_access_token_the_apis_accept(
     identity: RunningDevProvider,
 ) -> None:
     verifier, challenge = pkce()
-    code = await authorize(identity, challenge, roles=["caseworker", "admin"])
+    code = await authorize(
+        identity, challenge, roles=["caseworker", "admin"], teams=("Soziale Betreuung Süd",)
+    )
     issued = await redeem(identity, code, verifier)
     assert issued.status_code == 200, issued.text
     assert issued.headers["cache-control"] == "no-store"
@@ -109,6 +119,7 @@ async def test_code_with_pkce_gives_an_access_token_the_apis_accept(
         principal = await validator.authenticate(body["access_token"])
         assert principal.subject == "anna"
         assert principal.roles == {Role.CASEWORKER, Role.ADMIN}
+        assert principal.teams == {"Soziale Betreuung Süd"}
         # The ID token is for the client, never a key to the APIs.
         with pytest.raises(AuthenticationError):
             await validator.authenticate(body["id_token"])

@@ -42,6 +42,11 @@ class ServiceSettings(BaseSettings):
     oidc_algorithms: tuple[str, ...] = Field(
         default=("RS256", "ES256"), description="Signature algorithms accepted, nothing else."
     )
+    oidc_teams_claim: str = Field(
+        default="groups",
+        description="Claim listing the person's teams (Keycloak group mapper); "
+        "a dotted name reaches into nested claims.",
+    )
     http_host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     http_port: int = Field(
         default=8000, description="Port of the API, or of a worker's health server."

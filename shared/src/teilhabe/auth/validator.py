@@ -11,7 +11,7 @@ import jwt
 
 from teilhabe.auth.errors import AuthenticationError
 from teilhabe.auth.jwks import JwksCache
-from teilhabe.auth.principal import Principal
+from teilhabe.auth.principal import DEFAULT_TEAMS_CLAIM, Principal
 from teilhabe.config import ServiceSettings
 
 # Only algorithms whose verification key can be public. HS* would let anyone holding the
@@ -36,6 +36,7 @@ class TokenValidator:
         algorithms: Iterable[str],
         keys: JwksCache,
         leeway: float = DEFAULT_LEEWAY_SECONDS,
+        teams_claim: str = DEFAULT_TEAMS_CLAIM,
     ) -> None:
         accepted = tuple(algorithms)
         if not accepted:
@@ -50,6 +51,7 @@ class TokenValidator:
         self._algorithms = accepted
         self._keys = keys
         self._leeway = leeway
+        self._teams_claim = teams_claim
 
     @classmethod
     def from_settings(
@@ -73,6 +75,7 @@ class TokenValidator:
             algorithms=settings.oidc_algorithms,
             keys=keys,
             leeway=leeway,
+            teams_claim=settings.oidc_teams_claim,
         )
 
     @property
@@ -82,7 +85,7 @@ class TokenValidator:
     async def authenticate(self, token: str) -> Principal:
         claims = await self.validate(token)
         try:
-            return Principal.from_claims(claims)
+            return Principal.from_claims(claims, teams_claim=self._teams_claim)
         except ValueError as exc:
             raise AuthenticationError(str(exc)) from exc
 

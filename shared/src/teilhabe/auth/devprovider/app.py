@@ -40,6 +40,7 @@ _CLAIMS_SUPPORTED = (
     "preferred_username",
     "email",
     "locale",
+    "groups",
     "team",
     "agency",
     "nonce",
@@ -72,7 +73,8 @@ class TokenRequest(BaseModel):
     name: str | None = None
     email: str | None = None
     locale: str | None = None
-    team: str | None = None
+    teams: list[str] = Field(default_factory=list, max_length=50)
+    team: str | None = None  # the older single-team claim, still understood
     agency: str | None = None
     expires_in: int = Field(default=3600, ge=1, le=MAX_EXPIRES_IN)
 
@@ -155,6 +157,7 @@ def create_app(keys: KeyRing | Path, *, issuer: str, audience: str = DEFAULT_AUD
             preferred_username=request.name,
             email=request.email,
             locale=request.locale,
+            teams=request.teams,
             team=request.team,
             agency=request.agency,
         )

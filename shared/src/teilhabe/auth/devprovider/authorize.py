@@ -54,6 +54,9 @@ ROLE_LABELS: dict[Role, str] = {
     Role.DATA_PROTECTION: "Datenschutz (data_protection)",
 }
 
+# Groups a city's realm might have; the sign-in page offers them as teams.
+DEV_TEAMS: tuple[str, ...] = ("Soziale Betreuung Nord", "Soziale Betreuung Süd")
+
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(default=True),
@@ -135,6 +138,7 @@ class Grant:
     roles: tuple[Role, ...]
     name: str | None
     expires_at: float
+    teams: tuple[str, ...] = ()
 
 
 class AuthorizationCodes:
@@ -157,6 +161,7 @@ class AuthorizationCodes:
         subject: str,
         roles: tuple[Role, ...],
         name: str | None,
+        teams: tuple[str, ...] = (),
     ) -> str:
         self._forget_expired()
         if len(self._grants) >= _MAX_PENDING_CODES:
@@ -168,6 +173,7 @@ class AuthorizationCodes:
             roles=roles,
             name=name,
             expires_at=self._clock() + self._lifetime,
+            teams=teams,
         )
         return code
 
@@ -220,8 +226,9 @@ def install_code_flow(
         subject: str,
         roles: tuple[Role, ...],
         name: str | None,
+        teams: tuple[str, ...],
     ) -> RedirectResponse:
-        code = codes.issue(auth_request, subject=subject, roles=roles, name=name)
+        code = codes.issue(auth_request, subject=subject, roles=roles, name=name, teams=teams)
         params = {"code": code, "iss": issuer}
         if auth_request.state is not None:
             params["state"] = auth_request.state
@@ -240,6 +247,7 @@ def install_code_flow(
                 subject=str(person["sub"]),
                 roles=_known_roles(person.get("roles", [])),
                 name=person.get("name"),
+                teams=_known_teams(person.get("teams", [])),
             )
         if "none" in prompt.split():
             return _refuse(RequestRefusal("login_required", "not signed in", redirect=parsed))
@@ -249,6 +257,7 @@ def install_code_flow(
             subject=str(previous.get("sub", "")),
             name=str(previous.get("name") or ""),
             chosen=set(previous.get("roles", [])),
+            chosen_teams=set(previous.get("teams", [])),
             errors={},
         )
 
@@ -264,6 +273,7 @@ def install_code_flow(
         subject = fields.get("subject", "").strip()
         name = fields.get("name", "").strip()
         chosen = [value for value in form.getlist("roles") if isinstance(value, str)]
+        chosen_teams = [value for value in form.getlist("teams") if isinstance(value, str)]
         errors: dict[str, str] = {}
         if not subject:
             errors["subject"] = "Bitte geben Sie eine Kennung ein."
@@ -273,15 +283,27 @@ def install_code_flow(
             )
         if any(role not in {known.value for known in Role} for role in chosen):
             errors["roles"] = "Bitte wählen Sie nur Rollen aus der Liste."
+        if any(team not in DEV_TEAMS for team in chosen_teams):
+            errors["teams"] = "Bitte wählen Sie nur Teams aus der Liste."
         if errors:
             return _sign_in_page(
-                parsed, subject=subject, name=name, chosen=set(chosen), errors=errors, status=422
+                parsed,
+                subject=subject,
+                name=name,
+                chosen=set(chosen),
+                chosen_teams=set(chosen_teams),
+                errors=errors,
+                status=422,
             )
         roles = _known_roles(chosen)
-        response = redirect_with_code(parsed, subject=subject, roles=roles, name=name or None)
+        teams = _known_teams(chosen_teams)
+        response = redirect_with_code(
+            parsed, subject=subject, roles=roles, name=name or None, teams=teams
+        )
+        person = {"sub": subject, "roles": list(roles), "name": name or None, "teams": list(teams)}
         response.set_cookie(
             SSO_COOKIE,
-            sso.dumps({"sub": subject, "roles": list(roles), "name": name or None}),
+            sso.dumps(person),
             max_age=SSO_MAX_AGE_SECONDS,
             path=REALM_PATH,
             httponly=True,
@@ -313,6 +335,7 @@ def install_code_flow(
             roles=grant.roles,
             expires_in=access_token_lifetime,
             preferred_username=grant.name,
+            teams=grant.teams,
             azp=grant.request.client_id,
             scope=grant.request.scope,
         )
@@ -362,6 +385,7 @@ def _sign_in_page(
     subject: str,
     name: str,
     chosen: set[str],
+    chosen_teams: set[str],
     errors: dict[str, str],
     status: int = 200,
 ) -> HTMLResponse:
@@ -373,6 +397,8 @@ def _sign_in_page(
         name=name,
         roles=[(role.value, label) for role, label in ROLE_LABELS.items()],
         chosen=chosen,
+        teams=DEV_TEAMS,
+        chosen_teams=chosen_teams,
         errors=errors,
     )
     return HTMLResponse(html, status_code=status, headers=_NO_STORE)
@@ -413,6 +439,12 @@ def _known_roles(names: Any) -> tuple[Role, ...]:
     if not isinstance(names, list | tuple | set):
         return ()
     return tuple(Role(name) for name in dict.fromkeys(names) if name in known)
+
+
+def _known_teams(names: Any) -> tuple[str, ...]:
+    if not isinstance(names, list | tuple | set):
+        return ()
+    return tuple(team for team in DEV_TEAMS if team in names)
 
 
 def _is_web_url(value: str) -> bool:

@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--name")
     token.add_argument("--email")
     token.add_argument("--locale")
-    token.add_argument("--team")
+    token.add_argument(
+        "--team", dest="teams", action="append", default=[], help="team; repeat for several"
+    )
     token.add_argument("--agency")
     token.add_argument("--expires-in", type=int, default=3600, help="seconds")
     return parser
@@ -94,7 +96,7 @@ def _print_token(settings: DevProviderSettings, args: argparse.Namespace) -> Non
         preferred_username=args.name,
         email=args.email,
         locale=args.locale,
-        team=args.team,
+        teams=[team for team in args.teams if team],
         agency=args.agency,
     )
     print(token)

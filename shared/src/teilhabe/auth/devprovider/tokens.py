@@ -22,13 +22,15 @@ def mint_token(
     roles: Iterable[Role | str],
     expires_in: int = 300,
     kid: str | None = None,
+    teams: Iterable[str] = (),
     **claims: Any,
 ) -> str:
     """A signed access token.
 
     `roles` go to `realm_access.roles`; plain strings are allowed so tests can include
-    roles this system does not know. `claims` are added last and override the defaults;
-    None values are left out. A negative `expires_in` yields an expired token.
+    roles this system does not know. `teams` go to `groups` as full group paths, as
+    Keycloak's group mapper sends them by default. `claims` are added last and override
+    the defaults; None values are left out. A negative `expires_in` yields an expired token.
     """
     signing_key = key if isinstance(key, SigningKey) else SigningKey.from_private_key(key)
     now = int(time.time())
@@ -42,6 +44,8 @@ def mint_token(
         "typ": "Bearer",
         "realm_access": {"roles": list(dict.fromkeys(str(role) for role in roles))},
     }
+    if teams:
+        payload["groups"] = ["/" + team.removeprefix("/") for team in dict.fromkeys(teams)]
     payload.update({name: value for name, value in claims.items() if value is not None})
     return jwt.encode(
         payload,

@@ -42,6 +42,7 @@ from teilhabe.auth.devprovider import (
 )
 from teilhabe.auth.testing import (
     RunningDevProvider,
+    api_routes,
     routes_without_declared_roles,
     run_dev_provider,
 )
@@ -441,13 +442,42 @@ def test_routes_without_declared_roles_finds_only_undeclared_routes(
     async def case(case_id: str) -> dict[str, str]:
         return {"id": case_id}
 
+    @guarded.delete("/{case_id}", dependencies=[])
+    async def forget(case_id: str) -> None:
+        return None
+
+    open_router = APIRouter(prefix="/open")
+
+    @open_router.get("/{case_id}")
+    async def open_case(case_id: str) -> dict[str, str]:
+        return {"id": case_id}
+
     @app.post("/undeclared")
     async def undeclared() -> None:
         return None
 
     app.include_router(guarded)
+    app.include_router(open_router)
+    pages = FastAPI()
 
-    assert routes_without_declared_roles(app) == ["POST /undeclared"]
+    @pages.get("/page/{case_id}")
+    async def page(case_id: str) -> dict[str, str]:
+        return {"id": case_id}
+
+    app.mount("/ui", pages)
+
+    # Routes inside included routers and mounted apps are walked too.
+    assert {route.label for route in api_routes(app)} >= {
+        "GET /cases/{case_id}",
+        "DELETE /cases/{case_id}",
+        "GET /open/{case_id}",
+        "GET /ui/page/{case_id}",
+    }
+    assert sorted(routes_without_declared_roles(app)) == [
+        "GET /open/{case_id}",
+        "GET /ui/page/{case_id}",
+        "POST /undeclared",
+    ]
 
 
 def test_declared_roles_are_visible_per_route(settings: ServiceSettings) -> None:

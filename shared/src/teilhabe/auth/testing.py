@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -13,7 +14,7 @@ from typing import Any, TypedDict
 import uvicorn
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, APIWebSocketRoute
+from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
 from starlette.routing import BaseRoute, Mount
 
 from teilhabe.auth.dependencies import PublicEndpoint
@@ -29,30 +30,77 @@ def routes_without_declared_roles(app: FastAPI) -> list[str]:
     A service's test suite asserts this is empty, so that a route added without a
     decision about who may call it fails the build instead of shipping open.
     """
+    return [route.label for route in api_routes(app) if not _declares(route.dependant, _roles_of)]
+
+
+def routes_without_declared_scope(app: FastAPI) -> list[str]:
+    """Routes taking a record id (a path parameter named `*_id`) that declare no scope.
+
+    Such a route must load its record through a `teilhabe.scope.RecordScope` and say so
+    with `applies_scope(...)`, so that a record out of the caller's scope answers 404.
+    """
     return [
-        f"{','.join(sorted(methods))} {path}"
-        for path, methods, dependant in _api_routes(app.routes, prefix="")
-        if not _declares_access(dependant)
+        route.label
+        for route in api_routes(app)
+        if route.record_ids and not _declares(route.dependant, _scopes_of)
     ]
 
 
-def _api_routes(
-    routes: Sequence[BaseRoute], *, prefix: str
-) -> Iterator[tuple[str, set[str], Dependant]]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield prefix + route.path, set(route.methods or ()), route.dependant
-        elif isinstance(route, APIWebSocketRoute):
-            yield prefix + route.path, {"WEBSOCKET"}, route.dependant
-        elif isinstance(route, Mount):
-            yield from _api_routes(route.routes, prefix=prefix + route.path)
+@dataclass(frozen=True)
+class ApiRoute:
+    """One route an app serves, wherever it was included or mounted."""
+
+    path: str
+    methods: frozenset[str]
+    dependant: Dependant
+
+    @property
+    def label(self) -> str:
+        return f"{','.join(sorted(self.methods))} {self.path}"
+
+    @property
+    def record_ids(self) -> list[str]:
+        return [name for name in _path_parameters(self.path) if name.endswith("_id")]
 
 
-def _declares_access(dependant: Dependant) -> bool:
-    call = dependant.call
-    if isinstance(call, PublicEndpoint) or getattr(call, "declared_roles", None):
+def api_routes(app: FastAPI) -> list[ApiRoute]:
+    """Every FastAPI route of `app`, through included routers and mounted sub-apps.
+
+    FastAPI (since 0.16x) keeps included routers wrapped in `app.routes`; walking their
+    effective routes is the only way to see what the app really serves.
+    """
+    return list(_walk(app.routes, prefix=""))
+
+
+def _walk(routes: Sequence[BaseRoute], *, prefix: str) -> Iterator[ApiRoute]:
+    for context in iter_route_contexts(routes):
+        route = context.original_route
+        if isinstance(route, Mount):
+            yield from _walk(route.routes, prefix=prefix + route.path)
+            continue
+        dependant = getattr(context, "dependant", None)
+        if not isinstance(route, APIRoute | APIWebSocketRoute) or dependant is None:
+            continue  # the framework's own documentation routes and static files
+        methods = frozenset(route.methods or ()) if isinstance(route, APIRoute) else {"WEBSOCKET"}
+        yield ApiRoute(prefix + (context.path or route.path), frozenset(methods), dependant)
+
+
+def _path_parameters(path: str) -> list[str]:
+    return [part.split(":")[0] for part in re.findall(r"{([^}]+)}", path)]
+
+
+def _roles_of(call: object) -> bool:
+    return isinstance(call, PublicEndpoint) or bool(getattr(call, "declared_roles", None))
+
+
+def _scopes_of(call: object) -> bool:
+    return bool(getattr(call, "declared_scopes", None))
+
+
+def _declares(dependant: Dependant, check: Callable[[object], bool]) -> bool:
+    if check(dependant.call):
         return True
-    return any(_declares_access(sub) for sub in dependant.dependencies)
+    return any(_declares(sub, check) for sub in dependant.dependencies)
 
 
 class OidcSettings(TypedDict):

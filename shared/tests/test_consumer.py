@@ -11,15 +11,21 @@ from typing import Any
 
 import aio_pika
 import pytest
+import structlog
 from prometheus_client import REGISTRY
-from sqlalchemy import func, insert, select
+from sqlalchemy import MetaData, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from teilhabe.audit import define_audit_table, record_access
+from teilhabe.auth import Principal
+from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging import dead_letters as dead_letter_queue
-from teilhabe.messaging.consumer import REASON_HEADER, ConsumerOptions, EventConsumer
+from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
+from teilhabe.messaging.disposition import REASON_HEADER, REASON_KIND_HEADER
 from teilhabe.messaging.inbox import PermanentError, ReceivedEvent
 from teilhabe.messaging.topology import declare_events_exchange
 from teilhabe.testing.tcp_proxy import TcpProxy
@@ -27,6 +33,8 @@ from teilhabe.testing.tcp_proxy import TcpProxy
 from .conftest import effects, messaging
 
 EXCHANGE = "teilhabe.events"
+audit = define_audit_table(MetaData())
+SYSTEM = Principal(subject="system:test", roles=frozenset())
 
 
 def assigned(household_id: uuid.UUID | None = None) -> HouseholdAssigned:
@@ -40,12 +48,25 @@ def assigned(household_id: uuid.UUID | None = None) -> HouseholdAssigned:
     )
 
 
+def options(amqp_url: str, **overrides: Any) -> ConsumerOptions:
+    settings = ServiceSettings(service_name="probe", amqp_url=amqp_url, event_exchange=EXCHANGE)
+    return ConsumerOptions.from_settings(settings, **overrides)
+
+
+def consumed(outcome: str, service: str = "probe") -> float:
+    """How many household.assigned events the test consumer counted with this outcome."""
+    labels = {"service": service, "event_type": "household.assigned", "outcome": outcome}
+    return REGISTRY.get_sample_value("teilhabe_events_consumed_total", labels) or 0.0
+
+
 class Behaviour:
     """What the test handler does: record the effect, or fail as told."""
 
     def __init__(self) -> None:
         self.transient_failures: dict[str, int] = {}
         self.refuse: set[str] = set()
+        # Per key: the trace id current in the handler, and the one its log lines carry.
+        self.traces: dict[str, tuple[str | None, object]] = {}
 
     async def handle(
         self, session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
@@ -58,6 +79,12 @@ class Behaviour:
                 self.transient_failures[key] -= 1
                 raise ConnectionError("database hiccup")
             await session.execute(insert(effects).values(event_id=event.id, key=key))
+            trace = current_trace.get()
+            logged = structlog.contextvars.get_contextvars().get("trace_id")
+            self.traces[key] = (trace.trace_id if trace else None, logged)
+            await record_access(
+                session, audit, SYSTEM, action="read", resource_type="household", resource_ids=[key]
+            )
 
 
 @pytest.fixture
@@ -66,14 +93,7 @@ async def running_consumer(
 ) -> AsyncIterator[tuple[Behaviour, aio_pika.abc.AbstractChannel]]:
     behaviour = Behaviour()
     consumer = EventConsumer(
-        ConsumerOptions(
-            service_name="probe",
-            queue_name="probe",
-            amqp_url=vhost,
-            exchange_name=EXCHANGE,
-            batch_size=10,
-            prefetch=20,
-        ),
+        options(vhost, batch_size=10, prefetch=20),
         session_factory=create_session_factory(backbone_engine),
         inbox=messaging.inbox,
         handlers={HouseholdAssigned: behaviour.handle},
@@ -82,11 +102,7 @@ async def running_consumer(
     task = asyncio.create_task(consumer.run(stop))
     connection = await aio_pika.connect(vhost)
     channel = await connection.channel(publisher_confirms=True)
-    for _ in range(100):
-        if consumer.broker_connected:
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.3)  # queues declared and bound
+    await eventually(lambda: _true(consumer.broker_connected))  # queues declared and bound
     yield behaviour, channel
     stop.set()
     await asyncio.wait_for(task, 10)
@@ -150,14 +166,38 @@ async def test_the_same_event_twice_has_one_effect(
     running_consumer: Any, backbone_engine: AsyncEngine
 ) -> None:
     _, channel = running_consumer
-    payload = assigned()
+    payload, sentinel = assigned(), assigned()
+    duplicates_before = consumed("duplicate")
     body = new_event(payload, source="/test").to_json()
     await publish(channel, body)
     await publish(channel, body, message_type=None)  # as a foreign publisher might send it
-    key = str(payload.household_id)
-    await eventually(lambda: _equals(effect_count(backbone_engine, key), 1))
-    await asyncio.sleep(0.5)
-    assert await effect_count(backbone_engine, key) == 1
+    # One queue, one consumer, batches in order: once the sentinel behind them is handled,
+    # both copies have been.
+    await publish(channel, new_event(sentinel, source="/test").to_json())
+    await eventually(lambda: _equals(effect_count(backbone_engine, str(sentinel.household_id)), 1))
+    assert await effect_count(backbone_engine, str(payload.household_id)) == 1
+    assert consumed("duplicate") - duplicates_before == 1, "the second copy was seen, and skipped"
+
+
+async def test_a_handler_runs_in_the_trace_of_its_event(
+    running_consumer: Any, backbone_engine: AsyncEngine
+) -> None:
+    behaviour, channel = running_consumer
+    traced, other = assigned(), assigned()
+    trace = TraceContext.new()
+    # Two events of one type in a row, from different traces: each handled in its own.
+    await publish(channel, new_event(traced, source="/test", trace=trace).to_json())
+    await publish(channel, new_event(other, source="/test").to_json())
+    key = str(traced.household_id)
+    await eventually(lambda: _equals(effect_count(backbone_engine, str(other.household_id)), 1))
+    assert behaviour.traces[key] == (trace.trace_id, trace.trace_id)
+    assert behaviour.traces[str(other.household_id)][0] not in (None, trace.trace_id)
+    async with backbone_engine.connect() as connection:
+        audited = await connection.scalar(
+            select(audit.c.trace_id).where(audit.c.resource_id == key)
+        )
+    assert audited == trace.trace_id, "the audit entry written by the handler carries the trace"
+    assert current_trace.get() is None, "the trace does not leak out of the handler"
 
 
 async def test_poison_messages_are_dead_lettered_with_a_reason_and_the_next_one_handled(
@@ -177,6 +217,9 @@ async def test_poison_messages_are_dead_lettered_with_a_reason_and_the_next_one_
     letters = {m.message_id: m for m in await dead_letters(channel, 3)}
     assert set(letters) == {"broken-json", "invalid-payload", "unknown-version"}
     assert str(letters["broken-json"].headers[REASON_HEADER]).startswith("body is not JSON")
+    assert letters["broken-json"].headers[REASON_KIND_HEADER] == "not_json"
+    assert letters["invalid-payload"].headers[REASON_KIND_HEADER] == "invalid_payload"
+    assert letters["unknown-version"].headers[REASON_KIND_HEADER] == "no_handler"
     assert "member_count" in str(letters["invalid-payload"].headers[REASON_HEADER])
     assert "version 9" in str(letters["unknown-version"].headers[REASON_HEADER])
     assert letters["broken-json"].body == b"{not json", "the original message is kept"
@@ -188,11 +231,15 @@ async def test_transient_failure_is_retried_after_a_delay(
 ) -> None:
     behaviour, channel = running_consumer
     payload = assigned()
-    behaviour.transient_failures[str(payload.household_id)] = 1
+    retried_before = consumed("retried")
+    # Fails in its batch and again alone: only then does it go to a delay queue.
+    behaviour.transient_failures[str(payload.household_id)] = 2
     await publish(channel, new_event(payload, source="/test").to_json())
     await eventually(
         lambda: _equals(effect_count(backbone_engine, str(payload.household_id)), 1), timeout=15
     )
+    assert consumed("retried") - retried_before == 1, "it went through the first delay queue"
+    assert behaviour.transient_failures[str(payload.household_id)] == 0, "the first try failed"
 
 
 async def test_a_refused_event_is_dead_lettered_and_its_batch_neighbours_handled(
@@ -205,6 +252,7 @@ async def test_a_refused_event_is_dead_lettered_and_its_batch_neighbours_handled
         await publish(channel, new_event(payload, source="/test").to_json())
     letters = await dead_letters(channel, 1)
     assert "household refused by the test" in str(letters[0].headers[REASON_HEADER])
+    assert letters[0].headers[REASON_KIND_HEADER] == "refused"
     for payload in fine:
         await eventually(
             lambda p=payload: _equals(effect_count(backbone_engine, str(p.household_id)), 1)
@@ -225,11 +273,9 @@ async def test_a_database_outage_spends_no_retry_and_loses_nothing(
     engine = create_engine(proxied, pool_size=2)
     behaviour = Behaviour()
     consumer = EventConsumer(
-        ConsumerOptions(
+        options(
+            vhost,
             service_name="probe-outage",
-            queue_name="probe",
-            amqp_url=vhost,
-            exchange_name=EXCHANGE,
             batch_size=5,
             prefetch=20,
             database_backoff_seconds=(0.1, 0.5),
@@ -243,8 +289,7 @@ async def test_a_database_outage_spends_no_retry_and_loses_nothing(
     connection = await aio_pika.connect(vhost)
     channel = await connection.channel(publisher_confirms=True)
     try:
-        await eventually(lambda: _true(consumer.broker_connected))
-        await asyncio.sleep(0.3)  # queues declared and bound
+        await eventually(lambda: _true(consumer.broker_connected))  # queues declared and bound
         proxy.cut()
         payloads = [assigned() for _ in range(12)]
         for payload in payloads:
@@ -291,6 +336,7 @@ async def test_dead_letters_are_listed_with_their_reason_and_sent_back_once_fixe
     [letter] = await dead_letter_queue.list_dead_letters(channel, "probe", limit=10)
     assert letter.event_id == event.id
     assert letter.reason == "household refused by the test"
+    assert letter.kind == "refused"
     await eventually(dead_lettered)  # listing leaves them queued
 
     behaviour.refuse.discard(key)  # the cause is fixed

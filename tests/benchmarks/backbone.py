@@ -25,6 +25,7 @@ import aio_pika
 import asyncpg
 from sqlalchemy import Column, Integer, String, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.config import ServiceSettings
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory, new_metadata
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
@@ -223,11 +224,8 @@ async def bench_consumer(
     await channel.queue_delete("bench")
     await connection.close()
     consumer = EventConsumer(
-        ConsumerOptions(
-            service_name="bench",
-            queue_name="bench",
-            amqp_url=amqp,
-            exchange_name=EXCHANGE,
+        ConsumerOptions.from_settings(
+            ServiceSettings(service_name="bench", amqp_url=amqp, event_exchange=EXCHANGE),
             prefetch=prefetch,
             batch_size=batch,
         ),

@@ -153,7 +153,7 @@ async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespac
             for letter in letters:
                 print(
                     f"{letter.dead_lettered_at}  {letter.event_type}  {letter.event_id}  "
-                    f"{letter.reason}"
+                    f"{letter.kind}  {letter.reason}"
                 )
             print(f"{len(letters)} dead letters shown")
         else:
@@ -187,16 +187,7 @@ def build_relay(settings: ServiceSettings) -> OutboxRelay:
 def build_consumer(service: ServiceDefinition, settings: ServiceSettings) -> EventConsumer:
     engine = create_engine(settings.database_url, pool_size=5)
     return EventConsumer(
-        ConsumerOptions(
-            service_name=settings.service_name,
-            queue_name=settings.service_name,
-            amqp_url=settings.amqp_url,
-            exchange_name=settings.event_exchange,
-            prefetch=settings.consumer_prefetch,
-            batch_size=settings.consumer_batch_size,
-            publish_timeout_seconds=settings.publish_timeout_seconds,
-            heartbeat_seconds=settings.amqp_heartbeat_seconds,
-        ),
+        ConsumerOptions.from_settings(settings),
         session_factory=create_session_factory(engine),
         inbox=service.messaging.inbox,
         handlers=service.handlers,

@@ -16,12 +16,23 @@ from datetime import UTC, datetime
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 
-from teilhabe.messaging.consumer import REASON_HEADER, RETRY_ATTEMPT_HEADER
+from teilhabe.messaging.disposition import (
+    LAST_ERROR_HEADER,
+    REASON_HEADER,
+    REASON_KIND_HEADER,
+    RETRY_ATTEMPT_HEADER,
+)
 from teilhabe.messaging.topology import dead_letter_queue_name
 
 # What a previous pass through retries and the dead-letter queue wrote; a redriven message
 # starts afresh, with one note of where it has been.
-_PASSAGE_HEADERS = (RETRY_ATTEMPT_HEADER, "x-last-error", REASON_HEADER, "x-death")
+_PASSAGE_HEADERS = (
+    RETRY_ATTEMPT_HEADER,
+    LAST_ERROR_HEADER,
+    REASON_HEADER,
+    REASON_KIND_HEADER,
+    "x-death",
+)
 REDRIVEN_HEADER = "x-redriven-at"
 
 
@@ -29,6 +40,7 @@ REDRIVEN_HEADER = "x-redriven-at"
 class DeadLetter:
     event_id: str | None
     event_type: str
+    kind: str
     reason: str
     dead_lettered_at: str
 
@@ -38,6 +50,7 @@ def describe(message: AbstractIncomingMessage) -> DeadLetter:
     return DeadLetter(
         event_id=message.message_id,
         event_type=str(headers.get("x-event-type") or message.type or "unknown"),
+        kind=str(headers.get(REASON_KIND_HEADER, "unknown")),
         reason=str(headers.get(REASON_HEADER, "(no reason recorded)")),
         dead_lettered_at=str(headers.get("x-dead-lettered-at", "")),
     )

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from teilhabe.events.catalogue import EventPayload, lookup_payload_model
 from teilhabe.events.envelope import CloudEvent, EnvelopeAttributes, TypedCloudEvent
+from teilhabe.messaging.disposition import DeadLetterKind
 
 P = TypeVar("P", bound=EventPayload)
 
@@ -36,13 +37,17 @@ HandlerMap = Mapping[type[EventPayload], Handler]
 class PoisonMessage(Exception):
     """A message that can never be handled: it goes to the dead-letter queue."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, kind: DeadLetterKind, reason: str) -> None:
         super().__init__(reason)
+        self.kind = kind
         self.reason = reason
 
 
 class PermanentError(PoisonMessage):
     """Raised by a handler for an event it must refuse whatever the retry."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(DeadLetterKind.REFUSED, reason)
 
 
 def decode(
@@ -67,17 +72,24 @@ def decode(
         envelope = CloudEvent.model_validate_json(body)
     except ValidationError as error:
         if any(item["type"] == "json_invalid" for item in error.errors()):
-            raise PoisonMessage(f"body is not JSON: {_describe(error)}") from error
-        raise PoisonMessage(f"invalid CloudEvent envelope: {_describe(error)}") from error
+            raise PoisonMessage(
+                DeadLetterKind.NOT_JSON, f"body is not JSON: {_describe(error)}"
+            ) from error
+        raise PoisonMessage(
+            DeadLetterKind.INVALID_ENVELOPE, f"invalid CloudEvent envelope: {_describe(error)}"
+        ) from error
     model = lookup_payload_model(envelope.type, int(envelope.dataversion))
     if model is None or model not in handlers:
         raise PoisonMessage(
-            f"no handler for event type {envelope.type!r} version {envelope.dataversion}"
+            DeadLetterKind.NO_HANDLER,
+            f"no handler for event type {envelope.type!r} version {envelope.dataversion}",
         )
     try:
         payload = model.model_validate(envelope.data)
     except ValidationError as error:
-        raise PoisonMessage(f"invalid {envelope.type} payload: {_describe(error)}") from error
+        raise PoisonMessage(
+            DeadLetterKind.INVALID_PAYLOAD, f"invalid {envelope.type} payload: {_describe(error)}"
+        ) from error
     return ReceivedEvent(envelope=envelope, payload=payload)
 
 

@@ -54,6 +54,18 @@ class ServiceSettings(BaseSettings):
     api_workers: int = Field(
         default=1, ge=1, le=32, description="API processes on one port; on Kubernetes scale pods."
     )
+    max_request_body_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted; larger ones answer 413 before any work. "
+        "The ingress's proxy-body-size must match.",
+    )
+    city_name: str = Field(
+        default="Dülmen", description="The city running the system, as staff and people read it."
+    )
+    city_mail_domain: str = Field(
+        default="duelmen.de", description="The city's mail domain, for examples and hints."
+    )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(
         default=True, description="JSON logs; false gives readable console logs."

@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from teilhabe.api.guard import RequestGuard
 from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.api.problems import install_problem_handlers
+from teilhabe.api.security import SecurityHeaders, install_internal_error_handler
 from teilhabe.auth import install_auth, public_endpoint
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
@@ -45,8 +47,12 @@ def create_service_app(
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     install_problem_handlers(app)
+    install_internal_error_handler(app)
     install_auth(app, settings)
     app.add_middleware(_TraceContextMiddleware)
+    app.add_middleware(SecurityHeaders)
+    # Outermost: oversized or unstorable input is refused before any other work.
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_body_bytes)
     app.include_router(
         health_router(
             [

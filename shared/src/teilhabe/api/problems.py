@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -17,7 +18,9 @@ _TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    413: "Content Too Large",
     422: "Unprocessable Content",
+    500: "Internal Server Error",
 }
 
 
@@ -91,6 +94,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def domain_problem(request: Request, error: ProblemError) -> JSONResponse:
         return problem_response(
             request, error.status, error.detail, code=error.code, **error.extensions
+        )
+
+    @app.exception_handler(DataError)
+    async def value_out_of_range(request: Request, error: DataError) -> JSONResponse:
+        # What the schema let through but a column cannot hold (a number beyond its type):
+        # the request was wrong, not the server. The guard names such fields where it can.
+        return problem_response(
+            request,
+            422,
+            "a value is outside what the system can store",
+            code="validation",
+            errors=[{"field": "(body)", "message": "value out of range", "type": "out_of_range"}],
         )
 
     @app.exception_handler(StarletteHTTPException)

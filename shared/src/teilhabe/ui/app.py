@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from teilhabe.api.problems import NotFound, ProblemError
+from teilhabe.api.security import install_internal_error_handler
 from teilhabe.auth import SigningKeysUnavailableError, public_endpoint
 from teilhabe.config import ServiceSettings
 from teilhabe.ui.assets import STATIC_DIR, vendor_ready
@@ -102,6 +103,7 @@ def mount_staff_ui(
     for router in routers:
         pages.include_router(router, include_in_schema=False)
     _install_error_pages(pages)
+    install_internal_error_handler(pages)
     pages.middleware("http")(_security_headers(settings.oidc_issuer))
     pages.add_middleware(
         SessionMiddleware,

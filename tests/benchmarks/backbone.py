@@ -127,8 +127,10 @@ async def bench_relay(amqp: str, dsn: str, count: int, replicas: int) -> float:
     await connection.close()
     watcher = await asyncpg.connect(dsn)
     await watcher.execute("TRUNCATE outbox_message")
-    options = RelayOptions(
-        service_name="bench", dsn=dsn, amqp_url=amqp, exchange_name=EXCHANGE, batch_size=200
+    options = RelayOptions.from_settings(
+        ServiceSettings(service_name="bench", amqp_url=amqp, event_exchange=EXCHANGE),
+        dsn=dsn,
+        batch_size=200,
     )
     # Replicas run as processes, as they are deployed: each has a core of its own. They
     # start idle; the clock runs from the commit of the rows they are to publish.
@@ -323,7 +325,10 @@ async def bench_latency(
     relay = spawn.Process(
         target=_relay_process,
         args=(
-            RelayOptions(service_name="bench", dsn=dsn, amqp_url=amqp, exchange_name=EXCHANGE),
+            RelayOptions.from_settings(
+                ServiceSettings(service_name="bench", amqp_url=amqp, event_exchange=EXCHANGE),
+                dsn=dsn,
+            ),
             stop_flag,
         ),
     )

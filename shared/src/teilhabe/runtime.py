@@ -20,7 +20,7 @@ from fastapi import FastAPI
 
 from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.config import ServiceSettings
-from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
+from teilhabe.db import create_engine, create_session_factory
 from teilhabe.logging import configure_logging
 from teilhabe.messaging import dead_letters
 from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
@@ -171,17 +171,7 @@ async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespac
 
 
 def build_relay(settings: ServiceSettings) -> OutboxRelay:
-    return OutboxRelay(
-        RelayOptions(
-            service_name=settings.service_name,
-            dsn=asyncpg_dsn(settings.database_url),
-            amqp_url=settings.amqp_url,
-            exchange_name=settings.event_exchange,
-            batch_size=settings.relay_batch_size,
-            publish_timeout_seconds=settings.publish_timeout_seconds,
-            heartbeat_seconds=settings.amqp_heartbeat_seconds,
-        )
-    )
+    return OutboxRelay(RelayOptions.from_settings(settings))
 
 
 def build_consumer(service: ServiceDefinition, settings: ServiceSettings) -> EventConsumer:

@@ -23,7 +23,6 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-import asyncpg
 import structlog
 from aiosmtplib import SMTP, SMTPRecipientsRefused, SMTPResponseException
 from prometheus_client import Counter
@@ -32,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.functions import Function
 from teilhabe.db import asyncpg_dsn
+from teilhabe.wakeup import Wakeup
 
 from notifications import domain
 from notifications.config import NotificationsSettings
@@ -132,16 +132,14 @@ class EmailSender:
     ) -> None:
         self._settings = settings
         self._sessions = sessions
-        self._wake = asyncio.Event()
-        self._listener: asyncpg.Connection | None = None
+        self._wakeup = Wakeup(asyncpg_dsn(settings.database_url), EMAIL_NOTIFY_CHANNEL)
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("e-mail sender started", smtp_host=self._settings.smtp_host)
         backoff = 0.0
         try:
             while not stop.is_set():
-                await self._ensure_listener()
-                self._wake.clear()  # before claiming: a commit meanwhile wakes the next round
+                await self._wakeup.arm()  # before claiming: a commit meanwhile wakes the next
                 try:
                     attempted = await self.send_due(stop)
                     backoff = 0.0
@@ -150,10 +148,9 @@ class EmailSender:
                     backoff = min(max(backoff * 2, 0.5), 5.0)
                     attempted = 0
                 if attempted < self._settings.email_batch_size or backoff:
-                    await self._sleep(stop, backoff or self._settings.email_poll_seconds)
+                    await self._wakeup.sleep(stop, backoff or self._settings.email_poll_seconds)
         finally:
-            if self._listener is not None and not self._listener.is_closed():
-                await self._listener.close()
+            await self._wakeup.close()
 
     async def send_due(self, stop: asyncio.Event | None = None) -> int:
         """Attempt every e-mail due now (up to a batch); returns how many were attempted."""
@@ -241,21 +238,3 @@ class EmailSender:
             )
         )
         EMAIL_ATTEMPTS.labels(decision.outcome.value).inc()
-
-    async def _ensure_listener(self) -> None:
-        if self._listener is not None and not self._listener.is_closed():
-            return
-        try:
-            self._listener = await asyncpg.connect(asyncpg_dsn(self._settings.database_url))
-            await self._listener.add_listener(EMAIL_NOTIFY_CHANNEL, lambda *_: self._wake.set())
-        except (OSError, asyncpg.PostgresError) as error:
-            self._listener = None
-            log.warning("cannot listen for queued e-mails, polling", error=repr(error)[:300])
-
-    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
-        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-        try:
-            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()

@@ -20,20 +20,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 import aio_pika
 import asyncpg
 import structlog
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
 
-from teilhabe.db import SESSION_SETTINGS, STATEMENT_TIMEOUT_SECONDS
+from teilhabe.config import ServiceSettings
+from teilhabe.db import SESSION_SETTINGS, STATEMENT_TIMEOUT_SECONDS, asyncpg_dsn
 from teilhabe.events.envelope import CONTENT_TYPE
 from teilhabe.messaging.connection import connect_broker
 from teilhabe.messaging.outbox import NOTIFY_CHANNEL
 from teilhabe.messaging.topology import declare_events_exchange
 from teilhabe.metrics import EVENTS_PUBLISHED, OUTBOX_LAG, OUTBOX_PENDING, PUBLISH_FAILURES
+from teilhabe.wakeup import Wakeup
 
 log = structlog.get_logger(__name__)
 
@@ -72,29 +75,42 @@ _RELAY_SESSION_SETTINGS = {"synchronous_commit": "off"}
 
 @dataclass(frozen=True)
 class RelayOptions:
+    """What a relay is tuned with; the settings are the one source of the defaults."""
+
     service_name: str
     dsn: str
     amqp_url: str
     exchange_name: str
-    batch_size: int = 200
-    publish_timeout_seconds: float = 10.0
-    heartbeat_seconds: int = 15
+    batch_size: int
+    publish_timeout_seconds: float
+    heartbeat_seconds: int
     fallback_poll_seconds: float = 1.0
     lanes: int = 2
     retention: timedelta = timedelta(days=7)
     # A silent network to the database ends a statement, instead of holding its locks.
     statement_timeout_seconds: float = STATEMENT_TIMEOUT_SECONDS
 
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings, **overrides: Any) -> RelayOptions:
+        options = cls(
+            service_name=settings.service_name,
+            dsn=asyncpg_dsn(settings.database_url),
+            amqp_url=settings.amqp_url,
+            exchange_name=settings.event_exchange,
+            batch_size=settings.relay_batch_size,
+            publish_timeout_seconds=settings.publish_timeout_seconds,
+            heartbeat_seconds=settings.amqp_heartbeat_seconds,
+        )
+        return replace(options, **overrides)
+
 
 class OutboxRelay:
     def __init__(self, options: RelayOptions) -> None:
         self._options = options
-        self._wake = asyncio.Event()
+        self._wakeup = Wakeup(options.dsn, NOTIFY_CHANNEL)
         self._pool: asyncpg.Pool | None = None
         self._connection: AbstractRobustConnection | None = None
-        self._listener: asyncpg.Connection | None = None
         self._backoff = 0.0
-        self._listener_lock = asyncio.Lock()
 
     @property
     def broker_connected(self) -> bool:
@@ -137,9 +153,8 @@ class OutboxRelay:
 
     async def _lane(self, exchange: AbstractExchange, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            await self._ensure_listener()
-            # Cleared before claiming: a commit during the claim wakes the next round.
-            self._wake.clear()
+            # Armed before claiming: a commit during the claim wakes the next round.
+            await self._wakeup.arm()
             try:
                 claimed = await self.publish_batch(exchange)
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
@@ -206,30 +221,7 @@ class OutboxRelay:
         if self._backoff:
             await asyncio.sleep(self._backoff)
             return
-        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-        try:
-            await asyncio.wait(
-                waiters,
-                timeout=self._options.fallback_poll_seconds,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
-
-    async def _ensure_listener(self) -> None:
-        async with self._listener_lock:
-            await self._connect_listener()
-
-    async def _connect_listener(self) -> None:
-        if self._listener is not None and not self._listener.is_closed():
-            return
-        try:
-            self._listener = await asyncpg.connect(self._options.dsn)
-            await self._listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
-        except (OSError, asyncpg.PostgresError) as error:
-            self._listener = None
-            log.warning("cannot listen for outbox notifications, polling", error=repr(error))
+        await self._wakeup.sleep(stop, self._options.fallback_poll_seconds)
 
     async def _housekeeping(self, stop: asyncio.Event) -> None:
         assert self._pool is not None
@@ -247,8 +239,7 @@ class OutboxRelay:
             await asyncio.sleep(5)
 
     async def _close(self) -> None:
-        if self._listener is not None and not self._listener.is_closed():
-            await self._listener.close()
+        await self._wakeup.close()
         if self._connection is not None:
             await self._connection.close()
         if self._pool is not None:

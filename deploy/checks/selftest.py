@@ -1,0 +1,279 @@
+"""The policy's self-test: a good rendering broken in known ways, each break caught."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from cronjobs import check_cronjobs
+from ingress import check_staff_tools
+from model import NAMESPACE, Doc, Rendering, Report, load_all, pod_template, summarize
+from network import check_network_policies
+from objects import (
+    check_api_versions,
+    check_names,
+    check_namespace,
+    check_pdb_hpa,
+    check_upgrade_phases,
+)
+from pods import check_image, check_probes, check_resources, check_security_context
+from rules import k8s_rules
+from settings import check_no_secrets, check_secret_references, check_settings
+
+
+def run_selftest(path: Path, ingress_namespace: str) -> int:
+    """Break a good rendering in known ways; each break must be caught by its rule."""
+    import copy
+
+    good = load_all(path)
+    broken_rules = [
+        t for t, problems in k8s_rules(Rendering(path, good), ingress_namespace) if list(problems)
+    ]
+    if broken_rules:
+        print(f"FAIL  self-test needs a rendering that passes the policy; {path} fails:")
+        for title in broken_rules:
+            print(f"        - {title}")
+        return 1
+
+    def first(docs: list[Doc], kind: str, name_part: str = "") -> Doc:
+        return next(d for d in docs if d["kind"] == kind and name_part in d["metadata"]["name"])
+
+    def container(docs: list[Doc], kind: str = "Deployment", name_part: str = "intake-api") -> Doc:
+        pod = pod_template(first(docs, kind, name_part))
+        assert pod is not None
+        found: Doc = pod["spec"]["containers"][0]
+        return found
+
+    def purge(docs: list[Doc]) -> Doc:
+        return first(docs, "CronJob", "volunteers-purge-clearances")
+
+    def env_var(docs: list[Doc], name: str) -> Doc:
+        return next(v for v in container(docs)["env"] if v["name"] == name)
+
+    def writable_root(docs: list[Doc]) -> None:
+        del container(docs, "Job", "migrate")["securityContext"]["readOnlyRootFilesystem"]
+
+    def root_user(docs: list[Doc]) -> None:
+        container(docs)["securityContext"]["runAsUser"] = 0
+
+    def latest_tag(docs: list[Doc]) -> None:
+        container(docs, name_part="housing-relay")["image"] = (
+            "registry.example.org/teilhabe/housing:latest"
+        )
+
+    def no_limits(docs: list[Doc]) -> None:
+        del container(docs, name_part="courses-consumer")["resources"]["limits"]
+
+    def no_readiness(docs: list[Doc]) -> None:
+        del container(docs, name_part="volunteers-api")["readinessProbe"]
+
+    def secret_value(docs: list[Doc]) -> None:
+        docs.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {"name": "intake-db-app", "namespace": NAMESPACE},
+                "stringData": {"password": "hunter2"},
+            }
+        )
+
+    def literal_password(docs: list[Doc]) -> None:
+        env_var(docs, "DATABASE_URL")["value"] = (
+            "postgresql+asyncpg://intake:hunter2@intake-db-rw:5432/intake"
+        )
+
+    def env_order(docs: list[Doc]) -> None:
+        env = container(docs)["env"]
+        url = next(v for v in env if v["name"] == "DATABASE_URL")
+        env.remove(url)
+        env.insert(0, url)
+
+    def removed_api_version(docs: list[Doc]) -> None:
+        first(docs, "PodDisruptionBudget")["apiVersion"] = "policy/v1beta1"
+
+    def unknown_kind(docs: list[Doc]) -> None:
+        docs.append(
+            {
+                "apiVersion": "example.org/v1",
+                "kind": "Widget",
+                "metadata": {"name": "w", "namespace": NAMESPACE},
+            }
+        )
+
+    def no_pss_label(docs: list[Doc]) -> None:
+        del first(docs, "Namespace")["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+
+    def no_hpa(docs: list[Doc]) -> None:
+        docs.remove(first(docs, "HorizontalPodAutoscaler", "notifications-consumer"))
+
+    def no_pdb(docs: list[Doc]) -> None:
+        docs.remove(first(docs, "PodDisruptionBudget", "intake-relay"))
+
+    def no_default_deny(docs: list[Doc]) -> None:
+        docs.remove(first(docs, "NetworkPolicy", "default-deny"))
+
+    def foreign_database(docs: list[Doc]) -> None:
+        policy = first(docs, "NetworkPolicy", "intake-to-database")
+        policy["spec"]["egress"][0]["to"].append(
+            {"podSelector": {"matchLabels": {"cnpg.io/cluster": "housing-db"}}}
+        )
+        other = first(docs, "NetworkPolicy", "housing-database")
+        other["spec"]["ingress"][0]["from"].append(
+            {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "intake"}}}
+        )
+
+    def open_egress(docs: list[Doc]) -> None:
+        policy = first(docs, "NetworkPolicy", "services-to-broker")
+        policy["spec"]["egress"].append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]})
+
+    def wrong_secret(docs: list[Doc]) -> None:
+        env_var(docs, "DATABASE_PASSWORD")["valueFrom"]["secretKeyRef"]["name"] = "SERVICE-db-app"
+
+    def unlabelled_deployment(docs: list[Doc]) -> None:
+        del first(docs, "Deployment", "housing-consumer")["metadata"]["labels"][
+            "app.kubernetes.io/component"
+        ]
+
+    def bad_job_name(docs: list[Doc]) -> None:
+        first(docs, "Job")["metadata"]["name"] = "intake-migrate-1.4.0_RC1"
+
+    def cronjob_escalation(docs: list[Doc]) -> None:
+        sec = container(docs, "CronJob", "volunteers-purge-clearances")["securityContext"]
+        sec["allowPrivilegeEscalation"] = True
+
+    def cronjob_in_skipped_hour(docs: list[Doc]) -> None:
+        purge(docs)["spec"]["schedule"] = "30 2 * * *"
+
+    def cronjob_other_image(docs: list[Doc]) -> None:
+        app = container(docs, "CronJob", "volunteers-purge-clearances")
+        app["image"] = app["image"].rsplit(":", 1)[0] + ":0.0.9"
+
+    def cronjob_to_broker(docs: list[Doc]) -> None:
+        egress = first(docs, "NetworkPolicy", "services-to-broker")["spec"]["podSelector"]
+        broker = next(
+            d for d in docs if d["kind"] == "NetworkPolicy" and d["metadata"]["name"] == "broker"
+        )
+        ingress = broker["spec"]["ingress"][0]["from"][0]
+        for selector in (egress, ingress["podSelector"]):
+            selector["matchExpressions"][0]["values"].append("purge-clearances")
+
+    def cronjob_first_phase(docs: list[Doc]) -> None:
+        del purge(docs)["metadata"]["labels"]["app.kubernetes.io/component"]
+
+    def settings_data(docs: list[Doc]) -> dict[str, str]:
+        data: dict[str, str] = first(docs, "ConfigMap", "teilhabe-settings")["data"]
+        return data
+
+    def ui_secret_value(docs: list[Doc]) -> None:
+        variable = env_var(docs, "UI_SESSION_SECRET")
+        del variable["valueFrom"]
+        variable["value"] = "hunter2"
+
+    def ui_cookie_insecure(docs: list[Doc]) -> None:
+        settings_data(docs)["UI_COOKIE_SECURE"] = "false"
+
+    def ui_tool_without_address(docs: list[Doc]) -> None:
+        del settings_data(docs)["UI_HOUSING_URL"]
+
+    def ui_url_off_ingress(docs: list[Doc]) -> None:
+        settings_data(docs)["UI_INTAKE_URL"] = "https://intake.other.example/ui/"
+
+    def ui_static_elsewhere(docs: list[Doc]) -> None:
+        ingress = first(docs, "Ingress")
+        rule = next(r for r in ingress["spec"]["rules"] if r["host"].startswith("housing."))
+        rule["http"]["paths"].append(
+            {
+                "path": "/static",
+                "pathType": "Prefix",
+                "backend": {"service": {"name": "intake-api", "port": {"name": "http"}}},
+            }
+        )
+
+    mutations: list[
+        tuple[str, Callable[[list[Doc]], None], Callable[[Rendering], Iterable[str]]]
+    ] = [
+        (
+            "writable root filesystem in a Job",
+            writable_root,
+            lambda r: wl(r, check_security_context),
+        ),
+        ("container running as root", root_user, lambda r: wl(r, check_security_context)),
+        ("image tagged :latest", latest_tag, lambda r: wl(r, check_image)),
+        ("container without limits", no_limits, lambda r: wl(r, check_resources)),
+        ("Deployment without readiness probe", no_readiness, lambda r: probes(r)),
+        ("Secret with a value in the manifests", secret_value, check_no_secrets),
+        ("password written into DATABASE_URL", literal_password, check_settings),
+        ("$(VAR) used before it is defined", env_order, check_settings),
+        ("PodDisruptionBudget on removed policy/v1beta1", removed_api_version, check_api_versions),
+        ("unknown custom resource", unknown_kind, check_api_versions),
+        ("namespace without PSS enforce label", no_pss_label, check_namespace),
+        ("Deployment without autoscaler", no_hpa, check_pdb_hpa),
+        ("Deployment without disruption budget", no_pdb, check_pdb_hpa),
+        (
+            "no default-deny policy",
+            no_default_deny,
+            lambda r: check_network_policies(r, ingress_namespace),
+        ),
+        (
+            "service reaching another service's database",
+            foreign_database,
+            lambda r: check_network_policies(r, ingress_namespace),
+        ),
+        ("egress to anywhere", open_egress, lambda r: check_network_policies(r, ingress_namespace)),
+        ("release with characters invalid in a name", bad_job_name, check_names),
+        ("credential from a Secret nobody creates", wrong_secret, check_secret_references),
+        (
+            "Deployment that would roll out before its migration",
+            unlabelled_deployment,
+            check_upgrade_phases,
+        ),
+        (
+            "CronJob container allowing privilege escalation",
+            cronjob_escalation,
+            lambda r: wl(r, check_security_context),
+        ),
+        ("CronJob scheduled in the hour skipped in March", cronjob_in_skipped_hour, check_cronjobs),
+        ("CronJob running another image than its service", cronjob_other_image, check_cronjobs),
+        (
+            "CronJob pods reaching the broker",
+            cronjob_to_broker,
+            lambda r: check_network_policies(r, ingress_namespace),
+        ),
+        ("CronJob that would run before its migration", cronjob_first_phase, check_upgrade_phases),
+        ("staff tools' session key written as a value", ui_secret_value, check_settings),
+        ("staff tools' session cookie sent over HTTP", ui_cookie_insecure, check_settings),
+        ("staff tool in UI_TOOLS without its address", ui_tool_without_address, check_settings),
+        (
+            "staff tool address on a host the Ingress does not serve",
+            ui_url_off_ingress,
+            check_staff_tools,
+        ),
+        ("a tool's /static routed to another service", ui_static_elsewhere, check_staff_tools),
+    ]
+
+    def wl(rendering: Rendering, check: Callable[[Doc, Doc], Iterable[str]]) -> list[str]:
+        return [p for doc, pod in rendering.workloads() for p in check(doc, pod)]
+
+    def probes(rendering: Rendering) -> list[str]:
+        return [
+            p
+            for doc, pod in rendering.workloads()
+            if doc["kind"] == "Deployment"
+            for p in check_probes(doc, pod)
+        ]
+
+    report = Report()
+    print(f"== self-test on {path}")
+    for title, mutate, rule in mutations:
+        docs = copy.deepcopy(good)
+        try:
+            mutate(docs)
+        except StopIteration:
+            report.rule(f"policy catches: {title}", ["the rendering has no object to break"])
+            continue
+        problems = list(rule(Rendering(path, docs)))
+        report.rule(
+            f"policy catches: {title}" + (f" ({problems[0]})" if problems else ""),
+            [] if problems else ["the broken manifest passed"],
+        )
+    return summarize(report)

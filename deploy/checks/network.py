@@ -7,6 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from model import NAMESPACE, Doc, Rendering, ref, selector_matches
+from settings import MAIL_SENDER
+
+# Jobs CloudNativePG runs for a cluster (cnpg.io/jobRole) that must finish for it to work.
+DATABASE_JOB_ROLES = ("initdb", "join")
+# The API server as pods reach it: the Service's 443, or the endpoints' 6443 after DNAT.
+KUBERNETES_API_PORTS = (443, 6443)
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,30 @@ def check_network_policies(rendering: Rendering, ingress_namespace: str) -> Iter
         )
         for c in rendering.kind("Cluster")
     }
+    # CloudNativePG's one-shot Jobs: the first instance's initdb, a new standby's join.
+    # Their pods carry the cluster and the job's role, but no podRole.
+    database_jobs = [
+        Peer(
+            f"Cluster/{name} {role} Job pod",
+            {"cnpg.io/cluster": name, "cnpg.io/jobRole": role, "cnpg.io/instanceName": f"{name}-1"},
+        )
+        for name in databases
+        for role in DATABASE_JOB_ROLES
+    ]
+    poolers = [
+        (
+            str(p["spec"]["cluster"]["name"]),
+            Peer(
+                f"Pooler/{p['metadata']['name']} pod",
+                {
+                    "cnpg.io/cluster": str(p["spec"]["cluster"]["name"]),
+                    "cnpg.io/poolerName": p["metadata"]["name"],
+                    "cnpg.io/podRole": "pooler",
+                },
+            ),
+        )
+        for p in rendering.kind("Pooler")
+    ]
     brokers = [
         Peer(
             f"RabbitmqCluster/{r['metadata']['name']} pod",
@@ -136,6 +166,7 @@ def check_network_policies(rendering: Rendering, ingress_namespace: str) -> Iter
         )
         for r in rendering.kind("RabbitmqCluster")
     ]
+    kubernetes_api = Peer("the Kubernetes API", namespace=None, ip="10.0.0.1")
     dns = Peer("cluster DNS", {"k8s-app": "kube-dns"}, namespace="kube-system")
     ingress_controller = Peer(
         f"ingress controller ({ingress_namespace})", {"app": "controller"}, ingress_namespace
@@ -144,7 +175,8 @@ def check_network_policies(rendering: Rendering, ingress_namespace: str) -> Iter
     stranger = Peer("a pod in namespace default", {"app": "other"}, namespace="default")
 
     # Every pod is isolated in both directions by some policy (default deny).
-    for peer in [p for _, p in workloads] + [*databases.values(), *brokers]:
+    data_pods = [*databases.values(), *database_jobs, *(p for _, p in poolers), *brokers]
+    for peer in [p for _, p in workloads] + data_pods:
         for direction in ("Ingress", "Egress"):
             if not any(
                 selector_matches(p["spec"].get("podSelector", {}), peer.labels)
@@ -177,8 +209,24 @@ def check_network_policies(rendering: Rendering, ingress_namespace: str) -> Iter
         yield from expect(ingress_controller, peer, 8000, component == "api")
         yield from expect(peer, stranger, 80, False)
         yield from expect(stranger, peer, 8000, False)
-        yield from expect(peer, outside, 587, service == "notifications")
-        if service != "notifications":
-            yield from expect(peer, outside, 443, False)
+        sends = (service, component) == MAIL_SENDER
+        yield from expect(peer, outside, 587, sends)
+        yield from expect(peer, outside, 443, sends)
+        for cluster, pooler in poolers:
+            yield from expect(peer, pooler, 5432, cluster == f"{service}-db")
+
+    # The database tier: every pod of a cluster reaches DNS and the Kubernetes API (the
+    # instance manager, the initdb and join Jobs); a joining standby copies the primary;
+    # a pooler reaches its own cluster's instances and no other.
+    for pod in [*databases.values(), *database_jobs, *(p for _, p in poolers)]:
+        cluster = pod.labels["cnpg.io/cluster"]
+        yield from expect(pod, dns, 53, True, "UDP")
+        for port in KUBERNETES_API_PORTS:
+            yield from expect(pod, kubernetes_api, port, True)
+        for name, instance in databases.items():
+            if pod.labels.get("cnpg.io/jobRole") == "join" or "cnpg.io/poolerName" in pod.labels:
+                yield from expect(pod, instance, 5432, name == cluster)
+            elif name != cluster:
+                yield from expect(pod, instance, 5432, False)
     if not brokers:
         yield "no RabbitmqCluster in the rendering"

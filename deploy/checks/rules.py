@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cronjobs import check_cronjobs
-from ingress import check_staff_tools
+from ingress import check_body_size, check_not_public, check_staff_tools
 from model import Rendering
 from network import check_network_policies
 from objects import (
@@ -68,6 +68,14 @@ def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, I
             check_staff_tools(rendering),
         ),
         (
+            "Ingress: API documentation, schema, metrics and probes not passed to the internet",
+            check_not_public(rendering),
+        ),
+        (
+            "Ingress: request body limit the same as the services' MAX_REQUEST_BODY_BYTES",
+            check_body_size(rendering),
+        ),
+        (
             "upgrade phases: migration Jobs and what they need before the processes",
             check_upgrade_phases(rendering),
         ),
@@ -76,7 +84,8 @@ def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, I
             check_cronjobs(rendering),
         ),
         (
-            "NetworkPolicies: default deny, DNS, broker, own database only, ingress, egress",
+            "NetworkPolicies: default deny, DNS, broker, own database only, database Jobs and "
+            "poolers, ingress, mail only from the notifications consumer",
             check_network_policies(rendering, ingress_namespace),
         ),
     ]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cronjobs import check_cronjobs
-from ingress import check_staff_tools
+from ingress import check_body_size, check_not_public, check_staff_tools
 from model import NAMESPACE, Doc, Rendering, Report, load_all, pod_template, summarize
 from network import check_network_policies
 from objects import (
@@ -189,6 +189,31 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
             }
         )
 
+    def database_jobs_cut_off(docs: list[Doc]) -> None:
+        selector = first(docs, "NetworkPolicy", "databases")["spec"]["podSelector"]
+        selector.clear()
+        selector["matchLabels"] = {"cnpg.io/podRole": "instance"}
+
+    def mail_from_every_pod(docs: list[Doc]) -> None:
+        policy = first(docs, "NetworkPolicy", "notifications-outbound")
+        del policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+
+    def smtp_account_in_api(docs: list[Doc]) -> None:
+        app = container(docs, name_part="notifications-api")
+        app["env"] += [
+            {
+                "name": "SMTP_PASSWORD",
+                "valueFrom": {"secretKeyRef": {"name": "notifications-smtp", "key": "password"}},
+            }
+        ]
+
+    def docs_public(docs: list[Doc]) -> None:
+        docs.remove(first(docs, "Ingress", "not-public"))
+
+    def body_size_mismatch(docs: list[Doc]) -> None:
+        annotations = first(docs, "Ingress", "teilhabe-api")["metadata"]["annotations"]
+        annotations["nginx.ingress.kubernetes.io/proxy-body-size"] = "1m"
+
     mutations: list[
         tuple[str, Callable[[list[Doc]], None], Callable[[Rendering], Iterable[str]]]
     ] = [
@@ -249,6 +274,19 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
             check_staff_tools,
         ),
         ("a tool's /static routed to another service", ui_static_elsewhere, check_staff_tools),
+        (
+            "database initdb and join Jobs without the Kubernetes API",
+            database_jobs_cut_off,
+            lambda r: check_network_policies(r, ingress_namespace),
+        ),
+        (
+            "SMTP and HTTPS egress for every notifications pod",
+            mail_from_every_pod,
+            lambda r: check_network_policies(r, ingress_namespace),
+        ),
+        ("SMTP account in a pod that sends no mail", smtp_account_in_api, check_settings),
+        ("/docs, /openapi.json and /metrics passed to the internet", docs_public, check_not_public),
+        ("ingress body size other than the services' limit", body_size_mismatch, check_body_size),
     ]
 
     def wl(rendering: Rendering, check: Callable[[Doc, Doc], Iterable[str]]) -> list[str]:

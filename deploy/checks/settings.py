@@ -30,6 +30,9 @@ SMTP_SETTINGS = {
     "SMTP_FROM",
     "SMTP_STARTTLS",
 }
+# Only the process that sends mail holds the SMTP account.
+SMTP_CREDENTIALS = {"SMTP_USERNAME", "SMTP_PASSWORD"}
+MAIL_SENDER = ("notifications", "consumer")
 # The staff tools (pages at /ui of the api; shared/src/teilhabe/ui/settings.py): what the
 # api needs besides, and the address of every tool its navigation lists.
 REQUIRED_UI_SETTINGS = {"UI_SESSION_SECRET", "UI_COOKIE_SECURE", "UI_TOOLS"}
@@ -125,8 +128,10 @@ def check_settings(rendering: Rendering) -> Iterator[str]:
                         f"{where}: UI_COOKIE_SECURE is {secure[0]!r}: the staff tools' session "
                         "cookie must go over HTTPS only"
                     )
-            if service == "notifications":
+            if (service, component) == MAIL_SENDER:
                 required |= SMTP_SETTINGS
+            elif held := sorted(SMTP_CREDENTIALS & defined.keys()):
+                yield f"{where}: holds {', '.join(held)} but sends no mail"
             missing = sorted(required - defined.keys())
             if missing and not secret_refs:
                 yield f"{where}: settings missing: {', '.join(missing)}"

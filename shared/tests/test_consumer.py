@@ -168,12 +168,12 @@ async def test_the_same_event_twice_has_one_effect(
     _, channel = running_consumer
     payload, sentinel = assigned(), assigned()
     duplicates_before = consumed("duplicate")
-    body = new_event(payload, source="/test").to_json()
+    body = new_event(payload, source="/teilhabe/intake").to_json()
     await publish(channel, body)
     await publish(channel, body, message_type=None)  # as a foreign publisher might send it
     # One queue, one consumer, batches in order: once the sentinel behind them is handled,
     # both copies have been.
-    await publish(channel, new_event(sentinel, source="/test").to_json())
+    await publish(channel, new_event(sentinel, source="/teilhabe/intake").to_json())
     await eventually(lambda: _equals(effect_count(backbone_engine, str(sentinel.household_id)), 1))
     assert await effect_count(backbone_engine, str(payload.household_id)) == 1
     assert consumed("duplicate") - duplicates_before == 1, "the second copy was seen, and skipped"
@@ -186,8 +186,8 @@ async def test_a_handler_runs_in_the_trace_of_its_event(
     traced, other = assigned(), assigned()
     trace = TraceContext.new()
     # Two events of one type in a row, from different traces: each handled in its own.
-    await publish(channel, new_event(traced, source="/test", trace=trace).to_json())
-    await publish(channel, new_event(other, source="/test").to_json())
+    await publish(channel, new_event(traced, source="/teilhabe/intake", trace=trace).to_json())
+    await publish(channel, new_event(other, source="/teilhabe/intake").to_json())
     key = str(traced.household_id)
     await eventually(lambda: _equals(effect_count(backbone_engine, str(other.household_id)), 1))
     assert behaviour.traces[key] == (trace.trace_id, trace.trace_id)
@@ -205,14 +205,14 @@ async def test_poison_messages_are_dead_lettered_with_a_reason_and_the_next_one_
 ) -> None:
     _, channel = running_consumer
     await publish(channel, b"{not json", message_id="broken-json")
-    invalid = json.loads(new_event(assigned(), source="/test").to_json())
+    invalid = json.loads(new_event(assigned(), source="/teilhabe/intake").to_json())
     invalid["data"]["member_count"] = "many"
     await publish(channel, json.dumps(invalid).encode(), message_id="invalid-payload")
-    future = json.loads(new_event(assigned(), source="/test").to_json())
+    future = json.loads(new_event(assigned(), source="/teilhabe/intake").to_json())
     future["dataversion"] = "9"
     await publish(channel, json.dumps(future).encode(), message_id="unknown-version")
     good = assigned()
-    await publish(channel, new_event(good, source="/test").to_json())
+    await publish(channel, new_event(good, source="/teilhabe/intake").to_json())
 
     letters = {m.message_id: m for m in await dead_letters(channel, 3)}
     assert set(letters) == {"broken-json", "invalid-payload", "unknown-version"}
@@ -234,7 +234,7 @@ async def test_transient_failure_is_retried_after_a_delay(
     retried_before = consumed("retried")
     # Fails in its batch and again alone: only then does it go to a delay queue.
     behaviour.transient_failures[str(payload.household_id)] = 2
-    await publish(channel, new_event(payload, source="/test").to_json())
+    await publish(channel, new_event(payload, source="/teilhabe/intake").to_json())
     await eventually(
         lambda: _equals(effect_count(backbone_engine, str(payload.household_id)), 1), timeout=15
     )
@@ -249,7 +249,7 @@ async def test_a_refused_event_is_dead_lettered_and_its_batch_neighbours_handled
     refused, fine = assigned(), [assigned() for _ in range(5)]
     behaviour.refuse.add(str(refused.household_id))
     for payload in [*fine[:2], refused, *fine[2:]]:
-        await publish(channel, new_event(payload, source="/test").to_json())
+        await publish(channel, new_event(payload, source="/teilhabe/intake").to_json())
     letters = await dead_letters(channel, 1)
     assert "household refused by the test" in str(letters[0].headers[REASON_HEADER])
     assert letters[0].headers[REASON_KIND_HEADER] == "refused"
@@ -293,7 +293,7 @@ async def test_a_database_outage_spends_no_retry_and_loses_nothing(
         proxy.cut()
         payloads = [assigned() for _ in range(12)]
         for payload in payloads:
-            await publish(channel, new_event(payload, source="/test").to_json())
+            await publish(channel, new_event(payload, source="/teilhabe/intake").to_json())
         await asyncio.sleep(7)  # past the 1 s and 5 s delay steps
         proxy.restore()
         for payload in payloads:
@@ -325,7 +325,7 @@ async def test_dead_letters_are_listed_with_their_reason_and_sent_back_once_fixe
     refused = assigned()
     key = str(refused.household_id)
     behaviour.refuse.add(key)
-    event = new_event(refused, source="/test")
+    event = new_event(refused, source="/teilhabe/intake")
     await publish(channel, event.to_json(), message_id=event.id)
     dlq = await channel.get_queue("probe.dlq")
 

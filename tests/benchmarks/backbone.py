@@ -336,7 +336,7 @@ async def bench_latency(
     await asyncio.sleep(3)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
-    outbox = Outbox(messaging.outbox, source="/bench")
+    outbox = Outbox(messaging.outbox, source="/teilhabe/intake")
     committed: dict[str, float] = {}
     count = int(rate * seconds)
     started = time.perf_counter()

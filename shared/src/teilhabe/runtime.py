@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events.contract import FieldsRead
 from teilhabe.logging import configure_logging
 from teilhabe.messaging import dead_letters
 from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
@@ -65,6 +66,8 @@ class ServiceDefinition:
     migrations_dir: Path
     messaging: MessagingTables
     handlers: HandlerMap = field(default_factory=dict)
+    # The fields it reads of each event type it handles (the event contract).
+    reads: FieldsRead = field(default_factory=dict)
     companions: Sequence[Callable[[ServiceSettings], Companion]] = ()
     commands: Mapping[str, Command] = field(default_factory=dict)
 

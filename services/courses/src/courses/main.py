@@ -10,7 +10,7 @@ from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
 from courses.config import get_settings
-from courses.handlers import HANDLERS
+from courses.handlers import HANDLERS, READS
 from courses.models import messaging
 from courses.pages import mount_pages
 from courses.router import router
@@ -38,6 +38,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     handlers=HANDLERS,
+    reads=READS,
 )
 
 

@@ -10,7 +10,7 @@ from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
 from housing.config import get_settings
-from housing.handlers import HANDLERS
+from housing.handlers import HANDLERS, READS
 from housing.models import messaging
 from housing.pages import mount_pages
 from housing.router import router
@@ -35,6 +35,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     handlers=HANDLERS,
+    reads=READS,
 )
 
 

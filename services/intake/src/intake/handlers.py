@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
@@ -38,4 +39,11 @@ async def on_household_moved_out(
 HANDLERS: HandlerMap = {
     HouseholdMovedIn: on_household_moved_in,
     HouseholdMovedOut: on_household_moved_out,
+}
+
+
+# What intake reads of each event (the event contract; see teilhabe.events.contract).
+READS: FieldsRead = {
+    HouseholdMovedIn: reads("household_id"),
+    HouseholdMovedOut: reads("household_id"),
 }

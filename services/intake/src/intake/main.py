@@ -10,7 +10,7 @@ from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
 from intake.config import get_settings
-from intake.handlers import HANDLERS
+from intake.handlers import HANDLERS, READS
 from intake.models import messaging
 from intake.pages import mount_pages
 from intake.router import router
@@ -35,6 +35,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     handlers=HANDLERS,
+    reads=READS,
 )
 
 

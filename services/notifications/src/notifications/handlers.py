@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted
 from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
@@ -79,4 +80,35 @@ HANDLERS: HandlerMap = {
     CourseWaitlisted: on_course_waitlisted,
     VolunteerRegistered: on_volunteer_registered,
     VolunteerMatched: on_volunteer_matched,
+}
+
+
+# What notifications reads of each event, for its read model, its routing and the texts
+# of its messages (the event contract; see teilhabe.events.contract).
+READS: FieldsRead = {
+    HouseholdAssigned: reads(
+        "household_id",
+        "allocation_notice_number",
+        "allocated_on",
+        "expected_arrival_on",
+        "member_count",
+        "minor_count",
+        "members.age_group",
+        "needs_accessible_housing",
+    ),
+    CaseworkerAssigned: reads("household_id", "caseworker_id", "previous_caseworker_id"),
+    HouseholdMovedIn: reads("household_id", "site_kind", "bed_count", "moved_in_on"),
+    HouseholdMovedOut: reads("household_id", "reason", "moved_out_on"),
+    CourseEnrolled: reads("household_id", "course_title", "course_kind", "starts_on"),
+    CourseWaitlisted: reads("household_id", "course_title", "course_kind", "waitlist_position"),
+    VolunteerRegistered: reads(
+        "volunteer_id",
+        "display_name",
+        "email",
+        "preferred_language",
+        "account_subject",
+        "languages",
+        "skills",
+    ),
+    VolunteerMatched: reads("household_id", "volunteer_id", "matched_on"),
 }

@@ -18,7 +18,7 @@ from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
 from notifications.config import NotificationsSettings, get_settings
-from notifications.handlers import HANDLERS
+from notifications.handlers import HANDLERS, READS
 from notifications.models import messaging
 from notifications.pages import mount_pages
 from notifications.router import router
@@ -50,6 +50,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     handlers=HANDLERS,
+    reads=READS,
     companions=[email_sender],
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.households import HouseholdAssigned
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
@@ -18,3 +19,11 @@ async def on_household_assigned(
 
 
 HANDLERS: HandlerMap = {HouseholdAssigned: on_household_assigned}
+
+
+# What volunteers reads of each event (the event contract; see teilhabe.events.contract).
+READS: FieldsRead = {
+    HouseholdAssigned: reads(
+        "household_id", "allocation_notice_number", "minor_count", "members.languages"
+    ),
+}

@@ -17,7 +17,7 @@ from teilhabe.runtime import cli as run_cli
 
 from volunteers import service
 from volunteers.config import get_settings
-from volunteers.handlers import HANDLERS
+from volunteers.handlers import HANDLERS, READS
 from volunteers.models import messaging
 from volunteers.pages import mount_pages
 from volunteers.router import router
@@ -64,6 +64,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     handlers=HANDLERS,
+    reads=READS,
     # A daily scheduled job runs it (a Kubernetes CronJob in production).
     commands={
         "purge-clearances": Command(

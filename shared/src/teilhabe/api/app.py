@@ -23,7 +23,7 @@ from teilhabe.api.security import SecurityHeaders, install_internal_error_handle
 from teilhabe.auth import install_auth, public_endpoint
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
-from teilhabe.events.asyncapi import build_document
+from teilhabe.events.asyncapi import published_document
 from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging.connection import connect_broker
 
@@ -80,7 +80,7 @@ def _contract_router() -> APIRouter:
 
 @functools.cache
 def _ASYNCAPI_DOCUMENT() -> dict[str, Any]:  # noqa: N802 - a cached constant
-    return build_document()
+    return published_document()
 
 
 async def database_ok(engine: AsyncEngine) -> bool:

@@ -2,6 +2,9 @@
 
 `python -m teilhabe.events.asyncapi --write shared/asyncapi.json` regenerates it;
 `--check` fails when the committed document differs from the catalogue (run in CI).
+
+`send` operations come from each type's owners (`published_by`), `receive` operations
+from the handler table of every installed service, with the fields it reads.
 """
 
 from __future__ import annotations
@@ -9,29 +12,44 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from teilhabe.events.catalogue import CATALOGUE, EventPayload, load_catalogue
+from teilhabe.events.catalogue import ANY_SERVICE, CATALOGUE, EventPayload, load_catalogue
+from teilhabe.events.contract import FieldsRead
 from teilhabe.events.envelope import CONTENT_TYPE, CloudEvent
 
 EXCHANGE = "teilhabe.events"
-# Which service publishes the events of each catalogue module.
-PUBLISHERS = {
-    "teilhabe.events.households": "intake",
-    "teilhabe.events.housing": "housing",
-    "teilhabe.events.courses": "courses",
-    "teilhabe.events.volunteers": "volunteers",
-}
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "asyncapi.json"
+# Where the wheel of teilhabe-shared carries the generated document (see pyproject.toml).
+PACKAGED_NAME = "asyncapi.json"
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A service as a receiver: the event types it handles and the fields it reads."""
+
+    name: str
+    reads: FieldsRead
+
+
+def installed_consumers() -> list[Consumer]:
+    from teilhabe.registry import installed_services
+
+    return [Consumer(service.name, service.reads) for service in installed_services()]
 
 
 def message_name(model: type[EventPayload]) -> str:
     return f"{model.__name__}V{model.event_version}"
 
 
-def build_document() -> dict[str, Any]:
+def build_document(consumers: Sequence[Consumer] | None = None) -> dict[str, Any]:
     load_catalogue()
+    if consumers is None:
+        consumers = installed_consumers()
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
@@ -82,13 +100,25 @@ def build_document() -> dict[str, Any]:
             },
         )
         channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
-        publisher = PUBLISHERS.get(model.__module__, "unknown")
-        operations[f"{publisher}.publishes.{name}"] = {
-            "action": "send",
-            "title": f"{publisher} publishes {event_type}",
+        reference = {
             "channel": {"$ref": f"#/channels/{_escape(event_type)}"},
             "messages": [{"$ref": f"#/channels/{_escape(event_type)}/messages/{name}"}],
         }
+        for publisher in sorted(model.published_by):
+            who = "any service" if publisher == ANY_SERVICE else publisher
+            operations[f"{'any' if publisher == ANY_SERVICE else publisher}.publishes.{name}"] = {
+                "action": "send",
+                "title": f"{who} publishes {event_type}",
+                **reference,
+            }
+        for consumer, fields in _receivers(consumers, model).items():
+            operations[f"{consumer}.receives.{name}"] = {
+                "action": "receive",
+                "title": f"{consumer} receives {event_type}",
+                "description": (f"From the queue `{consumer}`; reads {', '.join(sorted(fields))}."),
+                "x-fields-read": sorted(fields),
+                **reference,
+            }
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -118,6 +148,26 @@ def build_document() -> dict[str, Any]:
 
 def render() -> str:
     return json.dumps(build_document(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def published_document() -> dict[str, Any]:
+    """The committed document, as every service serves it whichever services are installed."""
+    packaged = resources.files("teilhabe.events").joinpath(PACKAGED_NAME)
+    if packaged.is_file():
+        return dict(json.loads(packaged.read_text(encoding="utf-8")))
+    if DEFAULT_PATH.is_file():
+        return dict(json.loads(DEFAULT_PATH.read_text(encoding="utf-8")))
+    return build_document()
+
+
+def _receivers(
+    consumers: Sequence[Consumer], model: type[EventPayload]
+) -> Mapping[str, frozenset[str]]:
+    return {
+        consumer.name: consumer.reads[model]
+        for consumer in sorted(consumers, key=lambda c: c.name)
+        if model in consumer.reads
+    }
 
 
 def _envelope_schema() -> dict[str, Any]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
-from uuid import UUID
 
 from pydantic import Field
 
 from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.contract import Reference
 
 
 class OfferKind(StrEnum):
@@ -26,27 +26,29 @@ class CourseEnrolled(EventPayload):
     """A person got a seat in a course or offer."""
 
     event_type: ClassVar[str] = "course.enrolled"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
     subject_field: ClassVar[str | None] = "household_id"
 
-    enrollment_id: UUID
-    course_id: UUID
+    enrollment_id: Reference
+    course_id: Reference
     course_title: str = Field(description="Title as staff and the household know it.")
     course_kind: OfferKind
     starts_on: date | None = None
-    household_id: UUID
-    member_id: UUID
+    household_id: Reference
+    member_id: Reference
 
 
 class CourseWaitlisted(EventPayload):
     """A person was put on a course's waitlist because every seat is taken."""
 
     event_type: ClassVar[str] = "course.waitlisted"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
     subject_field: ClassVar[str | None] = "household_id"
 
-    enrollment_id: UUID
-    course_id: UUID
+    enrollment_id: Reference
+    course_id: Reference
     course_title: str
     course_kind: OfferKind
-    household_id: UUID
-    member_id: UUID
+    household_id: Reference
+    member_id: Reference
     waitlist_position: int = Field(ge=1)

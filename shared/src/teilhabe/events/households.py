@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
-from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.contract import Reference
 
 
 class AgeGroup(StrEnum):
@@ -24,7 +24,7 @@ class AgeGroup(StrEnum):
 class AllocatedMember(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    member_id: UUID
+    member_id: Reference
     age_group: AgeGroup
     languages: tuple[str, ...] = Field(default=(), description="ISO 639 codes.")
 
@@ -33,9 +33,10 @@ class HouseholdAssigned(EventPayload):
     """A household was allocated to the city (Zuweisung) and registered."""
 
     event_type: ClassVar[str] = "household.assigned"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
     subject_field: ClassVar[str | None] = "household_id"
 
-    household_id: UUID
+    household_id: Reference
     allocation_notice_number: str
     allocated_on: date
     expected_arrival_on: date | None = None
@@ -49,8 +50,9 @@ class CaseworkerAssigned(EventPayload):
     """A caseworker took over the social care of a household."""
 
     event_type: ClassVar[str] = "caseworker.assigned"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
     subject_field: ClassVar[str | None] = "household_id"
 
-    household_id: UUID
+    household_id: Reference
     caseworker_id: str = Field(description="The caseworker's subject at the identity provider.")
     previous_caseworker_id: str | None = None

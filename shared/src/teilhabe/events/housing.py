@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
-from uuid import UUID
 
 from pydantic import Field
 
 from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.contract import Reference
 
 
 class SiteKind(StrEnum):
@@ -29,13 +29,14 @@ class HouseholdMovedIn(EventPayload):
     """A household was placed into a unit and occupies beds there."""
 
     event_type: ClassVar[str] = "household.moved_in"
+    published_by: ClassVar[frozenset[str]] = frozenset({"housing"})
     subject_field: ClassVar[str | None] = "household_id"
 
-    household_id: UUID
-    placement_id: UUID
-    site_id: UUID
+    household_id: Reference
+    placement_id: Reference
+    site_id: Reference
     site_kind: SiteKind
-    unit_id: UUID
+    unit_id: Reference
     bed_count: int = Field(ge=1)
     moved_in_on: date
 
@@ -44,11 +45,12 @@ class HouseholdMovedOut(EventPayload):
     """A household left a unit; its beds are free again."""
 
     event_type: ClassVar[str] = "household.moved_out"
+    published_by: ClassVar[frozenset[str]] = frozenset({"housing"})
     subject_field: ClassVar[str | None] = "household_id"
 
-    household_id: UUID
-    placement_id: UUID
-    site_id: UUID
-    unit_id: UUID
+    household_id: Reference
+    placement_id: Reference
+    site_id: Reference
+    unit_id: Reference
     moved_out_on: date
     reason: MoveOutReason

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 from typing import ClassVar
-from uuid import UUID
 
 from pydantic import EmailStr, Field
 
 from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.contract import Reference
 
 
 class VolunteerRegistered(EventPayload):
     """A volunteer joined the registry; carries what is needed to reach them."""
 
     event_type: ClassVar[str] = "volunteer.registered"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
     subject_field: ClassVar[str | None] = "volunteer_id"
 
-    volunteer_id: UUID
+    volunteer_id: Reference
     display_name: str
     email: EmailStr
     preferred_language: str = Field(description="Language for messages to them, e.g. de or en.")
@@ -34,9 +35,10 @@ class VolunteerMatched(EventPayload):
     """A volunteer became the mentor (Pate/Patin) of a household."""
 
     event_type: ClassVar[str] = "volunteer.matched"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
     subject_field: ClassVar[str | None] = "household_id"
 
-    match_id: UUID
-    volunteer_id: UUID
-    household_id: UUID
+    match_id: Reference
+    volunteer_id: Reference
+    household_id: Reference
     matched_on: date

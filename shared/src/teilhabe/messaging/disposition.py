@@ -39,6 +39,7 @@ class DeadLetterKind(StrEnum):
     INVALID_ENVELOPE = "invalid_envelope"
     INVALID_PAYLOAD = "invalid_payload"
     NO_HANDLER = "no_handler"
+    FOREIGN_SOURCE = "foreign_source"
     REFUSED = "refused"
     RETRIES_EXHAUSTED = "retries_exhausted"
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import Table, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from teilhabe.events.catalogue import EventPayload, lookup_payload_model
+from teilhabe.events.catalogue import EventPayload, lookup_payload_model, may_publish
 from teilhabe.events.envelope import CloudEvent, EnvelopeAttributes, TypedCloudEvent
 from teilhabe.messaging.disposition import DeadLetterKind
 
@@ -53,7 +53,8 @@ class PermanentError(PoisonMessage):
 def decode(
     body: bytes, handlers: HandlerMap, type_hint: str | None = None
 ) -> ReceivedEvent[EventPayload]:
-    """Validate a message as a CloudEvent with a known payload this consumer handles.
+    """Validate a message as a CloudEvent with a known payload this consumer handles,
+    from a source that owns its type.
 
     `type_hint` (the message's AMQP type) picks the one payload model this consumer
     handles for that type, so envelope and payload are validated from the bytes in one
@@ -67,6 +68,7 @@ def decode(
             pass
         else:
             if typed.type == type_hint and typed.dataversion == str(expected.event_version):
+                _check_source(expected, typed)
                 return ReceivedEvent(envelope=typed, payload=typed.data)
     try:
         envelope = CloudEvent.model_validate_json(body)
@@ -84,6 +86,7 @@ def decode(
             DeadLetterKind.NO_HANDLER,
             f"no handler for event type {envelope.type!r} version {envelope.dataversion}",
         )
+    _check_source(model, envelope)
     try:
         payload = model.model_validate(envelope.data)
     except ValidationError as error:
@@ -91,6 +94,16 @@ def decode(
             DeadLetterKind.INVALID_PAYLOAD, f"invalid {envelope.type} payload: {_describe(error)}"
         ) from error
     return ReceivedEvent(envelope=envelope, payload=payload)
+
+
+def _check_source(model: type[EventPayload], envelope: EnvelopeAttributes) -> None:
+    if not may_publish(model, envelope.source):
+        owners = ", ".join(sorted(model.published_by))
+        raise PoisonMessage(
+            DeadLetterKind.FOREIGN_SOURCE,
+            f"source does not own event type: {envelope.source!r} sent {envelope.type!r}, "
+            f"which only {owners} may publish"
+        )
 
 
 async def claim_new(

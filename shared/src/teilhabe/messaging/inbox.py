@@ -102,7 +102,7 @@ def _check_source(model: type[EventPayload], envelope: EnvelopeAttributes) -> No
         raise PoisonMessage(
             DeadLetterKind.FOREIGN_SOURCE,
             f"source does not own event type: {envelope.source!r} sent {envelope.type!r}, "
-            f"which only {owners} may publish"
+            f"which only {owners} may publish",
         )
 
 

@@ -75,3 +75,19 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=200, ge=1, le=2000)
     publish_timeout_seconds: float = Field(default=10.0, gt=0)
     amqp_heartbeat_seconds: int = Field(default=15, ge=5, le=60)
+    timer_batch_size: int = Field(
+        default=50, ge=1, le=1000, description="Timers fired in one transaction."
+    )
+    timer_max_attempts: int = Field(
+        default=8, ge=1, le=100, description="Attempts of a failing timer before it is dead."
+    )
+    timer_poll_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Longest sleep of the timer worker (it wakes earlier for a due timer).",
+    )
+    run_timers_in_consumer: bool = Field(
+        default=True,
+        description="Fire the service's timers inside its consumer process; false when "
+        "`teilhabe-<service> timers` runs as a process of its own.",
+    )

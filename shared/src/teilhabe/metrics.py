@@ -30,3 +30,19 @@ CONSUMER_BATCH_SECONDS = Histogram(
     ["service"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+TIMERS_FIRED = Counter(
+    "teilhabe_timers_fired_total", "Timers whose handler ran and committed", ["service", "kind"]
+)
+TIMER_FAILURES = Counter(
+    "teilhabe_timer_failures_total",
+    "Attempts of a timer's handler that failed",
+    ["service", "kind"],
+)
+TIMERS_DEAD = Counter(
+    "teilhabe_timers_dead_total",
+    "Timers given up after their last attempt (never tried again unless scheduled anew)",
+    ["service", "kind"],
+)
+TIMERS_KEPT = Gauge(
+    "teilhabe_timers", "Timers kept, by state (pending, dead)", ["service", "state"]
+)

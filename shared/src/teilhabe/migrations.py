@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from teilhabe.audit import APPEND_ONLY_DDL
 from teilhabe.db import ensure_database
+from teilhabe.timers import TIMER_V1_DDL
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
@@ -105,3 +106,13 @@ def drop_backbone_tables(connection: Connection) -> None:
     for table in ("audit_entry", "inbox_message", "outbox_message"):
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     connection.exec_driver_sql("DROP FUNCTION IF EXISTS audit_entry_append_only()")
+
+
+def create_timer_table(connection: Connection) -> None:
+    """The durable timers' table, for a service's migration."""
+    for statement in TIMER_V1_DDL:
+        connection.exec_driver_sql(statement)
+
+
+def drop_timer_table(connection: Connection) -> None:
+    connection.exec_driver_sql("DROP TABLE IF EXISTS timer")

@@ -1,4 +1,4 @@
-"""One command line for every service: `teilhabe-<service> migrate|api|relay|consumer`.
+"""One command line for every service: `teilhabe-<service> migrate|api|relay|consumer|timers`.
 
 Besides: `revision` (a new migration) and `dead-letters list|redrive` (operations).
 """
@@ -30,6 +30,8 @@ from teilhabe.messaging.relay import OutboxRelay, RelayOptions
 from teilhabe.messaging.tables import MessagingTables
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe.migrations import new_revision, upgrade
+from teilhabe.timer_worker import TimerOptions, TimerWorker
+from teilhabe.timers import TimerHandlers
 
 
 class Worker(Protocol):
@@ -68,6 +70,8 @@ class ServiceDefinition:
     handlers: HandlerMap = field(default_factory=dict)
     # The fields it reads of each event type it handles (the event contract).
     reads: FieldsRead = field(default_factory=dict)
+    # Durable timers this service fires, by kind (see teilhabe.timers).
+    timers: TimerHandlers = field(default_factory=dict)
     companions: Sequence[Callable[[ServiceSettings], Companion]] = ()
     commands: Mapping[str, Command] = field(default_factory=dict)
 
@@ -79,6 +83,7 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     commands.add_parser("api", help="serve the HTTP API")
     commands.add_parser("relay", help="publish the outbox to the broker")
     commands.add_parser("consumer", help="handle the events this service subscribes to")
+    commands.add_parser("timers", help="fire this service's due timers")
     revision = commands.add_parser("revision", help="autogenerate a migration")
     revision.add_argument("message")
     _add_dead_letter_commands(commands)
@@ -111,9 +116,14 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         asyncio.run(run_worker(settings, build_relay(settings), command="relay"))
     elif args.command == "consumer":
         consumer = build_consumer(service, settings)
-        companions = [build(settings) for build in service.companions]
+        companions: list[Companion] = [build(settings) for build in service.companions]
+        if service.timers and settings.run_timers_in_consumer:
+            companions.append(build_timer_worker(service, settings))
         worker = WorkerGroup(consumer, companions) if companions else consumer
         asyncio.run(run_worker(settings, worker, command="consumer"))
+    elif args.command == "timers":
+        timers = build_timer_worker(service, settings)
+        asyncio.run(run_worker(settings, timers, command="timers"))
     elif args.command == "dead-letters":
         asyncio.run(dead_letter_command(settings, args))
     else:
@@ -184,6 +194,16 @@ def build_consumer(service: ServiceDefinition, settings: ServiceSettings) -> Eve
         session_factory=create_session_factory(engine),
         inbox=service.messaging.inbox,
         handlers=service.handlers,
+    )
+
+
+def build_timer_worker(service: ServiceDefinition, settings: ServiceSettings) -> TimerWorker:
+    # Two connections: one firing, one for housekeeping; the wake-up listens on its own.
+    engine = create_engine(settings.database_url, pool_size=2)
+    return TimerWorker(
+        TimerOptions.from_settings(settings),
+        session_factory=create_session_factory(engine),
+        handlers=service.timers,
     )
 
 

@@ -1,4 +1,4 @@
-"""The outbox and inbox tables every service keeps in its own database."""
+"""The outbox, inbox and timer tables every service keeps in its own database."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from sqlalchemy import (
     text,
 )
 
+from teilhabe.timers import define_timer_table
+
 OUTBOX_TABLE = "outbox_message"
 INBOX_TABLE = "inbox_message"
 
@@ -28,6 +30,7 @@ INBOX_TABLE = "inbox_message"
 class MessagingTables:
     outbox: Table
     inbox: Table
+    timers: Table
 
 
 def define_messaging_tables(metadata: MetaData) -> MessagingTables:
@@ -61,4 +64,4 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         # Pruning finds the ids older than the retention without reading the whole inbox.
         Index("ix_inbox_message_handled_at", "handled_at"),
     )
-    return MessagingTables(outbox=outbox, inbox=inbox)
+    return MessagingTables(outbox=outbox, inbox=inbox, timers=define_timer_table(metadata))

@@ -10,7 +10,8 @@
 #                  deploy/check-requirements.txt (PyPI only)
 #   2. render      kubectl kustomize of every overlay -> deploy/.out/<overlay>.yaml
 #   3. schemas     kubernetes-validate --strict against Kubernetes $K8S_VERSION for every
-#                  built-in object; custom resources are listed as SKIP
+#                  built-in object; every custom resource against the operators' CRDs
+#                  vendored in deploy/crds/ (unknown fields are errors)
 #   4. yamllint    every YAML file under deploy/ (deploy/.yamllint)
 #   5. hadolint    deploy/images/Dockerfile
 #   6. checkov     the rendered overlays and the Dockerfile (deploy/.checkov.yaml)
@@ -132,7 +133,7 @@ section "schemas (kubernetes-validate --strict, Kubernetes $K8S_VERSION)"
 for file in "${rendered[@]}"; do
   overlay=$(basename "$file" .yaml)
   split_dir="$OUT/$overlay"
-  "$PY" deploy/checks/policy.py split "$file" "$split_dir" | sed -e "s/^SKIP  /SKIP  $overlay: /"
+  "$PY" deploy/checks/policy.py split "$file" "$split_dir"
   log="$split_dir/kubernetes-validate.log"
   if "$(tool kubernetes-validate)" -k "$K8S_VERSION" --strict --quiet "$split_dir/builtin.yaml" >"$log" 2>&1 \
     && ! grep -qE '^(ERROR|WARN)' "$log"; then
@@ -143,6 +144,15 @@ for file in "${rendered[@]}"; do
     show "$log.short"
   fi
 done
+
+section "schemas of the custom resources (the operators' CRDs in deploy/crds/)"
+if "$PY" deploy/checks/policy.py crds "${rendered[@]}" >"$OUT/crds.log" 2>&1; then
+  grep -E '^PASS' "$OUT/crds.log" | sed -e 's/^/  /'
+  pass "every custom resource valid against its operator's CRD (deploy/crds/sources.yaml)"
+else
+  sed -e 's/^/  /' "$OUT/crds.log" | cut -c1-400
+  fail "custom resources invalid against their operators' CRDs"
+fi
 
 # --- 4. yamllint --------------------------------------------------------------------------
 section "yamllint"

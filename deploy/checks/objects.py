@@ -35,8 +35,8 @@ BUILTIN_API_VERSIONS = {
     "Role": "rbac.authorization.k8s.io/v1",
     "RoleBinding": "rbac.authorization.k8s.io/v1",
 }
-# Custom resources of the operators the overlays rely on. kubernetes-validate has no
-# schema for them; the operators' admission and CRD schemas check them at apply time.
+# Custom resources of the operators the overlays rely on; `policy.py crds` validates them
+# against the operators' CRDs vendored in deploy/crds/.
 CUSTOM_API_VERSIONS = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): "RabbitMQ Cluster Operator",
     ("rabbitmq.com/v1beta1", "Vhost"): "Messaging Topology Operator",

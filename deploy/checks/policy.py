@@ -2,8 +2,9 @@
 """Deployment policy of Teilhabe, checked offline on rendered manifests.
 
     policy.py k8s RENDERED.yaml...        rules for each rendered overlay
-    policy.py split RENDERED.yaml OUTDIR  built-in kinds -> OUTDIR/builtin.yaml,
-                                          custom resources are listed as skipped
+    policy.py split RENDERED.yaml OUTDIR  built-in kinds -> OUTDIR/builtin.yaml (for
+                                          kubernetes-validate)
+    policy.py crds RENDERED.yaml...       custom resources against the vendored CRDs
     policy.py compose deploy/compose.yaml rules for the local compose file
     policy.py image deploy/images/Dockerfile
                                           Dockerfile and its .dockerignore agree; the
@@ -12,7 +13,7 @@
                                           fails unless every break is caught
 
 Each rule prints PASS or FAIL with the objects at fault; the exit status is 1 if any
-rule failed. Only PyYAML is needed. deploy/check.sh runs all of this; see deploy/README.md.
+rule failed. Needs PyYAML and jsonschema. deploy/check.sh runs all of this; see deploy/README.md.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from pathlib import Path
 
 import yaml
 from compose import run_compose
+from crds import custom_resource_problems
 from image import run_image
 from model import Rendering, Report, load_all, summarize
-from objects import BUILTIN_API_VERSIONS, CUSTOM_API_VERSIONS
+from objects import BUILTIN_API_VERSIONS
 from rules import k8s_rules
 from selftest import run_selftest
 
@@ -40,29 +42,28 @@ def run_k8s(paths: list[Path], ingress_namespace: str) -> int:
 
 
 def run_split(path: Path, out_dir: Path) -> int:
-    """Write the built-in kinds for kubernetes-validate and list what it cannot check."""
+    """Write the built-in kinds for kubernetes-validate (custom resources: `crds`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    builtin, skipped = [], []
-    for doc in load_all(path):
-        if doc.get("kind") in BUILTIN_API_VERSIONS:
-            builtin.append(doc)
-        else:
-            skipped.append(doc)
+    builtin = [doc for doc in load_all(path) if doc.get("kind") in BUILTIN_API_VERSIONS]
     (out_dir / "builtin.yaml").write_text(
         yaml.safe_dump_all(builtin, sort_keys=False), encoding="utf-8"
     )
-    groups: dict[tuple[str, str], list[str]] = {}
-    for doc in skipped:
-        groups.setdefault((str(doc.get("apiVersion")), str(doc.get("kind"))), []).append(
-            doc["metadata"]["name"]
-        )
-    for (api_version, kind), names in sorted(groups.items()):
-        operator = CUSTOM_API_VERSIONS.get((api_version, kind), "an unknown operator")
-        print(
-            f"SKIP  {len(names)} x {kind} ({api_version}, {operator}): custom resource, no schema "
-            f"offline; its apiVersion is checked by policy.py ({', '.join(names)})"
-        )
     return 0
+
+
+def run_crds(paths: list[Path]) -> int:
+    """Every custom resource of each rendering against the vendored CRD of its operator."""
+    report = Report()
+    for path in paths:
+        docs = load_all(path)
+        custom = [d for d in docs if d.get("kind") not in BUILTIN_API_VERSIONS]
+        kinds = sorted({str(d.get("kind")) for d in custom})
+        report.rule(
+            f"{path.name}: {len(custom)} custom resources ({', '.join(kinds)}) valid against the "
+            "vendored CRDs, unknown fields refused",
+            custom_resource_problems(docs, set(BUILTIN_API_VERSIONS)),
+        )
+    return summarize(report)
 
 
 def main() -> int:
@@ -76,6 +77,8 @@ def main() -> int:
     split = commands.add_parser("split")
     split.add_argument("rendered", type=Path)
     split.add_argument("out_dir", type=Path)
+    crds = commands.add_parser("crds")
+    crds.add_argument("rendered", nargs="+", type=Path)
     compose = commands.add_parser("compose")
     compose.add_argument("compose_file", type=Path)
     image = commands.add_parser("image")
@@ -88,6 +91,8 @@ def main() -> int:
         return run_k8s(args.rendered, args.ingress_namespace)
     if args.command == "split":
         return run_split(args.rendered, args.out_dir)
+    if args.command == "crds":
+        return run_crds(args.rendered)
     if args.command == "compose":
         return run_compose(args.compose_file)
     if args.command == "selftest":

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from crds import custom_resource_problems
 from cronjobs import check_cronjobs
 from ingress import check_body_size, check_not_public, check_staff_tools
 from model import NAMESPACE, Doc, Rendering, Report, load_all, pod_template, summarize
 from network import check_network_policies
 from objects import (
+    BUILTIN_API_VERSIONS,
     check_api_versions,
     check_names,
     check_namespace,
@@ -214,6 +216,24 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         annotations = first(docs, "Ingress", "teilhabe-api")["metadata"]["annotations"]
         annotations["nginx.ingress.kubernetes.io/proxy-body-size"] = "1m"
 
+    def cluster_field_typo(docs: list[Doc]) -> None:
+        first(docs, "Cluster", "intake-db")["spec"]["instance"] = 3
+
+    def broker_wrong_type(docs: list[Doc]) -> None:
+        first(docs, "RabbitmqCluster")["spec"]["replicas"] = "three"
+
+    def backup_unknown_method(docs: list[Doc]) -> None:
+        first(docs, "ScheduledBackup")["spec"]["method"] = "barman"
+
+    def object_store_typo(docs: list[Doc]) -> None:
+        first(docs, "ObjectStore")["spec"]["configuration"]["wal"]["compresion"] = "gzip"
+
+    def permission_typo(docs: list[Doc]) -> None:
+        first(docs, "Permission")["spec"]["permissions"]["writes"] = ".*"
+
+    def custom_resources(rendering: Rendering) -> list[str]:
+        return custom_resource_problems(rendering.docs, set(BUILTIN_API_VERSIONS))
+
     mutations: list[
         tuple[str, Callable[[list[Doc]], None], Callable[[Rendering], Iterable[str]]]
     ] = [
@@ -287,6 +307,15 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         ("SMTP account in a pod that sends no mail", smtp_account_in_api, check_settings),
         ("/docs, /openapi.json and /metrics passed to the internet", docs_public, check_not_public),
         ("ingress body size other than the services' limit", body_size_mismatch, check_body_size),
+        ("Cluster with a misspelt field (CRD schema)", cluster_field_typo, custom_resources),
+        ("RabbitmqCluster replicas as text (CRD schema)", broker_wrong_type, custom_resources),
+        (
+            "ScheduledBackup with an unknown method (CRD schema)",
+            backup_unknown_method,
+            custom_resources,
+        ),
+        ("ObjectStore with a misspelt field (CRD schema)", object_store_typo, custom_resources),
+        ("Permission with a misspelt field (CRD schema)", permission_typo, custom_resources),
     ]
 
     def wl(rendering: Rendering, check: Callable[[Doc, Doc], Iterable[str]]) -> list[str]:

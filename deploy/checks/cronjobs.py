@@ -39,6 +39,8 @@ CRONJOB_CONTAINER_FIELDS = (
     "env",
     "volumeMounts",
 )
+# What the migration Job holds and a CronJob must not: the database owner's credentials.
+MIGRATION_ONLY_ENV = {"DATABASE_OWNER_USER", "DATABASE_OWNER_PASSWORD", "DATABASE_MIGRATION_URL"}
 
 
 def cron_hours(field: str) -> set[int] | None:
@@ -130,5 +132,8 @@ def same_pod_as_migration(rendering: Rendering, cronjob: Doc, pod: Doc) -> Itera
         yield f"{ref(cronjob)}: no container app"
         return
     for key in CRONJOB_CONTAINER_FIELDS:
-        if container.get(key) != reference_container.get(key):
+        expected = reference_container.get(key)
+        if key == "env":
+            expected = [v for v in expected or [] if v.get("name") not in MIGRATION_ONLY_ENV]
+        if container.get(key) != expected:
             yield f"{ref(cronjob)}: container app {key} differs from {ref(migration)}"

@@ -44,6 +44,7 @@ CUSTOM_API_VERSIONS = {
     ("rabbitmq.com/v1beta1", "Permission"): "Messaging Topology Operator",
     ("postgresql.cnpg.io/v1", "Cluster"): "CloudNativePG",
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): "CloudNativePG",
+    ("postgresql.cnpg.io/v1", "Pooler"): "CloudNativePG",
     ("barmancloud.cnpg.io/v1", "ObjectStore"): "CloudNativePG Barman Cloud Plugin",
 }
 CLUSTER_SCOPED = {"Namespace"}

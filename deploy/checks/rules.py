@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from budget import check_connection_budget
 from cronjobs import check_cronjobs
 from ingress import check_body_size, check_not_public, check_staff_tools
 from model import Rendering
@@ -25,7 +26,7 @@ from pods import (
     check_token,
     on_workloads,
 )
-from settings import check_no_secrets, check_secret_references, check_settings
+from settings import check_database_roles, check_no_secrets, check_secret_references, check_settings
 
 
 def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, Iterable[str]]]:
@@ -58,6 +59,14 @@ def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, I
             on_workloads(rendering, check_probes, {"Deployment"}),
         ),
         ("settings complete, $(VAR) references resolvable", check_settings(rendering)),
+        (
+            "connection budget: pools at full scale within the app role's limit and the server's",
+            check_connection_budget(rendering),
+        ),
+        (
+            "database roles: the owner migrates (migrate Job only), the app role runs the rest",
+            check_database_roles(rendering),
+        ),
         (
             "every Deployment has a PodDisruptionBudget and an autoscaler",
             check_pdb_hpa(rendering),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from budget import check_connection_budget
 from crds import custom_resource_problems
 from cronjobs import check_cronjobs
 from ingress import check_body_size, check_not_public, check_staff_tools
@@ -20,7 +21,7 @@ from objects import (
 )
 from pods import check_image, check_probes, check_resources, check_security_context
 from rules import k8s_rules
-from settings import check_no_secrets, check_secret_references, check_settings
+from settings import check_database_roles, check_no_secrets, check_secret_references, check_settings
 
 
 def run_selftest(path: Path, ingress_namespace: str) -> int:
@@ -231,6 +232,28 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
     def permission_typo(docs: list[Doc]) -> None:
         first(docs, "Permission")["spec"]["permissions"]["writes"] = ".*"
 
+    def owner_in_cronjob(docs: list[Doc]) -> None:
+        migration = container(docs, "Job", "volunteers-migrate")
+        owner = [v for v in migration["env"] if v["name"].startswith("DATABASE_OWNER")]
+        container(docs, "CronJob", "volunteers-purge-clearances")["env"] += owner
+
+    def migration_as_app(docs: list[Doc]) -> None:
+        env = container(docs, "Job", "intake-migrate")["env"]
+        env[:] = [v for v in env if v["name"] != "DATABASE_MIGRATION_URL"]
+
+    def app_role_superuser(docs: list[Doc]) -> None:
+        first(docs, "Cluster", "housing-db")["spec"]["managed"]["roles"][0]["superuser"] = True
+
+    def consumers_over_budget(docs: list[Doc]) -> None:
+        first(docs, "HorizontalPodAutoscaler", "courses-consumer")["spec"]["maxReplicas"] = 40
+
+    def pooler_too_small(docs: list[Doc]) -> None:
+        pgbouncer = first(docs, "Pooler", "intake-db")["spec"]["pgbouncer"]
+        pgbouncer["parameters"]["default_pool_size"] = "20"
+
+    def budget(rendering: Rendering) -> list[str]:
+        return list(check_connection_budget(rendering))
+
     def custom_resources(rendering: Rendering) -> list[str]:
         return custom_resource_problems(rendering.docs, set(BUILTIN_API_VERSIONS))
 
@@ -307,6 +330,11 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         ("SMTP account in a pod that sends no mail", smtp_account_in_api, check_settings),
         ("/docs, /openapi.json and /metrics passed to the internet", docs_public, check_not_public),
         ("ingress body size other than the services' limit", body_size_mismatch, check_body_size),
+        ("database owner's credentials in a CronJob", owner_in_cronjob, check_database_roles),
+        ("migration without the owner's URL", migration_as_app, check_database_roles),
+        ("app role as superuser", app_role_superuser, check_database_roles),
+        ("consumers scaling past the connection budget", consumers_over_budget, budget),
+        ("session pooler smaller than its clients", pooler_too_small, budget),
         ("Cluster with a misspelt field (CRD schema)", cluster_field_typo, custom_resources),
         ("RabbitmqCluster replicas as text (CRD schema)", broker_wrong_type, custom_resources),
         (

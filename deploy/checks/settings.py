@@ -39,6 +39,7 @@ REQUIRED_UI_SETTINGS = {"UI_SESSION_SECRET", "UI_COOKIE_SECURE", "UI_TOOLS"}
 UI_STATIC_PATH = "/static/"
 SECRET_SETTINGS = {
     "DATABASE_PASSWORD",
+    "DATABASE_OWNER_PASSWORD",
     "AMQP_PASSWORD",
     "SMTP_PASSWORD",
     "UI_SESSION_SECRET",
@@ -158,6 +159,11 @@ def check_no_secrets(rendering: Rendering) -> Iterator[str]:
             yield f"{ref(doc)}: contains a private key"
 
 
+# The database roles of a service: the owner migrates, the app role runs everything else.
+DB_ROLES = ("owner", "app")
+OWNER_ENV = {"DATABASE_OWNER_USER", "DATABASE_OWNER_PASSWORD", "DATABASE_MIGRATION_URL"}
+
+
 # Secrets that operations create before the first apply (deploy/README.md, "Secrets"),
 # with the keys the manifests read from them.
 OPERATIONS_SECRETS = {
@@ -165,6 +171,12 @@ OPERATIONS_SECRETS = {
     "teilhabe-backup-s3": {"ACCESS_KEY_ID", "ACCESS_SECRET_KEY"},
     "teilhabe-api-tls": {"tls.crt", "tls.key"},
     "teilhabe-ui-session": {"secret"},
+    # The two database roles of each service (type kubernetes.io/basic-auth).
+    **{
+        f"{service}-db-{role}": {"username", "password"}
+        for service in SERVICES
+        for role in DB_ROLES
+    },
 }
 
 
@@ -172,6 +184,9 @@ def generated_secrets(rendering: Rendering) -> dict[str, set[str]]:
     """Secrets the operators create for the custom resources in the rendering, with their keys."""
     secrets: dict[str, set[str]] = {}
     for cluster in rendering.kind("Cluster"):
+        initdb = ((cluster["spec"].get("bootstrap") or {}).get("initdb")) or {}
+        if initdb.get("secret"):
+            continue  # the owner's password is given, nothing generated
         secrets[f"{cluster['metadata']['name']}-app"] = {
             "username",
             "password",
@@ -224,3 +239,53 @@ def check_secret_references(rendering: Rendering) -> Iterator[str]:
             elif key is not None and key not in known[name]:
                 keys = sorted(known[name])
                 yield f"{ref(doc)}: references key {key!r} of Secret {name}, which has {keys}"
+
+
+def secret_of(var: Doc) -> str | None:
+    return ((var.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name")
+
+
+def check_database_roles(rendering: Rendering) -> Iterator[str]:
+    """The owner role migrates, in the migrate Job only; everything else runs as the app role."""
+    for cluster in rendering.kind("Cluster"):
+        name = cluster["metadata"]["name"]
+        service = name.removesuffix("-db")
+        initdb = (cluster["spec"].get("bootstrap") or {}).get("initdb") or {}
+        if initdb.get("owner") != f"{service}_owner":
+            yield f"{ref(cluster)}: initdb owner is {initdb.get('owner')!r}, not {service}_owner"
+        if (initdb.get("secret") or {}).get("name") != f"{service}-db-owner":
+            yield f"{ref(cluster)}: initdb takes the owner's password from no {service}-db-owner"
+        roles = {r.get("name"): r for r in (cluster["spec"].get("managed") or {}).get("roles", [])}
+        app = roles.get(f"{service}_app")
+        if app is None:
+            yield f"{ref(cluster)}: no managed role {service}_app"
+            continue
+        if app.get("login") is not True or app.get("ensure", "present") != "present":
+            yield f"{ref(cluster)}: role {service}_app cannot log in"
+        if (app.get("passwordSecret") or {}).get("name") != f"{service}-db-app":
+            yield f"{ref(cluster)}: role {service}_app takes its password from no {service}-db-app"
+        for flag in ("superuser", "createdb", "createrole", "replication", "bypassrls"):
+            if app.get(flag):
+                yield f"{ref(cluster)}: role {service}_app has {flag}"
+        if not isinstance(app.get("connectionLimit"), int) or app["connectionLimit"] < 1:
+            yield f"{ref(cluster)}: role {service}_app has no connectionLimit"
+    for doc, pod in rendering.workloads():
+        labels = pod.get("metadata", {}).get("labels", {}) or {}
+        if labels.get("app.kubernetes.io/part-of") != "teilhabe":
+            continue
+        service = labels.get("app.kubernetes.io/name")
+        migrates = labels.get("app.kubernetes.io/component") == "migrate"
+        for container in pod.get("spec", {}).get("containers", []) or []:
+            env = {v["name"]: v for v in container.get("env", []) or []}
+            where = f"{ref(doc)} container {container.get('name')}"
+            if secret_of(env.get("DATABASE_USER", {})) != f"{service}-db-app":
+                yield f"{where}: DATABASE_USER is not the app role's ({service}-db-app)"
+            owner_refs = sorted(
+                n for n, v in env.items() if n in OWNER_ENV or secret_of(v) == f"{service}-db-owner"
+            )
+            if migrates and secret_of(env.get("DATABASE_OWNER_USER", {})) != f"{service}-db-owner":
+                yield f"{where}: migrates without the owner's credentials ({service}-db-owner)"
+            if migrates and "DATABASE_MIGRATION_URL" not in env:
+                yield f"{where}: no DATABASE_MIGRATION_URL: the migration would run as the app role"
+            if not migrates and owner_refs:
+                yield f"{where}: holds the database owner's {', '.join(owner_refs)}"

@@ -2,7 +2,7 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install python-deps up test lint asyncapi typecheck unit deploy-check bench bench-flow token
+.PHONY: install python-deps up test lint asyncapi typecheck unit deploy-check bench bench-flow bench-request token
 
 install: python-deps ui-assets
 
@@ -37,6 +37,9 @@ bench: install
 
 bench-flow: install
 	$(UV) run python -m tests.benchmarks.flow
+
+bench-request: install
+	$(UV) run python -m tests.benchmarks.request
 
 ROLE ?= caseworker
 SUBJECT ?= dev-user

@@ -12,6 +12,7 @@ import jwt
 from teilhabe.auth.errors import AuthenticationError
 from teilhabe.auth.jwks import JwksCache
 from teilhabe.auth.principal import DEFAULT_TEAMS_CLAIM, Principal
+from teilhabe.auth.token_cache import DEFAULT_MAX_ENTRIES, VerifiedTokens
 from teilhabe.config import ServiceSettings
 
 # Only algorithms whose verification key can be public. HS* would let anyone holding the
@@ -37,6 +38,7 @@ class TokenValidator:
         keys: JwksCache,
         leeway: float = DEFAULT_LEEWAY_SECONDS,
         teams_claim: str = DEFAULT_TEAMS_CLAIM,
+        verified_tokens: VerifiedTokens | None = None,
     ) -> None:
         accepted = tuple(algorithms)
         if not accepted:
@@ -52,6 +54,7 @@ class TokenValidator:
         self._keys = keys
         self._leeway = leeway
         self._teams_claim = teams_claim
+        self._verified = verified_tokens if verified_tokens is not None else VerifiedTokens()
 
     @classmethod
     def from_settings(
@@ -62,6 +65,8 @@ class TokenValidator:
         leeway: float = DEFAULT_LEEWAY_SECONDS,
         min_refresh_interval: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        cached_tokens: int = DEFAULT_MAX_ENTRIES,
     ) -> TokenValidator:
         keys = JwksCache(
             settings.oidc_jwks_url,
@@ -76,6 +81,7 @@ class TokenValidator:
             keys=keys,
             leeway=leeway,
             teams_claim=settings.oidc_teams_claim,
+            verified_tokens=VerifiedTokens(max_entries=cached_tokens, clock=wall_clock),
         )
 
     @property
@@ -83,11 +89,18 @@ class TokenValidator:
         return self._algorithms
 
     async def authenticate(self, token: str) -> Principal:
+        """The principal of `token`, verified once and then remembered until it expires."""
+        key = self._verified.key(token)
+        principal = self._verified.get(key)
+        if principal is not None:
+            return principal
         claims = await self.validate(token)
         try:
-            return Principal.from_claims(claims, teams_claim=self._teams_claim)
+            principal = Principal.from_claims(claims, teams_claim=self._teams_claim)
         except ValueError as exc:
             raise AuthenticationError(str(exc)) from exc
+        self._verified.put(key, principal, float(claims["exp"]))
+        return principal
 
     async def validate(self, token: str) -> dict[str, Any]:
         """Verified claims of `token`.

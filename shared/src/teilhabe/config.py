@@ -91,3 +91,31 @@ class ServiceSettings(BaseSettings):
         description="Fire the service's timers inside its consumer process; false when "
         "`teilhabe-<service> timers` runs as a process of its own.",
     )
+    # Connections by budget: every process's pool counts against the database server's
+    # max_connections (see "Connection budget" in deploy/README.md).
+    database_pool_size: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Connections each API process (each of its workers) keeps to the database.",
+    )
+    database_max_overflow: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Connections opened beyond the pool under load and closed after use.",
+    )
+    database_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a request waits for a free connection before it is answered "
+        "503 with Retry-After.",
+    )
+    http_keep_alive_seconds: int = Field(
+        default=75,
+        ge=1,
+        le=3600,
+        description="Idle keep-alive connections are kept open this long; longer than any "
+        "client's or proxy's idle timeout, so that the server never closes a connection a "
+        "client is about to reuse.",
+    )

@@ -32,13 +32,27 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(
+    database_url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 0,
+    pool_timeout: float = 30.0,
+) -> AsyncEngine:
+    """An engine whose pool never holds more than pool_size + max_overflow connections.
+
+    Overflow connections are opened and closed per use: under steady load that churn costs
+    a server process start each time, so the default is a pool sized for the load and
+    no overflow. A checkout that waits longer than `pool_timeout` raises
+    `sqlalchemy.exc.TimeoutError` (an API answers it 503, see teilhabe.api.pool).
+    """
     # No pre-ping: it costs a round trip per checkout; a connection found broken is
     # invalidated on its error and the unit of work retried by the caller or redelivered.
     return create_async_engine(
         database_url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
         pool_recycle=1800,
         # Errors and logs never show the values of a statement: they are personal data.
         hide_parameters=True,

@@ -46,3 +46,8 @@ TIMERS_DEAD = Counter(
 TIMERS_KEPT = Gauge(
     "teilhabe_timers", "Timers kept, by state (pending, dead)", ["service", "state"]
 )
+DATABASE_POOL_EXHAUSTED = Counter(
+    "teilhabe_database_pool_exhausted_total",
+    "Requests answered 503 because no database connection came free in time",
+    ["service"],
+)

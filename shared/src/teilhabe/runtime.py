@@ -34,6 +34,10 @@ from teilhabe.timer_worker import TimerOptions, TimerWorker
 from teilhabe.timers import TimerHandlers
 
 
+# Connections a consumer process holds (see the connection budget in deploy/README.md).
+CONSUMER_POOL_SIZE = 3
+
+
 class Worker(Protocol):
     @property
     def broker_connected(self) -> bool: ...
@@ -107,6 +111,10 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
             # A worker still importing on a busy node is not dead: uvicorn's 5 s default
             # restarts it again and again there.
             timeout_worker_healthcheck=60,
+            # uvicorn's 5 s default is shorter than the idle timeout of clients and proxies
+            # (aiohttp 15 s, nginx 60 s): the server closed connections they were just
+            # reusing, and a request in flight on one was reset.
+            timeout_keep_alive=settings.http_keep_alive_seconds,
             host=settings.http_host,
             port=settings.http_port,
             log_config=None,
@@ -188,7 +196,8 @@ def build_relay(settings: ServiceSettings) -> OutboxRelay:
 
 
 def build_consumer(service: ServiceDefinition, settings: ServiceSettings) -> EventConsumer:
-    engine = create_engine(settings.database_url, pool_size=5)
+    # Batches run one after another; the rest is for the health check and housekeeping.
+    engine = create_engine(settings.database_url, pool_size=CONSUMER_POOL_SIZE)
     return EventConsumer(
         ConsumerOptions.from_settings(settings),
         session_factory=create_session_factory(engine),

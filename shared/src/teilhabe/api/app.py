@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from teilhabe.api.guard import RequestGuard
 from teilhabe.api.health import ReadinessCheck, health_router
+from teilhabe.api.pool import install_pool_exhaustion_handler
 from teilhabe.api.problems import install_problem_handlers
 from teilhabe.api.security import SecurityHeaders, install_internal_error_handler
 from teilhabe.auth import install_auth, public_endpoint
@@ -32,7 +33,12 @@ def create_service_app(
     settings: ServiceSettings, *, title: str, description: str, routers: Sequence[APIRouter]
 ) -> FastAPI:
     """An app with its database sessions, auth, problem responses, tracing and health."""
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout_seconds,
+    )
     broker = _BrokerStatus(settings)
 
     @contextlib.asynccontextmanager
@@ -48,6 +54,7 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     install_problem_handlers(app)
     install_internal_error_handler(app)
+    install_pool_exhaustion_handler(app, settings.service_name)
     install_auth(app, settings)
     app.add_middleware(_TraceContextMiddleware)
     app.add_middleware(SecurityHeaders)

@@ -21,6 +21,7 @@ _TITLES = {
     413: "Content Too Large",
     422: "Unprocessable Content",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 

@@ -11,9 +11,11 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from teilhabe.api.pool import RETRY_AFTER_SECONDS, count_pool_exhausted
 from teilhabe.api.problems import NotFound, ProblemError
 from teilhabe.api.security import install_internal_error_handler
 from teilhabe.auth import SigningKeysUnavailableError, public_endpoint
@@ -104,6 +106,7 @@ def mount_staff_ui(
         pages.include_router(router, include_in_schema=False)
     _install_error_pages(pages)
     install_internal_error_handler(pages)
+    _install_pool_exhaustion_page(pages, settings.service_name)
     pages.middleware("http")(_security_headers(settings.oidc_issuer))
     pages.add_middleware(
         SessionMiddleware,
@@ -201,6 +204,20 @@ def _install_error_pages(pages: FastAPI) -> None:
     @pages.exception_handler(SigningKeysUnavailableError)
     async def keys_unavailable(request: Request, _: SigningKeysUnavailableError) -> Response:
         return await page(request, 503)
+
+
+def _install_pool_exhaustion_page(pages: FastAPI, service: str) -> None:
+    @pages.exception_handler(PoolTimeoutError)
+    async def pool_exhausted(request: Request, _: PoolTimeoutError) -> Response:
+        count_pool_exhausted(service, request.url.path)
+        response = await render(
+            request,
+            "ui/error.html",
+            {"title": _STATUS_TITLES[503], "message": _STATUS_MESSAGES[503], "status": 503},
+            status_code=503,
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
 
 def _security_headers(

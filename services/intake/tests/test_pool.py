@@ -1,0 +1,98 @@
+"""A process whose database connections are all busy refuses with 503, never 500."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import asyncpg
+import httpx
+from intake.main import SERVICE
+from teilhabe.auth import Role
+from teilhabe.auth.testing import RunningDevProvider
+from teilhabe.db import asyncpg_dsn
+from teilhabe.testing.apps import app_client
+from teilhabe.testing.identity import auth_headers
+from teilhabe.testing.infrastructure import Infrastructure
+
+
+def allocation() -> dict[str, Any]:
+    return {
+        "allocation_notice_number": f"BRA-2026-{uuid.uuid4().hex[:8]}",
+        "allocated_on": "2026-11-20",
+        "allocating_authority": "Bezirksregierung Arnsberg",
+        "members": [
+            {
+                "given_name": "Amina",
+                "family_name": "Haddad",
+                "date_of_birth": "1988-03-14",
+                "sex": "female",
+                "nationality": "SYR",
+                "residence_status": "aufenthaltsgestattung",
+                "residence_status_expires_on": "2027-05-20",
+            }
+        ],
+    }
+
+
+async def exhausted_count(client: httpx.AsyncClient) -> float:
+    metrics = await client.get("/metrics")
+    for line in metrics.text.splitlines():
+        if line.startswith('teilhabe_database_pool_exhausted_total{service="intake"}'):
+            return float(line.split()[-1])
+    return 0.0
+
+
+async def test_exhausted_pool_answers_503_with_retry_after(
+    intake_database: str, infra: Infrastructure, identity: RunningDevProvider
+) -> None:
+    env = {
+        "DATABASE_URL": intake_database,
+        "AMQP_URL": infra.amqp_url,
+        "DATABASE_POOL_SIZE": "1",
+        "DATABASE_POOL_TIMEOUT_SECONDS": "0.5",
+    }
+    headers = auth_headers(identity, Role.CASEWORKER)
+    async with app_client(SERVICE, env=env, identity=identity) as intake:
+        created = await intake.post("/households", json=allocation(), headers=headers)
+        assert created.status_code == 201, created.text
+        household_id = created.json()["id"]
+        counted_before = await exhausted_count(intake)
+        # Someone else holds the household's row: the first request waits for it while
+        # holding the pool's only connection; the second finds no connection free.
+        holder = await asyncpg.connect(asyncpg_dsn(intake_database))
+        holding = holder.transaction()
+        await holding.start()
+        await holder.execute("SELECT 1 FROM household WHERE id = $1 FOR UPDATE", household_id)
+        try:
+            first = asyncio.create_task(
+                intake.put(
+                    f"/households/{household_id}/caseworker",
+                    json={"caseworker_id": "cw-anna"},
+                    headers=headers,
+                )
+            )
+            for _ in range(100):
+                waiting = await holder.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                if waiting:
+                    break
+                await asyncio.sleep(0.05)
+            assert waiting, "the first request never reached the locked row"
+
+            second = await intake.get(f"/households/{household_id}", headers=headers)
+        finally:
+            await holding.rollback()
+            await holder.close()
+
+        assert second.status_code == 503, second.text
+        assert second.headers["retry-after"] == "2"
+        assert second.headers["content-type"] == "application/problem+json"
+        problem = second.json()
+        assert problem["status"] == 503
+        assert problem["type"] == "urn:teilhabe:problem:database-busy"
+        assert (await first).status_code == 200  # the one holding the connection goes on
+        assert await exhausted_count(intake) == counted_before + 1

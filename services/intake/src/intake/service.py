@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound
 from teilhabe.audit import record_access
@@ -22,7 +21,7 @@ from teilhabe.events.households import (
 )
 from teilhabe.messaging.outbox import Outbox
 
-from intake import domain
+from intake import domain, registration
 from intake.models import Household, Member, audit_log, messaging
 from intake.schemas import AllocationIn
 
@@ -63,26 +62,13 @@ async def register_many(
         )
     if problems:
         raise InvalidFields(problems)
-    known = list(
-        await session.scalars(
-            select(Household.allocation_notice_number).where(
-                Household.allocation_notice_number.in_(numbers)
-            )
-        )
-    )
+    households = [_new_household(allocation) for allocation in allocations]
+    known = await registration.insert_households(session, households)
     if known:
         raise Conflict(
             f"allocation notice {', '.join(sorted(known))} is already registered",
             code="duplicate-allocation",
         )
-    households = [_new_household(allocation) for allocation in allocations]
-    session.add_all(households)
-    try:
-        await session.flush()
-    except IntegrityError as error:  # registered meanwhile by a concurrent request
-        raise Conflict(
-            "an allocation notice was registered meanwhile", code="duplicate-allocation"
-        ) from error
     await outbox.add_many(session, [household_assigned(h) for h in households])
     await record_access(
         session,
@@ -109,8 +95,9 @@ def _problems(allocation: AllocationIn, today: date) -> dict[str, str]:
 
 
 def _new_household(allocation: AllocationIn) -> Household:
+    household_id = uuid.uuid4()
     return Household(
-        id=uuid.uuid4(),
+        id=household_id,
         allocation_notice_number=allocation.allocation_notice_number,
         allocated_on=allocation.allocated_on,
         allocating_authority=allocation.allocating_authority,
@@ -118,7 +105,9 @@ def _new_household(allocation: AllocationIn) -> Household:
         needs_accessible_housing=allocation.needs_accessible_housing,
         housing_status="awaiting",
         members=[
-            Member(id=uuid.uuid4(), position=index, **member.model_dump())
+            Member(
+                id=uuid.uuid4(), household_id=household_id, position=index, **member.model_dump()
+            )
             for index, member in enumerate(allocation.members)
         ],
     )

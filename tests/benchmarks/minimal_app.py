@@ -132,7 +132,9 @@ def create_app() -> FastAPI:
             "created_at": created_at,
             "members": [{**m, "id": i} for m, i in zip(members, member_ids, strict=True)],
         }
-        return Response(json.dumps(answer, default=str), status_code=201, media_type="application/json")
+        return Response(
+            json.dumps(answer, default=str), status_code=201, media_type="application/json"
+        )
 
     @app.get("/households/{household_id}")
     async def read(household_id: uuid.UUID) -> Response:

@@ -36,6 +36,7 @@ from intake.main import SERVICE as INTAKE
 from teilhabe.auth import Role
 from teilhabe.auth.devprovider import AUTHORIZE_PATH
 from teilhabe.auth.testing import RunningDevProvider, run_dev_provider
+from teilhabe.db import asyncpg_dsn
 from teilhabe.migrations import upgrade
 from teilhabe.testing.identity import auth_headers, oidc_env
 from teilhabe.testing.infrastructure import provision
@@ -93,7 +94,7 @@ class Server:
 def spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+        return subprocess.Popen(
             command, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
         )
 
@@ -156,8 +157,6 @@ def start_minimal(database: str, workers: int) -> Server:
         "--log-level",
         "warning",
     ]
-    from teilhabe.db import asyncpg_dsn
-
     process = spawn(
         command, {"MINIMAL_DSN": asyncpg_dsn(database)}, LOGS / f"bench-request-minimal-{port}.log"
     )
@@ -169,7 +168,8 @@ async def sign_in(server: Server, identity: RunningDevProvider) -> None:
     async with aiohttp.ClientSession(cookie_jar=server.cookies) as browser:
         async with browser.get(f"{server.url}/ui/") as form:
             form.raise_for_status()
-            params = {key: values[0] for key, values in parse_qs(urlsplit(str(form.url)).query).items()}
+            query = parse_qs(urlsplit(str(form.url)).query)
+            params = {key: values[0] for key, values in query.items()}
         fields = {**params, "subject": "bench-caseworker", "roles": "caseworker", "action": "x"}
         base = identity.issuer.split("/realms/")[0]
         async with browser.post(f"{base}{AUTHORIZE_PATH}", data=fields) as signed_in:
@@ -190,7 +190,7 @@ async def register(client: aiohttp.ClientSession, server: Server, index: int) ->
 
 
 async def read_one(client: aiohttp.ClientSession, server: Server, _: int) -> None:
-    household_id = random.choice(server.household_ids)  # noqa: S311 - not for security
+    household_id = random.choice(server.household_ids)
     async with client.get(f"{server.url}/households/{household_id}") as answer:
         answer.raise_for_status()
         await answer.read()
@@ -326,10 +326,8 @@ async def run(args: argparse.Namespace) -> None:
                 url = await infra.create_database(infra.unique_name(name))
                 await upgrade(INTAKE.migrations_dir, url)
                 databases.append(url)
-            profile = Path(args.profile).resolve() if args.profile else None
-            intake = start_intake(
-                databases[0], identity, infra.amqp_url, args.workers, profile
-            )
+            profile = Path(args.profile) if args.profile else None
+            intake = start_intake(databases[0], identity, infra.amqp_url, args.workers, profile)
             servers = [intake]
             try:
                 intake.headers = auth_headers(identity, Role.CASEWORKER, subject="bench-caseworker")
@@ -369,7 +367,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers of each")
     parser.add_argument("--profile", help="run intake under cProfile, writing this file")
     parser.add_argument("--top", type=int, default=25, help="functions shown of the profile")
-    asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    if args.profile:
+        args.profile = str(Path(args.profile).resolve())  # the server runs elsewhere
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Ctrl-C stops every process started here.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -17,7 +18,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
+from teilhabe.db import asyncpg_dsn
+from teilhabe.runtime import CONSUMER_POOL_SIZE
 from teilhabe.testing.infrastructure import answers, docker_engine, started_containers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,6 +44,14 @@ SERVICES = [
     Service("notifications", 8005),
 ]
 SMTP_PORT = 1025
+# The connection budget (deploy/README.md): what the processes of all services may hold
+# together stays below the server's max_connections minus a reserve for superuser
+# sessions, migrations, psql and the tests.
+RESERVED_CONNECTIONS = 15
+RELAY_CONNECTIONS = 4  # two lanes' pool, one spare, one LISTEN connection
+CONSUMER_CONNECTIONS = CONSUMER_POOL_SIZE
+MAIL_SENDER_CONNECTIONS = 2  # notifications' e-mail sender beside its consumer
+MAX_API_POOL = 10
 
 
 def main() -> int:
@@ -82,6 +94,7 @@ def main() -> int:
             "SMTP_FROM": "teilhabe@stadt.example",
         }
 
+        common["DATABASE_POOL_SIZE"] = str(api_pool_size(postgres))
         started = time.monotonic()
         readiness: list[tuple[str, str]] = []
         for index, service in enumerate(SERVICES):
@@ -135,6 +148,38 @@ def infrastructure(stack: ExitStack) -> tuple[str, str]:
     print("starting PostgreSQL and RabbitMQ with testcontainers …", flush=True)
     containers = stack.enter_context(started_containers())
     return containers.postgres_url.rsplit("/", 1)[0], containers.amqp_url
+
+
+def api_pool_size(postgres: str) -> int:
+    """Each API process's pool, so that every process together stays within the budget."""
+    workers = int(os.environ.get("API_WORKERS", "1"))
+
+    async def max_connections() -> int:
+        connection = await asyncpg.connect(asyncpg_dsn(f"{postgres}/postgres"))
+        try:
+            return int(await connection.fetchval("SHOW max_connections"))
+        finally:
+            await connection.close()
+
+    limit = asyncio.run(max_connections())
+    workers_held = len(SERVICES) * (RELAY_CONNECTIONS + CONSUMER_CONNECTIONS)
+    workers_held += MAIL_SENDER_CONNECTIONS
+    left = limit - RESERVED_CONNECTIONS - workers_held
+    pool = min(MAX_API_POOL, left // (len(SERVICES) * workers))
+    if pool < 1:
+        raise SystemExit(
+            f"PostgreSQL's max_connections ({limit}) leaves no connections for the APIs: "
+            f"{RESERVED_CONNECTIONS} reserved, {workers_held} for relays and consumers. "
+            "Raise max_connections or lower API_WORKERS."
+        )
+    total = workers_held + len(SERVICES) * workers * pool
+    print(
+        f"connections: {total} of max_connections {limit} ({RESERVED_CONNECTIONS} kept in "
+        f"reserve): APIs {len(SERVICES)} × {workers} worker(s) × pool {pool}, relays and "
+        f"consumers {workers_held}",
+        flush=True,
+    )
+    return pool
 
 
 def spawn(

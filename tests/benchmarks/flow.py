@@ -17,6 +17,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 import aiohttp
@@ -62,6 +63,45 @@ def cpu_seconds(system: System) -> dict[str, float]:
     return used
 
 
+MEMORY_GOAL_MB = 150
+
+
+def resident_mb(system: System) -> dict[str, float]:
+    """Resident memory of every process of the system (an API with its workers)."""
+    parents: dict[int, int] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(stat[1])
+
+    def rss(pid: int) -> float:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return 0.0
+        line = next((ln for ln in status.splitlines() if ln.startswith("VmRSS:")), "VmRSS: 0 kB")
+        return int(line.split()[1]) / 1024
+
+    used = {}
+    for process in system.processes:
+        if process.pid:
+            children = [child for child, parent in parents.items() if parent == process.pid]
+            used[f"{process.service} {process.command}"] = rss(process.pid) + sum(
+                rss(child) for child in children
+            )
+    return used
+
+
+def print_memory(idle: dict[str, float], busy: dict[str, float]) -> None:
+    print(f"\nresident memory per process (MB; goal: at most {MEMORY_GOAL_MB} idle)")
+    print(f"  {'':28}{'idle':>8}{'after burst':>13}")
+    for name in sorted(idle):
+        flag = "  over the goal" if idle[name] > MEMORY_GOAL_MB else ""
+        print(f"  {name:<28}{idle[name]:8.0f}{busy.get(name, 0.0):13.0f}{flag}")
+
+
 def print_cpu_per_allocation(before: dict[str, float], after: dict[str, float], count: int) -> None:
     spent = {name: after[name] - before.get(name, 0.0) for name in after}
     print(
@@ -72,15 +112,50 @@ def print_cpu_per_allocation(before: dict[str, float], after: dict[str, float], 
             print(f"    {name:<28} {seconds / count * 1000:6.2f}")
 
 
+RETRIES: list[str] = []
+
+
+async def post_once(
+    client: aiohttp.ClientSession, path: str, body: dict[str, Any]
+) -> dict[str, Any] | None:
+    """POST a registration; retried only where that is safe and only on a lost connection.
+
+    A registration is idempotent by its notice number: when a retry is answered 409
+    (duplicate-allocation), the first attempt was stored and the retry changed nothing.
+    Returns the answer, or None for such a duplicate.
+    """
+    for attempt in range(3):
+        try:
+            async with client.post(path, json=body) as response:
+                if attempt and response.status == 409:
+                    problem = await response.json()
+                    if problem.get("type") == "urn:teilhabe:problem:duplicate-allocation":
+                        return None
+                response.raise_for_status()
+                answer: dict[str, Any] = await response.json()
+                return answer
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as error:
+            RETRIES.append(f"{path}: {error!r}")
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 async def allocate(
-    client: aiohttp.ClientSession, number: str, members: int = 2
+    system: System, client: aiohttp.ClientSession, number: str, members: int = 2
 ) -> tuple[str, float]:
     started = time.time()
-    async with client.post("/households", json=household_body(number, members=members)) as response:
-        response.raise_for_status()
-        created = await response.json()
+    created = await post_once(client, "/households", household_body(number, members=members))
+    if created is None:  # stored by an attempt whose answer was lost
+        household_id = str(
+            await system.query(
+                "intake", "SELECT id FROM household WHERE allocation_notice_number = $1", number
+            )
+        )
+    else:
+        household_id = created["id"]
     API_SECONDS.append(time.time() - started)
-    return created["id"], started
+    return household_id, started
 
 
 DOWNSTREAM = {
@@ -146,7 +221,7 @@ async def steady(
     pending = []
     for index in range(count):
         await asyncio.sleep(max(0.0, begin + index / rate - time.perf_counter()))
-        pending.append(asyncio.create_task(allocate(client, f"{prefix}-{index}")))
+        pending.append(asyncio.create_task(allocate(system, client, f"{prefix}-{index}")))
     for household_id, at in await asyncio.gather(*pending):
         started[household_id] = at
     await wait_for_effects(system, already + count, timeout=120)
@@ -162,6 +237,48 @@ async def steady(
     ]
 
 
+P99_GOAL_MS = 50.0
+
+
+async def sweep(
+    system: System,
+    client: aiohttp.ClientSession,
+    rate: float,
+    p99: float,
+    seconds: float,
+    already: int,
+) -> int:
+    """Steady phases at other rates until the p99 crosses the goal; prints where it does."""
+    factors = (1.5, 2, 2.5, 3, 4) if p99 < P99_GOAL_MS else (0.75, 0.5, 0.25)
+    print(
+        f"\nwhere the p99 API call → notification crosses {P99_GOAL_MS:.0f} ms "
+        f"({seconds:.0f} s each)"
+    )
+    print(f"  {rate:6.0f}/s  p99 {p99:6.1f} ms")
+    previous = rate
+    for step, factor in enumerate(factors):
+        next_rate = rate * factor
+        latencies = await steady(
+            system, client, next_rate, seconds, prefix=f"SWEEP{step}", already=already
+        )
+        already += len(latencies)
+        next_p99 = percentile(latencies, 99)
+        print(f"  {next_rate:6.0f}/s  p99 {next_p99:6.1f} ms")
+        if (next_p99 >= P99_GOAL_MS) != (p99 >= P99_GOAL_MS):
+            low, high = sorted((previous, next_rate))
+            print(
+                f"  → the p99 crosses {P99_GOAL_MS:.0f} ms between {low:.0f} and {high:.0f} "
+                "allocations/s"
+            )
+            return already
+        previous = next_rate
+    print(
+        f"  → no crossing between {rate * min(factors):.0f} and {rate * max(factors):.0f} "
+        "allocations/s"
+    )
+    return already
+
+
 async def burst(
     system: System, client: aiohttp.ClientSession, count: int, list_size: int, already: int
 ) -> tuple[float, float]:
@@ -172,8 +289,7 @@ async def burst(
             household_body(f"BURST-{index}")
             for index in range(start, min(start + list_size, count))
         ]
-        async with client.post("/households/import", json={"allocations": allocations}) as response:
-            response.raise_for_status()
+        await post_once(client, "/households/import", {"allocations": allocations})
 
     begin = time.time()
     BURST_BEGAN.append(begin)
@@ -237,6 +353,7 @@ async def run(args: argparse.Namespace) -> None:
             begin = time.monotonic()
             system.start_all(ALL)
             print(f"15 processes ready in {time.monotonic() - begin:.1f} s")
+            memory_idle = resident_mb(system)
             notifications = next(
                 p for p in system.processes if p.service == "notifications" and p.command == "api"
             )
@@ -280,9 +397,20 @@ async def run(args: argparse.Namespace) -> None:
                     f"p99 {percentile(api_ms, 99):.1f}"
                 )
                 print_cpu_per_allocation(cpu_before, cpu_after, len(latencies))
+                stored = warmed + len(latencies)
+                if args.sweep_seconds > 0:
+                    stored = await sweep(
+                        system,
+                        client,
+                        args.rate,
+                        percentile(latencies, 99),
+                        args.sweep_seconds,
+                        stored,
+                    )
                 api_seconds, total_seconds = await burst(
-                    system, client, args.burst, args.list_size, warmed + len(latencies)
+                    system, client, args.burst, args.list_size, stored
                 )
+                memory_after = resident_mb(system)
             print(
                 f"\nburst of {args.burst} allocations as lists of {args.list_size} "
                 "(POST /households/import)"
@@ -295,6 +423,9 @@ async def run(args: argparse.Namespace) -> None:
             burst_began = BURST_BEGAN[-1]
             for stage, at in sorted(STAGE_DONE.items(), key=lambda item: item[1]):
                 print(f"    {stage:<24} complete after {at - burst_began:5.1f} s")
+            print_memory(memory_idle, memory_after)
+            if RETRIES:
+                print(f"\n{len(RETRIES)} calls retried after a lost connection: {RETRIES[:3]}")
             body = await system.query("intake", "SELECT body FROM outbox_message LIMIT 1")
             await close_watchers()
             raw = await raw_round_trip(system.amqp_url, args.burst, bytes(body))
@@ -317,6 +448,12 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=32, help="for the steady phase")
     parser.add_argument("--list-size", type=int, default=500)
+    parser.add_argument(
+        "--sweep-seconds",
+        type=float,
+        default=5,
+        help="per step of the search for the rate where the p99 crosses 50 ms (0: none)",
+    )
     parser.add_argument("--api-workers", type=int, default=1, help="API processes per service")
     asyncio.run(run(parser.parse_args()))
 

@@ -49,8 +49,8 @@ SMTP_PORT = 1025
 # sessions, migrations, psql and the tests.
 RESERVED_CONNECTIONS = 15
 RELAY_CONNECTIONS = 4  # two lanes' pool, one spare, one LISTEN connection
-CONSUMER_CONNECTIONS = CONSUMER_POOL_SIZE
-MAIL_SENDER_CONNECTIONS = 2  # notifications' e-mail sender beside its consumer
+CONSUMER_CONNECTIONS = CONSUMER_POOL_SIZE + 3  # + the timers it fires: pool of 2 and LISTEN
+MAIL_SENDER_CONNECTIONS = 3  # notifications' e-mail sender beside its consumer, with LISTEN
 MAX_API_POOL = 10
 
 

@@ -33,7 +33,6 @@ from teilhabe.migrations import new_revision, upgrade
 from teilhabe.timer_worker import TimerOptions, TimerWorker
 from teilhabe.timers import TimerHandlers
 
-
 # Connections a consumer process holds (see the connection budget in deploy/README.md).
 CONSUMER_POOL_SIZE = 3
 

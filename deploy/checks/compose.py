@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+from images import compose_images
 from model import RUN_AS_USER, SERVICES, Doc, Report, summarize
 from settings import (
     REQUIRED_RUNTIME_SETTINGS,
@@ -50,11 +51,7 @@ def run_compose(path: Path) -> int:
                     yield f"{name}: Dockerfile {build.get('dockerfile')} not found in {context}"
 
     def images() -> Iterator[str]:
-        for name, spec in services.items():
-            image = str(spec.get("image", ""))
-            last = image.rsplit("/", 1)[-1]
-            if ":" not in last or last.endswith(":latest"):
-                yield f"{name}: image {image!r} is not pinned to a tag"
+        yield from compose_images(services)
 
     def per_service() -> Iterator[str]:
         for service in SERVICES:
@@ -112,7 +109,7 @@ def run_compose(path: Path) -> int:
                 yield f"{init}: does not create database {service}"
 
     report.rule("references: depends_on, volumes, build contexts", references())
-    report.rule("images pinned to tags", images())
+    report.rule("images not built here pinned by tag and digest", images())
     report.rule("api, relay, consumer and one-shot migrate per service", per_service())
     report.rule("service containers run non-root, read-only, without capabilities", hardening())
     report.rule("postgres init script creates every service database", databases())

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from images import dockerfile_images
 from model import RUN_AS_USER, Report, summarize
 
 # What the image build makes itself and must never take from the build context: the npm
@@ -100,4 +101,5 @@ def run_image(dockerfile: Path) -> int:
         built_assets(),
     )
     report.rule("image user matches runAsUser of the manifests", user())
+    report.rule("syntax frontend and base images pinned by tag and digest", dockerfile_images(text))
     return summarize(report)

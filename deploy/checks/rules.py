@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from budget import check_connection_budget
 from cronjobs import check_cronjobs
+from images import check_k8s_images
 from ingress import check_body_size, check_not_public, check_staff_tools
 from model import Rendering
 from network import check_network_policies
@@ -52,6 +53,10 @@ def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, I
             on_workloads(rendering, check_resources),
         ),
         ("image tags pinned (no :latest, no missing tag)", on_workloads(rendering, check_image)),
+        (
+            "images not built here pinned by tag and digest; RabbitMQ 4.x",
+            check_k8s_images(rendering),
+        ),
         ("an emptyDir for temporary files", on_workloads(rendering, check_tmp)),
         ("no service account token mounted", on_workloads(rendering, check_token)),
         (

@@ -8,6 +8,7 @@ from pathlib import Path
 from budget import check_connection_budget
 from crds import custom_resource_problems
 from cronjobs import check_cronjobs
+from images import check_k8s_images
 from ingress import check_body_size, check_not_public, check_staff_tools
 from model import NAMESPACE, Doc, Rendering, Report, load_all, pod_template, summarize
 from network import check_network_policies
@@ -254,6 +255,17 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
     def budget(rendering: Rendering) -> list[str]:
         return list(check_connection_budget(rendering))
 
+    def broker_by_tag(docs: list[Doc]) -> None:
+        broker = first(docs, "RabbitmqCluster")
+        broker["spec"]["image"] = broker["spec"]["image"].split("@")[0]
+
+    def broker_out_of_support(docs: list[Doc]) -> None:
+        broker = first(docs, "RabbitmqCluster")
+        broker["spec"]["image"] = "rabbitmq:3.13.7-management@sha256:" + "0" * 64
+
+    def database_by_tag(docs: list[Doc]) -> None:
+        first(docs, "Cluster")["spec"]["imageName"] = "ghcr.io/cloudnative-pg/postgresql:16"
+
     def custom_resources(rendering: Rendering) -> list[str]:
         return custom_resource_problems(rendering.docs, set(BUILTIN_API_VERSIONS))
 
@@ -335,6 +347,9 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         ("app role as superuser", app_role_superuser, check_database_roles),
         ("consumers scaling past the connection budget", consumers_over_budget, budget),
         ("session pooler smaller than its clients", pooler_too_small, budget),
+        ("broker image by tag only", broker_by_tag, check_k8s_images),
+        ("RabbitMQ 3.13, out of support", broker_out_of_support, check_k8s_images),
+        ("PostgreSQL image by tag only", database_by_tag, check_k8s_images),
         ("Cluster with a misspelt field (CRD schema)", cluster_field_typo, custom_resources),
         ("RabbitmqCluster replicas as text (CRD schema)", broker_wrong_type, custom_resources),
         (

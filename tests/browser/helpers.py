@@ -12,7 +12,8 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Locator, Page, expect
 from teilhabe.auth import Role
-from teilhabe.auth.devprovider.authorize import ROLE_LABELS
+from teilhabe.auth.devprovider.authorize import DEV_TEAMS, ROLE_LABELS
+from teilhabe.testing.identity import TEST_TEAM
 from teilhabe.testing.processes import ServiceProcess
 from teilhabe.ui.assets import AXE_SCRIPT
 
@@ -60,12 +61,21 @@ def notice() -> str:
     return f"BRA-2026-{uuid.uuid4().hex[:6].upper()}"
 
 
-async def sign_in(page: Page, url: str, *, subject: str, roles: Sequence[Role]) -> None:
+async def sign_in(
+    page: Page,
+    url: str,
+    *,
+    subject: str,
+    roles: Sequence[Role],
+    teams: Sequence[str] = (TEST_TEAM,),
+) -> None:
     """Open `url`, which sends the browser to the provider's sign-in page; sign in there."""
     await page.goto(url)
     await page.get_by_label("Kennung").fill(subject)
     for role in roles:
         await page.get_by_label(ROLE_LABELS[role], exact=True).check()
+    for team in teams:
+        await page.get_by_label(team, exact=True).check()
     await page.get_by_role("button", name="Anmelden").click()
     await page.wait_for_url(re.compile(re.escape(url.split("/ui/")[0]) + "/ui/.*"))
 
@@ -89,6 +99,8 @@ async def keyboard_sign_in(page: Page, url: str, subject: str, role: Role) -> No
     await tab_to(page, by_id("subject"))
     await page.keyboard.type(subject)
     await tab_to(page, by_id(f"role-{role.value}"))
+    await page.keyboard.press("Space")
+    await tab_to(page, by_id(f"team-{DEV_TEAMS.index(TEST_TEAM) + 1}"))
     await page.keyboard.press("Space")
     await tab_to(page, by_text("Anmelden"))
     await page.keyboard.press("Enter")

@@ -150,7 +150,7 @@ async def test_unknown_household_is_404(
     intake: httpx.AsyncClient, identity: RunningDevProvider
 ) -> None:
     response = await intake.get(
-        f"/households/{uuid.uuid4()}", headers=auth_headers(identity, Role.ADMIN)
+        f"/households/{uuid.uuid4()}", headers=auth_headers(identity, Role.CASEWORKER)
     )
     assert response.status_code == 404
 
@@ -219,3 +219,73 @@ async def test_a_callers_trace_is_continued(intake: httpx.AsyncClient) -> None:
     response = await intake.get("/health/live", headers={"traceparent": parent})
     trace_id = response.headers["traceparent"].split("-")[1]
     assert trace_id == "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+# --- need to know ----------------------------------------------------------------------
+
+
+async def test_a_household_belongs_to_the_team_it_was_registered_for(
+    intake: httpx.AsyncClient, identity: RunningDevProvider, intake_database: str
+) -> None:
+    north = auth_headers(identity, Role.CASEWORKER, subject="cw-nord", teams=["Nord"])
+    both = auth_headers(identity, Role.CASEWORKER, subject="cw-both", teams=["Nord", "Süd"])
+    lead = auth_headers(identity, Role.CASEWORKER, Role.TEAM_LEAD, subject="lead", teams=[])
+
+    by_default = await intake.post("/households", json=allocation(), headers=north)
+    assert by_default.status_code == 201, by_default.text
+    assert by_default.json()["team"] == "Nord"
+
+    unnamed = await intake.post("/households", json=allocation(), headers=both)
+    assert unnamed.status_code == 422
+    assert unnamed.json()["errors"][0]["field"] == "team"
+    foreign = await intake.post("/households", json=allocation(team="Süd"), headers=north)
+    assert foreign.status_code == 422
+    assert foreign.json()["errors"] == [
+        {"field": "team", "message": "team is not one of your teams", "type": "rule"}
+    ]
+    listed = await intake.post(
+        "/households/import",
+        json={"allocations": [allocation(), allocation(team="Süd")]},
+        headers=north,
+    )
+    assert listed.status_code == 422
+    assert [e["field"] for e in listed.json()["errors"]] == ["allocations[1].team"]
+
+    by_lead = await intake.post("/households", json=allocation(team="Ost"), headers=lead)
+    assert by_lead.json()["team"] == "Ost"
+    db = await asyncpg.connect(asyncpg_dsn(intake_database))
+    try:
+        body = await db.fetchval(
+            "SELECT convert_from(body, 'UTF8') FROM outbox_message"
+            " WHERE event_type = 'household.assigned' AND convert_from(body, 'UTF8') LIKE $1",
+            f"%{by_lead.json()['id']}%",
+        )
+    finally:
+        await db.close()
+    assert '"team":"Ost"' in body.replace(" ", "")
+
+
+async def test_another_teams_household_looks_absent(
+    intake: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    family = f"Scope{uuid.uuid4().hex[:8]}"
+    members = allocation()["members"]
+    members[0]["family_name"] = family
+    north = auth_headers(identity, Role.CASEWORKER, subject="cw-nord", teams=["Nord"])
+    south = auth_headers(identity, Role.CASEWORKER, subject="cw-sued", teams=["Süd"])
+    lead = auth_headers(identity, Role.CASEWORKER, Role.TEAM_LEAD, subject="lead", teams=["Süd"])
+    created = await intake.post("/households", json=allocation(members=members), headers=north)
+    path = f"/households/{created.json()['id']}"
+
+    assert (await intake.get(path, headers=south)).status_code == 404
+    taken = await intake.put(path + "/caseworker", json={"caseworker_id": "x"}, headers=south)
+    assert taken.status_code == 404
+    assert (await intake.get("/households", params={"q": family}, headers=south)).json()[
+        "total"
+    ] == 0
+    assert (await intake.get(path, headers=lead)).status_code == 200
+    found = await intake.get("/households", params={"q": family}, headers=lead)
+    assert [h["id"] for h in found.json()["items"]] == [created.json()["id"]]
+    admin = auth_headers(identity, Role.ADMIN)
+    assert (await intake.get(path, headers=admin)).status_code == 403
+    assert (await intake.get("/households", headers=admin)).status_code == 403

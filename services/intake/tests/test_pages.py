@@ -375,7 +375,7 @@ async def test_unknown_household_is_a_german_404_page(browser: httpx.AsyncClient
 
 
 async def test_households_are_searched_and_filtered(browser: httpx.AsyncClient) -> None:
-    await sign_in(browser, subject="anna", roles=[Role.ADMIN])
+    await sign_in(browser, subject="anna", roles=[Role.CASEWORKER])
     family = f"Suchname{uuid.uuid4().hex[:6]}"
     number = notice()
     saved = await register(

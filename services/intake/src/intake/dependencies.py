@@ -1,10 +1,27 @@
-"""Who may do what in intake."""
+"""Who may do what in intake, and which households each caseworker sees."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+from sqlalchemy import ColumnElement
 from teilhabe.auth import Principal, Role, require_roles
+from teilhabe.scope import RecordScope
 
-# Social care data: caseworkers and administrators only, until team scopes exist.
-SocialCareStaff = Annotated[Principal, require_roles(Role.CASEWORKER, Role.ADMIN)]
+from intake.models import Household
+
+# Social care data: caseworkers alone (a team lead is a caseworker with `team_lead`
+# too). Administrators administer and read no social data unless also a caseworker.
+SocialCareStaff = Annotated[Principal, require_roles(Role.CASEWORKER)]
+
+
+def households_in_care(principal: Principal) -> ColumnElement[bool] | bool:
+    """Caseworkers see the households of their teams; team leads see every team's."""
+    if not principal.has_any_role(Role.CASEWORKER):
+        return False
+    if principal.has_any_role(Role.TEAM_LEAD):
+        return True
+    return Household.team.in_(sorted(principal.teams))
+
+
+HOUSEHOLDS = RecordScope(Household, resource="household", rule=households_in_care)

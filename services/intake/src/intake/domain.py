@@ -98,3 +98,27 @@ def change_caseworker(current: str | None, requested: str) -> CaseworkerChange |
     if current == requested:
         return None
     return CaseworkerChange(caseworker_id=requested, previous_caseworker_id=current)
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    """The team a new household belongs to, or why none could be chosen."""
+
+    team: str | None
+    problem: str | None = None
+
+
+def registering_team(requested: str | None, teams: frozenset[str], *, leads: bool) -> TeamChoice:
+    """Which team a registered household belongs to.
+
+    A caseworker registers for one of their own teams; with exactly one team it is the
+    default. A team lead may register for any team, but must name one unless they belong
+    to exactly one.
+    """
+    if requested:
+        if leads or requested in teams:
+            return TeamChoice(requested)
+        return TeamChoice(None, "team is not one of your teams")
+    if len(teams) == 1:
+        return TeamChoice(next(iter(teams)))
+    return TeamChoice(None, "team is required: you belong to no team or to several")

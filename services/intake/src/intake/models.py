@@ -31,6 +31,9 @@ class Household(Base):
     allocating_authority: Mapped[str] = mapped_column(String(200))
     expected_arrival_on: Mapped[date | None] = mapped_column(Date)
     needs_accessible_housing: Mapped[bool] = mapped_column(default=False)
+    # The team responsible (a group at the identity provider); its caseworkers see the
+    # household. Households registered before teams existed have none: team leads only.
+    team: Mapped[str | None] = mapped_column(String(200), index=True)
     caseworker_id: Mapped[str | None] = mapped_column(String(200), index=True)
     housing_status: Mapped[str] = mapped_column(String(30), default="awaiting")
     # When housing recorded that status: its events may arrive out of order.

@@ -21,6 +21,7 @@ from teilhabe.api.problems import ProblemError
 from teilhabe.auth import Principal, Role
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
+from teilhabe.scope import applies_scope
 from teilhabe.ui import (
     CHOOSE,
     DATE_FORMAT,
@@ -53,7 +54,7 @@ from teilhabe.ui import (
 )
 
 from intake import service
-from intake.dependencies import SocialCareStaff
+from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
 from intake.models import Household
 from intake.schemas import AllocationIn, CaseworkerIn
@@ -91,6 +92,7 @@ ALLOCATION_FIELDS = (
     "allocated_on",
     "allocating_authority",
     "expected_arrival_on",
+    "team",
 )
 MEMBER_FIELDS = (
     "given_name",
@@ -108,6 +110,7 @@ FIELD_LABELS = {
     "allocated_on": N_("Allocated on"),
     "allocating_authority": N_("Allocating authority"),
     "expected_arrival_on": N_("Expected arrival"),
+    "team": N_("Team"),
     "needs_accessible_housing": N_("Needs barrier-free housing"),
     "given_name": N_("Given name"),
     "family_name": N_("Family name"),
@@ -138,6 +141,8 @@ RULE_MESSAGES = (
     N_("allocation date lies in the future"),
     N_("arrival cannot be before the allocation"),
     N_("date of birth lies in the future"),
+    N_("team is not one of your teams"),
+    N_("team is required: you belong to no team or to several"),
 )
 CONFLICTS = {
     "duplicate-allocation": (
@@ -220,7 +225,7 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
 # --- one household, and its caseworker -----------------------------------------------
 
 
-@router.get("/haushalte/{household_id}", name="household")
+@router.get("/haushalte/{household_id}", name="household", dependencies=[applies_scope(HOUSEHOLDS)])
 async def household(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
@@ -228,7 +233,11 @@ async def household(
     return await _household_page(request, found, principal)
 
 
-@router.post("/haushalte/{household_id}/fachkraft", name="assign_caseworker")
+@router.post(
+    "/haushalte/{household_id}/fachkraft",
+    name="assign_caseworker",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
 async def assign_caseworker(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
@@ -299,12 +308,14 @@ async def _household_page(
 
 
 @router.get("/zuweisungen/neu", name="new_allocation")
-async def new_allocation(request: Request, _: Staff) -> Response:
+async def new_allocation(request: Request, principal: Staff) -> Response:
     values: dict[str, Any] = {name: "" for name in ALLOCATION_FIELDS}
     values["allocating_authority"] = DEFAULT_AUTHORITY
+    # The one team a caseworker belongs to is the default, as the API has it.
+    values["team"] = next(iter(principal.teams)) if len(principal.teams) == 1 else ""
     values["needs_accessible_housing"] = False
     values["members"] = [_blank_member()]
-    return await _allocation_page(request, values)
+    return await _allocation_page(request, values, principal)
 
 
 @router.post("/zuweisungen/neu", name="register_allocation")
@@ -316,12 +327,14 @@ async def register_allocation(request: Request, session: DbSession, principal: S
     if action == "add_member":
         if len(members) < MAX_MEMBERS:
             members.append(_blank_member())
-        return await _allocation_page(request, values, focus=f"members-{len(members) - 1}")
+        return await _allocation_page(
+            request, values, principal, focus=f"members-{len(members) - 1}"
+        )
     if action.startswith("remove_member-"):
         index = _positive_int(action.removeprefix("remove_member-"), default=-1)
         if 0 <= index < len(members) and len(members) > 1:
             del members[index]
-        return await _allocation_page(request, values)
+        return await _allocation_page(request, values, principal)
 
     page_texts = texts(request)
     allocation, errors = _allocation_request(values, page_texts)
@@ -347,12 +360,13 @@ async def register_allocation(request: Request, session: DbSession, principal: S
             return RedirectResponse(
                 page_path(request, "household", household_id=registered.id), status_code=303
             )
-    return await _allocation_page(request, values, errors=errors, status_code=422)
+    return await _allocation_page(request, values, principal, errors=errors, status_code=422)
 
 
 async def _allocation_page(
     request: Request,
     values: dict[str, Any],
+    principal: Principal,
     *,
     errors: FormErrors | None = None,
     focus: str | None = None,
@@ -368,6 +382,8 @@ async def _allocation_page(
             "labels": _labels(texts(request), len(values["members"])),
             "max_members": MAX_MEMBERS,
             "focus": focus,
+            "team_options": [(team, team) for team in sorted(principal.teams)],
+            "names_any_team": principal.has_any_role(Role.TEAM_LEAD),
         },
         section="new_allocation",
         errors=_in_form_order(errors or {}, len(values["members"])),
@@ -397,7 +413,7 @@ def _allocation_request(
     """The API's request model from the typed values, or the errors that prevent it."""
     errors: FormErrors = {}
     data: dict[str, Any] = {"needs_accessible_housing": values["needs_accessible_housing"]}
-    for name in ("allocation_notice_number", "allocating_authority"):
+    for name in ("allocation_notice_number", "allocating_authority", "team"):
         if values[name]:
             data[name] = values[name]
     for name, required in (("allocated_on", True), ("expected_arrival_on", False)):

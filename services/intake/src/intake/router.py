@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query, status
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.schemas import Page
 from teilhabe.clock import today
+from teilhabe.scope import applies_scope
 
 from intake import service
-from intake.dependencies import SocialCareStaff
+from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.schemas import (
     AllocationIn,
     AllocationListIn,
@@ -87,6 +88,7 @@ async def list_households(
             allocation_notice_number=h.allocation_notice_number,
             allocated_on=h.allocated_on,
             expected_arrival_on=h.expected_arrival_on,
+            team=h.team,
             caseworker_id=h.caseworker_id,
             housing_status=h.housing_status,
             member_count=len(h.members),
@@ -97,7 +99,11 @@ async def list_households(
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{household_id}", summary="Read a household with its members")
+@router.get(
+    "/{household_id}",
+    summary="Read a household with its members",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
 async def read_household(
     household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
 ) -> HouseholdOut:
@@ -105,7 +111,11 @@ async def read_household(
     return HouseholdOut.model_validate(household)
 
 
-@router.put("/{household_id}/caseworker", summary="Assign the household's caseworker")
+@router.put(
+    "/{household_id}/caseworker",
+    summary="Assign the household's caseworker",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
 async def assign_caseworker(
     household_id: uuid.UUID, body: CaseworkerIn, session: DbSession, principal: SocialCareStaff
 ) -> HouseholdOut:

@@ -39,6 +39,11 @@ class AllocationIn(RequestModel):
     allocated_on: date
     allocating_authority: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     expected_arrival_on: date | None = None
+    team: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        description="Team responsible (a group at the identity provider); defaults to the "
+        "registering caseworker's team if they have exactly one.",
+    )
     needs_accessible_housing: bool = Field(
         default=False, description="A member needs a barrier-free unit (wheelchair, walker)."
     )
@@ -73,6 +78,7 @@ class HouseholdSummary(ResponseModel):
     allocation_notice_number: str
     allocated_on: date
     expected_arrival_on: date | None
+    team: str | None
     caseworker_id: str | None
     housing_status: str
     member_count: int
@@ -91,6 +97,7 @@ class HouseholdOut(ResponseModel):
     allocating_authority: str
     expected_arrival_on: date | None
     needs_accessible_housing: bool
+    team: str | None
     caseworker_id: str | None
     housing_status: str
     created_at: datetime

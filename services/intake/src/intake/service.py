@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.api.problems import Conflict, InvalidFields
 from teilhabe.audit import record_access
-from teilhabe.auth import Principal
+from teilhabe.auth import Principal, Role
 from teilhabe.events.households import (
     AgeGroup,
     AllocatedMember,
@@ -22,6 +22,7 @@ from teilhabe.events.households import (
 from teilhabe.messaging.outbox import Outbox
 
 from intake import domain, registration
+from intake.dependencies import HOUSEHOLDS
 from intake.models import Household, Member, audit_log, messaging
 from intake.schemas import AllocationIn
 
@@ -48,11 +49,18 @@ async def register_many(
 ) -> list[Household]:
     """Register allocation notices all or none: a list with one bad row changes nothing."""
     problems: dict[str, str] = {}
+    teams: list[str | None] = []
     for index, allocation in enumerate(allocations):
         where = f"{prefix}[{index}]." if prefix else ""
         problems |= {
             where + field: reason for field, reason in _problems(allocation, today).items()
         }
+        choice = domain.registering_team(
+            allocation.team, principal.teams, leads=principal.has_any_role(Role.TEAM_LEAD)
+        )
+        if choice.problem:
+            problems[where + "team"] = choice.problem
+        teams.append(choice.team)
     numbers = [a.allocation_notice_number for a in allocations]
     repeated = {n for n in numbers if numbers.count(n) > 1}
     if repeated:
@@ -62,7 +70,10 @@ async def register_many(
         )
     if problems:
         raise InvalidFields(problems)
-    households = [_new_household(allocation) for allocation in allocations]
+    households = [
+        _new_household(allocation, team)
+        for allocation, team in zip(allocations, teams, strict=True)
+    ]
     known = await registration.insert_households(session, households)
     if known:
         raise Conflict(
@@ -94,10 +105,11 @@ def _problems(allocation: AllocationIn, today: date) -> dict[str, str]:
     )
 
 
-def _new_household(allocation: AllocationIn) -> Household:
+def _new_household(allocation: AllocationIn, team: str | None) -> Household:
     household_id = uuid.uuid4()
     return Household(
         id=household_id,
+        team=team,
         allocation_notice_number=allocation.allocation_notice_number,
         allocated_on=allocation.allocated_on,
         allocating_authority=allocation.allocating_authority,
@@ -127,13 +139,12 @@ def household_assigned(household: Household) -> HouseholdAssigned:
             for m, group in zip(household.members, groups, strict=True)
         ),
         needs_accessible_housing=household.needs_accessible_housing,
+        team=household.team,
     )
 
 
 async def get(*, session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Household:
-    household = await session.get(Household, household_id)
-    if household is None:
-        raise NotFound("household")
+    household = await HOUSEHOLDS.get(session, principal, household_id)
     await record_access(
         session,
         audit_log,
@@ -167,7 +178,7 @@ async def get_all(
     limit: int,
     offset: int,
 ) -> tuple[list[Household], int]:
-    query: Select[Any] = select(Household)
+    query: Select[Any] = HOUSEHOLDS.select(principal)
     search = filters.search
     if search:
         pattern = f"%{search}%"
@@ -213,9 +224,7 @@ async def get_all(
 async def assign_caseworker(
     *, session: AsyncSession, principal: Principal, household_id: uuid.UUID, caseworker_id: str
 ) -> Household:
-    household = await session.get(Household, household_id, with_for_update=True)
-    if household is None:
-        raise NotFound("household")
+    household = await HOUSEHOLDS.get(session, principal, household_id, for_update=True)
     change = domain.change_caseworker(household.caseworker_id, caseworker_id)
     if change is not None:
         household.caseworker_id = change.caseworker_id

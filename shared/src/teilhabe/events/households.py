@@ -44,6 +44,11 @@ class HouseholdAssigned(EventPayload):
     minor_count: int = Field(ge=0)
     members: tuple[AllocatedMember, ...]
     needs_accessible_housing: bool = False
+    team: str | None = Field(
+        default=None,
+        description="Team responsible for the household (a group at the identity provider); "
+        "services scope what caseworkers see by it.",
+    )
 
 
 class CaseworkerAssigned(EventPayload):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
 
@@ -16,7 +18,15 @@ def oidc_env(provider: RunningDevProvider) -> dict[str, str]:
     }
 
 
+# The team test tokens belong to unless a test says otherwise.
+TEST_TEAM = "Soziale Betreuung Nord"
+
+
 def auth_headers(
-    provider: RunningDevProvider, *roles: Role, subject: str = "test-user"
+    provider: RunningDevProvider,
+    *roles: Role,
+    subject: str = "test-user",
+    teams: Iterable[str] = (TEST_TEAM,),
 ) -> dict[str, str]:
-    return {"Authorization": f"Bearer {provider.mint(subject=subject, roles=roles)}"}
+    token = provider.mint(subject=subject, roles=roles, teams=teams)
+    return {"Authorization": f"Bearer {token}"}

@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI
 
 from teilhabe.auth import Role
+from teilhabe.testing.identity import TEST_TEAM
 from teilhabe.ui.forms import CSRF_FIELD
 
 
@@ -31,6 +32,7 @@ async def sign_in(
     roles: Iterable[Role | str],
     name: str | None = None,
     next_path: str = "/ui/",
+    teams: Iterable[str] = (TEST_TEAM,),
 ) -> httpx.Response:
     """Run the code flow as a browser would; returns the page the tool then shows.
 
@@ -50,6 +52,7 @@ async def sign_in(
                 "subject": subject,
                 "name": name or "",
                 "roles": [str(role) for role in roles],
+                "teams": list(teams),
                 "action": "sign-in",
             },
         )

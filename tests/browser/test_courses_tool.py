@@ -263,7 +263,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     checks = PageChecks(axe_report)
     courses_url = f"{tools.courses.url}/ui"
 
-    for role in (Role.COURSE_COORDINATOR, Role.ADMIN):
+    for role in (Role.COURSE_COORDINATOR,):
         tag = role.value
         taken, waiting = await households(tools, 2)
         course = await new_course(tools, seats=1)

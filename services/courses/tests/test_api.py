@@ -20,7 +20,7 @@ from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.messaging.inbox import ReceivedEvent
-from teilhabe.testing.identity import auth_headers
+from teilhabe.testing.identity import TEST_TEAM, auth_headers
 
 
 @pytest.fixture
@@ -45,6 +45,7 @@ def household_assigned(*age_groups: AgeGroup) -> HouseholdAssigned:
             AllocatedMember(member_id=uuid.uuid4(), age_group=group, languages=("ar", "en"))
             for group in age_groups
         ),
+        team=TEST_TEAM,
     )
 
 
@@ -128,7 +129,7 @@ async def test_coordinator_creates_and_staff_list_courses(
         weekly_times=None,
         seats=2,
     )
-    for role in (Role.COURSE_COORDINATOR, Role.ADMIN, Role.CASEWORKER, Role.AGENCY):
+    for role in (Role.COURSE_COORDINATOR, Role.CASEWORKER, Role.AGENCY):
         listed = await courses.get(
             "/courses",
             params={"kind": "kita_place", "limit": 200},
@@ -443,7 +444,11 @@ async def test_roles_are_enforced(
         ).status_code == 403
 
     admin = auth_headers(identity, Role.ADMIN)
-    assert (await courses.post(withdraw, headers=admin)).status_code == 200
+    assert (await courses.post(withdraw, headers=admin)).status_code == 403
+    other = auth_headers(identity, Role.COURSE_COORDINATOR, subject="coord-x", teams=["Kurse Süd"])
+    assert (await courses.post(withdraw, headers=other)).status_code == 404
+    assert (await courses.get(f"/courses/{course['id']}", headers=other)).status_code == 404
+    assert (await courses.post(withdraw, headers=coordinator)).status_code == 200
 
 
 async def test_every_route_declares_its_roles(courses: httpx.AsyncClient) -> None:
@@ -500,3 +505,35 @@ async def test_a_replayed_event_fills_in_what_older_rows_lack(courses_database: 
         2,
     )
     assert row["languages"] == [], "what was recorded stays as it was"
+
+
+async def test_caseworkers_enrol_only_people_of_their_teams_households(
+    courses: httpx.AsyncClient,
+    coordinator: dict[str, str],
+    identity: RunningDevProvider,
+    courses_database: str,
+) -> None:
+    course = await new_course(courses, coordinator, seats=5)
+    [member] = await people(courses_database, AgeGroup.ADULT)  # of TEST_TEAM's household
+    south = auth_headers(identity, Role.CASEWORKER, subject="cw-sued", teams=["Süd"])
+    refused = await enroll(courses, south, course["id"], member)
+    unknown = await enroll(courses, south, course["id"], str(uuid.uuid4()))
+    assert refused.status_code == unknown.status_code == 422
+    assert refused.json()["errors"] == unknown.json()["errors"]
+    lead = auth_headers(identity, Role.CASEWORKER, Role.TEAM_LEAD, subject="lead", teams=["Süd"])
+    assert (await enroll(courses, lead, course["id"], member)).status_code == 201
+
+
+async def test_a_course_is_run_by_its_creators_team(
+    courses: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    north = auth_headers(identity, Role.COURSE_COORDINATOR, subject="c-nord", teams=["Kurse Nord"])
+    colleague = auth_headers(identity, Role.COURSE_COORDINATOR, subject="c-2", teams=["Kurse Nord"])
+    course = await new_course(courses, north)
+    assert course["team"] == "Kurse Nord"
+    assert (await courses.get(f"/courses/{course['id']}", headers=colleague)).status_code == 200
+    fields = ("kind", "provider", "title", "starts_on", "place", "seats")
+    body = {name: course[name] for name in fields} | {"team": "Kurse Süd"}
+    foreign = await courses.post("/courses", json=body, headers=north)
+    assert foreign.status_code == 422
+    assert foreign.json()["errors"][0]["field"] == "team"

@@ -1,27 +1,69 @@
-"""Who may do what in courses.
+"""Who may do what in courses, and which records each person sees.
 
-- Course coordinators and administrators manage the offers and everyone's enrolments:
-  they create courses, see who takes part and who waits, and withdraw enrolments.
-- Caseworkers read the catalogue and enrol the people of their households; they do not
-  see other people's participation (course detail) nor withdraw enrolments, which stay
-  with the coordinators who run the waitlists.
+- Course coordinators run the courses of their team (recorded when a course is created)
+  and the ones they created: they see who takes part and who waits, and withdraw
+  enrolments. Other teams' participants are not theirs to see.
+- Caseworkers read the catalogue and enrol the people of the households in their care
+  (their teams'; a team lead's: every team's); they do not see other people's
+  participation nor withdraw enrolments, which stay with the coordinators.
 - Partner agencies (course providers, welfare associations, job centre) read the
   catalogue only: seats, free seats and waitlist length, no person.
+- Administrators administer; they read no participants unless also given a course role.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
+from sqlalchemy import ColumnElement, or_, select
 from teilhabe.auth import Principal, Role, require_roles
+from teilhabe.scope import RecordScope
 
-CourseManagers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR, Role.ADMIN)]
+from courses.models import Course, Enrollment, Person
 
-Enrollers = Annotated[
-    Principal, require_roles(Role.COURSE_COORDINATOR, Role.ADMIN, Role.CASEWORKER)
-]
-
+CourseManagers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR)]
+Enrollers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR, Role.CASEWORKER)]
 CatalogueReaders = Annotated[
     Principal,
-    require_roles(Role.COURSE_COORDINATOR, Role.ADMIN, Role.CASEWORKER, Role.AGENCY),
+    require_roles(Role.COURSE_COORDINATOR, Role.CASEWORKER, Role.AGENCY),
 ]
+
+
+def _runs(principal: Principal) -> ColumnElement[bool]:
+    return or_(Course.created_by == principal.subject, Course.team.in_(sorted(principal.teams)))
+
+
+def _coordinates(principal: Principal) -> ColumnElement[bool] | bool:
+    if not principal.has_any_role(Role.COURSE_COORDINATOR):
+        return False
+    return _runs(principal)
+
+
+def _offered(principal: Principal) -> bool:
+    # The catalogue holds no person: everyone admitted to it sees every offer.
+    return principal.has_any_role(Role.COURSE_COORDINATOR, Role.CASEWORKER, Role.AGENCY)
+
+
+def _may_enrol(principal: Principal) -> ColumnElement[bool] | bool:
+    if principal.has_any_role(Role.COURSE_COORDINATOR):
+        return True  # coordinators fill their courses from every allocated household
+    if not principal.has_any_role(Role.CASEWORKER):
+        return False
+    if principal.has_any_role(Role.TEAM_LEAD):
+        return True
+    return Person.team.in_(sorted(principal.teams))
+
+
+def _in_own_courses(principal: Principal) -> ColumnElement[bool] | bool:
+    if not principal.has_any_role(Role.COURSE_COORDINATOR):
+        return False
+    return Enrollment.course_id.in_(select(Course.id).where(_runs(principal)))
+
+
+# A course with its participants and waitlist: its coordinator's.
+COURSES_RUN = RecordScope(Course, resource="course", rule=_coordinates)
+# A course as the catalogue shows it (counts, no person).
+OFFERS = RecordScope(Course, resource="course", rule=_offered)
+# The people one may look up by allocation notice and enrol.
+PEOPLE = RecordScope(Person, resource="person", rule=_may_enrol)
+ENROLLMENTS = RecordScope(Enrollment, resource="enrollment", rule=_in_own_courses)

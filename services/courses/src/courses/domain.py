@@ -86,6 +86,19 @@ def course_problems(*, starts_on: date, ends_on: date | None) -> dict[str, str]:
     return {}
 
 
+def course_team(requested: str | None, teams: frozenset[str]) -> tuple[str | None, str | None]:
+    """The team running a new course (its creator's), or why the requested one cannot.
+
+    Without a request: the creator's team if they have exactly one, else none (then the
+    creator alone sees the participants).
+    """
+    if requested is None:
+        return (next(iter(teams)) if len(teams) == 1 else None), None
+    if requested not in teams:
+        return None, "team is not one of your teams"
+    return requested, None
+
+
 def decide_enrollment(
     course: CourseState, *, age_group: AgeGroup, already_listed: bool, today: date
 ) -> Seat | WaitlistPlace | Refusal:

@@ -29,5 +29,6 @@ READS: FieldsRead = {
         "members.member_id",
         "members.age_group",
         "members.languages",
+        "team",
     ),
 }

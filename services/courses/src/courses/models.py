@@ -57,6 +57,8 @@ class Course(Base):
     place: Mapped[str] = mapped_column(String(300))
     seats: Mapped[int]
     created_by: Mapped[str] = mapped_column(String(200))
+    # The coordinators' team that runs the course; with its creator, who sees participants.
+    team: Mapped[str | None] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
@@ -79,6 +81,8 @@ class Person(Base):
     # without a name. None for people recorded before courses kept them.
     allocation_notice_number: Mapped[str | None] = mapped_column(String(100), index=True)
     position: Mapped[int | None]
+    # The household's team in intake: which caseworkers may enrol the person.
+    team: Mapped[str | None] = mapped_column(String(200), index=True)
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -27,6 +27,7 @@ from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
+from teilhabe.scope import applies_scope
 from teilhabe.ui import (
     CHOOSE,
     FORM,
@@ -58,7 +59,7 @@ from teilhabe.ui import (
 )
 
 from courses import domain, service
-from courses.dependencies import CourseManagers
+from courses.dependencies import COURSES_RUN, ENROLLMENTS, OFFERS, PEOPLE, CourseManagers
 from courses.models import Enrollment, Person
 from courses.schemas import (
     CourseDetail,
@@ -71,7 +72,7 @@ from courses.schemas import (
 )
 
 router = APIRouter()
-# Coordinators and administrators: whom the API admits to a course's participants. (The
+# Coordinators: whom the API admits to a course's participants. (The
 # API lets caseworkers enrol and agencies read the catalogue, but this tool, listed in
 # the navigation for coordinators only, shows participants on most of its pages.)
 Coordinator = Annotated[Principal, page_roles(*api_roles(CourseManagers))]
@@ -152,7 +153,7 @@ class Filters:
 
 
 @router.get("/", name="ui_home")
-async def catalogue(request: Request, session: DbSession, _: Coordinator) -> Response:
+async def catalogue(request: Request, session: DbSession, principal: Coordinator) -> Response:
     params = request.query_params
     kind = params.get("kind", "")
     filters = Filters(
@@ -161,6 +162,7 @@ async def catalogue(request: Request, session: DbSession, _: Coordinator) -> Res
     )
     courses, total = await service.get_catalogue(
         session=session,
+        principal=principal,
         kind=OfferKind(filters.kind) if filters.kind else None,
         limit=PAGE_SIZE,
         offset=page_offset(filters.page, PAGE_SIZE),
@@ -260,7 +262,7 @@ async def _course_form_page(
 # --- one course: participants, waitlist, withdrawing ---------------------------------
 
 
-@router.get("/kurse/{course_id}", name="course")
+@router.get("/kurse/{course_id}", name="course", dependencies=[applies_scope(COURSES_RUN)])
 async def course(
     request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
@@ -268,7 +270,11 @@ async def course(
     return await _course_page(request, detail)
 
 
-@router.post("/anmeldungen/{enrollment_id}/abmelden", name="withdraw")
+@router.post(
+    "/anmeldungen/{enrollment_id}/abmelden",
+    name="withdraw",
+    dependencies=[applies_scope(ENROLLMENTS, COURSES_RUN)],
+)
 async def withdraw(
     request: Request, enrollment_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
@@ -342,11 +348,15 @@ async def _course_page(
 # --- enrolling a person: find the household, choose the member ------------------------
 
 
-@router.get("/kurse/{course_id}/anmelden", name="enroll_form")
+@router.get(
+    "/kurse/{course_id}/anmelden",
+    name="enroll_form",
+    dependencies=[applies_scope(OFFERS, PEOPLE)],
+)
 async def enroll_form(
     request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
-    offer = await service.get_offer(session=session, course_id=course_id)
+    offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
     page_texts = texts(request)
     searched = "allocation_notice_number" in request.query_params
     number = request.query_params.get("allocation_notice_number", "").strip()
@@ -357,7 +367,9 @@ async def enroll_form(
     return await _enroll_page(request, offer, number, people, member_id="", errors=errors)
 
 
-@router.post("/kurse/{course_id}/anmelden", name="enroll")
+@router.post(
+    "/kurse/{course_id}/anmelden", name="enroll", dependencies=[applies_scope(OFFERS, PEOPLE)]
+)
 async def enroll(
     request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
@@ -379,7 +391,9 @@ async def enroll(
             if isinstance(problem, NotFound):
                 raise
             await session.rollback()
-            offer = await service.get_offer(session=session, course_id=course_id)
+            offer = await service.get_offer(
+                session=session, principal=principal, course_id=course_id
+            )
             errors = problem_errors(
                 problem,
                 page_texts,
@@ -389,12 +403,12 @@ async def enroll(
                 conflicts=ENROLL_CONFLICTS,
             )
         else:
-            flash(request, await _enrollment_message(session, enrollment, page_texts))
+            flash(request, await _enrollment_message(session, principal, enrollment, page_texts))
             return RedirectResponse(
                 page_path(request, "course", course_id=course_id), status_code=303
             )
     await session.rollback()
-    offer = await service.get_offer(session=session, course_id=course_id)
+    offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
     people, lookup_errors = await _household(session, principal, number, page_texts)
     if lookup_errors:
         errors = lookup_errors  # no household to choose from: search again first
@@ -433,10 +447,12 @@ async def _household(
 
 
 async def _enrollment_message(
-    session: AsyncSession, enrollment: EnrollmentOut, page_texts: Texts
+    session: AsyncSession, principal: Principal, enrollment: EnrollmentOut, page_texts: Texts
 ) -> str:
     people = await _people(session, [enrollment.member_id])
-    offer = await service.get_offer(session=session, course_id=enrollment.course_id)
+    offer = await service.get_offer(
+        session=session, principal=principal, course_id=enrollment.course_id
+    )
     values = {
         "person": _person_label(people.get(enrollment.member_id), page_texts),
         "course": offer.title,

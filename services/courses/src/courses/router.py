@@ -10,9 +10,18 @@ from teilhabe.api.dependencies import DbSession
 from teilhabe.api.schemas import Page
 from teilhabe.clock import today
 from teilhabe.events.courses import OfferKind
+from teilhabe.scope import applies_scope
 
 from courses import service
-from courses.dependencies import CatalogueReaders, CourseManagers, Enrollers
+from courses.dependencies import (
+    COURSES_RUN,
+    ENROLLMENTS,
+    OFFERS,
+    PEOPLE,
+    CatalogueReaders,
+    CourseManagers,
+    Enrollers,
+)
 from courses.schemas import (
     CourseDetail,
     CourseIn,
@@ -35,18 +44,22 @@ async def create_course(
 @router.get("/courses", summary="The catalogue: courses with seats, free seats and waitlist length")
 async def list_courses(
     session: DbSession,
-    _: CatalogueReaders,
+    principal: CatalogueReaders,
     kind: OfferKind | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[CourseOut]:
     items, total = await service.get_catalogue(
-        session=session, kind=kind, limit=limit, offset=offset
+        session=session, principal=principal, kind=kind, limit=limit, offset=offset
     )
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/courses/{course_id}", summary="One course with its participants and waitlist")
+@router.get(
+    "/courses/{course_id}",
+    summary="One course with its participants and waitlist",
+    dependencies=[applies_scope(COURSES_RUN)],
+)
 async def read_course(
     course_id: uuid.UUID, session: DbSession, principal: CourseManagers
 ) -> CourseDetail:
@@ -57,6 +70,7 @@ async def read_course(
     "/courses/{course_id}/enrollments",
     status_code=status.HTTP_201_CREATED,
     summary="Enrol a person: a free seat, else a place on the waitlist",
+    dependencies=[applies_scope(OFFERS, PEOPLE)],
 )
 async def enroll(
     course_id: uuid.UUID, enrollment_in: EnrollmentIn, session: DbSession, principal: Enrollers
@@ -73,6 +87,7 @@ async def enroll(
 @router.post(
     "/enrollments/{enrollment_id}/withdraw",
     summary="Withdraw an enrolment; a freed seat goes to the next on the waitlist",
+    dependencies=[applies_scope(ENROLLMENTS)],
 )
 async def withdraw(
     enrollment_id: uuid.UUID, session: DbSession, principal: CourseManagers

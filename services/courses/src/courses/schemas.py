@@ -32,6 +32,11 @@ class CourseIn(RequestModel):
         description="Address or location"
     )
     seats: int = Field(ge=1, le=10_000)
+    team: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        description="Coordinators' team that runs the course and sees its participants; "
+        "defaults to the creator's team if they have exactly one (one of the creator's teams).",
+    )
 
 
 class EnrollmentIn(RequestModel):
@@ -51,6 +56,7 @@ class CourseOut(ResponseModel):
     weekly_times: str | None
     place: str
     seats: int
+    team: str | None
     enrolled: int
     free: int
     waitlisted: int

@@ -16,7 +16,7 @@ from sqlalchemy import DateTime, Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.api.problems import Conflict, InvalidFields
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
@@ -24,6 +24,7 @@ from teilhabe.events.households import HouseholdAssigned
 from teilhabe.messaging.outbox import Outbox
 
 from courses import domain
+from courses.dependencies import COURSES_RUN, ENROLLMENTS, OFFERS, PEOPLE
 from courses.domain import EnrollmentStatus
 from courses.models import Course, Enrollment, Person, audit_log, messaging
 from courses.schemas import (
@@ -46,18 +47,30 @@ async def create_course(
     *, session: AsyncSession, principal: Principal, course_in: CourseIn
 ) -> CourseOut:
     problems = domain.course_problems(starts_on=course_in.starts_on, ends_on=course_in.ends_on)
+    team, team_problem = domain.course_team(course_in.team, principal.teams)
+    if team_problem:
+        problems["team"] = team_problem
     if problems:
         raise InvalidFields(problems)
-    course = Course(id=uuid.uuid4(), created_by=principal.subject, **course_in.model_dump())
+    course = Course(
+        id=uuid.uuid4(),
+        created_by=principal.subject,
+        **(course_in.model_dump() | {"team": team}),
+    )
     session.add(course)
     await session.commit()
     return _course_out(course, {})
 
 
 async def get_catalogue(
-    *, session: AsyncSession, kind: OfferKind | None, limit: int, offset: int
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    kind: OfferKind | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[CourseOut], int]:
-    query: Select[Any] = select(Course)
+    query: Select[Any] = OFFERS.select(principal)
     if kind is not None:
         query = query.where(Course.kind == kind)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -70,11 +83,11 @@ async def get_catalogue(
     return [_course_out(course, counts.get(course.id, {})) for course in found], total
 
 
-async def get_offer(*, session: AsyncSession, course_id: uuid.UUID) -> CourseOut:
+async def get_offer(
+    *, session: AsyncSession, principal: Principal, course_id: uuid.UUID
+) -> CourseOut:
     """One course as the catalogue shows it: counts only, no person (so nothing to audit)."""
-    course = await session.get(Course, course_id)
-    if course is None:
-        raise NotFound("course")
+    course = await OFFERS.get(session, principal, course_id)
     counts = await _active_counts(session, [course.id])
     return _course_out(course, counts.get(course.id, {}))
 
@@ -82,9 +95,7 @@ async def get_offer(*, session: AsyncSession, course_id: uuid.UUID) -> CourseOut
 async def get_course(
     *, session: AsyncSession, principal: Principal, course_id: uuid.UUID
 ) -> CourseDetail:
-    course = await session.get(Course, course_id)
-    if course is None:
-        raise NotFound("course")
+    course = await COURSES_RUN.get(session, principal, course_id)
     rows = await session.execute(
         select(Enrollment, Person)
         .join(Person, Person.member_id == Enrollment.member_id)
@@ -148,10 +159,11 @@ async def enroll(
     enrollment_in: EnrollmentIn,
     today: date,
 ) -> EnrollmentOut:
-    course = await session.get(Course, course_id, with_for_update=True)
-    if course is None:
-        raise NotFound("course")
-    person = await session.get(Person, enrollment_in.member_id)
+    course = await OFFERS.get(session, principal, course_id, for_update=True)
+    # A person out of the caller's scope is as unknown as one never allocated.
+    person = await session.scalar(
+        PEOPLE.select(principal).where(Person.member_id == enrollment_in.member_id)
+    )
     if person is None:
         raise InvalidFields({"member_id": "no person with this member_id is known to courses"})
     counts = await _active_counts(session, [course.id])
@@ -229,9 +241,7 @@ async def enroll(
 async def withdraw(
     *, session: AsyncSession, principal: Principal, enrollment_id: uuid.UUID
 ) -> WithdrawalOut:
-    found = await session.get(Enrollment, enrollment_id)
-    if found is None:
-        raise NotFound("enrollment")
+    found = await ENROLLMENTS.get(session, principal, enrollment_id)
     # Lock order everywhere: course, then its enrollments.
     course = await session.get(Course, found.course_id, with_for_update=True)
     assert course is not None  # enrollments are deleted with their course
@@ -275,7 +285,7 @@ async def find_people(
     """
     found = list(
         await session.scalars(
-            select(Person)
+            PEOPLE.select(principal)
             .where(Person.allocation_notice_number == allocation_notice_number)
             .order_by(Person.household_id, Person.position, Person.member_id)
         )
@@ -303,6 +313,7 @@ async def register_people(*, session: AsyncSession, events: Sequence[HouseholdAs
             "languages": list(member.languages),
             "allocation_notice_number": event.allocation_notice_number,
             "position": position,
+            "team": event.team,
         }
         for event in events
         for position, member in enumerate(event.members, start=1)
@@ -318,6 +329,7 @@ async def register_people(*, session: AsyncSession, events: Sequence[HouseholdAs
                     Person.allocation_notice_number, statement.excluded.allocation_notice_number
                 ),
                 "position": func.coalesce(Person.position, statement.excluded.position),
+                "team": func.coalesce(Person.team, statement.excluded.team),
             },
         )
         # executemany form: one cached statement, batched by the driver, whatever the count.
@@ -417,6 +429,7 @@ def _course_out(course: Course, counts: dict[EnrollmentStatus, int]) -> CourseOu
         weekly_times=course.weekly_times,
         place=course.place,
         seats=course.seats,
+        team=course.team,
         enrolled=enrolled,
         free=max(course.seats - enrolled, 0),
         waitlisted=counts.get(EnrollmentStatus.WAITLISTED, 0),

@@ -14,9 +14,15 @@ from collections.abc import Iterator
 from model import Doc, Rendering, ref
 from settings import environment
 
-# The application's defaults (shared/src/teilhabe/config.py).
+# What each process holds (shared/src/teilhabe/runtime.py, deploy/local/run.py): the api
+# its pool (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW, defaults below); the relay two
+# lanes' pool, a spare and its LISTEN connection; the consumer its pool of 3 and the timers
+# it fires (a pool of 2 and LISTEN); notifications' consumer also its mail sender (a pool
+# of 2 and LISTEN); the clearance purge a pool of 1.
 DEFAULT_POOL_SIZE = 5
 DEFAULT_MAX_OVERFLOW = 0
+FIXED_CONNECTIONS = {"relay": 4, "consumer": 6, "purge-clearances": 1}
+EXTRA_CONNECTIONS = {("notifications", "consumer"): 3}
 # The owner's migration (Alembic and the grants) at most.
 OWNER_RESERVE = 5
 # superuser_reserved_connections (3), the standbys' replication, the instance manager and
@@ -27,13 +33,18 @@ PGBOUNCER_DEFAULT_POOL_SIZE = 20
 
 def pool_of(rendering: Rendering, doc: Doc, pod: Doc) -> int:
     """Connections one process of this workload may hold."""
+    labels = pod.get("metadata", {}).get("labels", {}) or {}
+    component = str(labels.get("app.kubernetes.io/component"))
+    extra = EXTRA_CONNECTIONS.get((str(labels.get("app.kubernetes.io/name")), component), 0)
+    if component in FIXED_CONNECTIONS:
+        return FIXED_CONNECTIONS[component] + extra
     values: dict[str, str | None] = {}
     for container in pod.get("spec", {}).get("containers", []) or []:
         for name, value, _ in environment(rendering, doc, container):
             values[name] = value
     size = values.get("DATABASE_POOL_SIZE") or str(DEFAULT_POOL_SIZE)
     overflow = values.get("DATABASE_MAX_OVERFLOW") or str(DEFAULT_MAX_OVERFLOW)
-    return int(size) + int(overflow)
+    return int(size) + int(overflow) + extra
 
 
 def clients_per_service(rendering: Rendering) -> dict[str, tuple[int, list[str]]]:

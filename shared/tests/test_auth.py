@@ -634,3 +634,15 @@ async def test_cli_token_carries_the_teams_asked_for(
         async with serve(build_app(settings)) as client:
             response = await client.get(PROTECTED, headers=bearer(token))
     assert set(response.json()["teams"]) == {"Soziale Betreuung Nord", "Soziale Betreuung Süd"}
+
+
+async def test_the_realm_address_the_readme_links_to_answers(
+    provider: RunningDevProvider,
+) -> None:
+    async with httpx.AsyncClient() as browser:
+        response = await browser.get(provider.issuer)
+    assert response.status_code == 200
+    realm = response.json()
+    assert realm["realm"] == "teilhabe"
+    assert realm["token-service"] == provider.issuer + "/protocol/openid-connect"
+    assert realm["public_key"] in provider.keys.signing_key.public_pem().replace("\n", "")

@@ -25,6 +25,7 @@ from teilhabe.db import new_metadata
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
 from teilhabe.messaging.tables import define_messaging_tables
+from teilhabe.staff_sessions import define_staff_session_table
 
 from courses.domain import EnrollmentStatus
 
@@ -39,6 +40,7 @@ class Base(DeclarativeBase):
 
 messaging = define_messaging_tables(Base.metadata)
 audit_log = define_audit_table(Base.metadata)
+staff_session = define_staff_session_table(Base.metadata)
 
 
 class Course(Base):

@@ -22,6 +22,7 @@ from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
 from teilhabe.events.housing import MoveOutReason, SiteKind
 from teilhabe.messaging.tables import define_messaging_tables
+from teilhabe.staff_sessions import define_staff_session_table
 
 from housing.domain import ReservationEnd, WaitingStatus
 
@@ -36,6 +37,7 @@ class Base(DeclarativeBase):
 
 messaging = define_messaging_tables(Base.metadata)
 audit_log = define_audit_table(Base.metadata)
+staff_session = define_staff_session_table(Base.metadata)
 
 
 class Site(Base):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
 from teilhabe.messaging.tables import define_messaging_tables
+from teilhabe.staff_sessions import define_staff_session_table
 
 from intake.domain import ResidenceStatus, Sex
 
@@ -20,6 +21,7 @@ class Base(DeclarativeBase):
 
 messaging = define_messaging_tables(Base.metadata)
 audit_log = define_audit_table(Base.metadata)
+staff_session = define_staff_session_table(Base.metadata)
 
 
 class Household(Base):

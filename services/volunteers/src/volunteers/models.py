@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
 from teilhabe.messaging.tables import define_messaging_tables
+from teilhabe.staff_sessions import define_staff_session_table
 
 
 class Base(DeclarativeBase):
@@ -19,6 +20,7 @@ class Base(DeclarativeBase):
 
 messaging = define_messaging_tables(Base.metadata)
 audit_log = define_audit_table(Base.metadata)
+staff_session = define_staff_session_table(Base.metadata)
 
 
 class Volunteer(Base):

@@ -24,6 +24,7 @@ DEFAULT_LEEWAY_SECONDS = 30.0
 # Far above any real access token; bounds the work an anonymous caller can cause.
 MAX_TOKEN_LENGTH = 16 * 1024
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 class TokenValidator:
@@ -108,6 +109,35 @@ class TokenValidator:
         Raises `AuthenticationError`, or `SigningKeysUnavailableError` when the provider's
         keys cannot be fetched.
         """
+        key = await self._signing_key(token)
+        claims = self._decode(token, key)
+        # Keycloak marks ID and refresh tokens through `typ`; only access tokens grant
+        # access, even though an ID token may carry the same audience.
+        token_type = claims.get("typ")
+        if token_type is not None and str(token_type).lower() != "bearer":
+            raise AuthenticationError("not an access token")
+        return claims
+
+    async def validate_logout_token(self, token: str, *, client_id: str) -> dict[str, Any]:
+        """Verified claims of an OIDC back-channel logout token sent to `client_id`.
+
+        OpenID Connect Back-Channel Logout 1.0 §2.6: signed by the provider, for this
+        client, with the logout event, a `sid` or `sub`, and no `nonce`.
+        """
+        key = await self._signing_key(token)
+        claims = self._decode(
+            token, key, audience=client_id, required=["iat", "iss", "aud", "jti", "events"]
+        )
+        events = claims.get("events")
+        if not isinstance(events, dict) or BACKCHANNEL_LOGOUT_EVENT not in events:
+            raise AuthenticationError("not a logout token")
+        if "nonce" in claims:
+            raise AuthenticationError("a logout token carries no nonce")
+        if not (isinstance(claims.get("sid"), str) or isinstance(claims.get("sub"), str)):
+            raise AuthenticationError("a logout token names a session or a subject")
+        return claims
+
+    async def _signing_key(self, token: str) -> jwt.PyJWK:
         if len(token) > MAX_TOKEN_LENGTH:
             raise AuthenticationError("token too long")
         try:
@@ -124,24 +154,25 @@ class TokenValidator:
         key = await self._keys.get(kid)
         if key is None:
             raise AuthenticationError("token signed with an unknown key")
-        claims = self._decode(token, key)
-        # Keycloak marks ID and refresh tokens through `typ`; only access tokens grant
-        # access, even though an ID token may carry the same audience.
-        token_type = claims.get("typ")
-        if token_type is not None and str(token_type).lower() != "bearer":
-            raise AuthenticationError("not an access token")
-        return claims
+        return key
 
-    def _decode(self, token: str, key: jwt.PyJWK) -> dict[str, Any]:
+    def _decode(
+        self,
+        token: str,
+        key: jwt.PyJWK,
+        *,
+        audience: str | None = None,
+        required: list[str] = _REQUIRED_CLAIMS,
+    ) -> dict[str, Any]:
         try:
             return jwt.decode(
                 token,
                 key,
                 algorithms=list(self._algorithms),
-                audience=self._audience,
+                audience=audience or self._audience,
                 issuer=self._issuer,
                 leeway=self._leeway,
-                options={"require": _REQUIRED_CLAIMS},
+                options={"require": required},
             )
         except jwt.ExpiredSignatureError as exc:
             raise AuthenticationError("token expired") from exc

@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import urlsplit
 
@@ -13,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from teilhabe.api.pool import RETRY_AFTER_SECONDS, count_pool_exhausted
 from teilhabe.api.problems import NotFound, ProblemError
@@ -39,6 +37,7 @@ from teilhabe.ui.rendering import (
     renderer,
     texts,
 )
+from teilhabe.ui.sessions import ServerSideSessions
 from teilhabe.ui.settings import UiSettings
 
 log = structlog.get_logger(__name__)
@@ -78,16 +77,6 @@ def mount_staff_ui(
     their session cookie is never read by the API.
     """
     ui = ui_settings or UiSettings()
-    secret = ui.session_secret
-    if not secret:
-        secret = secrets.token_urlsafe(48)
-        log.warning(
-            "ui_session_secret_generated",
-            detail="UI_SESSION_SECRET is unset: sessions end when this process stops and "
-            "are not shared between replicas or API_WORKERS. Set it outside development.",
-        )
-        if settings.api_workers > 1:
-            raise RuntimeError("UI_SESSION_SECRET must be set when API_WORKERS > 1")
     if not vendor_ready():
         log.warning(
             "ui_assets_missing",
@@ -109,14 +98,12 @@ def mount_staff_ui(
     _install_pool_exhaustion_page(pages, settings.service_name)
     pages.middleware("http")(_security_headers(settings.oidc_issuer))
     pages.add_middleware(
-        SessionMiddleware,
-        secret_key=secret,
-        session_cookie=f"teilhabe_{tool.name}_session",
+        ServerSideSessions,
+        state=app.state,
+        # The name is the tool's own, so tools on one host never read each other's cookie;
+        # the path "/" rather than /ui: behind a proxy the tool may live under another prefix.
+        cookie_name=f"teilhabe_{tool.name}_session",
         max_age=ui.session_max_age_seconds,
-        # "/" rather than /ui: behind a proxy the tool may live under another prefix. The
-        # name is the tool's own, so tools on one host never read each other's cookie.
-        path="/",
-        same_site="lax",
         https_only=ui.cookie_secure,
     )
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR, check_dir=True), name="static")

@@ -1,10 +1,15 @@
-"""Sign-in to the staff tools: OpenID Connect code flow with PKCE, session in a signed cookie.
+"""Sign-in to the staff tools: OpenID Connect code flow with PKCE, session held server-side.
 
 The provider is the one the APIs trust, found through its discovery document. The access
 token it returns is kept in the session and checked on every page request by the same
 `TokenValidator` as API tokens, so a page shows only what the API would answer to the
 same person. No refresh token is kept: when the access token expires the person is sent
 through sign-in again, which the provider's own session usually makes invisible.
+
+The session lives in the service's database (`teilhabe.ui.sessions`), the cookie holds
+only its id. Signing out of one tool ends its session and, through the provider's
+end-session endpoint, the provider's sign-in; the provider then calls every tool's
+back-channel logout endpoint, which ends that tool's sessions of the same sign-in.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the dependency signatures at runtime.
@@ -26,8 +31,9 @@ with warnings.catch_warnings():
     from authlib.integrations.base_client import OAuthError
     from authlib.integrations.starlette_client import OAuth
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from teilhabe import staff_sessions
 from teilhabe.auth import (
     AuthenticationError,
     Principal,
@@ -205,6 +211,10 @@ def auth_router(oidc: Any, ui: UiSettings) -> APIRouter:
         # A fresh session at sign-in, so nothing from before it (fixation) carries over.
         request.session.clear()
         request.session[ACCESS_TOKEN_KEY] = access_token
+        request.session[staff_sessions.SUBJECT_KEY] = principal.subject
+        provider_session = (token.get("userinfo") or {}).get("sid")
+        if isinstance(provider_session, str):
+            request.session[staff_sessions.PROVIDER_SESSION_KEY] = provider_session
         request.session["csrf"] = secrets.token_urlsafe(32)
         if language in LANGUAGES:
             request.session[LANGUAGE_KEY] = language
@@ -231,6 +241,28 @@ def auth_router(oidc: Any, ui: UiSettings) -> APIRouter:
             return RedirectResponse(signed_out, status_code=303)
         return response
 
+    @router.post("/auth/backchannel-logout", name="ui_backchannel_logout")
+    async def backchannel_logout(request: Request) -> Response:
+        # Called by the identity provider, not a browser: no session, no CSRF token; the
+        # signed logout token is the proof.
+        form = await request.form()
+        logout_token = form.get("logout_token")
+        if not isinstance(logout_token, str):
+            return _logout_refused("logout_token is missing")
+        try:
+            claims = await get_token_validator(request).validate_logout_token(
+                logout_token, client_id=ui.oidc_client_id
+            )
+        except AuthenticationError as error:
+            log.warning("ui_logout_token_refused", reason=error.reason)
+            return _logout_refused(error.reason)
+        async with request.app.state.sessions() as db, db.begin():
+            ended = await staff_sessions.end_sign_in(
+                db, provider_session=claims.get("sid"), subject=claims.get("sub")
+            )
+        log.info("ui_signed_out_by_provider", subject=claims.get("sub"), sessions=ended)
+        return Response(status_code=200, headers={"Cache-Control": "no-store"})
+
     @router.get("/sprache/{language}", name="ui_language")
     async def choose_language(
         request: Request,
@@ -242,6 +274,14 @@ def auth_router(oidc: Any, ui: UiSettings) -> APIRouter:
         return RedirectResponse(safe_next(request, next, home(request)), status_code=303)
 
     return router
+
+
+def _logout_refused(reason: str) -> Response:
+    return JSONResponse(
+        {"error": "invalid_request", "error_description": reason},
+        status_code=400,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def sign_in_url(request: Request) -> str:

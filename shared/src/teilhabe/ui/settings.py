@@ -14,11 +14,6 @@ TOOL_NAMES = ("intake", "housing", "courses", "volunteers", "notifications")
 class UiSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="UI_", extra="ignore", frozen=True)
 
-    session_secret: str | None = Field(
-        default=None,
-        description="Key signing the session cookie; the same for every replica of a service. "
-        "Unset, each process generates one (development only: sessions end on restart).",
-    )
     session_max_age_seconds: int = Field(default=8 * 60 * 60, ge=60)
     cookie_secure: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set it in production)."

@@ -139,6 +139,22 @@ def create_app(keys: KeyRing | Path, *, issuer: str, audience: str = DEFAULT_AUD
             "claims_supported": list(_CLAIMS_SUPPORTED),
         }
 
+    @app.get(REALM_PATH)
+    async def realm() -> dict[str, Any]:
+        # What Keycloak answers at a realm's address, so the README's link shows something.
+        public_pem = keyring.signing_key.public_pem()
+        return {
+            "realm": REALM,
+            "public_key": "".join(
+                line for line in public_pem.splitlines() if line and "-----" not in line
+            ),
+            "token-service": issuer + "/protocol/openid-connect",
+            "account-service": issuer + "/account",
+            "tokens-not-before": 0,
+            "openid-configuration": base_url + DISCOVERY_PATH,
+            "development-only": "This provider issues any role to anyone who asks.",
+        }
+
     @app.get(JWKS_PATH)
     async def certs(response: Response) -> dict[str, list[dict[str, str]]]:
         # Lets rotations show up immediately, as Keycloak's `no-cache` does.

@@ -9,17 +9,20 @@ same key as the API tokens, so one validator serves both.
 
 # No `from __future__ import annotations`: FastAPI resolves the route signatures at runtime.
 
+import asyncio
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
+import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -35,7 +38,12 @@ from teilhabe.auth.devprovider.paths import (
 from teilhabe.auth.devprovider.tokens import mint_token
 from teilhabe.auth.roles import Role
 
+log = logging.getLogger(__name__)
+
 CODE_LIFETIME_SECONDS = 60.0
+BACKCHANNEL_LOGOUT_NAME = "backchannel-logout"
+BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+BACKCHANNEL_TIMEOUT_SECONDS = 5.0
 ACCESS_TOKEN_LIFETIME_SECONDS = 3600
 SSO_COOKIE = "dev_oidc_sso"
 SSO_MAX_AGE_SECONDS = 8 * 60 * 60
@@ -139,6 +147,7 @@ class Grant:
     name: str | None
     expires_at: float
     teams: tuple[str, ...] = ()
+    sid: str | None = None  # the provider's sign-in this grant belongs to
 
 
 class AuthorizationCodes:
@@ -162,6 +171,7 @@ class AuthorizationCodes:
         roles: tuple[Role, ...],
         name: str | None,
         teams: tuple[str, ...] = (),
+        sid: str | None = None,
     ) -> str:
         self._forget_expired()
         if len(self._grants) >= _MAX_PENDING_CODES:
@@ -174,6 +184,7 @@ class AuthorizationCodes:
             name=name,
             expires_at=self._clock() + self._lifetime,
             teams=teams,
+            sid=sid,
         )
         return code
 
@@ -209,6 +220,7 @@ def install_code_flow(
     """Add the authorization, token and end-session endpoints to the provider's app."""
     # A fresh secret per provider process: a restart ends every single sign-on session.
     sso = URLSafeTimedSerializer(secrets.token_urlsafe(32), salt="dev-oidc-sso")
+    sign_ins = SignIns()
 
     def signed_in_person(request: Request) -> dict[str, Any] | None:
         cookie = request.cookies.get(SSO_COOKIE)
@@ -227,8 +239,12 @@ def install_code_flow(
         roles: tuple[Role, ...],
         name: str | None,
         teams: tuple[str, ...],
+        sid: str,
     ) -> RedirectResponse:
-        code = codes.issue(auth_request, subject=subject, roles=roles, name=name, teams=teams)
+        code = codes.issue(
+            auth_request, subject=subject, roles=roles, name=name, teams=teams, sid=sid
+        )
+        sign_ins.joined(sid, subject, auth_request)
         params = {"code": code, "iss": issuer}
         if auth_request.state is not None:
             params["state"] = auth_request.state
@@ -248,6 +264,7 @@ def install_code_flow(
                 roles=_known_roles(person.get("roles", [])),
                 name=person.get("name"),
                 teams=_known_teams(person.get("teams", [])),
+                sid=str(person.get("sid") or secrets.token_urlsafe(16)),
             )
         if "none" in prompt.split():
             return _refuse(RequestRefusal("login_required", "not signed in", redirect=parsed))
@@ -297,10 +314,17 @@ def install_code_flow(
             )
         roles = _known_roles(chosen)
         teams = _known_teams(chosen_teams)
+        sid = secrets.token_urlsafe(16)  # a new sign-in, even by the same person
         response = redirect_with_code(
-            parsed, subject=subject, roles=roles, name=name or None, teams=teams
+            parsed, subject=subject, roles=roles, name=name or None, teams=teams, sid=sid
         )
-        person = {"sub": subject, "roles": list(roles), "name": name or None, "teams": list(teams)}
+        person = {
+            "sub": subject,
+            "roles": list(roles),
+            "name": name or None,
+            "teams": list(teams),
+            "sid": sid,
+        }
         response.set_cookie(
             SSO_COOKIE,
             sso.dumps(person),
@@ -338,6 +362,7 @@ def install_code_flow(
             teams=grant.teams,
             azp=grant.request.client_id,
             scope=grant.request.scope,
+            sid=grant.sid,
         )
         body: dict[str, Any] = {
             "access_token": access_token,
@@ -359,11 +384,15 @@ def install_code_flow(
                 nonce=grant.request.nonce,
                 auth_time=int(time.time()),
                 preferred_username=grant.name,
+                sid=grant.sid,
             )
         return JSONResponse(body, headers=_NO_STORE)
 
     @app.get(LOGOUT_PATH, response_class=HTMLResponse, include_in_schema=False)
     async def end_session(request: Request) -> Response:
+        person = signed_in_person(request)
+        if person is not None and person.get("sid"):
+            await sign_ins.end(str(person["sid"]), keyring=keyring, issuer=issuer)
         target = request.query_params.get("post_logout_redirect_uri", "")
         if _is_web_url(target):
             state = request.query_params.get("state")
@@ -377,6 +406,76 @@ def install_code_flow(
 
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A client that took part in a sign-in, and where it hears of its end."""
+
+    client_id: str
+    backchannel_logout_uri: str
+
+
+class SignIns:
+    """Which clients took part in which sign-in, to tell each when it ends.
+
+    Keycloak keeps a back-channel logout URL per client; this provider, which knows no
+    clients in advance, takes the address beside the client's redirect URI
+    (`…/auth/callback` → `…/auth/backchannel-logout`).
+    """
+
+    def __init__(self) -> None:
+        self._participants: dict[str, tuple[str, set[Participant]]] = {}
+
+    def joined(self, sid: str, subject: str, request: AuthorizationRequest) -> None:
+        uri = urljoin(request.redirect_uri.split("?", 1)[0], BACKCHANNEL_LOGOUT_NAME)
+        if len(self._participants) >= _MAX_PENDING_CODES:
+            self._participants.pop(next(iter(self._participants)))
+        _, participants = self._participants.setdefault(sid, (subject, set()))
+        participants.add(Participant(request.client_id, uri))
+
+    async def end(self, sid: str, *, keyring: KeyRing, issuer: str) -> None:
+        """Send every participant of `sid` a logout token (OIDC Back-Channel Logout 1.0)."""
+        subject, participants = self._participants.pop(sid, ("", set()))
+        if not participants:
+            return
+        async with httpx.AsyncClient(timeout=BACKCHANNEL_TIMEOUT_SECONDS) as client:
+            await asyncio.gather(
+                *(
+                    _send_logout(client, participant, keyring, issuer, sid, subject)
+                    for participant in participants
+                )
+            )
+
+
+async def _send_logout(
+    client: httpx.AsyncClient,
+    participant: Participant,
+    keyring: KeyRing,
+    issuer: str,
+    sid: str,
+    subject: str,
+) -> None:
+    logout_token = mint_token(
+        keyring.signing_key,
+        issuer=issuer,
+        audience=participant.client_id,
+        subject=subject,
+        roles=(),
+        expires_in=120,
+        typ="Logout",
+        sid=sid,
+        events={BACKCHANNEL_LOGOUT_EVENT: {}},
+    )
+    try:
+        response = await client.post(
+            participant.backchannel_logout_uri, data={"logout_token": logout_token}
+        )
+    except httpx.HTTPError as error:  # a tool that is down ends its sessions by expiry
+        log.warning("back-channel logout to %s failed: %s", participant, error)
+        return
+    if response.status_code != 200:
+        log.warning("back-channel logout to %s answered %s", participant, response.status_code)
 
 
 def _sign_in_page(

@@ -14,7 +14,8 @@
 #                  vendored in deploy/crds/ (unknown fields are errors)
 #   4. yamllint    every YAML file under deploy/ (deploy/.yamllint)
 #   5. hadolint    deploy/images/Dockerfile
-#   6. checkov     the rendered overlays and the Dockerfile (deploy/.checkov.yaml)
+#   6. checkov     the rendered overlays and the Dockerfile (deploy/.checkov.yaml), and
+#                  a planted mistake for each pod rule left to checkov, which it must find
 #   7. policy      deploy/checks/policy.py on the rendered overlays, the compose file
 #                  and the Dockerfile, plus its self-test (known-bad variants must fail)
 #
@@ -202,6 +203,16 @@ checkov_run() {
 checkov_run "checkov, rendered overlays" "$OUT/checkov-k8s.log" --framework kubernetes -d "$checkov_dir"
 checkov_run "checkov, deploy/images/Dockerfile" "$OUT/checkov-docker.log" \
   --framework dockerfile -f deploy/images/Dockerfile
+# The generic pod rules are left to checkov: plant each mistake and make sure it is found.
+delegated_input=${rendered[-1]}
+[[ " ${rendered[*]} " == *" $OUT/production.yaml "* ]] && delegated_input=$OUT/production.yaml
+if "$PY" deploy/checks/policy.py delegated "$delegated_input" --checkov "$(tool checkov)" \
+  >"$OUT/delegated.log" 2>&1; then
+  pass "checkov finds a planted mistake for every rule left to it ($(grep -c '^PASS  checkov catches' "$OUT/delegated.log") rules)"
+else
+  sed -e 's/^/  /' "$OUT/delegated.log"
+  fail "a rule left to checkov is not enforced by it (deploy/checks/delegated.py)"
+fi
 
 # --- 7. policy ----------------------------------------------------------------------------
 section "policy (deploy/checks/policy.py)"

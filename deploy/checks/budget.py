@@ -85,7 +85,7 @@ def check_connection_budget(rendering: Rendering) -> Iterator[str]:
         parameters = (cluster["spec"].get("postgresql") or {}).get("parameters") or {}
         max_connections = int(parameters.get("max_connections", 100))
         roles = (cluster["spec"].get("managed") or {}).get("roles", []) or []
-        app = next((r for r in roles if r.get("name") == f"{service}_app"), {})
+        app: Doc = next((r for r in roles if r.get("name") == f"{service}_app"), {})
         limit = app.get("connectionLimit")
         if not isinstance(limit, int) or limit < 0:
             yield f"{ref(cluster)}: the app role has no connectionLimit to budget against"

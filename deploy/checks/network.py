@@ -218,15 +218,18 @@ def check_network_policies(rendering: Rendering, ingress_namespace: str) -> Iter
     # The database tier: every pod of a cluster reaches DNS and the Kubernetes API (the
     # instance manager, the initdb and join Jobs); a joining standby copies the primary;
     # a pooler reaches its own cluster's instances and no other.
-    for pod in [*databases.values(), *database_jobs, *(p for _, p in poolers)]:
-        cluster = pod.labels["cnpg.io/cluster"]
-        yield from expect(pod, dns, 53, True, "UDP")
+    for member in [*databases.values(), *database_jobs, *(p for _, p in poolers)]:
+        cluster = member.labels["cnpg.io/cluster"]
+        yield from expect(member, dns, 53, True, "UDP")
         for port in KUBERNETES_API_PORTS:
-            yield from expect(pod, kubernetes_api, port, True)
+            yield from expect(member, kubernetes_api, port, True)
         for name, instance in databases.items():
-            if pod.labels.get("cnpg.io/jobRole") == "join" or "cnpg.io/poolerName" in pod.labels:
-                yield from expect(pod, instance, 5432, name == cluster)
+            if (
+                member.labels.get("cnpg.io/jobRole") == "join"
+                or "cnpg.io/poolerName" in member.labels
+            ):
+                yield from expect(member, instance, 5432, name == cluster)
             elif name != cluster:
-                yield from expect(pod, instance, 5432, False)
+                yield from expect(member, instance, 5432, False)
     if not brokers:
         yield "no RabbitmqCluster in the rendering"

@@ -11,6 +11,9 @@
                                           image builds the staff tools' assets itself
     policy.py selftest RENDERED.yaml      breaks a good rendering in known ways and
                                           fails unless every break is caught
+    policy.py delegated RENDERED.yaml --checkov BIN
+                                          plants a mistake for each rule left to
+                                          checkov and fails unless checkov finds it
 
 Each rule prints PASS or FAIL with the objects at fault; the exit status is 1 if any
 rule failed. Needs PyYAML and jsonschema. deploy/check.sh runs all of this; see deploy/README.md.
@@ -25,6 +28,7 @@ from pathlib import Path
 import yaml
 from compose import run_compose
 from crds import custom_resource_problems
+from delegated import run_delegated
 from image import run_image
 from model import Rendering, Report, load_all, summarize
 from objects import BUILTIN_API_VERSIONS
@@ -86,11 +90,16 @@ def main() -> int:
     selftest = commands.add_parser("selftest")
     selftest.add_argument("rendered", type=Path)
     selftest.add_argument("--ingress-namespace", default="ingress-nginx")
+    delegated = commands.add_parser("delegated")
+    delegated.add_argument("rendered", type=Path)
+    delegated.add_argument("--checkov", required=True)
     args = parser.parse_args()
     if args.command == "k8s":
         return run_k8s(args.rendered, args.ingress_namespace)
     if args.command == "split":
         return run_split(args.rendered, args.out_dir)
+    if args.command == "delegated":
+        return run_delegated(args.rendered, args.checkov)
     if args.command == "crds":
         return run_crds(args.rendered)
     if args.command == "compose":

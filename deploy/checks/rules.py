@@ -18,15 +18,7 @@ from objects import (
     check_services_and_ingress,
     check_upgrade_phases,
 )
-from pods import (
-    check_image,
-    check_probes,
-    check_resources,
-    check_security_context,
-    check_tmp,
-    check_token,
-    on_workloads,
-)
+from pods import check_pod_identity, check_probe_paths, check_requests, check_tmp, on_workloads
 from settings import check_database_roles, check_no_secrets, check_secret_references, check_settings
 
 
@@ -45,23 +37,18 @@ def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, I
             check_secret_references(rendering),
         ),
         (
-            "restricted security context on every container",
-            on_workloads(rendering, check_security_context),
+            "every container runs as the image's user, with volumes PSS 'restricted' admits",
+            on_workloads(rendering, check_pod_identity),
         ),
-        (
-            "resource requests and limits on every container",
-            on_workloads(rendering, check_resources),
-        ),
-        ("image tags pinned (no :latest, no missing tag)", on_workloads(rendering, check_image)),
+        ("resource requests on every container", on_workloads(rendering, check_requests)),
         (
             "images not built here pinned by tag and digest; RabbitMQ 4.x",
             check_k8s_images(rendering),
         ),
         ("an emptyDir for temporary files", on_workloads(rendering, check_tmp)),
-        ("no service account token mounted", on_workloads(rendering, check_token)),
         (
-            "liveness and readiness probes on every Deployment",
-            on_workloads(rendering, check_probes, {"Deployment"}),
+            "probes of every Deployment ask /health/live and /health/ready",
+            on_workloads(rendering, check_probe_paths, {"Deployment"}),
         ),
         ("settings complete, $(VAR) references resolvable", check_settings(rendering)),
         (

@@ -20,7 +20,7 @@ from objects import (
     check_pdb_hpa,
     check_upgrade_phases,
 )
-from pods import check_image, check_probes, check_resources, check_security_context
+from pods import check_pod_identity, check_probe_paths, check_requests
 from rules import k8s_rules
 from settings import check_database_roles, check_no_secrets, check_secret_references, check_settings
 
@@ -54,22 +54,20 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
     def env_var(docs: list[Doc], name: str) -> Doc:
         return next(v for v in container(docs)["env"] if v["name"] == name)
 
-    def writable_root(docs: list[Doc]) -> None:
-        del container(docs, "Job", "migrate")["securityContext"]["readOnlyRootFilesystem"]
-
     def root_user(docs: list[Doc]) -> None:
         container(docs)["securityContext"]["runAsUser"] = 0
 
-    def latest_tag(docs: list[Doc]) -> None:
-        container(docs, name_part="housing-relay")["image"] = (
-            "registry.example.org/teilhabe/housing:latest"
-        )
+    def host_path(docs: list[Doc]) -> None:
+        pod = pod_template(first(docs, "Deployment", "housing-relay"))
+        assert pod is not None
+        pod["spec"]["volumes"].append({"name": "host", "hostPath": {"path": "/var/run"}})
 
-    def no_limits(docs: list[Doc]) -> None:
-        del container(docs, name_part="courses-consumer")["resources"]["limits"]
+    def no_requests(docs: list[Doc]) -> None:
+        del container(docs, "Job", "courses-migrate")["resources"]["requests"]
 
-    def no_readiness(docs: list[Doc]) -> None:
-        del container(docs, name_part="volunteers-api")["readinessProbe"]
+    def wrong_probe(docs: list[Doc]) -> None:
+        probe = container(docs, name_part="volunteers-api")["readinessProbe"]
+        probe["httpGet"]["path"] = "/health/live"
 
     def secret_value(docs: list[Doc]) -> None:
         docs.append(
@@ -140,10 +138,6 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
 
     def bad_job_name(docs: list[Doc]) -> None:
         first(docs, "Job")["metadata"]["name"] = "intake-migrate-1.4.0_RC1"
-
-    def cronjob_escalation(docs: list[Doc]) -> None:
-        sec = container(docs, "CronJob", "volunteers-purge-clearances")["securityContext"]
-        sec["allowPrivilegeEscalation"] = True
 
     def cronjob_in_skipped_hour(docs: list[Doc]) -> None:
         purge(docs)["spec"]["schedule"] = "30 2 * * *"
@@ -272,15 +266,10 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
     mutations: list[
         tuple[str, Callable[[list[Doc]], None], Callable[[Rendering], Iterable[str]]]
     ] = [
-        (
-            "writable root filesystem in a Job",
-            writable_root,
-            lambda r: wl(r, check_security_context),
-        ),
-        ("container running as root", root_user, lambda r: wl(r, check_security_context)),
-        ("image tagged :latest", latest_tag, lambda r: wl(r, check_image)),
-        ("container without limits", no_limits, lambda r: wl(r, check_resources)),
-        ("Deployment without readiness probe", no_readiness, lambda r: probes(r)),
+        ("container running as root", root_user, lambda r: wl(r, check_pod_identity)),
+        ("hostPath volume", host_path, lambda r: wl(r, check_pod_identity)),
+        ("Job container without requests", no_requests, lambda r: wl(r, check_requests)),
+        ("readiness probe on the liveness path", wrong_probe, lambda r: wl(r, check_probe_paths)),
         ("Secret with a value in the manifests", secret_value, check_no_secrets),
         ("password written into DATABASE_URL", literal_password, check_settings),
         ("$(VAR) used before it is defined", env_order, check_settings),
@@ -306,11 +295,6 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
             "Deployment that would roll out before its migration",
             unlabelled_deployment,
             check_upgrade_phases,
-        ),
-        (
-            "CronJob container allowing privilege escalation",
-            cronjob_escalation,
-            lambda r: wl(r, check_security_context),
         ),
         ("CronJob scheduled in the hour skipped in March", cronjob_in_skipped_hour, check_cronjobs),
         ("CronJob running another image than its service", cronjob_other_image, check_cronjobs),
@@ -363,14 +347,6 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
 
     def wl(rendering: Rendering, check: Callable[[Doc, Doc], Iterable[str]]) -> list[str]:
         return [p for doc, pod in rendering.workloads() for p in check(doc, pod)]
-
-    def probes(rendering: Rendering) -> list[str]:
-        return [
-            p
-            for doc, pod in rendering.workloads()
-            if doc["kind"] == "Deployment"
-            for p in check_probes(doc, pod)
-        ]
 
     report = Report()
     print(f"== self-test on {path}")

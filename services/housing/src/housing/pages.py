@@ -25,6 +25,7 @@ from teilhabe.auth import Principal
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.events.housing import MoveOutReason, SiteKind
+from teilhabe.scope import applies_scope
 from teilhabe.ui import (
     CHOOSE,
     FORM,
@@ -51,7 +52,7 @@ from teilhabe.ui import (
 )
 
 from housing import service
-from housing.dependencies import HousingStaff
+from housing.dependencies import PLACEMENTS, RESERVATIONS, WAITING_HOUSEHOLDS, HousingStaff
 from housing.models import Placement, Reservation, Site, Unit, WaitingHousehold
 from housing.schemas import MoveOutIn, PlacementIn, ReservationIn, SiteOut, TransferIn
 
@@ -214,7 +215,11 @@ async def _waiting_queue_page(
     )
 
 
-@router.get("/warteliste/{household_id}/unterbringen", name="place_form")
+@router.get(
+    "/warteliste/{household_id}/unterbringen",
+    name="place_form",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
 async def place_form(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
@@ -232,7 +237,11 @@ async def place_form(
     return await _place_page(request, session, household, values)
 
 
-@router.post("/warteliste/{household_id}/unterbringen", name="place")
+@router.post(
+    "/warteliste/{household_id}/unterbringen",
+    name="place",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
 async def place(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
@@ -320,7 +329,11 @@ async def _place_page(
 # --- reserving beds before a household arrives ---------------------------------------
 
 
-@router.get("/warteliste/{household_id}/reservieren", name="reserve_form")
+@router.get(
+    "/warteliste/{household_id}/reservieren",
+    name="reserve_form",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
 async def reserve_form(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
@@ -329,7 +342,11 @@ async def reserve_form(
     return await _reserve_page(request, session, household, values)
 
 
-@router.post("/warteliste/{household_id}/reservieren", name="reserve")
+@router.post(
+    "/warteliste/{household_id}/reservieren",
+    name="reserve",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
 async def reserve(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
@@ -443,7 +460,11 @@ async def _beds_page(
     )
 
 
-@router.post("/reservierungen/{reservation_id}/aufheben", name="cancel_reservation")
+@router.post(
+    "/reservierungen/{reservation_id}/aufheben",
+    name="cancel_reservation",
+    dependencies=[applies_scope(RESERVATIONS)],
+)
 async def cancel_reservation(
     request: Request, reservation_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
@@ -481,15 +502,21 @@ async def cancel_reservation(
 # --- moving out ----------------------------------------------------------------------
 
 
-@router.get("/belegungen/{placement_id}/auszug", name="move_out_form")
+@router.get(
+    "/belegungen/{placement_id}/auszug",
+    name="move_out_form",
+    dependencies=[applies_scope(PLACEMENTS)],
+)
 async def move_out_form(
-    request: Request, placement_id: uuid.UUID, session: DbSession, _: Officer
+    request: Request, placement_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
     values = {"moved_out_on": date_input_value(today(), texts(request).locale), "reason": ""}
-    return await _move_out_page(request, session, placement_id, values)
+    return await _move_out_page(request, session, principal, placement_id, values)
 
 
-@router.post("/belegungen/{placement_id}/auszug", name="move_out")
+@router.post(
+    "/belegungen/{placement_id}/auszug", name="move_out", dependencies=[applies_scope(PLACEMENTS)]
+)
 async def move_out(
     request: Request, placement_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
@@ -533,6 +560,7 @@ async def move_out(
     return await _move_out_page(
         request,
         session,
+        principal,
         placement_id,
         values,
         errors=in_field_order(errors, MOVE_OUT_FIELDS),
@@ -543,13 +571,14 @@ async def move_out(
 async def _move_out_page(
     request: Request,
     session: AsyncSession,
+    principal: Principal,
     placement_id: uuid.UUID,
     values: Mapping[str, str],
     *,
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    placement = await _placement(session, placement_id, refused=errors is not None)
+    placement = await _placement(session, principal, placement_id, refused=errors is not None)
     site: Site | None = await session.get(Site, placement.site_id)
     unit: Unit | None = await session.get(Unit, placement.unit_id)
     page_texts = texts(request)
@@ -574,9 +603,13 @@ async def _move_out_page(
 # --- moving to another unit ----------------------------------------------------------
 
 
-@router.get("/belegungen/{placement_id}/umzug", name="transfer_form")
+@router.get(
+    "/belegungen/{placement_id}/umzug",
+    name="transfer_form",
+    dependencies=[applies_scope(PLACEMENTS)],
+)
 async def transfer_form(
-    request: Request, placement_id: uuid.UUID, session: DbSession, _: Officer
+    request: Request, placement_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
     values = {
         "unit_id": "",
@@ -584,10 +617,12 @@ async def transfer_form(
         "bed_count": "",
         "split_reason": "",
     }
-    return await _transfer_page(request, session, placement_id, values)
+    return await _transfer_page(request, session, principal, placement_id, values)
 
 
-@router.post("/belegungen/{placement_id}/umzug", name="transfer")
+@router.post(
+    "/belegungen/{placement_id}/umzug", name="transfer", dependencies=[applies_scope(PLACEMENTS)]
+)
 async def transfer(
     request: Request, placement_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
@@ -637,6 +672,7 @@ async def transfer(
     return await _transfer_page(
         request,
         session,
+        principal,
         placement_id,
         values,
         errors=in_field_order(errors, TRANSFER_FIELDS),
@@ -647,13 +683,14 @@ async def transfer(
 async def _transfer_page(
     request: Request,
     session: AsyncSession,
+    principal: Principal,
     placement_id: uuid.UUID,
     values: Mapping[str, str],
     *,
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    placement = await _placement(session, placement_id, refused=errors is not None)
+    placement = await _placement(session, principal, placement_id, refused=errors is not None)
     household = await session.get(WaitingHousehold, placement.household_id)
     if household is None:
         raise NotFound("placement")
@@ -686,11 +723,13 @@ async def _transfer_page(
 # --- small helpers -------------------------------------------------------------------
 
 
-async def _placement(session: AsyncSession, placement_id: uuid.UUID, *, refused: bool) -> Placement:
+async def _placement(
+    session: AsyncSession, principal: Principal, placement_id: uuid.UUID, *, refused: bool
+) -> Placement:
     """The placement a move form is about; 404 once it has ended, unless the form is shown
     again to say why it was refused (it ended meanwhile)."""
-    placement = await session.get(Placement, placement_id)
-    if placement is None or (placement.moved_out_on is not None and not refused):
+    placement = await PLACEMENTS.get(session, principal, placement_id)
+    if placement.moved_out_on is not None and not refused:
         raise NotFound("placement")
     return placement
 

@@ -6,9 +6,10 @@ import uuid
 
 from fastapi import APIRouter, status
 from teilhabe.api.dependencies import DbSession
+from teilhabe.scope import applies_scope
 
 from housing import service
-from housing.dependencies import HousingStaff
+from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, HousingStaff
 from housing.schemas import (
     MoveOutIn,
     PlacementIn,
@@ -27,9 +28,9 @@ router = APIRouter(tags=["housing"])
 @router.post(
     "/sites", status_code=status.HTTP_201_CREATED, summary="Add a site with its units and beds"
 )
-async def create_site(site_in: SiteIn, session: DbSession, _: HousingStaff) -> SiteOut:
+async def create_site(site_in: SiteIn, session: DbSession, principal: HousingStaff) -> SiteOut:
     site = await service.create_site(session=session, site_in=site_in)
-    return await service.get_site(session=session, site_id=site.id)
+    return await service.get_site(session=session, principal=principal, site_id=site.id)
 
 
 @router.get("/sites", summary="Sites with their occupancy")
@@ -37,9 +38,13 @@ async def list_sites(session: DbSession, _: HousingStaff) -> list[SiteOut]:
     return await service.get_all_sites(session=session)
 
 
-@router.get("/sites/{site_id}", summary="One site with the occupancy of each unit")
-async def read_site(site_id: uuid.UUID, session: DbSession, _: HousingStaff) -> SiteOut:
-    return await service.get_site(session=session, site_id=site_id)
+@router.get(
+    "/sites/{site_id}",
+    summary="One site with the occupancy of each unit",
+    dependencies=[applies_scope(SITES)],
+)
+async def read_site(site_id: uuid.UUID, session: DbSession, principal: HousingStaff) -> SiteOut:
+    return await service.get_site(session=session, principal=principal, site_id=site_id)
 
 
 @router.get("/waiting-queue", summary="Households awaiting accommodation, oldest allocation first")
@@ -57,7 +62,11 @@ async def place_household(
     return PlacementOut.model_validate(placement)
 
 
-@router.post("/placements/{placement_id}/move-out", summary="Move a household out; frees its beds")
+@router.post(
+    "/placements/{placement_id}/move-out",
+    summary="Move a household out; frees its beds",
+    dependencies=[applies_scope(PLACEMENTS)],
+)
 async def move_out(
     placement_id: uuid.UUID, move_out_in: MoveOutIn, session: DbSession, principal: HousingStaff
 ) -> PlacementOut:
@@ -69,6 +78,7 @@ async def move_out(
 
 @router.post(
     "/placements/{placement_id}/transfer",
+    dependencies=[applies_scope(PLACEMENTS)],
     status_code=status.HTTP_201_CREATED,
     summary="Move a household to another unit: move-out and move-in in one step",
 )
@@ -98,7 +108,9 @@ async def reserve(
 
 
 @router.post(
-    "/reservations/{reservation_id}/cancel", summary="Cancel a reservation; frees its beds"
+    "/reservations/{reservation_id}/cancel",
+    summary="Cancel a reservation; frees its beds",
+    dependencies=[applies_scope(RESERVATIONS)],
 )
 async def cancel_reservation(
     reservation_id: uuid.UUID, session: DbSession, principal: HousingStaff

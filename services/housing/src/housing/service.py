@@ -20,6 +20,7 @@ from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOut
 from teilhabe.messaging.outbox import Outbox
 
 from housing import domain
+from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, WAITING_HOUSEHOLDS
 from housing.models import (
     Bed,
     BedOccupancy,
@@ -89,10 +90,8 @@ async def get_all_sites(
     return [_site_out(site, occupancy, reserved) for site in sites]
 
 
-async def get_site(*, session: AsyncSession, site_id: uuid.UUID) -> SiteOut:
-    site = await session.get(Site, site_id)
-    if site is None:
-        raise NotFound("site")
+async def get_site(*, session: AsyncSession, principal: Principal, site_id: uuid.UUID) -> SiteOut:
+    site = await SITES.get(session, principal, site_id)
     return _site_out(site, await _current_occupancy(session), await _reserved_beds(session))
 
 
@@ -100,7 +99,9 @@ async def get_waiting_household(
     *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
 ) -> WaitingHousehold:
     """One household awaiting accommodation (its size, minors, barrier-free need); audited."""
-    household = await session.get(WaitingHousehold, household_id)
+    household = await session.scalar(
+        WAITING_HOUSEHOLDS.select(principal).where(WaitingHousehold.household_id == household_id)
+    )
     if household is None or household.status is not domain.WaitingStatus.AWAITING:
         raise NotFound("household awaiting accommodation")
     await record_access(
@@ -130,6 +131,7 @@ async def get_waiting_queue(
             & Reservation.ended_at.is_(None),
         )
         .where(WaitingHousehold.status == domain.WaitingStatus.AWAITING)
+        .where(WAITING_HOUSEHOLDS.where(principal))
         .order_by(WaitingHousehold.allocated_on, WaitingHousehold.queued_at)
     )
     queue = []
@@ -172,7 +174,7 @@ async def place(
     # Lock order everywhere: household, then placement, then unit. The unit lock
     # serialises placements into one unit, so two officers racing for its last beds
     # cannot both win.
-    household = await session.get(WaitingHousehold, placement_in.household_id, with_for_update=True)
+    household = await _locked_household(session, principal, placement_in.household_id)
     if household is None:
         raise InvalidFields({"household_id": "no household with this id awaits accommodation"})
     unit = await _locked_unit(session, placement_in.unit_id)
@@ -207,9 +209,7 @@ async def reserve(
     a reservation and a placement racing for a unit's last beds cannot both win. One
     reservation per household: to change it, an officer cancels it first.
     """
-    household = await session.get(
-        WaitingHousehold, reservation_in.household_id, with_for_update=True
-    )
+    household = await _locked_household(session, principal, reservation_in.household_id)
     if household is None:
         raise InvalidFields({"household_id": "no household with this id awaits accommodation"})
     unit = await _locked_unit(session, reservation_in.unit_id)
@@ -255,9 +255,7 @@ async def cancel_reservation(
     *, session: AsyncSession, principal: Principal, reservation_id: uuid.UUID
 ) -> Reservation:
     """Give a reservation's beds free again (the household stays on the waiting queue)."""
-    found = await session.get(Reservation, reservation_id)
-    if found is None:
-        raise NotFound("reservation")
+    found = await RESERVATIONS.get(session, principal, reservation_id)
     household = await session.get(WaitingHousehold, found.household_id, with_for_update=True)
     reservation = await session.get(
         Reservation, reservation_id, with_for_update=True, populate_existing=True
@@ -284,7 +282,7 @@ async def cancel_reservation(
 async def move_out(
     *, session: AsyncSession, principal: Principal, placement_id: uuid.UUID, move_out_in: MoveOutIn
 ) -> Placement:
-    household, placement = await _locked_placement(session, placement_id)
+    household, placement = await _locked_placement(session, principal, placement_id)
     refusal = domain.move_out_problem(
         placement.moved_in_on, move_out_in.moved_out_on, placement.moved_out_on is not None
     )
@@ -312,7 +310,7 @@ async def transfer(
     Either both happen or neither: the household never holds beds in two units, nor
     stands without any while the new unit is being checked.
     """
-    household, current = await _locked_placement(session, placement_id)
+    household, current = await _locked_placement(session, principal, placement_id)
     unit = await _locked_unit(session, transfer_in.unit_id)
     refusal = domain.transfer_problem(
         current_unit_id=current.unit_id,
@@ -349,11 +347,9 @@ async def transfer(
 
 
 async def _locked_placement(
-    session: AsyncSession, placement_id: uuid.UUID
+    session: AsyncSession, principal: Principal, placement_id: uuid.UUID
 ) -> tuple[WaitingHousehold, Placement]:
-    found = await session.get(Placement, placement_id)
-    if found is None:
-        raise NotFound("placement")
+    found = await PLACEMENTS.get(session, principal, placement_id)
     household = await session.get(WaitingHousehold, found.household_id, with_for_update=True)
     placement = await session.get(
         Placement, placement_id, with_for_update=True, populate_existing=True
@@ -361,6 +357,15 @@ async def _locked_placement(
     if household is None or placement is None:
         raise NotFound("placement")
     return household, placement
+
+
+async def _locked_household(
+    session: AsyncSession, principal: Principal, household_id: uuid.UUID
+) -> WaitingHousehold | None:
+    query = WAITING_HOUSEHOLDS.select(principal).where(
+        WaitingHousehold.household_id == household_id
+    )
+    return await session.scalar(query.with_for_update().execution_options(populate_existing=True))
 
 
 async def _locked_unit(session: AsyncSession, unit_id: uuid.UUID) -> Unit:

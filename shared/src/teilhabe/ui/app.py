@@ -2,7 +2,7 @@
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import structlog
@@ -11,7 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from teilhabe.api.pool import RETRY_AFTER_SECONDS, count_pool_exhausted
 from teilhabe.api.problems import NotFound, ProblemError
@@ -96,7 +98,7 @@ def mount_staff_ui(
     _install_error_pages(pages)
     install_internal_error_handler(pages)
     _install_pool_exhaustion_page(pages, settings.service_name)
-    pages.middleware("http")(_security_headers(settings.oidc_issuer))
+    pages.add_middleware(_PageSecurityHeaders, issuer=settings.oidc_issuer)
     pages.add_middleware(
         ServerSideSessions,
         state=app.state,
@@ -207,27 +209,37 @@ def _install_pool_exhaustion_page(pages: FastAPI, service: str) -> None:
         return response
 
 
-def _security_headers(
-    issuer: str,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    provider = "{0.scheme}://{0.netloc}".format(urlsplit(issuer))
-    # form-action must allow the provider: sign-out posts here and is redirected there.
-    policy = (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        f"font-src 'self'; form-action 'self' {provider}; frame-ancestors 'none'; "
-        "base-uri 'none'; object-src 'none'"
-    )
+class _PageSecurityHeaders:
+    """The pages' security headers, as plain ASGI: no per-request task or body copy."""
 
-    async def add_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        # Pages hold personal data: not kept by the browser or a proxy after sign-out.
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    def __init__(self, app: ASGIApp, *, issuer: str) -> None:
+        self._app = app
+        provider = "{0.scheme}://{0.netloc}".format(urlsplit(issuer))
+        # form-action must allow the provider: sign-out posts here and is redirected there.
+        policy = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"font-src 'self'; form-action 'self' {provider}; frame-ancestors 'none'; "
+            "base-uri 'none'; object-src 'none'"
+        )
+        self._headers = {
+            # Pages hold personal data: not kept by the browser or a proxy after sign-out.
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": policy,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+            "X-Frame-Options": "DENY",
+        }
 
-    return add_headers
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self._headers.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self._app(scope, receive, send_with_headers)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.numbers import format_decimal
@@ -16,11 +18,18 @@ _GERMAN_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
+@functools.cache
+def _locale(name: str) -> Locale:
+    # Babel parses a locale named by a string again on every call, merging its data:
+    # that was most of the time a list page spent formatting its dates and numbers.
+    return Locale.parse(name)
+
+
 def format_date(value: date | None, locale: str) -> str:
     """`20.11.2026` in German, `20 Nov 2026` in English; empty for None."""
     if value is None:
         return ""
-    return str(babel_format_date(value, format="medium", locale=locale))
+    return str(babel_format_date(value, format="medium", locale=_locale(locale)))
 
 
 def format_datetime(value: datetime | None, locale: str) -> str:
@@ -28,14 +37,14 @@ def format_datetime(value: datetime | None, locale: str) -> str:
     if value is None:
         return ""
     local = value.astimezone(BERLIN)
-    time_of_day = babel_format_time(local, format="short", locale=locale)
+    time_of_day = babel_format_time(local, format="short", locale=_locale(locale))
     return f"{format_date(local.date(), locale)}, {time_of_day}"
 
 
 def format_number(value: int | float | None, locale: str) -> str:
     if value is None:
         return ""
-    return str(format_decimal(value, locale=locale))
+    return str(format_decimal(value, locale=_locale(locale)))
 
 
 def date_input_value(value: date | None, locale: str) -> str:
@@ -43,7 +52,7 @@ def date_input_value(value: date | None, locale: str) -> str:
     if value is None:
         return ""
     pattern = _INPUT_PATTERNS.get(locale, "dd.MM.yyyy")
-    return str(babel_format_date(value, format=pattern, locale=locale))
+    return str(babel_format_date(value, format=pattern, locale=_locale(locale)))
 
 
 def parse_date(text: str) -> date:

@@ -6,15 +6,34 @@ their functions too, and a page named like one (`assign_caseworker`) must never 
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from fastapi import Request
+from starlette.routing import Route
+
+# Route by name, per app: Starlette's url_path_for tries every route in turn, raising and
+# catching an exception for each that does not match, which added up on a list page.
+_ROUTES_BY_NAME: weakref.WeakKeyDictionary[Any, dict[str, Route]] = weakref.WeakKeyDictionary()
 
 
 def page_path(request: Request, name: str, **params: Any) -> str:
     """`/ui/haushalte/<id>`: the path of page `name`, below wherever the tool is mounted."""
     root = request.scope.get("root_path", "")
-    return f"{root}{request.app.url_path_for(name, **params)}"
+    route = _route(request.app, name)
+    path = route.url_path_for(name, **params) if route else request.app.url_path_for(name, **params)
+    return f"{root}{path}"
+
+
+def _route(app: Any, name: str) -> Route | None:
+    routes = _ROUTES_BY_NAME.get(app)
+    if routes is None:
+        routes = {}
+        for route in app.router.routes:
+            if isinstance(route, Route):
+                routes.setdefault(route.name, route)  # the first wins, as in url_path_for
+        _ROUTES_BY_NAME[app] = routes
+    return routes.get(name)
 
 
 def page_url(request: Request, name: str, **params: Any) -> str:

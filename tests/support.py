@@ -73,7 +73,9 @@ class System:
         }
         return ServiceProcess(service, command, env, self.log_dir)
 
-    def start_all(self, services: list[str]) -> dict[tuple[str, str], ServiceProcess]:
+    def start_all(
+        self, services: list[str], *, ready_timeout: float = 90
+    ) -> dict[tuple[str, str], ServiceProcess]:
         """API, relay and consumer of each service, started together, then awaited.
 
         The APIs are made before any starts, so that each staff tool links to the others.
@@ -91,7 +93,7 @@ class System:
         for process in prepared.values():
             self.processes.append(process.start(wait_ready=False))
         for process in prepared.values():
-            process.wait_ready(90)
+            process.wait_ready(ready_timeout)
         return prepared
 
     def api(self, service: str) -> ServiceProcess:

@@ -351,7 +351,8 @@ async def run(args: argparse.Namespace) -> None:
                 "UI_SESSION_SECRET": secrets.token_urlsafe(32),
             }
             begin = time.monotonic()
-            system.start_all(ALL)
+            # Fifteen processes importing at once on a shared machine may take minutes.
+            system.start_all(ALL, ready_timeout=300)
             print(f"15 processes ready in {time.monotonic() - begin:.1f} s")
             memory_idle = resident_mb(system)
             notifications = next(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from teilhabe.auth.testing import RunningDevProvider
+from teilhabe.testing.apps import app_client, migrated_database
 from teilhabe.testing.infrastructure import Infrastructure
 
-from .support import System, provisioned_system
+from .support import SERVICES, System, provisioned_system
 
 
 @pytest.fixture
@@ -18,3 +20,15 @@ async def system(
 ) -> AsyncIterator[System]:
     async with provisioned_system(infra, identity, log_dir, ["intake", "housing"]) as system:
         yield system
+
+
+@pytest.fixture(scope="module", params=list(SERVICES))
+async def service_api(
+    request: pytest.FixtureRequest, infra: Infrastructure, identity: RunningDevProvider
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Each service's app in-process on its own migrated database, one after the other."""
+    service = SERVICES[request.param]
+    async with migrated_database(infra, service) as url:
+        env = {"DATABASE_URL": url, "AMQP_URL": infra.amqp_url}
+        async with app_client(service, env=env, identity=identity) as client:
+            yield client

@@ -15,25 +15,10 @@ import httpx
 import pytest
 from teilhabe.auth import Role, public_endpoint
 from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.apps import app_client, migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
-
-from tests.support import SERVICES
 
 LIMIT = 8 * 1024 * 1024
 HUGE = 10**30
 ALL_ROLES = [role.value for role in Role]
-
-
-@pytest.fixture(scope="module", params=list(SERVICES))
-async def api(
-    request: pytest.FixtureRequest, infra: Infrastructure, identity: RunningDevProvider
-) -> AsyncIterator[httpx.AsyncClient]:
-    service = SERVICES[request.param]
-    async with migrated_database(infra, service) as url:
-        env = {"DATABASE_URL": url, "AMQP_URL": infra.amqp_url}
-        async with app_client(service, env=env, identity=identity) as client:
-            yield client
 
 
 def _token(identity: RunningDevProvider) -> dict[str, str]:
@@ -80,14 +65,14 @@ def _probes(method: str, path: str, operation: dict[str, Any]) -> Iterator[tuple
 
 
 async def test_nul_and_huge_numbers_are_refused_naming_the_field(
-    api: httpx.AsyncClient, identity: RunningDevProvider
+    service_api: httpx.AsyncClient, identity: RunningDevProvider
 ) -> None:
-    document = (await api.get("/openapi.json")).json()
+    document = (await service_api.get("/openapi.json")).json()
     headers = _token(identity)
     probed = 0
     for method, path, operation in _operations(document):
         for field, url, body in _probes(method, path, operation):
-            response = await api.request(method, url, json=body, headers=headers)
+            response = await service_api.request(method, url, json=body, headers=headers)
             probed += 1
             assert response.status_code in {401, 403, 404, 422}, (method, url, response.text)
             if response.status_code == 422:
@@ -96,11 +81,13 @@ async def test_nul_and_huge_numbers_are_refused_naming_the_field(
     assert probed > 5
 
 
-async def test_nul_in_a_staff_tool_form_and_query_is_refused(api: httpx.AsyncClient) -> None:
-    response = await api.get("/ui/?suche=a%00b")
+async def test_nul_in_a_staff_tool_form_and_query_is_refused(
+    service_api: httpx.AsyncClient,
+) -> None:
+    response = await service_api.get("/ui/?suche=a%00b")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "suche"
-    response = await api.post(
+    response = await service_api.post(
         "/ui/abmelden",
         content=b"csrf=x&text=a%00b",
         headers={"content-type": "application/x-www-form-urlencoded"},
@@ -109,14 +96,16 @@ async def test_nul_in_a_staff_tool_form_and_query_is_refused(api: httpx.AsyncCli
     assert response.json()["errors"][0]["field"] == "text"
 
 
-async def test_oversized_body_is_refused_before_authentication(api: httpx.AsyncClient) -> None:
-    document = (await api.get("/openapi.json")).json()
+async def test_oversized_body_is_refused_before_authentication(
+    service_api: httpx.AsyncClient,
+) -> None:
+    document = (await service_api.get("/openapi.json")).json()
     method, path, _ = next(
         (method, path, op) for method, path, op in _operations(document) if "requestBody" in op
     )
     url = path.format_map(_Ones())
     body = b"[" + b"0," * (LIMIT // 2) + b"0]"
-    response = await api.request(
+    response = await service_api.request(
         method, url, content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 413, response.text
@@ -127,13 +116,13 @@ async def test_oversized_body_is_refused_before_authentication(api: httpx.AsyncC
         for _ in range(LIMIT // 65536 + 2):
             yield b" " * 65536
 
-    response = await api.request(
+    response = await service_api.request(
         method, url, content=chunks(), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
     assert "content-length" not in response.request.headers
 
-    response = await api.request(
+    response = await service_api.request(
         method, url, content=b" " * LIMIT, headers={"content-type": "application/json"}
     )
     assert response.status_code in {401, 422}  # at the limit: read, and judged as usual
@@ -144,18 +133,18 @@ class _Ones(dict[str, str]):
         return "1"
 
 
-async def test_every_answer_carries_the_security_headers(api: httpx.AsyncClient) -> None:
+async def test_every_answer_carries_the_security_headers(service_api: httpx.AsyncClient) -> None:
     for url in ("/health/live", "/openapi.json", "/asyncapi.json"):
-        response = await api.get(url)
+        response = await service_api.get(url)
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["cache-control"] == "no-store"
 
 
 async def test_an_unexpected_error_is_a_problem_document_with_the_headers(
-    api: httpx.AsyncClient,
+    service_api: httpx.AsyncClient,
 ) -> None:
-    app = api.app  # type: ignore[attr-defined]
+    app = service_api.app  # type: ignore[attr-defined]
     pages = next(route.app for route in app.routes if getattr(route, "path", "") == "/ui")
 
     async def broken() -> None:
@@ -177,7 +166,7 @@ async def test_an_unexpected_error_is_a_problem_document_with_the_headers(
 
 
 async def test_a_list_of_a_thousand_households_is_admitted(
-    api: httpx.AsyncClient, request: pytest.FixtureRequest
+    service_api: httpx.AsyncClient, request: pytest.FixtureRequest
 ) -> None:
     if "intake" not in request.node.callspec.id:
         pytest.skip("the allocation list is intake's")
@@ -204,6 +193,6 @@ async def test_a_list_of_a_thousand_households_is_admitted(
         }
         for number in range(1000)
     ]
-    response = await api.post("/households/import", json={"allocations": allocations})
+    response = await service_api.post("/households/import", json={"allocations": allocations})
     assert len(response.request.content) > 4 * 1024 * 1024
     assert response.status_code == 401  # read and validated whole; only the token is missing

@@ -11,11 +11,13 @@ from typing import Any
 import structlog
 from aio_pika.abc import AbstractRobustConnection
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from teilhabe.api.docs import DOCS_ASSETS_PATH, docs_router
 from teilhabe.api.guard import RequestGuard
 from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.api.pool import install_pool_exhaustion_handler
@@ -27,6 +29,7 @@ from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.asyncapi import published_document
 from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging.connection import connect_broker
+from teilhabe.ui.assets import SWAGGER_UI_DIR
 
 
 def create_service_app(
@@ -51,7 +54,15 @@ def create_service_app(
             await broker.stop()
             await engine.dispose()
 
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    # /docs is served below from the kept Swagger UI files, not from a CDN; no ReDoc.
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     install_problem_handlers(app)
     install_internal_error_handler(app)
     install_pool_exhaustion_handler(app, settings.service_name)
@@ -70,6 +81,8 @@ def create_service_app(
         )
     )
     app.include_router(_contract_router())
+    app.include_router(docs_router(title))
+    app.mount(DOCS_ASSETS_PATH, StaticFiles(directory=SWAGGER_UI_DIR, check_dir=False))
     for router in routers:
         app.include_router(router)
     return app

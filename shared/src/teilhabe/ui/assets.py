@@ -1,9 +1,11 @@
-"""KERN's stylesheet and fonts, copied from the npm package into static/vendor at build time.
+"""KERN's stylesheet and fonts, and Swagger UI, copied from npm packages into static/vendor.
 
-`make ui-assets` runs `npm ci` here (package-lock.json pins @kern-ux/native and, for the
-browser tests, axe-core) and then `python -m teilhabe.ui.assets`, which copies only what
-the pages load: the minified stylesheet, the Fira Sans faces it names, and the licence.
-Nothing is fetched at run time; pages render without the copy, only unstyled.
+`make ui-assets` runs `npm ci` here (package-lock.json pins @kern-ux/native,
+swagger-ui-dist and, for the browser tests, axe-core) and then
+`python -m teilhabe.ui.assets`, which copies only what the pages load: the minified
+stylesheet, the Fira Sans faces it names, and the licence; Swagger UI's script, styles,
+icon and licence for every API's /docs. Nothing is fetched at run time; pages render
+without the copy, only unstyled.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ KERN_PACKAGE = NODE_MODULES / "@kern-ux" / "native"
 KERN_VERSION = "2.7.2"
 VENDOR_DIR = STATIC_DIR / "vendor" / "kern"
 AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+SWAGGER_UI_PACKAGE = NODE_MODULES / "swagger-ui-dist"
+SWAGGER_UI_VERSION = "5.35.0"
+SWAGGER_UI_DIR = STATIC_DIR / "vendor" / "swagger-ui"
+SWAGGER_UI_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE")
 _FONT_URL = re.compile(r"""url\(\s*["']?\./([^"')]+)["']?\s*\)""")
 
 
@@ -28,14 +34,19 @@ def vendor_ready() -> bool:
     return (VENDOR_DIR / "kern.min.css").is_file()
 
 
-def copy_vendor_assets() -> list[Path]:
-    """Copy the KERN files the layout links to; returns what was written."""
-    manifest = json.loads((KERN_PACKAGE / "package.json").read_text(encoding="utf-8"))
-    if manifest.get("version") != KERN_VERSION:
+def _require_version(package: Path, version: str) -> None:
+    manifest = json.loads((package / "package.json").read_text(encoding="utf-8"))
+    if manifest.get("version") != version:
         raise RuntimeError(
-            f"@kern-ux/native {manifest.get('version')} installed, {KERN_VERSION} expected: "
+            f"{manifest.get('name')} {manifest.get('version')} installed, {version} expected: "
             "run `npm ci` in shared/src/teilhabe/ui"
         )
+
+
+def copy_vendor_assets() -> list[Path]:
+    """Copy the KERN and Swagger UI files the pages link to; returns what was written."""
+    _require_version(KERN_PACKAGE, KERN_VERSION)
+    _require_version(SWAGGER_UI_PACKAGE, SWAGGER_UI_VERSION)
     dist = KERN_PACKAGE / "dist"
     fonts_css = (dist / "fonts" / "fira-sans.css").read_text(encoding="utf-8")
     files = {
@@ -45,8 +56,11 @@ def copy_vendor_assets() -> list[Path]:
     }
     for relative in sorted(set(_FONT_URL.findall(fonts_css))):
         files[dist / "fonts" / relative] = VENDOR_DIR / "fonts" / relative
-    if VENDOR_DIR.exists():
-        shutil.rmtree(VENDOR_DIR)
+    for name in SWAGGER_UI_FILES:
+        files[SWAGGER_UI_PACKAGE / name] = SWAGGER_UI_DIR / name
+    for directory in (VENDOR_DIR, SWAGGER_UI_DIR):
+        if directory.exists():
+            shutil.rmtree(directory)
     for source, target in files.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
@@ -59,7 +73,10 @@ def main() -> int:
         return 1
     written = copy_vendor_assets()
     size = sum(path.stat().st_size for path in written)
-    print(f"KERN {KERN_VERSION}: {len(written)} files, {size // 1024} KiB in {VENDOR_DIR}")
+    print(
+        f"KERN {KERN_VERSION}, Swagger UI {SWAGGER_UI_VERSION}: {len(written)} files, "
+        f"{size // 1024} KiB in {VENDOR_DIR.parent}"
+    )
     return 0
 
 

@@ -162,8 +162,8 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         data: dict[str, str] = first(docs, "ConfigMap", "teilhabe-settings")["data"]
         return data
 
-    def ui_secret_value(docs: list[Doc]) -> None:
-        variable = env_var(docs, "UI_SESSION_SECRET")
+    def password_value(docs: list[Doc]) -> None:
+        variable = env_var(docs, "DATABASE_PASSWORD")
         del variable["valueFrom"]
         variable["value"] = "hunter2"
 
@@ -304,7 +304,7 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
             lambda r: check_network_policies(r, ingress_namespace),
         ),
         ("CronJob that would run before its migration", cronjob_first_phase, check_upgrade_phases),
-        ("staff tools' session key written as a value", ui_secret_value, check_settings),
+        ("database password written as a value", password_value, check_settings),
         ("staff tools' session cookie sent over HTTP", ui_cookie_insecure, check_settings),
         ("staff tool in UI_TOOLS without its address", ui_tool_without_address, check_settings),
         (

@@ -560,6 +560,17 @@ async def test_a_volunteer_sees_only_their_own_record_and_matches(
     stranger = auth_headers(identity, Role.VOLUNTEER, subject="not-registered")
     assert (await volunteers.get("/volunteers/me", headers=stranger)).status_code == 404
 
+    # An ended mentorship shows nothing more to its former mentor.
+    [running] = own_matches.json()
+    ended = await volunteers.post(
+        f"/matches/{running['id']}/end", json={"ended_on": today().isoformat()}, headers=coordinator
+    )
+    assert ended.status_code == 200, ended.text
+    assert (await volunteers.get("/volunteers/me/matches", headers=headers)).json() == []
+    assert (
+        await volunteers.get("/matches", headers=coordinator, params={"household_id": adults})
+    ).status_code == 200
+
 
 async def test_suggestions_offer_only_volunteers_allowed_to_mentor(
     volunteers: httpx.AsyncClient, coordinator: dict[str, str], volunteers_database: str
@@ -622,8 +633,9 @@ async def test_unauthenticated_is_401_and_wrong_role_403(
     assert (
         await volunteers.get(f"/volunteers/{uuid.uuid4()}/clearance", headers=caseworker)
     ).status_code == 403
+    # Administrators administer: no volunteer's record without the coordinator role.
     admin = auth_headers(identity, Role.ADMIN, subject="admin-1")
-    assert (await volunteers.get("/volunteers", headers=admin)).status_code == 200
+    assert (await volunteers.get("/volunteers", headers=admin)).status_code == 403
 
 
 async def test_every_route_declares_its_roles(volunteers: httpx.AsyncClient) -> None:

@@ -26,7 +26,8 @@ from teilhabe.api.problems import NotFound
 from teilhabe.auth.principal import Principal
 
 ModelT = TypeVar("ModelT")
-QueryT = TypeVar("QueryT", bound=Select[Any])
+# Any SELECT, whatever its columns (SQLAlchemy types them as a variadic tuple).
+QueryT = TypeVar("QueryT", bound="Select[*tuple[Any, ...]]")
 
 # True: everything; False: nothing; a condition: the rows it admits.
 ScopeRule = Callable[[Principal], ColumnElement[bool] | bool]

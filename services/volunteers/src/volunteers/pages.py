@@ -27,6 +27,7 @@ from teilhabe.api.problems import NotFound, ProblemError
 from teilhabe.auth import Principal, Role
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
+from teilhabe.scope import applies_scope
 from teilhabe.ui import (
     CHOOSE,
     FORM,
@@ -63,7 +64,10 @@ from teilhabe.ui import (
 
 from volunteers import service
 from volunteers.dependencies import (
+    HOUSEHOLDS,
     MANAGING_ROLES,
+    MATCHES,
+    VOLUNTEERS,
     Coordinator,
     CoordinatorOrVolunteer,
     SignedInVolunteer,
@@ -349,14 +353,22 @@ async def _volunteer_form(
 # --- one volunteer: contact, clearance, mentorships ----------------------------------
 
 
-@router.get("/ehrenamtliche/{volunteer_id}", name="volunteer")
+@router.get(
+    "/ehrenamtliche/{volunteer_id}",
+    name="volunteer",
+    dependencies=[applies_scope(VOLUNTEERS)],
+)
 async def volunteer(
     request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
     return await _volunteer_page(request, session, principal, volunteer_id)
 
 
-@router.post("/ehrenamtliche/{volunteer_id}/fuehrungszeugnis", name="record_clearance")
+@router.post(
+    "/ehrenamtliche/{volunteer_id}/fuehrungszeugnis",
+    name="record_clearance",
+    dependencies=[applies_scope(VOLUNTEERS)],
+)
 async def record_clearance(
     request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
@@ -402,7 +414,11 @@ async def record_clearance(
     )
 
 
-@router.post("/ehrenamtliche/{volunteer_id}/fuehrungszeugnis/loeschen", name="delete_clearance")
+@router.post(
+    "/ehrenamtliche/{volunteer_id}/fuehrungszeugnis/loeschen",
+    name="delete_clearance",
+    dependencies=[applies_scope(VOLUNTEERS)],
+)
 async def delete_clearance(
     request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
@@ -422,7 +438,11 @@ async def delete_clearance(
     return _to_volunteer(request, volunteer_id)
 
 
-@router.post("/ehrenamtliche/{volunteer_id}/patenschaften", name="match_volunteer")
+@router.post(
+    "/ehrenamtliche/{volunteer_id}/patenschaften",
+    name="match_volunteer",
+    dependencies=[applies_scope(VOLUNTEERS, HOUSEHOLDS)],
+)
 async def match_volunteer(
     request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
@@ -470,7 +490,11 @@ async def match_volunteer(
     )
 
 
-@router.post("/ehrenamtliche/{volunteer_id}/patenschaften/{match_id}/beenden", name="end_match")
+@router.post(
+    "/ehrenamtliche/{volunteer_id}/patenschaften/{match_id}/beenden",
+    name="end_match",
+    dependencies=[applies_scope(VOLUNTEERS, MATCHES)],
+)
 async def end_match(
     request: Request,
     volunteer_id: uuid.UUID,
@@ -622,7 +646,11 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
     )
 
 
-@router.get("/haushalte/{household_id}", name="household")
+@router.get(
+    "/haushalte/{household_id}",
+    name="household",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
 async def household(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
@@ -630,7 +658,11 @@ async def household(
     return await _household_page(request, session, principal, household_id, values)
 
 
-@router.post("/haushalte/{household_id}/paten", name="match_household")
+@router.post(
+    "/haushalte/{household_id}/paten",
+    name="match_household",
+    dependencies=[applies_scope(HOUSEHOLDS, VOLUNTEERS)],
+)
 async def match_household(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:

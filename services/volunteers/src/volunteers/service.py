@@ -20,7 +20,7 @@ from teilhabe.messaging.outbox import Outbox
 
 from volunteers import domain
 from volunteers.config import get_settings
-from volunteers.dependencies import MANAGING_ROLES
+from volunteers.dependencies import HOUSEHOLDS, MATCHES, VOLUNTEERS
 from volunteers.models import (
     Household,
     Match,
@@ -89,7 +89,7 @@ async def get_all(
     limit: int,
     offset: int,
 ) -> tuple[list[Volunteer], int]:
-    query: Select[Any] = select(Volunteer)
+    query: Select[Any] = VOLUNTEERS.select(principal)
     if language:
         query = query.where(Volunteer.languages.contains([language]))
     if skill:
@@ -107,9 +107,7 @@ async def get_all(
 
 
 async def get(*, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> Volunteer:
-    volunteer = await session.scalar(_visible(principal).where(Volunteer.id == volunteer_id))
-    if volunteer is None:
-        raise NotFound("volunteer")
+    volunteer = await VOLUNTEERS.get(session, principal, volunteer_id)
     await _audit(session, principal, "read", VOLUNTEER, [volunteer.id])
     await session.commit()
     return volunteer
@@ -135,9 +133,7 @@ async def record_clearance(
     today: date,
 ) -> ClearanceOut:
     """Record an inspected clearance, replacing an earlier one (a re-inspection)."""
-    volunteer = await session.get(Volunteer, volunteer_id, with_for_update=True)
-    if volunteer is None:
-        raise NotFound("volunteer")
+    await VOLUNTEERS.get(session, principal, volunteer_id, for_update=True)
     problems = domain.clearance_problems(
         inspected_on=clearance_in.inspected_on, issued_on=clearance_in.issued_on, today=today
     )
@@ -163,6 +159,7 @@ async def record_clearance(
 async def get_clearance(
     *, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID, today: date
 ) -> ClearanceOut:
+    await VOLUNTEERS.get(session, principal, volunteer_id)
     clearance = await session.get(PoliceClearance, volunteer_id)
     if clearance is None:
         raise NotFound("police clearance")
@@ -175,6 +172,7 @@ async def delete_clearance(
     *, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID
 ) -> None:
     """Delete at once, e.g. when the volunteer does not take up the activity after all."""
+    await VOLUNTEERS.get(session, principal, volunteer_id)
     deleted = await session.scalar(
         delete(PoliceClearance)
         .where(PoliceClearance.volunteer_id == volunteer_id)
@@ -205,10 +203,17 @@ async def match(
 ) -> Match:
     # Lock order everywhere: volunteer, then clearance, then match. Holding the
     # clearance row keeps a purge or a deletion from removing it under a new match.
-    volunteer = await session.get(Volunteer, match_in.volunteer_id, with_for_update=True)
+    volunteer = await session.scalar(
+        VOLUNTEERS.select(principal)
+        .where(Volunteer.id == match_in.volunteer_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if volunteer is None:
         raise InvalidFields({"volunteer_id": "no volunteer with this id"})
-    household = await session.get(Household, match_in.household_id)
+    household = await session.scalar(
+        HOUSEHOLDS.select(principal).where(Household.household_id == match_in.household_id)
+    )
     if household is None:
         raise InvalidFields(
             {
@@ -264,9 +269,7 @@ async def match(
 async def end_match(
     *, session: AsyncSession, principal: Principal, match_id: uuid.UUID, ended_on: date
 ) -> Match:
-    volunteer_id = await session.scalar(select(Match.volunteer_id).where(Match.id == match_id))
-    if volunteer_id is None:
-        raise NotFound("match")
+    volunteer_id = (await MATCHES.get(session, principal, match_id)).volunteer_id
     await session.get(Volunteer, volunteer_id, with_for_update=True)
     clearance = await session.get(PoliceClearance, volunteer_id, with_for_update=True)
     ending = await session.get(Match, match_id, with_for_update=True)
@@ -292,7 +295,7 @@ async def get_matches(
     household_id: uuid.UUID | None,
     running_only: bool,
 ) -> list[Match]:
-    query = select(Match).order_by(Match.started_on.desc(), Match.id)
+    query = MATCHES.select(principal).order_by(Match.started_on.desc(), Match.id)
     if volunteer_id is not None:
         query = query.where(Match.volunteer_id == volunteer_id)
     if household_id is not None:
@@ -309,17 +312,16 @@ async def get_volunteer_matches(
     *, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID | None
 ) -> list[Match]:
     """One volunteer's matches (None: the caller's own), if the principal may see them."""
-    visible = _visible(principal)
     if volunteer_id is None:
-        visible = select(Volunteer).where(Volunteer.subject == principal.subject)
+        own = select(Volunteer).where(Volunteer.subject == principal.subject)
+        volunteer = await session.scalar(own)
+        if volunteer is None:
+            raise NotFound("volunteer")
     else:
-        visible = visible.where(Volunteer.id == volunteer_id)
-    volunteer = await session.scalar(visible)
-    if volunteer is None:
-        raise NotFound("volunteer")
+        volunteer = await VOLUNTEERS.get(session, principal, volunteer_id)
     matches = list(
         await session.scalars(
-            select(Match)
+            MATCHES.select(principal)
             .where(Match.volunteer_id == volunteer.id)
             .order_by(Match.started_on.desc(), Match.id)
         )
@@ -332,9 +334,7 @@ async def get_volunteer_matches(
 async def suggest_mentors(
     *, session: AsyncSession, principal: Principal, household_id: uuid.UUID, today: date, limit: int
 ) -> list[SuggestionOut]:
-    household = await session.get(Household, household_id)
-    if household is None:
-        raise NotFound("household")
+    household = await HOUSEHOLDS.get(session, principal, household_id)
     running = select(Match.volunteer_id).where(
         Match.household_id == household_id, Match.ended_on.is_(None)
     )
@@ -384,7 +384,7 @@ async def get_households(
     offset: int,
 ) -> tuple[list[HouseholdOut], int]:
     """Households known here, newest first, with their current mentors."""
-    query: Select[Any] = select(Household)
+    query: Select[Any] = HOUSEHOLDS.select(principal)
     if notice_number:
         query = query.where(Household.allocation_notice_number.ilike(_contains(notice_number)))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -404,9 +404,7 @@ async def get_households(
 async def get_household(
     *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
 ) -> HouseholdOut:
-    household = await session.get(Household, household_id)
-    if household is None:
-        raise NotFound("household")
+    household = await HOUSEHOLDS.get(session, principal, household_id)
     [found] = await _with_mentors(session, [household])
     await _audit(session, principal, "read", HOUSEHOLD, [household_id])
     await session.commit()
@@ -419,9 +417,11 @@ async def find_household(
     """The household with this notice number, as typed or in other letter case."""
     # The exact number first (the index finds it), then as staff may have typed it.
     household = await session.scalar(
-        select(Household).where(Household.allocation_notice_number == allocation_notice_number)
+        HOUSEHOLDS.select(principal).where(
+            Household.allocation_notice_number == allocation_notice_number
+        )
     ) or await session.scalar(
-        select(Household)
+        HOUSEHOLDS.select(principal)
         .where(Household.allocation_notice_number.ilike(_escaped(allocation_notice_number)))
         .order_by(Household.received_at.desc())
         .limit(1)
@@ -438,16 +438,12 @@ async def household_numbers(
     *, session: AsyncSession, principal: Principal, household_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, str | None]:
     """Household id → allocation notice number; a volunteer gets only households they mentor."""
-    query = select(Household.household_id, Household.allocation_notice_number).where(
-        Household.household_id.in_(household_ids)
+    query = HOUSEHOLDS.apply(
+        select(Household.household_id, Household.allocation_notice_number).where(
+            Household.household_id.in_(household_ids)
+        ),
+        principal,
     )
-    if not principal.has_any_role(*MANAGING_ROLES):
-        mentored = (
-            select(Match.household_id)
-            .join(Volunteer, Volunteer.id == Match.volunteer_id)
-            .where(Volunteer.subject == principal.subject)
-        )
-        query = query.where(Household.household_id.in_(mentored))
     numbers = {household_id: number for household_id, number in await session.execute(query)}
     await _audit(session, principal, "read", HOUSEHOLD, list(numbers))
     await session.commit()
@@ -512,14 +508,6 @@ async def _with_mentors(
         )
         for h in households
     ]
-
-
-def _visible(principal: Principal) -> Select[Volunteer]:
-    """Volunteers the principal may see, as a query filter: a volunteer only themself."""
-    query = select(Volunteer)
-    if not principal.has_any_role(*MANAGING_ROLES):
-        query = query.where(Volunteer.subject == principal.subject)
-    return query
 
 
 async def _mentorships(session: AsyncSession, volunteer_id: uuid.UUID) -> list[domain.Mentorship]:

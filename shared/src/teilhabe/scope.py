@@ -59,7 +59,7 @@ class RecordScope(Generic[ModelT]):
         self,
         session: AsyncSession,
         principal: Principal,
-        record_id: uuid.UUID,
+        record_id: uuid.UUID | str,
         *,
         for_update: bool = False,
     ) -> ModelT:
@@ -73,7 +73,7 @@ async def get_in_scope(
     session: AsyncSession,
     scope: RecordScope[ModelT],
     principal: Principal,
-    record_id: uuid.UUID,
+    record_id: uuid.UUID | str,
     *,
     for_update: bool = False,
 ) -> ModelT:

@@ -29,6 +29,7 @@ from teilhabe.api.problems import NotFound, ProblemError
 from teilhabe.auth import Principal
 from teilhabe.clock import now
 from teilhabe.config import ServiceSettings
+from teilhabe.scope import applies_scope
 from teilhabe.ui import (
     FORM,
     MESSAGE_LANGUAGES,
@@ -60,7 +61,13 @@ from teilhabe.ui import (
 from teilhabe.ui.navigation import ROLE_TITLES
 
 from notifications import domain, service
-from notifications.dependencies import Administrator, AnyRecipient, StaffMember
+from notifications.dependencies import (
+    DELIVERIES,
+    NOTIFICATIONS,
+    Administrator,
+    AnyRecipient,
+    StaffMember,
+)
 from notifications.domain import Channel, DeliveryStatus, RecipientKind
 from notifications.models import Recipient
 from notifications.schemas import MeIn, PreferencesIn, ReadAllIn
@@ -188,7 +195,11 @@ async def mark_all_read(request: Request, session: DbSession, principal: Anyone)
 # --- one notification ----------------------------------------------------------------
 
 
-@router.get("/benachrichtigungen/{notification_id}", name="notification")
+@router.get(
+    "/benachrichtigungen/{notification_id}",
+    dependencies=[applies_scope(NOTIFICATIONS)],
+    name="notification",
+)
 async def notification(
     request: Request, notification_id: uuid.UUID, session: DbSession, principal: Anyone
 ) -> Response:
@@ -210,7 +221,11 @@ async def notification(
     )
 
 
-@router.post("/benachrichtigungen/{notification_id}/gelesen", name="mark_read")
+@router.post(
+    "/benachrichtigungen/{notification_id}/gelesen",
+    dependencies=[applies_scope(NOTIFICATIONS)],
+    name="mark_read",
+)
 async def mark_read(
     request: Request, notification_id: uuid.UUID, session: DbSession, principal: Anyone
 ) -> Response:
@@ -423,7 +438,11 @@ async def deliveries(request: Request, session: DbSession, principal: Admin) -> 
     )
 
 
-@router.post("/zustellungen/{delivery_id}/erneut-senden", name="retry_delivery")
+@router.post(
+    "/zustellungen/{delivery_id}/erneut-senden",
+    dependencies=[applies_scope(DELIVERIES)],
+    name="retry_delivery",
+)
 async def retry_delivery(
     request: Request, delivery_id: uuid.UUID, session: DbSession, principal: Admin
 ) -> Response:

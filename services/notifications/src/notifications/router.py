@@ -9,9 +9,17 @@ from fastapi import APIRouter, Query, status
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.schemas import Page
 from teilhabe.auth import Role
+from teilhabe.scope import applies_scope
 
 from notifications import service
-from notifications.dependencies import Administrator, AnyRecipient, StaffMember
+from notifications.dependencies import (
+    DELIVERIES,
+    NOTIFICATIONS,
+    RECIPIENTS,
+    Administrator,
+    AnyRecipient,
+    StaffMember,
+)
 from notifications.domain import Channel, DeliveryStatus, RecipientKind
 from notifications.schemas import (
     DeliveryOut,
@@ -77,7 +85,12 @@ async def read_inbox(
     )
 
 
-@router.get("/inbox/{notification_id}", tags=["inbox"], summary="One of my notifications")
+@router.get(
+    "/inbox/{notification_id}",
+    dependencies=[applies_scope(NOTIFICATIONS)],
+    tags=["inbox"],
+    summary="One of my notifications",
+)
 async def read_notification(
     notification_id: uuid.UUID, session: DbSession, principal: AnyRecipient
 ) -> NotificationOut:
@@ -87,7 +100,12 @@ async def read_notification(
     return NotificationOut.model_validate(notification)
 
 
-@router.post("/inbox/{notification_id}/read", tags=["inbox"], summary="Mark as read")
+@router.post(
+    "/inbox/{notification_id}/read",
+    dependencies=[applies_scope(NOTIFICATIONS)],
+    tags=["inbox"],
+    summary="Mark as read",
+)
 async def mark_read(
     notification_id: uuid.UUID, session: DbSession, principal: AnyRecipient
 ) -> NotificationOut:
@@ -127,7 +145,12 @@ async def list_recipients(
     )
 
 
-@router.get("/recipients/{recipient_id}", tags=["administration"], summary="One entry")
+@router.get(
+    "/recipients/{recipient_id}",
+    dependencies=[applies_scope(RECIPIENTS)],
+    tags=["administration"],
+    summary="One entry",
+)
 async def read_recipient(
     recipient_id: str, session: DbSession, principal: Administrator
 ) -> RecipientOut:
@@ -137,7 +160,12 @@ async def read_recipient(
     return RecipientOut.model_validate(recipient)
 
 
-@router.put("/recipients/{recipient_id}", tags=["administration"], summary="Create or edit")
+@router.put(
+    "/recipients/{recipient_id}",
+    dependencies=[applies_scope(RECIPIENTS)],
+    tags=["administration"],
+    summary="Create or edit",
+)
 async def put_recipient(
     recipient_id: str, recipient_in: RecipientIn, session: DbSession, principal: Administrator
 ) -> RecipientOut:
@@ -149,6 +177,7 @@ async def put_recipient(
 
 @router.delete(
     "/recipients/{recipient_id}",
+    dependencies=[applies_scope(RECIPIENTS)],
     tags=["administration"],
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an entry and its settings",
@@ -188,6 +217,7 @@ async def list_deliveries(
 
 @router.post(
     "/deliveries/{delivery_id}/retry",
+    dependencies=[applies_scope(DELIVERIES)],
     tags=["administration"],
     summary="Send a failed e-mail again, with a new round of attempts",
 )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +26,7 @@ from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.inbox import ReceivedEvent
 
 from notifications import domain, messages
+from notifications.dependencies import DELIVERIES, NOTIFICATIONS, RECIPIENTS
 from notifications.domain import Channel, DeliveryStatus, RecipientKind
 from notifications.models import (
     Delivery,
@@ -321,14 +322,7 @@ def _linked_recipients(principal: Principal) -> Select[str]:
 
 
 def _own_inbox(principal: Principal) -> ColumnElement[bool]:
-    """The scope of a caller's inbox, as a filter: their subject, or a recipient linked to it."""
-    return and_(
-        Delivery.channel == Channel.INBOX,
-        or_(
-            Delivery.recipient_id == principal.subject,
-            Delivery.recipient_id.in_(_linked_recipients(principal)),
-        ),
-    )
+    return NOTIFICATIONS.where(principal)
 
 
 async def own_recipient_id(*, session: AsyncSession, principal: Principal) -> str:
@@ -448,12 +442,7 @@ async def get_inbox(
 async def get_notification(
     *, session: AsyncSession, principal: Principal, notification_id: uuid.UUID
 ) -> Delivery:
-    notification = await session.scalar(
-        select(Delivery).where(Delivery.id == notification_id, _own_inbox(principal))
-    )
-    if notification is None:
-        raise NotFound("notification")
-    return notification
+    return await NOTIFICATIONS.get(session, principal, notification_id)
 
 
 async def mark_read(
@@ -503,7 +492,7 @@ async def get_all_recipients(
     limit: int,
     offset: int,
 ) -> tuple[list[Recipient], int]:
-    query = select(Recipient)
+    query = RECIPIENTS.select(principal)
     if role is not None:
         query = query.where(Recipient.roles.contains([role.value]))
     if kind is not None:
@@ -527,9 +516,7 @@ async def get_all_recipients(
 async def get_recipient(
     *, session: AsyncSession, principal: Principal, recipient_id: str
 ) -> Recipient:
-    recipient = await session.get(Recipient, recipient_id)
-    if recipient is None:
-        raise NotFound("recipient")
+    recipient = await RECIPIENTS.get(session, principal, recipient_id)
     await record_access(
         session,
         audit_log,
@@ -598,7 +585,9 @@ async def delete_recipient(
 ) -> None:
     """Remove a directory entry and its settings; delivered notifications stay."""
     result = await session.execute(
-        delete(Recipient).where(Recipient.id == recipient_id).returning(Recipient.id)
+        delete(Recipient)
+        .where(Recipient.id == recipient_id, RECIPIENTS.where(principal))
+        .returning(Recipient.id)
     )
     if result.scalar() is None:
         raise NotFound("recipient")
@@ -625,7 +614,7 @@ async def get_deliveries(
     limit: int,
     offset: int,
 ) -> tuple[list[Delivery], int]:
-    query = select(Delivery)
+    query = DELIVERIES.select(principal)
     if status is not None:
         query = query.where(Delivery.status == status)
     if channel is not None:
@@ -663,6 +652,7 @@ async def retry_delivery(
         update(Delivery)
         .where(
             Delivery.id == delivery_id,
+            DELIVERIES.where(principal),
             Delivery.channel == Channel.EMAIL,
             Delivery.status == DeliveryStatus.FAILED,
         )
@@ -670,8 +660,7 @@ async def retry_delivery(
         .returning(Delivery.id)
     )
     if retried is None:
-        if await session.get(Delivery, delivery_id) is None:
-            raise NotFound("delivery")
+        await DELIVERIES.get(session, principal, delivery_id)  # 404 unless it exists
         raise Conflict("only a failed e-mail can be retried", code="not-failed")
     await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": EMAIL_NOTIFY_CHANNEL})
     await record_access(

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -19,6 +20,8 @@ from notifications.main import SERVICE as NOTIFICATIONS
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
+from teilhabe.messaging.access import service_user
+from teilhabe.messaging.setup import EXCHANGE, declare_topology
 from teilhabe.migrations import upgrade
 from teilhabe.runtime import ServiceDefinition
 from teilhabe.testing.identity import auth_headers, oidc_env
@@ -35,9 +38,11 @@ SERVICES: dict[str, ServiceDefinition] = {
 class System:
     infra: Infrastructure
     identity: RunningDevProvider
-    amqp_url: str
+    amqp_url: str  # the administrator's, for what a test does on the broker itself
     log_dir: Path
     databases: dict[str, str] = field(default_factory=dict)
+    # Each service's own broker user, allowed only its part (teilhabe.messaging.access).
+    service_amqp_urls: dict[str, str] = field(default_factory=dict)
     processes: list[ServiceProcess] = field(default_factory=list)
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -65,13 +70,22 @@ class System:
         """A process of `service`, not started yet (its port is already chosen)."""
         env = {
             "DATABASE_URL": self.databases[service],
-            "AMQP_URL": amqp_url or self.amqp_url,
+            "AMQP_URL": self.service_amqp_url(service, via=amqp_url),
             "AMQP_HEARTBEAT_SECONDS": "5",
             **oidc_env(self.identity),
             **self.extra_env,
             **(env or {}),
         }
         return ServiceProcess(service, command, env, self.log_dir)
+
+    def service_amqp_url(self, service: str, *, via: str | None = None) -> str:
+        """`service`'s broker URL; with `via`, at that address (e.g. a proxy) instead."""
+        own = urlsplit(self.service_amqp_urls[service])
+        if via is None:
+            return own.geturl()
+        other = urlsplit(via)
+        credentials = own.netloc.rpartition("@")[0]
+        return urlunsplit(own._replace(netloc=f"{credentials}@{other.netloc.rpartition('@')[2]}"))
 
     def start_all(
         self, services: list[str], *, ready_timeout: float = 90
@@ -122,11 +136,21 @@ class System:
 async def provisioned_system(
     infra: Infrastructure, identity: RunningDevProvider, log_dir: Path, services: list[str]
 ) -> AsyncIterator[System]:
-    """A vhost and freshly migrated databases of their own; processes stopped at the end."""
+    """A vhost and freshly migrated databases of their own; processes stopped at the end.
+
+    The broker is set up as in production: the topology declared by the privileged step,
+    each service connecting as its own user with only its permissions.
+    """
     vhost = infra.unique_name("system")
     amqp_url = await asyncio.to_thread(infra.create_vhost, vhost)
     system = System(infra, identity, amqp_url, log_dir)
     try:
+        await declare_topology(amqp_url, [SERVICES[name] for name in services])
+        for name in services:
+            user = service_user(name, exchange=EXCHANGE, name=f"{vhost}.{name}")
+            system.service_amqp_urls[name] = await asyncio.to_thread(
+                infra.grant_broker_user, vhost, user
+            )
         for name in services:
             system.databases[name] = await infra.create_database(infra.unique_name(name))
             await upgrade(SERVICES[name].migrations_dir, system.databases[name])
@@ -136,6 +160,8 @@ async def provisioned_system(
         for url in system.databases.values():
             await infra.drop_database(url.rsplit("/", 1)[1])
         await asyncio.to_thread(infra.delete_vhost, vhost)
+        for name in system.service_amqp_urls:
+            await asyncio.to_thread(infra.delete_broker_user, f"{vhost}.{name}")
 
 
 async def eventually(

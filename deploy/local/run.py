@@ -2,7 +2,9 @@
 
 PostgreSQL and RabbitMQ are taken from DATABASE_HOST_URL / AMQP_URL (default: localhost);
 where neither answers and a Docker engine exists, testcontainers starts them. Each
-service gets its own database, created and migrated before its processes start.
+service gets its own database, created and migrated before its processes start. The
+broker is set up as in production: AMQP_URL (an administrator) declares the topology and
+creates each service's own user (a fresh password per start), with which it connects.
 Ctrl-C stops every process started here.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -17,10 +20,15 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 from teilhabe.db import asyncpg_dsn
+from teilhabe.messaging.access import service_user
+from teilhabe.messaging.setup import EXCHANGE, Rabbitmqctl, declare_topology, grant
+from teilhabe.messaging.setup import local_rabbitmqctl as local_ctl
+from teilhabe.registry import installed_services
 from teilhabe.runtime import CONSUMER_POOL_SIZE
 from teilhabe.testing.infrastructure import answers, docker_engine, started_containers
 
@@ -56,7 +64,9 @@ MAX_API_POOL = 10
 
 def main() -> int:
     with ExitStack() as stack:
-        postgres, amqp = infrastructure(stack)
+        postgres, amqp, rabbitmqctl = infrastructure(stack)
+        print("setting up the broker …", flush=True)
+        service_amqp = set_up_broker(amqp, rabbitmqctl)
         log_dir = REPO / ".dev" / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         processes: list[tuple[str, subprocess.Popen[bytes], str]] = []
@@ -64,7 +74,6 @@ def main() -> int:
 
         issuer = f"http://127.0.0.1:{OIDC_PORT}/realms/teilhabe"
         common = {
-            "AMQP_URL": amqp,
             "OIDC_ISSUER": issuer,
             "OIDC_JWKS_URL": f"{issuer}/protocol/openid-connect/certs",
             "LOG_JSON": os.environ.get("LOG_JSON", "false"),
@@ -98,7 +107,11 @@ def main() -> int:
         started = time.monotonic()
         readiness: list[tuple[str, str]] = []
         for index, service in enumerate(SERVICES):
-            env = {**common, "DATABASE_URL": f"{postgres}/teilhabe_{service.name}"}
+            env = {
+                **common,
+                "DATABASE_URL": f"{postgres}/teilhabe_{service.name}",
+                "AMQP_URL": service_amqp[service.name],
+            }
             print(f"migrating {service.name} …", flush=True)
             subprocess.run(  # noqa: S603 - our own console script
                 [str(BIN / f"teilhabe-{service.name}"), "migrate"],
@@ -129,14 +142,29 @@ def main() -> int:
         return wait_for_signal(processes)
 
 
-def infrastructure(stack: ExitStack) -> tuple[str, str]:
+def set_up_broker(admin_url: str, rabbitmqctl: Rabbitmqctl) -> dict[str, str]:
+    """The privileged step: topology and one user per service; each service's AMQP URL."""
+    services = installed_services()
+    asyncio.run(declare_topology(admin_url, services))
+    parts = urlsplit(admin_url)
+    vhost = unquote(parts.path[1:]) or "/"
+    urls = {}
+    for service in services:
+        password = secrets.token_urlsafe(16)
+        grant(rabbitmqctl, vhost, service_user(service.name, exchange=EXCHANGE), password)
+        netloc = f"{quote(service.name)}:{password}@{parts.hostname}:{parts.port or 5672}"
+        urls[service.name] = urlunsplit(parts._replace(netloc=netloc))
+    return urls
+
+
+def infrastructure(stack: ExitStack) -> tuple[str, str, Rabbitmqctl]:
     postgres = os.environ.get("DATABASE_HOST_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
     amqp = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
     missing = [
         name for name, url in (("PostgreSQL", postgres), ("RabbitMQ", amqp)) if not answers(url)
     ]
     if not missing:
-        return postgres, amqp
+        return postgres, amqp, local_ctl
     if not docker_engine():
         print(
             f"Not reachable: {' and '.join(missing)} ({postgres}, {amqp}), and no Docker engine to "
@@ -147,7 +175,7 @@ def infrastructure(stack: ExitStack) -> tuple[str, str]:
         raise SystemExit(2)
     print("starting PostgreSQL and RabbitMQ with testcontainers …", flush=True)
     containers = stack.enter_context(started_containers())
-    return containers.postgres_url.rsplit("/", 1)[0], containers.amqp_url
+    return containers.postgres_url.rsplit("/", 1)[0], containers.amqp_url, containers.rabbitmqctl
 
 
 def api_pool_size(postgres: str) -> int:

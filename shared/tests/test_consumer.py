@@ -27,7 +27,7 @@ from teilhabe.messaging import dead_letters as dead_letter_queue
 from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
 from teilhabe.messaging.disposition import REASON_HEADER, REASON_KIND_HEADER
 from teilhabe.messaging.inbox import PermanentError, ReceivedEvent
-from teilhabe.messaging.topology import declare_events_exchange
+from teilhabe.messaging.topology import declare_events_exchange, declare_service_topology
 from teilhabe.testing.tcp_proxy import TcpProxy
 
 from .conftest import effects, messaging
@@ -46,6 +46,14 @@ def assigned(household_id: uuid.UUID | None = None) -> HouseholdAssigned:
         minor_count=0,
         members=(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT),),
     )
+
+
+async def declare_probe_topology(amqp_url: str) -> None:
+    """What the privileged broker setup declares for the test consumer's queue `probe`."""
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        await declare_service_topology(channel, EXCHANGE, "probe", ["household.assigned"])
 
 
 def options(amqp_url: str, **overrides: Any) -> ConsumerOptions:
@@ -92,6 +100,7 @@ async def running_consumer(
     vhost: str, backbone_engine: AsyncEngine
 ) -> AsyncIterator[tuple[Behaviour, aio_pika.abc.AbstractChannel]]:
     behaviour = Behaviour()
+    await declare_probe_topology(vhost)
     consumer = EventConsumer(
         options(vhost, batch_size=10, prefetch=20),
         session_factory=create_session_factory(backbone_engine),
@@ -272,6 +281,7 @@ async def test_a_database_outage_spends_no_retry_and_loses_nothing(
     proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     engine = create_engine(proxied, pool_size=2)
     behaviour = Behaviour()
+    await declare_probe_topology(vhost)
     consumer = EventConsumer(
         options(
             vhost,

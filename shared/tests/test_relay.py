@@ -92,6 +92,9 @@ async def test_an_event_no_queue_is_bound_to_waits_in_the_outbox_until_one_binds
     sessions = create_session_factory(backbone_engine)
     async with sessions() as session, session.begin():
         event_id = (await Outbox(messaging.outbox, source="/test").add(session, assigned())).id
+    setup = await aio_pika.connect(vhost)
+    async with setup:  # the broker setup declares the exchange; no queue is bound yet
+        await declare_events_exchange(await setup.channel(), EXCHANGE)
     options = relay_options(backbone_database, vhost)
     stop = asyncio.Event()
     relay = asyncio.create_task(OutboxRelay(options).run(stop))

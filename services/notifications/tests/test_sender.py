@@ -31,7 +31,9 @@ from teilhabe.auth import Principal, Role
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events import new_event
 from teilhabe.events.volunteers import VolunteerRegistered
+from teilhabe.messaging.access import service_user
 from teilhabe.messaging.inbox import ReceivedEvent
+from teilhabe.messaging.setup import EXCHANGE, declare_topology
 from teilhabe.testing.apps import migrated_database
 from teilhabe.testing.infrastructure import Infrastructure
 from teilhabe.testing.processes import ServiceProcess
@@ -330,12 +332,15 @@ async def test_the_consumer_process_turns_an_event_into_an_email(
     await queue_emails(sessions, 0)  # a coordinator in the directory, nothing queued yet
     vhost = infra.unique_name("notifications")
     amqp_url = await asyncio.to_thread(infra.create_vhost, vhost)
+    await declare_topology(amqp_url, [SERVICE])
+    user = service_user("notifications", exchange=EXCHANGE, name=f"{vhost}.notifications")
+    own_url = await asyncio.to_thread(infra.grant_broker_user, vhost, user)
     process = ServiceProcess(
         "notifications",
         "consumer",
         {
             "DATABASE_URL": database,
-            "AMQP_URL": amqp_url,
+            "AMQP_URL": own_url,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(port),
             "SMTP_STARTTLS": "false",
@@ -348,15 +353,6 @@ async def test_the_consumer_process_turns_an_event_into_an_email(
         connection = await aio_pika.connect(amqp_url)
         async with connection:
             channel = await connection.channel(publisher_confirms=True)
-            deadline = time.monotonic() + 30
-            while True:  # the process declares its queue just after it connects
-                try:
-                    await channel.declare_queue("notifications", passive=True)
-                    break
-                except aio_pika.exceptions.ChannelClosed:
-                    assert time.monotonic() < deadline, process.log_tail()
-                    channel = await connection.channel(publisher_confirms=True)
-                    await asyncio.sleep(0.1)
             exchange = await channel.get_exchange("teilhabe.events")
             payload = VolunteerRegistered(
                 volunteer_id=uuid.uuid4(),
@@ -377,3 +373,4 @@ async def test_the_consumer_process_turns_an_event_into_an_email(
     finally:
         await asyncio.to_thread(process.stop)
         await asyncio.to_thread(infra.delete_vhost, vhost)
+        await asyncio.to_thread(infra.delete_broker_user, user.name)

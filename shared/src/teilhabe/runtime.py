@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from teilhabe.messaging import dead_letters
 from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
 from teilhabe.messaging.inbox import HandlerMap
 from teilhabe.messaging.relay import OutboxRelay, RelayOptions
+from teilhabe.messaging.setup import declare_topology
 from teilhabe.messaging.tables import MessagingTables
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe.migrations import new_revision, upgrade
@@ -87,6 +89,11 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     commands.add_parser("relay", help="publish the outbox to the broker")
     commands.add_parser("consumer", help="handle the events this service subscribes to")
     commands.add_parser("timers", help="fire this service's due timers")
+    commands.add_parser(
+        "broker-setup",
+        help="declare this service's exchange, queues and bindings (privileged: "
+        "AMQP_SETUP_URL, else AMQP_URL, must be allowed to configure)",
+    )
     revision = commands.add_parser("revision", help="autogenerate a migration")
     revision.add_argument("message")
     _add_dead_letter_commands(commands)
@@ -133,6 +140,9 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         asyncio.run(run_worker(settings, timers, command="timers"))
     elif args.command == "dead-letters":
         asyncio.run(dead_letter_command(settings, args))
+    elif args.command == "broker-setup":
+        url = os.environ.get("AMQP_SETUP_URL") or settings.amqp_url
+        asyncio.run(declare_topology(url, [service], exchange=settings.event_exchange))
     else:
         asyncio.run(service.commands[args.command].run(settings, args))
 

@@ -40,7 +40,7 @@ from teilhabe.messaging.connection import connect_broker
 from teilhabe.messaging.disposition import BrokerUnavailable, Disposition
 from teilhabe.messaging.inbox import HandlerMap, PoisonMessage, ReceivedEvent, claim_new, decode
 from teilhabe.messaging.pruning import InboxPruner
-from teilhabe.messaging.topology import declare_consumer_queues, declare_events_exchange
+from teilhabe.messaging.topology import existing_exchange, existing_queue, redelivery_exchange_name
 from teilhabe.metrics import CONSUMER_BATCH_SECONDS, EVENTS_CONSUMED
 
 log = structlog.get_logger(__name__)
@@ -130,14 +130,14 @@ class EventConsumer:
         channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
         await channel.set_qos(prefetch_count=opts.prefetch)
         self._disposition = Disposition(
-            channel,
+            await existing_exchange(channel, redelivery_exchange_name(opts.queue_name)),
             service_name=opts.service_name,
             queue_name=opts.queue_name,
             publish_timeout_seconds=opts.publish_timeout_seconds,
         )
-        exchange = await declare_events_exchange(channel, opts.exchange_name)
+        # Declared and bound by the broker setup; this service's user may only read it.
         event_types = [model.event_type for model in self._handlers]
-        queue = await declare_consumer_queues(channel, exchange, opts.queue_name, event_types)
+        queue = await existing_queue(channel, opts.queue_name)
         await queue.consume(self._batcher.put)
         self._consuming = True
         log.info("consumer started", queue=opts.queue_name, event_types=sorted(set(event_types)))

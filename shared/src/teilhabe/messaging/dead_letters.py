@@ -22,7 +22,7 @@ from teilhabe.messaging.disposition import (
     REASON_KIND_HEADER,
     RETRY_ATTEMPT_HEADER,
 )
-from teilhabe.messaging.topology import dead_letter_queue_name
+from teilhabe.messaging.topology import dead_letter_queue_name, redelivery_exchange_name
 
 # What a previous pass through retries and the dead-letter queue wrote; a redriven message
 # starts afresh, with one note of where it has been.
@@ -85,6 +85,7 @@ async def redrive(
     """Send up to `limit` dead letters (or those whose event id is in `only`) back to
     `queue`. Returns (sent back, left in the dead-letter queue)."""
     dlq = await channel.get_queue(dead_letter_queue_name(queue))
+    redelivery = await channel.get_exchange(redelivery_exchange_name(queue))
     sent, kept = 0, []
     try:
         while sent < limit:
@@ -94,7 +95,7 @@ async def redrive(
             if only is not None and message.message_id not in only:
                 kept.append(message)
                 continue
-            await channel.default_exchange.publish(
+            await redelivery.publish(
                 _fresh_copy(message), routing_key=queue, timeout=publish_timeout_seconds
             )
             await message.ack()

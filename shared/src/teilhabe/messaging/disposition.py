@@ -15,7 +15,7 @@ from typing import Any
 
 import aio_pika
 import structlog
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
 
 from teilhabe.messaging.topology import (
     RETRY_DELAYS_SECONDS,
@@ -53,13 +53,14 @@ class Disposition:
 
     def __init__(
         self,
-        channel: AbstractChannel,
+        redelivery: AbstractExchange,
         *,
         service_name: str,
         queue_name: str,
         publish_timeout_seconds: float,
     ) -> None:
-        self._channel = channel
+        # The queue's own redelivery exchange: its delay queues and dead letters only.
+        self._redelivery = redelivery
         self._service = service_name
         self._queue = queue_name
         self._timeout = publish_timeout_seconds
@@ -116,9 +117,7 @@ class Disposition:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         )
         try:
-            await self._channel.default_exchange.publish(
-                copy, routing_key=queue, timeout=self._timeout
-            )
+            await self._redelivery.publish(copy, routing_key=queue, timeout=self._timeout)
         except Exception as error:
             raise BrokerUnavailable(repr(error)) from error
 

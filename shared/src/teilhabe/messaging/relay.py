@@ -34,7 +34,7 @@ from teilhabe.db import SESSION_SETTINGS, STATEMENT_TIMEOUT_SECONDS, asyncpg_dsn
 from teilhabe.events.envelope import CONTENT_TYPE
 from teilhabe.messaging.connection import connect_broker
 from teilhabe.messaging.outbox import NOTIFY_CHANNEL
-from teilhabe.messaging.topology import declare_events_exchange
+from teilhabe.messaging.topology import existing_exchange
 from teilhabe.metrics import EVENTS_PUBLISHED, OUTBOX_LAG, OUTBOX_PENDING, PUBLISH_FAILURES
 from teilhabe.wakeup import Wakeup
 
@@ -138,7 +138,7 @@ class OutboxRelay:
         self._connection = await connect_broker(opts.amqp_url, heartbeat=opts.heartbeat_seconds)
         # Unroutable must raise, so that the row stays in the outbox (see above).
         channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
-        exchange = await declare_events_exchange(channel, opts.exchange_name)
+        exchange = await existing_exchange(channel, opts.exchange_name)
         housekeeping = asyncio.create_task(self._housekeeping(stop))
         log.info("relay started", exchange=opts.exchange_name, batch_size=opts.batch_size)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,8 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from teilhabe.db import asyncpg_dsn
+from teilhabe.messaging.access import BrokerUser
+from teilhabe.messaging.setup import grant
 
 POSTGRES_ENV = "TEILHABE_TEST_POSTGRES_URL"
 AMQP_ENV = "TEILHABE_TEST_AMQP_URL"
@@ -61,6 +64,17 @@ class Infrastructure:
 
     def delete_vhost(self, name: str) -> None:
         self.rabbitmqctl(["delete_vhost", name])
+
+    def grant_broker_user(self, vhost: str, user: BrokerUser) -> str:
+        """Create `user` (a fresh password) with its permissions in `vhost`; its AMQP URL."""
+        password = secrets.token_urlsafe(16)
+        grant(self.rabbitmqctl, vhost, user, password)
+        parts = urlsplit(self.vhost_url(vhost))
+        netloc = f"{quote(user.name, safe='')}:{password}@{parts.hostname}:{parts.port or 5672}"
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    def delete_broker_user(self, name: str) -> None:
+        self.rabbitmqctl(["delete_user", name])
 
     def unique_name(self, label: str) -> str:
         return f"{self.run_id}_{label}_{uuid.uuid4().hex[:6]}"

@@ -1,0 +1,137 @@
+"""The privileged broker setup: topology, users and permissions of every service.
+
+`teilhabe-broker setup` runs with an administrator's AMQP URL (`AMQP_SETUP_URL`, else
+`AMQP_URL`) and declares the events exchange and each installed service's queues,
+bindings and redelivery exchange; with `--grant` it also creates each service's user and
+sets its permissions (`teilhabe.messaging.access`) through `rabbitmqctl`, which user
+management needs. `make up` and the test fixtures run it; in Kubernetes the Messaging
+Topology Operator declares the same. `teilhabe-broker permissions` prints the matrix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import aio_pika
+
+from teilhabe.messaging.access import BrokerUser, service_user
+from teilhabe.messaging.topology import declare_service_topology
+
+if TYPE_CHECKING:
+    from teilhabe.runtime import ServiceDefinition
+
+EXCHANGE = "teilhabe.events"
+Rabbitmqctl = Callable[[list[str]], None]
+
+
+async def declare_topology(
+    amqp_url: str, services: Iterable[ServiceDefinition], *, exchange: str = EXCHANGE
+) -> None:
+    """Declare (idempotently) what every one of `services` consumes from."""
+    connection = await aio_pika.connect(amqp_url, timeout=15)
+    try:
+        channel = await connection.channel()
+        for service in services:
+            await declare_service_topology(
+                channel,
+                exchange,
+                service.name,
+                [model.event_type for model in service.handlers],
+            )
+    finally:
+        await connection.close()
+
+
+def grant(rabbitmqctl: Rabbitmqctl, vhost: str, user: BrokerUser, password: str) -> None:
+    """Create or update `user` with `password`, and set its permissions in `vhost`."""
+    try:
+        rabbitmqctl(["add_user", user.name, password])
+    except subprocess.CalledProcessError:  # exists already: the password is ours to set
+        rabbitmqctl(["change_password", user.name, password])
+    rabbitmqctl(["set_permissions", "-p", vhost, user.name, user.configure, user.write, user.read])
+    rabbitmqctl(
+        [
+            "set_topic_permissions",
+            "-p",
+            vhost,
+            user.name,
+            user.topic_exchange,
+            user.topic_write,
+            user.topic_read,
+        ]
+    )
+
+
+def local_rabbitmqctl(args: list[str]) -> None:
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is None:
+        raise SystemExit("rabbitmqctl is needed to create the services' broker users")
+    subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)  # noqa: S603
+
+
+def matrix(users: Sequence[BrokerUser]) -> str:
+    """The permission matrix as a Markdown table."""
+    lines = [
+        "| user | configure | write | read | topic write on `teilhabe.events` | topic read |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for user in users:
+        cells = (user.configure, user.write, user.read, user.topic_write, user.topic_read)
+        # A bar inside a table cell is escaped, even in code.
+        shown = [f"`{cell}`".replace("|", "\\|") for cell in cells]
+        lines.append(f"| `{user.name}` | " + " | ".join(shown) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from teilhabe.registry import installed_services
+
+    parser = argparse.ArgumentParser(prog="teilhabe-broker", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    setup = commands.add_parser("setup", help="declare the topology (and, --grant, the users)")
+    setup.add_argument("--service", action="append", help="only these services (repeatable)")
+    setup.add_argument("--vhost", default="/", help="the vhost of AMQP_SETUP_URL, for --grant")
+    setup.add_argument(
+        "--grant",
+        action="store_true",
+        help="create each service's user through rabbitmqctl; its password from "
+        "AMQP_PASSWORD_<SERVICE> (required)",
+    )
+    commands.add_parser("permissions", help="print the permission matrix (Markdown)")
+    args = parser.parse_args(argv)
+
+    services = installed_services()
+    if args.command == "permissions":
+        print(matrix([service_user(s.name, exchange=EXCHANGE) for s in services]))
+        return 0
+    if args.service:
+        services = [s for s in services if s.name in set(args.service)]
+    url = os.environ.get("AMQP_SETUP_URL") or os.environ.get("AMQP_URL")
+    if not url:
+        raise SystemExit("set AMQP_SETUP_URL to an administrator's AMQP URL")
+    asyncio.run(declare_topology(url, services))
+    if args.grant:
+        for service in services:
+            variable = f"AMQP_PASSWORD_{service.name.upper()}"
+            password = os.environ.get(variable)
+            if not password:
+                raise SystemExit(f"set {variable} to the password of the {service.name} user")
+            grant(
+                local_rabbitmqctl,
+                args.vhost,
+                service_user(service.name, exchange=EXCHANGE),
+                password,
+            )
+    print(f"broker set up for {', '.join(s.name for s in services)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Each party may do only its part on the broker, tried on a real vhost.
+
+The topology is declared by the privileged setup step; every service connects as its own
+user (teilhabe.messaging.access), an agency-like user may read its own queue only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
+
+import aio_pika
+import aiormq
+import pytest
+from aio_pika.abc import AbstractChannel
+from teilhabe.events.envelope import new_event
+from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.messaging.access import published_types, reader_user, service_user
+from teilhabe.messaging.disposition import REASON_HEADER, REASON_KIND_HEADER
+from teilhabe.messaging.setup import EXCHANGE, declare_topology
+from teilhabe.messaging.topology import redelivery_exchange_name
+from teilhabe.testing.infrastructure import Infrastructure
+
+from .support import SERVICES, System, eventually
+
+AGENCY = "agency"
+AGENCY_QUEUE = "agency.jobcenter"
+Attempt = Callable[[AbstractChannel], Awaitable[object]]
+
+
+@pytest.fixture
+async def broker(infra: Infrastructure) -> AsyncIterator[dict[str, str]]:
+    """A vhost set up as in production; the AMQP URL of each user in it."""
+    vhost = infra.unique_name("access")
+    admin = await asyncio.to_thread(infra.create_vhost, vhost)
+    await declare_topology(admin, SERVICES.values())
+    connection = await aio_pika.connect(admin)
+    async with connection:
+        channel = await connection.channel()
+        exchange = await channel.get_exchange(EXCHANGE)
+        queue = await channel.declare_queue(
+            AGENCY_QUEUE, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        await queue.bind(exchange, "household.moved_in")
+    users = [service_user(name, exchange=EXCHANGE, name=f"{vhost}.{name}") for name in SERVICES]
+    users.append(reader_user(f"{vhost}.{AGENCY}", queue=AGENCY_QUEUE, exchange=EXCHANGE))
+    urls = {}
+    for user in users:
+        urls[user.name.rpartition(".")[2]] = await asyncio.to_thread(
+            infra.grant_broker_user, vhost, user
+        )
+    yield urls
+    await asyncio.to_thread(infra.delete_vhost, vhost)
+    for user in users:
+        await asyncio.to_thread(infra.delete_broker_user, user.name)
+
+
+def attempts(party: str) -> dict[str, Attempt]:
+    """What a party tries; `own`/`other` seen from the party (another service for `other`)."""
+    other = "housing" if party != "housing" else "intake"
+    own_queue = AGENCY_QUEUE if party == AGENCY else party
+    own_key = published_types(party)[0] if party in SERVICES and published_types(party) else None
+    tried: dict[str, Attempt] = {
+        "publish another's key": lambda ch: _publish(ch, EXCHANGE, published_types(other)[0]),
+        "publish via the default exchange": lambda ch: _publish(ch, "", other),
+        "bind #": lambda ch: _bind_all(ch, own_queue),
+        "read another's queue": lambda ch: _read(ch, other),
+        "read its own queue": lambda ch: _read(ch, own_queue),
+        "declare the exchange": lambda ch: ch.declare_exchange(
+            EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
+        ),
+        "delete the exchange": lambda ch: ch.exchange_delete(EXCHANGE),
+        "declare a queue": lambda ch: ch.declare_queue(f"{party}.extra", durable=True),
+    }
+    if own_key is not None:
+        tried["publish its own key"] = lambda ch: _publish(ch, EXCHANGE, own_key)
+    if party in SERVICES:
+        tried["send to its own delay queue"] = lambda ch: _publish(
+            ch, redelivery_exchange_name(party), f"{party}.retry.1"
+        )
+        tried["send into another's delay queue"] = lambda ch: _publish(
+            ch, redelivery_exchange_name(other), f"{other}.retry.1"
+        )
+    return tried
+
+
+ALLOWED = {"publish its own key", "read its own queue", "send to its own delay queue"}
+
+
+async def test_each_party_may_do_only_its_part(broker: dict[str, str]) -> None:
+    outcomes: dict[tuple[str, str], str] = {}
+    expected: dict[tuple[str, str], str] = {}
+    for party, url in broker.items():
+        connection = await aio_pika.connect(url)
+        async with connection:
+            for name, attempt in attempts(party).items():
+                channel = await connection.channel(publisher_confirms=True)
+                try:
+                    await attempt(channel)
+                    outcomes[party, name] = "allowed"
+                except aiormq.exceptions.ChannelAccessRefused:
+                    outcomes[party, name] = "refused"
+                expected[party, name] = "allowed" if name in ALLOWED else "refused"
+                if not channel.is_closed:
+                    await channel.close()
+    assert outcomes == expected
+    assert len(outcomes) == 6 * 8 + 4 * 1 + 5 * 2  # every party, every attempt
+
+
+async def test_an_event_from_a_source_that_does_not_own_its_type_is_dead_lettered(
+    system: System,
+) -> None:
+    system.start("housing", "consumer")
+    forged, genuine = _assigned(), _assigned()
+    connection = await aio_pika.connect(system.amqp_url)  # as the administrator
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(EXCHANGE)
+        for payload, source in ((forged, "/teilhabe/volunteers"), (genuine, "/teilhabe/intake")):
+            event = new_event(payload, source=source)
+            await exchange.publish(
+                aio_pika.Message(event.to_json(), message_id=event.id, type=event.type),
+                routing_key=event.type,
+            )
+        dead_letters = await channel.get_queue("housing.dlq")
+        letter = await eventually(lambda: dead_letters.get(fail=False), timeout=30)
+        await letter.ack()
+    assert letter.headers[REASON_KIND_HEADER] == "foreign_source"
+    assert "'/teilhabe/volunteers' sent 'household.assigned'" in str(letter.headers[REASON_HEADER])
+
+    async def waiting(household_id: uuid.UUID) -> int:
+        sql = "SELECT count(*) FROM waiting_household WHERE household_id = $1"
+        return int(await system.query("housing", sql, household_id))
+
+    await eventually(lambda: waiting(genuine.household_id))
+    assert await waiting(forged.household_id) == 0
+
+
+def _assigned() -> HouseholdAssigned:
+    return HouseholdAssigned(
+        household_id=uuid.uuid4(),
+        allocation_notice_number=f"BRA-{uuid.uuid4().hex[:8]}",
+        allocated_on=date(2026, 11, 20),
+        member_count=1,
+        minor_count=0,
+        members=(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT),),
+    )
+
+
+async def _publish(channel: AbstractChannel, exchange: str, routing_key: str) -> None:
+    target = channel.default_exchange if exchange == "" else await channel.get_exchange(exchange)
+    await target.publish(aio_pika.Message(b"{}"), routing_key=routing_key, timeout=10)
+
+
+async def _bind_all(channel: AbstractChannel, queue: str) -> None:
+    await (await channel.get_queue(queue)).bind(EXCHANGE, "#")
+
+
+async def _read(channel: AbstractChannel, queue: str) -> None:
+    await (await channel.get_queue(queue)).get(fail=False)

@@ -9,9 +9,17 @@ from fastapi import APIRouter, Query, status
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.schemas import Page
 from teilhabe.clock import today
+from teilhabe.scope import applies_scope
 
 from volunteers import service
-from volunteers.dependencies import Coordinator, CoordinatorOrVolunteer, SignedInVolunteer
+from volunteers.dependencies import (
+    HOUSEHOLDS,
+    MATCHES,
+    VOLUNTEERS,
+    Coordinator,
+    CoordinatorOrVolunteer,
+    SignedInVolunteer,
+)
 from volunteers.schemas import (
     ClearanceIn,
     ClearanceOut,
@@ -83,6 +91,7 @@ async def read_own_matches(session: DbSession, principal: SignedInVolunteer) -> 
 
 @router.get(
     "/volunteers/{volunteer_id}",
+    dependencies=[applies_scope(VOLUNTEERS)],
     tags=["volunteers"],
     summary="Read a volunteer (a volunteer: only themself)",
 )
@@ -95,6 +104,7 @@ async def read_volunteer(
 
 @router.get(
     "/volunteers/{volunteer_id}/matches",
+    dependencies=[applies_scope(VOLUNTEERS, MATCHES)],
     tags=["matches"],
     summary="A volunteer's matches (a volunteer: only their own)",
 )
@@ -109,6 +119,7 @@ async def read_volunteer_matches(
 
 @router.put(
     "/volunteers/{volunteer_id}/clearance",
+    dependencies=[applies_scope(VOLUNTEERS)],
     tags=["clearance"],
     summary="Record an inspected extended police clearance (§72a SGB VIII)",
 )
@@ -126,6 +137,7 @@ async def record_clearance(
 
 @router.get(
     "/volunteers/{volunteer_id}/clearance",
+    dependencies=[applies_scope(VOLUNTEERS)],
     tags=["clearance"],
     summary="Read the recorded clearance and whether it allows work with minors",
 )
@@ -139,6 +151,7 @@ async def read_clearance(
 
 @router.delete(
     "/volunteers/{volunteer_id}/clearance",
+    dependencies=[applies_scope(VOLUNTEERS)],
     status_code=status.HTTP_204_NO_CONTENT,
     tags=["clearance"],
     summary="Delete the clearance at once (activity not taken up, or on request)",
@@ -182,6 +195,7 @@ async def list_matches(
 
 @router.post(
     "/matches/{match_id}/end",
+    dependencies=[applies_scope(MATCHES)],
     tags=["matches"],
     summary="End a mentorship; starts the clearance's deletion timer",
 )
@@ -196,6 +210,7 @@ async def end_match(
 
 @router.get(
     "/households/{household_id}/suggested-mentors",
+    dependencies=[applies_scope(HOUSEHOLDS)],
     tags=["matches"],
     summary="Volunteers who may mentor the household, most shared languages first",
 )

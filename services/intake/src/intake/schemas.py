@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 
-from intake.domain import ResidenceStatus, Sex
+from intake.domain import EXPIRING_STATUSES, ResidenceStatus, Sex
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$", min_length=2, max_length=3)]
 
 
+def _expiry_required_for_expiring_statuses(schema: dict[str, Any]) -> None:
+    """Say in the JSON Schema what `domain.registration_problems` enforces."""
+    schema["if"] = {
+        "properties": {
+            "residence_status": {"enum": sorted(status.value for status in EXPIRING_STATUSES)}
+        },
+        "required": ["residence_status"],
+    }
+    schema["then"] = {
+        "properties": {"residence_status_expires_on": {"type": "string", "format": "date"}},
+        "required": ["residence_status_expires_on"],
+    }
+
+
 class MemberIn(RequestModel):
+    model_config = ConfigDict(json_schema_extra=_expiry_required_for_expiring_statuses)
+
     given_name: Name
     family_name: Name
     date_of_birth: date
@@ -28,7 +44,12 @@ class MemberIn(RequestModel):
         default_factory=list, max_length=10, description="ISO 639"
     )
     residence_status: ResidenceStatus
-    residence_status_expires_on: date | None = None
+    residence_status_expires_on: date | None = Field(
+        default=None,
+        description="Required for "
+        + ", ".join(sorted(status.value for status in EXPIRING_STATUSES))
+        + "; optional otherwise.",
+    )
     special_needs: str | None = Field(default=None, max_length=2000)
 
 

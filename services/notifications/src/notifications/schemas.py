@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
+from pydantic import AwareDatetime, ConfigDict, EmailStr, Field, StringConstraints
 from teilhabe.api.schemas import Page, RequestModel, ResponseModel
 from teilhabe.auth import Role
 
@@ -26,6 +26,12 @@ LanguageTag = Annotated[
 
 class MeIn(RequestModel):
     """A staff member's own directory entry; roles are taken from the token."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"name": "Jonas Berger", "email": "j.berger@duelmen.de", "language": "de"}]
+        }
+    )
 
     name: Name | None = Field(default=None, description="Defaults to the name in the token.")
     email: EmailStr | None = Field(

@@ -5,7 +5,8 @@ where neither answers and a Docker engine exists, testcontainers starts them. Ea
 service gets its own database, created and migrated before its processes start. The
 broker is set up as in production: AMQP_URL (an administrator) declares the topology and
 creates each service's own user (a fresh password per start), with which it connects.
-Ctrl-C stops every process started here.
+Ctrl-C stops every process started here; if this command is killed, even with SIGKILL,
+every process it started ends with it (see lifetime.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import asyncpg
 import httpx
+from lifetime import die_with_parent, ends_with_this_process
 from teilhabe.db import asyncpg_dsn
 from teilhabe.messaging.access import service_user
 from teilhabe.messaging.setup import EXCHANGE, Rabbitmqctl, declare_topology, grant
@@ -63,6 +65,8 @@ MAX_API_POOL = 10
 
 
 def main() -> int:
+    # Started by `uv run` (under `make up`): killing that ends this command, gently.
+    die_with_parent(os.getppid())
     with ExitStack() as stack:
         postgres, amqp, rabbitmqctl = infrastructure(stack)
         print("setting up the broker …", flush=True)
@@ -220,6 +224,8 @@ def spawn(
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us alone; we stop the children in order
+            # Yet they end with us, should we be killed before we could stop them.
+            preexec_fn=ends_with_this_process(),
         )
     return f"{script} {' '.join(args)}", process, str(log)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from broker import check_broker_users
 from budget import check_connection_budget
 from cronjobs import check_cronjobs
 from images import check_k8s_images
@@ -83,6 +84,10 @@ def k8s_rules(rendering: Rendering, ingress_namespace: str) -> list[tuple[str, I
         (
             "CronJobs: city time zone, no overlap, short history, bounded, the service's pod",
             check_cronjobs(rendering),
+        ),
+        (
+            "broker users: configure nothing, no default exchange, topic permissions",
+            check_broker_users(rendering),
         ),
         (
             "NetworkPolicies: default deny, DNS, broker, own database only, database Jobs and "

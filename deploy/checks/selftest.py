@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from broker import check_broker_users
 from budget import check_connection_budget
 from crds import custom_resource_problems
 from cronjobs import check_cronjobs
@@ -260,6 +261,12 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
     def database_by_tag(docs: list[Doc]) -> None:
         first(docs, "Cluster")["spec"]["imageName"] = "ghcr.io/cloudnative-pg/postgresql:16"
 
+    def broker_user_configures(docs: list[Doc]) -> None:
+        first(docs, "Permission", "housing-amqp")["spec"]["permissions"]["configure"] = ".*"
+
+    def broker_user_without_topics(docs: list[Doc]) -> None:
+        docs.remove(first(docs, "TopicPermission", "intake-amqp"))
+
     def custom_resources(rendering: Rendering) -> list[str]:
         return custom_resource_problems(rendering.docs, set(BUILTIN_API_VERSIONS))
 
@@ -331,6 +338,8 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         ("app role as superuser", app_role_superuser, check_database_roles),
         ("consumers scaling past the connection budget", consumers_over_budget, budget),
         ("session pooler smaller than its clients", pooler_too_small, budget),
+        ("broker user allowed to configure", broker_user_configures, check_broker_users),
+        ("broker user without topic permissions", broker_user_without_topics, check_broker_users),
         ("broker image by tag only", broker_by_tag, check_k8s_images),
         ("RabbitMQ 3.13, out of support", broker_out_of_support, check_k8s_images),
         ("PostgreSQL image by tag only", database_by_tag, check_k8s_images),

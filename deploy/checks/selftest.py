@@ -238,7 +238,8 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         env[:] = [v for v in env if v["name"] != "DATABASE_MIGRATION_URL"]
 
     def app_role_superuser(docs: list[Doc]) -> None:
-        first(docs, "Cluster", "housing-db")["spec"]["managed"]["roles"][0]["superuser"] = True
+        roles = first(docs, "Cluster", "housing-db")["spec"]["managed"]["roles"]
+        next(r for r in roles if r["name"] == "housing_app")["superuser"] = True
 
     def consumers_over_budget(docs: list[Doc]) -> None:
         first(docs, "HorizontalPodAutoscaler", "courses-consumer")["spec"]["maxReplicas"] = 40

@@ -104,7 +104,7 @@ def main() -> int:
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(SMTP_PORT),
             "SMTP_STARTTLS": "false",
-            "SMTP_FROM": "teilhabe@stadt.example",
+            "SMTP_FROM": f"teilhabe@{os.environ.get('CITY_MAIL_DOMAIN', 'duelmen.de')}",
         }
 
         common["DATABASE_POOL_SIZE"] = str(api_pool_size(postgres))

@@ -129,7 +129,7 @@ async def test_start_page_is_german_with_landmarks_and_footer(
     assert '<nav class="section-nav" aria-label="Seiten dieses Werkzeugs">' in html
     assert "Angemeldet als <strong>anna</strong> (Fachkraft)" in html
     assert 'href="/ui/barrierefreiheit">Erklärung zur Barrierefreiheit</a>' in html
-    assert 'href="mailto:barrierefreiheit@stadt.example?subject=' in html
+    assert 'href="mailto:barrierefreiheit@duelmen.de?subject=' in html
     assert "Rückmeldung: Barriere oder Problem melden" in html
     assert 'lang="en" hreflang="en">English</a>' in html
     assert page.headers["cache-control"] == "no-store"
@@ -449,7 +449,7 @@ async def test_accessibility_statement_is_open_to_everyone(browser: httpx.AsyncC
     assert "teilweise" in page.text
     assert "Ombudsstelle für barrierefreie Informationstechnik" in page.text
     assert 'href="https://www.lbbp.nrw.de/ombudsstelle"' in page.text
-    assert "mailto:barrierefreiheit@stadt.example" in page.text
+    assert "mailto:barrierefreiheit@duelmen.de" in page.text
     assert "Zuweisung und Betreuung, Unterbringung" in page.text
     assert "25.11.2026" in page.text
     assert 'aria-label="Werkzeuge"' not in page.text, "no navigation before sign-in"

@@ -115,7 +115,7 @@ RETRY_CONFLICTS = {
     ),
 }
 HINTS = {
-    "email": N_("Please enter an e-mail address such as name@duelmen.de."),
+    "email": N_("Please enter an e-mail address such as name@%(mail_domain)s."),
     "language": N_("Please choose German or English."),
 }
 

@@ -170,7 +170,7 @@ FIELD_LABELS = {
     "q": N_("Allocation notice number"),
 }
 HINTS = {
-    "email": N_("Please enter an e-mail address such as name@example.org."),
+    "email": N_("Please enter an e-mail address such as name@%(mail_domain)s."),
     "phone": N_("Please enter a phone number of digits, spaces and + ( ) / -, e.g. 02594 12345."),
     "languages": N_("Please enter language codes such as de, ar or fa, separated by commas."),
     "preferred_language": CHOOSE,

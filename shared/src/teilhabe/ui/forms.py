@@ -169,7 +169,7 @@ def _message(
 ) -> str:
     hint = (hints or {}).get(field_name(key))
     if hint is not None and (kind in _HINTED_TYPES or kind not in _MESSAGES):
-        return texts.gettext(hint)
+        return texts.fill(texts.gettext(hint))
     template = texts.gettext(_MESSAGES.get(kind, GENERIC))
     try:
         return template % context if context else template

@@ -9,8 +9,8 @@ built or committed and a fixed .po takes effect at the next start.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -74,6 +74,8 @@ class Texts:
 
     language: str
     catalogue: Translations
+    # Values a text may name with %(name)s (the city, its mail domain), see `fill`.
+    placeholders: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, language: str, roots: Sequence[Path]) -> Texts:
@@ -90,6 +92,15 @@ class Texts:
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return str(self.catalogue.ngettext(singular, plural, count))
+
+    def fill(self, text: str) -> str:
+        """`text` with its %(city)s-style placeholders filled in; unchanged without any."""
+        if "%(" not in text:
+            return text
+        try:
+            return text % self.placeholders
+        except (KeyError, TypeError, ValueError):
+            return text
 
     def translated(self, message: str) -> str | None:
         """`message` in this language, or None where the catalogue has no translation.

@@ -57,7 +57,10 @@ class PageRenderer:
 
     def texts(self, request: Request) -> Texts:
         language = request.session.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
-        return Texts.load(language if language in LANGUAGES else DEFAULT_LANGUAGE, self._catalogues)
+        loaded = Texts.load(
+            language if language in LANGUAGES else DEFAULT_LANGUAGE, self._catalogues
+        )
+        return replace(loaded, placeholders=self.settings.placeholders)
 
     async def render(
         self,

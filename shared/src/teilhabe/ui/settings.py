@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOOL_NAMES = ("intake", "housing", "courses", "volunteers", "notifications")
@@ -39,11 +39,29 @@ class UiSettings(BaseSettings):
     volunteers_url: str = "http://127.0.0.1:8004/ui/"
     notifications_url: str = "http://127.0.0.1:8005/ui/"
 
-    # Footer and accessibility statement (BITV NRW § 4); set them for the city running it.
-    operator_name: str = "Stadtverwaltung Musterstadt"
-    feedback_email: str = "barrierefreiheit@stadt.example"
+    # The city running the system: the same variables as the services' own settings
+    # (CITY_NAME, CITY_MAIL_DOMAIN), read here for the footer, hints and examples.
+    city_name: str = Field(default="Dülmen", validation_alias="CITY_NAME")
+    city_mail_domain: str = Field(default="duelmen.de", validation_alias="CITY_MAIL_DOMAIN")
+    # Footer and accessibility statement (BITV NRW § 4); unset, they follow the city.
+    operator_name: str = Field(default="", description="Defaults to Stadtverwaltung <city>.")
+    feedback_email: str = Field(default="", description="Defaults to barrierefreiheit@<domain>.")
     statement_date: date = date(2026, 11, 25)
     statement_reviewed: date = date(2026, 11, 25)
+
+    @model_validator(mode="after")
+    def _follow_the_city(self) -> UiSettings:
+        # Frozen: set through object.__setattr__, once, while the settings are made.
+        if not self.operator_name:
+            object.__setattr__(self, "operator_name", f"Stadtverwaltung {self.city_name}")
+        if not self.feedback_email:
+            object.__setattr__(self, "feedback_email", f"barrierefreiheit@{self.city_mail_domain}")
+        return self
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """What texts may name: `%(city)s`, `%(mail_domain)s`."""
+        return {"city": self.city_name, "mail_domain": self.city_mail_domain}
 
     @field_validator("tools", mode="before")
     @classmethod

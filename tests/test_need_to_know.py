@@ -1,0 +1,798 @@
+"""Need to know, as a matrix: every route with a record id of all five services, API and
+staff tool, called by every kind of person, on real PostgreSQL databases.
+
+Each service runs in-process on its own migrated database; the records are made through
+the APIs and the consumers' handlers, as events would bring them. A cell asserts the
+status code: 401 (API) or the sign-in redirect (page) without a sign-in, 403 without a
+role the route admits, 404 for a record out of the caller's scope (exactly as for a
+missing one), and the route's own answer within scope. Lists and searches are checked
+to show nothing out of scope, also when searched by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from notifications.domain import Channel, DeliveryStatus
+from notifications.models import Delivery
+from teilhabe.auth import Role
+from teilhabe.auth.testing import RunningDevProvider, api_routes
+from teilhabe.clock import today
+from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events.envelope import new_event
+from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.messaging.inbox import ReceivedEvent
+from teilhabe.runtime import ServiceDefinition
+from teilhabe.testing.apps import app_client, migrated_database
+from teilhabe.testing.identity import auth_headers
+from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe.ui.testing import sign_in, tool_client
+
+from .support import SERVICES
+
+NORTH, SOUTH = "Soziale Betreuung Nord", "Soziale Betreuung Süd"
+
+
+@dataclass(frozen=True)
+class Person:
+    subject: str
+    roles: tuple[Role, ...]
+    teams: tuple[str, ...] = ()
+
+
+PEOPLE: dict[str, Person | None] = {
+    "caseworker_same_team": Person("cw-nord", (Role.CASEWORKER,), (NORTH,)),
+    "caseworker_other_team": Person("cw-sued", (Role.CASEWORKER,), (SOUTH,)),
+    "team_lead": Person("lead", (Role.CASEWORKER, Role.TEAM_LEAD)),
+    "housing_officer": Person("officer", (Role.HOUSING_OFFICER,)),
+    "course_coordinator": Person("coord", (Role.COURSE_COORDINATOR,)),
+    "volunteer_coordinator": Person("vcoord", (Role.VOLUNTEER_COORDINATOR,)),
+    "volunteer_mentoring": Person("vol-running", (Role.VOLUNTEER,)),
+    "volunteer_former_mentor": Person("vol-ended", (Role.VOLUNTEER,)),
+    "agency": Person("agency", (Role.AGENCY,)),
+    "admin": Person("admin", (Role.ADMIN,)),
+    "anonymous": None,
+}
+CASEWORKERS = frozenset({"caseworker_same_team", "caseworker_other_team", "team_lead"})
+VOLUNTEERS = frozenset({"volunteer_mentoring", "volunteer_former_mentor"})
+EVERYONE = frozenset(name for name, person in PEOPLE.items() if person is not None)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route with a record id: who holds a role it admits, who sees the record."""
+
+    service: str
+    method: str
+    path: str  # with {placeholders} filled from the seeded records
+    admitted: frozenset[str]
+    in_scope: frozenset[str]
+    ok: int
+    body: Mapping[str, Any] | None = None
+    out_of_scope: int = 404
+    overrides: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def page(self) -> bool:
+        return self.path.startswith("/ui/")
+
+    def expected(self, who: str) -> int:
+        if who in self.overrides:
+            return self.overrides[who]
+        if who == "anonymous":
+            return 303 if self.page else 401
+        if who not in self.admitted:
+            return 403
+        return self.ok if who in self.in_scope else self.out_of_scope
+
+
+@dataclass
+class World:
+    api: dict[str, httpx.AsyncClient]
+    pages: dict[tuple[str, str], httpx.AsyncClient]
+    tokens: dict[tuple[str, str], str]
+    identity: RunningDevProvider
+    ids: dict[str, str]
+    family: str
+
+    def headers(self, who: str) -> dict[str, str]:
+        person = PEOPLE[who]
+        if person is None:
+            return {}
+        return auth_headers(
+            self.identity, *person.roles, subject=person.subject, teams=person.teams
+        )
+
+
+def household_assigned(created: Mapping[str, Any]) -> HouseholdAssigned:
+    return HouseholdAssigned(
+        household_id=created["id"],
+        allocation_notice_number=created["allocation_notice_number"],
+        allocated_on=created["allocated_on"],
+        member_count=len(created["members"]),
+        minor_count=0,
+        members=tuple(
+            AllocatedMember(member_id=m["id"], age_group=AgeGroup.ADULT, languages=("ar",))
+            for m in created["members"]
+        ),
+        team=created["team"],
+    )
+
+
+async def deliver(
+    service: ServiceDefinition, url: str, events: Sequence[HouseholdAssigned]
+) -> None:
+    """Hand household.assigned to the service's handler in one transaction, as its consumer."""
+    handler = service.handlers[HouseholdAssigned]
+    received = [
+        ReceivedEvent(envelope=new_event(e, source="/teilhabe/intake"), payload=e) for e in events
+    ]
+    engine = create_engine(url, pool_size=1)
+    async with create_session_factory(engine)() as session, session.begin():
+        await handler(session, received)
+    await engine.dispose()
+
+
+async def notification_for(url: str, recipient: str, channel: Channel) -> str:
+    engine = create_engine(url, pool_size=1)
+    delivery = Delivery(
+        id=uuid.uuid4(),
+        event_id=str(uuid.uuid4()),
+        event_type="caseworker.assigned",
+        recipient_id=recipient,
+        channel=channel,
+        household_id=None,
+        language="de",
+        title="Sie betreuen jetzt einen Haushalt",
+        body="Haushalt BRA-2026-0815",
+        address=None if channel is Channel.INBOX else "cw-nord@duelmen.de",
+        status=DeliveryStatus.SENT,
+    )
+    async with create_session_factory(engine)() as session, session.begin():
+        session.add(delivery)
+    await engine.dispose()
+    return str(delivery.id)
+
+
+def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    return response.json() if response.content else {}  # type: ignore[no-any-return]
+
+
+async def seed(world: World, urls: dict[str, str]) -> None:
+    api, ids, h = world.api, world.ids, world.headers
+    members = [
+        {
+            "given_name": "Amina",
+            "family_name": world.family,
+            "date_of_birth": "1988-03-14",
+            "sex": "female",
+            "nationality": "SYR",
+            "languages": ["ar"],
+            "residence_status": "aufenthaltsgestattung",
+            "residence_status_expires_on": "2027-05-20",
+        }
+    ]
+    households = []
+    for who, key in (("caseworker_same_team", "north"), ("caseworker_other_team", "south")):
+        body = {
+            "allocation_notice_number": f"BRA-{uuid.uuid4().hex[:8]}",
+            "allocated_on": "2026-11-20",
+            "allocating_authority": "Bezirksregierung Arnsberg",
+            "members": members,
+        }
+        created = ok(await api["intake"].post("/households", json=body, headers=h(who)), 201)
+        ids[key] = created["id"]
+        ids[f"{key}_member"] = created["members"][0]["id"]
+        households.append(household_assigned(created))
+    for name in ("housing", "courses", "volunteers"):
+        await deliver(SERVICES[name], urls[name], households)
+
+    # housing: the northern household placed, the southern one waiting with a cancelled
+    # reservation (so that cancelling again is refused, not done).
+    officer = h("housing_officer")
+    site = ok(
+        await api["housing"].post(
+            "/sites",
+            json={
+                "name": "Haus Nord",
+                "kind": "communal_housing",
+                "address": "Marktstraße 1, 48249 Dülmen",
+                "units": [{"name": "A", "beds": 4}, {"name": "B", "beds": 4}],
+            },
+            headers=officer,
+        ),
+        201,
+    )
+    ids["site"], ids["unit"] = site["id"], site["units"][0]["id"]
+    placed = {"household_id": ids["north"], "unit_id": ids["unit"], "moved_in_on": "2026-11-25"}
+    ids["placement"] = ok(
+        await api["housing"].post("/placements", json=placed, headers=officer), 201
+    )["id"]
+    reserve = {"household_id": ids["south"], "unit_id": site["units"][1]["id"]}
+    ids["reservation"] = ok(
+        await api["housing"].post("/reservations", json=reserve, headers=officer), 201
+    )["id"]
+    ok(await api["housing"].post(f"/reservations/{ids['reservation']}/cancel", headers=officer))
+
+    # courses: the coordinator's course, the northern person enrolled, then withdrawn and
+    # enrolled again (a withdrawn enrolment to withdraw again).
+    coordinator = h("course_coordinator")
+    course = ok(
+        await api["courses"].post(
+            "/courses",
+            json={
+                "kind": "integration_course",
+                "provider": "VHS",
+                "title": "Integrationskurs A1",
+                "starts_on": "2026-12-01",
+                "place": "Königswall 1",
+                "seats": 5,
+            },
+            headers=coordinator,
+        ),
+        201,
+    )
+    ids["course"] = course["id"]
+    enrol = f"/courses/{ids['course']}/enrollments"
+    first = ok(
+        await api["courses"].post(
+            enrol, json={"member_id": ids["north_member"]}, headers=coordinator
+        ),
+        201,
+    )
+    ids["enrollment"] = first["id"]
+    ok(await api["courses"].post(f"/enrollments/{ids['enrollment']}/withdraw", headers=coordinator))
+    ok(
+        await api["courses"].post(
+            enrol, json={"member_id": ids["north_member"]}, headers=coordinator
+        ),
+        201,
+    )
+
+    # volunteers: one mentor whose mentorship runs, one whose mentorship ended.
+    vcoord = h("volunteer_coordinator")
+    for who, key in (("volunteer_mentoring", "mentor"), ("volunteer_former_mentor", "former")):
+        person = PEOPLE[who]
+        assert person is not None
+        volunteer = ok(
+            await api["volunteers"].post(
+                "/volunteers",
+                json={
+                    "display_name": f"Mentor {key}",
+                    "email": f"{key}@example.org",
+                    "languages": ["ar"],
+                    "subject": person.subject,
+                },
+                headers=vcoord,
+            ),
+            201,
+        )
+        ids[key] = volunteer["id"]
+        clearance = {
+            "inspected_on": today().isoformat(),
+            "issued_on": today().isoformat(),
+            "relevant_conviction": False,
+        }
+        ok(
+            await api["volunteers"].put(
+                f"/volunteers/{ids[key]}/clearance", json=clearance, headers=vcoord
+            )
+        )
+        match = {
+            "volunteer_id": ids[key],
+            "household_id": ids["north"],
+            "started_on": today().isoformat(),
+        }
+        ids[f"{key}_match"] = ok(
+            await api["volunteers"].post("/matches", json=match, headers=vcoord), 201
+        )["id"]
+    ended = {"ended_on": today().isoformat()}
+    ok(
+        await api["volunteers"].post(
+            f"/matches/{ids['former_match']}/end", json=ended, headers=vcoord
+        )
+    )
+
+    # notifications: the northern caseworker's notification, an e-mail in the log, and a
+    # directory entry.
+    ids["notification"] = await notification_for(urls["notifications"], "cw-nord", Channel.INBOX)
+    ids["delivery"] = await notification_for(urls["notifications"], "cw-nord", Channel.EMAIL)
+    ids["recipient"] = "staff-entry"
+    entry = {"name": "Eintrag", "email": "eintrag@duelmen.de", "roles": ["caseworker"]}
+    ok(
+        await api["notifications"].put(
+            f"/recipients/{ids['recipient']}", json=entry, headers=h("admin")
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+async def world(infra: Infrastructure, identity: RunningDevProvider) -> AsyncIterator[World]:
+    async with AsyncExitStack() as stack:
+        urls: dict[str, str] = {}
+        api: dict[str, httpx.AsyncClient] = {}
+        for name, service in SERVICES.items():
+            urls[name] = await stack.enter_async_context(migrated_database(infra, service))
+            env = {"DATABASE_URL": urls[name], "AMQP_URL": infra.amqp_url}
+            api[name] = await stack.enter_async_context(
+                app_client(service, env=env, identity=identity)
+            )
+        world = World(api, {}, {}, identity, {}, f"Scope{uuid.uuid4().hex[:6]}")
+        await seed(world, urls)
+        for name, client in api.items():
+            for who in PEOPLE:
+                browser = await stack.enter_async_context(tool_client(client.app))  # type: ignore[attr-defined]
+                world.pages[(name, who)] = browser
+        # Signing in is mostly waiting for the provider: several at once, within each
+        # tool's connection pool.
+        limits = {name: asyncio.Semaphore(3) for name in api}
+        await asyncio.gather(*(signed_in(world, *key, limits[key[0]]) for key in world.pages))
+        yield world
+
+
+async def signed_in(world: World, tool: str, who: str, limit: asyncio.Semaphore) -> None:
+    browser, person = world.pages[(tool, who)], PEOPLE[who]
+    async with limit:
+        if person is not None:
+            await sign_in(browser, subject=person.subject, roles=person.roles, teams=person.teams)
+        world.tokens[(tool, who)] = await form_token_of(browser)
+
+
+async def form_token_of(browser: httpx.AsyncClient) -> str:
+    """The session's form token, from the tool's accessibility page (open to everyone)."""
+    page = await browser.get("/ui/barrierefreiheit")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    return found.group(1) if found else "none"
+
+
+def routes(ids: Mapping[str, str]) -> list[Route]:
+    intake = {"admitted": CASEWORKERS, "in_scope": frozenset({"caseworker_same_team", "team_lead"})}
+    officer = frozenset({"housing_officer"})
+    housing = {"admitted": officer, "in_scope": officer}
+    coordinator = frozenset({"course_coordinator"})
+    vcoord = frozenset({"volunteer_coordinator"})
+    own_volunteer = {"admitted": vcoord | VOLUNTEERS, "in_scope": vcoord | {"volunteer_mentoring"}}
+    inbox = {"admitted": EVERYONE, "in_scope": frozenset({"caseworker_same_team"})}
+    admin = frozenset({"admin"})
+    past = "2000-01-01"
+    return [
+        # intake
+        Route("intake", "GET", f"/households/{ids['north']}", ok=200, **intake),
+        Route(
+            "intake",
+            "PUT",
+            f"/households/{ids['north']}/caseworker",
+            ok=200,
+            body={"caseworker_id": "cw-nord"},
+            **intake,
+        ),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/fachkraft",
+            ok=303,
+            body={"caseworker_id": "cw-nord"},
+            **intake,
+        ),
+        # housing
+        Route("housing", "GET", f"/sites/{ids['site']}", ok=200, **housing),
+        Route(
+            "housing",
+            "POST",
+            f"/placements/{ids['placement']}/move-out",
+            ok=422,
+            body={"moved_out_on": past, "reason": "other"},
+            **housing,
+        ),
+        Route(
+            "housing",
+            "POST",
+            f"/placements/{ids['placement']}/transfer",
+            ok=422,
+            body={"unit_id": ids["unit"], "moved_on": past},
+            **housing,
+        ),
+        Route("housing", "POST", f"/reservations/{ids['reservation']}/cancel", ok=409, **housing),
+        Route("housing", "GET", f"/ui/warteliste/{ids['south']}/unterbringen", ok=200, **housing),
+        Route(
+            "housing",
+            "POST",
+            f"/ui/warteliste/{ids['south']}/unterbringen",
+            ok=422,
+            body={},
+            **housing,
+        ),
+        Route("housing", "GET", f"/ui/warteliste/{ids['south']}/reservieren", ok=200, **housing),
+        Route(
+            "housing",
+            "POST",
+            f"/ui/warteliste/{ids['south']}/reservieren",
+            ok=422,
+            body={},
+            **housing,
+        ),
+        Route(
+            "housing",
+            "POST",
+            f"/ui/reservierungen/{ids['reservation']}/aufheben",
+            ok=409,
+            body={},
+            **housing,
+        ),
+        Route("housing", "GET", f"/ui/belegungen/{ids['placement']}/auszug", ok=200, **housing),
+        Route(
+            "housing",
+            "POST",
+            f"/ui/belegungen/{ids['placement']}/auszug",
+            ok=422,
+            body={"moved_out_on": "01.01.2000", "reason": "other"},
+            **housing,
+        ),
+        Route("housing", "GET", f"/ui/belegungen/{ids['placement']}/umzug", ok=200, **housing),
+        Route(
+            "housing",
+            "POST",
+            f"/ui/belegungen/{ids['placement']}/umzug",
+            ok=422,
+            body={},
+            **housing,
+        ),
+        # courses
+        Route(
+            "courses",
+            "GET",
+            f"/courses/{ids['course']}",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/courses/{ids['course']}/enrollments",
+            body={"member_id": ids["north_member"]},
+            admitted=coordinator | CASEWORKERS,
+            in_scope=coordinator | {"caseworker_same_team", "team_lead"},
+            ok=409,
+            out_of_scope=422,  # already enrolled; a person out of scope is unknown
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/enrollments/{ids['enrollment']}/withdraw",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=409,
+        ),
+        Route(
+            "courses",
+            "GET",
+            f"/ui/kurse/{ids['course']}",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/anmeldungen/{ids['enrollment']}/abmelden",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=409,
+            body={},
+        ),
+        Route(
+            "courses",
+            "GET",
+            f"/ui/kurse/{ids['course']}/anmelden",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/kurse/{ids['course']}/anmelden",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=422,
+            body={},
+        ),
+        # volunteers
+        Route("volunteers", "GET", f"/volunteers/{ids['mentor']}", ok=200, **own_volunteer),
+        Route("volunteers", "GET", f"/volunteers/{ids['mentor']}/matches", ok=200, **own_volunteer),
+        Route(
+            "volunteers",
+            "GET",
+            f"/volunteers/{ids['mentor']}/clearance",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=200,
+        ),
+        Route(
+            "volunteers",
+            "PUT",
+            f"/volunteers/{ids['mentor']}/clearance",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=422,
+            body={"inspected_on": "2099-01-01", "issued_on": past, "relevant_conviction": False},
+        ),
+        Route(
+            "volunteers",
+            "DELETE",
+            f"/volunteers/{ids['former']}/clearance",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=204,
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/matches/{ids['mentor_match']}/end",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=422,
+            body={"ended_on": past},
+        ),
+        Route(
+            "volunteers",
+            "GET",
+            f"/households/{ids['north']}/suggested-mentors",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=200,
+        ),
+        Route(
+            "volunteers",
+            "GET",
+            f"/ui/ehrenamtliche/{ids['mentor']}",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=200,
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/ui/ehrenamtliche/{ids['mentor']}/fuehrungszeugnis",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=422,
+            body={},
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/ui/ehrenamtliche/{ids['former']}/fuehrungszeugnis/loeschen",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=303,
+            body={},
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/ui/ehrenamtliche/{ids['mentor']}/patenschaften",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=422,
+            body={},
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/ui/ehrenamtliche/{ids['mentor']}/patenschaften/{ids['mentor_match']}/beenden",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=422,
+            body={"ended_on": "01.01.2000"},
+        ),
+        Route(
+            "volunteers",
+            "GET",
+            f"/ui/haushalte/{ids['north']}",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=200,
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/paten",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=422,
+            body={},
+        ),
+        # notifications
+        Route("notifications", "GET", f"/inbox/{ids['notification']}", ok=200, **inbox),
+        Route("notifications", "POST", f"/inbox/{ids['notification']}/read", ok=200, **inbox),
+        Route(
+            "notifications",
+            "GET",
+            f"/recipients/{ids['recipient']}",
+            admitted=admin,
+            in_scope=admin,
+            ok=200,
+        ),
+        Route(
+            "notifications",
+            "PUT",
+            f"/recipients/{ids['recipient']}",
+            admitted=admin,
+            in_scope=admin,
+            ok=200,
+            body={"name": "Eintrag", "roles": ["caseworker"]},
+        ),
+        Route(
+            "notifications",
+            "DELETE",
+            f"/recipients/{ids['recipient']}",
+            admitted=admin,
+            in_scope=admin,
+            ok=204,
+        ),
+        Route(
+            "notifications",
+            "POST",
+            f"/deliveries/{ids['notification']}/retry",
+            admitted=admin,
+            in_scope=admin,
+            ok=409,
+        ),
+        Route(
+            "notifications", "GET", f"/ui/benachrichtigungen/{ids['notification']}", ok=200, **inbox
+        ),
+        Route(
+            "notifications",
+            "POST",
+            f"/ui/benachrichtigungen/{ids['notification']}/gelesen",
+            ok=303,
+            body={},
+            **inbox,
+        ),
+        Route(
+            "notifications",
+            "POST",
+            f"/ui/zustellungen/{ids['delivery']}/erneut-senden",
+            admitted=admin,
+            in_scope=admin,
+            ok=409,
+            body={},
+        ),
+    ]
+
+
+async def call(world: World, route: Route, who: str) -> httpx.Response:
+    if route.page:
+        browser = world.pages[(route.service, who)]
+        if route.method == "GET":
+            return await browser.get(route.path)
+        form = {"csrf_token": world.tokens[(route.service, who)], **(route.body or {})}
+        return await browser.post(route.path, data=form)
+    client = world.api[route.service]
+    return await client.request(
+        route.method, route.path, json=route.body, headers=world.headers(who)
+    )
+
+
+async def test_every_route_with_a_record_id_answers_each_person_by_scope(world: World) -> None:
+    table = routes(world.ids)
+    # The table covers every route with a record id the apps serve (the language switch
+    # takes a language, not a record).
+    templates = {
+        (name, next(iter(r.methods)), r.path)
+        for name, client in world.api.items()
+        for r in api_routes(client.app)  # type: ignore[attr-defined]
+        if r.record_ids
+    }
+    covered = {(r.service, r.method, _template(r.path, world.ids)) for r in table}
+    assert templates <= covered, sorted(templates - covered)
+    assert len({(r.service, r.method, r.path) for r in table}) == len(table)
+
+    mismatches = []
+    # Callers in scope go last: the few calls that change something (deleting a
+    # clearance, a directory entry) then cannot make a refusal look like absence.
+    order = sorted(PEOPLE, key=lambda who: any(who in r.in_scope for r in table))
+    for route in table:
+        for who in order:
+            response = await call(world, route, who)
+            if response.status_code != route.expected(who):
+                mismatches.append(
+                    (
+                        route.service,
+                        route.method,
+                        route.path,
+                        who,
+                        response.status_code,
+                        route.expected(who),
+                    )
+                )
+    cells = len(table) * len(PEOPLE)
+    print(f"need-to-know matrix: {len(table)} routes x {len(PEOPLE)} people = {cells} cells")
+    assert mismatches == []
+
+
+def _template(path: str, ids: Mapping[str, str]) -> str:
+    names = {
+        "north": "household_id",
+        "south": "household_id",
+        "site": "site_id",
+        "placement": "placement_id",
+        "reservation": "reservation_id",
+        "course": "course_id",
+        "enrollment": "enrollment_id",
+        "mentor": "volunteer_id",
+        "former": "volunteer_id",
+        "mentor_match": "match_id",
+        "notification": "notification_id",
+        "delivery": "delivery_id",
+        "recipient": "recipient_id",
+    }
+    for key, name in names.items():
+        path = path.replace(ids[key], "{" + name + "}")
+    if path.startswith("/deliveries/"):
+        path = path.replace("{notification_id}", "{delivery_id}")
+    return path
+
+
+async def test_lists_and_searches_show_nothing_out_of_scope(world: World) -> None:
+    ids, family = world.ids, world.family
+    intake = world.api["intake"]
+
+    async def found(who: str) -> set[str]:
+        response = await intake.get("/households", params={"q": family}, headers=world.headers(who))
+        assert response.status_code == 200, response.text
+        return {item["id"] for item in response.json()["items"]}
+
+    # Both households carry the same family name: a name search finds only one's own team's.
+    assert await found("caseworker_same_team") == {ids["north"]}
+    assert await found("caseworker_other_team") == {ids["south"]}
+    assert await found("team_lead") == {ids["north"], ids["south"]}
+    for who in ("admin", "housing_officer", "volunteer_coordinator"):
+        assert (await intake.get("/households", headers=world.headers(who))).status_code == 403
+    page = await world.pages[("intake", "caseworker_other_team")].get("/ui/", params={"q": family})
+    assert ids["south"] in page.text
+    assert ids["north"] not in page.text
+    by_id = await intake.get(
+        "/households",
+        params={"q": ids["north"][:8]},
+        headers=world.headers("caseworker_other_team"),
+    )
+    assert by_id.json()["total"] == 0
+
+    inbox = world.api["notifications"]
+    for who, expected in (
+        ("caseworker_same_team", {ids["notification"]}),
+        ("caseworker_other_team", set()),
+        ("admin", set()),
+    ):
+        listed = await inbox.get("/inbox", headers=world.headers(who))
+        assert {item["id"] for item in listed.json()["items"]} == expected, who
+
+    volunteers = world.api["volunteers"]
+    running = await volunteers.get(
+        "/volunteers/me/matches", headers=world.headers("volunteer_mentoring")
+    )
+    assert [m["household_id"] for m in running.json()] == [ids["north"]]
+    former = await volunteers.get(
+        "/volunteers/me/matches", headers=world.headers("volunteer_former_mentor")
+    )
+    assert former.json() == []
+    own_page = await world.pages[("volunteers", "volunteer_former_mentor")].get(
+        "/ui/mein-engagement"
+    )
+    assert own_page.status_code == 200
+    assert ids["north"] not in own_page.text
+    registry = await volunteers.get("/volunteers", headers=world.headers("volunteer_coordinator"))
+    assert {v["id"] for v in registry.json()["items"]} >= {ids["mentor"], ids["former"]}

@@ -144,6 +144,7 @@ async def provisioned_system(
     vhost = infra.unique_name("system")
     amqp_url = await asyncio.to_thread(infra.create_vhost, vhost)
     system = System(infra, identity, amqp_url, log_dir)
+    names: list[str] = []
     try:
         await declare_topology(amqp_url, [SERVICES[name] for name in services])
         for name in services:
@@ -152,13 +153,17 @@ async def provisioned_system(
                 infra.grant_broker_user, vhost, user
             )
         for name in services:
-            system.databases[name] = await infra.create_database(infra.unique_name(name))
-            await upgrade(SERVICES[name].migrations_dir, system.databases[name])
+            database = await infra.create_service_database(name)
+            names.append(database.name)
+            await upgrade(
+                SERVICES[name].migrations_dir, database.owner_url, app_url=database.app_url
+            )
+            system.databases[name] = database.app_url
         yield system
     finally:
         await asyncio.gather(*(asyncio.to_thread(p.stop) for p in system.processes))
-        for url in system.databases.values():
-            await infra.drop_database(url.rsplit("/", 1)[1])
+        for database_name in names:
+            await infra.drop_database(database_name)
         await asyncio.to_thread(infra.delete_vhost, vhost)
         for name in system.service_amqp_urls:
             await asyncio.to_thread(infra.delete_broker_user, f"{vhost}.{name}")

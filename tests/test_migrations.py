@@ -12,7 +12,7 @@ from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from teilhabe.migrations import alembic_config
 from teilhabe.runtime import ServiceDefinition
-from teilhabe.testing.apps import migrated_database
+from teilhabe.testing.apps import migrated_service_database
 from teilhabe.testing.infrastructure import Infrastructure
 
 from .support import SERVICES
@@ -35,8 +35,8 @@ async def test_the_migrations_build_what_the_code_declares(
     def differences(connection: Connection) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(connection), metadata))
 
-    async with migrated_database(infra, service) as url:
-        engine = create_async_engine(url)
+    async with migrated_service_database(infra, service) as database:
+        engine = create_async_engine(database.owner_url)
         async with engine.connect() as connection:
             assert await connection.run_sync(differences) == []
         await engine.dispose()
@@ -45,7 +45,8 @@ async def test_the_migrations_build_what_the_code_declares(
 @pytest.mark.parametrize("name", list(SERVICES))
 async def test_every_migration_goes_back_and_forth(infra: Infrastructure, name: str) -> None:
     service = SERVICES[name]
-    async with migrated_database(infra, service) as url:
+    async with migrated_service_database(infra, service) as database:
+        url = database.owner_url
         config = alembic_config(service.migrations_dir, url)
         await asyncio.to_thread(command.downgrade, config, "base")
         engine = create_async_engine(url)

@@ -2,9 +2,11 @@
 
 PostgreSQL and RabbitMQ are taken from DATABASE_HOST_URL / AMQP_URL (default: localhost);
 where neither answers and a Docker engine exists, testcontainers starts them. Each
-service gets its own database, created and migrated before its processes start. The
-broker is set up as in production: AMQP_URL (an administrator) declares the topology and
-creates each service's own user (a fresh password per start), with which it connects.
+service gets its own database, created and migrated before its processes start, and two
+database roles: `<service>_owner` migrates, `<service>_app` runs the processes. The key
+sealing the audit trails is made once into .dev/audit-key. The broker is set up as in
+production: AMQP_URL (an administrator) declares the topology and creates each service's
+own user (a fresh password per start), with which it connects.
 Ctrl-C stops every process started here; if this command is killed, even with SIGKILL,
 every process it started ends with it (see lifetime.py).
 """
@@ -26,7 +28,9 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import asyncpg
 import httpx
 from lifetime import die_with_parent, ends_with_this_process
+from sqlalchemy.engine import make_url
 from teilhabe.db import asyncpg_dsn
+from teilhabe.db_roles import LoginRole, create_service_roles
 from teilhabe.messaging.access import service_user
 from teilhabe.messaging.setup import EXCHANGE, Rabbitmqctl, declare_topology, grant
 from teilhabe.messaging.setup import local_rabbitmqctl as local_ctl
@@ -82,6 +86,7 @@ def main() -> int:
             "OIDC_JWKS_URL": f"{issuer}/protocol/openid-connect/certs",
             "LOG_JSON": os.environ.get("LOG_JSON", "false"),
             "DEV_OIDC_PORT": str(OIDC_PORT),
+            "AUDIT_KEY": development_audit_key(),
         }
         processes.append(spawn("teilhabe-dev-oidc", ["serve"], common, log_dir / "dev-oidc.log"))
         wait_http(f"{issuer}/.well-known/openid-configuration", "development identity provider")
@@ -113,7 +118,7 @@ def main() -> int:
         for index, service in enumerate(SERVICES):
             env = {
                 **common,
-                "DATABASE_URL": f"{postgres}/teilhabe_{service.name}",
+                **database_env(postgres, service.name),
                 "AMQP_URL": service_amqp[service.name],
             }
             print(f"migrating {service.name} …", flush=True)
@@ -159,6 +164,33 @@ def set_up_broker(admin_url: str, rabbitmqctl: Rabbitmqctl) -> dict[str, str]:
         netloc = f"{quote(service.name)}:{password}@{parts.hostname}:{parts.port or 5672}"
         urls[service.name] = urlunsplit(parts._replace(netloc=netloc))
     return urls
+
+
+def database_env(postgres: str, service: str) -> dict[str, str]:
+    """The service's owner and app roles (new passwords each start) and their URLs."""
+    database = f"teilhabe_{service}"
+    owner = LoginRole(f"{service}_owner", secrets.token_hex(16))
+    app = LoginRole(f"{service}_app", secrets.token_hex(16))
+    asyncio.run(create_service_roles(f"{postgres}/postgres", database, owner, app))
+
+    def url(role: LoginRole) -> str:
+        return (
+            make_url(f"{postgres}/{database}")
+            .set(username=role.name, password=role.password)
+            .render_as_string(hide_password=False)
+        )
+
+    return {"DATABASE_URL": url(app), "DATABASE_MIGRATION_URL": url(owner)}
+
+
+def development_audit_key() -> str:
+    """The key sealing the local audit trails, made once (a deployment brings its own)."""
+    path = REPO / ".dev" / "audit-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def infrastructure(stack: ExitStack) -> tuple[str, str, Rabbitmqctl]:

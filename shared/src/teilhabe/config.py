@@ -7,7 +7,7 @@ deployment overrides with its own issuer.
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,7 +19,15 @@ class ServiceSettings(BaseSettings):
     service_name: str = Field(description="Name of the service; also its queue and source.")
     database_url: str = Field(
         default="postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe",
-        description="SQLAlchemy URL of this service's own database.",
+        description="SQLAlchemy URL of this service's own database, as its app role.",
+    )
+    database_migration_url: str | None = Field(
+        default=None,
+        description="The same database as its owner role, for `migrate` only; unset: DATABASE_URL.",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Secret key (32+ characters) sealing the audit chain; the API needs it.",
     )
     amqp_url: str = Field(
         default="amqp://guest:guest@127.0.0.1:5672/",
@@ -119,3 +127,7 @@ class ServiceSettings(BaseSettings):
         "client's or proxy's idle timeout, so that the server never closes a connection a "
         "client is about to reuse.",
     )
+
+    @property
+    def migration_url(self) -> str:
+        return self.database_migration_url or self.database_url

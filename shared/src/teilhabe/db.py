@@ -63,8 +63,14 @@ def create_engine(
     )
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_session_factory(
+    engine: AsyncEngine, *, audit_key: str | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions of `engine`; with `audit_key` they can seal audit entries."""
+    # Imported here: the audit module builds on this one.
+    from teilhabe.audit.chain import session_info
+
+    return async_sessionmaker(engine, expire_on_commit=False, info=session_info(audit_key))
 
 
 def asyncpg_dsn(database_url: str) -> str:

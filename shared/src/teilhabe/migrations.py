@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from teilhabe.audit import APPEND_ONLY_DDL
 from teilhabe.db import ensure_database
+from teilhabe.db_roles import grant_app_privileges
 from teilhabe.timers import TIMER_V1_DDL
 
 
@@ -25,11 +26,14 @@ def alembic_config(migrations_dir: Path, database_url: str) -> Config:
     return config
 
 
-async def upgrade(migrations_dir: Path, database_url: str) -> None:
-    """Create the database if missing and apply every migration."""
+async def upgrade(migrations_dir: Path, database_url: str, *, app_url: str | None = None) -> None:
+    """Create the database if missing, apply every migration as the owner role of
+    `database_url`, then grant the app role of `app_url` what it may do."""
     await ensure_database(database_url)
     config = alembic_config(migrations_dir, database_url)
     await asyncio.to_thread(command.upgrade, config, "head")
+    if app_url is not None:
+        await grant_app_privileges(database_url, app_url)
 
 
 def new_revision(migrations_dir: Path, database_url: str, message: str) -> None:
@@ -116,3 +120,23 @@ def create_timer_table(connection: Connection) -> None:
 
 def drop_timer_table(connection: Connection) -> None:
     connection.exec_driver_sql("DROP TABLE IF EXISTS timer")
+
+
+# Sealing the audit trail (see teilhabe.audit.chain): each service's migration after
+# the backbone's first. Entries written before stay unsealed, and `audit verify` says so.
+AUDIT_CHAIN_DDL = (
+    "ALTER TABLE audit_entry ADD COLUMN previous_hash BYTEA, ADD COLUMN entry_hash BYTEA",
+    "CREATE INDEX ix_audit_entry_actor ON audit_entry (actor)",
+)
+
+
+def add_audit_chain(connection: Connection) -> None:
+    for statement in AUDIT_CHAIN_DDL:
+        connection.exec_driver_sql(statement)
+
+
+def drop_audit_chain(connection: Connection) -> None:
+    connection.exec_driver_sql("DROP INDEX ix_audit_entry_actor")
+    connection.exec_driver_sql(
+        "ALTER TABLE audit_entry DROP COLUMN previous_hash, DROP COLUMN entry_hash"
+    )

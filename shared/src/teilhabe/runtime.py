@@ -1,6 +1,7 @@
 """One command line for every service: `teilhabe-<service> migrate|api|relay|consumer|timers`.
 
-Besides: `revision` (a new migration) and `dead-letters list|redrive` (operations).
+Besides: `revision` (a new migration), `dead-letters list|redrive` and `audit verify`
+(operations).
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import aio_pika
+import asyncpg
 import uvicorn
 from fastapi import FastAPI
 
 from teilhabe.api.health import ReadinessCheck, health_router
+from teilhabe.audit.chain import key_bytes
+from teilhabe.audit.verify import verify_chain
 from teilhabe.config import ServiceSettings
-from teilhabe.db import create_engine, create_session_factory
+from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.contract import FieldsRead
 from teilhabe.logging import configure_logging
 from teilhabe.messaging import dead_letters
@@ -97,6 +101,11 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     revision = commands.add_parser("revision", help="autogenerate a migration")
     revision.add_argument("message")
     _add_dead_letter_commands(commands)
+    audit = commands.add_parser("audit", help="check the audit trail")
+    audit_actions = audit.add_subparsers(dest="action", required=True)
+    audit_actions.add_parser(
+        "verify", help="walk the audit chain; name the first broken link (exit 1)"
+    )
     for name, command in service.commands.items():
         command.arguments(commands.add_parser(name, help=command.help))
     args = parser.parse_args(argv)
@@ -106,9 +115,11 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         f"{service.name}-{args.command}", level=settings.log_level, json=settings.log_json
     )
     if args.command == "migrate":
-        asyncio.run(upgrade(service.migrations_dir, settings.database_url))
+        asyncio.run(
+            upgrade(service.migrations_dir, settings.migration_url, app_url=settings.database_url)
+        )
     elif args.command == "revision":
-        new_revision(service.migrations_dir, settings.database_url, args.message)
+        new_revision(service.migrations_dir, settings.migration_url, args.message)
     elif args.command == "api":
         uvicorn.run(
             f"{service.create_app.__module__}:{service.create_app.__name__}",
@@ -143,6 +154,8 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     elif args.command == "broker-setup":
         url = os.environ.get("AMQP_SETUP_URL") or settings.amqp_url
         asyncio.run(declare_topology(url, [service], exchange=settings.event_exchange))
+    elif args.command == "audit":
+        raise SystemExit(asyncio.run(audit_command(settings)))
     else:
         asyncio.run(service.commands[args.command].run(settings, args))
 
@@ -200,6 +213,30 @@ async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespac
         await connection.close()
 
 
+async def audit_command(settings: ServiceSettings) -> int:
+    if settings.audit_key is None:
+        raise SystemExit("AUDIT_KEY is not set: the chain cannot be checked without its key")
+    key = key_bytes(settings.audit_key.get_secret_value())
+    connection = await asyncpg.connect(asyncpg_dsn(settings.database_url))
+    try:
+        report = await verify_chain(connection, key)
+    finally:
+        await connection.close()
+    if report.broken is not None:
+        print(f"audit chain broken at entry {report.broken.entry_id}: {report.broken.what}")
+        print(f"{report.checked} entries before it are intact")
+        return 1
+    print(f"audit chain intact: {report.checked} sealed entries", end="")
+    if report.unsealed:
+        print(f", {report.unsealed} from before the chain (not sealed)", end="")
+    if report.last_id is not None and report.last_hash is not None:
+        # Kept outside the database (say, in the operations log), this pins the chain's
+        # end: entries removed from the end would otherwise go unnoticed.
+        print(f"; last entry {report.last_id} sealed {report.last_hash.hex()}", end="")
+    print()
+    return 0
+
+
 def build_relay(settings: ServiceSettings) -> OutboxRelay:
     return OutboxRelay(RelayOptions.from_settings(settings))
 
@@ -209,7 +246,10 @@ def build_consumer(service: ServiceDefinition, settings: ServiceSettings) -> Eve
     engine = create_engine(settings.database_url, pool_size=CONSUMER_POOL_SIZE)
     return EventConsumer(
         ConsumerOptions.from_settings(settings),
-        session_factory=create_session_factory(engine),
+        session_factory=create_session_factory(
+            engine,
+            audit_key=settings.audit_key.get_secret_value() if settings.audit_key else None,
+        ),
         inbox=service.messaging.inbox,
         handlers=service.handlers,
     )

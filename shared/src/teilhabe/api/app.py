@@ -36,6 +36,9 @@ def create_service_app(
     settings: ServiceSettings, *, title: str, description: str, routers: Sequence[APIRouter]
 ) -> FastAPI:
     """An app with its database sessions, auth, problem responses, tracing and health."""
+    if settings.audit_key is None:
+        raise RuntimeError("AUDIT_KEY is not set: the API cannot seal its audit trail")
+    audit_key = settings.audit_key.get_secret_value()
     engine = create_engine(
         settings.database_url,
         pool_size=settings.database_pool_size,
@@ -46,7 +49,7 @@ def create_service_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.sessions = create_session_factory(engine)
+        app.state.sessions = create_session_factory(engine, audit_key=audit_key)
         broker.start()
         try:
             yield

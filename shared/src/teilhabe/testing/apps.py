@@ -12,20 +12,29 @@ from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.migrations import upgrade
 from teilhabe.runtime import ServiceDefinition
 from teilhabe.testing.identity import oidc_env
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe.testing.infrastructure import Infrastructure, ServiceDatabase
+
+
+@asynccontextmanager
+async def migrated_service_database(
+    infra: Infrastructure, service: ServiceDefinition
+) -> AsyncIterator[ServiceDatabase]:
+    """A fresh database migrated by the service's owner role, granted to its app role."""
+    database = await infra.create_service_database(service.name)
+    await upgrade(service.migrations_dir, database.owner_url, app_url=database.app_url)
+    try:
+        yield database
+    finally:
+        await infra.drop_database(database.name)
 
 
 @asynccontextmanager
 async def migrated_database(
     infra: Infrastructure, service: ServiceDefinition
 ) -> AsyncIterator[str]:
-    name = infra.unique_name(service.name)
-    url = await infra.create_database(name)
-    await upgrade(service.migrations_dir, url)
-    try:
-        yield url
-    finally:
-        await infra.drop_database(name)
+    """The URL the service's processes use (its app role) of a fresh migrated database."""
+    async with migrated_service_database(infra, service) as database:
+        yield database.app_url
 
 
 @asynccontextmanager

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
 import socket
 import subprocess
+import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
 from teilhabe.db import asyncpg_dsn
+from teilhabe.db_roles import LoginRole, quote_identifier
 from teilhabe.messaging.access import BrokerUser
 from teilhabe.messaging.setup import grant
 
@@ -24,6 +28,16 @@ POSTGRES_ENV = "TEILHABE_TEST_POSTGRES_URL"
 AMQP_ENV = "TEILHABE_TEST_AMQP_URL"
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+AUDIT_KEY_ENV = "AUDIT_KEY"
+
+
+@dataclass(frozen=True)
+class ServiceDatabase:
+    """A service's database as its owner role (migrations) and its app role (processes)."""
+
+    name: str
+    owner_url: str
+    app_url: str
 
 
 @dataclass(frozen=True)
@@ -32,9 +46,56 @@ class Infrastructure:
     amqp_url: str  # URL of the default virtual host
     rabbitmqctl: Callable[[list[str]], None]
     run_id: str
+    # The run's own database roles, by name: created on first use, dropped at the end.
+    roles: dict[str, LoginRole] = field(default_factory=dict)
 
-    def database_url(self, name: str) -> str:
-        return make_url(self.postgres_url).set(database=name).render_as_string(hide_password=False)
+    def database_url(self, name: str, role: LoginRole | None = None) -> str:
+        url = make_url(self.postgres_url).set(database=name)
+        if role is not None:
+            url = url.set(username=role.name, password=role.password)
+        return url.render_as_string(hide_password=False)
+
+    async def create_service_database(self, service: str) -> ServiceDatabase:
+        """A fresh database owned by the run's `<service>_owner` role, beside its app role.
+
+        Works where the run's PostgreSQL user is not a superuser but has CREATEROLE and
+        CREATEDB: it makes itself a member of the owner role to create the database.
+        """
+        name = self.unique_name(service)
+        admin = await asyncpg.connect(asyncpg_dsn(self.postgres_url))
+        try:
+            owner = await self._login_role(admin, f"{self.run_id}_{service}_owner")
+            app = await self._login_role(admin, f"{self.run_id}_{service}_app")
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{name}" OWNER {quote_identifier(owner.name)}')
+        finally:
+            await admin.close()
+        return ServiceDatabase(name, self.database_url(name, owner), self.database_url(name, app))
+
+    async def _login_role(self, admin: asyncpg.Connection, name: str) -> LoginRole:
+        role = self.roles.get(name)
+        if role is None:
+            role = LoginRole(name, secrets.token_hex(16))
+            quoted = quote_identifier(name)
+            await admin.execute(f"CREATE ROLE {quoted} LOGIN PASSWORD '{role.password}'")
+            await admin.execute(f"GRANT {quoted} TO CURRENT_USER")
+            self.roles[name] = role
+        return role
+
+    async def drop_roles(self) -> list[str]:
+        """Drop the run's roles; the names of those that could not be dropped."""
+        left: list[str] = []
+        admin = await asyncpg.connect(asyncpg_dsn(self.postgres_url))
+        try:
+            for name in sorted(self.roles, key=lambda role: role.endswith("_owner")):
+                try:
+                    await admin.execute(f"DROP ROLE IF EXISTS {quote_identifier(name)}")
+                except asyncpg.PostgresError:
+                    left.append(name)  # something of it outlived the run (a leaked database)
+        finally:
+            await admin.close()
+        self.roles.clear()
+        return left
 
     def vhost_url(self, vhost: str) -> str:
         parts = urlsplit(self.amqp_url)
@@ -84,10 +145,13 @@ class Infrastructure:
 def provision() -> Iterator[Infrastructure]:
     """The run's infrastructure: from the environment, local defaults, or testcontainers."""
     run_id = f"t{uuid.uuid4().hex[:8]}"
+    # Every process of the run seals its audit trail with a key of the run's own.
+    os.environ.setdefault(AUDIT_KEY_ENV, secrets.token_hex(32))
     postgres = os.environ.get(POSTGRES_ENV, DEFAULT_POSTGRES)
     amqp = os.environ.get(AMQP_ENV, DEFAULT_AMQP)
     if answers(postgres) and answers(amqp):
-        yield Infrastructure(postgres, amqp, _local_rabbitmqctl, run_id)
+        with _dropping_roles(Infrastructure(postgres, amqp, _local_rabbitmqctl, run_id)) as infra:
+            yield infra
         return
     if not docker_engine():
         raise RuntimeError(
@@ -98,6 +162,24 @@ def provision() -> Iterator[Infrastructure]:
         yield Infrastructure(
             containers.postgres_url, containers.amqp_url, containers.rabbitmqctl, run_id
         )
+
+
+@contextmanager
+def _dropping_roles(infra: Infrastructure) -> Iterator[Infrastructure]:
+    try:
+        yield infra
+    finally:
+        if infra.roles:
+            _run_in_thread(infra.drop_roles())
+
+
+def _run_in_thread(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run `coroutine` to its end from sync code, even where an event loop is running."""
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(coroutine)))
+    thread.start()
+    thread.join()
+    return result[0] if result else None
 
 
 def answers(url: str) -> bool:

@@ -1,13 +1,18 @@
 """Audit trail of who read or changed which personal record, without its content.
 
-Entries are append-only: the migration installs a trigger that refuses UPDATE and DELETE,
-so the service's own database role cannot rewrite its history. (Evidence against a
-database superuser, such as a hash chain sealed outside the database, is not built yet.)
+Three layers keep it honest:
+- the service's database role may only INSERT and SELECT it (the owner role, which runs
+  the migrations, holds everything else; see `teilhabe.db_roles`);
+- a trigger refuses UPDATE, DELETE and TRUNCATE even to the owner;
+- every entry is sealed with a keyed hash (HMAC-SHA256) of its content and of its
+  predecessor's seal (`teilhabe.audit.chain`), so that a change made by a database
+  superuser is found by `teilhabe-<service> audit verify`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -15,15 +20,19 @@ from sqlalchemy import (
     DateTime,
     Identity,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Table,
     func,
     insert,
+    select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from teilhabe import clock
+from teilhabe.audit.chain import CHAIN_LOCK, GENESIS, chain_key, seal
 from teilhabe.auth import Principal
 from teilhabe.events.tracing import current_trace
 
@@ -42,7 +51,11 @@ def define_audit_table(metadata: MetaData) -> Table:
         Column("resource_type", String(100), nullable=False),
         Column("resource_id", String(200), nullable=False),
         Column("trace_id", String(32)),
+        # Empty only for entries written before the chain existed.
+        Column("previous_hash", LargeBinary),
+        Column("entry_hash", LargeBinary),
         Index("ix_audit_entry_resource", "resource_type", "resource_id"),
+        Index("ix_audit_entry_actor", "actor"),
     )
 
 
@@ -65,10 +78,17 @@ async def record_access(
     resource_type: str,
     resource_ids: Iterable[object],
 ) -> None:
-    """Write one audit entry per record, in the caller's transaction."""
+    """Append one sealed audit entry per record, in the caller's transaction.
+
+    The chain's end is locked from here to the commit (a transaction-scoped advisory
+    lock), so concurrent writers append one after the other instead of forking it; call
+    this late in a use case to keep that window short.
+    """
     trace = current_trace.get()
-    rows = [
+    at = clock.now()
+    rows: list[dict[str, Any]] = [
         {
+            "at": at,
             "actor": principal.subject,
             "actor_roles": sorted(str(role) for role in principal.roles),
             "action": action,
@@ -78,5 +98,13 @@ async def record_access(
         }
         for resource_id in resource_ids
     ]
-    if rows:
-        await session.execute(insert(table), rows)
+    if not rows:
+        return
+    key = chain_key(session)
+    await session.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
+    previous = await session.scalar(select(table.c.entry_hash).order_by(table.c.id.desc()).limit(1))
+    previous = previous or GENESIS
+    for row in rows:
+        row["previous_hash"] = previous
+        row["entry_hash"] = previous = seal(key, previous, row)
+    await session.execute(insert(table), rows)

@@ -23,6 +23,7 @@ from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.api.pool import install_pool_exhaustion_handler
 from teilhabe.api.problems import install_problem_handlers
 from teilhabe.api.security import SecurityHeaders, install_internal_error_handler
+from teilhabe.audit.router import audit_router
 from teilhabe.auth import install_auth, public_endpoint
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
@@ -86,6 +87,7 @@ def create_service_app(
     app.include_router(_contract_router())
     app.include_router(docs_router(title))
     app.mount(DOCS_ASSETS_PATH, StaticFiles(directory=SWAGGER_UI_DIR, check_dir=False))
+    app.include_router(audit_router())
     for router in routers:
         app.include_router(router)
     return app

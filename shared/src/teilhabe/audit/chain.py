@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
@@ -19,6 +20,7 @@ GENESIS = bytes(32)  # the "predecessor" of a chain's first entry
 # Serialises appends to one database's chain; any constant of our own will do.
 CHAIN_LOCK = 0x7E11_4AB3_A0D1
 SESSION_KEY_INFO = "teilhabe.audit_key"
+KEY_SETTING = "AUDIT_KEY"
 MIN_KEY_LENGTH = 32
 
 
@@ -55,7 +57,11 @@ def session_info(secret: str | None) -> dict[str, bytes]:
 
 
 def chain_key(session: AsyncSession) -> bytes:
+    """The key of the session's factory, else the process's setting AUDIT_KEY."""
     key = session.info.get(SESSION_KEY_INFO)
-    if not isinstance(key, bytes):
-        raise RuntimeError("this session has no audit key (setting AUDIT_KEY)")
-    return key
+    if isinstance(key, bytes):
+        return key
+    secret = os.environ.get(KEY_SETTING)
+    if not secret:
+        raise RuntimeError(f"no audit key: set {KEY_SETTING}")
+    return key_bytes(secret)

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from teilhabe.auth.errors import AuthenticationError, SigningKeysUnavailableError
 from teilhabe.auth.principal import Principal
+from teilhabe.auth.refusals import log_refusal
 from teilhabe.auth.roles import Role
 from teilhabe.auth.validator import TokenValidator
 from teilhabe.config import ServiceSettings
@@ -69,6 +70,7 @@ async def authenticate(
 ) -> Principal:
     """The caller's principal; raises 401 for a missing or invalid token."""
     if credentials is None or not credentials.credentials:
+        log_refusal(request, status=401, reason="missing bearer token")
         # RFC 6750 §3.1: no error code when the request carried no credentials at all.
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -78,6 +80,7 @@ async def authenticate(
     try:
         return await get_token_validator(request).authenticate(credentials.credentials)
     except AuthenticationError as exc:
+        log_refusal(request, status=401, reason=exc.reason)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail=exc.reason,
@@ -100,6 +103,12 @@ class RoleGuard:
     async def __call__(self, request: Request, credentials: BearerCredentials) -> Principal:
         principal = await authenticate(request, credentials)
         if not principal.has_any_role(*self.declared_roles):
+            log_refusal(
+                request,
+                status=403,
+                reason="lacks the roles: " + ", ".join(sorted(self.declared_roles)),
+                subject=principal.subject,
+            )
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
                 detail="requires one of the roles: " + ", ".join(sorted(self.declared_roles)),

@@ -19,8 +19,10 @@ from teilhabe.api.pool import RETRY_AFTER_SECONDS, count_pool_exhausted
 from teilhabe.api.problems import NotFound, ProblemError
 from teilhabe.api.security import install_internal_error_handler
 from teilhabe.auth import SigningKeysUnavailableError, public_endpoint
+from teilhabe.auth.refusals import log_refusal
 from teilhabe.config import ServiceSettings
 from teilhabe.ui.assets import STATIC_DIR, vendor_ready
+from teilhabe.ui.audit_trail import audit_trail_pages
 from teilhabe.ui.auth import (
     PageForbidden,
     SignInFailed,
@@ -93,6 +95,7 @@ def mount_staff_ui(
     oidc = create_oidc_client(settings, ui)
     pages.include_router(auth_router(oidc, ui))
     pages.include_router(_shared_pages())
+    pages.include_router(audit_trail_pages(), include_in_schema=False)
     for router in routers:
         pages.include_router(router, include_in_schema=False)
     _install_error_pages(pages)
@@ -152,10 +155,17 @@ def _install_error_pages(pages: FastAPI) -> None:
 
     @pages.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, _: SignInRequired) -> Response:
+        log_refusal(request, status=401, reason="no valid session: sent to sign in")
         return RedirectResponse(sign_in_url(request), status_code=303)
 
     @pages.exception_handler(PageForbidden)
-    async def forbidden(request: Request, _: PageForbidden) -> Response:
+    async def forbidden(request: Request, error: PageForbidden) -> Response:
+        log_refusal(
+            request,
+            status=403,
+            reason="lacks the roles: " + ", ".join(sorted(error.roles)),
+            subject=error.principal.subject,
+        )
         return await render(
             request,
             "ui/forbidden.html",
@@ -165,6 +175,7 @@ def _install_error_pages(pages: FastAPI) -> None:
 
     @pages.exception_handler(SignInFailed)
     async def sign_in_failed(request: Request, error: SignInFailed) -> Response:
+        log_refusal(request, status=400, reason=f"sign-in failed: {error.reason}")
         return await render(
             request, "ui/sign_in_failed.html", {"reason": error.reason}, status_code=400
         )

@@ -38,7 +38,7 @@ from teilhabe.auth.devprovider import AUTHORIZE_PATH
 from teilhabe.auth.testing import RunningDevProvider, run_dev_provider
 from teilhabe.db import asyncpg_dsn
 from teilhabe.migrations import upgrade
-from teilhabe.testing.identity import auth_headers, oidc_env
+from teilhabe.testing.identity import TEST_TEAM, auth_headers, oidc_env
 from teilhabe.testing.infrastructure import provision
 from teilhabe.testing.tcp_proxy import free_port
 
@@ -172,7 +172,13 @@ async def sign_in(server: Server, identity: RunningDevProvider) -> None:
             form.raise_for_status()
             query = parse_qs(urlsplit(str(form.url)).query)
             params = {key: values[0] for key, values in query.items()}
-        fields = {**params, "subject": "bench-caseworker", "roles": "caseworker", "action": "x"}
+        fields = {
+            **params,
+            "subject": "bench-caseworker",
+            "roles": "caseworker",
+            "teams": TEST_TEAM,  # the team the API's households are registered for
+            "action": "x",
+        }
         base = identity.issuer.split("/realms/")[0]
         async with browser.post(f"{base}{AUTHORIZE_PATH}", data=fields) as signed_in:
             signed_in.raise_for_status()

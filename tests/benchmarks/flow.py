@@ -115,28 +115,39 @@ def print_cpu_per_allocation(before: dict[str, float], after: dict[str, float], 
 RETRIES: list[str] = []
 
 
+ATTEMPTS = 5
+
+
 async def post_once(
     client: aiohttp.ClientSession, path: str, body: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """POST a registration; retried only where that is safe and only on a lost connection.
+    """POST a registration, retried only where that is safe.
 
-    A registration is idempotent by its notice number: when a retry is answered 409
-    (duplicate-allocation), the first attempt was stored and the retry changed nothing.
-    Returns the answer, or None for such a duplicate.
+    Retried: a lost connection (the request may or may not have been stored: a
+    registration is idempotent by its notice number, and a retry answered 409
+    duplicate-allocation means the first attempt was stored), and a 503 with Retry-After
+    (nothing was changed; retried after the pause the server asks for). Returns the
+    answer, or None for such a duplicate.
     """
-    for attempt in range(3):
+    for attempt in range(ATTEMPTS):
+        last = attempt == ATTEMPTS - 1
         try:
             async with client.post(path, json=body) as response:
                 if attempt and response.status == 409:
                     problem = await response.json()
                     if problem.get("type") == "urn:teilhabe:problem:duplicate-allocation":
                         return None
+                retry_after = response.headers.get("Retry-After")
+                if response.status == 503 and retry_after and not last:
+                    RETRIES.append(f"{path}: 503, Retry-After {retry_after}")
+                    await asyncio.sleep(min(float(retry_after), 10.0))
+                    continue
                 response.raise_for_status()
                 answer: dict[str, Any] = await response.json()
                 return answer
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as error:
             RETRIES.append(f"{path}: {error!r}")
-            if attempt == 2:
+            if last:
                 raise
     raise AssertionError("unreachable")
 
@@ -426,7 +437,7 @@ async def run(args: argparse.Namespace) -> None:
                 print(f"    {stage:<24} complete after {at - burst_began:5.1f} s")
             print_memory(memory_idle, memory_after)
             if RETRIES:
-                print(f"\n{len(RETRIES)} calls retried after a lost connection: {RETRIES[:3]}")
+                print(f"\n{len(RETRIES)} calls retried: {RETRIES[:3]}")
             body = await system.query("intake", "SELECT body FROM outbox_message LIMIT 1")
             await close_watchers()
             raw = await raw_round_trip(system.amqp_url, args.burst, bytes(body))

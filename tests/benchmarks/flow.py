@@ -26,6 +26,7 @@ import httpx
 from teilhabe.auth import Role
 from teilhabe.auth.testing import run_dev_provider
 from teilhabe.db import asyncpg_dsn
+from teilhabe.testing.identity import TEST_TEAM
 from teilhabe.testing.infrastructure import provision
 
 from tests.benchmarks.backbone import percentile
@@ -380,7 +381,14 @@ async def run(args: argparse.Namespace) -> None:
                 ).raise_for_status()
             # aiohttp, not httpx, as the load generator: it costs a quarter of the CPU per
             # request, which the services under test would otherwise miss on this machine.
-            headers = system.headers(Role.CASEWORKER, "bench-caseworker")
+            # A run on a busy machine outlasts the five minutes of a test token.
+            token = system.identity.mint(
+                subject="bench-caseworker",
+                roles=[Role.CASEWORKER],
+                teams=[TEST_TEAM],
+                expires_in=3600,
+            )
+            headers = {"Authorization": f"Bearer {token}"}
             async with aiohttp.ClientSession(
                 base_url=intake.url,
                 headers=headers,

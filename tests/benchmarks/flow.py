@@ -236,7 +236,7 @@ async def steady(
         pending.append(asyncio.create_task(allocate(system, client, f"{prefix}-{index}")))
     for household_id, at in await asyncio.gather(*pending):
         started[household_id] = at
-    await wait_for_effects(system, already + count, timeout=120)
+    await wait_for_effects(system, already + count, timeout=600)  # a busy machine lags
     rows = await system.query_all(
         "notifications",
         "SELECT household_id::text AS household_id, extract(epoch FROM created_at) AS at "

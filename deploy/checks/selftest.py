@@ -163,6 +163,11 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         data: dict[str, str] = first(docs, "ConfigMap", "teilhabe-settings")["data"]
         return data
 
+    def audit_key_value(docs: list[Doc]) -> None:
+        variable = env_var(docs, "AUDIT_KEY")
+        del variable["valueFrom"]
+        variable["value"] = "x" * 40
+
     def password_value(docs: list[Doc]) -> None:
         variable = env_var(docs, "DATABASE_PASSWORD")
         del variable["valueFrom"]
@@ -313,6 +318,7 @@ def run_selftest(path: Path, ingress_namespace: str) -> int:
         ),
         ("CronJob that would run before its migration", cronjob_first_phase, check_upgrade_phases),
         ("database password written as a value", password_value, check_settings),
+        ("audit key written as a value", audit_key_value, check_settings),
         ("staff tools' session cookie sent over HTTP", ui_cookie_insecure, check_settings),
         ("staff tool in UI_TOOLS without its address", ui_tool_without_address, check_settings),
         (

@@ -35,11 +35,12 @@ SMTP_CREDENTIALS = {"SMTP_USERNAME", "SMTP_PASSWORD"}
 MAIL_SENDER = ("notifications", "consumer")
 # The staff tools (pages at /ui of the api; shared/src/teilhabe/ui/settings.py): what the
 # api needs besides, and the address of every tool its navigation lists.
-REQUIRED_UI_SETTINGS = {"UI_COOKIE_SECURE", "UI_TOOLS"}
+REQUIRED_UI_SETTINGS = {"UI_COOKIE_SECURE", "UI_TOOLS", "AUDIT_KEY"}
 UI_STATIC_PATH = "/static/"
 SECRET_SETTINGS = {
     "DATABASE_PASSWORD",
     "DATABASE_OWNER_PASSWORD",
+    "AUDIT_KEY",
     "AMQP_PASSWORD",
     "SMTP_PASSWORD",
     "UI_OIDC_CLIENT_SECRET",
@@ -169,6 +170,7 @@ OPERATIONS_SECRETS = {
     "notifications-smtp": {"username", "password"},
     "teilhabe-backup-s3": {"ACCESS_KEY_ID", "ACCESS_SECRET_KEY"},
     "teilhabe-api-tls": {"tls.crt", "tls.key"},
+    "teilhabe-audit-key": {"key"},
     # The two database roles of each service (type kubernetes.io/basic-auth).
     **{
         f"{service}-db-{role}": {"username", "password"}

@@ -135,8 +135,8 @@ class Resident:
 
 
 @router.get("/", name="ui_home")
-async def board(request: Request, session: DbSession, _: Officer) -> Response:
-    sites = await service.get_all_sites(session=session)
+async def board(request: Request, session: DbSession, principal: Officer) -> Response:
+    sites = await service.get_all_sites(session=session, principal=principal)
     residents = await _residents(session)
     return await render(
         request,
@@ -234,7 +234,7 @@ async def place_form(
     if reservation and reservation.split_reason:  # the split the reservation was made for
         values["bed_count"] = str(reservation.bed_count)
         values["split_reason"] = reservation.split_reason
-    return await _place_page(request, session, household, values)
+    return await _place_page(request, session, principal, household, values)
 
 
 @router.post(
@@ -288,6 +288,7 @@ async def place(
     return await _place_page(
         request,
         session,
+        principal,
         household,
         values,
         errors=in_field_order(errors, PLACE_FIELDS),
@@ -306,6 +307,7 @@ async def _waiting(
 async def _place_page(
     request: Request,
     session: AsyncSession,
+    principal: Principal,
     household: WaitingHousehold,
     values: Mapping[str, str],
     *,
@@ -313,7 +315,9 @@ async def _place_page(
     status_code: int = 200,
 ) -> Response:
     # As this household sees them: its own reserved beds are free for it.
-    sites = await service.get_all_sites(session=session, for_household=household.household_id)
+    sites = await service.get_all_sites(
+        session=session, principal=principal, for_household=household.household_id
+    )
     return await _beds_page(
         request,
         session,
@@ -339,7 +343,7 @@ async def reserve_form(
 ) -> Response:
     household = await _waiting(session, principal, household_id)
     values = {"unit_id": "", "bed_count": "", "split_reason": ""}
-    return await _reserve_page(request, session, household, values)
+    return await _reserve_page(request, session, principal, household, values)
 
 
 @router.post(
@@ -396,6 +400,7 @@ async def reserve(
     return await _reserve_page(
         request,
         session,
+        principal,
         household,
         values,
         errors=in_field_order(errors, RESERVE_FIELDS),
@@ -406,6 +411,7 @@ async def reserve(
 async def _reserve_page(
     request: Request,
     session: AsyncSession,
+    principal: Principal,
     household: WaitingHousehold,
     values: Mapping[str, str],
     *,
@@ -413,7 +419,7 @@ async def _reserve_page(
     status_code: int = 200,
 ) -> Response:
     # Its own reserved beds count as taken: it holds one reservation, cancelled to change.
-    sites = await service.get_all_sites(session=session)
+    sites = await service.get_all_sites(session=session, principal=principal)
     return await _beds_page(
         request,
         session,
@@ -694,7 +700,7 @@ async def _transfer_page(
     household = await session.get(WaitingHousehold, placement.household_id)
     if household is None:
         raise NotFound("placement")
-    sites = await service.get_all_sites(session=session)
+    sites = await service.get_all_sites(session=session, principal=principal)
     targets = [
         site
         for site in sites

@@ -34,8 +34,8 @@ async def create_site(site_in: SiteIn, session: DbSession, principal: HousingSta
 
 
 @router.get("/sites", summary="Sites with their occupancy")
-async def list_sites(session: DbSession, _: HousingStaff) -> list[SiteOut]:
-    return await service.get_all_sites(session=session)
+async def list_sites(session: DbSession, principal: HousingStaff) -> list[SiteOut]:
+    return await service.get_all_sites(session=session, principal=principal)
 
 
 @router.get(
@@ -122,6 +122,6 @@ async def cancel_reservation(
 
 
 @router.get("/reservations", summary="Active reservations, oldest first")
-async def list_reservations(session: DbSession, _: HousingStaff) -> list[ReservationOut]:
-    reservations = await service.get_active_reservations(session=session)
+async def list_reservations(session: DbSession, principal: HousingStaff) -> list[ReservationOut]:
+    reservations = await service.get_active_reservations(session=session, principal=principal)
     return [ReservationOut.model_validate(r) for r in reservations]

@@ -77,22 +77,43 @@ async def create_site(*, session: AsyncSession, site_in: SiteIn) -> Site:
 
 
 async def get_all_sites(
-    *, session: AsyncSession, for_household: uuid.UUID | None = None
+    *, session: AsyncSession, principal: Principal, for_household: uuid.UUID | None = None
 ) -> list[SiteOut]:
     """Every site's occupancy; `for_household`: as that household sees it.
 
     For a household its own reservation is not counted as reserved: those beds are free
-    for it (and only for it).
+    for it (and only for it). Audited: the occupancy names the households living there.
     """
     sites = list(await session.scalars(select(Site).order_by(Site.name)))
     occupancy = await _current_occupancy(session)
     reserved = await _reserved_beds(session, excluding=for_household)
-    return [_site_out(site, occupancy, reserved) for site in sites]
+    shown = [_site_out(site, occupancy, reserved) for site in sites]
+    await _audit_residents(session, principal, shown, action="list")
+    return shown
 
 
 async def get_site(*, session: AsyncSession, principal: Principal, site_id: uuid.UUID) -> SiteOut:
     site = await SITES.get(session, principal, site_id)
-    return _site_out(site, await _current_occupancy(session), await _reserved_beds(session))
+    shown = _site_out(site, await _current_occupancy(session), await _reserved_beds(session))
+    await _audit_residents(session, principal, [shown], action="read")
+    return shown
+
+
+async def _audit_residents(
+    session: AsyncSession, principal: Principal, sites: Sequence[SiteOut], *, action: str
+) -> None:
+    households = {
+        household for site in sites for unit in site.units for household in unit.households
+    }
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action=action,
+        resource_type="household",
+        resource_ids=sorted(households, key=str),
+    )
+    await session.commit()
 
 
 async def get_waiting_household(
@@ -152,11 +173,24 @@ async def get_waiting_queue(
     return queue
 
 
-async def get_active_reservations(*, session: AsyncSession) -> list[Reservation]:
+async def get_active_reservations(
+    *, session: AsyncSession, principal: Principal
+) -> list[Reservation]:
+    """Active reservations, oldest first; audited (each names its household)."""
     query = (
         select(Reservation).where(Reservation.ended_at.is_(None)).order_by(Reservation.created_at)
     )
-    return list(await session.scalars(query))
+    reservations = list(await session.scalars(query))
+    await record_access(
+        session,
+        audit_log,
+        principal,
+        action="list",
+        resource_type="household",
+        resource_ids=[reservation.household_id for reservation in reservations],
+    )
+    await session.commit()
+    return reservations
 
 
 async def get_active_reservation(

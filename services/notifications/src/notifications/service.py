@@ -436,13 +436,35 @@ async def get_inbox(
             .offset(offset)
         )
     )
+    await _audit_shown(session, principal, items, action="list")
     return items, total, unread_count
 
 
 async def get_notification(
     *, session: AsyncSession, principal: Principal, notification_id: uuid.UUID
 ) -> Delivery:
-    return await NOTIFICATIONS.get(session, principal, notification_id)
+    notification = await NOTIFICATIONS.get(session, principal, notification_id)
+    await _audit_shown(session, principal, [notification], action="read")
+    return notification
+
+
+async def _audit_shown(
+    session: AsyncSession, principal: Principal, shown: Sequence[Delivery], *, action: str
+) -> None:
+    """Audit notifications shown to their reader: as reads of the household they tell of
+    (so that the household's trail shows who learnt what of it), else as themselves."""
+    households = [item.household_id for item in shown if item.household_id is not None]
+    others = [item.id for item in shown if item.household_id is None]
+    for resource_type, ids in (("household", households), ("notification", others)):
+        await record_access(
+            session,
+            audit_log,
+            principal,
+            action=action,
+            resource_type=resource_type,
+            resource_ids=list(dict.fromkeys(ids)),
+        )
+    await session.commit()
 
 
 async def mark_read(

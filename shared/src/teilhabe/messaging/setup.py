@@ -51,10 +51,11 @@ async def declare_topology(
 
 def grant(rabbitmqctl: Rabbitmqctl, vhost: str, user: BrokerUser, password: str) -> None:
     """Create or update `user` with `password`, and set its permissions in `vhost`."""
+    # "--" ends the options: a random password may begin with "-".
     try:
-        rabbitmqctl(["add_user", user.name, password])
+        rabbitmqctl(["add_user", "--", user.name, password])
     except subprocess.CalledProcessError:  # exists already: the password is ours to set
-        rabbitmqctl(["change_password", user.name, password])
+        rabbitmqctl(["change_password", "--", user.name, password])
     rabbitmqctl(["set_permissions", "-p", vhost, user.name, user.configure, user.write, user.read])
     rabbitmqctl(
         [

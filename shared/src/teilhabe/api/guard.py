@@ -198,10 +198,10 @@ async def _problem(
     headers = [
         (b"content-type", PROBLEM_CONTENT_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
-        # The rest of an oversized body is not read: the client must not send it on this
-        # connection.
-        (b"connection", b"close"),
         *((name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()),
     ]
+    if status == 413:
+        # The rest of the body is not read: the connection cannot carry another request.
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

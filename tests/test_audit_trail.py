@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ import asyncpg
 import pytest
 from intake.main import SERVICE as INTAKE
 from intake.models import audit_log
+from sqlalchemy.engine import make_url
 from teilhabe.audit import record_access
 from teilhabe.audit.chain import key_bytes
 from teilhabe.audit.verify import ChainReport, verify_chain
@@ -169,3 +171,31 @@ async def test_two_concurrent_writers_keep_one_unbroken_chain(
     report = await verify(intake_database)
     assert report.broken is None
     assert report.checked == 160
+
+
+async def test_the_roles_need_no_superuser_only_createrole_and_createdb(
+    infra: Infrastructure,
+) -> None:
+    creator, password = f"{infra.run_id}_creator", secrets.token_hex(12)
+    admin = await asyncpg.connect(asyncpg_dsn(infra.postgres_url))
+    await admin.execute(f"CREATE ROLE {creator} LOGIN CREATEROLE CREATEDB PASSWORD '{password}'")
+    try:
+        url = make_url(infra.postgres_url).set(username=creator, password=password)
+        limited = Infrastructure(
+            url.render_as_string(hide_password=False),
+            infra.amqp_url,
+            infra.rabbitmqctl,
+            f"{infra.run_id}c",
+        )
+        async with migrated_service_database(limited, INTAKE) as database:
+            await append(database.app_url, "h-1")
+            app = await asyncpg.connect(asyncpg_dsn(database.app_url))
+            try:
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await app.execute(FORBIDDEN["DELETE"])
+            finally:
+                await app.close()
+        assert await limited.drop_roles() == []
+    finally:
+        await admin.execute(f"DROP ROLE IF EXISTS {creator}")
+        await admin.close()

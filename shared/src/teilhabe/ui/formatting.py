@@ -6,10 +6,11 @@ import functools
 import re
 from datetime import date, datetime
 
-from babel import Locale
+import pycountry
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
-from babel.numbers import format_decimal
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 from teilhabe.clock import BERLIN
 
@@ -55,8 +56,15 @@ def date_input_value(value: date | None, locale: str) -> str:
     return str(babel_format_date(value, format=pattern, locale=_locale(locale)))
 
 
+class NoSuchDate(ValueError):
+    """Typed in the right format, but the calendar has no such day (31.02.1988)."""
+
+
 def parse_date(text: str) -> date:
-    """A typed date: `20.11.2026`, `20/11/2026` or ISO `2026-11-20`; ValueError otherwise."""
+    """A typed date: `20.11.2026`, `20/11/2026` or ISO `2026-11-20`; ValueError otherwise.
+
+    `NoSuchDate` (a ValueError) when the format is right but the day does not exist.
+    """
     text = text.strip()
     if match := _GERMAN_DATE.match(text):
         day, month, year = (int(part) for part in match.groups())
@@ -64,4 +72,54 @@ def parse_date(text: str) -> date:
         year, month, day = (int(part) for part in match.groups())
     else:
         raise ValueError(f"not a date: {text!r}")
-    return date(year, month, day)
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise NoSuchDate(f"no such day: {text!r}") from error
+
+
+def parse_whole_number(text: str, locale: str) -> int:
+    """A whole number as typed in `locale`: `1.000` is one thousand in German.
+
+    Grouping must be where the locale puts it (`1.00` is refused, never read as 1), and a
+    fraction is refused too: ValueError for anything but a whole number.
+    """
+    try:
+        number = parse_decimal(text.strip(), locale=locale, strict=True)
+    except NumberFormatError as error:
+        raise ValueError(f"not a whole number: {text!r}") from error
+    if number != number.to_integral_value():
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(number)
+
+
+# ICAO's code for a stateless person in travel documents; no country of ISO 3166.
+STATELESS = "XXX"
+
+
+@functools.lru_cache(maxsize=4096)
+def language_name(code: str, locale: str) -> str:
+    """A language code in words of `locale` (`fa` → `Persisch`); the code if unknown."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(_locale(locale))
+    except (UnknownLocaleError, ValueError, TypeError):
+        name = _locale(locale).languages.get(code.lower())
+    return str(name) if name else code
+
+
+@functools.lru_cache(maxsize=1024)
+def country_name(code: str, locale: str) -> str:
+    """An ISO 3166 alpha-2 or alpha-3 code in words of `locale` (`AFG` → `Afghanistan`).
+
+    The code itself where it names no country (including STATELESS, which pages word).
+    """
+    upper = code.upper()
+    country = (
+        pycountry.countries.get(alpha_3=upper)
+        if len(upper) == 3
+        else pycountry.countries.get(alpha_2=upper)
+    )
+    if country is None:
+        return code
+    name = _locale(locale).territories.get(country.alpha_2)
+    return str(name) if name else str(country.name)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from teilhabe.api.problems import ProblemError
-from teilhabe.ui.formatting import parse_date
+from teilhabe.ui.formatting import NoSuchDate, parse_date, parse_whole_number
 from teilhabe.ui.i18n import N_, Texts
 
 FormErrors = dict[str, str]
@@ -33,6 +33,8 @@ _CSRF_SESSION_KEY = "csrf"
 
 GENERIC = N_("Please check this entry.")
 DATE_FORMAT = N_("Please enter a date as DD.MM.YYYY, for example 20.11.2026.")
+NO_SUCH_DATE = N_("This date does not exist. Please check the day and the month.")
+WHOLE_NUMBER = N_("Please enter a whole number, for example 12 or 1.000.")
 CHOOSE = N_("Please choose an entry from the list.")
 REQUIRED = N_("Please fill in this field.")
 
@@ -198,8 +200,40 @@ def put_date(
         return
     try:
         data[name] = parse_date(typed)
+    except NoSuchDate:
+        errors[key or name] = texts.gettext(NO_SUCH_DATE)
     except ValueError:
         errors[key or name] = texts.gettext(DATE_FORMAT)
+
+
+def date_error(typed: str, texts: Texts) -> str | None:
+    """What is wrong with a typed date, in words; None if it is a date."""
+    errors: FormErrors = {}
+    put_date({}, "date", typed, errors, texts)
+    return errors.get("date")
+
+
+def put_whole_number(
+    data: dict[str, Any],
+    name: str,
+    typed: str,
+    errors: FormErrors,
+    texts: Texts,
+    *,
+    key: str | None = None,
+) -> None:
+    """Put the whole number typed in the page's language into `data[name]`, or its error.
+
+    `1.000` is one thousand in German; what is not a whole number as the language writes
+    it is refused with a message, never read as something else. Left empty, it is left
+    out (the request model reports it missing, or takes its default).
+    """
+    if not typed:
+        return
+    try:
+        data[name] = parse_whole_number(typed, texts.locale)
+    except ValueError:
+        errors[key or name] = texts.gettext(WHOLE_NUMBER)
 
 
 def in_field_order(errors: FormErrors, fields: Sequence[str]) -> FormErrors:

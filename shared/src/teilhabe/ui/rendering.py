@@ -18,7 +18,7 @@ from teilhabe.auth import Principal
 from teilhabe.ui import formatting
 from teilhabe.ui.auth import LANGUAGE_KEY, PRINCIPAL_STATE, session_principal
 from teilhabe.ui.forms import CSRF_FIELD, FORM, FormErrors, csrf_token
-from teilhabe.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Texts
+from teilhabe.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, Texts
 from teilhabe.ui.navigation import ROLE_TITLES, TOOLS, Section, tool_links
 from teilhabe.ui.settings import UiSettings
 from teilhabe.ui.urls import page_path, static_path
@@ -26,6 +26,7 @@ from teilhabe.ui.urls import page_path, static_path
 UI_TEMPLATES = Path(__file__).parent / "templates"
 STATE_ATTRIBUTE = "staff_ui"
 _FLASH_KEY = "flash"
+STATELESS_WORDS = N_("stateless")
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,12 @@ class PageRenderer:
             "format_date": lambda value: formatting.format_date(value, locale),
             "format_datetime": lambda value: formatting.format_datetime(value, locale),
             "format_number": lambda value: formatting.format_number(value, locale),
+            "language_name": lambda code: formatting.language_name(code, locale),
+            "country_name": lambda code: (
+                texts.gettext(STATELESS_WORDS)
+                if code == formatting.STATELESS
+                else formatting.country_name(code, locale)
+            ),
             "date_value": lambda value: formatting.date_input_value(value, locale),
             "url": url,
             "static": static,

@@ -18,6 +18,7 @@ import pytest
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe.ui.testing import sign_in
 
 from .mail import Mailbox, smtp_env, smtp_server
 from .support import System, eventually, household_body, provisioned_system
@@ -254,3 +255,49 @@ async def test_a_duplicate_event_makes_no_duplicate_notification(
     matching = [n for n in await inbox(officer) if n["household_id"] == household_id]
     assert len(matching) == 1
     assert len(box.to("frieda@duelmen.example")) == 1
+
+
+async def test_staff_are_known_from_their_first_sign_in_or_call_without_registering(
+    city: System, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, _ = mailbox
+    # One housing officer's first call to notifications' API; nothing registered.
+    greta = httpx.AsyncClient(
+        base_url=city.api("notifications").url,
+        headers={
+            "Authorization": "Bearer "
+            + city.identity.mint(
+                subject="ho-greta",
+                roles=[Role.HOUSING_OFFICER],
+                preferred_username="Greta Vogt",
+                email="greta@duelmen.example",
+            )
+        },
+        timeout=30,
+    )
+    assert await inbox(greta) == []
+    # Another signs in to the housing tool, a caseworker to the notifications tool: the
+    # development provider gives each an address, the sign-in tells the other services.
+    for service, subject, role in (
+        ("housing", "ho-hanna", Role.HOUSING_OFFICER),
+        ("notifications", "cw-ida", Role.CASEWORKER),
+    ):
+        async with httpx.AsyncClient(base_url=city.api(service).url, timeout=30) as browser:
+            await sign_in(browser, subject=subject, roles=[role], name=subject.title())
+    await eventually(
+        lambda: city.query("notifications", "SELECT email FROM recipient WHERE id = 'ho-hanna'")
+    )
+    caseworkers = await eventually(
+        lambda: city.query_all(
+            "intake", "SELECT subject, name FROM staff_member WHERE 'caseworker' = ANY(roles)"
+        )
+    )
+    assert [tuple(row) for row in caseworkers] == [("cw-ida", "Cw-Ida")]
+
+    intake = Staff(city).client("intake", Role.CASEWORKER, "cw-ida")
+    registered = await intake.post("/households", json=household_body("BRA-2026-0777"))
+    household_id = registered.json()["id"]
+    await notified(greta, "household.assigned", household_id)
+    assert await eventually(lambda: box.to("greta@duelmen.example"))
+    assert await eventually(lambda: box.to("ho-hanna@duelmen.de"))
+    await greta.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -202,8 +203,10 @@ async def test_allocation_is_registered_through_the_use_case(
     assert "14.03.1988" in page.text
     assert "Aufenthaltsgestattung" in page.text
     assert "männlich" in page.text
-    assert "SYR" in page.text
-    assert "ar, en" in page.text
+    # Nationality and languages in German words, not codes.
+    assert '<td class="kern-table__cell">Syrien</td>' in page.text
+    assert "Arabisch, Englisch" in page.text
+    assert "SYR" not in page.text
     assert "Asthma" in page.text
     # Shown once only.
     assert "ist erfasst" not in (await browser.get(saved.headers["location"])).text
@@ -230,7 +233,10 @@ async def test_errors_are_german_next_to_each_field_and_input_is_kept(
     )
     assert page.status_code == 422
     assert page.text.count("<title>Fehler: Zuweisung erfassen") == 1
-    assert error_next_to(page, "allocated_on").startswith("Bitte geben Sie ein Datum im Format")
+    # The format is right, the day does not exist: it says so.
+    assert error_next_to(page, "allocated_on") == (
+        "Dieses Datum gibt es nicht. Bitte prüfen Sie Tag und Monat."
+    )
     assert error_next_to(page, "allocating_authority") == "Bitte füllen Sie dieses Feld aus."
     assert error_next_to(page, "members-0-family_name") == "Bitte füllen Sie dieses Feld aus."
     assert error_next_to(page, "members-0-sex") == "Bitte wählen Sie einen Eintrag aus der Liste."
@@ -319,9 +325,25 @@ async def test_forms_without_the_session_token_are_refused(browser: httpx.AsyncC
 # --- caseworker ------------------------------------------------------------------------
 
 
-async def test_caseworker_assigns_the_household_to_themselves_and_to_others(
+async def known_staff(database: str, subject: str, name: str, teams: list[str]) -> None:
+    """A caseworker intake knows from a sign-in (staff_member.signed_in)."""
+    db = await asyncpg.connect(asyncpg_dsn(database))
+    try:
+        await db.execute(
+            "INSERT INTO staff_member (subject, name, roles, teams, signed_in_at)"
+            " VALUES ($1, $2, '{caseworker}', $3, now()) ON CONFLICT DO NOTHING",
+            subject,
+            name,
+            teams,
+        )
+    finally:
+        await db.close()
+
+
+async def test_caseworker_assigns_the_household_to_themselves_and_to_known_staff(
     browser: httpx.AsyncClient, intake_database: str
 ) -> None:
+    await known_staff(intake_database, "bernd", "Bernd Ahlers", ["Team Süd"])
     await sign_in(browser, subject="anna", roles=[Role.CASEWORKER], name="Anna Becker")
     saved = await register(browser, notice())
     detail_url = saved.headers["location"]
@@ -330,6 +352,9 @@ async def test_caseworker_assigns_the_household_to_themselves_and_to_others(
     assert "Noch keine Fachkraft zugewiesen." in detail.text
     assert f'action="/ui/haushalte/{household_id}/fachkraft"' in detail.text
     assert ">Mir zuweisen<" in detail.text
+    # Chosen from the staff known by their sign-in, with name and team; no free text.
+    assert '<option value="bernd">Team Süd: Bernd Ahlers (bernd)</option>' in detail.text
+    assert 'type="text" value="" autocomplete="off" id="caseworker_id"' not in detail.text
 
     mine = await browser.post(
         f"/ui/haushalte/{household_id}/fachkraft",
@@ -341,18 +366,23 @@ async def test_caseworker_assigns_the_household_to_themselves_and_to_others(
     assert "Zuständige Fachkraft: <strong>anna</strong> (Sie)" in detail.text
     assert ">Mir zuweisen<" not in detail.text
 
-    empty = await browser.post(
-        f"/ui/haushalte/{household_id}/fachkraft",
-        data={"csrf_token": form_token(detail), "caseworker_id": "  "},
-    )
-    assert empty.status_code == 422
-    assert error_next_to(empty, "caseworker_id") == "Bitte füllen Sie dieses Feld aus."
+    for unknown in ("  ", "irgendwer"):
+        refused = await browser.post(
+            f"/ui/haushalte/{household_id}/fachkraft",
+            data={"csrf_token": form_token(detail), "caseworker_id": unknown},
+        )
+        assert refused.status_code == 422
+        assert error_next_to(refused, "caseworker_id") == (
+            "Bitte wählen Sie einen Eintrag aus der Liste."
+        )
 
     other = await browser.post(
         f"/ui/haushalte/{household_id}/fachkraft",
         data={"csrf_token": form_token(detail), "caseworker_id": "bernd"},
     )
     assert other.status_code == 303
+    detail = await browser.get(detail_url)
+    assert "Zuständige Fachkraft: <strong>Bernd Ahlers</strong>" in detail.text
     assert await outbox(intake_database, household_id) == [
         "household.assigned",
         "caseworker.assigned",
@@ -360,6 +390,30 @@ async def test_caseworker_assigns_the_household_to_themselves_and_to_others(
     ]
     mine_only = await browser.get("/ui/", params={"caseworker": "bernd"})
     assert detail_url in mine_only.text
+
+
+async def test_a_sign_in_tells_the_other_services_once_who_signed_in(
+    browser: httpx.AsyncClient, intake_database: str
+) -> None:
+    subject = f"cw-{uuid.uuid4().hex[:8]}"
+    await sign_in(browser, subject=subject, roles=[Role.CASEWORKER], name="Jana Kuhn")
+    await browser.get("/ui/")
+    await browser.get("/ui/zuweisungen/neu")
+    db = await asyncpg.connect(asyncpg_dsn(intake_database))
+    try:
+        rows = await db.fetch(
+            "SELECT convert_from(body, 'UTF8')::jsonb -> 'data' AS data FROM outbox_message"
+            " WHERE event_type = 'staff_member.signed_in'"
+            " AND convert_from(body, 'UTF8')::jsonb -> 'data' ->> 'account_subject' = $1",
+            subject,
+        )
+    finally:
+        await db.close()
+    assert len(rows) == 1, "once per sign-in, not per page"
+    data = json.loads(rows[0]["data"])
+    assert data["display_name"] == "Jana Kuhn"
+    assert data["email"] == f"{subject}@duelmen.de"
+    assert data["roles"] == ["caseworker"]
 
 
 async def test_unknown_household_is_a_german_404_page(browser: httpx.AsyncClient) -> None:

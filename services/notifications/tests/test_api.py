@@ -88,7 +88,9 @@ async def test_a_staff_member_keeps_their_own_entry(
 ) -> None:
     subject = unique("cw")
     headers = auth_headers(identity, Role.CASEWORKER, Role.HOUSING_OFFICER, subject=subject)
-    assert (await notifications.get("/me", headers=headers)).status_code == 404
+    first = await notifications.get("/me", headers=headers)
+    assert first.status_code == 200, "known from the first call, without registering"
+    assert (first.json()["email"], first.json()["language"]) == (None, "de")
 
     put = await notifications.put(
         "/me",
@@ -107,6 +109,43 @@ async def test_a_staff_member_keeps_their_own_entry(
     assert refused.json()["errors"][0]["field"] == "language"
     unknown = await notifications.put("/me", json={"roles": ["admin"]}, headers=headers)
     assert unknown.status_code == 422
+
+
+async def test_staff_are_recipients_from_their_first_call_with_the_tokens_data(
+    notifications: httpx.AsyncClient, identity: RunningDevProvider, deliver: Deliver
+) -> None:
+    subject = unique("ho")
+    token = identity.mint(
+        subject=subject,
+        roles=[Role.HOUSING_OFFICER],
+        preferred_username="Greta Vogt",
+        email="greta.vogt@duelmen.example",
+        locale="en-GB",
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await notifications.get("/inbox", headers=headers)).json()["total"] == 0
+    me = (await notifications.get("/me", headers=headers)).json()
+    assert (me["name"], me["email"], me["language"], me["roles"]) == (
+        "Greta Vogt",
+        "greta.vogt@duelmen.example",
+        "en",
+        ["housing_officer"],
+    )
+    # A notice addressed to the role reaches her, though she never registered.
+    household_id = uuid.uuid4()
+    await deliver(allocation(household_id, unique("BRA")))
+    inbox = (await notifications.get("/inbox", headers=headers)).json()
+    assert [n["household_id"] for n in inbox["items"]] == [str(household_id)]
+    # What she set herself stays when her token says otherwise.
+    await notifications.put("/me", json={"email": "g.vogt@duelmen.example"}, headers=headers)
+    other = identity.mint(
+        subject=subject, roles=[Role.HOUSING_OFFICER, Role.ADMIN], email="old@duelmen.example"
+    )
+    again = await notifications.get("/me", headers={"Authorization": f"Bearer {other}"})
+    assert (again.json()["email"], again.json()["roles"]) == (
+        "g.vogt@duelmen.example",
+        ["admin", "housing_officer"],
+    )
 
 
 async def test_nobody_sees_another_persons_notifications(

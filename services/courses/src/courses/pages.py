@@ -553,4 +553,5 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             ),
         ),
         [router],
+        outbox=service.outbox,
     )

@@ -1,4 +1,4 @@
-"""Events intake listens to: where its households live, from housing."""
+"""Events intake listens to: where its households live, from housing; who signed in."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
+from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from intake import service
@@ -36,9 +37,18 @@ async def on_household_moved_out(
         )
 
 
+async def on_staff_member_signed_in(
+    session: AsyncSession, events: Sequence[ReceivedEvent[StaffMemberSignedIn]]
+) -> None:
+    await service.record_staff_members(
+        session=session, events=[(e.payload, e.envelope.time) for e in events]
+    )
+
+
 HANDLERS: HandlerMap = {
     HouseholdMovedIn: on_household_moved_in,
     HouseholdMovedOut: on_household_moved_out,
+    StaffMemberSignedIn: on_staff_member_signed_in,
 }
 
 
@@ -46,4 +56,5 @@ HANDLERS: HandlerMap = {
 READS: FieldsRead = {
     HouseholdMovedIn: reads("household_id"),
     HouseholdMovedOut: reads("household_id"),
+    StaffMemberSignedIn: reads("account_subject", "display_name", "roles", "teams"),
 }

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import ARRAY, Date, DateTime, Enum, ForeignKey, String, Text, func
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
@@ -78,3 +79,16 @@ class Member(Base):
     special_needs: Mapped[str | None] = mapped_column(Text)
 
     household: Mapped[Household] = relationship(back_populates="members")
+
+
+class StaffMember(Base):
+    """Staff known from their sign-ins (staff_member.signed_in): whom a case can go to."""
+
+    __tablename__ = "staff_member"
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(postgresql.ARRAY(String(50)), default=list)
+    teams: Mapped[list[str]] = mapped_column(postgresql.ARRAY(String(200)), default=list)
+    # When the sign-in applied last happened: an older one arriving later changes nothing.
+    signed_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

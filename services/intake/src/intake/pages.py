@@ -56,8 +56,8 @@ from teilhabe.ui import (
 from intake import service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
-from intake.models import Household
-from intake.schemas import AllocationIn, CaseworkerIn
+from intake.models import Household, StaffMember
+from intake.schemas import AllocationIn
 
 router = APIRouter()
 # The pages admit exactly whom the API admits.
@@ -121,7 +121,7 @@ FIELD_LABELS = {
     "residence_status": N_("Residence status"),
     "residence_status_expires_on": N_("Residence status valid until"),
     "special_needs": N_("Special needs"),
-    "caseworker_id": N_("Caseworker's user name"),
+    "caseworker_id": N_("Caseworker"),
     "q": N_("Search"),
     "status": N_("Accommodation"),
     "caseworker": N_("Caseworker"),
@@ -230,7 +230,8 @@ async def household(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
     found = await service.get(session=session, principal=principal, household_id=household_id)
-    return await _household_page(request, found, principal)
+    caseworkers = await service.get_caseworkers(session=session)
+    return await _household_page(request, found, principal, caseworkers)
 
 
 @router.post(
@@ -243,32 +244,36 @@ async def assign_caseworker(
 ) -> Response:
     form = await read_form(request)
     page_texts = texts(request)
-    typed = text(form, "caseworker_id")
-    body, errors = request_model(
-        CaseworkerIn, {"caseworker_id": typed}, page_texts, fields=["caseworker_id"]
-    )
-    if body is not None:
+    chosen = text(form, "caseworker_id")
+    known = await service.get_caseworkers(session=session)
+    errors: FormErrors = {}
+    # Chosen from the staff known to intake; oneself always (one's own sign-in may still
+    # be on its way to intake).
+    if chosen != principal.subject and chosen not in {staff.subject for staff in known}:
+        errors["caseworker_id"] = page_texts.gettext(CHOOSE)
+    if not errors:
         try:
             await service.assign_caseworker(
                 session=session,
                 principal=principal,
                 household_id=household_id,
-                caseworker_id=body.caseworker_id,
+                caseworker_id=chosen,
             )
         except ProblemError as problem:
             if problem.status == 404:
                 raise
             errors = problem_errors(problem, page_texts, fields=["caseworker_id"])
-    if body is None or errors:
+    if errors:
         await session.rollback()
         found = await service.get(session=session, principal=principal, household_id=household_id)
+        known = await service.get_caseworkers(session=session)
         return await _household_page(
-            request, found, principal, errors=errors, typed_caseworker=typed, status_code=422
+            request, found, principal, known, errors=errors, chosen=chosen, status_code=422
         )
     flash(
         request,
         page_texts.gettext("The household's caseworker is now %(caseworker)s.")
-        % {"caseworker": body.caseworker_id},
+        % {"caseworker": _staff_names(known).get(chosen, chosen)},
     )
     return RedirectResponse(
         page_path(request, "household", household_id=household_id), status_code=303
@@ -279,9 +284,10 @@ async def _household_page(
     request: Request,
     found: Household,
     principal: Principal,
+    caseworkers: list[StaffMember],
     *,
     errors: FormErrors | None = None,
-    typed_caseworker: str = "",
+    chosen: str = "",
     status_code: int = 200,
 ) -> Response:
     return await render(
@@ -296,12 +302,37 @@ async def _household_page(
             "labels": _labels(texts(request)),
             "can_take_over": principal.has_any_role(Role.CASEWORKER)
             and found.caseworker_id != principal.subject,
-            "typed_caseworker": typed_caseworker,
+            "caseworker_options": _caseworker_options(caseworkers, principal),
+            "staff_names": _staff_names(caseworkers),
+            "chosen_caseworker": chosen,
         },
         section="ui_home",
         errors=errors,
         status_code=status_code,
     )
+
+
+def _caseworker_options(
+    caseworkers: list[StaffMember], principal: Principal
+) -> list[tuple[str, str]]:
+    """Caseworkers to choose from, by team: the chooser's own teams first."""
+    own = principal.teams
+
+    def team_order(staff: StaffMember) -> tuple[bool, str, str]:
+        teams = sorted(staff.teams)
+        return (own.isdisjoint(teams), teams[0] if teams else "~", staff.name or staff.subject)
+
+    return [(staff.subject, _staff_label(staff)) for staff in sorted(caseworkers, key=team_order)]
+
+
+def _staff_label(staff: StaffMember) -> str:
+    name = staff.name or staff.subject
+    label = name if name == staff.subject else f"{name} ({staff.subject})"
+    return f"{', '.join(sorted(staff.teams))}: {label}" if staff.teams else label
+
+
+def _staff_names(caseworkers: list[StaffMember]) -> dict[str, str]:
+    return {staff.subject: staff.name or staff.subject for staff in caseworkers}
 
 
 # --- registering an allocation -------------------------------------------------------
@@ -503,4 +534,5 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             ),
         ),
         [router],
+        outbox=service.outbox,
     )

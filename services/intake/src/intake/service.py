@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields
 from teilhabe.audit import record_access
@@ -19,11 +20,12 @@ from teilhabe.events.households import (
     CaseworkerAssigned,
     HouseholdAssigned,
 )
+from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.outbox import Outbox
 
 from intake import domain, registration
 from intake.dependencies import HOUSEHOLDS
-from intake.models import Household, Member, audit_log, messaging
+from intake.models import Household, Member, StaffMember, audit_log, messaging
 from intake.schemas import AllocationIn
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/intake")
@@ -262,3 +264,44 @@ async def record_housing(
     if household.housing_status_at is None or recorded_at >= household.housing_status_at:
         household.housing_status = status
         household.housing_status_at = recorded_at
+
+
+# --- staff known from their sign-ins ---------------------------------------------------
+
+
+async def record_staff_members(
+    *, session: AsyncSession, events: Sequence[tuple[StaffMemberSignedIn, datetime]]
+) -> None:
+    """Keep who signed in, with roles and teams: (directory data, when it was true)."""
+    for event, at in events:
+        statement = insert(StaffMember).values(
+            subject=event.account_subject,
+            name=event.display_name,
+            roles=list(event.roles),
+            teams=list(event.teams),
+            signed_in_at=at,
+        )
+        excluded = statement.excluded
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[StaffMember.subject],
+                set_={
+                    "name": excluded.name,
+                    "roles": excluded.roles,
+                    "teams": excluded.teams,
+                    "signed_in_at": excluded.signed_in_at,
+                },
+                where=StaffMember.signed_in_at <= excluded.signed_in_at,
+            )
+        )
+
+
+async def get_caseworkers(*, session: AsyncSession) -> list[StaffMember]:
+    """Everyone known to hold the caseworker role, by name (staff data, not audited)."""
+    return list(
+        await session.scalars(
+            select(StaffMember)
+            .where(StaffMember.roles.contains([Role.CASEWORKER.value]))
+            .order_by(func.coalesce(StaffMember.name, StaffMember.subject), StaffMember.subject)
+        )
+    )

@@ -65,9 +65,11 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "course.waitlisted": (Audience.CASEWORKER, Audience.MENTORS),
     "volunteer.matched": (Audience.VOLUNTEER, Audience.CASEWORKER),
     "volunteer.registered": (Audience.VOLUNTEER_COORDINATORS,),
+    "staff_member.signed_in": (),  # keeps the directory; nobody is notified
 }
 
-EVENT_TYPES = tuple(RULES)
+# The event types someone hears of: the ones a recipient can turn channels on or off for.
+EVENT_TYPES = tuple(event_type for event_type, audiences in RULES.items() if audiences)
 
 
 def volunteer_recipient_id(volunteer_id: object) -> str:

@@ -1,5 +1,7 @@
 """Events notifications listens to: every event of the catalogue.
 
+Staff sign-ins keep the recipient directory; the others are notices.
+
 Each handler first keeps the read model (who is the caseworker, who mentors whom, how
 to reach a volunteer), then creates the deliveries, all in the consumer's transaction.
 """
@@ -13,6 +15,7 @@ from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted
 from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
+from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
@@ -71,6 +74,14 @@ async def on_volunteer_matched(
     await service.notify(session=session, events=events)
 
 
+async def on_staff_member_signed_in(
+    session: AsyncSession, events: Sequence[ReceivedEvent[StaffMemberSignedIn]]
+) -> None:
+    await service.record_staff_members(
+        session=session, events=[(e.payload, e.envelope.time) for e in events]
+    )
+
+
 HANDLERS: HandlerMap = {
     HouseholdAssigned: on_household_assigned,
     CaseworkerAssigned: on_caseworker_assigned,
@@ -80,6 +91,7 @@ HANDLERS: HandlerMap = {
     CourseWaitlisted: on_course_waitlisted,
     VolunteerRegistered: on_volunteer_registered,
     VolunteerMatched: on_volunteer_matched,
+    StaffMemberSignedIn: on_staff_member_signed_in,
 }
 
 
@@ -111,4 +123,5 @@ READS: FieldsRead = {
         "skills",
     ),
     VolunteerMatched: reads("household_id", "volunteer_id", "matched_on"),
+    StaffMemberSignedIn: reads("account_subject", "display_name", "email", "locale", "roles"),
 }

@@ -546,4 +546,5 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             ),
         ),
         [router],
+        outbox=service.outbox,
     )

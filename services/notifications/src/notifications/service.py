@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,8 +22,10 @@ from teilhabe.audit import record_access
 from teilhabe.auth import Principal, Role
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
+from teilhabe.events.staff import StaffMemberSignedIn, is_staff
 from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.inbox import ReceivedEvent
+from teilhabe.messaging.outbox import Outbox
 
 from notifications import domain, messages
 from notifications.dependencies import DELIVERIES, NOTIFICATIONS, RECIPIENTS
@@ -35,9 +37,11 @@ from notifications.models import (
     Preference,
     Recipient,
     audit_log,
+    messaging,
 )
 from notifications.schemas import MeIn, PreferenceOut, PreferencesIn, RecipientIn
 
+outbox = Outbox(messaging.outbox, source="/teilhabe/notifications")
 # Wakes the e-mail sender when a transaction that queued e-mails commits.
 EMAIL_NOTIFY_CHANNEL = "notifications_email"
 RECIPIENT = "recipient"
@@ -114,6 +118,53 @@ async def record_volunteers(
                 },
             )
         )
+
+
+async def record_staff_members(
+    *, session: AsyncSession, events: Sequence[tuple[StaffMemberSignedIn, datetime]]
+) -> None:
+    """Staff become recipients at sign-in: (directory data, when it was true) per event.
+
+    Roles follow the identity provider; name, e-mail and language fill only what the
+    person has not set themselves (`PUT /me`). A sign-in older than the entry's last
+    change changes nothing, so events arriving out of order never undo a newer one.
+    """
+    for event, at in events:
+        statement = insert(Recipient).values(
+            id=event.account_subject,
+            kind=RecipientKind.STAFF,
+            subject=event.account_subject,
+            name=event.display_name,
+            email=event.email,
+            language=domain.template_language(event.locale),
+            roles=list(event.roles),
+            updated_at=at,
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Recipient.id],
+                set_={
+                    "name": func.coalesce(Recipient.name, statement.excluded.name),
+                    "email": func.coalesce(Recipient.email, statement.excluded.email),
+                    "roles": statement.excluded.roles,
+                    "updated_at": statement.excluded.updated_at,
+                },
+                where=and_(
+                    Recipient.kind == RecipientKind.STAFF,
+                    Recipient.updated_at <= statement.excluded.updated_at,
+                ),
+            )
+        )
+
+
+async def know_caller(*, session: AsyncSession, principal: Principal) -> None:
+    """A staff member's first call to this API makes them a recipient, as a sign-in does."""
+    if not is_staff(principal):
+        return
+    await record_staff_members(
+        session=session, events=[(StaffMemberSignedIn.of(principal), datetime.now(UTC))]
+    )
+    await session.commit()
 
 
 async def record_matches(*, session: AsyncSession, events: Sequence[VolunteerMatched]) -> None:

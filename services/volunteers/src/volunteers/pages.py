@@ -922,4 +922,5 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             sections=SECTIONS,
         ),
         [router],
+        outbox=service.outbox,
     )

@@ -75,4 +75,4 @@ def lookup_payload_model(event_type: str, version: int) -> type[EventPayload] | 
 
 def load_catalogue() -> None:
     # Importing the modules registers their payload classes.
-    from teilhabe.events import courses, households, housing, volunteers  # noqa: F401
+    from teilhabe.events import courses, households, housing, staff, volunteers  # noqa: F401

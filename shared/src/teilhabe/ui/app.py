@@ -21,6 +21,7 @@ from teilhabe.api.security import install_internal_error_handler
 from teilhabe.auth import SigningKeysUnavailableError, public_endpoint
 from teilhabe.auth.refusals import log_refusal
 from teilhabe.config import ServiceSettings
+from teilhabe.messaging.outbox import Outbox
 from teilhabe.ui.assets import STATIC_DIR, vendor_ready
 from teilhabe.ui.audit_trail import audit_trail_pages
 from teilhabe.ui.auth import (
@@ -31,6 +32,7 @@ from teilhabe.ui.auth import (
     create_oidc_client,
     sign_in_url,
 )
+from teilhabe.ui.directory import announce_sign_in
 from teilhabe.ui.i18n import N_
 from teilhabe.ui.navigation import TOOLS
 from teilhabe.ui.rendering import (
@@ -73,12 +75,14 @@ def mount_staff_ui(
     routers: Sequence[APIRouter],
     *,
     ui_settings: UiSettings | None = None,
+    outbox: Outbox | None = None,
 ) -> FastAPI:
     """Serve `routers` as the tool's pages under /ui of `app`, signed in through OIDC.
 
     One of the routers must name the tool's start page `ui_home`. The pages get their own
     sub-application, so that their errors are pages rather than problem documents, and
-    their session cookie is never read by the API.
+    their session cookie is never read by the API. With `outbox`, each sign-in of a staff
+    member stages `staff_member.signed_in` in it.
     """
     ui = ui_settings or UiSettings()
     if not vendor_ready():
@@ -93,7 +97,7 @@ def mount_staff_ui(
     setattr(app.state, STATE_ATTRIBUTE, PageRenderer(tool, ui))
 
     oidc = create_oidc_client(settings, ui)
-    pages.include_router(auth_router(oidc, ui))
+    pages.include_router(auth_router(oidc, ui, announce_sign_in(outbox) if outbox else None))
     pages.include_router(_shared_pages())
     pages.include_router(audit_trail_pages(), include_in_schema=False)
     for router in routers:

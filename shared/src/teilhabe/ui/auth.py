@@ -16,6 +16,7 @@ back-channel logout endpoint, which ends that tool's sessions of the same sign-i
 
 import secrets
 import warnings
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -174,8 +175,15 @@ def safe_next(request: Request, value: str | None, default: str) -> str:
     return value
 
 
-def auth_router(oidc: Any, ui: UiSettings) -> APIRouter:
-    """Sign-in, callback, sign-out and language choice; all open to anyone."""
+def auth_router(
+    oidc: Any,
+    ui: UiSettings,
+    on_signed_in: Callable[[Request, Principal], Awaitable[None]] | None = None,
+) -> APIRouter:
+    """Sign-in, callback, sign-out and language choice; all open to anyone.
+
+    `on_signed_in` runs once per sign-in, after the provider's token was accepted.
+    """
     router = APIRouter(dependencies=[Depends(PublicEndpoint())], include_in_schema=False)
 
     def home(request: Request) -> str:
@@ -206,6 +214,8 @@ def auth_router(oidc: Any, ui: UiSettings) -> APIRouter:
         except AuthenticationError as error:
             log.warning("ui_access_token_refused", reason=error.reason)
             raise SignInFailed(N_("The access token was not accepted.")) from error
+        if on_signed_in is not None:
+            await on_signed_in(request, principal)
         target = safe_next(request, request.session.get(NEXT_KEY), home(request))
         language = request.session.get(LANGUAGE_KEY)
         # A fresh session at sign-in, so nothing from before it (fixation) carries over.

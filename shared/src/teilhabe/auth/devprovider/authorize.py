@@ -35,7 +35,7 @@ from teilhabe.auth.devprovider.paths import (
     OIDC_TOKEN_PATH,
     REALM_PATH,
 )
-from teilhabe.auth.devprovider.tokens import mint_token
+from teilhabe.auth.devprovider.tokens import dev_email, mint_token
 from teilhabe.auth.roles import Role
 
 log = logging.getLogger(__name__)
@@ -360,6 +360,8 @@ def install_code_flow(
             expires_in=access_token_lifetime,
             preferred_username=grant.name,
             teams=grant.teams,
+            # Like a directory-backed realm: everyone signing in has an address.
+            email=dev_email(grant.subject),
             azp=grant.request.client_id,
             scope=grant.request.scope,
             sid=grant.sid,

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from teilhabe.auth.devprovider.app import DEFAULT_AUDIENCE, MAX_EXPIRES_IN, REALM_PATH, create_app
 from teilhabe.auth.devprovider.keys import DEFAULT_KEY_FILE, load_or_create_key
-from teilhabe.auth.devprovider.tokens import mint_token
+from teilhabe.auth.devprovider.tokens import dev_email, mint_token
 from teilhabe.auth.roles import Role
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def _print_token(settings: DevProviderSettings, args: argparse.Namespace) -> Non
         roles=[Role(role) for role in args.roles],
         expires_in=args.expires_in,
         preferred_username=args.name,
-        email=args.email,
+        email=args.email or dev_email(args.subject),
         locale=args.locale,
         teams=[team for team in args.teams if team],
         agency=args.agency,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Iterable
@@ -11,6 +12,15 @@ import jwt
 
 from teilhabe.auth.devprovider.keys import PrivateKey, SigningKey
 from teilhabe.auth.roles import Role
+
+# Development mail domain: the local mail catcher takes everything, nothing leaves.
+DEV_MAIL_DOMAIN = "duelmen.de"
+_PLAIN_SUBJECT = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def dev_email(subject: str) -> str | None:
+    """The e-mail address the development provider gives a plain subject (`anna@…`)."""
+    return f"{subject}@{DEV_MAIL_DOMAIN}" if _PLAIN_SUBJECT.match(subject) else None
 
 
 def mint_token(

@@ -15,7 +15,7 @@ from teilhabe.testing.identity import auth_headers
 
 def allocation(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "allocation_notice_number": f"BRA-2026-{uuid.uuid4().hex[:8]}",
+        "allocation_notice_number": f"BRA-2026-{uuid.uuid4().hex[:8].upper()}",
         "allocated_on": "2026-11-20",
         "allocating_authority": "Bezirksregierung Arnsberg",
         "expected_arrival_on": "2026-11-27",
@@ -289,3 +289,21 @@ async def test_another_teams_household_looks_absent(
     admin = auth_headers(identity, Role.ADMIN)
     assert (await intake.get(path, headers=admin)).status_code == 403
     assert (await intake.get("/households", headers=admin)).status_code == 403
+
+
+async def test_notice_numbers_compare_normalised(
+    intake: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    headers = auth_headers(identity, Role.CASEWORKER, subject="cw-anna")
+    number = f"BRA-AR2-{uuid.uuid4().hex[:6].upper()}"
+    first = await intake.post(
+        "/households", json=allocation(allocation_notice_number=number), headers=headers
+    )
+    assert first.status_code == 201, first.text
+    typed = f"  {number.lower()}  "
+    second = await intake.post(
+        "/households", json=allocation(allocation_notice_number=typed), headers=headers
+    )
+    assert second.status_code == 409, "one notice, one household"
+    listed = await intake.get("/households", params={"q": number}, headers=headers)
+    assert [h["allocation_notice_number"] for h in listed.json()["items"]] == [number]

@@ -28,7 +28,7 @@ async def browser(intake: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]
 
 
 def notice() -> str:
-    return f"BRA-2026-{uuid.uuid4().hex[:8]}"
+    return f"BRA-2026-{uuid.uuid4().hex[:8].upper()}"
 
 
 def allocation_form(token: str, number: str, **overrides: str) -> dict[str, str]:
@@ -281,15 +281,72 @@ async def test_refusals_of_the_rules_are_shown_at_their_field(
     )
 
 
-async def test_a_notice_number_is_registered_once(browser: httpx.AsyncClient) -> None:
+async def test_format_and_rule_errors_come_in_one_round(browser: httpx.AsyncClient) -> None:
     await sign_in(browser, subject="anna", roles=[Role.CASEWORKER])
     number = notice()
     assert (await register(browser, number)).status_code == 303
+    tomorrow = today() + timedelta(days=1)
+    page = await register(
+        browser,
+        f"  {number.lower()} ",  # the same notice, typed otherwise
+        allocated_on=f"{tomorrow:%d.%m.%Y}",
+        **{
+            "members-0-date_of_birth": "31.02.1988",
+            "members-0-residence_status_expires_on": "",
+            "members-1-nationality": "Syrien",
+        },
+    )
+    assert page.status_code == 422
+    assert error_next_to(page, "allocation_notice_number") == (
+        "Ein Zuweisungsbescheid mit dieser Nummer ist bereits erfasst."
+    )
+    assert error_next_to(page, "allocated_on") == "Das Zuweisungsdatum liegt in der Zukunft."
+    assert error_next_to(page, "members-0-date_of_birth").startswith("Dieses Datum gibt es nicht")
+    assert error_next_to(page, "members-0-residence_status_expires_on") == (
+        "Für diesen Aufenthaltsstatus ist ein Ablaufdatum nötig."
+    )
+    assert error_next_to(page, "members-1-nationality").startswith("Bitte geben Sie den Ländercode")
+
+
+async def test_a_notice_number_is_registered_once_however_it_is_typed(
+    browser: httpx.AsyncClient,
+) -> None:
+    await sign_in(browser, subject="anna", roles=[Role.CASEWORKER])
+    number = notice()
+    saved = await register(browser, f" {number.lower()} ")
+    assert saved.status_code == 303
+    shown = await browser.get(saved.headers["location"])
+    assert f"Die Zuweisung {number} ist erfasst." in shown.text
     again = await register(browser, number)
     assert again.status_code == 422
     assert (
         error_next_to(again, "allocation_notice_number")
         == "Ein Zuweisungsbescheid mit dieser Nummer ist bereits erfasst."
+    )
+
+
+async def test_the_expiry_is_not_called_optional_and_a_past_one_is_pointed_out(
+    browser: httpx.AsyncClient,
+) -> None:
+    await sign_in(browser, subject="anna", roles=[Role.CASEWORKER])
+    form_page = await browser.get("/ui/zuweisungen/neu")
+    label = re.search(
+        r'<label class="kern-label" for="members-0-residence_status_expires_on">(.*?)</label>',
+        form_page.text,
+        re.S,
+    )
+    assert label
+    assert "optional" not in label.group(1)
+    assert "freiwillig" not in label.group(1)
+    saved = await register(
+        browser, notice(), **{"members-1-residence_status_expires_on": "20.05.2020"}
+    )
+    assert saved.status_code == 303
+    page = await browser.get(saved.headers["location"])
+    assert "kern-alert--warning" in page.text
+    assert (
+        "Bitte prüfen: Der Aufenthaltsstatus von Mitglied 2 ist am 20.05.2020 abgelaufen."
+        in page.text
     )
 
 

@@ -20,7 +20,7 @@ from teilhabe.api.problems import Conflict, InvalidFields
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
-from teilhabe.events.households import HouseholdAssigned
+from teilhabe.events.households import HouseholdAssigned, normalise_notice_number
 from teilhabe.messaging.outbox import Outbox
 
 from courses import domain
@@ -286,7 +286,12 @@ async def find_people(
     found = list(
         await session.scalars(
             PEOPLE.select(principal)
-            .where(Person.allocation_notice_number == allocation_notice_number)
+            # Compared normalised; upper() also finds numbers intake published before it
+            # normalised them.
+            .where(
+                func.upper(Person.allocation_notice_number)
+                == normalise_notice_number(allocation_notice_number)
+            )
             .order_by(Person.household_id, Person.position, Person.member_id)
         )
     )

@@ -60,22 +60,36 @@ def age_group(date_of_birth: date, day: date) -> AgeGroup:
 
 @dataclass(frozen=True)
 class MemberFacts:
-    date_of_birth: date
-    residence_status: ResidenceStatus
+    """What the rules look at of a member; None where it is not known (typed wrongly)."""
+
+    date_of_birth: date | None
+    residence_status: ResidenceStatus | None
     residence_status_expires_on: date | None
 
 
 def allocation_problems(
-    *, allocated_on: date, expected_arrival_on: date | None, members: list[MemberFacts], today: date
+    *,
+    allocated_on: date | None,
+    expected_arrival_on: date | None,
+    members: list[MemberFacts],
+    today: date,
 ) -> dict[str, str]:
-    """Field path → reason, for an allocation notice that cannot be registered as given."""
+    """Field path → reason, for an allocation notice that cannot be registered as given.
+
+    Facts not known (None) are left out of the rules that need them, so that a form with
+    some fields typed wrongly is told every rule it breaks in the same round.
+    """
     problems: dict[str, str] = {}
-    if allocated_on > today:
+    if allocated_on is not None and allocated_on > today:
         problems["allocated_on"] = "allocation date lies in the future"
-    if expected_arrival_on is not None and expected_arrival_on < allocated_on:
+    if (
+        allocated_on is not None
+        and expected_arrival_on is not None
+        and expected_arrival_on < allocated_on
+    ):
         problems["expected_arrival_on"] = "arrival cannot be before the allocation"
     for index, member in enumerate(members):
-        if member.date_of_birth > today:
+        if member.date_of_birth is not None and member.date_of_birth > today:
             problems[f"members[{index}].date_of_birth"] = "date of birth lies in the future"
         if (
             member.residence_status in EXPIRING_STATUSES
@@ -85,6 +99,17 @@ def allocation_problems(
                 f"{member.residence_status} needs an expiry date"
             )
     return problems
+
+
+def expired_statuses(members: list[MemberFacts], today: date) -> list[int]:
+    """Positions of members whose residence status expired before `today`: worth a warning,
+    not a refusal (an expired title is often being renewed)."""
+    return [
+        index
+        for index, member in enumerate(members)
+        if member.residence_status_expires_on is not None
+        and member.residence_status_expires_on < today
+    ]
 
 
 @dataclass(frozen=True)

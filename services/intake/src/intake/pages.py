@@ -17,20 +17,21 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.problems import ProblemError
+from teilhabe.api.problems import InvalidFields, ProblemError
 from teilhabe.auth import Principal, Role
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
+from teilhabe.events.households import normalise_notice_number
 from teilhabe.scope import applies_scope
 from teilhabe.ui import (
     CHOOSE,
-    DATE_FORMAT,
     N_,
     FormErrors,
     Section,
     StaffTool,
     Texts,
     api_roles,
+    date_error,
     field_labels,
     flash,
     in_field_order,
@@ -52,8 +53,9 @@ from teilhabe.ui import (
     text,
     texts,
 )
+from teilhabe.ui.formatting import format_date
 
-from intake import service
+from intake import domain, service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
 from intake.models import Household, StaffMember
@@ -368,7 +370,12 @@ async def register_allocation(request: Request, session: DbSession, principal: S
         return await _allocation_page(request, values, principal)
 
     page_texts = texts(request)
-    allocation, errors = _allocation_request(values, page_texts)
+    allocation, errors, facts = _allocation_request(values, page_texts, today())
+    number = normalise_notice_number(values["allocation_notice_number"])
+    if errors and number and await service.is_registered(session=session, number=number):
+        # Known now, so said now rather than in a second round.
+        key, message = CONFLICTS["duplicate-allocation"]
+        errors.setdefault(key, page_texts.gettext(message))
     if allocation is not None:
         try:
             registered = await service.register(
@@ -388,6 +395,20 @@ async def register_allocation(request: Request, session: DbSession, principal: S
                 page_texts.gettext("Allocation %(number)s is registered.")
                 % {"number": registered.allocation_notice_number},
             )
+            for index in domain.expired_statuses(facts, today()):
+                expired_on = facts[index].residence_status_expires_on
+                flash(
+                    request,
+                    page_texts.gettext(
+                        "Please check: the residence status of member %(number)s "
+                        "expired on %(date)s."
+                    )
+                    % {
+                        "number": index + 1,
+                        "date": format_date(expired_on, page_texts.locale),
+                    },
+                    warning=True,
+                )
             return RedirectResponse(
                 page_path(request, "household", household_id=registered.id), status_code=303
             )
@@ -439,9 +460,13 @@ def _typed_allocation(form: FormData) -> dict[str, Any]:
 
 
 def _allocation_request(
-    values: dict[str, Any], page_texts: Texts
-) -> tuple[AllocationIn | None, FormErrors]:
-    """The API's request model from the typed values, or the errors that prevent it."""
+    values: dict[str, Any], page_texts: Texts, day: date
+) -> tuple[AllocationIn | None, FormErrors, list[domain.MemberFacts]]:
+    """The API's request model from the typed values, or every error that prevents it.
+
+    The rules run on whatever could be read, beside the format errors, so that staff see
+    all that is wrong in one round. Also the facts the rules saw, for warnings.
+    """
     errors: FormErrors = {}
     data: dict[str, Any] = {"needs_accessible_housing": values["needs_accessible_housing"]}
     for name in ("allocation_notice_number", "allocating_authority", "team"):
@@ -468,14 +493,36 @@ def _allocation_request(
         for name, required in (("date_of_birth", True), ("residence_status_expires_on", False)):
             put_date(row, name, member[name], errors, page_texts, key=key + name, required=required)
         data["members"].append(row)
-    return request_model(
-        AllocationIn,
-        data,
-        page_texts,
-        fields=_allocation_fields(len(values["members"])),
-        hints=HINTS,
-        typed_errors=errors,
+    fields = _allocation_fields(len(values["members"]))
+    allocation, errors = request_model(
+        AllocationIn, data, page_texts, fields=fields, hints=HINTS, typed_errors=errors
     )
+    facts = [
+        domain.MemberFacts(
+            row.get("date_of_birth"),
+            _residence_status(row.get("residence_status")),
+            row.get("residence_status_expires_on"),
+        )
+        for row in data["members"]
+    ]
+    problems = domain.allocation_problems(
+        allocated_on=data.get("allocated_on"),
+        expected_arrival_on=data.get("expected_arrival_on"),
+        members=facts,
+        today=day,
+    )
+    if problems:
+        rules = problem_errors(InvalidFields(problems), page_texts, fields=fields, hints=HINTS)
+        # A field typed wrongly keeps its own message; the rules add the others.
+        errors = {**rules, **errors}
+    return (None if errors else allocation), errors, facts
+
+
+def _residence_status(value: Any) -> ResidenceStatus | None:
+    try:
+        return ResidenceStatus(value)
+    except ValueError:
+        return None
 
 
 def _allocation_fields(rows: int) -> list[str]:
@@ -513,11 +560,11 @@ def _positive_int(value: str | None, *, default: int) -> int:
 def _optional_date(typed: str, key: str, errors: FormErrors, page_texts: Texts) -> date | None:
     if not typed:
         return None
-    try:
-        return parse_date(typed)
-    except ValueError:
-        errors[key] = page_texts.gettext(DATE_FORMAT)
+    problem = date_error(typed, page_texts)
+    if problem is not None:
+        errors[key] = problem
         return None
+    return parse_date(typed)
 
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:

@@ -6,13 +6,19 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
+from teilhabe.events.households import normalise_notice_number
 
 from intake.domain import EXPIRING_STATUSES, ResidenceStatus, Sex
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+NoticeNumber = Annotated[
+    str,
+    BeforeValidator(lambda v: normalise_notice_number(v) if isinstance(v, str) else v),
+    StringConstraints(min_length=1, max_length=100),
+]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$", min_length=2, max_length=3)]
 
 
@@ -56,7 +62,9 @@ class MemberIn(RequestModel):
 class AllocationIn(RequestModel):
     """An allocation notice (Zuweisungsbescheid) with the household it allocates."""
 
-    allocation_notice_number: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    allocation_notice_number: NoticeNumber = Field(
+        description="Compared and stored in capitals, outer spaces removed, inner ones single."
+    )
     allocated_on: date
     allocating_authority: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     expected_arrival_on: date | None = None

@@ -145,6 +145,14 @@ def household_assigned(household: Household) -> HouseholdAssigned:
     )
 
 
+async def is_registered(*, session: AsyncSession, number: str) -> bool:
+    """Whether an allocation notice with this (normalised) number is registered already."""
+    found = await session.scalar(
+        select(Household.id).where(Household.allocation_notice_number == number).limit(1)
+    )
+    return found is not None
+
+
 async def get(*, session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Household:
     household = await HOUSEHOLDS.get(session, principal, household_id)
     await record_access(

@@ -12,6 +12,15 @@ from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.contract import Reference
 
 
+def normalise_notice_number(typed: str) -> str:
+    """An allocation notice number as stored and compared: capitals, no outer spaces,
+    inner runs of spaces as one (` bra-ar2-66264 ` is `BRA-AR2-66264`).
+
+    Every service that looks a household up by its notice number compares this form.
+    """
+    return " ".join(typed.split()).upper()
+
+
 class AgeGroup(StrEnum):
     """Age group on the allocation date: decides Kita, school or adult offers."""
 

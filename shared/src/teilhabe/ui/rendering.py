@@ -216,8 +216,9 @@ def texts(request: Request) -> Texts:
     return renderer(request).texts(request)
 
 
-def flash(request: Request, message: str) -> None:
-    """A confirmation shown once, on the next page this session sees."""
+def flash(request: Request, message: str, *, warning: bool = False) -> None:
+    """A confirmation (or, with `warning`, something to check) shown once, on the next
+    page this session sees."""
     messages = list(request.session.get(_FLASH_KEY, []))
-    messages.append(message)
+    messages.append({"text": message, "kind": "warning"} if warning else message)
     request.session[_FLASH_KEY] = messages

@@ -20,6 +20,7 @@ from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.testing.identity import auth_headers
 from teilhabe.ui import catalogues
+from teilhabe.ui.i18n import Texts
 from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
 
 
@@ -564,3 +565,26 @@ def test_every_text_has_a_german_translation() -> None:
     template = catalogues.service_messages(package)
     assert len(template) > 20
     assert catalogues.missing(template, catalogues.catalogue_root(package), "de") == []
+
+
+def test_one_bed_is_one_bett_not_one_betten() -> None:
+    german = Texts.load("de", [Path(housing.__file__).parent / "templates" / "locale"])
+    one, two = (
+        german.ngettext(
+            "Move-out recorded: %(num)s bed in %(site)s, unit %(unit)s is free again.",
+            "Move-out recorded: %(num)s beds in %(site)s, unit %(unit)s are free again.",
+            count,
+        )
+        % {"num": count, "site": "Halterner Straße", "unit": "A1"}
+        for count in (1, 2)
+    )
+    assert one == "Auszug erfasst: 1 Bett in Halterner Straße, Wohneinheit A1 ist wieder frei."
+    assert two == "Auszug erfasst: 2 Betten in Halterner Straße, Wohneinheit A1 sind wieder frei."
+    assert (
+        german.ngettext("%(free)s of %(num)s bed free", "%(free)s of %(num)s beds free", 1)
+        % {
+            "free": 0,
+            "num": 1,
+        }
+        == "0 von 1 Bett frei"
+    )

@@ -274,8 +274,10 @@ async def place(
         else:
             flash(
                 request,
-                page_texts.gettext(
-                    "Household %(number)s is placed in %(site)s, unit %(unit)s (%(beds)s beds)."
+                page_texts.ngettext(
+                    "Household %(number)s is placed in %(site)s, unit %(unit)s (%(num)s bed).",
+                    "Household %(number)s is placed in %(site)s, unit %(unit)s (%(num)s beds).",
+                    placement.bed_count,
                 )
                 % {
                     "number": await _notice_number(session, placement.household_id),
@@ -383,12 +385,14 @@ async def reserve(
             site, unit = await _place_of(session, reservation) or ("", "")
             flash(
                 request,
-                page_texts.gettext(
-                    "%(beds)s beds in %(site)s, unit %(unit)s are reserved for household "
-                    "%(number)s."
+                page_texts.ngettext(
+                    "%(num)s bed in %(site)s, unit %(unit)s is reserved for household %(number)s.",
+                    "%(num)s beds in %(site)s, unit %(unit)s are reserved for household "
+                    "%(number)s.",
+                    reservation.bed_count,
                 )
                 % {
-                    "beds": reservation.bed_count,
+                    "num": reservation.bed_count,
                     "site": site,
                     "unit": unit,
                     "number": await _notice_number(session, household_id),
@@ -491,13 +495,16 @@ async def cancel_reservation(
     site, unit = await _place_of(session, reservation) or ("", "")
     flash(
         request,
-        page_texts.gettext(
-            "The reservation for household %(number)s is cancelled: %(beds)s beds in "
-            "%(site)s, unit %(unit)s are free again."
+        page_texts.ngettext(
+            "The reservation for household %(number)s is cancelled: %(num)s bed in "
+            "%(site)s, unit %(unit)s is free again.",
+            "The reservation for household %(number)s is cancelled: %(num)s beds in "
+            "%(site)s, unit %(unit)s are free again.",
+            reservation.bed_count,
         )
         % {
             "number": await _notice_number(session, reservation.household_id),
-            "beds": reservation.bed_count,
+            "num": reservation.bed_count,
             "site": site,
             "unit": unit,
         },
@@ -556,8 +563,10 @@ async def move_out(
         else:
             flash(
                 request,
-                page_texts.gettext(
-                    "Move-out recorded: %(beds)s beds in %(site)s, unit %(unit)s are free again."
+                page_texts.ngettext(
+                    "Move-out recorded: %(num)s bed in %(site)s, unit %(unit)s is free again.",
+                    "Move-out recorded: %(num)s beds in %(site)s, unit %(unit)s are free again.",
+                    placement.bed_count,
                 )
                 % await _where(session, placement),
             )
@@ -665,8 +674,10 @@ async def transfer(
         else:
             flash(
                 request,
-                page_texts.gettext(
-                    "Household %(number)s has moved to %(site)s, unit %(unit)s (%(beds)s beds)."
+                page_texts.ngettext(
+                    "Household %(number)s has moved to %(site)s, unit %(unit)s (%(num)s bed).",
+                    "Household %(number)s has moved to %(site)s, unit %(unit)s (%(num)s beds).",
+                    placement.bed_count,
                 )
                 % {
                     "number": await _notice_number(session, placement.household_id),
@@ -752,7 +763,7 @@ async def _where(session: AsyncSession, placement: Placement) -> dict[str, str |
     return {
         "site": site.name if site else "",
         "unit": unit.name if unit else "",
-        "beds": placement.bed_count,
+        "num": placement.bed_count,
     }
 
 

@@ -22,6 +22,7 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from teilhabe.auth import (
+    AuthenticationError,
     Principal,
     Role,
     RoleGuard,
@@ -46,6 +47,7 @@ from teilhabe.auth.testing import (
     routes_without_declared_roles,
     run_dev_provider,
 )
+from teilhabe.auth.validator import BACKCHANNEL_LOGOUT_EVENT
 from teilhabe.config import ServiceSettings
 
 PROTECTED = "/units"
@@ -646,3 +648,44 @@ async def test_the_realm_address_the_readme_links_to_answers(
     assert realm["realm"] == "teilhabe"
     assert realm["token-service"] == provider.issuer + "/protocol/openid-connect"
     assert realm["public_key"] in provider.keys.signing_key.public_pem().replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    ("claims", "accepted"),
+    [
+        ({"sid": "s-1", "events": {BACKCHANNEL_LOGOUT_EVENT: {}}}, True),
+        ({"events": {BACKCHANNEL_LOGOUT_EVENT: {}}}, True),  # sub alone names the person
+        ({"sid": "s-1"}, False),  # no logout event: an ordinary token
+        ({"sid": "s-1", "events": {"urn:other": {}}}, False),
+        ({"sid": "s-1", "events": {BACKCHANNEL_LOGOUT_EVENT: {}}, "nonce": "n"}, False),
+    ],
+)
+async def test_a_logout_token_is_checked_as_the_back_channel_logout_spec_says(
+    settings: ServiceSettings,
+    provider: RunningDevProvider,
+    claims: dict[str, Any],
+    accepted: bool,
+) -> None:
+    validator = TokenValidator.from_settings(settings)
+    token = mint_token(
+        provider.keys.signing_key,
+        issuer=provider.issuer,
+        audience="teilhabe-staff",
+        subject="anna",
+        roles=(),
+        typ="Logout",
+        **claims,
+    )
+    try:
+        if accepted:
+            verified = await validator.validate_logout_token(token, client_id="teilhabe-staff")
+            assert verified["sub"] == "anna"
+            with pytest.raises(AuthenticationError):  # never an access token
+                await validator.authenticate(token)
+            with pytest.raises(AuthenticationError):  # nor for another client
+                await validator.validate_logout_token(token, client_id="teilhabe-intake")
+        else:
+            with pytest.raises(AuthenticationError):
+                await validator.validate_logout_token(token, client_id="teilhabe-staff")
+    finally:
+        await validator.aclose()

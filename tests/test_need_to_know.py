@@ -27,8 +27,10 @@ from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider, api_routes
 from teilhabe.clock import today
 from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.runtime import ServiceDefinition
 from teilhabe.testing.apps import app_client, migrated_database
@@ -127,11 +129,9 @@ def household_assigned(created: Mapping[str, Any]) -> HouseholdAssigned:
     )
 
 
-async def deliver(
-    service: ServiceDefinition, url: str, events: Sequence[HouseholdAssigned]
-) -> None:
-    """Hand household.assigned to the service's handler in one transaction, as its consumer."""
-    handler = service.handlers[HouseholdAssigned]
+async def deliver(service: ServiceDefinition, url: str, events: Sequence[EventPayload]) -> None:
+    """Hand events of one type to the service's handler in one transaction, as its consumer."""
+    handler = service.handlers[type(events[0])]
     received = [
         ReceivedEvent(envelope=new_event(e, source="/teilhabe/intake"), payload=e) for e in events
     ]
@@ -195,6 +195,11 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         households.append(household_assigned(created))
     for name in ("housing", "courses", "volunteers"):
         await deliver(SERVICES[name], urls[name], households)
+    # Intake offers as caseworkers the staff it knows from their sign-ins.
+    signed_in = StaffMemberSignedIn(
+        account_subject="cw-nord", roles=(Role.CASEWORKER.value,), teams=(NORTH,)
+    )
+    await deliver(SERVICES["intake"], urls["intake"], [signed_in])
 
     # housing: the northern household placed, the southern one waiting with a cancelled
     # reservation (so that cancelling again is refused, not done).
@@ -386,6 +391,18 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
         ),
         # housing
         Route("housing", "GET", f"/sites/{ids['site']}", ok=200, **housing),
+        # Sites, units and beds: an empty name or count changes nothing (422 when admitted).
+        Route("housing", "PATCH", f"/sites/{ids['site']}", ok=422, body={}, **housing),
+        Route("housing", "POST", f"/sites/{ids['site']}/units", ok=422, body={}, **housing),
+        Route("housing", "PATCH", f"/units/{ids['unit']}", ok=422, body={}, **housing),
+        Route("housing", "POST", f"/units/{ids['unit']}/beds", ok=422, body={}, **housing),
+        Route("housing", "GET", f"/ui/standorte/{ids['site']}", ok=200, **housing),
+        Route("housing", "POST", f"/ui/standorte/{ids['site']}/name", ok=422, body={}, **housing),
+        Route(
+            "housing", "POST", f"/ui/standorte/{ids['site']}/einheiten", ok=422, body={}, **housing
+        ),
+        Route("housing", "POST", f"/ui/einheiten/{ids['unit']}/name", ok=422, body={}, **housing),
+        Route("housing", "POST", f"/ui/einheiten/{ids['unit']}/betten", ok=422, body={}, **housing),
         Route(
             "housing",
             "POST",
@@ -728,6 +745,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "north": "household_id",
         "south": "household_id",
         "site": "site_id",
+        "unit": "unit_id",
         "placement": "placement_id",
         "reservation": "reservation_id",
         "course": "course_id",

@@ -588,3 +588,64 @@ def test_one_bed_is_one_bett_not_one_betten() -> None:
         }
         == "0 von 1 Bett frei"
     )
+
+
+async def test_a_fresh_system_gets_its_sites_units_and_beds_through_the_tool(
+    officer: httpx.AsyncClient,
+) -> None:
+    page = await officer.get("/ui/standorte")
+    assert page.status_code == 200
+    name = f"Übergangswohnheim Nord {uuid.uuid4().hex[:6]}"
+    form = {
+        "csrf_token": form_token(page),
+        "name": name,
+        "kind": "communal_housing",
+        "address": "Halterner Straße 5, 48249 Dülmen",
+        "unit_name": "A1",
+        "beds": "1.000",  # German for a thousand: read as such, and too many
+    }
+    refused = await officer.post("/ui/standorte", data=form)
+    assert refused.status_code == 422
+    assert error_next_to(refused, "beds") == "Bitte geben Sie eine Zahl bis höchstens 200 ein."
+    assert 'value="1.000"' in refused.text
+    wrong = await officer.post("/ui/standorte", data={**form, "beds": "1.00"})
+    assert error_next_to(wrong, "beds").startswith("Bitte geben Sie eine ganze Zahl ein")
+
+    saved = await officer.post("/ui/standorte", data={**form, "beds": "1"})
+    assert saved.status_code == 303, saved.text
+    site_url = saved.headers["location"]
+    site = await officer.get(site_url)
+    assert f"Standort {name} ist erfasst." in site.text
+    assert "1 von 1 Bett frei" in site.text
+    [unit_id] = re.findall(r'action="/ui/einheiten/([^/"]+)/betten"', site.text)
+
+    added = await officer.post(
+        f"/ui/einheiten/{unit_id}/betten",
+        data={"csrf_token": form_token(site), f"unit-{unit_id}-count": "3"},
+    )
+    assert added.status_code == 303
+    site = await officer.get(site_url)
+    assert "3 Betten sind in Wohneinheit A1 hinzugekommen." in site.text
+    assert "4 von 4 Betten frei" in site.text
+
+    renamed = await officer.post(
+        f"/ui/einheiten/{unit_id}/name",
+        data={"csrf_token": form_token(site), f"unit-{unit_id}-name": "A1 (Erdgeschoss)"},
+    )
+    assert renamed.status_code == 303
+    unit = await officer.post(
+        site_url + "/einheiten",
+        data={"csrf_token": form_token(site), "unit_name": "B1", "beds": "2", "accessible": "on"},
+    )
+    assert unit.status_code == 303
+    other = f"{name} (Haus 2)"
+    moved = await officer.post(
+        site_url + "/name", data={"csrf_token": form_token(site), "site_name": other}
+    )
+    assert moved.status_code == 303
+    site = await officer.get(site_url)
+    assert f'<h1 class="kern-heading-large">{other}</h1>' in site.text
+    assert "Wohneinheit A1 (Erdgeschoss)" in site.text
+    assert "Wohneinheit B1, barrierefrei" in site.text
+    board = await officer.get("/ui/")
+    assert other in board.text, "the occupancy board offers the new beds"

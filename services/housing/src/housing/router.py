@@ -11,14 +11,18 @@ from teilhabe.scope import applies_scope
 from housing import service
 from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, HousingStaff
 from housing.schemas import (
+    BedsIn,
     MoveOutIn,
     PlacementIn,
     PlacementOut,
     ReservationIn,
     ReservationOut,
     SiteIn,
+    SiteNameIn,
     SiteOut,
     TransferIn,
+    UnitIn,
+    UnitNameIn,
     WaitingHouseholdOut,
 )
 
@@ -31,6 +35,49 @@ router = APIRouter(tags=["housing"])
 async def create_site(site_in: SiteIn, session: DbSession, principal: HousingStaff) -> SiteOut:
     site = await service.create_site(session=session, site_in=site_in)
     return await service.get_site(session=session, principal=principal, site_id=site.id)
+
+
+@router.patch("/sites/{site_id}", summary="Rename a site", dependencies=[applies_scope(SITES)])
+async def rename_site(
+    site_id: uuid.UUID, body: SiteNameIn, session: DbSession, principal: HousingStaff
+) -> SiteOut:
+    await service.rename_site(session=session, principal=principal, site_id=site_id, name=body.name)
+    return await service.get_site(session=session, principal=principal, site_id=site_id)
+
+
+@router.post(
+    "/sites/{site_id}/units",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a unit with its beds to a site",
+    dependencies=[applies_scope(SITES)],
+)
+async def add_unit(
+    site_id: uuid.UUID, unit_in: UnitIn, session: DbSession, principal: HousingStaff
+) -> SiteOut:
+    await service.add_unit(session=session, principal=principal, site_id=site_id, unit_in=unit_in)
+    return await service.get_site(session=session, principal=principal, site_id=site_id)
+
+
+@router.patch("/units/{unit_id}", summary="Rename a unit", dependencies=[applies_scope(SITES)])
+async def rename_unit(
+    unit_id: uuid.UUID, body: UnitNameIn, session: DbSession, principal: HousingStaff
+) -> SiteOut:
+    unit = await service.rename_unit(
+        session=session, principal=principal, unit_id=unit_id, name=body.name
+    )
+    return await service.get_site(session=session, principal=principal, site_id=unit.site_id)
+
+
+@router.post(
+    "/units/{unit_id}/beds", summary="Add beds to a unit", dependencies=[applies_scope(SITES)]
+)
+async def add_beds(
+    unit_id: uuid.UUID, body: BedsIn, session: DbSession, principal: HousingStaff
+) -> SiteOut:
+    unit = await service.add_beds(
+        session=session, principal=principal, unit_id=unit_id, count=body.count
+    )
+    return await service.get_site(session=session, principal=principal, site_id=unit.site_id)
 
 
 @router.get("/sites", summary="Sites with their occupancy")

@@ -28,6 +28,18 @@ class SiteIn(RequestModel):
     units: list[UnitIn] = Field(min_length=1, max_length=500)
 
 
+class SiteNameIn(RequestModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class UnitNameIn(RequestModel):
+    name: Label
+
+
+class BedsIn(RequestModel):
+    count: int = Field(ge=1, le=200, description="Number of beds to add to the unit")
+
+
 class PlacementIn(RequestModel):
     household_id: uuid.UUID
     unit_id: uuid.UUID

@@ -40,6 +40,7 @@ from housing.schemas import (
     SiteIn,
     SiteOut,
     TransferIn,
+    UnitIn,
     UnitOccupancy,
     WaitingHouseholdOut,
 )
@@ -59,8 +60,8 @@ async def create_site(*, session: AsyncSession, site_in: SiteIn) -> Site:
                 name=unit.name,
                 accessible=unit.accessible,
                 beds=[
-                    Bed(id=uuid.uuid4(), label=f"{unit.name}-{n:02d}")
-                    for n in range(1, unit.beds + 1)
+                    Bed(id=uuid.uuid4(), label=_bed_label(unit.name, n))
+                    for n in _numbers(unit.beds)
                 ],
             )
             for unit in site_in.units
@@ -74,6 +75,75 @@ async def create_site(*, session: AsyncSession, site_in: SiteIn) -> Site:
             f"a site named {site_in.name!r} exists already", code="duplicate-site"
         ) from error
     return site
+
+
+async def add_unit(
+    *, session: AsyncSession, principal: Principal, site_id: uuid.UUID, unit_in: UnitIn
+) -> Unit:
+    """A new unit with its beds in a site (a flat rented, a floor opened)."""
+    site = await SITES.get(session, principal, site_id)
+    unit = Unit(id=uuid.uuid4(), site_id=site.id, name=unit_in.name, accessible=unit_in.accessible)
+    unit.beds = [
+        Bed(id=uuid.uuid4(), label=_bed_label(unit.name, n)) for n in _numbers(unit_in.beds)
+    ]
+    session.add(unit)
+    await session.commit()
+    return unit
+
+
+async def add_beds(
+    *, session: AsyncSession, principal: Principal, unit_id: uuid.UUID, count: int
+) -> Unit:
+    """More beds in a unit; numbered on from the unit's last."""
+    unit = await _unit(session, principal, unit_id)
+    have = await session.scalar(select(func.count()).where(Bed.unit_id == unit.id)) or 0
+    for bed in _new_beds(unit.name, range(have + 1, have + count + 1)):
+        bed.unit_id = unit.id
+        session.add(bed)
+    await session.commit()
+    return unit
+
+
+async def rename_site(
+    *, session: AsyncSession, principal: Principal, site_id: uuid.UUID, name: str
+) -> Site:
+    site = await SITES.get(session, principal, site_id)
+    site.name = name
+    try:
+        await session.commit()
+    except IntegrityError as error:
+        raise Conflict(f"a site named {name!r} exists already", code="duplicate-site") from error
+    return site
+
+
+async def rename_unit(
+    *, session: AsyncSession, principal: Principal, unit_id: uuid.UUID, name: str
+) -> Unit:
+    unit = await _unit(session, principal, unit_id)
+    unit.name = name
+    await session.commit()
+    return unit
+
+
+async def _unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID) -> Unit:
+    """A unit of a site the caller may see; 404 otherwise."""
+    unit = await session.get(Unit, unit_id, with_for_update=True)
+    if unit is None:
+        raise NotFound("unit")
+    await SITES.get(session, principal, unit.site_id)
+    return unit
+
+
+def _new_beds(unit_name: str, numbers: range) -> list[Bed]:
+    return [Bed(id=uuid.uuid4(), label=_bed_label(unit_name, n)) for n in numbers]
+
+
+def _numbers(count: int) -> range:
+    return range(1, count + 1)
+
+
+def _bed_label(unit_name: str, number: int) -> str:
+    return f"{unit_name}-{number:02d}"[:50]
 
 
 async def get_all_sites(

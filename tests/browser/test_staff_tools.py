@@ -403,6 +403,23 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.submit_with_errors(page, "Umzug erfassen", f"housing-transfer-errors-{tag}")
         await checks.visit(page, f"{housing_url}/barrierefreiheit", f"housing-accessibility-{tag}")
 
+    trail = f"{intake_url}/zugriffsprotokoll"
+    page = await signed_in(new_context, trail, subject="dpo-1", roles=[Role.DATA_PROTECTION])
+    await checks.visit(page, trail, "intake-audit-trail-data_protection")
+    record = f"resource_type=household&resource_id={housed_id}"
+    await checks.visit(page, f"{trail}?{record}", "intake-audit-trail-record-data_protection")
+    await checks.visit(
+        page,
+        f"{housing_url}/zugriffsprotokoll?{record}",
+        "housing-audit-trail-record-data_protection",
+    )
+    await checks.visit(
+        page,
+        f"{trail}?resource_type=household",
+        "intake-audit-trail-error-data_protection",
+        status=422,
+    )
+
     page = await signed_in(new_context, f"{intake_url}/", subject="vera", roles=[Role.VOLUNTEER])
     await checks.visit(page, f"{intake_url}/", "intake-forbidden-volunteer", status=403)
     await checks.visit(page, f"{housing_url}/", "housing-forbidden-volunteer", status=403)

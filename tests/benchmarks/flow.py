@@ -392,7 +392,8 @@ async def run(args: argparse.Namespace) -> None:
             async with aiohttp.ClientSession(
                 base_url=intake.url,
                 headers=headers,
-                timeout=aiohttp.ClientTimeout(total=120),
+                # Bounded, but long enough for a machine shared with other work.
+                timeout=aiohttp.ClientTimeout(total=600),
                 connector=aiohttp.TCPConnector(limit=args.concurrency),
             ) as client:
                 # Warm up first: every process's first statements compile and prepare.

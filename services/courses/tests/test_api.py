@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from courses.handlers import on_household_assigned
+from courses.handlers import HANDLERS
 from courses.models import Person
 from sqlalchemy import func, select
 from teilhabe.auth import Role
@@ -56,7 +56,7 @@ async def deliver(database_url: str, *payloads: HouseholdAssigned) -> None:
     ]
     engine = create_engine(database_url, pool_size=1)
     async with create_session_factory(engine)() as session, session.begin():
-        await on_household_assigned(session, events)
+        await HANDLERS[HouseholdAssigned](session, events)  # as the consumer routes it
     await engine.dispose()
 
 

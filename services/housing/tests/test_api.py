@@ -10,11 +10,14 @@ import asyncpg
 import httpx
 import pytest
 from housing import service
+from housing.handlers import HANDLERS
 from housing.models import WaitingHousehold
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
+from teilhabe.events import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.testing.identity import auth_headers
 
 
@@ -24,26 +27,23 @@ def officer(identity: RunningDevProvider) -> dict[str, str]:
 
 
 async def allocated_household(database_url: str, members: int) -> uuid.UUID:
-    """A household on the waiting queue, put there by the same code the consumer runs."""
+    """A household on the waiting queue, put there by the handler the consumer routes to."""
     household_id = uuid.uuid4()
+    payload = HouseholdAssigned(
+        household_id=household_id,
+        allocation_notice_number=f"BRA-{household_id.hex[:6]}",
+        allocated_on=date(2026, 11, 20),
+        member_count=members,
+        minor_count=0,
+        members=tuple(
+            AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT)
+            for _ in range(members)
+        ),
+    )
+    event = ReceivedEvent(envelope=new_event(payload, source="/teilhabe/intake"), payload=payload)
     engine = create_engine(database_url, pool_size=1)
     async with create_session_factory(engine)() as session, session.begin():
-        await service.enqueue_households(
-            session=session,
-            events=[
-                HouseholdAssigned(
-                    household_id=household_id,
-                    allocation_notice_number=f"BRA-{household_id.hex[:6]}",
-                    allocated_on=date(2026, 11, 20),
-                    member_count=members,
-                    minor_count=0,
-                    members=tuple(
-                        AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT)
-                        for _ in range(members)
-                    ),
-                )
-            ],
-        )
+        await HANDLERS[HouseholdAssigned](session, [event])
     await engine.dispose()
     return household_id
 

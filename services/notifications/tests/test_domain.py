@@ -62,6 +62,23 @@ def test_a_registration_reaches_the_volunteer_coordinators() -> None:
     assert domain.roles_needed("volunteer.registered") == (Role.VOLUNTEER_COORDINATOR,)
 
 
+def test_a_residence_reminder_reaches_the_caseworker_or_while_none_every_caseworker() -> None:
+    event_type = "member.residence_status_expiring"
+    caseworkers = {Role.CASEWORKER: ("cw-anna", "cw-bert")}
+    assert domain.addressees(
+        event_type, Circle(caseworker="cw-anna", staff_by_role=caseworkers)
+    ) == [Addressee("cw-anna", Audience.CASEWORKER)]
+    assert domain.addressees(event_type, Circle(staff_by_role=caseworkers)) == [
+        Addressee("cw-anna", Audience.CASEWORKERS),
+        Addressee("cw-bert", Audience.CASEWORKERS),
+    ]
+    assert domain.roles_needed(event_type) == (Role.CASEWORKER,)
+
+
+def test_a_clearance_reminder_reaches_the_volunteer_coordinators() -> None:
+    assert ids("volunteer.clearance_reinspection_due") == ["vc-dana"]
+
+
 def test_nobody_around_means_nobody_hears() -> None:
     assert ids("household.moved_in", Circle()) == []
     assert ids("unknown.event") == []

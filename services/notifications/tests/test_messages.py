@@ -15,9 +15,14 @@ from teilhabe.events.households import (
     AllocatedMember,
     CaseworkerAssigned,
     HouseholdAssigned,
+    ResidenceStatusExpiring,
 )
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
-from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.events.volunteers import (
+    ClearanceReinspectionDue,
+    VolunteerMatched,
+    VolunteerRegistered,
+)
 
 HOUSEHOLD = uuid.UUID("0b5e4a1c-0000-4000-8000-000000000001")
 MEMBER = uuid.UUID("0b5e4a1c-0000-4000-8000-0000000000aa")
@@ -89,6 +94,12 @@ SAMPLES: dict[str, EventPayload] = {
         languages=("de", "en", "ar"),
         skills=("Begleitung zu Ämtern",),
     ),
+    "member.residence_status_expiring": ResidenceStatusExpiring(
+        household_id=HOUSEHOLD, member_id=MEMBER, expires_on=date(2027, 2, 1)
+    ),
+    "volunteer.clearance_reinspection_due": ClearanceReinspectionDue(
+        volunteer_id=uuid.uuid4(), due_on=date(2027, 2, 1)
+    ),
 }
 
 
@@ -106,7 +117,9 @@ def context(event_type: str, audience: domain.Audience) -> dict[str, Any]:
 CASES = [
     (event_type, audience, language)
     for event_type, audiences in domain.RULES.items()
-    for audience in audiences
+    for rule in audiences
+    # A rule with a fallback addresses people under either audience.
+    for audience in domain.FALLBACK_AUDIENCES.get(rule, (rule,))
     for language in domain.LANGUAGES
 ]
 
@@ -181,3 +194,12 @@ def test_a_missing_value_is_an_error_not_a_blank() -> None:
     del values["waitlist_position"]
     with pytest.raises(Exception, match="waitlist_position"):
         messages.render("course.waitlisted", "de", values)
+
+
+def test_a_reminder_to_every_caseworker_says_why_it_reached_them() -> None:
+    event_type = "member.residence_status_expiring"
+    own = messages.render(event_type, "de", context(event_type, domain.Audience.CASEWORKER))
+    everyone = messages.render(event_type, "de", context(event_type, domain.Audience.CASEWORKERS))
+    assert "01.02.2027" in own.body
+    assert "alle Fallverantwortlichen" not in own.body
+    assert "alle Fallverantwortlichen" in everyone.body

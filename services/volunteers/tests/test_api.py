@@ -24,7 +24,7 @@ from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssig
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.testing.identity import auth_headers
 from volunteers import domain, service
-from volunteers.handlers import on_household_assigned
+from volunteers.handlers import HANDLERS
 from volunteers.main import purge_clearances
 from volunteers.models import Household, PoliceClearance
 
@@ -83,7 +83,7 @@ async def deliver(database_url: str, *payloads: HouseholdAssigned) -> None:
     ]
     engine = create_engine(database_url, pool_size=1)
     async with create_session_factory(engine)() as session, session.begin():
-        await on_household_assigned(session, events)
+        await HANDLERS[HouseholdAssigned](session, events)  # as the consumer routes it
     await engine.dispose()
 
 

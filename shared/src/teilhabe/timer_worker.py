@@ -47,9 +47,12 @@ _FAILED = text(
         state = CASE WHEN :dead THEN 'dead' ELSE 'pending' END
     WHERE id = :id"""  # noqa: S608
 )
+# The next timer no other worker holds: one held elsewhere is being fired (or its worker
+# died, and the poll finds it again); looking at it would make this worker spin.
 _NEXT = text(
-    f"""SELECT extract(epoch FROM min(run_at) - clock_timestamp()) FROM {TIMER_TABLE}
-    WHERE state = 'pending' AND kind = ANY(CAST(:kinds AS varchar[]))"""  # noqa: S608
+    f"""SELECT extract(epoch FROM run_at - clock_timestamp()) FROM {TIMER_TABLE}
+    WHERE state = 'pending' AND kind = ANY(CAST(:kinds AS varchar[]))
+    ORDER BY run_at LIMIT 1 FOR SHARE SKIP LOCKED"""  # noqa: S608
 )
 _COUNTS = text(f"SELECT state, count(*) FROM {TIMER_TABLE} GROUP BY state")  # noqa: S608
 _PRUNE = text(
@@ -203,7 +206,7 @@ class TimerWorker:
 
     async def _until_next(self) -> float:
         """Seconds until the next pending timer is due, at most the poll interval."""
-        async with self._sessions() as session:
+        async with self._sessions() as session, session.begin():
             seconds = await session.scalar(_NEXT, {"kinds": self._kinds})
         if seconds is None:
             return self._options.poll_seconds

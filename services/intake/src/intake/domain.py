@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from teilhabe.events.households import AgeGroup
@@ -147,3 +147,8 @@ def registering_team(requested: str | None, teams: frozenset[str], *, leads: boo
     if len(teams) == 1:
         return TeamChoice(next(iter(teams)))
     return TeamChoice(None, "team is required: you belong to no team or to several")
+
+
+def residence_reminder_on(expires_on: date, *, lead_days: int) -> date:
+    """The day the caseworker hears that a residence status expires: `lead_days` before."""
+    return expires_on - timedelta(days=lead_days)

@@ -14,6 +14,7 @@ from intake.handlers import HANDLERS, READS
 from intake.models import messaging
 from intake.pages import mount_pages
 from intake.router import router
+from intake.timers import TIMERS
 
 
 def create_app() -> FastAPI:
@@ -36,6 +37,7 @@ SERVICE = ServiceDefinition(
     messaging=messaging,
     handlers=HANDLERS,
     reads=READS,
+    timers=TIMERS,
 )
 
 

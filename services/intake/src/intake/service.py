@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -14,22 +14,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal, Role
+from teilhabe.clock import on_day
 from teilhabe.events.households import (
     AgeGroup,
     AllocatedMember,
     CaseworkerAssigned,
     HouseholdAssigned,
+    ResidenceStatusExpiring,
 )
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.outbox import Outbox
+from teilhabe.timers import Timer, cancel, schedule_all
 
 from intake import domain, registration
+from intake.config import get_settings
 from intake.dependencies import HOUSEHOLDS
 from intake.models import Household, Member, StaffMember, audit_log, messaging
 from intake.schemas import AllocationIn
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/intake")
 RESOURCE = "household"
+# The timer of a member's residence status expiry reminder (teilhabe.timers), keyed by member.
+RESIDENCE_EXPIRY = "residence_status_expiry"
+# Reminders reach the office at the start of a working day, not at midnight.
+REMINDER_TIME = time(7, 0)
 
 
 async def register(
@@ -83,6 +91,7 @@ async def register_many(
             code="duplicate-allocation",
         )
     await outbox.add_many(session, [household_assigned(h) for h in households])
+    await schedule_residence_reminders(session, [m for h in households for m in h.members])
     await record_access(
         session,
         audit_log,
@@ -124,6 +133,47 @@ def _new_household(allocation: AllocationIn, team: str | None) -> Household:
             )
             for index, member in enumerate(allocation.members)
         ],
+    )
+
+
+async def schedule_residence_reminders(session: AsyncSession, members: Iterable[Member]) -> None:
+    """Schedule (or move) the members' expiry reminders; cancel those without an expiry.
+
+    Called wherever a member is registered or their expiry date changes.
+    """
+    lead_days = get_settings().residence_reminder_days
+    reminders: list[Timer] = []
+    without: list[str] = []
+    for member in members:
+        expires_on = member.residence_status_expires_on
+        if expires_on is None:
+            without.append(str(member.id))
+            continue
+        reminder_on = domain.residence_reminder_on(expires_on, lead_days=lead_days)
+        reminders.append(
+            Timer(
+                RESIDENCE_EXPIRY,
+                str(member.id),
+                on_day(reminder_on, REMINDER_TIME),
+                {"expires_on": expires_on.isoformat()},
+            )
+        )
+    await schedule_all(session, reminders)
+    await cancel(session, RESIDENCE_EXPIRY, *without)
+
+
+async def remind_residence_expiry(
+    *, session: AsyncSession, member_id: uuid.UUID, expires_on: date
+) -> None:
+    """The reminder's timer fired: tell the caseworker, unless the expiry changed since."""
+    member = await session.get(Member, member_id)
+    if member is None or member.residence_status_expires_on != expires_on:
+        return  # removed, or changed: a change schedules a reminder of its own
+    await outbox.add(
+        session,
+        ResidenceStatusExpiring(
+            household_id=member.household_id, member_id=member.id, expires_on=expires_on
+        ),
     )
 
 

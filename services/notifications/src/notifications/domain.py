@@ -48,12 +48,20 @@ class Audience(StrEnum):
     VOLUNTEER = "volunteer"  # the volunteer the event is about
     HOUSING_OFFICERS = "housing_officers"
     VOLUNTEER_COORDINATORS = "volunteer_coordinators"
+    CASEWORKERS = "caseworkers"  # every caseworker
+    # The household's caseworker, or while it has none, every caseworker.
+    CASEWORKER_OR_CASEWORKERS = "caseworker_or_caseworkers"
 
 
 # Audiences that are every staff recipient holding a role.
 ROLE_AUDIENCES: Mapping[Audience, Role] = {
     Audience.HOUSING_OFFICERS: Role.HOUSING_OFFICER,
     Audience.VOLUNTEER_COORDINATORS: Role.VOLUNTEER_COORDINATOR,
+    Audience.CASEWORKERS: Role.CASEWORKER,
+}
+# Audiences that are one person, or while there is none, everyone of a role audience.
+FALLBACK_AUDIENCES: Mapping[Audience, tuple[Audience, Audience]] = {
+    Audience.CASEWORKER_OR_CASEWORKERS: (Audience.CASEWORKER, Audience.CASEWORKERS),
 }
 
 RULES: Mapping[str, tuple[Audience, ...]] = {
@@ -66,6 +74,8 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "volunteer.matched": (Audience.VOLUNTEER, Audience.CASEWORKER),
     "volunteer.registered": (Audience.VOLUNTEER_COORDINATORS,),
     "staff_member.signed_in": (),  # keeps the directory; nobody is notified
+    "member.residence_status_expiring": (Audience.CASEWORKER_OR_CASEWORKERS,),
+    "volunteer.clearance_reinspection_due": (Audience.VOLUNTEER_COORDINATORS,),
 }
 
 # The event types someone hears of: the ones a recipient can turn channels on or off for.
@@ -107,7 +117,8 @@ class Circle:
 
 def roles_needed(event_type: str) -> tuple[Role, ...]:
     """Which staff roles the read model must look up to route this event type."""
-    return tuple(ROLE_AUDIENCES[a] for a in RULES.get(event_type, ()) if a in ROLE_AUDIENCES)
+    audiences = [FALLBACK_AUDIENCES.get(a, (a, a))[1] for a in RULES.get(event_type, ())]
+    return tuple(ROLE_AUDIENCES[a] for a in audiences if a in ROLE_AUDIENCES)
 
 
 @dataclass(frozen=True)
@@ -120,7 +131,11 @@ def addressees(event_type: str, circle: Circle) -> list[Addressee]:
     """Who hears of an event: each person once, under the first audience that names them."""
     seen: set[str] = set()
     result = []
-    for audience in RULES.get(event_type, ()):
+    for rule in RULES.get(event_type, ()):
+        audience = rule
+        if rule in FALLBACK_AUDIENCES:
+            first, otherwise = FALLBACK_AUDIENCES[rule]
+            audience = first if circle.members(first) else otherwise
         for recipient_id in circle.members(audience):
             if recipient_id not in seen:
                 seen.add(recipient_id)

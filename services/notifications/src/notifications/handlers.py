@@ -13,10 +13,18 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted
-from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
+from teilhabe.events.households import (
+    CaseworkerAssigned,
+    HouseholdAssigned,
+    ResidenceStatusExpiring,
+)
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
 from teilhabe.events.staff import StaffMemberSignedIn
-from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.events.volunteers import (
+    ClearanceReinspectionDue,
+    VolunteerMatched,
+    VolunteerRegistered,
+)
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from notifications import service
@@ -82,6 +90,18 @@ async def on_staff_member_signed_in(
     )
 
 
+async def on_residence_status_expiring(
+    session: AsyncSession, events: Sequence[ReceivedEvent[ResidenceStatusExpiring]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
+async def on_clearance_reinspection_due(
+    session: AsyncSession, events: Sequence[ReceivedEvent[ClearanceReinspectionDue]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
 HANDLERS: HandlerMap = {
     HouseholdAssigned: on_household_assigned,
     CaseworkerAssigned: on_caseworker_assigned,
@@ -92,6 +112,8 @@ HANDLERS: HandlerMap = {
     VolunteerRegistered: on_volunteer_registered,
     VolunteerMatched: on_volunteer_matched,
     StaffMemberSignedIn: on_staff_member_signed_in,
+    ResidenceStatusExpiring: on_residence_status_expiring,
+    ClearanceReinspectionDue: on_clearance_reinspection_due,
 }
 
 
@@ -124,4 +146,6 @@ READS: FieldsRead = {
     ),
     VolunteerMatched: reads("household_id", "volunteer_id", "matched_on"),
     StaffMemberSignedIn: reads("account_subject", "display_name", "email", "locale", "roles"),
+    ResidenceStatusExpiring: reads("household_id", "expires_on"),
+    ClearanceReinspectionDue: reads("volunteer_id", "due_on"),
 }

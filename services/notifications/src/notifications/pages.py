@@ -92,6 +92,8 @@ EVENT_TYPE_LABELS = {
     "course.waitlisted": N_("Put on a course's waiting list"),
     "volunteer.registered": N_("Volunteer registered"),
     "volunteer.matched": N_("Volunteer matched with a household"),
+    "member.residence_status_expiring": N_("Residence status expiring"),
+    "volunteer.clearance_reinspection_due": N_("Police clearance due for re-inspection"),
 }
 CHANNEL_LABELS = {Channel.INBOX: N_("Inbox"), Channel.EMAIL: N_("E-mail")}
 STATUS_LABELS = {

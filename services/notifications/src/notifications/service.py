@@ -197,9 +197,15 @@ async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]])
     """
     context = await _RunContext.load(session, events)
     addressed = [(event, context.addressees(event)) for event in events]
+    # The volunteers an event is about too: their name is in the text about them.
+    about = {
+        domain.volunteer_recipient_id(v)
+        for event in events
+        if (v := getattr(event.payload, "volunteer_id", None)) is not None
+    }
     await context.load_recipients(
         session,
-        {person.recipient_id for _, people in addressed for person in people},
+        {person.recipient_id for _, people in addressed for person in people} | about,
         {event.payload.event_type for event in events},
     )
     # The transaction's time, as now() would give in SQL: plain values keep the insert one

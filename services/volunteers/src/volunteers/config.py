@@ -18,6 +18,13 @@ class VolunteersSettings(ServiceSettings):
         le=10,
         description="Years from its issue date after which a police clearance is re-inspected.",
     )
+    clearance_reminder_days: int = Field(
+        default=28,
+        ge=1,
+        le=365,
+        description="Days before a clearance runs out that volunteer coordinators are "
+        "reminded to inspect a new one (volunteer.clearance_reinspection_due).",
+    )
     clearance_take_up_months: int = Field(
         default=3,
         ge=0,

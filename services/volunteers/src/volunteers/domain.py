@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -86,6 +86,16 @@ def clearance_problems(*, inspected_on: date, issued_on: date, today: date) -> d
 def clearance_expires_on(issued_on: date, *, validity_years: int) -> date:
     """First day on which the clearance no longer counts and must be re-inspected."""
     return add_months(issued_on, 12 * validity_years)
+
+
+def reinspection_reminder_on(
+    clearance: Clearance, *, validity_years: int, lead_days: int
+) -> date | None:
+    """The day coordinators hear that the clearance runs out; None if it never counted."""
+    if clearance.relevant_conviction:
+        return None
+    expires_on = clearance_expires_on(clearance.issued_on, validity_years=validity_years)
+    return expires_on - timedelta(days=lead_days)
 
 
 def minors_clearance(

@@ -21,6 +21,7 @@ from volunteers.handlers import HANDLERS, READS
 from volunteers.models import messaging
 from volunteers.pages import mount_pages
 from volunteers.router import router
+from volunteers.timers import TIMERS
 
 
 def create_app() -> FastAPI:
@@ -64,8 +65,10 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     handlers=HANDLERS,
+    timers=TIMERS,
     reads=READS,
-    # A daily scheduled job runs it (a Kubernetes CronJob in production).
+    # The deletion runs on each clearance's timer; this command deletes whatever is
+    # overdue all at once (e.g. records older than their timers), and is safe to repeat.
     commands={
         "purge-clearances": Command(
             help="delete police clearance records whose deletion day has come",

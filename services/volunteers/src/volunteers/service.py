@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 from typing import Any, NoReturn
 
 from sqlalchemy import Select, delete, exists, func, select
@@ -14,9 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal
+from teilhabe.clock import on_day
 from teilhabe.events.households import HouseholdAssigned
-from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.events.volunteers import (
+    ClearanceReinspectionDue,
+    VolunteerMatched,
+    VolunteerRegistered,
+)
 from teilhabe.messaging.outbox import Outbox
+from teilhabe.timers import cancel, schedule
 
 from volunteers import domain
 from volunteers.config import get_settings
@@ -46,6 +52,12 @@ MATCH = "match"
 HOUSEHOLD = "household"
 # The purge runs on a timer, not on anyone's behalf; its deletions are audited under this.
 PURGE_PRINCIPAL = Principal(subject="system:clearance-purge", roles=frozenset())
+# Timers of a clearance (teilhabe.timers), keyed by volunteer: the reminder to inspect a
+# new one, and the deletion §72a para. 5 SGB VIII demands.
+CLEARANCE_REINSPECTION = "clearance_reinspection"
+CLEARANCE_DELETION = "clearance_deletion"
+# Reminders reach the office at the start of a working day; deletion at the day's start.
+REMINDER_TIME = time(7, 0)
 
 
 async def register(
@@ -151,6 +163,8 @@ async def record_clearance(
         mentorships=await _mentorships(session, volunteer_id),
         take_up_months=get_settings().clearance_take_up_months,
     )
+    await _schedule_reinspection(session, clearance)
+    await _schedule_deletion(session, clearance)
     await _audit(session, principal, "record", CLEARANCE, [volunteer_id])
     await session.commit()
     return _clearance_out(clearance, today)
@@ -180,6 +194,7 @@ async def delete_clearance(
     )
     if deleted is None:
         raise NotFound("police clearance")
+    await _cancel_clearance_timers(session, [volunteer_id])
     await _audit(session, principal, "delete", CLEARANCE, [volunteer_id])
     await session.commit()
 
@@ -193,9 +208,82 @@ async def purge_expired_clearances(*, session: AsyncSession, today: date) -> int
             .returning(PoliceClearance.volunteer_id)
         )
     )
+    await _cancel_clearance_timers(session, purged)
     await _audit(session, PURGE_PRINCIPAL, "purge", CLEARANCE, purged)
     await session.commit()
     return len(purged)
+
+
+async def delete_clearance_when_due(
+    *, session: AsyncSession, volunteer_id: uuid.UUID, today: date
+) -> bool:
+    """The deletion timer fired: delete the clearance if its deletion day has come.
+
+    Runs in the timer worker's transaction; returns whether a record was deleted.
+    """
+    clearance = await session.get(PoliceClearance, volunteer_id, with_for_update=True)
+    if clearance is None or domain.is_retained(clearance.delete_after, today=today):
+        return False  # gone already, or kept longer since: that rescheduled the timer
+    await session.delete(clearance)
+    await cancel(session, CLEARANCE_REINSPECTION, str(volunteer_id))
+    await _audit(session, PURGE_PRINCIPAL, "purge", CLEARANCE, [volunteer_id])
+    return True
+
+
+async def remind_clearance_reinspection(
+    *, session: AsyncSession, volunteer_id: uuid.UUID, due_on: date
+) -> None:
+    """The reminder's timer fired: tell the coordinators, unless the clearance changed."""
+    clearance = await session.get(PoliceClearance, volunteer_id)
+    if clearance is None:
+        return
+    expires_on = domain.clearance_expires_on(
+        clearance.issued_on, validity_years=get_settings().clearance_validity_years
+    )
+    if expires_on != due_on or clearance.relevant_conviction:
+        return  # a re-inspection since scheduled a reminder of its own
+    await outbox.add(session, ClearanceReinspectionDue(volunteer_id=volunteer_id, due_on=due_on))
+
+
+async def _schedule_reinspection(session: AsyncSession, clearance: PoliceClearance) -> None:
+    settings = get_settings()
+    facts = domain.Clearance(
+        clearance.inspected_on, clearance.issued_on, clearance.relevant_conviction
+    )
+    remind_on = domain.reinspection_reminder_on(
+        facts,
+        validity_years=settings.clearance_validity_years,
+        lead_days=settings.clearance_reminder_days,
+    )
+    key = str(clearance.volunteer_id)
+    if remind_on is None:
+        await cancel(session, CLEARANCE_REINSPECTION, key)
+        return
+    due_on = domain.clearance_expires_on(
+        clearance.issued_on, validity_years=settings.clearance_validity_years
+    )
+    await schedule(
+        session,
+        CLEARANCE_REINSPECTION,
+        key,
+        on_day(remind_on, REMINDER_TIME),
+        {"due_on": due_on.isoformat()},
+    )
+
+
+async def _schedule_deletion(session: AsyncSession, clearance: PoliceClearance) -> None:
+    """Deleted at the start of its deletion day; no timer while the activity runs."""
+    key = str(clearance.volunteer_id)
+    if clearance.delete_after is None:
+        await cancel(session, CLEARANCE_DELETION, key)
+    else:
+        await schedule(session, CLEARANCE_DELETION, key, on_day(clearance.delete_after))
+
+
+async def _cancel_clearance_timers(session: AsyncSession, volunteer_ids: Sequence[object]) -> None:
+    keys = [str(volunteer_id) for volunteer_id in volunteer_ids]
+    await cancel(session, CLEARANCE_REINSPECTION, *keys)
+    await cancel(session, CLEARANCE_DELETION, *keys)
 
 
 async def match(
@@ -526,6 +614,7 @@ async def _renew_deletion_day(session: AsyncSession, clearance: PoliceClearance 
         mentorships=await _mentorships(session, clearance.volunteer_id),
         take_up_months=get_settings().clearance_take_up_months,
     )
+    await _schedule_deletion(session, clearance)
 
 
 def _usable(clearance: PoliceClearance | None, today: date) -> domain.Clearance | None:

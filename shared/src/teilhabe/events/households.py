@@ -70,3 +70,19 @@ class CaseworkerAssigned(EventPayload):
     household_id: Reference
     caseworker_id: str = Field(description="The caseworker's subject at the identity provider.")
     previous_caseworker_id: str | None = None
+
+
+class ResidenceStatusExpiring(EventPayload):
+    """A member's residence status expires soon: time for the caseworker to see to it.
+
+    Published once per member and expiry date, the configured lead time before it
+    (intake's timer); references only, the caseworker reads the rest in intake.
+    """
+
+    event_type: ClassVar[str] = "member.residence_status_expiring"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    member_id: Reference
+    expires_on: date

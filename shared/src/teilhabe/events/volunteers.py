@@ -42,3 +42,17 @@ class VolunteerMatched(EventPayload):
     volunteer_id: Reference
     household_id: Reference
     matched_on: date
+
+
+class ClearanceReinspectionDue(EventPayload):
+    """A volunteer's police clearance runs out soon and must be inspected again.
+
+    Carries no fact of the clearance itself (§72a SGB VIII), only whose and by when.
+    """
+
+    event_type: ClassVar[str] = "volunteer.clearance_reinspection_due"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
+    subject_field: ClassVar[str | None] = "volunteer_id"
+
+    volunteer_id: Reference
+    due_on: date = Field(description="First day on which the current clearance no longer counts.")

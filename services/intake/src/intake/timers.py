@@ -1,0 +1,22 @@
+"""Intake's durable timers: one function per kind, run in the timer worker's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.timers import DueTimer, TimerHandlers
+
+from intake import service
+
+
+async def on_residence_status_expiry(session: AsyncSession, timer: DueTimer) -> None:
+    await service.remind_residence_expiry(
+        session=session,
+        member_id=uuid.UUID(timer.key),
+        expires_on=date.fromisoformat(timer.payload["expires_on"]),
+    )
+
+
+TIMERS: TimerHandlers = {service.RESIDENCE_EXPIRY: on_residence_status_expiry}

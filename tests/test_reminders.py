@@ -98,7 +98,7 @@ async def test_a_residence_reminder_comes_once_also_after_a_sigkill_and_with_two
         await transaction.start()
         await lock.execute("LOCK TABLE outbox_message IN EXCLUSIVE MODE")
         doomed = city.start("intake", "timers")
-        await eventually(lambda: _positive(waiting_outbox_inserts(lock)))
+        await eventually(lambda: _positive(waiting_outbox_inserts(lock)), timeout=90)
         doomed.kill()
         survivors = [city.start("intake", "timers", wait_ready=False) for _ in range(2)]
         await asyncio.gather(*(asyncio.to_thread(p.wait_ready, 90) for p in survivors))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
+from typing import TypeVar
 
 import pytest
 from notifications.domain import Channel, RecipientKind
@@ -15,10 +16,19 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events import new_event
-from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.households import (
+    AgeGroup,
+    AllocatedMember,
+    CaseworkerAssigned,
+    HouseholdAssigned,
+    ResidenceStatusExpiring,
+)
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.testing.apps import migrated_database
 from teilhabe.testing.infrastructure import Infrastructure
+
+P = TypeVar("P", bound=EventPayload)
 
 
 @pytest.fixture
@@ -75,3 +85,63 @@ async def test_a_large_fan_out_is_written_whole_and_once(
             ).all()
         )
     assert counts == {Channel.INBOX: 2 * officers, Channel.EMAIL: 2 * officers}
+
+
+def from_intake(payload: P) -> ReceivedEvent[P]:
+    return ReceivedEvent(envelope=new_event(payload, source="/teilhabe/intake"), payload=payload)
+
+
+async def test_a_residence_reminder_reaches_the_caseworker_once_assigned_every_caseworker_before(
+    fresh_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with fresh_sessions() as session, session.begin():
+        await session.execute(
+            insert(Recipient),
+            [
+                {
+                    "id": subject,
+                    "kind": RecipientKind.STAFF,
+                    "subject": subject,
+                    "language": "de",
+                    "roles": ["caseworker"],
+                }
+                for subject in ("cw-anna", "cw-ben")
+            ],
+        )
+    household = allocation()
+    household_id = household.payload.household_id
+
+    def reminder() -> ReceivedEvent[ResidenceStatusExpiring]:
+        payload = ResidenceStatusExpiring(
+            household_id=household_id, member_id=uuid.uuid4(), expires_on=date(2027, 2, 1)
+        )
+        return ReceivedEvent(
+            envelope=new_event(payload, source="/teilhabe/intake"), payload=payload
+        )
+
+    async def reached(event: ReceivedEvent[ResidenceStatusExpiring]) -> list[str]:
+        async with fresh_sessions() as session, session.begin():
+            await HANDLERS[ResidenceStatusExpiring](session, [event])  # as the consumer routes it
+        async with fresh_sessions() as session:
+            return sorted(
+                await session.scalars(
+                    select(Delivery.recipient_id).where(
+                        Delivery.event_id == event.id, Delivery.channel == Channel.INBOX
+                    )
+                )
+            )
+
+    async with fresh_sessions() as session, session.begin():
+        await HANDLERS[HouseholdAssigned](session, [household])
+    assert await reached(reminder()) == ["cw-anna", "cw-ben"], "no caseworker yet: every one"
+    assigned = CaseworkerAssigned(household_id=household_id, caseworker_id="cw-ben")
+    async with fresh_sessions() as session, session.begin():
+        await HANDLERS[CaseworkerAssigned](
+            session,
+            [
+                ReceivedEvent(
+                    envelope=new_event(assigned, source="/teilhabe/intake"), payload=assigned
+                )
+            ],
+        )
+    assert await reached(reminder()) == ["cw-ben"], "the household's caseworker alone"

@@ -1,7 +1,7 @@
 """residence status reminders for members registered before the timers
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from intake.config import get_settings
 
-revision = "0007"
-down_revision = "0006"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """deletion and re-inspection timers for clearances recorded before the timers
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from volunteers.config import get_settings
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from teilhabe.auth.testing import (
     routes_without_declared_roles,
     routes_without_declared_scope,
 )
+from teilhabe.testing.infrastructure import Infrastructure
 
 from .support import SERVICES
 
@@ -27,7 +28,8 @@ KNOWN = {
 
 
 @pytest.fixture(scope="module")
-def apps() -> dict[str, FastAPI]:
+def apps(infra: Infrastructure) -> dict[str, FastAPI]:
+    # `infra` gives the run its settings (the audit key every app needs to start).
     return {name: service.create_app() for name, service in SERVICES.items()}
 
 

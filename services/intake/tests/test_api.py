@@ -307,3 +307,27 @@ async def test_notice_numbers_compare_normalised(
     assert second.status_code == 409, "one notice, one household"
     listed = await intake.get("/households", params={"q": number}, headers=headers)
     assert [h["allocation_notice_number"] for h in listed.json()["items"]] == [number]
+
+
+async def test_a_search_takes_percent_and_underscore_as_typed(
+    intake: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    headers = auth_headers(identity, Role.CASEWORKER, subject="cw-anna")
+    tag = f"Like{uuid.uuid4().hex[:8]}"
+    ids = {}
+    for family in (f"{tag}Xabc", f"{tag}X_bc"):
+        members = allocation()["members"]
+        members[0]["family_name"] = family
+        created = await intake.post(
+            "/households", json=allocation(members=members), headers=headers
+        )
+        assert created.status_code == 201, created.text
+        ids[family] = created.json()["id"]
+
+    async def found(q: str) -> list[str]:
+        listed = await intake.get("/households", params={"q": q}, headers=headers)
+        return [h["id"] for h in listed.json()["items"]]
+
+    assert await found(f"{tag}X_b") == [ids[f"{tag}X_bc"]]
+    assert await found(f"{tag}X%c") == []
+    assert sorted(await found(f"{tag}X")) == sorted(ids.values())

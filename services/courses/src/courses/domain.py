@@ -11,6 +11,7 @@ from uuid import UUID
 
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
+from teilhabe.refusal import Refusal
 
 
 class EnrollmentStatus(StrEnum):
@@ -49,13 +50,6 @@ ELIGIBLE_AGE_GROUPS: Mapping[OfferKind, frozenset[AgeGroup]] = MappingProxyType(
 
 def is_eligible(kind: OfferKind, age_group: AgeGroup) -> bool:
     return age_group in ELIGIBLE_AGE_GROUPS[kind]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    reason: str
-    field: str | None = None
 
 
 @dataclass(frozen=True)

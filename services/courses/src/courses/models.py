@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Identity,
     Index,
@@ -20,27 +19,20 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
-from teilhabe.messaging.tables import define_messaging_tables
-from teilhabe.staff_sessions import define_staff_session_table
+from teilhabe.queries import sql_enum
+from teilhabe.service_tables import define_service_tables
 
 from courses.domain import EnrollmentStatus
-
-
-def _enum(cls: type, name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-messaging = define_messaging_tables(Base.metadata)
-audit_log = define_audit_table(Base.metadata)
-staff_session = define_staff_session_table(Base.metadata)
+messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 
 
 class Course(Base):
@@ -49,7 +41,7 @@ class Course(Base):
     __tablename__ = "course"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    kind: Mapped[OfferKind] = mapped_column(_enum(OfferKind, "offer_kind"), index=True)
+    kind: Mapped[OfferKind] = mapped_column(sql_enum(OfferKind, "offer_kind"), index=True)
     provider: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200))
     level: Mapped[str | None] = mapped_column(String(50))
@@ -76,7 +68,7 @@ class Person(Base):
 
     member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     household_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup, "age_group"))
+    age_group: Mapped[AgeGroup] = mapped_column(sql_enum(AgeGroup, "age_group"))
     languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
     # How coordinators find the household (the allocation notice number) and the member's
     # place in the household's own order (1 = first), so that a page can say "Person 2"
@@ -101,7 +93,9 @@ class Enrollment(Base):
     course_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.member_id"), index=True)
     household_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus, "enrollment_status"))
+    status: Mapped[EnrollmentStatus] = mapped_column(
+        sql_enum(EnrollmentStatus, "enrollment_status")
+    )
     requested_by: Mapped[str] = mapped_column(String(200))
     requested_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

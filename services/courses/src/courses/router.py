@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.schemas import Page
+from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.events.courses import OfferKind
 from teilhabe.scope import applies_scope
@@ -46,8 +45,8 @@ async def list_courses(
     session: DbSession,
     principal: CatalogueReaders,
     kind: OfferKind | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> Page[CourseOut]:
     items, total = await service.get_catalogue(
         session=session, principal=principal, kind=kind, limit=limit, offset=offset

@@ -10,18 +10,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import Any
 
 from sqlalchemy import DateTime, Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.api.problems import Conflict, InvalidFields
+from teilhabe.api.problems import Conflict, InvalidFields, raise_refusal
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
 from teilhabe.events.households import HouseholdAssigned, normalise_notice_number
 from teilhabe.messaging.outbox import Outbox
+from teilhabe.queries import count_and_page
+from teilhabe.refusal import Refusal
 
 from courses import domain
 from courses.dependencies import COURSES_RUN, ENROLLMENTS, OFFERS, PEOPLE
@@ -73,11 +75,12 @@ async def get_catalogue(
     query: Select[Any] = OFFERS.select(principal)
     if kind is not None:
         query = query.where(Course.kind == kind)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    found = list(
-        await session.scalars(
-            query.order_by(Course.starts_on, Course.title, Course.id).limit(limit).offset(offset)
-        )
+    found, total = await count_and_page(
+        session,
+        query,
+        order_by=(Course.starts_on, Course.title, Course.id),
+        limit=limit,
+        offset=offset,
     )
     counts = await _active_counts(session, [course.id for course in found])
     return [_course_out(course, counts.get(course.id, {})) for course in found], total
@@ -188,8 +191,8 @@ async def enroll(
         already_listed=bool(already_listed),
         today=today,
     )
-    if isinstance(decision, domain.Refusal):
-        _raise(decision)
+    if isinstance(decision, Refusal):
+        raise_refusal(decision)
     moment = await _database_clock(session)
     seated = isinstance(decision, domain.Seat)
     enrollment = Enrollment(
@@ -254,7 +257,7 @@ async def withdraw(
     assert enrollment is not None
     refusal = domain.withdrawal_problem(enrollment.status)
     if refusal is not None:
-        _raise(refusal)
+        raise_refusal(refusal)
     moment = await _database_clock(session)
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.withdrawn_at = moment
@@ -455,12 +458,6 @@ def _enrollment_out(
         enrolled_at=enrollment.enrolled_at,
         withdrawn_at=enrollment.withdrawn_at,
     )
-
-
-def _raise(refusal: domain.Refusal) -> NoReturn:
-    if refusal.field is not None:
-        raise InvalidFields({refusal.field: refusal.reason})
-    raise Conflict(refusal.reason, code=refusal.code)
 
 
 def _distinct(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from teilhabe.events.housing import MoveOutReason
+from teilhabe.refusal import Refusal
 
 
 class WaitingStatus(StrEnum):
@@ -41,13 +42,6 @@ class UnitVacancy:
 @dataclass(frozen=True)
 class PlacementPlan:
     bed_ids: tuple[UUID, ...]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    reason: str
-    field: str | None = None
 
 
 def plan_placement(

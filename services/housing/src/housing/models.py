@@ -9,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -18,26 +17,19 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
 from teilhabe.events.housing import MoveOutReason, SiteKind
-from teilhabe.messaging.tables import define_messaging_tables
-from teilhabe.staff_sessions import define_staff_session_table
+from teilhabe.queries import sql_enum
+from teilhabe.service_tables import define_service_tables
 
 from housing.domain import ReservationEnd, WaitingStatus
-
-
-def _enum(cls: type, name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-messaging = define_messaging_tables(Base.metadata)
-audit_log = define_audit_table(Base.metadata)
-staff_session = define_staff_session_table(Base.metadata)
+messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 
 
 class Site(Base):
@@ -45,7 +37,7 @@ class Site(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[SiteKind] = mapped_column(_enum(SiteKind, "site_kind"))
+    kind: Mapped[SiteKind] = mapped_column(sql_enum(SiteKind, "site_kind"))
     address: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -94,7 +86,7 @@ class WaitingHousehold(Base):
     member_count: Mapped[int]
     minor_count: Mapped[int]
     needs_accessible_housing: Mapped[bool]
-    status: Mapped[WaitingStatus] = mapped_column(_enum(WaitingStatus, "waiting_status"))
+    status: Mapped[WaitingStatus] = mapped_column(sql_enum(WaitingStatus, "waiting_status"))
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
@@ -118,7 +110,7 @@ class Placement(Base):
     moved_in_on: Mapped[date] = mapped_column(Date)
     moved_out_on: Mapped[date | None] = mapped_column(Date)
     move_out_reason: Mapped[MoveOutReason | None] = mapped_column(
-        _enum(MoveOutReason, "move_out_reason")
+        sql_enum(MoveOutReason, "move_out_reason")
     )
     placed_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -167,7 +159,7 @@ class Reservation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     end_reason: Mapped[ReservationEnd | None] = mapped_column(
-        _enum(ReservationEnd, "reservation_end_reason")
+        sql_enum(ReservationEnd, "reservation_end_reason")
     )
 
     __table_args__ = (

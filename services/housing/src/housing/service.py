@@ -5,19 +5,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import NoReturn
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal
 from teilhabe.clock import now
 from teilhabe.events.households import HouseholdAssigned
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason
 from teilhabe.messaging.outbox import Outbox
+from teilhabe.refusal import Refusal
 
 from housing import domain
 from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, WAITING_HOUSEHOLDS
@@ -325,8 +325,8 @@ async def reserve(
         split_reason=reservation_in.split_reason,
         already_reserved=current is not None,
     )
-    if isinstance(decision, domain.Refusal):
-        _raise(decision)
+    if isinstance(decision, Refusal):
+        raise_refusal(decision)
     reservation = Reservation(
         id=uuid.uuid4(),
         household_id=household.household_id,
@@ -369,7 +369,7 @@ async def cancel_reservation(
     await _locked_unit(session, reservation.unit_id)
     refusal = domain.cancel_problem(ended=reservation.ended_at is not None)
     if refusal is not None:
-        _raise(refusal)
+        raise_refusal(refusal)
     _end(reservation, domain.ReservationEnd.CANCELLED)
     await record_access(
         session,
@@ -391,7 +391,7 @@ async def move_out(
         placement.moved_in_on, move_out_in.moved_out_on, placement.moved_out_on is not None
     )
     if refusal is not None:
-        _raise(refusal)
+        raise_refusal(refusal)
     await _move_out(session, placement, move_out_in.moved_out_on, move_out_in.reason)
     household.status = domain.status_after_move_out(move_out_in.reason)
     await record_access(
@@ -424,7 +424,7 @@ async def transfer(
         already_out=current.moved_out_on is not None,
     )
     if refusal is not None:
-        _raise(refusal)
+        raise_refusal(refusal)
     await _move_out(session, current, transfer_in.moved_on, MoveOutReason.TRANSFER)
     # The household keeps its share of beds unless the officer says otherwise.
     bed_count = transfer_in.bed_count or current.bed_count
@@ -501,8 +501,8 @@ async def _move_in(
         bed_count=bed_count,
         split_reason=split_reason,
     )
-    if isinstance(decision, domain.Refusal):
-        _raise(decision)
+    if isinstance(decision, Refusal):
+        raise_refusal(decision)
     site = await session.get(Site, unit.site_id)
     assert site is not None
     placement = Placement(
@@ -613,12 +613,6 @@ async def enqueue_households(*, session: AsyncSession, events: Sequence[Househol
             for event in events
         ],
     )
-
-
-def _raise(refusal: domain.Refusal) -> NoReturn:
-    if refusal.field is not None:
-        raise InvalidFields({refusal.field: refusal.reason})
-    raise Conflict(refusal.reason, code=refusal.code)
 
 
 async def _current_occupancy(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:

@@ -8,10 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import ARRAY, Date, DateTime, Enum, ForeignKey, String, Text, func
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
-from teilhabe.messaging.tables import define_messaging_tables
-from teilhabe.staff_sessions import define_staff_session_table
+from teilhabe.service_tables import define_service_tables
 
 from intake.domain import ResidenceStatus, Sex
 
@@ -20,9 +18,7 @@ class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-messaging = define_messaging_tables(Base.metadata)
-audit_log = define_audit_table(Base.metadata)
-staff_session = define_staff_session_table(Base.metadata)
+messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 
 
 class Household(Base):

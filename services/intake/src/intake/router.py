@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.schemas import Page
+from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
@@ -64,8 +64,8 @@ async def list_households(
     allocated_to: date | None = None,
     arriving_from: Annotated[date | None, Query(description="Expected arrival from")] = None,
     arriving_to: Annotated[date | None, Query(description="Expected arrival until")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> Page[HouseholdSummary]:
     households, total = await service.get_all(
         session=session,

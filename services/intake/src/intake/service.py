@@ -24,6 +24,7 @@ from teilhabe.events.households import (
 )
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.outbox import Outbox
+from teilhabe.queries import contains, count_and_page
 from teilhabe.timers import Timer, cancel, schedule_all
 
 from intake import domain, registration
@@ -241,7 +242,7 @@ async def get_all(
     query: Select[Any] = HOUSEHOLDS.select(principal)
     search = filters.search
     if search:
-        pattern = f"%{search}%"
+        pattern = contains(search)
         matching_members = select(Member.household_id).where(
             or_(Member.family_name.ilike(pattern), Member.given_name.ilike(pattern))
         )
@@ -263,11 +264,12 @@ async def get_all(
         query = query.where(Household.expected_arrival_on >= filters.arriving_from)
     if filters.arriving_to:
         query = query.where(Household.expected_arrival_on <= filters.arriving_to)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    households = list(
-        await session.scalars(
-            query.order_by(Household.allocated_on.desc(), Household.id).limit(limit).offset(offset)
-        )
+    households, total = await count_and_page(
+        session,
+        query,
+        order_by=(Household.allocated_on.desc(), Household.id),
+        limit=limit,
+        offset=offset,
     )
     await record_access(
         session,

@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Identity,
     Index,
@@ -22,25 +21,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
-from teilhabe.messaging.tables import define_messaging_tables
-from teilhabe.staff_sessions import define_staff_session_table
+from teilhabe.queries import sql_enum
+from teilhabe.service_tables import define_service_tables
 
 from notifications.domain import AttemptOutcome, Channel, DeliveryStatus, RecipientKind
-
-
-def _enum(cls: type, name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-messaging = define_messaging_tables(Base.metadata)
-audit_log = define_audit_table(Base.metadata)
-staff_session = define_staff_session_table(Base.metadata)
+messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 
 
 class Recipient(Base):
@@ -49,7 +41,7 @@ class Recipient(Base):
     __tablename__ = "recipient"
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    kind: Mapped[RecipientKind] = mapped_column(_enum(RecipientKind, "recipient_kind"))
+    kind: Mapped[RecipientKind] = mapped_column(sql_enum(RecipientKind, "recipient_kind"))
     # Who reads this recipient's inbox: the staff member's own subject; for a volunteer,
     # set once an administrator links the volunteer's login.
     subject: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -72,7 +64,7 @@ class Preference(Base):
 
     recipient_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(200), primary_key=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"), primary_key=True)
+    channel: Mapped[Channel] = mapped_column(sql_enum(Channel, "channel"), primary_key=True)
     enabled: Mapped[bool]
 
 
@@ -109,13 +101,13 @@ class Delivery(Base):
     event_id: Mapped[str] = mapped_column(String(200))
     event_type: Mapped[str] = mapped_column(String(200))
     recipient_id: Mapped[str] = mapped_column(String(200))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    channel: Mapped[Channel] = mapped_column(sql_enum(Channel, "channel"))
     household_id: Mapped[uuid.UUID | None]
     language: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(320))
-    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus, "delivery_status"))
+    status: Mapped[DeliveryStatus] = mapped_column(sql_enum(DeliveryStatus, "delivery_status"))
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -151,6 +143,6 @@ class DeliveryAttempt(Base):
     )
     attempt: Mapped[int]
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome, "attempt_outcome"))
+    outcome: Mapped[AttemptOutcome] = mapped_column(sql_enum(AttemptOutcome, "attempt_outcome"))
     smtp_code: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)

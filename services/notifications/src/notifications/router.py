@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.schemas import Page
+from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.auth import Role
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.scope import applies_scope
@@ -35,9 +35,6 @@ from notifications.schemas import (
     RecipientIn,
     RecipientOut,
 )
-
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
 
 # Directory data this process has recorded already: a caller's later requests with the
 # same token data write nothing. Bounded; forgetting an entry only costs one upsert.

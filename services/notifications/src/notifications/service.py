@@ -26,6 +26,7 @@ from teilhabe.events.staff import StaffMemberSignedIn, is_staff
 from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.outbox import Outbox
+from teilhabe.queries import count_and_page
 
 from notifications import domain, messages
 from notifications.dependencies import DELIVERIES, NOTIFICATIONS, RECIPIENTS
@@ -480,18 +481,17 @@ async def get_inbox(
     scope = _own_inbox(principal)
     unread = Delivery.read_at.is_(None)
     query = select(Delivery).where(scope, unread) if unread_only else select(Delivery).where(scope)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items, total = await count_and_page(
+        session,
+        query,
+        order_by=(Delivery.created_at.desc(), Delivery.id.desc()),
+        limit=limit,
+        offset=offset,
+    )
     unread_count = (
         total
         if unread_only
         else await session.scalar(select(func.count()).where(scope, unread)) or 0
-    )
-    items = list(
-        await session.scalars(
-            query.order_by(Delivery.created_at.desc(), Delivery.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
     )
     await _audit_shown(session, principal, items, action="list")
     return items, total, unread_count
@@ -576,9 +576,8 @@ async def get_all_recipients(
         query = query.where(Recipient.roles.contains([role.value]))
     if kind is not None:
         query = query.where(Recipient.kind == kind)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    recipients = list(
-        await session.scalars(query.order_by(Recipient.id).limit(limit).offset(offset))
+    recipients, total = await count_and_page(
+        session, query, order_by=(Recipient.id,), limit=limit, offset=offset
     )
     await record_access(
         session,
@@ -702,14 +701,12 @@ async def get_deliveries(
         query = query.where(Delivery.recipient_id == recipient_id)
     if event_id is not None:
         query = query.where(Delivery.event_id == event_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    deliveries = list(
-        await session.scalars(
-            query.options(selectinload(Delivery.attempt_log))
-            .order_by(Delivery.created_at.desc(), Delivery.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
+    deliveries, total = await count_and_page(
+        session,
+        query.options(selectinload(Delivery.attempt_log)),
+        order_by=(Delivery.created_at.desc(), Delivery.id.desc()),
+        limit=limit,
+        offset=offset,
     )
     await record_access(
         session,

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from teilhabe.refusal import Refusal
+
 # A certificate older than this at inspection is refused (common practice under §72a).
 MAX_CERTIFICATE_AGE_MONTHS = 3
 # §72a para. 5 SGB VIII: deleted at the latest three months after the activity ends.
@@ -52,13 +54,6 @@ class Mentorship:
 
     started_on: date
     ended_on: date | None
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    reason: str
-    field: str | None = None
 
 
 def add_months(day: date, months: int) -> date:

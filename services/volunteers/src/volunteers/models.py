@@ -8,19 +8,15 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from teilhabe.audit import define_audit_table
 from teilhabe.db import new_metadata
-from teilhabe.messaging.tables import define_messaging_tables
-from teilhabe.staff_sessions import define_staff_session_table
+from teilhabe.service_tables import define_service_tables
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-messaging = define_messaging_tables(Base.metadata)
-audit_log = define_audit_table(Base.metadata)
-staff_session = define_staff_session_table(Base.metadata)
+messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 
 
 class Volunteer(Base):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.schemas import Page
+from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
@@ -59,8 +59,8 @@ async def list_volunteers(
     skill: Annotated[
         str | None, Query(max_length=100, description="Has a skill containing this text")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> Page[VolunteerOut]:
     volunteers, total = await service.get_all(
         session=session,

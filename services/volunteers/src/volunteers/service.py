@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, time
-from typing import Any, NoReturn
+from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
 from teilhabe.audit import record_access
 from teilhabe.auth import Principal
 from teilhabe.clock import on_day
@@ -22,6 +22,7 @@ from teilhabe.events.volunteers import (
     VolunteerRegistered,
 )
 from teilhabe.messaging.outbox import Outbox
+from teilhabe.queries import contains, count_and_page, like_literal
 from teilhabe.timers import cancel, schedule
 
 from volunteers import domain
@@ -106,12 +107,13 @@ async def get_all(
         query = query.where(Volunteer.languages.contains([language]))
     if skill:
         tag = func.unnest(Volunteer.skills).column_valued("tag")
-        query = query.where(exists(select(tag).where(tag.ilike(_contains(skill)))))
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    volunteers = list(
-        await session.scalars(
-            query.order_by(Volunteer.display_name, Volunteer.id).limit(limit).offset(offset)
-        )
+        query = query.where(exists(select(tag).where(tag.ilike(contains(skill)))))
+    volunteers, total = await count_and_page(
+        session,
+        query,
+        order_by=(Volunteer.display_name, Volunteer.id),
+        limit=limit,
+        offset=offset,
     )
     await _audit(session, principal, "list", VOLUNTEER, [v.id for v in volunteers])
     await session.commit()
@@ -329,7 +331,7 @@ async def match(
         already_matched=bool(already_matched),
     )
     if refusal is not None:
-        _raise(refusal)
+        raise_refusal(refusal)
     new_match = Match(
         id=uuid.uuid4(),
         volunteer_id=volunteer.id,
@@ -366,7 +368,7 @@ async def end_match(
         started_on=ending.started_on, ended_on=ended_on, already_ended=ending.ended_on is not None
     )
     if refusal is not None:
-        _raise(refusal)
+        raise_refusal(refusal)
     ending.ended_on = ended_on
     await session.flush()
     await _renew_deletion_day(session, clearance)
@@ -474,14 +476,13 @@ async def get_households(
     """Households known here, newest first, with their current mentors."""
     query: Select[Any] = HOUSEHOLDS.select(principal)
     if notice_number:
-        query = query.where(Household.allocation_notice_number.ilike(_contains(notice_number)))
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    households = list(
-        await session.scalars(
-            query.order_by(Household.received_at.desc(), Household.household_id)
-            .limit(limit)
-            .offset(offset)
-        )
+        query = query.where(Household.allocation_notice_number.ilike(contains(notice_number)))
+    households, total = await count_and_page(
+        session,
+        query,
+        order_by=(Household.received_at.desc(), Household.household_id),
+        limit=limit,
+        offset=offset,
     )
     found = await _with_mentors(session, households)
     await _audit(session, principal, "list", HOUSEHOLD, [h.household_id for h in households])
@@ -510,7 +511,7 @@ async def find_household(
         )
     ) or await session.scalar(
         HOUSEHOLDS.select(principal)
-        .where(Household.allocation_notice_number.ilike(_escaped(allocation_notice_number)))
+        .where(Household.allocation_notice_number.ilike(like_literal(allocation_notice_number)))
         .order_by(Household.received_at.desc())
         .limit(1)
     )
@@ -643,15 +644,6 @@ def _clearance_out(clearance: PoliceClearance, today: date) -> ClearanceOut:
     )
 
 
-def _escaped(text: str) -> str:
-    """`text` as a LIKE pattern that matches only itself."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(text: str) -> str:
-    return f"%{_escaped(text)}%"
-
-
 async def _audit(
     session: AsyncSession,
     principal: Principal,
@@ -667,9 +659,3 @@ async def _audit(
         resource_type=resource_type,
         resource_ids=resource_ids,
     )
-
-
-def _raise(refusal: domain.Refusal) -> NoReturn:
-    if refusal.field is not None:
-        raise InvalidFields({refusal.field: refusal.reason})
-    raise Conflict(refusal.reason, code=refusal.code)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from teilhabe.refusal import Refusal
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 _TITLES = {
@@ -129,3 +131,10 @@ class InvalidFields(ProblemError):
                 for field, message in problems.items()
             ],
         )
+
+
+def raise_refusal(refusal: Refusal) -> NoReturn:
+    """A refusal naming a field is bad input (422), any other a conflict with the state (409)."""
+    if refusal.field is not None:
+        raise InvalidFields({refusal.field: refusal.reason})
+    raise Conflict(refusal.reason, code=refusal.code)

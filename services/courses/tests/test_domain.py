@@ -109,3 +109,9 @@ def test_a_withdrawn_enrollment_is_not_withdrawn_again() -> None:
     refusal = domain.withdrawal_problem(domain.EnrollmentStatus.WITHDRAWN)
     assert refusal is not None
     assert refusal.code == "already-withdrawn"
+
+
+def test_free_seats_are_those_nobody_holds_and_never_fewer_than_none() -> None:
+    assert domain.free_seats(seats=12, enrolled=5) == 7
+    assert domain.free_seats(seats=12, enrolled=12) == 0
+    assert domain.free_seats(seats=10, enrolled=12) == 0

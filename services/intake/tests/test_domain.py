@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 from intake import domain
 from teilhabe.events.households import AgeGroup
@@ -55,3 +55,12 @@ def test_assigning_the_same_caseworker_again_changes_nothing() -> None:
     assert domain.change_caseworker("cw-1", "cw-1") is None
     change = domain.change_caseworker("cw-1", "cw-2")
     assert change == domain.CaseworkerChange("cw-2", "cw-1")
+
+
+def test_the_housing_status_recorded_last_wins_whatever_arrives_last() -> None:
+    earlier = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    later = datetime(2026, 11, 25, 9, 5, tzinfo=UTC)
+    assert domain.housing_status_wins(earlier, None)
+    assert domain.housing_status_wins(later, earlier)
+    assert domain.housing_status_wins(later, later)
+    assert not domain.housing_status_wins(earlier, later)

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from notifications import domain
 from notifications.domain import Addressee, Audience, Channel, Circle, RecipientProfile
 from teilhabe.auth import Role
@@ -146,3 +148,16 @@ def test_only_a_refused_mailbox_is_permanent() -> None:
     assert not domain.is_permanent_refusal(451, recipient_refused=True)
     assert not domain.is_permanent_refusal(554, recipient_refused=False)  # the relay's trouble
     assert not domain.is_permanent_refusal(None, recipient_refused=False)
+
+
+def test_the_latest_caseworker_wins_and_of_two_at_once_the_later_in_the_run() -> None:
+    nine = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    ten = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    run = [
+        domain.CaseworkerAssignment("h1", "cw-late", ten),
+        domain.CaseworkerAssignment("h1", "cw-early", nine),
+        domain.CaseworkerAssignment("h2", "cw-first", nine),
+        domain.CaseworkerAssignment("h2", "cw-second", nine),
+    ]
+    chosen = {a.household_id: a.caseworker_id for a in domain.latest_assignments(run)}
+    assert chosen == {"h1": "cw-late", "h2": "cw-second"}

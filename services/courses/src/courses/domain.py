@@ -119,10 +119,14 @@ def decide_enrollment(
     return WaitlistPlace(position=course.waitlisted + 1)
 
 
+def free_seats(*, seats: int, enrolled: int) -> int:
+    """Seats nobody holds; never below none (seats may be cut below those enrolled)."""
+    return max(seats - enrolled, 0)
+
+
 def seats_to_offer(*, seats: int, enrolled: int, waitlist: Sequence[UUID]) -> tuple[UUID, ...]:
     """Whom of the waitlist (given in waitlist order) a free seat goes to, first come first."""
-    free = max(seats - enrolled, 0)
-    return tuple(waitlist[:free])
+    return tuple(waitlist[: free_seats(seats=seats, enrolled=enrolled)])
 
 
 def withdrawal_problem(status: EnrollmentStatus) -> Refusal | None:

@@ -358,7 +358,7 @@ async def _fill_free_seats(
                 Enrollment.status == EnrollmentStatus.WAITLISTED,
             )
             .order_by(Enrollment.sequence)
-            .limit(max(course.seats - enrolled, 0))
+            .limit(domain.free_seats(seats=course.seats, enrolled=enrolled))
             .with_for_update()
         )
     )
@@ -439,7 +439,7 @@ def _course_out(course: Course, counts: dict[EnrollmentStatus, int]) -> CourseOu
         seats=course.seats,
         team=course.team,
         enrolled=enrolled,
-        free=max(course.seats - enrolled, 0),
+        free=domain.free_seats(seats=course.seats, enrolled=enrolled),
         waitlisted=counts.get(EnrollmentStatus.WAITLISTED, 0),
     )
 

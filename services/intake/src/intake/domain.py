@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from teilhabe.events.households import AgeGroup
@@ -33,6 +33,23 @@ EXPIRING_STATUSES = frozenset(
         ResidenceStatus.FIKTIONSBESCHEINIGUNG,
     }
 )
+
+
+class HousingStatus(StrEnum):
+    """Whether a household is accommodated, as intake learns it from housing's events."""
+
+    AWAITING = "awaiting"
+    HOUSED = "housed"
+    MOVED_OUT = "moved_out"
+
+
+def housing_status_wins(recorded_at: datetime, current_recorded_at: datetime | None) -> bool:
+    """Whether a status housing recorded at `recorded_at` replaces the one intake holds.
+
+    Housing's events may arrive out of order (several relays, retry delays): the status
+    housing recorded last wins, not the event that happens to arrive last.
+    """
+    return current_recorded_at is None or recorded_at >= current_recorded_at
 
 
 class Sex(StrEnum):

@@ -11,6 +11,7 @@ from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from intake import service
+from intake.domain import HousingStatus
 
 
 async def on_household_moved_in(
@@ -20,7 +21,7 @@ async def on_household_moved_in(
         await service.record_housing(
             session=session,
             household_id=event.payload.household_id,
-            status="housed",
+            status=HousingStatus.HOUSED,
             recorded_at=event.envelope.time,
         )
 
@@ -32,7 +33,7 @@ async def on_household_moved_out(
         await service.record_housing(
             session=session,
             household_id=event.payload.household_id,
-            status="moved_out",
+            status=HousingStatus.MOVED_OUT,
             recorded_at=event.envelope.time,
         )
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.db import new_metadata
 from teilhabe.service_tables import define_service_tables
 
-from intake.domain import ResidenceStatus, Sex
+from intake.domain import HousingStatus, ResidenceStatus, Sex
 
 
 class Base(DeclarativeBase):
@@ -34,7 +34,7 @@ class Household(Base):
     # household. Households registered before teams existed have none: team leads only.
     team: Mapped[str | None] = mapped_column(String(200), index=True)
     caseworker_id: Mapped[str | None] = mapped_column(String(200), index=True)
-    housing_status: Mapped[str] = mapped_column(String(30), default="awaiting")
+    housing_status: Mapped[str] = mapped_column(String(30), default=HousingStatus.AWAITING)
     # When housing recorded that status: its events may arrive out of order.
     housing_status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -127,7 +127,7 @@ def _new_household(allocation: AllocationIn, team: str | None) -> Household:
         allocating_authority=allocation.allocating_authority,
         expected_arrival_on=allocation.expected_arrival_on,
         needs_accessible_housing=allocation.needs_accessible_housing,
-        housing_status="awaiting",
+        housing_status=domain.HousingStatus.AWAITING,
         members=[
             Member(
                 id=uuid.uuid4(), household_id=household_id, position=index, **member.model_dump()
@@ -311,17 +311,17 @@ async def assign_caseworker(
 
 
 async def record_housing(
-    *, session: AsyncSession, household_id: uuid.UUID, status: str, recorded_at: datetime
+    *,
+    session: AsyncSession,
+    household_id: uuid.UUID,
+    status: domain.HousingStatus,
+    recorded_at: datetime,
 ) -> None:
-    """Keep intake's view of whether the household is accommodated (from housing's events).
-
-    Housing's events may arrive out of order (several relays, retry delays): the status
-    housing recorded last wins, not the event that happens to arrive last.
-    """
+    """Keep intake's view of whether the household is accommodated (from housing's events)."""
     household = await session.get(Household, household_id, with_for_update=True)
     if household is None:
         return
-    if household.housing_status_at is None or recorded_at >= household.housing_status_at:
+    if domain.housing_status_wins(recorded_at, household.housing_status_at):
         household.housing_status = status
         household.housing_status_at = recorded_at
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from teilhabe.auth import Role
@@ -214,3 +215,24 @@ def is_permanent_refusal(code: int | None, *, recipient_refused: bool) -> bool:
     misconfigured relay must not fail every queued message at once.
     """
     return recipient_refused and code is not None and 500 <= code < 600
+
+
+@dataclass(frozen=True)
+class CaseworkerAssignment:
+    household_id: object
+    caseworker_id: str
+    since: datetime
+
+
+def latest_assignments(
+    assignments: Sequence[CaseworkerAssignment],
+) -> list[CaseworkerAssignment]:
+    """Per household the caseworker assigned last: the latest caseworker wins, of two at the
+    same moment the later one in `assignments`. (The table keeps the same rule against what
+    it holds, for assignments that arrive after a later one.)"""
+    latest: dict[object, CaseworkerAssignment] = {}
+    for assignment in assignments:
+        held = latest.get(assignment.household_id)
+        if held is None or held.since <= assignment.since:
+            latest[assignment.household_id] = assignment
+    return list(latest.values())

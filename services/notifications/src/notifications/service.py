@@ -70,11 +70,19 @@ async def record_households(*, session: AsyncSession, events: Sequence[Household
 async def record_caseworkers(
     *, session: AsyncSession, events: Sequence[ReceivedEvent[CaseworkerAssigned]]
 ) -> None:
-    for event in events:  # in order: a later event of the run must win
+    assignments = domain.latest_assignments(
+        [
+            domain.CaseworkerAssignment(
+                event.payload.household_id, event.payload.caseworker_id, event.envelope.time
+            )
+            for event in events
+        ]
+    )
+    for assignment in assignments:
         statement = insert(Household).values(
-            id=event.payload.household_id,
-            caseworker_id=event.payload.caseworker_id,
-            caseworker_since=event.envelope.time,
+            id=assignment.household_id,
+            caseworker_id=assignment.caseworker_id,
+            caseworker_since=assignment.since,
         )
         await session.execute(
             statement.on_conflict_do_update(

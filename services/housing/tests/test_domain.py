@@ -166,3 +166,14 @@ def test_an_ended_reservation_is_not_cancelled_again() -> None:
     refusal = domain.cancel_problem(ended=True)
     assert refusal is not None
     assert refusal.code == "reservation-ended"
+
+
+def test_a_transferred_household_keeps_its_share_unless_the_officer_says_otherwise() -> None:
+    split = domain.BedShare(2, "Familie teilt sich auf")
+    assert domain.share_after_transfer(split, bed_count=None, split_reason=None) == split
+    assert domain.share_after_transfer(split, bed_count=3, split_reason="neu") == (
+        domain.BedShare(3, "neu")
+    )
+    assert domain.share_after_transfer(split, bed_count=3, split_reason=None) == (
+        domain.BedShare(3, "Familie teilt sich auf")
+    )

@@ -140,6 +140,20 @@ def transfer_problem(
     return None
 
 
+@dataclass(frozen=True)
+class BedShare:
+    bed_count: int
+    split_reason: str | None
+
+
+def share_after_transfer(
+    current: BedShare, *, bed_count: int | None, split_reason: str | None
+) -> BedShare:
+    """The beds a household takes to its new unit: its share so far, unless the officer
+    gives another count or reason."""
+    return BedShare(bed_count or current.bed_count, split_reason or current.split_reason)
+
+
 def move_out_problem(moved_in_on: date, moved_out_on: date, already_out: bool) -> Refusal | None:
     if already_out:
         return Refusal("already-moved-out", "the household has already moved out")

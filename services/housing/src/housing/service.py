@@ -426,8 +426,11 @@ async def transfer(
     if refusal is not None:
         raise_refusal(refusal)
     await _move_out(session, current, transfer_in.moved_on, MoveOutReason.TRANSFER)
-    # The household keeps its share of beds unless the officer says otherwise.
-    bed_count = transfer_in.bed_count or current.bed_count
+    share = domain.share_after_transfer(
+        domain.BedShare(current.bed_count, current.split_reason),
+        bed_count=transfer_in.bed_count,
+        split_reason=transfer_in.split_reason,
+    )
     placement = await _move_in(
         session,
         principal,
@@ -435,8 +438,8 @@ async def transfer(
         unit,
         domain.WaitingStatus.AWAITING,
         moved_in_on=transfer_in.moved_on,
-        bed_count=bed_count,
-        split_reason=transfer_in.split_reason or current.split_reason,
+        bed_count=share.bed_count,
+        split_reason=share.split_reason,
     )
     await record_access(
         session,

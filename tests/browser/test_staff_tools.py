@@ -401,6 +401,12 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         transfer = f"{housing_url}/belegungen/{placement_id}/umzug"
         await checks.visit(page, transfer, f"housing-transfer-{tag}")
         await checks.submit_with_errors(page, "Umzug erfassen", f"housing-transfer-errors-{tag}")
+        await checks.visit(page, f"{housing_url}/standorte", f"housing-sites-{tag}")
+        await checks.submit_with_errors(page, "Standort erfassen", f"housing-sites-errors-{tag}")
+        await checks.visit(page, f"{housing_url}/standorte/{site['id']}", f"housing-site-{tag}")
+        await checks.submit_with_errors(
+            page, "Wohneinheit hinzufügen", f"housing-site-errors-{tag}"
+        )
         await checks.visit(page, f"{housing_url}/barrierefreiheit", f"housing-accessibility-{tag}")
 
     trail = f"{intake_url}/zugriffsprotokoll"

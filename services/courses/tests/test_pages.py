@@ -322,7 +322,13 @@ async def test_coordinator_creates_an_offer_and_errors_stand_at_their_fields(
     }
     wrong = await coordinator.post("/ui/kurse/neu", data=typed)
     assert wrong.status_code == 422
-    assert error_next_to(wrong, "seats") == "Bitte geben Sie eine ganze Zahl ein."
+    assert error_next_to(wrong, "seats") == (
+        "Bitte geben Sie eine ganze Zahl ein, zum Beispiel 12 oder 1.000."
+    )
+    grouped_wrongly = await coordinator.post("/ui/kurse/neu", data={**typed, "seats": "1.00"})
+    assert error_next_to(grouped_wrongly, "seats").startswith("Bitte geben Sie eine ganze Zahl")
+    too_many = await coordinator.post("/ui/kurse/neu", data={**typed, "seats": "100.000"})
+    assert error_next_to(too_many, "seats") == "Bitte geben Sie eine Zahl bis höchstens 10000 ein."
     assert f'value="{title}"' in wrong.text
     assert '<option value="language_cafe" selected>Sprachcafé</option>' in wrong.text
     assert 'value="02.12.2026"' in wrong.text

@@ -50,6 +50,7 @@ from teilhabe.ui import (
     pager,
     problem_errors,
     put_date,
+    put_whole_number,
     read_form,
     render,
     request_model,
@@ -230,8 +231,8 @@ def _course_request(
         data["kind"] = values["kind"]
     else:
         errors["kind"] = page_texts.gettext(CHOOSE)
-    if values["seats"]:
-        data["seats"] = values["seats"]
+    # "1.000" is a thousand seats in German, "1.00" is refused: never silently 1.
+    put_whole_number(data, "seats", values["seats"], errors, page_texts)
     put_date(data, "starts_on", values["starts_on"], errors, page_texts)
     put_date(data, "ends_on", values["ends_on"], errors, page_texts, required=False)
     return request_model(CourseIn, data, page_texts, fields=COURSE_FIELDS, typed_errors=errors)

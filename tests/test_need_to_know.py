@@ -387,9 +387,6 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             f"/ui/haushalte/{ids['north']}/fachkraft",
             ok=303,
             body={"caseworker_id": "cw-nord"},
-            # The household is found, but cw-nord is not in intake's staff directory (no
-            # sign-in event reaches it here): refused next to the field, unless oneself.
-            overrides={"team_lead": 422},
             **intake,
         ),
         # housing

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, raise_refusal
-from teilhabe.audit import record_access
+from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
 from teilhabe.events.households import HouseholdAssigned, normalise_notice_number
@@ -42,6 +42,7 @@ from courses.schemas import (
 )
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/courses")
+audit = Auditor(audit_log)
 RESOURCE = "household"
 
 
@@ -142,14 +143,7 @@ async def get_course(
             for position, (e, person) in enumerate(waiting, start=1)
         ],
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="read",
-        resource_type=RESOURCE,
-        resource_ids=_distinct(e.household_id for e, _ in active),
-    )
+    await audit(session, principal, "read", RESOURCE, _distinct(e.household_id for e, _ in active))
     await session.commit()
     return detail
 
@@ -229,14 +223,7 @@ async def enroll(
                 waitlist_position=position,
             ),
         )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="enroll",
-        resource_type=RESOURCE,
-        resource_ids=[enrollment.household_id],
-    )
+    await audit(session, principal, "enroll", RESOURCE, [enrollment.household_id])
     await session.commit()
     return _enrollment_out(enrollment, waitlist_position=position)
 
@@ -264,13 +251,12 @@ async def withdraw(
     enrollment.withdrawn_by = principal.subject
     await session.flush()
     promoted = await _fill_free_seats(session, course, moment)
-    await record_access(
+    await audit(
         session,
-        audit_log,
         principal,
-        action="withdraw",
-        resource_type=RESOURCE,
-        resource_ids=_distinct([enrollment.household_id, *(e.household_id for e in promoted)]),
+        "withdraw",
+        RESOURCE,
+        _distinct([enrollment.household_id, *(e.household_id for e in promoted)]),
     )
     await session.commit()
     return WithdrawalOut(
@@ -299,13 +285,8 @@ async def find_people(
         )
     )
     if found:
-        await record_access(
-            session,
-            audit_log,
-            principal,
-            action="read",
-            resource_type=RESOURCE,
-            resource_ids=_distinct(person.household_id for person in found),
+        await audit(
+            session, principal, "read", RESOURCE, _distinct(person.household_id for person in found)
         )
         await session.commit()
     return [PersonOut.model_validate(person) for person in found]

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
-from teilhabe.audit import record_access
+from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.clock import now
 from teilhabe.events.households import HouseholdAssigned
@@ -46,6 +46,7 @@ from housing.schemas import (
 )
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/housing")
+audit = Auditor(audit_log)
 
 
 async def create_site(*, session: AsyncSession, site_in: SiteIn) -> Site:
@@ -175,14 +176,7 @@ async def _audit_residents(
     households = {
         household for site in sites for unit in site.units for household in unit.households
     }
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action=action,
-        resource_type="household",
-        resource_ids=sorted(households, key=str),
-    )
+    await audit(session, principal, action, "household", sorted(households, key=str))
     await session.commit()
 
 
@@ -195,14 +189,7 @@ async def get_waiting_household(
     )
     if household is None or household.status is not domain.WaitingStatus.AWAITING:
         raise NotFound("household awaiting accommodation")
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="read",
-        resource_type="household",
-        resource_ids=[household.household_id],
-    )
+    await audit(session, principal, "read", "household", [household.household_id])
     await session.commit()
     return household
 
@@ -231,14 +218,7 @@ async def get_waiting_queue(
         if reservation is not None:
             entry.reservation = ReservedBeds.model_validate(reservation)
         queue.append(entry)
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="list",
-        resource_type="household",
-        resource_ids=[entry.household_id for entry in queue],
-    )
+    await audit(session, principal, "list", "household", [entry.household_id for entry in queue])
     await session.commit()
     return queue
 
@@ -251,13 +231,12 @@ async def get_active_reservations(
         select(Reservation).where(Reservation.ended_at.is_(None)).order_by(Reservation.created_at)
     )
     reservations = list(await session.scalars(query))
-    await record_access(
+    await audit(
         session,
-        audit_log,
         principal,
-        action="list",
-        resource_type="household",
-        resource_ids=[reservation.household_id for reservation in reservations],
+        "list",
+        "household",
+        [reservation.household_id for reservation in reservations],
     )
     await session.commit()
     return reservations
@@ -292,14 +271,7 @@ async def place(
         bed_count=placement_in.bed_count,
         split_reason=placement_in.split_reason,
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="place",
-        resource_type="household",
-        resource_ids=[placement.household_id],
-    )
+    await audit(session, principal, "place", "household", [placement.household_id])
     await session.commit()
     return placement
 
@@ -343,14 +315,7 @@ async def reserve(
         raise Conflict(
             "beds are already reserved for the household", code="already-reserved"
         ) from error
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="reserve",
-        resource_type="household",
-        resource_ids=[household.household_id],
-    )
+    await audit(session, principal, "reserve", "household", [household.household_id])
     await session.commit()
     return reservation
 
@@ -371,14 +336,7 @@ async def cancel_reservation(
     if refusal is not None:
         raise_refusal(refusal)
     _end(reservation, domain.ReservationEnd.CANCELLED)
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="cancel_reservation",
-        resource_type="household",
-        resource_ids=[reservation.household_id],
-    )
+    await audit(session, principal, "cancel_reservation", "household", [reservation.household_id])
     await session.commit()
     return reservation
 
@@ -394,14 +352,7 @@ async def move_out(
         raise_refusal(refusal)
     await _move_out(session, placement, move_out_in.moved_out_on, move_out_in.reason)
     household.status = domain.status_after_move_out(move_out_in.reason)
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="move_out",
-        resource_type="household",
-        resource_ids=[placement.household_id],
-    )
+    await audit(session, principal, "move_out", "household", [placement.household_id])
     await session.commit()
     return placement
 
@@ -441,14 +392,7 @@ async def transfer(
         bed_count=share.bed_count,
         split_reason=share.split_reason,
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="transfer",
-        resource_type="household",
-        resource_ids=[placement.household_id],
-    )
+    await audit(session, principal, "transfer", "household", [placement.household_id])
     await session.commit()
     return placement
 

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields
-from teilhabe.audit import record_access
+from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal, Role
 from teilhabe.clock import on_day
 from teilhabe.events.households import (
@@ -34,6 +34,7 @@ from intake.models import Household, Member, StaffMember, audit_log, messaging
 from intake.schemas import AllocationIn
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/intake")
+audit = Auditor(audit_log)
 RESOURCE = "household"
 # The timer of a member's residence status expiry reminder (teilhabe.timers), keyed by member.
 RESIDENCE_EXPIRY = "residence_status_expiry"
@@ -93,14 +94,7 @@ async def register_many(
         )
     await outbox.add_many(session, [household_assigned(h) for h in households])
     await schedule_residence_reminders(session, [m for h in households for m in h.members])
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="create",
-        resource_type=RESOURCE,
-        resource_ids=[h.id for h in households],
-    )
+    await audit(session, principal, "create", RESOURCE, [h.id for h in households])
     await session.commit()
     return households
 
@@ -206,14 +200,7 @@ async def is_registered(*, session: AsyncSession, number: str) -> bool:
 
 async def get(*, session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Household:
     household = await HOUSEHOLDS.get(session, principal, household_id)
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="read",
-        resource_type=RESOURCE,
-        resource_ids=[household.id],
-    )
+    await audit(session, principal, "read", RESOURCE, [household.id])
     await session.commit()
     return household
 
@@ -271,14 +258,7 @@ async def get_all(
         limit=limit,
         offset=offset,
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="list",
-        resource_type=RESOURCE,
-        resource_ids=[h.id for h in households],
-    )
+    await audit(session, principal, "list", RESOURCE, [h.id for h in households])
     await session.commit()
     return households, total
 
@@ -298,14 +278,7 @@ async def assign_caseworker(
                 previous_caseworker_id=change.previous_caseworker_id,
             ),
         )
-        await record_access(
-            session,
-            audit_log,
-            principal,
-            action="update",
-            resource_type=RESOURCE,
-            resource_ids=[household.id],
-        )
+        await audit(session, principal, "update", RESOURCE, [household.id])
     await session.commit()
     return household
 

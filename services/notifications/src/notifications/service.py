@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound
-from teilhabe.audit import record_access
+from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal, Role
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
@@ -43,6 +43,7 @@ from notifications.models import (
 from notifications.schemas import MeIn, PreferenceOut, PreferencesIn, RecipientIn
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/notifications")
+audit = Auditor(audit_log)
 # Wakes the e-mail sender when a transaction that queued e-mails commits.
 EMAIL_NOTIFY_CHANNEL = "notifications_email"
 RECIPIENT = "recipient"
@@ -421,14 +422,7 @@ async def put_me(*, session: AsyncSession, principal: Principal, me_in: MeIn) ->
     await session.execute(
         statement.on_conflict_do_update(index_elements=[Recipient.id], set_=values)
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="update",
-        resource_type=RECIPIENT,
-        resource_ids=[principal.subject],
-    )
+    await audit(session, principal, "update", RECIPIENT, [principal.subject])
     await session.commit()
     recipient = await session.get(Recipient, principal.subject, populate_existing=True)
     assert recipient is not None
@@ -521,14 +515,7 @@ async def _audit_shown(
     households = [item.household_id for item in shown if item.household_id is not None]
     others = [item.id for item in shown if item.household_id is None]
     for resource_type, ids in (("household", households), ("notification", others)):
-        await record_access(
-            session,
-            audit_log,
-            principal,
-            action=action,
-            resource_type=resource_type,
-            resource_ids=list(dict.fromkeys(ids)),
-        )
+        await audit(session, principal, action, resource_type, list(dict.fromkeys(ids)))
     await session.commit()
 
 
@@ -587,14 +574,7 @@ async def get_all_recipients(
     recipients, total = await count_and_page(
         session, query, order_by=(Recipient.id,), limit=limit, offset=offset
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="list",
-        resource_type=RECIPIENT,
-        resource_ids=[r.id for r in recipients],
-    )
+    await audit(session, principal, "list", RECIPIENT, [r.id for r in recipients])
     await session.commit()
     return recipients, total
 
@@ -603,14 +583,7 @@ async def get_recipient(
     *, session: AsyncSession, principal: Principal, recipient_id: str
 ) -> Recipient:
     recipient = await RECIPIENTS.get(session, principal, recipient_id)
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="read",
-        resource_type=RECIPIENT,
-        resource_ids=[recipient_id],
-    )
+    await audit(session, principal, "read", RECIPIENT, [recipient_id])
     await session.commit()
     return recipient
 
@@ -647,14 +620,7 @@ async def put_recipient(
     await session.execute(
         statement.on_conflict_do_update(index_elements=[Recipient.id], set_=values)
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="update",
-        resource_type=RECIPIENT,
-        resource_ids=[recipient_id],
-    )
+    await audit(session, principal, "update", RECIPIENT, [recipient_id])
     try:
         await session.commit()
     except IntegrityError as error:  # linked to another recipient meanwhile
@@ -678,14 +644,7 @@ async def delete_recipient(
     if result.scalar() is None:
         raise NotFound("recipient")
     await session.execute(delete(Preference).where(Preference.recipient_id == recipient_id))
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="delete",
-        resource_type=RECIPIENT,
-        resource_ids=[recipient_id],
-    )
+    await audit(session, principal, "delete", RECIPIENT, [recipient_id])
     await session.commit()
 
 
@@ -716,14 +675,7 @@ async def get_deliveries(
         limit=limit,
         offset=offset,
     )
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="list",
-        resource_type="delivery",
-        resource_ids=[d.id for d in deliveries],
-    )
+    await audit(session, principal, "list", "delivery", [d.id for d in deliveries])
     await session.commit()
     return deliveries, total
 
@@ -747,14 +699,7 @@ async def retry_delivery(
         await DELIVERIES.get(session, principal, delivery_id)  # 404 unless it exists
         raise Conflict("only a failed e-mail can be retried", code="not-failed")
     await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": EMAIL_NOTIFY_CHANNEL})
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action="retry",
-        resource_type="delivery",
-        resource_ids=[delivery_id],
-    )
+    await audit(session, principal, "retry", "delivery", [delivery_id])
     await session.commit()
     return await _delivery_with_log(session, delivery_id)
 

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
-from teilhabe.audit import record_access
+from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.clock import on_day
 from teilhabe.events.households import HouseholdAssigned
@@ -47,6 +47,7 @@ from volunteers.schemas import (
 )
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/volunteers")
+audit = Auditor(audit_log)
 VOLUNTEER = "volunteer"
 CLEARANCE = "police_clearance"
 MATCH = "match"
@@ -88,7 +89,7 @@ async def register(
             account_subject=volunteer.subject,
         ),
     )
-    await _audit(session, principal, "create", VOLUNTEER, [volunteer.id])
+    await audit(session, principal, "create", VOLUNTEER, [volunteer.id])
     await session.commit()
     return volunteer
 
@@ -115,14 +116,14 @@ async def get_all(
         limit=limit,
         offset=offset,
     )
-    await _audit(session, principal, "list", VOLUNTEER, [v.id for v in volunteers])
+    await audit(session, principal, "list", VOLUNTEER, [v.id for v in volunteers])
     await session.commit()
     return volunteers, total
 
 
 async def get(*, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> Volunteer:
     volunteer = await VOLUNTEERS.get(session, principal, volunteer_id)
-    await _audit(session, principal, "read", VOLUNTEER, [volunteer.id])
+    await audit(session, principal, "read", VOLUNTEER, [volunteer.id])
     await session.commit()
     return volunteer
 
@@ -133,7 +134,7 @@ async def get_own(*, session: AsyncSession, principal: Principal) -> Volunteer:
     )
     if volunteer is None:
         raise NotFound("volunteer record of this account")
-    await _audit(session, principal, "read", VOLUNTEER, [volunteer.id])
+    await audit(session, principal, "read", VOLUNTEER, [volunteer.id])
     await session.commit()
     return volunteer
 
@@ -167,7 +168,7 @@ async def record_clearance(
     )
     await _schedule_reinspection(session, clearance)
     await _schedule_deletion(session, clearance)
-    await _audit(session, principal, "record", CLEARANCE, [volunteer_id])
+    await audit(session, principal, "record", CLEARANCE, [volunteer_id])
     await session.commit()
     return _clearance_out(clearance, today)
 
@@ -179,7 +180,7 @@ async def get_clearance(
     clearance = await session.get(PoliceClearance, volunteer_id)
     if clearance is None:
         raise NotFound("police clearance")
-    await _audit(session, principal, "read", CLEARANCE, [volunteer_id])
+    await audit(session, principal, "read", CLEARANCE, [volunteer_id])
     await session.commit()
     return _clearance_out(clearance, today)
 
@@ -197,7 +198,7 @@ async def delete_clearance(
     if deleted is None:
         raise NotFound("police clearance")
     await _cancel_clearance_timers(session, [volunteer_id])
-    await _audit(session, principal, "delete", CLEARANCE, [volunteer_id])
+    await audit(session, principal, "delete", CLEARANCE, [volunteer_id])
     await session.commit()
 
 
@@ -211,7 +212,7 @@ async def purge_expired_clearances(*, session: AsyncSession, today: date) -> int
         )
     )
     await _cancel_clearance_timers(session, purged)
-    await _audit(session, PURGE_PRINCIPAL, "purge", CLEARANCE, purged)
+    await audit(session, PURGE_PRINCIPAL, "purge", CLEARANCE, purged)
     await session.commit()
     return len(purged)
 
@@ -228,7 +229,7 @@ async def delete_clearance_when_due(
         return False  # gone already, or kept longer since: that rescheduled the timer
     await session.delete(clearance)
     await cancel(session, CLEARANCE_REINSPECTION, str(volunteer_id))
-    await _audit(session, PURGE_PRINCIPAL, "purge", CLEARANCE, [volunteer_id])
+    await audit(session, PURGE_PRINCIPAL, "purge", CLEARANCE, [volunteer_id])
     return True
 
 
@@ -351,7 +352,7 @@ async def match(
             matched_on=new_match.started_on,
         ),
     )
-    await _audit(session, principal, "create", MATCH, [new_match.id])
+    await audit(session, principal, "create", MATCH, [new_match.id])
     await session.commit()
     return new_match
 
@@ -372,7 +373,7 @@ async def end_match(
     ending.ended_on = ended_on
     await session.flush()
     await _renew_deletion_day(session, clearance)
-    await _audit(session, principal, "end", MATCH, [ending.id])
+    await audit(session, principal, "end", MATCH, [ending.id])
     await session.commit()
     return ending
 
@@ -393,7 +394,7 @@ async def get_matches(
     if running_only:
         query = query.where(Match.ended_on.is_(None))
     matches = list(await session.scalars(query))
-    await _audit(session, principal, "list", MATCH, [m.id for m in matches])
+    await audit(session, principal, "list", MATCH, [m.id for m in matches])
     await session.commit()
     return matches
 
@@ -416,7 +417,7 @@ async def get_volunteer_matches(
             .order_by(Match.started_on.desc(), Match.id)
         )
     )
-    await _audit(session, principal, "list", MATCH, [m.id for m in matches])
+    await audit(session, principal, "list", MATCH, [m.id for m in matches])
     await session.commit()
     return matches
 
@@ -446,7 +447,7 @@ async def suggest_mentors(
         today=today,
         validity_years=get_settings().clearance_validity_years,
     )[:limit]
-    await _audit(session, principal, "suggest", VOLUNTEER, [c.volunteer_id for c in chosen])
+    await audit(session, principal, "suggest", VOLUNTEER, [c.volunteer_id for c in chosen])
     await session.commit()
     return [
         SuggestionOut(
@@ -485,7 +486,7 @@ async def get_households(
         offset=offset,
     )
     found = await _with_mentors(session, households)
-    await _audit(session, principal, "list", HOUSEHOLD, [h.household_id for h in households])
+    await audit(session, principal, "list", HOUSEHOLD, [h.household_id for h in households])
     await session.commit()
     return found, total
 
@@ -495,7 +496,7 @@ async def get_household(
 ) -> HouseholdOut:
     household = await HOUSEHOLDS.get(session, principal, household_id)
     [found] = await _with_mentors(session, [household])
-    await _audit(session, principal, "read", HOUSEHOLD, [household_id])
+    await audit(session, principal, "read", HOUSEHOLD, [household_id])
     await session.commit()
     return found
 
@@ -518,7 +519,7 @@ async def find_household(
     if household is None:
         return None
     [found] = await _with_mentors(session, [household])
-    await _audit(session, principal, "read", HOUSEHOLD, [household.household_id])
+    await audit(session, principal, "read", HOUSEHOLD, [household.household_id])
     await session.commit()
     return found
 
@@ -534,7 +535,7 @@ async def household_numbers(
         principal,
     )
     numbers = {household_id: number for household_id, number in await session.execute(query)}
-    await _audit(session, principal, "read", HOUSEHOLD, list(numbers))
+    await audit(session, principal, "read", HOUSEHOLD, list(numbers))
     await session.commit()
     return numbers
 
@@ -641,21 +642,4 @@ def _clearance_out(clearance: PoliceClearance, today: date) -> ClearanceOut:
             _usable(clearance, today), on=today, validity_years=validity_years
         ),
         delete_after=clearance.delete_after,
-    )
-
-
-async def _audit(
-    session: AsyncSession,
-    principal: Principal,
-    action: str,
-    resource_type: str,
-    resource_ids: Sequence[object],
-) -> None:
-    await record_access(
-        session,
-        audit_log,
-        principal,
-        action=action,
-        resource_type=resource_type,
-        resource_ids=resource_ids,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import asyncpg
 import httpx
@@ -14,6 +14,7 @@ from housing.handlers import HANDLERS
 from housing.models import WaitingHousehold
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
+from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
@@ -99,6 +100,44 @@ async def test_place_and_move_out_change_occupancy(
         headers=officer,
     )
     assert again.status_code == 409
+
+
+async def test_a_move_out_ahead_keeps_the_beds_until_its_day_and_one_long_ago_is_refused(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=2)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    household_id = await allocated_household(housing_database, members=2)
+    placed = await place(housing, officer, household_id, unit_id)
+    assert placed.status_code == 201, placed.text
+    move_out = f"/placements/{placed.json()['id']}/move-out"
+
+    too_old = (today() - timedelta(days=31)).isoformat()
+    refused = await housing.post(
+        move_out, json={"moved_out_on": too_old, "reason": "private_housing"}, headers=officer
+    )
+    assert refused.status_code == 422, refused.text
+    assert "moved_out_on" in refused.text
+    ahead = (today() + timedelta(days=10)).isoformat()
+    scheduled = await housing.post(
+        move_out, json={"moved_out_on": ahead, "reason": "private_housing"}, headers=officer
+    )
+    assert scheduled.status_code == 200, scheduled.text
+    assert await counts(housing, officer, site) == (2, 0, 0)
+    other = await allocated_household(housing_database, members=2)
+    assert (await place(housing, officer, other, unit_id)).status_code == 409
+
+    # The day comes (the date moved back in the database): the beds are free by date alone.
+    connection = await asyncpg.connect(asyncpg_dsn(housing_database))
+    await connection.execute(
+        "UPDATE placement SET moved_out_on = $1 WHERE id = $2",
+        today(),
+        uuid.UUID(placed.json()["id"]),
+    )
+    await connection.close()
+    assert await counts(housing, officer, site) == (0, 0, 2)
+    assert (await place(housing, officer, other, unit_id)).status_code == 201
+    assert await counts(housing, officer, site) == (2, 0, 0)
 
 
 async def test_racing_placements_for_the_last_beds_one_wins(

@@ -74,6 +74,12 @@ def test_move_out_rules() -> None:
     assert domain.move_out_problem(date(2026, 1, 10), date(2026, 1, 9), False) is not None
     assert domain.move_out_problem(date(2026, 1, 10), date(2026, 1, 10), True) is not None
     assert domain.move_out_problem(date(2026, 1, 10), date(2026, 2, 1), False) is None
+    assert domain.move_out_problem(date(2026, 1, 10), date(2099, 2, 1), False) is None
+    long_ago = domain.move_out_problem(
+        date(2025, 1, 10), date(2026, 1, 9), False, earliest=date(2026, 1, 10)
+    )
+    assert long_ago is not None
+    assert (long_ago.code, long_ago.field) == ("move-out-too-long-ago", "moved_out_on")
 
 
 def test_a_transfer_needs_another_unit_and_a_day_not_before_the_move_in() -> None:

@@ -187,6 +187,13 @@ async def test_officer_places_a_household_and_the_board_changes(
     assert 'value="24.11.2026"' in too_early.text
     assert re.search(r'<option value="transfer" selected>', too_early.text)
 
+    long_ago = await officer.post(
+        move_out_url.group(1),
+        data={"csrf_token": form_token(form), "moved_out_on": "02.01.2026", "reason": "other"},
+    )
+    assert error_next_to(long_ago, "moved_out_on") == (
+        "Der Auszug liegt zu weit zurück, um ihn noch zu erfassen."
+    )
     moved = await officer.post(
         move_out_url.group(1),
         data={
@@ -580,6 +587,15 @@ def test_one_bed_is_one_bett_not_one_betten() -> None:
     )
     assert one == "Auszug erfasst: 1 Bett in Halterner Straße, Wohneinheit A1 ist wieder frei."
     assert two == "Auszug erfasst: 2 Betten in Halterner Straße, Wohneinheit A1 sind wieder frei."
+    scheduled = german.ngettext(
+        "Move-out scheduled: %(num)s bed in %(site)s, unit %(unit)s is free from %(day)s.",
+        "Move-out scheduled: %(num)s beds in %(site)s, unit %(unit)s are free from %(day)s.",
+        1,
+    ) % {"num": 1, "site": "Halterner Straße", "unit": "A1", "day": "01.03.2027"}
+    assert (
+        scheduled
+        == "Auszug vorgemerkt: 1 Bett in Halterner Straße, Wohneinheit A1 ist ab 01.03.2027 frei."
+    )
     assert (
         german.ngettext("%(free)s of %(num)s bed free", "%(free)s of %(num)s beds free", 1)
         % {

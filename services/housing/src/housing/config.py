@@ -11,6 +11,8 @@ class HousingSettings(ServiceSettings):
     service_name: str = "housing"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_housing"
     http_port: int = 8002
+    # A move-out recorded later than this is refused: beds would have been free unseen.
+    move_out_backdating_limit_days: int = 30
 
 
 @lru_cache

@@ -154,9 +154,18 @@ def share_after_transfer(
     return BedShare(bed_count or current.bed_count, split_reason or current.split_reason)
 
 
-def move_out_problem(moved_in_on: date, moved_out_on: date, already_out: bool) -> Refusal | None:
+def move_out_problem(
+    moved_in_on: date, moved_out_on: date, already_out: bool, *, earliest: date | None = None
+) -> Refusal | None:
+    """A move-out may be dated ahead (scheduled); dated back only to `earliest`, if given."""
     if already_out:
         return Refusal("already-moved-out", "the household has already moved out")
+    if earliest is not None and moved_out_on < earliest:
+        return Refusal(
+            "move-out-too-long-ago",
+            "the move-out lies too far in the past to be recorded",
+            field="moved_out_on",
+        )
     if moved_out_on < moved_in_on:
         return Refusal("before-move-in", "move-out cannot be before move-in", field="moved_out_on")
     return None

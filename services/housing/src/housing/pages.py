@@ -33,6 +33,7 @@ from teilhabe.ui import (
     FormErrors,
     Section,
     StaffTool,
+    Texts,
     api_roles,
     date_input_value,
     field_labels,
@@ -110,6 +111,7 @@ RULE_MESSAGES = (
     N_("placing part of a household needs a reason"),
     N_("the household needs a barrier-free unit"),
     N_("move-out cannot be before move-in"),
+    N_("the move-out lies too far in the past to be recorded"),
     N_("the household lives in this unit already"),
 )
 PLACE_CONFLICTS = {
@@ -194,7 +196,7 @@ async def _residents(session: AsyncSession) -> dict[uuid.UUID, list[Resident]]:
             WaitingHousehold.household_id == Placement.household_id,
             isouter=True,
         )
-        .where(Placement.moved_out_on.is_(None))
+        .where(service.occupying(today()))
         .order_by(Placement.moved_in_on, Placement.created_at)
     )
     residents: dict[uuid.UUID, list[Resident]] = {}
@@ -579,15 +581,7 @@ async def move_out(
                 problem, page_texts, fields=MOVE_OUT_FIELDS, conflicts=MOVE_OUT_CONFLICTS
             )
         else:
-            flash(
-                request,
-                page_texts.ngettext(
-                    "Move-out recorded: %(num)s bed in %(site)s, unit %(unit)s is free again.",
-                    "Move-out recorded: %(num)s beds in %(site)s, unit %(unit)s are free again.",
-                    placement.bed_count,
-                )
-                % await _where(session, placement),
-            )
+            flash(request, await _moved_out_message(session, placement, page_texts))
             return RedirectResponse(page_path(request, "ui_home"), status_code=303)
     await session.rollback()
     return await _move_out_page(
@@ -767,6 +761,31 @@ async def _placement(
     if placement.moved_out_on is not None and not refused:
         raise NotFound("placement")
     return placement
+
+
+async def _moved_out_message(session: AsyncSession, placement: Placement, page_texts: Texts) -> str:
+    """Freed now, or scheduled: the beds stay occupied until the move-out day."""
+    where = await _where(session, placement)
+    assert placement.moved_out_on is not None
+    if placement.moved_out_on > today():
+        where["day"] = date_input_value(placement.moved_out_on, page_texts.locale)
+        return str(
+            page_texts.ngettext(
+                "Move-out scheduled: %(num)s bed in %(site)s, unit %(unit)s is free from %(day)s.",
+                "Move-out scheduled: %(num)s beds in %(site)s, unit %(unit)s are free from "
+                "%(day)s.",
+                placement.bed_count,
+            )
+            % where
+        )
+    return str(
+        page_texts.ngettext(
+            "Move-out recorded: %(num)s bed in %(site)s, unit %(unit)s is free again.",
+            "Move-out recorded: %(num)s beds in %(site)s, unit %(unit)s are free again.",
+            placement.bed_count,
+        )
+        % where
+    )
 
 
 async def _notice_number(session: AsyncSession, household_id: uuid.UUID) -> str:

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
-from teilhabe.clock import now
+from teilhabe.clock import now, today
 from teilhabe.events.households import HouseholdAssigned
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.refusal import Refusal
 
 from housing import domain
+from housing.config import get_settings
 from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, WAITING_HOUSEHOLDS
 from housing.models import (
     Bed,
@@ -346,7 +347,10 @@ async def move_out(
 ) -> Placement:
     household, placement = await _locked_placement(session, principal, placement_id)
     refusal = domain.move_out_problem(
-        placement.moved_in_on, move_out_in.moved_out_on, placement.moved_out_on is not None
+        placement.moved_in_on,
+        move_out_in.moved_out_on,
+        placement.moved_out_on is not None,
+        earliest=today() - timedelta(days=get_settings().move_out_backdating_limit_days),
     )
     if refusal is not None:
         raise_refusal(refusal)
@@ -463,6 +467,12 @@ async def _move_in(
         placed_by=principal.subject,
         beds=[BedOccupancy(bed_id=bed_id) for bed_id in decision.bed_ids],
     )
+    # Beds whose scheduled move-out day has come are still marked held: release them now.
+    await session.execute(
+        update(BedOccupancy)
+        .where(BedOccupancy.bed_id.in_(decision.bed_ids), BedOccupancy.released.is_(False))
+        .values(released=True)
+    )
     session.add(placement)
     household.status = domain.WaitingStatus.PLACED
     try:
@@ -497,7 +507,11 @@ async def _vacancy(
     session: AsyncSession, unit: Unit, household_id: uuid.UUID
 ) -> domain.UnitVacancy:
     """The beds of the (locked) unit open to a household: unheld, not reserved for others."""
-    held = select(BedOccupancy.bed_id).where(BedOccupancy.released.is_(False))
+    held = (
+        select(BedOccupancy.bed_id)
+        .join(Placement, Placement.id == BedOccupancy.placement_id)
+        .where(BedOccupancy.released.is_(False), occupying(today()))
+    )
     unheld = list(
         await session.scalars(select(Bed.id).where(Bed.unit_id == unit.id, Bed.id.not_in(held)))
     )
@@ -521,11 +535,16 @@ def _end(reservation: Reservation, reason: domain.ReservationEnd) -> None:
 async def _move_out(
     session: AsyncSession, placement: Placement, moved_out_on: date, reason: MoveOutReason
 ) -> None:
-    """Free the placement's beds at once and stage `household.moved_out`."""
+    """End the placement on its day and stage `household.moved_out`.
+
+    A move-out dated ahead keeps the beds occupied until that day: occupancy is read by
+    date (`occupying`), and a bed still marked held past its day is released when taken.
+    """
     placement.moved_out_on = moved_out_on
     placement.move_out_reason = reason
-    for occupancy in placement.beds:
-        occupancy.released = True
+    if moved_out_on <= today():
+        for occupancy in placement.beds:
+            occupancy.released = True
     # Written now: beds freed here may be taken again in the same transaction.
     await session.flush()
     await outbox.add(
@@ -562,11 +581,16 @@ async def enqueue_households(*, session: AsyncSession, events: Sequence[Househol
     )
 
 
+def occupying(on: date) -> ColumnElement[bool]:
+    """Placements holding their beds on a day: not moved out, or moving out later."""
+    return or_(Placement.moved_out_on.is_(None), Placement.moved_out_on > on)
+
+
 async def _current_occupancy(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:
     """Unit id → household ids currently placed there."""
     rows = await session.execute(
         select(Placement.unit_id, Placement.household_id, Placement.bed_count).where(
-            Placement.moved_out_on.is_(None)
+            occupying(today())
         )
     )
     result: dict[uuid.UUID, list[uuid.UUID]] = {}

@@ -665,3 +665,44 @@ async def test_a_fresh_system_gets_its_sites_units_and_beds_through_the_tool(
     assert "Wohneinheit B1, barrierefrei" in site.text
     board = await officer.get("/ui/")
     assert other in board.text, "the occupancy board offers the new beds"
+
+
+async def test_the_board_is_searched_filtered_and_paged(
+    housing: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    officer: httpx.AsyncClient,
+    housing_database: str,
+) -> None:
+    large = await new_site(
+        housing, identity, [{"name": f"G{n:02}", "beds": 1} for n in range(1, 31)]
+    )
+    small = await new_site(housing, identity, [{"name": "K1", "beds": 1}])
+    household_id, number = await waiting_household(housing_database, members=1)
+    placed = await housing.post(
+        "/placements",
+        json={
+            "household_id": str(household_id),
+            "unit_id": small["units"][0]["id"],
+            "moved_in_on": "2026-11-25",
+        },
+        headers=auth_headers(identity, Role.HOUSING_OFFICER),
+    )
+    assert placed.status_code == 201, placed.text
+
+    first = await officer.get("/ui/", params={"q": large["name"]})
+    assert "30 Wohneinheiten gefunden." in first.text
+    assert "Seite 1 von 2" in first.text
+    assert 'data-unit="' + large["name"] + '/G25"' in first.text
+    assert "/G26" not in first.text
+    next_page = re.search(r'href="([^"]*page=2[^"]*)"', first.text)
+    assert next_page is not None
+    second = await officer.get(next_page.group(1).replace("&amp;", "&"))
+    assert 'data-unit="' + large["name"] + '/G30"' in second.text
+    assert "/G01" not in second.text
+
+    by_number = await officer.get("/ui/", params={"q": f" {number.lower()} "})
+    assert "1 Wohneinheit gefunden." in by_number.text
+    assert 'data-unit="' + small["name"] + '/K1"' in by_number.text
+    free_here = await officer.get("/ui/", params={"site": small["id"], "free": "on"})
+    assert "0 Wohneinheiten gefunden." in free_here.text
+    assert small["name"] + "/K1" not in free_here.text

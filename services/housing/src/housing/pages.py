@@ -41,19 +41,23 @@ from teilhabe.ui import (
     in_field_order,
     mount_staff_ui,
     options,
+    page_number,
     page_path,
     page_roles,
+    pager,
     problem_errors,
     put_date,
     put_whole_number,
     read_form,
     render,
     request_model,
+    same_query,
     text,
     texts,
 )
 
 from housing import service
+from housing.board import BoardFilters, board_units
 from housing.dependencies import (
     PLACEMENTS,
     RESERVATIONS,
@@ -92,6 +96,7 @@ MOVE_OUT_LABELS = {
 }
 PLACE_FIELDS = ("unit_id", "moved_in_on", "bed_count", "split_reason")
 RESERVE_FIELDS = ("unit_id", "bed_count", "split_reason")
+BOARD_PAGE_SIZE = 25  # units a page
 MOVE_OUT_FIELDS = ("moved_out_on", "reason")
 TRANSFER_FIELDS = ("unit_id", "moved_on", "bed_count", "split_reason")
 FIELD_LABELS = {
@@ -158,11 +163,23 @@ class Resident:
 async def board(request: Request, session: DbSession, principal: Officer) -> Response:
     sites = await service.get_all_sites(session=session, principal=principal)
     residents = await _residents(session)
+    filters = _board_filters(request, sites)
+    shown, total = board_units(
+        sites,
+        {unit: [r.notice_number for r in living] for unit, living in residents.items()},
+        filters,
+        size=BOARD_PAGE_SIZE,
+    )
     return await render(
         request,
         "housing/board.html",
         {
-            "sites": sites,
+            "sites": shown,
+            "any_site": bool(sites),
+            "filters": filters,
+            "total": total,
+            "pager": pager(filters.page, total, BOARD_PAGE_SIZE, same_query(request)),
+            "site_options": [(str(site.id), site.name) for site in sites],
             "residents": residents,
             "kind_labels": SITE_KIND_LABELS,
             "totals": {
@@ -173,6 +190,18 @@ async def board(request: Request, session: DbSession, principal: Officer) -> Res
             },
         },
         section="ui_home",
+    )
+
+
+def _board_filters(request: Request, sites: Sequence[SiteOut]) -> BoardFilters:
+    """The board's filters as asked; a site that is not (or no longer) listed means all."""
+    params = request.query_params
+    site_ids = {str(site.id): site.id for site in sites}
+    return BoardFilters(
+        query=params.get("q", ""),
+        site_id=site_ids.get(params.get("site", "")),
+        free_only=params.get("free") == "on",
+        page=page_number(params.get("page")),
     )
 
 

@@ -301,3 +301,82 @@ async def test_staff_are_known_from_their_first_sign_in_or_call_without_register
     assert await eventually(lambda: box.to("greta@duelmen.example"))
     assert await eventually(lambda: box.to("ho-hanna@duelmen.de"))
     await greta.aclose()
+
+
+async def test_a_former_mentor_hears_nothing_more_of_the_household(
+    city: System, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, _ = mailbox
+    staff = Staff(city)
+    anna = staff.client("notifications", Role.CASEWORKER, "cw-anna")
+    greta = staff.client("notifications", Role.VOLUNTEER, "vol-greta")
+    me = {"name": "Anna Schulte", "email": "anna@duelmen.example", "language": "de"}
+    assert (await anna.put("/me", json=me)).status_code == 200
+    intake = staff.client("intake", Role.CASEWORKER, "cw-anna")
+    registered = await intake.post("/households", json=household_body("BRA-2026-4790"))
+    household_id = registered.json()["id"]
+    await intake.put(f"/households/{household_id}/caseworker", json={"caseworker_id": "cw-anna"})
+    await notified(anna, "caseworker.assigned", household_id)
+
+    volunteers = staff.client("volunteers", Role.VOLUNTEER_COORDINATOR, "vk-emil")
+    volunteer = await volunteers.post(
+        "/volunteers",
+        json={
+            "display_name": "Greta Vennemann",
+            "email": "greta@example.org",
+            "preferred_language": "de",
+            "subject": "vol-greta",
+        },
+    )
+    volunteer_id = volunteer.json()["id"]
+    today = "2026-11-25"
+    await volunteers.put(
+        f"/volunteers/{volunteer_id}/clearance",
+        json={"inspected_on": today, "issued_on": "2026-10-01", "relevant_conviction": False},
+    )
+    match = await accepted(
+        lambda: volunteers.post(
+            "/matches",
+            json={"volunteer_id": volunteer_id, "household_id": household_id, "started_on": today},
+        )
+    )
+    housing = staff.client("housing", Role.HOUSING_OFFICER, "ho-bernd")
+    site = await housing.post(
+        "/sites",
+        json={
+            "name": "Wohnung Lüdinghauser Straße",
+            "kind": "apartment",
+            "address": "Lüdinghauser Straße 5, 48249 Dülmen",
+            "units": [{"name": "Wohnung", "beds": 3}],
+        },
+    )
+    placement = await accepted(
+        lambda: housing.post(
+            "/placements",
+            json={
+                "household_id": household_id,
+                "unit_id": site.json()["units"][0]["id"],
+                "moved_in_on": today,
+            },
+        )
+    )
+    await notified(greta, "household.moved_in", household_id)  # the mentor is addressed
+
+    ended = await volunteers.post(f"/matches/{match.json()['id']}/end", json={"ended_on": today})
+    assert ended.status_code == 200, ended.text
+    await notified(anna, "mentorship.ended", household_id)  # the caseworker is told
+
+    moved_out = await housing.post(
+        f"/placements/{placement.json()['id']}/move-out",
+        json={"moved_out_on": "2026-11-26", "reason": "private_housing"},
+    )
+    assert moved_out.status_code == 200, moved_out.text
+    await notified(anna, "household.moved_out", household_id)
+    subject = "Haushalt BRA-2026-4790 ist ausgezogen"
+    await eventually(lambda: [m for m in box.to("anna@duelmen.example") if m["Subject"] == subject])
+    # Deliveries of one event are made together: the caseworker's are there, so a former
+    # mentor's would be too.
+    greta_heard = {n["event_type"] for n in await inbox(greta) if n["household_id"] == household_id}
+    assert "household.moved_in" in greta_heard
+    assert "household.moved_out" not in greta_heard
+    assert not [m for m in box.to("greta@example.org") if m["Subject"] == subject]

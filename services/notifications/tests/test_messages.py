@@ -20,6 +20,7 @@ from teilhabe.events.households import (
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
+    MentorshipEnded,
     VolunteerMatched,
     VolunteerRegistered,
 )
@@ -85,6 +86,13 @@ SAMPLES: dict[str, EventPayload] = {
         volunteer_id=uuid.uuid4(),
         household_id=HOUSEHOLD,
         matched_on=date(2026, 12, 2),
+    ),
+    "mentorship.ended": MentorshipEnded(
+        match_id=uuid.uuid4(),
+        volunteer_id=uuid.uuid4(),
+        household_id=HOUSEHOLD,
+        matched_on=date(2026, 12, 2),
+        ended_on=date(2027, 3, 31),
     ),
     "volunteer.registered": VolunteerRegistered(
         volunteer_id=uuid.uuid4(),

@@ -22,6 +22,7 @@ from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
+    MentorshipEnded,
     VolunteerMatched,
     VolunteerRegistered,
 )
@@ -102,6 +103,13 @@ async def on_clearance_reinspection_due(
     await service.notify(session=session, events=events)
 
 
+async def on_mentorship_ended(
+    session: AsyncSession, events: Sequence[ReceivedEvent[MentorshipEnded]]
+) -> None:
+    await service.record_mentorship_ends(session=session, events=[e.payload for e in events])
+    await service.notify(session=session, events=events)
+
+
 HANDLERS: HandlerMap = {
     HouseholdAssigned: on_household_assigned,
     CaseworkerAssigned: on_caseworker_assigned,
@@ -114,6 +122,7 @@ HANDLERS: HandlerMap = {
     StaffMemberSignedIn: on_staff_member_signed_in,
     ResidenceStatusExpiring: on_residence_status_expiring,
     ClearanceReinspectionDue: on_clearance_reinspection_due,
+    MentorshipEnded: on_mentorship_ended,
 }
 
 
@@ -148,4 +157,5 @@ READS: FieldsRead = {
     StaffMemberSignedIn: reads("account_subject", "display_name", "email", "locale", "roles"),
     ResidenceStatusExpiring: reads("household_id", "expires_on"),
     ClearanceReinspectionDue: reads("volunteer_id", "due_on"),
+    MentorshipEnded: reads("match_id", "household_id", "volunteer_id", "matched_on", "ended_on"),
 }

@@ -82,7 +82,8 @@ class Household(Base):
 
 
 class Mentorship(Base):
-    """A volunteer matched to a household (volunteer.matched)."""
+    """A volunteer matched to a household (volunteer.matched), until it ended
+    (mentorship.ended): from `ended_on` the volunteer is no mentor of the household."""
 
     __tablename__ = "mentorship"
 
@@ -90,6 +91,7 @@ class Mentorship(Base):
     volunteer_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     match_id: Mapped[uuid.UUID]
     matched_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Delivery(Base):

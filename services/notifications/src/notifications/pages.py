@@ -94,6 +94,7 @@ EVENT_TYPE_LABELS = {
     "volunteer.matched": N_("Volunteer matched with a household"),
     "member.residence_status_expiring": N_("Residence status expiring"),
     "volunteer.clearance_reinspection_due": N_("Police clearance due for re-inspection"),
+    "mentorship.ended": N_("Mentorship ended"),
 }
 CHANNEL_LABELS = {Channel.INBOX: N_("Inbox"), Channel.EMAIL: N_("E-mail")}
 STATUS_LABELS = {

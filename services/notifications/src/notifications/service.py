@@ -17,13 +17,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from teilhabe import clock
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal, Role
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
 from teilhabe.events.staff import StaffMemberSignedIn, is_staff
-from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.events.volunteers import MentorshipEnded, VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.queries import count_and_page
@@ -178,20 +179,55 @@ async def know_caller(*, session: AsyncSession, principal: Principal) -> None:
 
 
 async def record_matches(*, session: AsyncSession, events: Sequence[VolunteerMatched]) -> None:
+    statement = insert(Mentorship).values(
+        [
+            {
+                "household_id": e.household_id,
+                "volunteer_id": e.volunteer_id,
+                "match_id": e.match_id,
+                "matched_on": e.matched_on,
+            }
+            for e in events
+        ]
+    )
+    # A new match of a former mentor with the same household runs again; the same match
+    # heard again (or after its end) changes nothing.
     await session.execute(
-        insert(Mentorship)
-        .values(
-            [
-                {
-                    "household_id": e.household_id,
-                    "volunteer_id": e.volunteer_id,
-                    "match_id": e.match_id,
-                    "matched_on": e.matched_on,
-                }
-                for e in events
-            ]
+        statement.on_conflict_do_update(
+            index_elements=[Mentorship.household_id, Mentorship.volunteer_id],
+            set_={
+                "match_id": statement.excluded.match_id,
+                "matched_on": statement.excluded.matched_on,
+                "ended_on": None,
+            },
+            where=Mentorship.match_id != statement.excluded.match_id,
         )
-        .on_conflict_do_nothing()
+    )
+
+
+async def record_mentorship_ends(
+    *, session: AsyncSession, events: Sequence[MentorshipEnded]
+) -> None:
+    """Note the end of each match; one heard before its start is kept as ended."""
+    statement = insert(Mentorship).values(
+        [
+            {
+                "household_id": e.household_id,
+                "volunteer_id": e.volunteer_id,
+                "match_id": e.match_id,
+                "matched_on": e.matched_on,
+                "ended_on": e.ended_on,
+            }
+            for e in events
+        ]
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Mentorship.household_id, Mentorship.volunteer_id],
+            set_={"ended_on": statement.excluded.ended_on},
+            # The end of an earlier match does not end a later one of the same pair.
+            where=Mentorship.match_id == statement.excluded.match_id,
+        )
     )
 
 
@@ -269,7 +305,10 @@ class _RunContext:
         mentors: dict[uuid.UUID, list[str]] = {}
         for household_id, volunteer_id in await session.execute(
             select(Mentorship.household_id, Mentorship.volunteer_id)
-            .where(Mentorship.household_id.in_(ids))
+            .where(
+                Mentorship.household_id.in_(ids),
+                or_(Mentorship.ended_on.is_(None), Mentorship.ended_on > clock.today()),
+            )
             .order_by(Mentorship.matched_on, Mentorship.volunteer_id)
         ):
             mentors.setdefault(household_id, []).append(domain.volunteer_recipient_id(volunteer_id))

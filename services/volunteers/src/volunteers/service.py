@@ -18,6 +18,7 @@ from teilhabe.clock import on_day
 from teilhabe.events.households import HouseholdAssigned
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
+    MentorshipEnded,
     VolunteerMatched,
     VolunteerRegistered,
 )
@@ -373,6 +374,17 @@ async def end_match(
     ending.ended_on = ended_on
     await session.flush()
     await _renew_deletion_day(session, clearance)
+    # Notifications stops addressing the former mentor about the household.
+    await outbox.add(
+        session,
+        MentorshipEnded(
+            match_id=ending.id,
+            volunteer_id=ending.volunteer_id,
+            household_id=ending.household_id,
+            matched_on=ending.started_on,
+            ended_on=ended_on,
+        ),
+    )
     await audit(session, principal, "end", MATCH, [ending.id])
     await session.commit()
     return ending

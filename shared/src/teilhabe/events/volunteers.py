@@ -56,3 +56,17 @@ class ClearanceReinspectionDue(EventPayload):
 
     volunteer_id: Reference
     due_on: date = Field(description="First day on which the current clearance no longer counts.")
+
+
+class MentorshipEnded(EventPayload):
+    """A volunteer's mentorship of a household ended: from `ended_on` they are no mentor."""
+
+    event_type: ClassVar[str] = "mentorship.ended"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    match_id: Reference
+    volunteer_id: Reference
+    household_id: Reference
+    matched_on: date = Field(description="When it began (a consumer may hear of the end first).")
+    ended_on: date

@@ -38,7 +38,7 @@ async def city(
 ) -> AsyncIterator[System]:
     async with provisioned_system(infra, identity, log_dir, ALL) as system:
         system.extra_env = smtp_env(mailbox[1])
-        system.start_all(ALL)
+        system.start_all(ALL, ready_timeout=240)  # fifteen processes on a busy machine
         yield system
 
 

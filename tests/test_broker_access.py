@@ -16,7 +16,7 @@ import aiormq
 import pytest
 from aio_pika.abc import AbstractChannel
 from teilhabe.events.envelope import new_event
-from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.events.households import HouseholdReferredToHousing
 from teilhabe.messaging.access import published_types, reader_user, service_user
 from teilhabe.messaging.disposition import REASON_HEADER, REASON_KIND_HEADER
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
@@ -128,7 +128,8 @@ async def test_an_event_from_a_source_that_does_not_own_its_type_is_dead_lettere
         letter = await eventually(lambda: dead_letters.get(fail=False), timeout=30)
         await letter.ack()
     assert letter.headers[REASON_KIND_HEADER] == "foreign_source"
-    assert "'/teilhabe/volunteers' sent 'household.assigned'" in str(letter.headers[REASON_HEADER])
+    reason = str(letter.headers[REASON_HEADER])
+    assert "'/teilhabe/volunteers' sent 'household.referred_to_housing'" in reason
 
     async def waiting(household_id: uuid.UUID) -> int:
         sql = "SELECT count(*) FROM waiting_household WHERE household_id = $1"
@@ -138,14 +139,14 @@ async def test_an_event_from_a_source_that_does_not_own_its_type_is_dead_lettere
     assert await waiting(forged.household_id) == 0
 
 
-def _assigned() -> HouseholdAssigned:
-    return HouseholdAssigned(
+def _assigned() -> HouseholdReferredToHousing:
+    return HouseholdReferredToHousing(
         household_id=uuid.uuid4(),
         allocation_notice_number=f"BRA-{uuid.uuid4().hex[:8]}",
         allocated_on=date(2026, 11, 20),
         member_count=1,
         minor_count=0,
-        members=(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT),),
+        needs_accessible_housing=False,
     )
 
 

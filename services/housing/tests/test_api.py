@@ -17,7 +17,7 @@ from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_ro
 from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events import new_event
-from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.events.households import HouseholdReferredToHousing
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.testing.identity import auth_headers
 
@@ -30,21 +30,18 @@ def officer(identity: RunningDevProvider) -> dict[str, str]:
 async def allocated_household(database_url: str, members: int) -> uuid.UUID:
     """A household on the waiting queue, put there by the handler the consumer routes to."""
     household_id = uuid.uuid4()
-    payload = HouseholdAssigned(
+    payload = HouseholdReferredToHousing(
         household_id=household_id,
         allocation_notice_number=f"BRA-{household_id.hex[:6]}",
         allocated_on=date(2026, 11, 20),
         member_count=members,
         minor_count=0,
-        members=tuple(
-            AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT)
-            for _ in range(members)
-        ),
+        needs_accessible_housing=False,
     )
     event = ReceivedEvent(envelope=new_event(payload, source="/teilhabe/intake"), payload=payload)
     engine = create_engine(database_url, pool_size=1)
     async with create_session_factory(engine)() as session, session.begin():
-        await HANDLERS[HouseholdAssigned](session, [event])
+        await HANDLERS[HouseholdReferredToHousing](session, [event])
     await engine.dispose()
     return household_id
 
@@ -204,13 +201,13 @@ async def test_roles_are_enforced(housing: httpx.AsyncClient, identity: RunningD
 
 async def test_waiting_queue_ignores_a_second_delivery(housing_database: str) -> None:
     household_id = uuid.uuid4()
-    event = HouseholdAssigned(
+    event = HouseholdReferredToHousing(
         household_id=household_id,
         allocation_notice_number="BRA-dup",
         allocated_on=date(2026, 11, 20),
         member_count=1,
         minor_count=0,
-        members=(AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT),),
+        needs_accessible_housing=False,
     )
     engine = create_engine(housing_database, pool_size=1)
     sessions = create_session_factory(engine)

@@ -17,7 +17,7 @@ from housing import service
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
-from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.events.households import HouseholdReferredToHousing
 from teilhabe.testing.identity import auth_headers
 from teilhabe.ui import catalogues
 from teilhabe.ui.i18n import Texts
@@ -48,16 +48,12 @@ async def waiting_household(
         await service.enqueue_households(
             session=session,
             events=[
-                HouseholdAssigned(
+                HouseholdReferredToHousing(
                     household_id=household_id,
                     allocation_notice_number=number,
                     allocated_on=date(2026, 11, 20),
                     member_count=members,
                     minor_count=1,
-                    members=tuple(
-                        AllocatedMember(member_id=uuid.uuid4(), age_group=AgeGroup.ADULT)
-                        for _ in range(members)
-                    ),
                     needs_accessible_housing=accessible,
                 )
             ],

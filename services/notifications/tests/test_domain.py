@@ -2,8 +2,9 @@ from datetime import UTC, datetime
 
 from notifications import domain
 from notifications.domain import Addressee, Audience, Channel, Circle, RecipientProfile
+from notifications.handlers import HANDLERS
 from teilhabe.auth import Role
-from teilhabe.events.catalogue import CATALOGUE, lookup_payload_model
+from teilhabe.events.catalogue import CATALOGUE, load_catalogue
 
 CIRCLE = Circle(
     caseworker="cw-anna",
@@ -21,9 +22,14 @@ def ids(event_type: str, circle: Circle = CIRCLE) -> list[str]:
     return [a.recipient_id for a in domain.addressees(event_type, circle)]
 
 
-def test_every_event_of_the_catalogue_has_a_rule() -> None:
-    lookup_payload_model("household.assigned", 1)  # loads the catalogue
-    assert {event_type for event_type, _ in CATALOGUE} == set(domain.RULES)
+def test_every_event_notifications_handles_has_a_rule() -> None:
+    assert {model.event_type for model in HANDLERS} == set(domain.RULES)
+
+
+def test_notifications_handles_every_event_but_those_meant_for_one_service() -> None:
+    load_catalogue()
+    for_one_service = {"household.referred_to_housing"}
+    assert {event_type for event_type, _ in CATALOGUE} - for_one_service == set(domain.RULES)
 
 
 def test_an_allocation_reaches_the_caseworker_and_every_housing_officer_once() -> None:

@@ -6,24 +6,24 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.contract import FieldsRead, reads
-from teilhabe.events.households import HouseholdAssigned
+from teilhabe.events.households import HouseholdReferredToHousing
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from housing import service
 
 
-async def on_household_assigned(
-    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
+async def on_household_referred_to_housing(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdReferredToHousing]]
 ) -> None:
     await service.enqueue_households(session=session, events=[event.payload for event in events])
 
 
-HANDLERS: HandlerMap = {HouseholdAssigned: on_household_assigned}
+HANDLERS: HandlerMap = {HouseholdReferredToHousing: on_household_referred_to_housing}
 
 
 # What housing reads of each event (the event contract; see teilhabe.events.contract).
 READS: FieldsRead = {
-    HouseholdAssigned: reads(
+    HouseholdReferredToHousing: reads(
         "household_id",
         "allocation_notice_number",
         "allocated_on",

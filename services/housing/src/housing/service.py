@@ -14,7 +14,7 @@ from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refus
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.clock import now, today
-from teilhabe.events.households import HouseholdAssigned
+from teilhabe.events.households import HouseholdReferredToHousing
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.refusal import Refusal
@@ -560,7 +560,9 @@ async def _move_out(
     )
 
 
-async def enqueue_households(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:
+async def enqueue_households(
+    *, session: AsyncSession, events: Sequence[HouseholdReferredToHousing]
+) -> None:
     """Put newly allocated households on the waiting queue (once, whatever the redelivery)."""
     # executemany form: one cached statement whatever the number of events.
     await session.execute(

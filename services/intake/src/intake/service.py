@@ -15,11 +15,13 @@ from teilhabe.api.problems import Conflict, InvalidFields
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal, Role
 from teilhabe.clock import on_day
+from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.households import (
     AgeGroup,
     AllocatedMember,
     CaseworkerAssigned,
     HouseholdAssigned,
+    HouseholdReferredToHousing,
     ResidenceStatusExpiring,
 )
 from teilhabe.events.staff import StaffMemberSignedIn
@@ -92,7 +94,7 @@ async def register_many(
             f"allocation notice {', '.join(sorted(known))} is already registered",
             code="duplicate-allocation",
         )
-    await outbox.add_many(session, [household_assigned(h) for h in households])
+    await outbox.add_many(session, [event for h in households for event in registered_events(h)])
     await schedule_residence_reminders(session, [m for h in households for m in h.members])
     await audit(session, principal, "create", RESOURCE, [h.id for h in households])
     await session.commit()
@@ -172,22 +174,33 @@ async def remind_residence_expiry(
     )
 
 
-def household_assigned(household: Household) -> HouseholdAssigned:
+def registered_events(household: Household) -> tuple[EventPayload, ...]:
+    """What a registration tells the others: every consumer, and housing alone."""
     groups = [domain.age_group(m.date_of_birth, household.allocated_on) for m in household.members]
-    return HouseholdAssigned(
+    minor_count = sum(group != AgeGroup.ADULT for group in groups)
+    assigned = HouseholdAssigned(
         household_id=household.id,
         allocation_notice_number=household.allocation_notice_number,
         allocated_on=household.allocated_on,
         expected_arrival_on=household.expected_arrival_on,
         member_count=len(household.members),
-        minor_count=sum(group != AgeGroup.ADULT for group in groups),
+        minor_count=minor_count,
         members=tuple(
             AllocatedMember(member_id=m.id, age_group=group, languages=tuple(m.languages))
             for m, group in zip(household.members, groups, strict=True)
         ),
-        needs_accessible_housing=household.needs_accessible_housing,
         team=household.team,
     )
+    referred = HouseholdReferredToHousing(
+        household_id=household.id,
+        allocation_notice_number=household.allocation_notice_number,
+        allocated_on=household.allocated_on,
+        expected_arrival_on=household.expected_arrival_on,
+        member_count=len(household.members),
+        minor_count=minor_count,
+        needs_accessible_housing=household.needs_accessible_housing,
+    )
+    return assigned, referred
 
 
 async def is_registered(*, session: AsyncSession, number: str) -> bool:

@@ -1,4 +1,4 @@
-"""Events notifications listens to: every event of the catalogue.
+"""Events notifications listens to: every event of the catalogue but those for one service.
 
 Staff sign-ins keep the recipient directory; the others are notices.
 
@@ -137,7 +137,6 @@ READS: FieldsRead = {
         "member_count",
         "minor_count",
         "members.age_group",
-        "needs_accessible_housing",
     ),
     CaseworkerAssigned: reads("household_id", "caseworker_id", "previous_caseworker_id"),
     HouseholdMovedIn: reads("household_id", "site_kind", "bed_count", "moved_in_on"),

@@ -39,9 +39,15 @@ class AllocatedMember(BaseModel):
 
 
 class HouseholdAssigned(EventPayload):
-    """A household was allocated to the city (Zuweisung) and registered."""
+    """A household was allocated to the city (Zuweisung) and registered.
+
+    Version 2 leaves out the barrier-free need, which only housing needs (it hears it from
+    household.referred_to_housing). Version 1 carried it to every consumer; as no consumer
+    of version 1 was ever deployed, version 1 left the catalogue at once.
+    """
 
     event_type: ClassVar[str] = "household.assigned"
+    event_version: ClassVar[int] = 2
     published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
     subject_field: ClassVar[str | None] = "household_id"
 
@@ -52,11 +58,28 @@ class HouseholdAssigned(EventPayload):
     member_count: int = Field(ge=1)
     minor_count: int = Field(ge=0)
     members: tuple[AllocatedMember, ...]
-    needs_accessible_housing: bool = False
     team: str | None = Field(
         default=None,
         description="Team responsible for the household (a group at the identity provider); "
         "services scope what caseworkers see by it.",
+    )
+
+
+class HouseholdReferredToHousing(EventPayload):
+    """A registered household needs accommodation: what placing it takes, for housing alone."""
+
+    event_type: ClassVar[str] = "household.referred_to_housing"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    allocation_notice_number: str
+    allocated_on: date
+    expected_arrival_on: date | None = None
+    member_count: int = Field(ge=1)
+    minor_count: int = Field(ge=0)
+    needs_accessible_housing: bool = Field(
+        description="A member needs a barrier-free unit (health-related: housing only)."
     )
 
 

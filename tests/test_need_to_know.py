@@ -29,7 +29,12 @@ from teilhabe.clock import today
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.envelope import new_event
-from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.events.households import (
+    AgeGroup,
+    AllocatedMember,
+    HouseholdAssigned,
+    HouseholdReferredToHousing,
+)
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.runtime import ServiceDefinition
@@ -129,6 +134,17 @@ def household_assigned(created: Mapping[str, Any]) -> HouseholdAssigned:
     )
 
 
+def referred_to_housing(created: Mapping[str, Any]) -> HouseholdReferredToHousing:
+    return HouseholdReferredToHousing(
+        household_id=created["id"],
+        allocation_notice_number=created["allocation_notice_number"],
+        allocated_on=created["allocated_on"],
+        member_count=len(created["members"]),
+        minor_count=0,
+        needs_accessible_housing=False,
+    )
+
+
 async def deliver(service: ServiceDefinition, url: str, events: Sequence[EventPayload]) -> None:
     """Hand events of one type to the service's handler in one transaction, as its consumer."""
     handler = service.handlers[type(events[0])]
@@ -181,7 +197,7 @@ async def seed(world: World, urls: dict[str, str]) -> None:
             "residence_status_expires_on": "2027-05-20",
         }
     ]
-    households = []
+    households, referred = [], []
     for who, key in (("caseworker_same_team", "north"), ("caseworker_other_team", "south")):
         body = {
             "allocation_notice_number": f"BRA-{uuid.uuid4().hex[:8]}",
@@ -193,7 +209,9 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         ids[key] = created["id"]
         ids[f"{key}_member"] = created["members"][0]["id"]
         households.append(household_assigned(created))
-    for name in ("housing", "courses", "volunteers"):
+        referred.append(referred_to_housing(created))
+    await deliver(SERVICES["housing"], urls["housing"], referred)
+    for name in ("courses", "volunteers"):
         await deliver(SERVICES[name], urls[name], households)
     # Intake offers as caseworkers the staff it knows from their sign-ins.
     signed_in = StaffMemberSignedIn(

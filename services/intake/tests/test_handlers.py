@@ -19,6 +19,7 @@ from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.testing.identity import auth_headers
+from teilhabe.ui.testing import sign_in, tool_client
 
 from .test_api import allocation
 
@@ -75,3 +76,37 @@ async def test_the_status_housing_recorded_last_wins_whatever_the_order_of_arriv
         household = await session.get(Household, household_id)
     assert household is not None
     assert household.housing_status == "moved_out"
+
+
+async def test_the_household_page_says_where_housing_placed_the_household(
+    intake: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    response = await intake.post(
+        "/households", json=allocation(), headers=auth_headers(identity, Role.CASEWORKER)
+    )
+    assert response.status_code == 201, response.text
+    household_id = uuid.UUID(response.json()["id"])
+    moved_in = HouseholdMovedIn(
+        household_id=household_id,
+        placement_id=uuid.uuid4(),
+        site_id=uuid.uuid4(),
+        site_kind=SiteKind.COMMUNAL_HOUSING,
+        unit_id=uuid.uuid4(),
+        bed_count=1,
+        moved_in_on=date(2026, 11, 25),
+        site_name="Übergangswohnheim Halterner Straße",
+        unit_name="A1",
+    )
+    async with sessions() as session, session.begin():
+        await HANDLERS[HouseholdMovedIn](session, [received(moved_in, datetime.now(UTC))])
+
+    async with tool_client(intake.app) as browser:  # type: ignore[attr-defined]
+        await sign_in(browser, subject="leitung", roles=[Role.CASEWORKER, Role.TEAM_LEAD])
+        page = await browser.get(f"/ui/haushalte/{household_id}")
+    assert page.status_code == 200, page.text
+    assert (
+        '<dd class="kern-description-list-item__value" data-housing>untergebracht in '
+        "Übergangswohnheim Halterner Straße, Wohneinheit A1</dd>"
+    ) in page.text

@@ -492,6 +492,8 @@ async def _move_in(
             unit_id=unit.id,
             bed_count=placement.bed_count,
             moved_in_on=placement.moved_in_on,
+            site_name=site.name,
+            unit_name=unit.name,
         ),
     )
     return placement

@@ -23,6 +23,7 @@ async def on_household_moved_in(
             household_id=event.payload.household_id,
             status=HousingStatus.HOUSED,
             recorded_at=event.envelope.time,
+            where=(event.payload.site_name, event.payload.unit_name),
         )
 
 
@@ -55,7 +56,7 @@ HANDLERS: HandlerMap = {
 
 # What intake reads of each event (the event contract; see teilhabe.events.contract).
 READS: FieldsRead = {
-    HouseholdMovedIn: reads("household_id"),
+    HouseholdMovedIn: reads("household_id", "site_name", "unit_name"),
     HouseholdMovedOut: reads("household_id"),
     StaffMemberSignedIn: reads("account_subject", "display_name", "roles", "teams"),
 }

@@ -37,6 +37,9 @@ class Household(Base):
     housing_status: Mapped[str] = mapped_column(String(30), default=HousingStatus.AWAITING)
     # When housing recorded that status: its events may arrive out of order.
     housing_status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where housing placed it (site and unit names from the move-in), while housed.
+    housing_site: Mapped[str | None] = mapped_column(String(200))
+    housing_unit: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -302,14 +302,17 @@ async def record_housing(
     household_id: uuid.UUID,
     status: domain.HousingStatus,
     recorded_at: datetime,
+    where: tuple[str | None, str | None] = (None, None),
 ) -> None:
-    """Keep intake's view of whether the household is accommodated (from housing's events)."""
+    """Keep intake's view of whether and where the household is accommodated (from
+    housing's events; `where` is the site and unit of a move-in)."""
     household = await session.get(Household, household_id, with_for_update=True)
     if household is None:
         return
     if domain.housing_status_wins(recorded_at, household.housing_status_at):
         household.housing_status = status
         household.housing_status_at = recorded_at
+        household.housing_site, household.housing_unit = where
 
 
 # --- staff known from their sign-ins ---------------------------------------------------

@@ -39,6 +39,9 @@ class HouseholdMovedIn(EventPayload):
     unit_id: Reference
     bed_count: int = Field(ge=1)
     moved_in_on: date
+    # Labels of the place (no personal data), so consumers can say where without asking.
+    site_name: str | None = Field(default=None, max_length=200)
+    unit_name: str | None = Field(default=None, max_length=200)
 
 
 class HouseholdMovedOut(EventPayload):

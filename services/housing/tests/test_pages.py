@@ -121,7 +121,7 @@ async def test_officer_places_a_household_and_the_board_changes(
     site = await new_site(housing, identity, [{"name": "A1", "beds": 4}])
     household_id, number = await waiting_household(housing_database, members=3)
 
-    board = await officer.get("/ui/")
+    board = await officer.get("/ui/", params={"q": site["name"]})
     assert board.status_code == 200
     assert "<title>Belegung – Unterbringung – Teilhabe</title>" in board.text
     row = unit_row(board, site["name"], "A1")
@@ -145,7 +145,7 @@ async def test_officer_places_a_household_and_the_board_changes(
     assert placed.status_code == 303, placed.text
     assert placed.headers["location"] == "/ui/"
 
-    board = await officer.get("/ui/")
+    board = await officer.get("/ui/", params={"q": site["name"]})
     assert f"Haushalt {number} ist in {site['name']}, Wohneinheit A1 untergebracht" in board.text
     row = unit_row(board, site["name"], "A1")
     assert (cell(row, "occupied"), cell(row, "free")) == ("3", "1")
@@ -199,7 +199,7 @@ async def test_officer_places_a_household_and_the_board_changes(
         },
     )
     assert moved.status_code == 303
-    board = await officer.get("/ui/")
+    board = await officer.get("/ui/", params={"q": site["name"]})
     assert "Auszug erfasst: 3 Betten in" in board.text
     row = unit_row(board, site["name"], "A1")
     assert (cell(row, "occupied"), cell(row, "free")) == ("0", "4")
@@ -311,7 +311,7 @@ async def test_officer_moves_a_household_to_another_unit_in_one_step(
         },
     )
     assert placed.status_code == 303
-    row = unit_row(await officer.get("/ui/"), old["name"], "U1")
+    row = unit_row(await officer.get("/ui/", params={"q": old["name"]}), old["name"], "U1")
     found = re.search(r'href="(/ui/belegungen/[^"]+/umzug)"', row)
     assert found
     url = found.group(1)
@@ -342,9 +342,10 @@ async def test_officer_moves_a_household_to_another_unit_in_one_step(
         },
     )
     assert moved.status_code == 303, moved.text
-    board = await officer.get("/ui/")
+    board = await officer.get("/ui/", params={"q": new["name"]})
     assert f"Haushalt {number} ist nach {new['name']}, Wohneinheit U3 umgezogen" in board.text
-    assert cell(unit_row(board, old["name"], "U1"), "free") == "3"
+    old_board = await officer.get("/ui/", params={"q": old["name"]})
+    assert cell(unit_row(old_board, old["name"], "U1"), "free") == "3"
     assert cell(unit_row(board, new["name"], "U3"), "occupied") == "2"
     assert (await officer.get(url)).status_code == 404, "the old placement has ended"
 
@@ -384,7 +385,7 @@ async def test_officer_reserves_beds_and_places_the_household_into_them(
     assert "Reservierung aufheben" in row
     assert reserve_url not in row, "one reservation at a time"
 
-    board = await officer.get("/ui/")
+    board = await officer.get("/ui/", params={"q": site["name"]})
     row = unit_row(board, site["name"], "R1")
     assert (cell(row, "occupied"), cell(row, "reserved"), cell(row, "free")) == ("0", "3", "1")
     assert re.search(r"<td[^>]*data-site-reserved>3</td>", section_of(board, site["name"]))
@@ -417,7 +418,7 @@ async def test_officer_reserves_beds_and_places_the_household_into_them(
         data={"csrf_token": form_token(form), "unit_id": big, "moved_in_on": "25.11.2026"},
     )
     assert placed.status_code == 303, placed.text
-    row = unit_row(await officer.get("/ui/"), site["name"], "R1")
+    row = unit_row(await officer.get("/ui/", params={"q": site["name"]}), site["name"], "R1")
     assert (cell(row, "occupied"), cell(row, "reserved"), cell(row, "free")) == ("3", "0", "1")
 
 
@@ -506,7 +507,7 @@ async def test_officer_cancels_a_reservation_and_the_beds_are_free_again(
         "Wohneinheit Z1 sind wieder frei." in queue.text
     )
     assert "Reserviert:" not in household_row(queue, number)
-    row = unit_row(await officer.get("/ui/"), site["name"], "Z1")
+    row = unit_row(await officer.get("/ui/", params={"q": site["name"]}), site["name"], "Z1")
     assert (cell(row, "reserved"), cell(row, "free")) == ("0", "3")
 
     again = await officer.post(found.group(1), data={"csrf_token": form_token(queue)})
@@ -659,7 +660,7 @@ async def test_a_fresh_system_gets_its_sites_units_and_beds_through_the_tool(
     assert f'<h1 class="kern-heading-large">{other}</h1>' in site.text
     assert "Wohneinheit A1 (Erdgeschoss)" in site.text
     assert "Wohneinheit B1, barrierefrei" in site.text
-    board = await officer.get("/ui/")
+    board = await officer.get("/ui/", params={"q": other})
     assert other in board.text, "the occupancy board offers the new beds"
 
 

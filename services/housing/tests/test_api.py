@@ -137,6 +137,64 @@ async def test_a_move_out_ahead_keeps_the_beds_until_its_day_and_one_long_ago_is
     assert await counts(housing, officer, site) == (2, 0, 0)
 
 
+async def test_a_closed_unit_or_bed_takes_nobody_in_its_time(
+    housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
+) -> None:
+    site = await new_site(housing, officer, beds=2)
+    unit_id = site["units"][0]["id"]  # type: ignore[index]
+    beds = await bed_ids(housing_database, unit_id)
+    closures = f"/units/{unit_id}/closures"
+    start, end = today().isoformat(), (today() + timedelta(days=3)).isoformat()
+
+    backwards = await housing.post(
+        closures, json={"starts_on": end, "ends_on": start, "reason": "repair"}, headers=officer
+    )
+    assert backwards.status_code == 422
+    assert "ends_on" in backwards.text
+    closed = await housing.post(
+        closures, json={"starts_on": start, "ends_on": end, "reason": "repair"}, headers=officer
+    )
+    assert closed.status_code == 201, closed.text
+    household_id = await allocated_household(housing_database, members=1)
+    during = await housing.post(
+        "/placements",
+        json={"household_id": str(household_id), "unit_id": unit_id, "moved_in_on": end},
+        headers=officer,
+    )
+    assert during.status_code == 409, during.text
+    assert (await reserve(housing, officer, household_id, unit_id)).status_code == 409
+
+    after = (today() + timedelta(days=4)).isoformat()
+    quarantine = await housing.post(
+        closures,
+        json={"bed_id": beds[0], "starts_on": after, "ends_on": after, "reason": "quarantine"},
+        headers=officer,
+    )
+    assert quarantine.status_code == 201, quarantine.text
+    two = await allocated_household(housing_database, members=2)
+    refused = await housing.post(
+        "/placements",
+        json={"household_id": str(two), "unit_id": unit_id, "moved_in_on": after},
+        headers=officer,
+    )
+    assert refused.status_code == 409, "one of the two beds is closed that day"
+    placed = await housing.post(
+        "/placements",
+        json={"household_id": str(household_id), "unit_id": unit_id, "moved_in_on": after},
+        headers=officer,
+    )
+    assert placed.status_code == 201, placed.text
+
+
+async def bed_ids(database_url: str, unit_id: object) -> list[str]:
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    rows = await connection.fetch(
+        "SELECT id FROM bed WHERE unit_id = $1 ORDER BY label", uuid.UUID(str(unit_id))
+    )
+    await connection.close()
+    return [str(row["id"]) for row in rows]
+
+
 async def test_racing_placements_for_the_last_beds_one_wins(
     housing: httpx.AsyncClient, officer: dict[str, str], housing_database: str
 ) -> None:

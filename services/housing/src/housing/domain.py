@@ -17,6 +17,13 @@ class WaitingStatus(StrEnum):
     PLACED = "placed"
 
 
+class ClosureReason(StrEnum):
+    """Why a unit or a bed takes nobody for a time."""
+
+    REPAIR = "repair"
+    QUARANTINE = "quarantine"
+
+
 class ReservationEnd(StrEnum):
     """Why a reservation ended: its household moved in, or an officer cancelled it."""
 
@@ -168,4 +175,12 @@ def move_out_problem(
         )
     if moved_out_on < moved_in_on:
         return Refusal("before-move-in", "move-out cannot be before move-in", field="moved_out_on")
+    return None
+
+
+def closure_problem(starts_on: date, ends_on: date) -> Refusal | None:
+    if ends_on < starts_on:
+        return Refusal(
+            "ends-before-start", "a closure cannot end before it starts", field="ends_on"
+        )
     return None

@@ -22,7 +22,7 @@ from teilhabe.events.housing import MoveOutReason, SiteKind
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
-from housing.domain import ReservationEnd, WaitingStatus
+from housing.domain import ClosureReason, ReservationEnd, WaitingStatus
 
 
 class Base(DeclarativeBase):
@@ -96,6 +96,23 @@ class WaitingHousehold(Base):
             postgresql_where=text("status = 'awaiting'"),
         ),
     )
+
+
+class Closure(Base):
+    """A unit (no bed given) or one of its beds closed from a day to a day, both included:
+    nobody is placed there nor are beds reserved there in that time."""
+
+    __tablename__ = "closure"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), index=True
+    )
+    bed_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("bed.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[ClosureReason] = mapped_column(sql_enum(ClosureReason, "closure_reason"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class Placement(Base):

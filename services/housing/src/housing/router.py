@@ -12,6 +12,8 @@ from housing import service
 from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, HousingStaff
 from housing.schemas import (
     BedsIn,
+    ClosureIn,
+    ClosureOut,
     MoveOutIn,
     PlacementIn,
     PlacementOut,
@@ -78,6 +80,21 @@ async def add_beds(
         session=session, principal=principal, unit_id=unit_id, count=body.count
     )
     return await service.get_site(session=session, principal=principal, site_id=unit.site_id)
+
+
+@router.post(
+    "/units/{unit_id}/closures",
+    status_code=status.HTTP_201_CREATED,
+    summary="Close a unit or one of its beds for a time (repair, quarantine)",
+    dependencies=[applies_scope(SITES)],
+)
+async def close(
+    unit_id: uuid.UUID, body: ClosureIn, session: DbSession, principal: HousingStaff
+) -> ClosureOut:
+    closure = await service.close(
+        session=session, principal=principal, unit_id=unit_id, closure_in=body
+    )
+    return ClosureOut.model_validate(closure, from_attributes=True)
 
 
 @router.get("/sites", summary="Sites with their occupancy")

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 from teilhabe.events.housing import MoveOutReason, SiteKind
 
-from housing.domain import ReservationEnd, WaitingStatus
+from housing.domain import ClosureReason, ReservationEnd, WaitingStatus
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -38,6 +38,24 @@ class UnitNameIn(RequestModel):
 
 class BedsIn(RequestModel):
     count: int = Field(ge=1, le=200, description="Number of beds to add to the unit")
+
+
+class ClosureIn(RequestModel):
+    bed_id: uuid.UUID | None = Field(
+        default=None, description="One bed of the unit; without it the whole unit is closed"
+    )
+    starts_on: date
+    ends_on: date = Field(description="The last day of the closure")
+    reason: ClosureReason
+
+
+class ClosureOut(ResponseModel):
+    id: uuid.UUID
+    unit_id: uuid.UUID
+    bed_id: uuid.UUID | None
+    starts_on: date
+    ends_on: date
+    reason: ClosureReason
 
 
 class PlacementIn(RequestModel):

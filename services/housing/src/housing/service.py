@@ -25,6 +25,7 @@ from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, WAITING_HOUSEH
 from housing.models import (
     Bed,
     BedOccupancy,
+    Closure,
     Placement,
     Reservation,
     Site,
@@ -34,6 +35,7 @@ from housing.models import (
     messaging,
 )
 from housing.schemas import (
+    ClosureIn,
     MoveOutIn,
     PlacementIn,
     ReservationIn,
@@ -277,6 +279,25 @@ async def place(
     return placement
 
 
+async def close(
+    *, session: AsyncSession, principal: Principal, unit_id: uuid.UUID, closure_in: ClosureIn
+) -> Closure:
+    """Close a unit or one of its beds for a time (repair, quarantine); under the unit's
+    lock, so no placement into it races the closure."""
+    unit = await _unit(session, principal, unit_id)
+    refusal = domain.closure_problem(closure_in.starts_on, closure_in.ends_on)
+    if refusal is not None:
+        raise_refusal(refusal)
+    if closure_in.bed_id is not None:
+        bed = await session.get(Bed, closure_in.bed_id)
+        if bed is None or bed.unit_id != unit.id:
+            raise InvalidFields({"bed_id": "no bed with this id in this unit"})
+    closure = Closure(unit_id=unit.id, **closure_in.model_dump())
+    session.add(closure)
+    await session.commit()
+    return closure
+
+
 async def reserve(
     *, session: AsyncSession, principal: Principal, reservation_in: ReservationIn
 ) -> Reservation:
@@ -293,7 +314,7 @@ async def reserve(
     current = await get_active_reservation(session=session, household_id=household.household_id)
     decision = domain.plan_reservation(
         _waiting(household, household.status),
-        await _vacancy(session, unit, household.household_id),
+        await _vacancy(session, unit, household.household_id, on=today()),
         bed_count=reservation_in.bed_count,
         split_reason=reservation_in.split_reason,
         already_reserved=current is not None,
@@ -448,7 +469,7 @@ async def _move_in(
     """
     decision = domain.plan_placement(
         _waiting(household, status),
-        await _vacancy(session, unit, household.household_id),
+        await _vacancy(session, unit, household.household_id, on=moved_in_on),
         bed_count=bed_count,
         split_reason=split_reason,
     )
@@ -506,17 +527,30 @@ def _waiting(household: WaitingHousehold, status: domain.WaitingStatus) -> domai
 
 
 async def _vacancy(
-    session: AsyncSession, unit: Unit, household_id: uuid.UUID
+    session: AsyncSession, unit: Unit, household_id: uuid.UUID, *, on: date
 ) -> domain.UnitVacancy:
-    """The beds of the (locked) unit open to a household: unheld, not reserved for others."""
+    """The beds of the (locked) unit open to a household on a day: unheld, not closed
+    then, not reserved for others."""
     held = (
         select(BedOccupancy.bed_id)
         .join(Placement, Placement.id == BedOccupancy.placement_id)
         .where(BedOccupancy.released.is_(False), occupying(today()))
     )
-    unheld = list(
-        await session.scalars(select(Bed.id).where(Bed.unit_id == unit.id, Bed.id.not_in(held)))
+    closed = select(Closure).where(
+        Closure.unit_id == unit.id, Closure.starts_on <= on, Closure.ends_on >= on
     )
+    closures = list(await session.scalars(closed))
+    if any(closure.bed_id is None for closure in closures):
+        unheld: list[uuid.UUID] = []
+    else:
+        shut = [closure.bed_id for closure in closures]
+        unheld = list(
+            await session.scalars(
+                select(Bed.id).where(
+                    Bed.unit_id == unit.id, Bed.id.not_in(held), Bed.id.not_in(shut)
+                )
+            )
+        )
     reserved_for_others = await session.scalar(
         select(func.coalesce(func.sum(Reservation.bed_count), 0)).where(
             Reservation.unit_id == unit.id,

@@ -215,11 +215,12 @@ async def test_officer_saves_settings_is_notified_reads_and_gets_the_email(
 
     await sections(page).get_by_role("link", name="Einstellungen").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Einstellungen")
-    await expect(page.locator("#no-entry")).to_contain_text("Sie haben noch keinen Eintrag")
+    # Known from the sign-in: the entry holds the address the identity provider gave.
+    await expect(page.get_by_label("E-Mail-Adresse")).to_have_value(f"{officer}@duelmen.de")
     await page.get_by_label("E-Mail-Adresse").fill(address)
     await page.get_by_label("Sprache der Benachrichtigungen").select_option("de")
-    await screenshot(page, "notifications-settings-new-entry")
-    await page.get_by_role("button", name="Eintrag anlegen").click()
+    await screenshot(page, "notifications-settings-entry-from-sign-in")
+    await page.get_by_role("button", name="Eintrag speichern").click()
     await expect(
         status_message(page, "Ihr Eintrag im Verzeichnis ist gespeichert.")
     ).to_be_visible()
@@ -395,22 +396,22 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     ui = f"{tools.notifications.url}/ui"
     checks = PageChecks(axe_report)
 
-    # A staff role: a housing officer, from no entry to a notification.
+    # A staff role: a housing officer, from the entry the sign-in made to a notification.
     officer = unique("ho")
     address = f"{officer}@duelmen.example"
     page = await signed_in(new_context, f"{ui}/", subject=officer, roles=[Role.HOUSING_OFFICER])
     tag = "housing_officer"
     await checks.visit(page, f"{ui}/", f"notifications-inbox-empty-{tag}")
-    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-no-entry-{tag}")
+    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-entry-{tag}")
     await page.get_by_label("E-Mail-Adresse").fill("bernd@")
-    await page.get_by_role("button", name="Eintrag anlegen").click()
+    await page.get_by_role("button", name="Eintrag speichern").click()
     await checks.refused(page, f"notifications-settings-errors-{tag}")
     await expect(page.locator("#email-error")).to_contain_text(
         "Bitte geben Sie eine E-Mail-Adresse"
     )
     await expect(page.get_by_label("E-Mail-Adresse")).to_have_value("bernd@")
     await page.get_by_label("E-Mail-Adresse").fill(address)
-    await page.get_by_role("button", name="Eintrag anlegen").click()
+    await page.get_by_role("button", name="Eintrag speichern").click()
     await expect(status_message(page, "gespeichert")).to_be_visible()
     await checks.check(page, f"notifications-settings-saved-{tag}")
     number = notice()
@@ -487,9 +488,9 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await checks.visit(
         page, f"{ui}/benachrichtigungen/{own['id']}", f"notifications-notification-{tag}"
     )
-    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-no-entry-{tag}")
+    await checks.visit(page, f"{ui}/einstellungen", f"notifications-settings-entry-{tag}")
     await page.get_by_label("E-Mail-Adresse").fill("root@@duelmen")
-    await page.get_by_role("button", name="Eintrag anlegen").click()
+    await page.get_by_role("button", name="Eintrag speichern").click()
     await checks.refused(page, f"notifications-settings-errors-{tag}")
     await checks.visit(page, f"{ui}/zustellungen", f"notifications-delivery-log-{tag}")
     filtered = f"{ui}/zustellungen?status=failed&channel=email&recipient={officer}"

@@ -158,7 +158,9 @@ async def test_housing_officer_places_a_household_and_sees_the_board_change(
     await page.get_by_label("Einzug am").fill("25.11.2026")
     await page.get_by_role("button", name="Haushalt unterbringen").click()
 
-    await expect(page.get_by_role("status")).to_contain_text(f"Haushalt {number} ist in")
+    await expect(
+        page.get_by_role("status").filter(has_text=f"Haushalt {number} ist in")
+    ).to_be_visible()
     assert await occupied_beds(page, site["name"], "A1") == "2"
     assert await reserved_beds(page, site["name"], "A1") == "0"
     assert await free_beds(page, site["name"], "A1") == "2"
@@ -169,7 +171,9 @@ async def test_housing_officer_places_a_household_and_sees_the_board_change(
     await page.get_by_label("Grund des Auszugs").select_option("private_housing")
     await page.get_by_label("Auszug am").fill("30.11.2026")
     await page.get_by_role("button", name="Auszug erfassen").click()
-    await expect(page.get_by_role("status")).to_contain_text("Auszug erfasst: 2 Betten")
+    await expect(
+        page.get_by_role("status").filter(has_text="Auszug erfasst: 2 Betten")
+    ).to_be_visible()
     assert await free_beds(page, site["name"], "A1") == "4"
 
 
@@ -302,7 +306,9 @@ async def test_both_flows_work_with_the_keyboard_alone(
     await page.keyboard.press("Space")
     await tab_to(page, by_text("Haushalt unterbringen"))
     await page.keyboard.press("Enter")
-    await expect(page.get_by_role("status")).to_contain_text(f"Haushalt {number} ist in")
+    await expect(
+        page.get_by_role("status").filter(has_text=f"Haushalt {number} ist in")
+    ).to_be_visible()
     assert await occupied_beds(page, site["name"], "K1") == "1"
     assert await free_beds(page, site["name"], "K1") == "2"
 

@@ -146,6 +146,8 @@ class InboxView:
 
 @router.get("/", name="ui_home")
 async def inbox(request: Request, session: DbSession, principal: Anyone) -> Response:
+    # The sign-in's event may still be on its way: the tool's own first page knows the caller.
+    await service.know_caller(session=session, principal=principal)
     view = InboxView.read(request.query_params)
     items, total, unread = await service.get_inbox(
         session=session,
@@ -256,6 +258,7 @@ def paragraphs(body: str) -> list[list[str]]:
 
 @router.get("/einstellungen", name="settings")
 async def my_settings(request: Request, session: DbSession, principal: Anyone) -> Response:
+    await service.know_caller(session=session, principal=principal)
     return await _settings_page(request, session, principal)
 
 

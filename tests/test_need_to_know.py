@@ -414,6 +414,15 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
         Route("housing", "POST", f"/sites/{ids['site']}/units", ok=422, body={}, **housing),
         Route("housing", "PATCH", f"/units/{ids['unit']}", ok=422, body={}, **housing),
         Route("housing", "POST", f"/units/{ids['unit']}/beds", ok=422, body={}, **housing),
+        # A closure long past: recorded, yet it keeps no one from a bed today.
+        Route(
+            "housing",
+            "POST",
+            f"/units/{ids['unit']}/closures",
+            ok=201,
+            body={"starts_on": past, "ends_on": "2000-01-02", "reason": "repair"},
+            **housing,
+        ),
         Route("housing", "GET", f"/ui/standorte/{ids['site']}", ok=200, **housing),
         Route("housing", "POST", f"/ui/standorte/{ids['site']}/name", ok=422, body={}, **housing),
         Route(

@@ -27,22 +27,12 @@ async def test_broker_outage_loses_nothing_and_duplicates_nothing(system: System
         proxy.cut()
         during = await register_households(intake_api, headers, [f"DURING-{n}" for n in range(30)])
         assert len(during) == 30, "the API answers and commits while the broker is away"
-        assert (
-            await system.query(
-                "intake", "SELECT count(*) FROM outbox_message WHERE published_at IS NULL"
-            )
-            == 30
-        )
+        assert await system.query("intake", UNPUBLISHED_REFERRALS) == 30
 
         proxy.restore()
         await eventually(lambda: _queued(system, 31), timeout=60)
         assert await system.query("housing", "SELECT count(*) FROM inbox_message") == 31
-        assert (
-            await system.query(
-                "intake", "SELECT count(*) FROM outbox_message WHERE published_at IS NULL"
-            )
-            == 0
-        )
+        assert await system.query("intake", UNPUBLISHED_REFERRALS) == 0
     finally:
         proxy.close()
 
@@ -59,9 +49,7 @@ async def test_consumer_killed_mid_stream_loses_nothing(system: System) -> None:
     )
     await eventually(
         lambda: _equals(
-            system.query(
-                "intake", "SELECT count(*) FROM outbox_message WHERE published_at IS NULL"
-            ),
+            system.query("intake", UNPUBLISHED_REFERRALS),
             0,
         )
     )
@@ -81,6 +69,14 @@ async def test_consumer_killed_mid_stream_loses_nothing(system: System) -> None:
     system.start("housing", "consumer")
     await eventually(lambda: _queued(system, total), timeout=60)
     assert await system.query("housing", "SELECT count(*) FROM inbox_message") == total
+
+
+# Housing learns of a household by its referral; household.assigned goes to services this
+# test does not run, so it waits in the outbox and is left out of the count.
+UNPUBLISHED_REFERRALS = (
+    "SELECT count(*) FROM outbox_message WHERE published_at IS NULL"
+    " AND event_type = 'household.referred_to_housing'"
+)
 
 
 async def _queued(system: System, expected: int) -> bool:

@@ -211,7 +211,10 @@ async def test_allocation_is_registered_through_the_use_case(
     # Shown once only.
     assert "ist erfasst" not in (await browser.get(saved.headers["location"])).text
 
-    assert await outbox(intake_database, household_id) == ["household.assigned"]
+    assert await outbox(intake_database, household_id) == [
+        "household.assigned",
+        "household.referred_to_housing",
+    ]
 
 
 async def test_errors_are_german_next_to_each_field_and_input_is_kept(
@@ -442,6 +445,7 @@ async def test_caseworker_assigns_the_household_to_themselves_and_to_known_staff
     assert "Zuständige Fachkraft: <strong>Bernd Ahlers</strong>" in detail.text
     assert await outbox(intake_database, household_id) == [
         "household.assigned",
+        "household.referred_to_housing",
         "caseworker.assigned",
         "caseworker.assigned",
     ]

@@ -9,7 +9,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 from teilhabe.db import create_engine, new_metadata
 from teilhabe.messaging.tables import MessagingTables, define_messaging_tables
-from teilhabe.migrations import create_backbone_tables, create_timer_table
+from teilhabe.migrations import add_audit_chain, create_backbone_tables, create_timer_table
 from teilhabe.testing.infrastructure import Infrastructure
 
 metadata: MetaData = new_metadata()
@@ -30,7 +30,10 @@ async def backbone_database(infra: Infrastructure) -> AsyncIterator[str]:
     url = await infra.create_database(name)
     engine = create_engine(url, pool_size=1)
     async with engine.begin() as connection:
+        # As every service's migrations do: the backbone's first tables, then the
+        # audit trail's hash chain columns, so the tables match what the code declares.
         await connection.run_sync(create_backbone_tables)
+        await connection.run_sync(add_audit_chain)
         await connection.run_sync(create_timer_table)
         await connection.run_sync(effects.create)
     await engine.dispose()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.auth import Role
-from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.scope import applies_scope
 
 from notifications import service
@@ -36,22 +34,10 @@ from notifications.schemas import (
     RecipientOut,
 )
 
-# Directory data this process has recorded already: a caller's later requests with the
-# same token data write nothing. Bounded; forgetting an entry only costs one upsert.
-_KNOWN_CALLERS_MAX = 10_000
-_known_callers: OrderedDict[StaffMemberSignedIn, None] = OrderedDict()
-
 
 async def know_caller(principal: AnyRecipient, session: DbSession) -> None:
     """Staff are recipients from their first call on, with name, e-mail and roles from the token."""
-    data = StaffMemberSignedIn.of(principal)
-    if data in _known_callers:
-        _known_callers.move_to_end(data)
-        return
     await service.know_caller(session=session, principal=principal)
-    _known_callers[data] = None
-    if len(_known_callers) > _KNOWN_CALLERS_MAX:
-        _known_callers.popitem(last=False)
 
 
 # Every call first makes sure a staff caller is in the directory (cheap after the first).

@@ -7,6 +7,7 @@ never commit: the read model, the deliveries and the inbox row commit together.
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -168,14 +169,25 @@ async def record_staff_members(
         )
 
 
+# Callers already written to the directory by this process, so that repeated calls with the
+# same token data write nothing. Bounded; forgetting an entry only costs one upsert.
+_KNOWN_CALLERS_MAX = 10_000
+_known_callers: OrderedDict[StaffMemberSignedIn, None] = OrderedDict()
+
+
 async def know_caller(*, session: AsyncSession, principal: Principal) -> None:
-    """A staff member's first call to this API makes them a recipient, as a sign-in does."""
+    """A staff member's first call (API or tool) makes them a recipient, as a sign-in does."""
     if not is_staff(principal):
         return
-    await record_staff_members(
-        session=session, events=[(StaffMemberSignedIn.of(principal), datetime.now(UTC))]
-    )
+    data = StaffMemberSignedIn.of(principal)
+    if data in _known_callers:
+        _known_callers.move_to_end(data)
+        return
+    await record_staff_members(session=session, events=[(data, datetime.now(UTC))])
     await session.commit()
+    _known_callers[data] = None
+    if len(_known_callers) > _KNOWN_CALLERS_MAX:
+        _known_callers.popitem(last=False)
 
 
 async def record_matches(*, session: AsyncSession, events: Sequence[VolunteerMatched]) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.db import asyncpg_dsn
+from teilhabe.events.catalogue import lookup_payload_model
 from teilhabe.testing.identity import auth_headers
 
 
@@ -178,6 +180,25 @@ async def test_the_event_contract_is_served(intake: httpx.AsyncClient) -> None:
     document = (await intake.get("/asyncapi.json")).json()
     assert document["asyncapi"] == "3.0.0"
     assert "household.assigned" in document["channels"]
+
+
+async def test_the_dataschema_of_an_event_resolves_without_a_token(
+    intake: httpx.AsyncClient,
+) -> None:
+    model = lookup_payload_model("household.assigned", 2)
+    assert model is not None
+    path = urlsplit(model.schema_uri()).path
+    assert path == "/events/schemas/household.assigned/2"
+    served = await intake.get(path)
+    assert served.status_code == 200, served.text
+    assert served.headers["content-type"].startswith("application/schema+json")
+    schema = served.json()
+    assert schema["$id"] == model.schema_uri()
+    assert "household_id" in schema["properties"]
+    missing = await intake.get("/events/schemas/household.assigned/99")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert (await intake.get("/events/schemas/not-a-type/1")).status_code == 422
 
 
 async def test_an_allocation_list_is_registered_all_or_none(

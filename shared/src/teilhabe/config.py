@@ -10,6 +10,8 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from teilhabe.events.catalogue import DEFAULT_SCHEMA_BASE_URL
+
 
 class ServiceSettings(BaseSettings):
     """Environment of one service process (API, relay or consumer)."""
@@ -35,6 +37,11 @@ class ServiceSettings(BaseSettings):
     )
     event_exchange: str = Field(
         default="teilhabe.events", description="Durable topic exchange of domain events."
+    )
+    event_schema_base_url: str = Field(
+        default=DEFAULT_SCHEMA_BASE_URL,
+        description="Public address under which the services serve the events' JSON Schemas "
+        "(`<address>/<type>/<version>`); every event's `dataschema` points there.",
     )
     oidc_issuer: str = Field(
         default="http://127.0.0.1:8090/realms/teilhabe",

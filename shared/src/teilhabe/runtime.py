@@ -26,6 +26,7 @@ from teilhabe.audit.chain import key_bytes
 from teilhabe.audit.verify import verify_chain
 from teilhabe.config import ServiceSettings
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
+from teilhabe.events.catalogue import set_schema_base_url
 from teilhabe.events.contract import FieldsRead
 from teilhabe.logging import configure_logging
 from teilhabe.messaging import dead_letters
@@ -111,6 +112,7 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     settings = service.settings()
+    set_schema_base_url(settings.event_schema_base_url)  # the `dataschema` of what it stages
     configure_logging(
         f"{service.name}-{args.command}", level=settings.log_level, json=settings.log_json
     )

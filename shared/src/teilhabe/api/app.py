@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import functools
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import structlog
 from aio_pika.abc import AbstractRobustConnection
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Path
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,13 +22,14 @@ from teilhabe.api.docs import DOCS_ASSETS_PATH, docs_router
 from teilhabe.api.guard import RequestGuard
 from teilhabe.api.health import ReadinessCheck, health_router
 from teilhabe.api.pool import install_pool_exhaustion_handler
-from teilhabe.api.problems import install_problem_handlers
+from teilhabe.api.problems import NotFound, install_problem_handlers
 from teilhabe.api.security import SecurityHeaders, install_internal_error_handler
 from teilhabe.audit.router import audit_router
 from teilhabe.auth import install_auth, public_endpoint
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.asyncapi import published_document
+from teilhabe.events.catalogue import SCHEMA_PATH, lookup_payload_model, set_schema_base_url
 from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging.connection import connect_broker
 from teilhabe.ui.assets import SWAGGER_UI_DIR
@@ -40,6 +42,7 @@ def create_service_app(
     if settings.audit_key is None:
         raise RuntimeError("AUDIT_KEY is not set: the API cannot seal its audit trail")
     audit_key = settings.audit_key.get_secret_value()
+    set_schema_base_url(settings.event_schema_base_url)
     engine = create_engine(
         settings.database_url,
         pool_size=settings.database_pool_size,
@@ -93,12 +96,35 @@ def create_service_app(
     return app
 
 
+SCHEMA_MEDIA_TYPE = "application/schema+json"
+
+
 def _contract_router() -> APIRouter:
     router = APIRouter(tags=["contract"], dependencies=[public_endpoint()])
 
     @router.get("/asyncapi.json", summary="AsyncAPI 3.0 document of every domain event")
     async def asyncapi() -> dict[str, Any]:
         return _ASYNCAPI_DOCUMENT()
+
+    # What an event's `dataschema` points to: public, like the document naming it.
+    @router.get(
+        SCHEMA_PATH + "/{event_type}/{version}",
+        summary="JSON Schema of one event type's payload in one version",
+        response_class=JSONResponse,
+        responses={200: {"content": {SCHEMA_MEDIA_TYPE: {}}}, 404: {}},
+    )
+    async def event_schema(
+        event_type: Annotated[str, Path(max_length=200, pattern=r"^[a-z_]+(\.[a-z_]+)+$")],
+        version: Annotated[int, Path(ge=1, le=1000)],
+    ) -> JSONResponse:
+        model = lookup_payload_model(event_type, version)
+        if model is None:
+            raise NotFound(f"event {event_type} in version {version}")
+        return JSONResponse(
+            model.json_schema(),
+            media_type=SCHEMA_MEDIA_TYPE,
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
 
     return router
 

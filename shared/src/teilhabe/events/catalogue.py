@@ -11,6 +11,7 @@ event whose `source` is not one of them, so that no service can speak for anothe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -18,6 +19,21 @@ from pydantic import BaseModel, ConfigDict
 # `published_by` of a type that every service may publish (e.g. staff directory events).
 ANY_SERVICE = "*"
 SOURCE_PREFIX = "/teilhabe/"
+# Where every service serves the JSON Schema of each type and version (the public
+# contract): `GET /events/schemas/{type}/{version}`. A deployment sets its public address
+# (setting EVENT_SCHEMA_BASE_URL); an envelope's `dataschema` points there.
+SCHEMA_PATH = "/events/schemas"
+DEFAULT_SCHEMA_BASE_URL = f"http://127.0.0.1:8005{SCHEMA_PATH}"
+_schema_base = [DEFAULT_SCHEMA_BASE_URL]
+
+
+def set_schema_base_url(url: str) -> None:
+    """The public address of the schemas, from the process's settings (at start)."""
+    _schema_base[0] = url.rstrip("/")
+
+
+def schema_url(event_type: str, version: int) -> str:
+    return f"{_schema_base[0]}/{event_type}/{version}"
 
 
 class EventPayload(BaseModel):
@@ -30,6 +46,11 @@ class EventPayload(BaseModel):
     subject_field: ClassVar[str | None] = None
     # The services that may publish this type (their names, or ANY_SERVICE).
     published_by: ClassVar[frozenset[str]]
+    # Sent in by agencies (on the exchange `teilhabe.inbound`) rather than published by a
+    # service: the contract shows it as a `receive` operation on the inbound channel.
+    inbound: ClassVar[bool] = False
+    # The example the published contract shows; None: one made from the schema.
+    example: ClassVar[Mapping[str, Any] | None] = None
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -48,8 +69,19 @@ class EventPayload(BaseModel):
         return str(getattr(self, self.subject_field))
 
     @classmethod
-    def schema_urn(cls) -> str:
-        return f"urn:teilhabe:event:{cls.event_type}:v{cls.event_version}"
+    def schema_uri(cls) -> str:
+        """The resolvable address of this type's and version's JSON Schema."""
+        return schema_url(cls.event_type, cls.event_version)
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The payload's JSON Schema (2020-12), self-contained, named by its address."""
+        schema = cls.model_json_schema()
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": cls.schema_uri(),
+            **schema,
+        }
 
 
 CATALOGUE: dict[tuple[str, int], type[EventPayload]] = {}

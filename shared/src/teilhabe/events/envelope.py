@@ -70,7 +70,7 @@ def new_event(
         type=payload.event_type,
         time=now or datetime.now(UTC),
         subject=payload.subject(),
-        dataschema=payload.schema_urn(),
+        dataschema=payload.schema_uri(),
         dataversion=str(payload.event_version),
         traceparent=(trace.child() if trace else trace_for_new_event()).traceparent,
         data=payload.model_dump(mode="json"),

@@ -2,7 +2,7 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install python-deps up test lint asyncapi typecheck unit deploy-check bench bench-flow bench-request token
+.PHONY: install python-deps up test lint asyncapi retention typecheck unit deploy-check bench bench-flow bench-request token
 
 install: python-deps ui-assets
 
@@ -19,9 +19,13 @@ lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run python -m teilhabe.events.asyncapi --check
+	$(UV) run python -m teilhabe.retention --check
 
 asyncapi:
 	$(UV) run python -m teilhabe.events.asyncapi --write
+
+retention:
+	$(UV) run python -m teilhabe.retention --write
 
 typecheck:
 	$(UV) run mypy

@@ -101,6 +101,15 @@ class ServiceSettings(BaseSettings):
         gt=0,
         description="Longest sleep of the timer worker (it wakes earlier for a due timer).",
     )
+    retention_interval_seconds: float = Field(
+        default=6 * 3600,
+        gt=0,
+        description="Pause between two retention runs of a rule (a run goes on in slices "
+        "without pause while it finds a full slice).",
+    )
+    retention_slice: int = Field(
+        default=500, ge=1, le=10_000, description="Records one retention slice removes at most."
+    )
     run_timers_in_consumer: bool = Field(
         default=True,
         description="Fire the service's timers inside its consumer process; false when "

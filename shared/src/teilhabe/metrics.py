@@ -44,7 +44,17 @@ TIMERS_DEAD = Counter(
     ["service", "kind"],
 )
 TIMERS_KEPT = Gauge(
-    "teilhabe_timers", "Timers kept, by state (pending, dead)", ["service", "state"]
+    "teilhabe_timers", "Timers kept, by state (pending, dead, paused)", ["service", "state"]
+)
+RETENTION_LAST_RUN = Gauge(
+    "teilhabe_retention_last_run_timestamp_seconds",
+    "When a retention rule last ran (a slice of expired records removed, maybe none)",
+    ["service", "table"],
+)
+RETENTION_REMOVED = Counter(
+    "teilhabe_retention_removed_total",
+    "Records a retention rule deleted or anonymised",
+    ["service", "table", "action"],
 )
 DATABASE_POOL_EXHAUSTED = Counter(
     "teilhabe_database_pool_exhausted_total",

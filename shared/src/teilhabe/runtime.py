@@ -13,6 +13,7 @@ import os
 import signal
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,6 +38,8 @@ from teilhabe.messaging.setup import declare_topology
 from teilhabe.messaging.tables import MessagingTables
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe.migrations import new_revision, upgrade
+from teilhabe.retention import Retention
+from teilhabe.retention import run as retention_run
 from teilhabe.timer_worker import TimerOptions, TimerWorker
 from teilhabe.timers import TimerHandlers
 
@@ -82,6 +85,8 @@ class ServiceDefinition:
     reads: FieldsRead = field(default_factory=dict)
     # Durable timers this service fires, by kind (see teilhabe.timers).
     timers: TimerHandlers = field(default_factory=dict)
+    # How long each table's records are kept (teilhabe.retention); run on the timers.
+    retention: Retention = field(default_factory=lambda: Retention(()))
     companions: Sequence[Callable[[ServiceSettings], Companion]] = ()
     commands: Mapping[str, Command] = field(default_factory=dict)
 
@@ -102,6 +107,10 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     revision = commands.add_parser("revision", help="autogenerate a migration")
     revision.add_argument("message")
     _add_dead_letter_commands(commands)
+    retention = commands.add_parser(
+        "retention", help="pause, resume or look at the deletion of expired records"
+    )
+    retention.add_argument("action", choices=["pause", "resume", "status"])
     audit = commands.add_parser("audit", help="check the audit trail")
     audit_actions = audit.add_subparsers(dest="action", required=True)
     audit_actions.add_parser(
@@ -144,7 +153,7 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     elif args.command == "consumer":
         consumer = build_consumer(service, settings)
         companions: list[Companion] = [build(settings) for build in service.companions]
-        if service.timers and settings.run_timers_in_consumer:
+        if timer_handlers(service, settings) and settings.run_timers_in_consumer:
             companions.append(build_timer_worker(service, settings))
         worker = WorkerGroup(consumer, companions) if companions else consumer
         asyncio.run(run_worker(settings, worker, command="consumer"))
@@ -158,6 +167,8 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         asyncio.run(declare_topology(url, [service], exchange=settings.event_exchange))
     elif args.command == "audit":
         raise SystemExit(asyncio.run(audit_command(settings)))
+    elif args.command == "retention":
+        asyncio.run(retention_command(settings, args.action))
     else:
         asyncio.run(service.commands[args.command].run(settings, args))
 
@@ -239,6 +250,36 @@ async def audit_command(settings: ServiceSettings) -> int:
     return 0
 
 
+async def retention_command(settings: ServiceSettings, action: str) -> None:
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            if action == "pause":
+                print(f"retention paused: {await retention_run.pause(session)} rules set aside")
+            elif action == "resume":
+                print(f"retention resumed: {await retention_run.resume(session)} rules")
+            for rule in await retention_run.status(session):
+                print(
+                    f"{rule.table}  {rule.state}  next {rule.next_run_at.isoformat()}  "
+                    f"last {rule.last_run_at or '-'} removed {rule.last_removed}"
+                )
+    finally:
+        await engine.dispose()
+
+
+def timer_handlers(service: ServiceDefinition, settings: ServiceSettings) -> TimerHandlers:
+    """The service's own timers and its retention rules' one."""
+    return {
+        **service.timers,
+        **retention_run.retention_timers(
+            service.name,
+            service.retention,
+            interval=timedelta(seconds=settings.retention_interval_seconds),
+            slice_size=settings.retention_slice,
+        ),
+    }
+
+
 def build_relay(settings: ServiceSettings) -> OutboxRelay:
     return OutboxRelay(RelayOptions.from_settings(settings))
 
@@ -263,7 +304,8 @@ def build_timer_worker(service: ServiceDefinition, settings: ServiceSettings) ->
     return TimerWorker(
         TimerOptions.from_settings(settings),
         session_factory=create_session_factory(engine),
-        handlers=service.timers,
+        handlers=timer_handlers(service, settings),
+        recurring=retention_run.seeds(service.retention),
     )
 
 

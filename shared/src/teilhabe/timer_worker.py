@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -26,7 +28,15 @@ from teilhabe.config import ServiceSettings
 from teilhabe.db import asyncpg_dsn
 from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.metrics import TIMER_FAILURES, TIMERS_DEAD, TIMERS_FIRED, TIMERS_KEPT
-from teilhabe.timers import TIMER_NOTIFY_CHANNEL, TIMER_TABLE, DueTimer, TimerHandlers
+from teilhabe.timers import (
+    TIMER_NOTIFY_CHANNEL,
+    TIMER_TABLE,
+    Again,
+    DueTimer,
+    Timer,
+    TimerHandlers,
+    ensure_all,
+)
 from teilhabe.wakeup import Wakeup
 
 log = structlog.get_logger(__name__)
@@ -53,6 +63,10 @@ _NEXT = text(
     f"""SELECT extract(epoch FROM run_at - clock_timestamp()) FROM {TIMER_TABLE}
     WHERE state = 'pending' AND kind = ANY(CAST(:kinds AS varchar[]))
     ORDER BY run_at LIMIT 1 FOR SHARE SKIP LOCKED"""  # noqa: S608
+)
+_AGAIN = text(
+    f"""UPDATE {TIMER_TABLE} SET due_at = :at, run_at = :at, payload = CAST(:payload AS jsonb),
+        attempts = 0, last_error = NULL WHERE id = :id"""  # noqa: S608
 )
 _COUNTS = text(f"SELECT state, count(*) FROM {TIMER_TABLE} GROUP BY state")  # noqa: S608
 _PRUNE = text(
@@ -94,8 +108,12 @@ class TimerWorker:
         *,
         session_factory: async_sessionmaker[AsyncSession],
         handlers: TimerHandlers,
+        recurring: Sequence[Timer] = (),
     ) -> None:
         self._options = options
+        # Timers that must exist (a recurring job): created once, when missing.
+        self._recurring = recurring
+        self._ensured = not recurring
         self._sessions = session_factory
         self._handlers = handlers
         self._kinds = sorted(handlers)
@@ -121,6 +139,8 @@ class TimerWorker:
             while not stop.is_set():
                 await self._wakeup.arm()  # before claiming: a commit meanwhile wakes the next
                 try:
+                    if not self._ensured:
+                        await self.ensure_recurring()
                     claimed = await self.fire_due()
                     pause = 0.0 if claimed == self._options.batch_size else await self._until_next()
                     backoff = 0.0
@@ -136,6 +156,11 @@ class TimerWorker:
                 await housekeeping
             await self._wakeup.close()
 
+    async def ensure_recurring(self) -> None:
+        async with self._sessions() as session, session.begin():
+            await ensure_all(session, self._recurring)
+        self._ensured = True
+
     async def fire_due(self) -> int:
         """Fire one batch of due timers in one transaction; returns how many were claimed."""
         async with self._sessions() as session, session.begin():
@@ -148,21 +173,33 @@ class TimerWorker:
                 timer = DueTimer(row.kind, row.key, row.due_at, row.payload, row.attempts)
                 try:
                     async with session.begin_nested():
-                        await self._call(session, timer, row.traceparent)
+                        again = await self._call(session, timer, row.traceparent)
                 except Exception as error:  # noqa: BLE001 - one timer's failure is its own
                     await self._record_failure(session, row.id, timer, error)
                 else:
-                    await session.execute(_FIRED, {"id": row.id})
+                    if again is None:
+                        await session.execute(_FIRED, {"id": row.id})
+                    else:
+                        await session.execute(
+                            _AGAIN,
+                            {
+                                "id": row.id,
+                                "at": again.at,
+                                "payload": json.dumps(dict(again.payload), default=str),
+                            },
+                        )
                     TIMERS_FIRED.labels(self._options.service_name, timer.kind).inc()
         return len(rows)
 
-    async def _call(self, session: AsyncSession, timer: DueTimer, traceparent: str | None) -> None:
+    async def _call(
+        self, session: AsyncSession, timer: DueTimer, traceparent: str | None
+    ) -> Again | None:
         trace = TraceContext.parse(traceparent) or TraceContext.new()
         context = {"timer_kind": timer.kind, "timer_key": timer.key, "trace_id": trace.trace_id}
         structlog.contextvars.bind_contextvars(**context)
         token = current_trace.set(trace)
         try:
-            await self._handlers[timer.kind](session, timer)
+            return await self._handlers[timer.kind](session, timer)
         finally:
             current_trace.reset(token)
             structlog.contextvars.unbind_contextvars(*context)
@@ -220,7 +257,7 @@ class TimerWorker:
                         state: count for state, count in await session.execute(_COUNTS)
                     }
                     await session.execute(_PRUNE, {"retention": self._options.fired_retention})
-                for state in ("pending", "dead"):
+                for state in ("pending", "dead", "paused"):
                     TIMERS_KEPT.labels(self._options.service_name, state).set(counts.get(state, 0))
             except Exception as error:  # noqa: BLE001 - housekeeping must not stop firing
                 log.warning("timer housekeeping failed", error=repr(error)[:300])

@@ -63,9 +63,18 @@ class DueTimer:
     attempts: int
 
 
+@dataclass(frozen=True)
+class Again:
+    """What a recurring timer's handler returns: fire me again at `at`, keeping `payload`
+    (e.g. what the last run did); the timer stays pending instead of being marked fired."""
+
+    at: datetime
+    payload: Mapping[str, Any]
+
+
 # A handler runs inside the worker's transaction: what it writes commits with the timer
-# marked fired. It must not commit itself.
-TimerHandler = Callable[[AsyncSession, DueTimer], Awaitable[None]]
+# marked fired (or moved, when it returns `Again`). It must not commit itself.
+TimerHandler = Callable[[AsyncSession, DueTimer], Awaitable[Again | None]]
 TimerHandlers = Mapping[str, TimerHandler]
 
 
@@ -125,6 +134,11 @@ _SCHEDULE = text(
 _CANCEL = text(
     f"DELETE FROM {TIMER_TABLE} WHERE kind = :kind AND key = ANY(CAST(:keys AS varchar[]))"  # noqa: S608
 )
+_ENSURE = text(
+    f"""INSERT INTO {TIMER_TABLE} (kind, key, due_at, run_at, payload)
+    VALUES (:kind, :key, :due_at, :due_at, CAST(:payload AS jsonb))
+    ON CONFLICT (kind, key) DO NOTHING"""  # noqa: S608 - a table name
+)
 _NOTIFY = text("SELECT pg_notify(:channel, '')")
 
 
@@ -177,3 +191,21 @@ async def cancel(session: AsyncSession, kind: str, *keys: str) -> None:
     """Remove the timers `kind`/`key`, in the caller's transaction; unknown keys are fine."""
     if keys:
         await session.execute(_CANCEL, {"kind": kind, "keys": list(keys)})
+
+
+async def ensure_all(session: AsyncSession, timers: Sequence[Timer]) -> None:
+    """Create the timers that do not exist yet; existing ones stay as they are (a
+    recurring timer's next run, or its pause)."""
+    if timers:
+        await session.execute(
+            _ENSURE,
+            [
+                {
+                    "kind": timer.kind,
+                    "key": timer.key,
+                    "due_at": timer.due_at,
+                    "payload": json.dumps(dict(timer.payload or {}), default=str),
+                }
+                for timer in timers
+            ],
+        )

@@ -13,6 +13,7 @@ from courses.config import get_settings
 from courses.handlers import HANDLERS, READS
 from courses.models import messaging
 from courses.pages import mount_pages
+from courses.retention import RETENTION
 from courses.router import router
 
 
@@ -37,6 +38,7 @@ SERVICE = ServiceDefinition(
     create_app=create_app,
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
+    retention=RETENTION,
     handlers=HANDLERS,
     reads=READS,
 )

@@ -13,6 +13,7 @@ from housing.config import get_settings
 from housing.handlers import HANDLERS, READS
 from housing.models import messaging
 from housing.pages import mount_pages
+from housing.retention import RETENTION
 from housing.router import router
 
 
@@ -34,6 +35,7 @@ SERVICE = ServiceDefinition(
     create_app=create_app,
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
+    retention=RETENTION,
     handlers=HANDLERS,
     reads=READS,
 )

@@ -13,6 +13,7 @@ from intake.config import get_settings
 from intake.handlers import HANDLERS, READS
 from intake.models import messaging
 from intake.pages import mount_pages
+from intake.retention import RETENTION
 from intake.router import router
 from intake.timers import TIMERS
 
@@ -35,6 +36,7 @@ SERVICE = ServiceDefinition(
     create_app=create_app,
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
+    retention=RETENTION,
     handlers=HANDLERS,
     reads=READS,
     timers=TIMERS,

@@ -21,6 +21,7 @@ from notifications.config import NotificationsSettings, get_settings
 from notifications.handlers import HANDLERS, READS
 from notifications.models import messaging
 from notifications.pages import mount_pages
+from notifications.retention import RETENTION
 from notifications.router import router
 from notifications.sender import EmailSender
 
@@ -49,6 +50,7 @@ SERVICE = ServiceDefinition(
     create_app=create_app,
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
+    retention=RETENTION,
     handlers=HANDLERS,
     reads=READS,
     companions=[email_sender],

@@ -20,6 +20,7 @@ from volunteers.config import get_settings
 from volunteers.handlers import HANDLERS, READS
 from volunteers.models import messaging
 from volunteers.pages import mount_pages
+from volunteers.retention import RETENTION
 from volunteers.router import router
 from volunteers.timers import TIMERS
 
@@ -64,6 +65,7 @@ SERVICE = ServiceDefinition(
     create_app=create_app,
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
+    retention=RETENTION,
     handlers=HANDLERS,
     timers=TIMERS,
     reads=READS,

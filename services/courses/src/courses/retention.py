@@ -1,0 +1,40 @@
+"""How long courses keeps each kind of record (see teilhabe.retention)."""
+
+from __future__ import annotations
+
+from teilhabe.retention import Retention, Rule
+
+# Attendance of integration courses may be asked for by the BAMF and the immigration
+# office for three years after the course (§§ 8, 14 IntV); other offers the same.
+COURSE_DAYS = 3 * 365
+
+RETENTION = Retention(
+    [
+        Rule(
+            table="course",
+            record="an offer (kind, provider, dates, place, seats) and its creator's account",
+            clock_starts="the offer ended (its start when no end is known)",
+            clock="coalesce(ends_on, starts_on)",
+            keep_days=COURSE_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR; §§ 8, 14 IntV",
+        ),
+        Rule(
+            table="enrollment",
+            record="a person's seat or waitlist place in an offer",
+            clock_starts="the withdrawal, else the end of the offer",
+            clock="coalesce(withdrawn_at, (SELECT CAST(coalesce(c.ends_on, c.starts_on) "
+            "AS timestamptz) FROM course c WHERE c.id = enrollment.course_id))",
+            keep_days=COURSE_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR; §§ 8, 14 IntV",
+        ),
+        Rule(
+            table="person",
+            record="who may enrol (age group, languages, team) from household.assigned",
+            clock_starts="courses learned of the person, once no enrolment of theirs is kept",
+            clock="received_at",
+            where="NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.member_id = person.member_id)",
+            keep_days=COURSE_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR; § 44 AufenthG (entitlement to a course)",
+        ),
+    ]
+)

@@ -1,0 +1,35 @@
+"""How long intake keeps each kind of record (see teilhabe.retention)."""
+
+from __future__ import annotations
+
+from teilhabe.retention import Follows, Retention, Rule
+
+# A household's social-care file: the purpose ends when it has left the city's housing.
+CASE_FILE_DAYS = 5 * 365
+
+RETENTION = Retention(
+    [
+        Rule(
+            table="household",
+            record="a household's case file (allocation, team, caseworker, housing status)",
+            clock_starts="the household moved out of the city's accommodation",
+            clock="CASE WHEN housing_status = 'moved_out' THEN housing_status_at END",
+            keep_days=CASE_FILE_DAYS,
+            legal_basis="Art. 5(1)(e), 17(1)(a) GDPR; § 84(2) SGB X; the city's filing plan "
+            "keeps social-care files five years after the case ended",
+        ),
+        Follows(
+            table="member",
+            parent="household",
+            record="a member's personal data (name, birth date, residence status, needs)",
+        ),
+        Rule(
+            table="staff_member",
+            record="a staff member known from their sign-ins (name, roles, teams)",
+            clock_starts="their last sign-in",
+            clock="signed_in_at",
+            keep_days=365,
+            legal_basis="Art. 6(1)(e) GDPR, § 18 DSG NRW (staff data needed for the work)",
+        ),
+    ]
+)

@@ -1,0 +1,58 @@
+"""How long notifications keeps each kind of record (see teilhabe.retention)."""
+
+from __future__ import annotations
+
+from teilhabe.retention import Exempt, Follows, Retention, Rule
+
+# A notification has done its work once read or sent; half a year leaves time to look
+# back at it in the inbox and the delivery log.
+DELIVERY_DAYS = 180
+
+RETENTION = Retention(
+    [
+        Rule(
+            table="recipient",
+            record="the directory entry of a staff member or volunteer (name, e-mail, roles)",
+            clock_starts="the entry was last refreshed (sign-in, own settings)",
+            clock="updated_at",
+            keep_days=365,
+            legal_basis="Art. 6(1)(e) GDPR, § 18 DSG NRW (staff data needed for the work)",
+        ),
+        Rule(
+            table="preference",
+            record="a channel a recipient turned on or off",
+            clock_starts="its recipient was removed",
+            clock="TIMESTAMPTZ '1970-01-01 00:00:00+00'",
+            where="NOT EXISTS (SELECT 1 FROM recipient r WHERE r.id = preference.recipient_id)",
+            keep_days=0,
+            legal_basis="Art. 5(1)(e) GDPR (no purpose without its recipient)",
+        ),
+        Exempt(
+            "household",
+            "a household's reference and caseworker, as a read model of intake; removed by "
+            "an erasure of the household (no clock of its own)",
+        ),
+        Rule(
+            table="mentorship",
+            record="which volunteer accompanies which household (read model)",
+            clock_starts="the mentorship ended",
+            clock="ended_on",
+            keep_days=DELIVERY_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR (who is told of a household)",
+        ),
+        Rule(
+            table="delivery",
+            record="a notification in an inbox or an e-mail (title, text, address)",
+            clock_starts="it was delivered (sent or given up), else created",
+            clock="coalesce(sent_at, created_at)",
+            where="status <> 'pending'",
+            keep_days=DELIVERY_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR (telling staff what concerns them)",
+        ),
+        Follows(
+            table="delivery_attempt",
+            parent="delivery",
+            record="the delivery log: each attempt to send an e-mail and the answer",
+        ),
+    ]
+)

@@ -1,0 +1,46 @@
+"""How long volunteers keeps each kind of record (see teilhabe.retention)."""
+
+from __future__ import annotations
+
+from teilhabe.retention import Exempt, Retention, Rule
+
+INACTIVE_DAYS = 3 * 365
+
+RETENTION = Retention(
+    [
+        Rule(
+            table="volunteer",
+            record="a volunteer's registration (name, contact, skills, availability)",
+            clock_starts="registration or the end of their last mentorship, none running",
+            clock="greatest(created_at, (SELECT CAST(max(m.ended_on) AS timestamptz) "
+            "FROM match m WHERE m.volunteer_id = volunteer.id))",
+            where="NOT EXISTS (SELECT 1 FROM match m WHERE m.volunteer_id = volunteer.id "
+            "AND m.ended_on IS NULL)",
+            keep_days=INACTIVE_DAYS,
+            legal_basis="Art. 6(1)(a) and (e) GDPR (the volunteer's registration)",
+        ),
+        Exempt(
+            "police_clearance",
+            "deleted on its own deletion day by a timer, at the latest three months after "
+            "the activity ended (§ 72a(5) SGB VIII), and with its volunteer",
+        ),
+        Rule(
+            table="match",
+            record="a mentorship: which volunteer accompanied which household, when",
+            clock_starts="the mentorship ended",
+            clock="ended_on",
+            keep_days=INACTIVE_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR (coordination of volunteers)",
+        ),
+        Rule(
+            table="household",
+            record="what matching needs of a household (minors yes/no, languages)",
+            clock_starts="volunteers learned of it, once no mentorship of it is kept",
+            clock="received_at",
+            where="NOT EXISTS (SELECT 1 FROM match m "
+            "WHERE m.household_id = household.household_id)",
+            keep_days=INACTIVE_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR (coordination of volunteers)",
+        ),
+    ]
+)

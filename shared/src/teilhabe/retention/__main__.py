@@ -1,0 +1,3 @@
+from teilhabe.retention.document import main
+
+raise SystemExit(main())

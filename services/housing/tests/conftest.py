@@ -1,25 +1,5 @@
-from __future__ import annotations
+"""The suite's database, app, sessions and `deliver` (teilhabe.testing.service_fixtures)."""
 
-from collections.abc import AsyncIterator
+from teilhabe.testing.service_fixtures import service_fixtures
 
-import httpx
-import pytest
-from housing.main import SERVICE
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.apps import app_client, migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
-
-
-@pytest.fixture(scope="session")
-async def housing_database(infra: Infrastructure) -> AsyncIterator[str]:
-    async with migrated_database(infra, SERVICE) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-async def housing(
-    housing_database: str, infra: Infrastructure, identity: RunningDevProvider
-) -> AsyncIterator[httpx.AsyncClient]:
-    env = {"DATABASE_URL": housing_database, "AMQP_URL": infra.amqp_url}
-    async with app_client(SERVICE, env=env, identity=identity) as client:
-        yield client
+service_database, housing_database, housing, sessions, deliver = service_fixtures("housing")

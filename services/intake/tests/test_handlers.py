@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
-import pytest
 from intake.handlers import HANDLERS
 from intake.models import Household
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events import new_event
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
@@ -22,13 +19,6 @@ from teilhabe.testing.identity import auth_headers
 from teilhabe.ui.testing import sign_in, tool_client
 
 from .test_api import allocation
-
-
-@pytest.fixture
-async def sessions(intake_database: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(intake_database, pool_size=2)
-    yield create_session_factory(engine)
-    await engine.dispose()
 
 
 def received(payload: EventPayload, at: datetime) -> ReceivedEvent[EventPayload]:

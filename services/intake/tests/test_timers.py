@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, time, timedelta
 
 import asyncpg
 import httpx
-import pytest
 from intake.service import RESIDENCE_EXPIRY
 from intake.timers import TIMERS
 from sqlalchemy import text
@@ -15,18 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import on_day
-from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
+from teilhabe.db import asyncpg_dsn
 from teilhabe.testing.identity import auth_headers
 from teilhabe.timers import DueTimer
 
 from .test_api import allocation
-
-
-@pytest.fixture
-async def sessions(intake_database: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(intake_database, pool_size=2)
-    yield create_session_factory(engine)
-    await engine.dispose()
 
 
 async def registered(intake: httpx.AsyncClient, identity: RunningDevProvider) -> dict[str, object]:

@@ -1,25 +1,7 @@
-from __future__ import annotations
+"""The suite's database, app, sessions and `deliver` (teilhabe.testing.service_fixtures)."""
 
-from collections.abc import AsyncIterator
+from teilhabe.testing.service_fixtures import service_fixtures
 
-import httpx
-import pytest
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.apps import app_client, migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
-from volunteers.main import SERVICE
-
-
-@pytest.fixture(scope="session")
-async def volunteers_database(infra: Infrastructure) -> AsyncIterator[str]:
-    async with migrated_database(infra, SERVICE) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-async def volunteers(
-    volunteers_database: str, infra: Infrastructure, identity: RunningDevProvider
-) -> AsyncIterator[httpx.AsyncClient]:
-    env = {"DATABASE_URL": volunteers_database, "AMQP_URL": infra.amqp_url}
-    async with app_client(SERVICE, env=env, identity=identity) as client:
-        yield client
+service_database, volunteers_database, volunteers, sessions, deliver = service_fixtures(
+    "volunteers"
+)

@@ -1,0 +1,10 @@
+"""volunteers's consumer wiring: every event it reads has its handler, routed by its type."""
+
+from teilhabe.testing.wiring import wiring_problems
+from volunteers import handlers
+from volunteers.main import SERVICE
+
+
+def test_every_event_read_has_a_handler_for_its_type_and_every_handler_a_declaration() -> None:
+    assert handlers.HANDLERS, "volunteers consumes events"
+    assert wiring_problems(SERVICE, handlers) == []

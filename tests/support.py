@@ -17,6 +17,7 @@ from courses.main import SERVICE as COURSES
 from housing.main import SERVICE as HOUSING
 from intake.main import SERVICE as INTAKE
 from notifications.main import SERVICE as NOTIFICATIONS
+from prometheus_client.parser import text_string_to_metric_families
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
@@ -112,7 +113,22 @@ class System:
 
     def api(self, service: str) -> ServiceProcess:
         """The running API process of `service`."""
-        return next(p for p in self.processes if p.service == service and p.command == "api")
+        return self.process(service, "api")
+
+    def process(self, service: str, command: str) -> ServiceProcess:
+        """The running `command` process of `service`."""
+        return next(p for p in self.processes if p.service == service and p.command == command)
+
+    async def consumed(self, service: str, event_type: str, outcome: str) -> float:
+        """How many `event_type` events `service`'s consumer counted with `outcome`
+        (handled, duplicate, retried, dead_lettered), from its metrics endpoint."""
+        return await metric(
+            self.process(service, "consumer"),
+            "teilhabe_events_consumed_total",
+            service=service,
+            event_type=event_type,
+            outcome=outcome,
+        )
 
     def headers(self, role: Role, subject: str = "staff-1") -> dict[str, str]:
         return auth_headers(self.identity, role, subject=subject)
@@ -183,6 +199,18 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         await asyncio.sleep(interval)
+
+
+async def metric(process: ServiceProcess, sample: str, **labels: str) -> float:
+    """A sample of a process's Prometheus metrics (0 while it has never counted)."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(f"{process.url}/metrics")
+    response.raise_for_status()
+    for family in text_string_to_metric_families(response.text):
+        for found in family.samples:
+            if found.name == sample and all(found.labels.get(k) == v for k, v in labels.items()):
+                return float(found.value)
+    return 0.0
 
 
 def household_body(number: str, members: int = 2) -> dict[str, Any]:

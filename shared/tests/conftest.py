@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
@@ -24,8 +25,9 @@ effects = Table(
 )
 
 
-@pytest.fixture(scope="session")
-async def backbone_database(infra: Infrastructure) -> AsyncIterator[str]:
+@asynccontextmanager
+async def backbone(infra: Infrastructure) -> AsyncIterator[str]:
+    """A new database with the backbone tables, dropped afterwards."""
     name = infra.unique_name("backbone")
     url = await infra.create_database(name)
     engine = create_engine(url, pool_size=1)
@@ -37,13 +39,36 @@ async def backbone_database(infra: Infrastructure) -> AsyncIterator[str]:
         await connection.run_sync(create_timer_table)
         await connection.run_sync(effects.create)
     await engine.dispose()
-    yield url
-    await infra.drop_database(name)
+    try:
+        yield url
+    finally:
+        await infra.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+async def backbone_database(infra: Infrastructure) -> AsyncIterator[str]:
+    """One for the run: for tests that find their rows by keys of their own."""
+    async with backbone(infra) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 async def backbone_engine(backbone_database: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(backbone_database)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def own_backbone_database(infra: Infrastructure) -> AsyncIterator[str]:
+    """One for this test alone: for tests that count or take every row of a table."""
+    async with backbone(infra) as url:
+        yield url
+
+
+@pytest.fixture
+async def own_backbone_engine(own_backbone_database: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(own_backbone_database, pool_size=2)
     yield engine
     await engine.dispose()
 

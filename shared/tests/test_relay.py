@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import aio_pika
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_session_factory
@@ -30,10 +30,8 @@ def relay_options(database_url: str, amqp_url: str, **overrides: Any) -> RelayOp
 
 
 async def test_two_relays_publish_every_committed_event_once_and_no_rolled_back_one(
-    vhost: str, backbone_engine: AsyncEngine, backbone_database: str
+    vhost: str, own_backbone_engine: AsyncEngine, own_backbone_database: str
 ) -> None:
-    async with backbone_engine.begin() as connection:
-        await connection.execute(text("DELETE FROM outbox_message"))
     connection = await aio_pika.connect(vhost)
     channel = await connection.channel()
     exchange = await declare_events_exchange(channel, EXCHANGE)
@@ -41,7 +39,7 @@ async def test_two_relays_publish_every_committed_event_once_and_no_rolled_back_
     await tap.bind(exchange, "#")
 
     outbox = Outbox(messaging.outbox, source="/test")
-    sessions = create_session_factory(backbone_engine)
+    sessions = create_session_factory(own_backbone_engine)
     committed: set[str] = set()
     for _ in range(20):
         async with sessions() as session, session.begin():
@@ -51,7 +49,7 @@ async def test_two_relays_publish_every_committed_event_once_and_no_rolled_back_
         rolled_back = (await outbox.add(session, assigned())).id
         await session.rollback()
 
-    options = relay_options(backbone_database, vhost, batch_size=100)
+    options = relay_options(own_backbone_database, vhost, batch_size=100)
     stop = asyncio.Event()
     relays = [asyncio.create_task(OutboxRelay(options).run(stop)) for _ in range(2)]
 
@@ -75,7 +73,7 @@ async def test_two_relays_publish_every_committed_event_once_and_no_rolled_back_
     assert len(received) == len(committed)
     assert set(received) == committed
     assert rolled_back not in received
-    async with backbone_engine.connect() as db:
+    async with own_backbone_engine.connect() as db:
         unpublished = await db.scalar(
             select(func.count())
             .select_from(messaging.outbox)
@@ -85,22 +83,20 @@ async def test_two_relays_publish_every_committed_event_once_and_no_rolled_back_
 
 
 async def test_an_event_no_queue_is_bound_to_waits_in_the_outbox_until_one_binds(
-    vhost: str, backbone_engine: AsyncEngine, backbone_database: str
+    vhost: str, own_backbone_engine: AsyncEngine, own_backbone_database: str
 ) -> None:
-    async with backbone_engine.begin() as connection:
-        await connection.execute(text("DELETE FROM outbox_message"))
-    sessions = create_session_factory(backbone_engine)
+    sessions = create_session_factory(own_backbone_engine)
     async with sessions() as session, session.begin():
         event_id = (await Outbox(messaging.outbox, source="/test").add(session, assigned())).id
     setup = await aio_pika.connect(vhost)
     async with setup:  # the broker setup declares the exchange; no queue is bound yet
         await declare_events_exchange(await setup.channel(), EXCHANGE)
-    options = relay_options(backbone_database, vhost)
+    options = relay_options(own_backbone_database, vhost)
     stop = asyncio.Event()
     relay = asyncio.create_task(OutboxRelay(options).run(stop))
 
     async def row() -> Any:
-        async with backbone_engine.connect() as db:
+        async with own_backbone_engine.connect() as db:
             return (
                 await db.execute(
                     select(messaging.outbox.c.attempts, messaging.outbox.c.published_at).where(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client import REGISTRY
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_session_factory
@@ -27,12 +27,6 @@ def options(database_url: str, **overrides: Any) -> TimerOptions:
 
 async def record_effect(session: AsyncSession, timer: DueTimer) -> None:
     await session.execute(insert(effects).values(event_id=timer.kind, key=timer.key))
-
-
-async def fresh(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text("DELETE FROM timer"))
-        await connection.execute(text("DELETE FROM effect"))
 
 
 async def effects_by_key(engine: AsyncEngine) -> dict[str, int]:
@@ -56,10 +50,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20) 
 
 
 async def test_scheduling_again_moves_the_timer_and_cancel_removes_it(
-    backbone_engine: AsyncEngine,
+    own_backbone_engine: AsyncEngine,
 ) -> None:
-    await fresh(backbone_engine)
-    sessions = create_session_factory(backbone_engine)
+    sessions = create_session_factory(own_backbone_engine)
     first = datetime(2027, 3, 1, 7, tzinfo=UTC)
     async with sessions() as session, session.begin():
         await schedule(session, "reminder", "a", first, {"n": 1})
@@ -70,7 +63,7 @@ async def test_scheduling_again_moves_the_timer_and_cancel_removes_it(
     async with sessions() as session:
         await schedule(session, "reminder", "rolled-back", first)
         await session.rollback()
-    rows = await timer_rows(backbone_engine)
+    rows = await timer_rows(own_backbone_engine)
     assert set(rows) == {"a"}
     assert rows["a"].due_at == first + timedelta(days=2)
     assert rows["a"].payload == {"n": 2}
@@ -78,10 +71,9 @@ async def test_scheduling_again_moves_the_timer_and_cancel_removes_it(
 
 
 async def test_two_workers_fire_every_due_timer_once_and_none_early(
-    backbone_engine: AsyncEngine, backbone_database: str
+    own_backbone_engine: AsyncEngine, own_backbone_database: str
 ) -> None:
-    await fresh(backbone_engine)
-    sessions = create_session_factory(backbone_engine)
+    sessions = create_session_factory(own_backbone_engine)
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
         for index in range(60):
@@ -90,7 +82,7 @@ async def test_two_workers_fire_every_due_timer_once_and_none_early(
     stop = asyncio.Event()
     workers = [
         TimerWorker(
-            options(backbone_database, batch_size=7, poll_seconds=30),
+            options(own_backbone_database, batch_size=7, poll_seconds=30),
             session_factory=sessions,
             handlers={"reminder": record_effect},
         )
@@ -99,7 +91,7 @@ async def test_two_workers_fire_every_due_timer_once_and_none_early(
     tasks = [asyncio.create_task(worker.run(stop)) for worker in workers]
 
     async def all_fired() -> bool:
-        rows = await timer_rows(backbone_engine)
+        rows = await timer_rows(own_backbone_engine)
         return sum(row.state == "fired" for row in rows.values()) == 60
 
     try:
@@ -107,20 +99,19 @@ async def test_two_workers_fire_every_due_timer_once_and_none_early(
         # Scheduled while both sleep (for up to 30 s): the notification wakes one.
         async with sessions() as session, session.begin():
             await schedule(session, "reminder", "sentinel", datetime.now(UTC))
-        await eventually(lambda: _has(effects_by_key(backbone_engine), "sentinel"), timeout=10)
+        await eventually(lambda: _has(effects_by_key(own_backbone_engine), "sentinel"), timeout=10)
     finally:
         stop.set()
         await asyncio.gather(*tasks)
-    counts = await effects_by_key(backbone_engine)
+    counts = await effects_by_key(own_backbone_engine)
     assert counts == {f"due-{i}": 1 for i in range(60)} | {"sentinel": 1}
-    assert (await timer_rows(backbone_engine))["later"].state == "pending"
+    assert (await timer_rows(own_backbone_engine))["later"].state == "pending"
 
 
 async def test_a_failing_handler_is_tried_again_and_then_dead_its_neighbours_fire(
-    backbone_engine: AsyncEngine, backbone_database: str
+    own_backbone_engine: AsyncEngine, own_backbone_database: str
 ) -> None:
-    await fresh(backbone_engine)
-    sessions = create_session_factory(backbone_engine)
+    sessions = create_session_factory(own_backbone_engine)
     tries: list[str] = []
 
     async def handler(session: AsyncSession, timer: DueTimer) -> None:
@@ -134,7 +125,7 @@ async def test_a_failing_handler_is_tried_again_and_then_dead_its_neighbours_fir
             await schedule(session, "reminder", key, datetime.now(UTC))
     dead_before = _sample("teilhabe_timers_dead_total", kind="reminder")
     worker = TimerWorker(
-        options(backbone_database, max_attempts=3, retry_pause_seconds=(0.1, 0.2)),
+        options(own_backbone_database, max_attempts=3, retry_pause_seconds=(0.1, 0.2)),
         session_factory=sessions,
         handlers={"reminder": handler},
     )
@@ -142,19 +133,19 @@ async def test_a_failing_handler_is_tried_again_and_then_dead_its_neighbours_fir
     task = asyncio.create_task(worker.run(stop))
 
     async def broken_is_dead() -> bool:
-        return (await timer_rows(backbone_engine))["broken"].state == "dead"
+        return (await timer_rows(own_backbone_engine))["broken"].state == "dead"
 
     try:
         await eventually(broken_is_dead)
     finally:
         stop.set()
         await task
-    rows = await timer_rows(backbone_engine)
+    rows = await timer_rows(own_backbone_engine)
     assert tries == ["broken"] * 3, "tried three times, then given up"
     assert rows["broken"].attempts == 3
     assert "handler bug" in rows["broken"].last_error
     assert rows["before"].state == rows["after"].state == "fired"
-    assert await effects_by_key(backbone_engine) == {"before": 1, "after": 1}
+    assert await effects_by_key(own_backbone_engine) == {"before": 1, "after": 1}
     assert _sample("teilhabe_timers_dead_total", kind="reminder") - dead_before == 1
 
 

@@ -61,6 +61,10 @@ def translations(language: str, roots: tuple[Path, ...]) -> Translations:
             continue
         for message in catalogue:
             if message.id and message.string and not message.fuzzy:
+                # Babel's Catalog keeps the first string set for an id (a second only
+                # merges its comments and flags): remove it, so the later root wins.
+                if message.id in merged:
+                    del merged[message.id]
                 merged[message.id] = message
     buffer = BytesIO()
     write_mo(buffer, merged)

@@ -14,46 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import FormData
+from fastapi.responses import Response
+from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.problems import InvalidFields, ProblemError
+from teilhabe.api.problems import InvalidFields
 from teilhabe.auth import Principal, Role
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.events.households import normalise_notice_number
 from teilhabe.scope import applies_scope
-from teilhabe.ui import (
-    CHOOSE,
-    N_,
-    FormErrors,
-    Section,
-    StaffTool,
-    Texts,
-    api_roles,
-    date_error,
-    field_labels,
-    flash,
-    in_field_order,
-    language_codes,
-    mount_staff_ui,
-    options,
-    page_number,
-    page_offset,
-    page_path,
-    page_roles,
-    pager,
-    parse_date,
-    problem_errors,
-    put_date,
-    read_form,
-    render,
-    request_model,
-    same_query,
-    text,
-    texts,
-)
-from teilhabe.ui.formatting import format_date
 
 from intake import domain, service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
@@ -63,30 +32,30 @@ from intake.schemas import AllocationIn
 
 router = APIRouter()
 # The pages admit exactly whom the API admits.
-Staff = Annotated[Principal, page_roles(*api_roles(SocialCareStaff))]
+Staff = Annotated[Principal, ui.page_roles(*ui.api_roles(SocialCareStaff))]
 
 PAGE_SIZE = 25
 MAX_MEMBERS = 30
 DEFAULT_AUTHORITY = "Bezirksregierung Arnsberg"
 
 SEX_LABELS = {
-    Sex.FEMALE: N_("female"),
-    Sex.MALE: N_("male"),
-    Sex.DIVERSE: N_("diverse"),
-    Sex.UNSPECIFIED: N_("not specified"),
+    Sex.FEMALE: ui.N_("female"),
+    Sex.MALE: ui.N_("male"),
+    Sex.DIVERSE: ui.N_("diverse"),
+    Sex.UNSPECIFIED: ui.N_("not specified"),
 }
 RESIDENCE_LABELS = {
-    ResidenceStatus.AUFENTHALTSGESTATTUNG: N_("Permission to stay during the asylum procedure"),
-    ResidenceStatus.DULDUNG: N_("Temporary suspension of deportation"),
-    ResidenceStatus.AUFENTHALTSERLAUBNIS: N_("Residence permit"),
-    ResidenceStatus.NIEDERLASSUNGSERLAUBNIS: N_("Settlement permit"),
-    ResidenceStatus.FIKTIONSBESCHEINIGUNG: N_("Provisional residence certificate"),
-    ResidenceStatus.UNGEKLAERT: N_("Not yet clarified"),
+    ResidenceStatus.AUFENTHALTSGESTATTUNG: ui.N_("Permission to stay during the asylum procedure"),
+    ResidenceStatus.DULDUNG: ui.N_("Temporary suspension of deportation"),
+    ResidenceStatus.AUFENTHALTSERLAUBNIS: ui.N_("Residence permit"),
+    ResidenceStatus.NIEDERLASSUNGSERLAUBNIS: ui.N_("Settlement permit"),
+    ResidenceStatus.FIKTIONSBESCHEINIGUNG: ui.N_("Provisional residence certificate"),
+    ResidenceStatus.UNGEKLAERT: ui.N_("Not yet clarified"),
 }
 HOUSING_LABELS = {
-    "awaiting": N_("awaiting accommodation"),
-    "housed": N_("housed"),
-    "moved_out": N_("moved out"),
+    "awaiting": ui.N_("awaiting accommodation"),
+    "housed": ui.N_("housed"),
+    "moved_out": ui.N_("moved out"),
 }
 
 ALLOCATION_FIELDS = (
@@ -108,48 +77,48 @@ MEMBER_FIELDS = (
     "special_needs",
 )
 FIELD_LABELS = {
-    "allocation_notice_number": N_("Allocation notice number"),
-    "allocated_on": N_("Allocated on"),
-    "allocating_authority": N_("Allocating authority"),
-    "expected_arrival_on": N_("Expected arrival"),
-    "team": N_("Team"),
-    "needs_accessible_housing": N_("Needs barrier-free housing"),
-    "given_name": N_("Given name"),
-    "family_name": N_("Family name"),
-    "date_of_birth": N_("Date of birth"),
-    "sex": N_("Sex"),
-    "nationality": N_("Nationality"),
-    "languages": N_("Languages"),
-    "residence_status": N_("Residence status"),
-    "residence_status_expires_on": N_("Residence status valid until"),
-    "special_needs": N_("Special needs"),
-    "caseworker_id": N_("Caseworker"),
-    "q": N_("Search"),
-    "status": N_("Accommodation"),
-    "caseworker": N_("Caseworker"),
-    "allocated_from": N_("Allocated from"),
-    "allocated_to": N_("Allocated until"),
-    "arriving_from": N_("Arriving from"),
-    "arriving_to": N_("Arriving until"),
+    "allocation_notice_number": ui.N_("Allocation notice number"),
+    "allocated_on": ui.N_("Allocated on"),
+    "allocating_authority": ui.N_("Allocating authority"),
+    "expected_arrival_on": ui.N_("Expected arrival"),
+    "team": ui.N_("Team"),
+    "needs_accessible_housing": ui.N_("Needs barrier-free housing"),
+    "given_name": ui.N_("Given name"),
+    "family_name": ui.N_("Family name"),
+    "date_of_birth": ui.N_("Date of birth"),
+    "sex": ui.N_("Sex"),
+    "nationality": ui.N_("Nationality"),
+    "languages": ui.N_("Languages"),
+    "residence_status": ui.N_("Residence status"),
+    "residence_status_expires_on": ui.N_("Residence status valid until"),
+    "special_needs": ui.N_("Special needs"),
+    "caseworker_id": ui.N_("Caseworker"),
+    "q": ui.N_("Search"),
+    "status": ui.N_("Accommodation"),
+    "caseworker": ui.N_("Caseworker"),
+    "allocated_from": ui.N_("Allocated from"),
+    "allocated_to": ui.N_("Allocated until"),
+    "arriving_from": ui.N_("Arriving from"),
+    "arriving_to": ui.N_("Arriving until"),
 }
 # Texts for what the request model and the rules say in words that carry values.
 HINTS = {
-    "nationality": N_("Please enter the country code with 2 or 3 capital letters, e.g. SYR."),
-    "languages": N_("Please enter language codes such as ar, fa or uk, separated by commas."),
-    "residence_status_expires_on": N_("This residence status needs an expiry date."),
+    "nationality": ui.N_("Please enter the country code with 2 or 3 capital letters, e.g. SYR."),
+    "languages": ui.N_("Please enter language codes such as ar, fa or uk, separated by commas."),
+    "residence_status_expires_on": ui.N_("This residence status needs an expiry date."),
 }
 # The rules' own messages (intake.domain), so that the catalogue translates them.
 RULE_MESSAGES = (
-    N_("allocation date lies in the future"),
-    N_("arrival cannot be before the allocation"),
-    N_("date of birth lies in the future"),
-    N_("team is not one of your teams"),
-    N_("team is required: you belong to no team or to several"),
+    ui.N_("allocation date lies in the future"),
+    ui.N_("arrival cannot be before the allocation"),
+    ui.N_("date of birth lies in the future"),
+    ui.N_("team is not one of your teams"),
+    ui.N_("team is required: you belong to no team or to several"),
 )
 CONFLICTS = {
     "duplicate-allocation": (
         "allocation_notice_number",
-        N_("An allocation with this notice number is already registered."),
+        ui.N_("An allocation with this notice number is already registered."),
     ),
 }
 
@@ -171,7 +140,7 @@ class Filters:
 
 @router.get("/", name="ui_home")
 async def households(request: Request, session: DbSession, principal: Staff) -> Response:
-    page_texts = texts(request)
+    page_texts = ui.texts(request)
     params = request.query_params
     filters = Filters(
         q=params.get("q", "").strip()[:100],
@@ -181,9 +150,9 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
         allocated_to=params.get("allocated_to", "").strip(),
         arriving_from=params.get("arriving_from", "").strip(),
         arriving_to=params.get("arriving_to", "").strip(),
-        page=page_number(params.get("page")),
+        page=ui.page_number(params.get("page")),
     )
-    errors: FormErrors = {}
+    errors: ui.FormErrors = {}
     allocated_from = _optional_date(filters.allocated_from, "allocated_from", errors, page_texts)
     allocated_to = _optional_date(filters.allocated_to, "allocated_to", errors, page_texts)
     arriving_from = _optional_date(filters.arriving_from, "arriving_from", errors, page_texts)
@@ -204,18 +173,18 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
                 arriving_to=arriving_to,
             ),
             limit=PAGE_SIZE,
-            offset=page_offset(filters.page, PAGE_SIZE),
+            offset=ui.page_offset(filters.page, PAGE_SIZE),
         )
-    return await render(
+    return await ui.render(
         request,
         "intake/households.html",
         {
             "filters": filters,
             "households": found,
             "total": total,
-            "pager": pager(filters.page, total, PAGE_SIZE, same_query(request)),
+            "pager": ui.pager(filters.page, total, PAGE_SIZE, ui.same_query(request)),
             "housing_labels": HOUSING_LABELS,
-            "status_options": options(HOUSING_LABELS, page_texts),
+            "status_options": ui.options(HOUSING_LABELS, page_texts),
             "labels": _labels(page_texts),
             "is_caseworker": principal.has_any_role(Role.CASEWORKER),
         },
@@ -244,42 +213,35 @@ async def household(
 async def assign_caseworker(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
-    form = await read_form(request)
-    page_texts = texts(request)
-    chosen = text(form, "caseworker_id")
+    form = await ui.FormAction.read(request, session, fields=["caseworker_id"])
+    chosen = form.text("caseworker_id")
     known = await service.get_caseworkers(session=session)
-    errors: FormErrors = {}
     # Chosen from the staff known to intake; oneself always (one's own sign-in may still
     # be on its way to intake).
     if chosen != principal.subject and chosen not in {staff.subject for staff in known}:
-        errors["caseworker_id"] = page_texts.gettext(CHOOSE)
-    if not errors:
-        try:
-            await service.assign_caseworker(
+        form.refuse("caseworker_id", ui.CHOOSE)
+    if form.ok:
+        await form.call(
+            service.assign_caseworker(
                 session=session,
                 principal=principal,
                 household_id=household_id,
                 caseworker_id=chosen,
             )
-        except ProblemError as problem:
-            if problem.status == 404:
-                raise
-            errors = problem_errors(problem, page_texts, fields=["caseworker_id"])
-    if errors:
-        await session.rollback()
+        )
+    if form.ok:
+        return form.done(
+            ui.page_path(request, "household", household_id=household_id),
+            form.texts.gettext("The household's caseworker is now %(caseworker)s.")
+            % {"caseworker": _staff_names(known).get(chosen, chosen)},
+        )
+
+    async def again(errors: ui.FormErrors) -> Response:
         found = await service.get(session=session, principal=principal, household_id=household_id)
         known = await service.get_caseworkers(session=session)
-        return await _household_page(
-            request, found, principal, known, errors=errors, chosen=chosen, status_code=422
-        )
-    flash(
-        request,
-        page_texts.gettext("The household's caseworker is now %(caseworker)s.")
-        % {"caseworker": _staff_names(known).get(chosen, chosen)},
-    )
-    return RedirectResponse(
-        page_path(request, "household", household_id=household_id), status_code=303
-    )
+        return await _household_page(request, found, principal, known, errors=errors, chosen=chosen)
+
+    return await form.again(again)
 
 
 async def _household_page(
@@ -288,11 +250,11 @@ async def _household_page(
     principal: Principal,
     caseworkers: list[StaffMember],
     *,
-    errors: FormErrors | None = None,
+    errors: ui.FormErrors | None = None,
     chosen: str = "",
     status_code: int = 200,
 ) -> Response:
-    return await render(
+    return await ui.render(
         request,
         "intake/household.html",
         {
@@ -301,7 +263,7 @@ async def _household_page(
             "sex_labels": SEX_LABELS,
             "residence_labels": RESIDENCE_LABELS,
             "housing_labels": HOUSING_LABELS,
-            "labels": _labels(texts(request)),
+            "labels": _labels(ui.texts(request)),
             "can_take_over": principal.has_any_role(Role.CASEWORKER)
             and found.caseworker_id != principal.subject,
             "caseworker_options": _caseworker_options(caseworkers, principal),
@@ -353,10 +315,11 @@ async def new_allocation(request: Request, principal: Staff) -> Response:
 
 @router.post("/zuweisungen/neu", name="register_allocation")
 async def register_allocation(request: Request, session: DbSession, principal: Staff) -> Response:
-    form = await read_form(request)
+    form = await ui.FormAction.read(request, session, hints=HINTS, conflicts=CONFLICTS)
     values = _typed_allocation(form)
-    action = text(form, "action")
+    action = form.text("action")
     members: list[dict[str, str]] = values["members"]
+    # Adding or removing a member's rows is a step of the form, not yet its submission.
     if action == "add_member":
         if len(members) < MAX_MEMBERS:
             members.append(_blank_member())
@@ -369,50 +332,38 @@ async def register_allocation(request: Request, session: DbSession, principal: S
             del members[index]
         return await _allocation_page(request, values, principal)
 
-    page_texts = texts(request)
-    allocation, errors, facts = _allocation_request(values, page_texts, today())
+    form.fields = _allocation_fields(len(members))
+    allocation, facts = _allocation_request(form, values, today())
     number = normalise_notice_number(values["allocation_notice_number"])
-    if errors and number and await service.is_registered(session=session, number=number):
+    if not form.ok and number and await service.is_registered(session=session, number=number):
         # Known now, so said now rather than in a second round.
-        key, message = CONFLICTS["duplicate-allocation"]
-        errors.setdefault(key, page_texts.gettext(message))
+        form.refuse(*CONFLICTS["duplicate-allocation"])
     if allocation is not None:
-        try:
-            registered = await service.register(
+        registered = await form.call(
+            service.register(
                 session=session, principal=principal, allocation=allocation, today=today()
             )
-        except ProblemError as problem:
-            errors = problem_errors(
-                problem,
-                page_texts,
-                fields=_allocation_fields(len(members)),
-                hints=HINTS,
-                conflicts=CONFLICTS,
-            )
-        else:
-            flash(
-                request,
-                page_texts.gettext("Allocation %(number)s is registered.")
+        )
+        if registered is not None:
+            for index in domain.expired_statuses(facts, today()):
+                ui.flash(request, _expired_warning(form.texts, index, facts), warning=True)
+            return form.done(
+                ui.page_path(request, "household", household_id=registered.id),
+                form.texts.gettext("Allocation %(number)s is registered.")
                 % {"number": registered.allocation_notice_number},
             )
-            for index in domain.expired_statuses(facts, today()):
-                expired_on = facts[index].residence_status_expires_on
-                flash(
-                    request,
-                    page_texts.gettext(
-                        "Please check: the residence status of member %(number)s "
-                        "expired on %(date)s."
-                    )
-                    % {
-                        "number": index + 1,
-                        "date": format_date(expired_on, page_texts.locale),
-                    },
-                    warning=True,
-                )
-            return RedirectResponse(
-                page_path(request, "household", household_id=registered.id), status_code=303
-            )
-    return await _allocation_page(request, values, principal, errors=errors, status_code=422)
+    return await form.again(
+        lambda errors: _allocation_page(request, values, principal, errors=errors)
+    )
+
+
+def _expired_warning(page_texts: ui.Texts, index: int, facts: list[domain.MemberFacts]) -> str:
+    return page_texts.gettext(
+        "Please check: the residence status of member %(number)s expired on %(date)s."
+    ) % {
+        "number": index + 1,
+        "date": ui.format_date(facts[index].residence_status_expires_on, page_texts.locale),
+    }
 
 
 async def _allocation_page(
@@ -420,18 +371,18 @@ async def _allocation_page(
     values: dict[str, Any],
     principal: Principal,
     *,
-    errors: FormErrors | None = None,
+    errors: ui.FormErrors | None = None,
     focus: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    return await render(
+    return await ui.render(
         request,
         "intake/allocation_form.html",
         {
             "values": values,
-            "sex_options": options(SEX_LABELS, texts(request)),
-            "residence_options": options(RESIDENCE_LABELS, texts(request)),
-            "labels": _labels(texts(request), len(values["members"])),
+            "sex_options": ui.options(SEX_LABELS, ui.texts(request)),
+            "residence_options": ui.options(RESIDENCE_LABELS, ui.texts(request)),
+            "labels": _labels(ui.texts(request), len(values["members"])),
             "max_members": MAX_MEMBERS,
             "focus": focus,
             "team_options": [(team, team) for team in sorted(principal.teams)],
@@ -447,56 +398,49 @@ def _blank_member() -> dict[str, str]:
     return {name: "" for name in MEMBER_FIELDS}
 
 
-def _typed_allocation(form: FormData) -> dict[str, Any]:
+def _typed_allocation(form: ui.FormAction) -> dict[str, Any]:
     """What was typed, as typed, to show it again."""
-    rows = min(max(_positive_int(text(form, "member_rows"), default=1), 1), MAX_MEMBERS)
-    values: dict[str, Any] = {name: text(form, name) for name in ALLOCATION_FIELDS}
-    values["needs_accessible_housing"] = text(form, "needs_accessible_housing") == "on"
+    rows = min(max(_positive_int(form.text("member_rows"), default=1), 1), MAX_MEMBERS)
+    values: dict[str, Any] = form.values(ALLOCATION_FIELDS)
+    values["needs_accessible_housing"] = form.text("needs_accessible_housing") == "on"
     values["members"] = [
-        {name: text(form, f"members-{index}-{name}") for name in MEMBER_FIELDS}
+        {name: form.text(f"members-{index}-{name}") for name in MEMBER_FIELDS}
         for index in range(rows)
     ]
     return values
 
 
 def _allocation_request(
-    values: dict[str, Any], page_texts: Texts, day: date
-) -> tuple[AllocationIn | None, FormErrors, list[domain.MemberFacts]]:
-    """The API's request model from the typed values, or every error that prevents it.
+    form: ui.FormAction, values: dict[str, Any], day: date
+) -> tuple[AllocationIn | None, list[domain.MemberFacts]]:
+    """The API's request model from the typed values, or None with every error in `form`.
 
     The rules run on whatever could be read, beside the format errors, so that staff see
     all that is wrong in one round. Also the facts the rules saw, for warnings.
     """
-    errors: FormErrors = {}
     data: dict[str, Any] = {"needs_accessible_housing": values["needs_accessible_housing"]}
     for name in ("allocation_notice_number", "allocating_authority", "team"):
         if values[name]:
             data[name] = values[name]
     for name, required in (("allocated_on", True), ("expected_arrival_on", False)):
-        put_date(data, name, values[name], errors, page_texts, required=required)
+        form.put_date(data, name, values[name], required=required)
     data["members"] = []
     for index, member in enumerate(values["members"]):
         key = f"members-{index}-"
         row: dict[str, Any] = {
             "nationality": member["nationality"].upper(),
-            "languages": language_codes(member["languages"]),
+            "languages": ui.language_codes(member["languages"]),
             "special_needs": member["special_needs"] or None,
         }
         for name in ("given_name", "family_name"):
             if member[name]:
                 row[name] = member[name]
         for name in ("sex", "residence_status"):
-            if member[name]:
-                row[name] = member[name]
-            else:
-                errors[key + name] = page_texts.gettext(CHOOSE)
+            form.put_choice(row, name, member[name], key=key + name)
         for name, required in (("date_of_birth", True), ("residence_status_expires_on", False)):
-            put_date(row, name, member[name], errors, page_texts, key=key + name, required=required)
+            form.put_date(row, name, member[name], key=key + name, required=required)
         data["members"].append(row)
-    fields = _allocation_fields(len(values["members"]))
-    allocation, errors = request_model(
-        AllocationIn, data, page_texts, fields=fields, hints=HINTS, typed_errors=errors
-    )
+    allocation = form.model(AllocationIn, data)
     facts = [
         domain.MemberFacts(
             row.get("date_of_birth"),
@@ -512,10 +456,9 @@ def _allocation_request(
         today=day,
     )
     if problems:
-        rules = problem_errors(InvalidFields(problems), page_texts, fields=fields, hints=HINTS)
         # A field typed wrongly keeps its own message; the rules add the others.
-        errors = {**rules, **errors}
-    return (None if errors else allocation), errors, facts
+        form.add_problem(InvalidFields(problems))
+    return (allocation if form.ok else None), facts
 
 
 def _residence_status(value: Any) -> ResidenceStatus | None:
@@ -532,13 +475,13 @@ def _allocation_fields(rows: int) -> list[str]:
     return fields
 
 
-def _in_form_order(errors: FormErrors, rows: int) -> FormErrors:
-    return in_field_order(errors, _allocation_fields(rows))
+def _in_form_order(errors: ui.FormErrors, rows: int) -> ui.FormErrors:
+    return ui.in_field_order(errors, _allocation_fields(rows))
 
 
-def _labels(page_texts: Texts, rows: int = 0) -> dict[str, str]:
+def _labels(page_texts: ui.Texts, rows: int = 0) -> dict[str, str]:
     """Field key → label, for the list of errors above a form."""
-    labels = field_labels(FIELD_LABELS, page_texts)
+    labels = ui.field_labels(FIELD_LABELS, page_texts)
     for index in range(rows):
         member = page_texts.gettext("Member %(number)s") % {"number": index + 1}
         for name in MEMBER_FIELDS:
@@ -557,27 +500,29 @@ def _positive_int(value: str | None, *, default: int) -> int:
     return number if number >= 0 else default
 
 
-def _optional_date(typed: str, key: str, errors: FormErrors, page_texts: Texts) -> date | None:
+def _optional_date(
+    typed: str, key: str, errors: ui.FormErrors, page_texts: ui.Texts
+) -> date | None:
     if not typed:
         return None
-    problem = date_error(typed, page_texts)
+    problem = ui.date_error(typed, page_texts)
     if problem is not None:
         errors[key] = problem
         return None
-    return parse_date(typed)
+    return ui.parse_date(typed)
 
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve intake's staff pages under /ui of `app`."""
-    mount_staff_ui(
+    ui.mount_staff_ui(
         app,
         settings,
-        StaffTool(
+        ui.StaffTool(
             name="intake",
             templates=Path(__file__).parent / "templates",
             sections=(
-                Section("ui_home", N_("Households")),
-                Section("new_allocation", N_("Register allocation")),
+                ui.Section("ui_home", ui.N_("Households")),
+                ui.Section("new_allocation", ui.N_("Register allocation")),
             ),
         ),
         [router],

@@ -2,15 +2,18 @@
 
 A service serves its pages with `mount_staff_ui(app, settings, StaffTool(...), [router])`
 under /ui (the shared assets under /static). Its pages declare who may see them with
-`page_roles(...)`, read forms with `read_form`, call the same use cases as its API, and
-answer with `render(request, template, context)`. Lists page with `page_number` and
+`page_roles(...)`, take a form through `FormAction` (read, check, call the same use case
+as the API, then confirm or show the page again with the errors), and answer with
+`render(request, template, context)`. Pages use the package as a module:
+`from teilhabe import ui`, then `ui.render(...)`. Lists page with `page_number` and
 `pager` (see `paging`). Texts are gettext message ids, German first (see `i18n`); dates
 and numbers are formatted for de-DE in Europe/Berlin.
 """
 
+from teilhabe.ui.actions import FormAction
 from teilhabe.ui.app import MOUNT_PATH, STATIC_PATH, mount_staff_ui
 from teilhabe.ui.auth import PageGuard, api_roles, page_roles
-from teilhabe.ui.formatting import date_input_value, parse_date
+from teilhabe.ui.formatting import date_input_value, format_date, parse_date
 from teilhabe.ui.forms import (
     CHOOSE,
     DATE_FORMAT,
@@ -46,6 +49,7 @@ __all__ = [
     "N_",
     "REQUIRED",
     "STATIC_PATH",
+    "FormAction",
     "FormErrors",
     "PageGuard",
     "PageLink",
@@ -59,6 +63,7 @@ __all__ = [
     "date_input_value",
     "field_labels",
     "flash",
+    "format_date",
     "in_field_order",
     "language_codes",
     "mount_staff_ui",

@@ -9,59 +9,25 @@ a person is "Person 2" of the household with a given allocation notice number.
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 from babel import Locale
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import FormData
+from fastapi.responses import Response
+from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.problems import NotFound, ProblemError
 from teilhabe.auth import Principal
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
 from teilhabe.scope import applies_scope
-from teilhabe.ui import (
-    CHOOSE,
-    FORM,
-    N_,
-    REQUIRED,
-    FormErrors,
-    Section,
-    StaffTool,
-    Texts,
-    api_roles,
-    field_labels,
-    flash,
-    in_field_order,
-    mount_staff_ui,
-    options,
-    page_number,
-    page_offset,
-    page_path,
-    page_roles,
-    pager,
-    problem_errors,
-    put_date,
-    put_whole_number,
-    read_form,
-    render,
-    request_model,
-    same_query,
-    text,
-    texts,
-)
 
 from courses import domain, service
 from courses.dependencies import COURSES_RUN, ENROLLMENTS, OFFERS, PEOPLE, CourseManagers
-from courses.models import Enrollment, Person
 from courses.schemas import (
     CourseDetail,
     CourseIn,
@@ -76,24 +42,24 @@ router = APIRouter()
 # Coordinators: whom the API admits to a course's participants. (The
 # API lets caseworkers enrol and agencies read the catalogue, but this tool, listed in
 # the navigation for coordinators only, shows participants on most of its pages.)
-Coordinator = Annotated[Principal, page_roles(*api_roles(CourseManagers))]
+Coordinator = Annotated[Principal, ui.page_roles(*ui.api_roles(CourseManagers))]
 
 PAGE_SIZE = 25
 
 KIND_LABELS = {
-    OfferKind.INTEGRATION_COURSE: N_("Integration course"),
-    OfferKind.LITERACY_COURSE: N_("Literacy course"),
-    OfferKind.LANGUAGE_CAFE: N_("Language café"),
-    OfferKind.SCHOOL_PLACE: N_("School place"),
-    OfferKind.KITA_PLACE: N_("Kita place"),
-    OfferKind.JOB_READINESS: N_("Job readiness"),
-    OfferKind.LEISURE: N_("Leisure and sports"),
+    OfferKind.INTEGRATION_COURSE: ui.N_("Integration course"),
+    OfferKind.LITERACY_COURSE: ui.N_("Literacy course"),
+    OfferKind.LANGUAGE_CAFE: ui.N_("Language café"),
+    OfferKind.SCHOOL_PLACE: ui.N_("School place"),
+    OfferKind.KITA_PLACE: ui.N_("Kita place"),
+    OfferKind.JOB_READINESS: ui.N_("Job readiness"),
+    OfferKind.LEISURE: ui.N_("Leisure and sports"),
 }
 AGE_GROUP_LABELS = {
-    AgeGroup.ADULT: N_("Adult"),
-    AgeGroup.SCHOOL: N_("School child"),
-    AgeGroup.KITA: N_("Kita child"),
-    AgeGroup.UNDER_THREE: N_("Under three"),
+    AgeGroup.ADULT: ui.N_("Adult"),
+    AgeGroup.SCHOOL: ui.N_("School child"),
+    AgeGroup.KITA: ui.N_("Kita child"),
+    AgeGroup.UNDER_THREE: ui.N_("Under three"),
 }
 
 COURSE_FIELDS = (
@@ -111,36 +77,36 @@ REQUIRED_TEXT = ("title", "provider", "place")
 OPTIONAL_TEXT = ("level", "weekly_times")
 ENROLL_FIELDS = ("allocation_notice_number", "member_id")
 FIELD_LABELS = {
-    "kind": N_("Kind of offer"),
-    "title": N_("Title"),
-    "provider": N_("Provider"),
-    "level": N_("Level"),
-    "starts_on": N_("Starts on"),
-    "ends_on": N_("Ends on"),
-    "weekly_times": N_("Weekly times"),
-    "place": N_("Place"),
-    "seats": N_("Seats"),
-    "allocation_notice_number": N_("Allocation notice number"),
-    "member_id": N_("Person"),
+    "kind": ui.N_("Kind of offer"),
+    "title": ui.N_("Title"),
+    "provider": ui.N_("Provider"),
+    "level": ui.N_("Level"),
+    "starts_on": ui.N_("Starts on"),
+    "ends_on": ui.N_("Ends on"),
+    "weekly_times": ui.N_("Weekly times"),
+    "place": ui.N_("Place"),
+    "seats": ui.N_("Seats"),
+    "allocation_notice_number": ui.N_("Allocation notice number"),
+    "member_id": ui.N_("Person"),
 }
 # The rules' own messages (courses.domain, courses.service), for the catalogue.
 RULE_MESSAGES = (
-    N_("a course cannot end before it starts"),
-    N_("no person with this member_id is known to courses"),
+    ui.N_("a course cannot end before it starts"),
+    ui.N_("no person with this member_id is known to courses"),
 )
-UNKNOWN_HOUSEHOLD = N_(
+UNKNOWN_HOUSEHOLD = ui.N_(
     "No household with this allocation notice number is known here. Please check the "
     "number; a household registered only just now may take a moment to arrive."
 )
 ENROLL_CONFLICTS = {
     "already-enrolled": (
         "member_id",
-        N_("This person is already enrolled in this offer or on its waitlist."),
+        ui.N_("This person is already enrolled in this offer or on its waitlist."),
     ),
-    "course-ended": ("member_id", N_("This offer has ended: nobody can be enrolled any more.")),
+    "course-ended": ("member_id", ui.N_("This offer has ended: nobody can be enrolled any more.")),
 }
 WITHDRAW_CONFLICTS = {
-    "already-withdrawn": (FORM, N_("This enrolment had already been withdrawn.")),
+    "already-withdrawn": (ui.FORM, ui.N_("This enrolment had already been withdrawn.")),
 }
 
 
@@ -159,27 +125,27 @@ async def catalogue(request: Request, session: DbSession, principal: Coordinator
     kind = params.get("kind", "")
     filters = Filters(
         kind=kind if kind in KIND_LABELS else "",
-        page=page_number(params.get("page")),
+        page=ui.page_number(params.get("page")),
     )
     courses, total = await service.get_catalogue(
         session=session,
         principal=principal,
         kind=OfferKind(filters.kind) if filters.kind else None,
         limit=PAGE_SIZE,
-        offset=page_offset(filters.page, PAGE_SIZE),
+        offset=ui.page_offset(filters.page, PAGE_SIZE),
     )
-    page_texts = texts(request)
-    return await render(
+    page_texts = ui.texts(request)
+    return await ui.render(
         request,
         "courses/catalogue.html",
         {
             "filters": filters,
             "courses": courses,
             "total": total,
-            "pager": pager(filters.page, total, PAGE_SIZE, same_query(request)),
+            "pager": ui.pager(filters.page, total, PAGE_SIZE, ui.same_query(request)),
             "kind_labels": KIND_LABELS,
-            "kind_options": options(KIND_LABELS, page_texts),
-            "labels": field_labels(FIELD_LABELS, page_texts),
+            "kind_options": ui.options(KIND_LABELS, page_texts),
+            "labels": ui.field_labels(FIELD_LABELS, page_texts),
         },
         section="ui_home",
     )
@@ -195,64 +161,48 @@ async def new_course(request: Request, _: Coordinator) -> Response:
 
 @router.post("/kurse/neu", name="create_course")
 async def create_course(request: Request, session: DbSession, principal: Coordinator) -> Response:
-    form = await read_form(request)
-    page_texts = texts(request)
-    values = {name: text(form, name) for name in COURSE_FIELDS}
-    course_in, errors = _course_request(values, page_texts)
+    form = await ui.FormAction.read(request, session, fields=COURSE_FIELDS)
+    values = form.values(COURSE_FIELDS)
+    course_in = _course_request(form, values)
     if course_in is not None:
-        try:
-            course = await service.create_course(
-                session=session, principal=principal, course_in=course_in
+        course = await form.call(
+            service.create_course(session=session, principal=principal, course_in=course_in)
+        )
+        if course is not None:
+            return form.done(
+                ui.page_path(request, "course", course_id=course.id),
+                form.texts.gettext("The offer “%(title)s” is created.") % {"title": course.title},
             )
-        except ProblemError as problem:
-            errors = problem_errors(problem, page_texts, fields=COURSE_FIELDS)
-        else:
-            flash(
-                request,
-                page_texts.gettext("The offer “%(title)s” is created.") % {"title": course.title},
-            )
-            return RedirectResponse(
-                page_path(request, "course", course_id=course.id), status_code=303
-            )
-    await session.rollback()
-    return await _course_form_page(
-        request, values, errors=in_field_order(errors, COURSE_FIELDS), status_code=422
-    )
+    return await form.again(lambda errors: _course_form_page(request, values, errors=errors))
 
 
-def _course_request(
-    values: Mapping[str, str], page_texts: Texts
-) -> tuple[CourseIn | None, FormErrors]:
-    """The API's request model from the typed values, or the errors that prevent it."""
-    errors: FormErrors = {}
+def _course_request(form: ui.FormAction, values: Mapping[str, str]) -> CourseIn | None:
+    """The API's request model from the typed values, or None with the errors in `form`."""
     data: dict[str, Any] = {name: values[name] for name in REQUIRED_TEXT if values[name]}
     data.update({name: values[name] or None for name in OPTIONAL_TEXT})
-    if values["kind"]:
-        data["kind"] = values["kind"]
-    else:
-        errors["kind"] = page_texts.gettext(CHOOSE)
+    form.put_choice(data, "kind", values["kind"])
     # "1.000" is a thousand seats in German, "1.00" is refused: never silently 1.
-    put_whole_number(data, "seats", values["seats"], errors, page_texts)
-    put_date(data, "starts_on", values["starts_on"], errors, page_texts)
-    put_date(data, "ends_on", values["ends_on"], errors, page_texts, required=False)
-    return request_model(CourseIn, data, page_texts, fields=COURSE_FIELDS, typed_errors=errors)
+    form.put_whole_number(data, "seats", values["seats"])
+    form.put_date(data, "starts_on", values["starts_on"])
+    form.put_date(data, "ends_on", values["ends_on"], required=False)
+    return form.model(CourseIn, data)
 
 
 async def _course_form_page(
     request: Request,
     values: Mapping[str, str],
     *,
-    errors: FormErrors | None = None,
+    errors: ui.FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    page_texts = texts(request)
-    return await render(
+    page_texts = ui.texts(request)
+    return await ui.render(
         request,
         "courses/course_form.html",
         {
             "values": values,
-            "kind_options": options(KIND_LABELS, page_texts),
-            "labels": field_labels(FIELD_LABELS, page_texts),
+            "kind_options": ui.options(KIND_LABELS, page_texts),
+            "labels": ui.field_labels(FIELD_LABELS, page_texts),
         },
         section="new_course",
         errors=errors,
@@ -279,35 +229,34 @@ async def course(
 async def withdraw(
     request: Request, enrollment_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
-    await read_form(request)
-    page_texts = texts(request)
-    try:
-        withdrawal = await service.withdraw(
+    form = await ui.FormAction.read(request, session, conflicts=WITHDRAW_CONFLICTS, status=409)
+    withdrawal = await form.call(
+        service.withdraw(session=session, principal=principal, enrollment_id=enrollment_id)
+    )
+    if withdrawal is not None:
+        return form.done(
+            ui.page_path(request, "course", course_id=withdrawal.withdrawn.course_id),
+            await _withdrawal_message(session, principal, withdrawal, form.texts),
+        )
+
+    async def again(errors: ui.FormErrors) -> Response:
+        # Gone meanwhile, with its course: not found.
+        course_id = await service.get_enrollment_course(
             session=session, principal=principal, enrollment_id=enrollment_id
         )
-    except ProblemError as problem:
-        if isinstance(problem, NotFound):
-            raise
-        await session.rollback()
-        errors = problem_errors(problem, page_texts, fields=(), conflicts=WITHDRAW_CONFLICTS)
-        enrollment = await session.get(Enrollment, enrollment_id)
-        if enrollment is None:  # gone meanwhile, with its course
-            raise NotFound("enrollment") from problem
-        detail = await service.get_course(
-            session=session, principal=principal, course_id=enrollment.course_id
-        )
-        return await _course_page(request, detail, errors=errors, status_code=409)
-    flash(request, await _withdrawal_message(session, withdrawal, page_texts))
-    return RedirectResponse(
-        page_path(request, "course", course_id=withdrawal.withdrawn.course_id), status_code=303
-    )
+        detail = await service.get_course(session=session, principal=principal, course_id=course_id)
+        return await _course_page(request, detail, errors=errors)
+
+    return await form.again(again)
 
 
 async def _withdrawal_message(
-    session: AsyncSession, withdrawal: WithdrawalOut, page_texts: Texts
+    session: DbSession, principal: Principal, withdrawal: WithdrawalOut, page_texts: ui.Texts
 ) -> str:
     enrollments = [withdrawal.withdrawn, *withdrawal.promoted]
-    people = await _people(session, [e.member_id for e in enrollments])
+    people = await service.get_people_acted_on(
+        session=session, principal=principal, member_ids=[e.member_id for e in enrollments]
+    )
     withdrawn = _person_label(people.get(withdrawal.withdrawn.member_id), page_texts)
     if withdrawal.promoted:
         promoted = ", ".join(
@@ -328,17 +277,17 @@ async def _course_page(
     request: Request,
     detail: CourseDetail,
     *,
-    errors: FormErrors | None = None,
+    errors: ui.FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    return await render(
+    return await ui.render(
         request,
         "courses/course.html",
         {
             "course": detail,
             "kind_labels": KIND_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
-            "labels": field_labels(FIELD_LABELS, texts(request)),
+            "labels": ui.field_labels(FIELD_LABELS, ui.texts(request)),
         },
         section="ui_home",
         errors=errors,
@@ -358,11 +307,11 @@ async def enroll_form(
     request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
     offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
-    page_texts = texts(request)
+    page_texts = ui.texts(request)
     searched = "allocation_notice_number" in request.query_params
     number = request.query_params.get("allocation_notice_number", "").strip()
     people: list[PersonOut] = []
-    errors: FormErrors = {}
+    errors: ui.FormErrors = {}
     if searched:
         people, errors = await _household(session, principal, number, page_texts)
     return await _enroll_page(request, offer, number, people, member_id="", errors=errors)
@@ -374,71 +323,52 @@ async def enroll_form(
 async def enroll(
     request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
-    form = await read_form(request)
-    page_texts = texts(request)
-    number = text(form, "allocation_notice_number")
-    member_id = text(form, "member_id")
-    enrollment_in, errors = _enrollment_request(form, page_texts)
+    offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
+    form = await ui.FormAction.read(
+        request,
+        session,
+        fields=ENROLL_FIELDS,
+        # The age-group refusal in words that name the groups the offer is for.
+        hints={"member_id": _eligibility(offer.kind, ui.texts(request))},
+        conflicts=ENROLL_CONFLICTS,
+    )
+    number = form.text("allocation_notice_number")
+    member_id = form.text("member_id")
+    data: dict[str, Any] = {}
+    form.put_choice(data, "member_id", member_id)
+    enrollment_in = form.model(EnrollmentIn, data)
     if enrollment_in is not None:
-        try:
-            enrollment = await service.enroll(
+        enrollment = await form.call(
+            service.enroll(
                 session=session,
                 principal=principal,
                 course_id=course_id,
                 enrollment_in=enrollment_in,
                 today=today(),
             )
-        except ProblemError as problem:
-            if isinstance(problem, NotFound):
-                raise
-            await session.rollback()
-            offer = await service.get_offer(
-                session=session, principal=principal, course_id=course_id
+        )
+        if enrollment is not None:
+            return form.done(
+                ui.page_path(request, "course", course_id=course_id),
+                await _enrollment_message(session, principal, enrollment, offer, form.texts),
             )
-            errors = problem_errors(
-                problem,
-                page_texts,
-                fields=ENROLL_FIELDS,
-                # The age-group refusal in words that name the groups the offer is for.
-                hints={"member_id": _eligibility(offer.kind, page_texts)},
-                conflicts=ENROLL_CONFLICTS,
-            )
-        else:
-            flash(request, await _enrollment_message(session, principal, enrollment, page_texts))
-            return RedirectResponse(
-                page_path(request, "course", course_id=course_id), status_code=303
-            )
-    await session.rollback()
-    offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
-    people, lookup_errors = await _household(session, principal, number, page_texts)
-    if lookup_errors:
-        errors = lookup_errors  # no household to choose from: search again first
-    return await _enroll_page(
-        request,
-        offer,
-        number,
-        people,
-        member_id=member_id,
-        errors=in_field_order(errors, ENROLL_FIELDS),
-        status_code=422,
-    )
 
+    async def again(errors: ui.FormErrors) -> Response:
+        offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
+        people, lookup_errors = await _household(session, principal, number, form.texts)
+        # No household to choose from: search again first.
+        shown = ui.in_field_order(lookup_errors, ENROLL_FIELDS) if lookup_errors else errors
+        return await _enroll_page(request, offer, number, people, member_id=member_id, errors=shown)
 
-def _enrollment_request(
-    form: FormData, page_texts: Texts
-) -> tuple[EnrollmentIn | None, FormErrors]:
-    member_id = text(form, "member_id")
-    if not member_id:
-        return None, {"member_id": page_texts.gettext(CHOOSE)}
-    return request_model(EnrollmentIn, {"member_id": member_id}, page_texts, fields=ENROLL_FIELDS)
+    return await form.again(again)
 
 
 async def _household(
-    session: AsyncSession, principal: Principal, number: str, page_texts: Texts
-) -> tuple[list[PersonOut], FormErrors]:
+    session: DbSession, principal: Principal, number: str, page_texts: ui.Texts
+) -> tuple[list[PersonOut], ui.FormErrors]:
     """The members of the household with notice `number`, or the error to show instead."""
     if not number:
-        return [], {"allocation_notice_number": page_texts.gettext(REQUIRED)}
+        return [], {"allocation_notice_number": page_texts.gettext(ui.REQUIRED)}
     people = await service.find_people(
         session=session, principal=principal, allocation_notice_number=number
     )
@@ -448,11 +378,14 @@ async def _household(
 
 
 async def _enrollment_message(
-    session: AsyncSession, principal: Principal, enrollment: EnrollmentOut, page_texts: Texts
+    session: DbSession,
+    principal: Principal,
+    enrollment: EnrollmentOut,
+    offer: CourseOut,
+    page_texts: ui.Texts,
 ) -> str:
-    people = await _people(session, [enrollment.member_id])
-    offer = await service.get_offer(
-        session=session, principal=principal, course_id=enrollment.course_id
+    people = await service.get_people_acted_on(
+        session=session, principal=principal, member_ids=[enrollment.member_id]
     )
     values = {
         "person": _person_label(people.get(enrollment.member_id), page_texts),
@@ -474,11 +407,11 @@ async def _enroll_page(
     people: Sequence[PersonOut],
     *,
     member_id: str,
-    errors: FormErrors | None = None,
+    errors: ui.FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    page_texts = texts(request)
-    return await render(
+    page_texts = ui.texts(request)
+    return await ui.render(
         request,
         "courses/enroll_form.html",
         {
@@ -489,7 +422,7 @@ async def _enroll_page(
             "kind_labels": KIND_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
             "language_names": lambda codes: _language_names(codes, page_texts),
-            "labels": field_labels(FIELD_LABELS, page_texts),
+            "labels": ui.field_labels(FIELD_LABELS, page_texts),
         },
         section="ui_home",
         errors=errors,
@@ -500,14 +433,7 @@ async def _enroll_page(
 # --- small helpers -------------------------------------------------------------------
 
 
-async def _people(
-    session: AsyncSession, member_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, Person]:
-    found = await session.scalars(select(Person).where(Person.member_id.in_(member_ids)))
-    return {person.member_id: person for person in found}
-
-
-def _person_label(person: Person | None, page_texts: Texts) -> str:
+def _person_label(person: PersonOut | None, page_texts: ui.Texts) -> str:
     """Who someone is, without a name: "Person 2 of household BRA-2026-0815"."""
     if person is None or person.allocation_notice_number is None or person.position is None:
         return page_texts.gettext("A person of a household without a known notice number")
@@ -517,7 +443,7 @@ def _person_label(person: Person | None, page_texts: Texts) -> str:
     }
 
 
-def _eligibility(kind: OfferKind, page_texts: Texts) -> str:
+def _eligibility(kind: OfferKind, page_texts: ui.Texts) -> str:
     """Whom an offer of `kind` is for, from the rules' own table."""
     groups = ", ".join(
         page_texts.gettext(label)
@@ -529,7 +455,7 @@ def _eligibility(kind: OfferKind, page_texts: Texts) -> str:
     ) % {"groups": groups}
 
 
-def _language_names(codes: Sequence[str], page_texts: Texts) -> str:
+def _language_names(codes: Sequence[str], page_texts: ui.Texts) -> str:
     """ISO 639 codes as the request's language names them: `ar` → Arabisch."""
     names = Locale.parse(page_texts.locale).languages
     shown = []
@@ -542,15 +468,15 @@ def _language_names(codes: Sequence[str], page_texts: Texts) -> str:
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve courses' staff pages under /ui of `app`."""
-    mount_staff_ui(
+    ui.mount_staff_ui(
         app,
         settings,
-        StaffTool(
+        ui.StaffTool(
             name="courses",
             templates=Path(__file__).parent / "templates",
             sections=(
-                Section("ui_home", N_("Course offer")),
-                Section("new_course", N_("New offer")),
+                ui.Section("ui_home", ui.N_("Course offer")),
+                ui.Section("new_course", ui.N_("New offer")),
             ),
         ),
         [router],

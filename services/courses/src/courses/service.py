@@ -8,7 +8,7 @@ and waitlist order is the order in which the lock was won.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -290,6 +290,27 @@ async def find_people(
         )
         await session.commit()
     return [PersonOut.model_validate(person) for person in found]
+
+
+async def get_people_acted_on(
+    *, session: AsyncSession, principal: Principal, member_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, PersonOut]:
+    """The people a use case has just enrolled, withdrawn or promoted, by member id.
+
+    For its confirmation, which says who it was without a name (person 2 of a household's
+    notice number). Not audited again: the use case's own entry (`enroll`, `withdraw`)
+    already records this access to these households, one entry per action.
+    """
+    found = await session.scalars(PEOPLE.select(principal).where(Person.member_id.in_(member_ids)))
+    return {person.member_id: PersonOut.model_validate(person) for person in found}
+
+
+async def get_enrollment_course(
+    *, session: AsyncSession, principal: Principal, enrollment_id: uuid.UUID
+) -> uuid.UUID:
+    """The course an enrolment is for; no person in the answer, so nothing to audit."""
+    enrollment = await ENROLLMENTS.get(session, principal, enrollment_id)
+    return enrollment.course_id
 
 
 async def register_people(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:

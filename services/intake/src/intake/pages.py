@@ -8,10 +8,11 @@ a refusal back into errors next to the fields.
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -27,7 +28,6 @@ from teilhabe.scope import applies_scope
 from intake import domain, service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
-from intake.models import Household, StaffMember
 from intake.schemas import AllocationIn
 
 router = APIRouter()
@@ -157,8 +157,6 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
     allocated_to = _optional_date(filters.allocated_to, "allocated_to", errors, page_texts)
     arriving_from = _optional_date(filters.arriving_from, "arriving_from", errors, page_texts)
     arriving_to = _optional_date(filters.arriving_to, "arriving_to", errors, page_texts)
-    found: list[Household] = []
-    total = 0
     if not errors:
         found, total = await service.get_all(
             session=session,
@@ -175,6 +173,8 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
             limit=PAGE_SIZE,
             offset=ui.page_offset(filters.page, PAGE_SIZE),
         )
+    else:
+        found, total = [], 0
     return await ui.render(
         request,
         "intake/households.html",
@@ -200,9 +200,7 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
 async def household(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
-    found = await service.get(session=session, principal=principal, household_id=household_id)
-    caseworkers = await service.get_caseworkers(session=session)
-    return await _household_page(request, found, principal, caseworkers)
+    return await _household_page(request, session, principal, household_id)
 
 
 @router.post(
@@ -236,24 +234,24 @@ async def assign_caseworker(
             % {"caseworker": _staff_names(known).get(chosen, chosen)},
         )
 
-    async def again(errors: ui.FormErrors) -> Response:
-        found = await service.get(session=session, principal=principal, household_id=household_id)
-        known = await service.get_caseworkers(session=session)
-        return await _household_page(request, found, principal, known, errors=errors, chosen=chosen)
-
-    return await form.again(again)
+    return await form.again(
+        lambda errors: _household_page(
+            request, session, principal, household_id, errors=errors, chosen=chosen
+        )
+    )
 
 
 async def _household_page(
     request: Request,
-    found: Household,
+    session: DbSession,
     principal: Principal,
-    caseworkers: list[StaffMember],
+    household_id: uuid.UUID,
     *,
     errors: ui.FormErrors | None = None,
     chosen: str = "",
-    status_code: int = 200,
 ) -> Response:
+    found = await service.get(session=session, principal=principal, household_id=household_id)
+    caseworkers = await service.get_caseworkers(session=session)
     return await ui.render(
         request,
         "intake/household.html",
@@ -272,30 +270,40 @@ async def _household_page(
         },
         section="ui_home",
         errors=errors,
-        status_code=status_code,
     )
 
 
+class Caseworker(Protocol):
+    """What the pages show of a member of staff known to intake."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def teams(self) -> list[str]: ...
+
+
 def _caseworker_options(
-    caseworkers: list[StaffMember], principal: Principal
+    caseworkers: Sequence[Caseworker], principal: Principal
 ) -> list[tuple[str, str]]:
     """Caseworkers to choose from, by team: the chooser's own teams first."""
     own = principal.teams
 
-    def team_order(staff: StaffMember) -> tuple[bool, str, str]:
+    def team_order(staff: Caseworker) -> tuple[bool, str, str]:
         teams = sorted(staff.teams)
         return (own.isdisjoint(teams), teams[0] if teams else "~", staff.name or staff.subject)
 
     return [(staff.subject, _staff_label(staff)) for staff in sorted(caseworkers, key=team_order)]
 
 
-def _staff_label(staff: StaffMember) -> str:
+def _staff_label(staff: Caseworker) -> str:
     name = staff.name or staff.subject
     label = name if name == staff.subject else f"{name} ({staff.subject})"
     return f"{', '.join(sorted(staff.teams))}: {label}" if staff.teams else label
 
 
-def _staff_names(caseworkers: list[StaffMember]) -> dict[str, str]:
+def _staff_names(caseworkers: Sequence[Caseworker]) -> dict[str, str]:
     return {staff.subject: staff.name or staff.subject for staff in caseworkers}
 
 

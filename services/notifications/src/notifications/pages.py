@@ -23,41 +23,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.problems import NotFound, ProblemError
+from teilhabe.api.problems import NotFound
 from teilhabe.auth import Principal
 from teilhabe.clock import now
 from teilhabe.config import ServiceSettings
 from teilhabe.scope import applies_scope
-from teilhabe.ui import (
-    FORM,
-    MESSAGE_LANGUAGES,
-    N_,
-    FormErrors,
-    PageLink,
-    Section,
-    StaffTool,
-    Texts,
-    api_roles,
-    field_labels,
-    flash,
-    in_field_order,
-    mount_staff_ui,
-    options,
-    page_number,
-    page_offset,
-    page_path,
-    page_roles,
-    pager,
-    problem_errors,
-    read_form,
-    render,
-    request_model,
-    text,
-    texts,
-    validation_errors,
-)
 from teilhabe.ui.navigation import ROLE_TITLES
 
 from notifications import domain, service
@@ -69,57 +41,56 @@ from notifications.dependencies import (
     StaffMember,
 )
 from notifications.domain import Channel, DeliveryStatus, RecipientKind
-from notifications.models import Recipient
-from notifications.schemas import MeIn, PreferencesIn, ReadAllIn
+from notifications.schemas import MeIn, PreferencesIn, ReadAllIn, RecipientOut
 
 router = APIRouter()
 # The pages admit exactly whom the API admits, action by action.
-Anyone = Annotated[Principal, page_roles(*api_roles(AnyRecipient))]
-Staff = Annotated[Principal, page_roles(*api_roles(StaffMember))]
-Admin = Annotated[Principal, page_roles(*api_roles(Administrator))]
-STAFF_ROLES = api_roles(StaffMember)
+Anyone = Annotated[Principal, ui.page_roles(*ui.api_roles(AnyRecipient))]
+Staff = Annotated[Principal, ui.page_roles(*ui.api_roles(StaffMember))]
+Admin = Annotated[Principal, ui.page_roles(*ui.api_roles(Administrator))]
+STAFF_ROLES = ui.api_roles(StaffMember)
 
 PAGE_SIZE = 20
 
 # Every event type of the routing rules (domain.EVENT_TYPES) in words; the page test
 # checks that none is missing.
 EVENT_TYPE_LABELS = {
-    "household.assigned": N_("Household allocated"),
-    "caseworker.assigned": N_("Caseworker assigned"),
-    "household.moved_in": N_("Household moved in"),
-    "household.moved_out": N_("Household moved out"),
-    "course.enrolled": N_("Enrolled in a course"),
-    "course.waitlisted": N_("Put on a course's waiting list"),
-    "volunteer.registered": N_("Volunteer registered"),
-    "volunteer.matched": N_("Volunteer matched with a household"),
-    "member.residence_status_expiring": N_("Residence status expiring"),
-    "volunteer.clearance_reinspection_due": N_("Police clearance due for re-inspection"),
-    "mentorship.ended": N_("Mentorship ended"),
+    "household.assigned": ui.N_("Household allocated"),
+    "caseworker.assigned": ui.N_("Caseworker assigned"),
+    "household.moved_in": ui.N_("Household moved in"),
+    "household.moved_out": ui.N_("Household moved out"),
+    "course.enrolled": ui.N_("Enrolled in a course"),
+    "course.waitlisted": ui.N_("Put on a course's waiting list"),
+    "volunteer.registered": ui.N_("Volunteer registered"),
+    "volunteer.matched": ui.N_("Volunteer matched with a household"),
+    "member.residence_status_expiring": ui.N_("Residence status expiring"),
+    "volunteer.clearance_reinspection_due": ui.N_("Police clearance due for re-inspection"),
+    "mentorship.ended": ui.N_("Mentorship ended"),
 }
-CHANNEL_LABELS = {Channel.INBOX: N_("Inbox"), Channel.EMAIL: N_("E-mail")}
+CHANNEL_LABELS = {Channel.INBOX: ui.N_("Inbox"), Channel.EMAIL: ui.N_("E-mail")}
 STATUS_LABELS = {
-    DeliveryStatus.PENDING: N_("waiting to be sent"),
-    DeliveryStatus.SENT: N_("delivered"),
-    DeliveryStatus.FAILED: N_("failed"),
+    DeliveryStatus.PENDING: ui.N_("waiting to be sent"),
+    DeliveryStatus.SENT: ui.N_("delivered"),
+    DeliveryStatus.FAILED: ui.N_("failed"),
 }
 
 ENTRY_FIELDS = ("name", "email", "language")
 FIELD_LABELS = {
-    "name": N_("Name"),
-    "email": N_("E-mail address"),
-    "language": N_("Language of notifications"),
+    "name": ui.N_("Name"),
+    "email": ui.N_("E-mail address"),
+    "language": ui.N_("Language of notifications"),
 }
 # The rules' own messages (notifications.service), so that the catalogue translates them.
-RULE_MESSAGES = (N_("no notifications exist for this event type"),)
+RULE_MESSAGES = (ui.N_("no notifications exist for this event type"),)
 RETRY_CONFLICTS = {
     "not-failed": (
-        FORM,
-        N_("This e-mail has not failed (any more): it may have been sent again meanwhile."),
+        ui.FORM,
+        ui.N_("This e-mail has not failed (any more): it may have been sent again meanwhile."),
     ),
 }
 HINTS = {
-    "email": N_("Please enter an e-mail address such as name@%(mail_domain)s."),
-    "language": N_("Please choose German or English."),
+    "email": ui.N_("Please enter an e-mail address such as name@%(mail_domain)s."),
+    "language": ui.N_("Please choose German or English."),
 }
 
 
@@ -135,7 +106,9 @@ class InboxView:
 
     @classmethod
     def read(cls, source: Mapping[str, Any]) -> "InboxView":
-        return cls(unread_only=source.get("unread") == "on", page=page_number(source.get("page")))
+        return cls(
+            unread_only=source.get("unread") == "on", page=ui.page_number(source.get("page"))
+        )
 
     def query(self) -> dict[str, str]:
         return {
@@ -154,9 +127,9 @@ async def inbox(request: Request, session: DbSession, principal: Anyone) -> Resp
         principal=principal,
         unread_only=view.unread_only,
         limit=PAGE_SIZE,
-        offset=page_offset(view.page, PAGE_SIZE),
+        offset=ui.page_offset(view.page, PAGE_SIZE),
     )
-    return await render(
+    return await ui.render(
         request,
         "notifications/inbox.html",
         {
@@ -164,7 +137,7 @@ async def inbox(request: Request, session: DbSession, principal: Anyone) -> Resp
             "unread": unread,
             "view": view,
             "view_query": urlencode(view.query()),
-            "pager": pager(view.page, total, PAGE_SIZE, _pages_of(request, "ui_home", view)),
+            "pager": ui.pager(view.page, total, PAGE_SIZE, _pages_of(request, "ui_home", view)),
             "event_labels": EVENT_TYPE_LABELS,
             # What "mark all as read" covers: what had arrived when this page was made.
             "until": now().isoformat(),
@@ -175,15 +148,15 @@ async def inbox(request: Request, session: DbSession, principal: Anyone) -> Resp
 
 @router.post("/alle-gelesen", name="mark_all_read")
 async def mark_all_read(request: Request, session: DbSession, principal: Anyone) -> Response:
-    form = await read_form(request)
+    form = await ui.read_form(request)
     try:
-        read_all_in = ReadAllIn.model_validate({"until": text(form, "until") or None})
+        read_all_in = ReadAllIn.model_validate({"until": ui.text(form, "until") or None})
     except ValidationError as error:  # only a form not made by the inbox page
         raise HTTPException(status.HTTP_400_BAD_REQUEST) from error
     marked = await service.mark_all_read(
         session=session, principal=principal, until=read_all_in.until
     )
-    page_texts = texts(request)
+    page_texts = ui.texts(request)
     if marked:
         message = page_texts.ngettext(
             "%(num)s notification is marked as read.",
@@ -192,7 +165,7 @@ async def mark_all_read(request: Request, session: DbSession, principal: Anyone)
         ) % {"num": marked}
     else:
         message = page_texts.gettext("There were no unread notifications.")
-    flash(request, message)
+    ui.flash(request, message)
     view = InboxView(unread_only=InboxView.read(form).unread_only, page=1)
     return RedirectResponse(_url(request, "ui_home", view.query()), status_code=303)
 
@@ -212,7 +185,7 @@ async def notification(
         session=session, principal=principal, notification_id=notification_id
     )
     view = InboxView.read(request.query_params)  # where "back to the inbox" leads
-    return await render(
+    return await ui.render(
         request,
         "notifications/notification.html",
         {
@@ -234,13 +207,15 @@ async def notification(
 async def mark_read(
     request: Request, notification_id: uuid.UUID, session: DbSession, principal: Anyone
 ) -> Response:
-    form = await read_form(request)
+    form = await ui.read_form(request)
     marked = await service.mark_read(
         session=session, principal=principal, notification_id=notification_id
     )
-    flash(request, texts(request).gettext("Marked as read: %(title)s") % {"title": marked.title})
+    ui.flash(
+        request, ui.texts(request).gettext("Marked as read: %(title)s") % {"title": marked.title}
+    )
     view = InboxView.read(form)
-    if text(form, "back") == "notification":
+    if ui.text(form, "back") == "notification":
         target = _url(request, "notification", view.query(), notification_id=notification_id)
     else:
         target = _url(request, "ui_home", view.query())
@@ -264,57 +239,47 @@ async def my_settings(request: Request, session: DbSession, principal: Anyone) -
 
 @router.post("/einstellungen/eintrag", name="save_entry")
 async def save_entry(request: Request, session: DbSession, principal: Staff) -> Response:
-    form = await read_form(request)
-    page_texts = texts(request)
-    values = {name: text(form, name) for name in ENTRY_FIELDS}
+    form = await ui.FormAction.read(request, session, fields=ENTRY_FIELDS, hints=HINTS)
+    values = form.values(ENTRY_FIELDS)
     # Left empty, a field takes the API's default: the name from the sign-in, no e-mail.
-    data = {name: value for name, value in values.items() if value}
-    me_in, errors = request_model(MeIn, data, page_texts, fields=ENTRY_FIELDS, hints=HINTS)
+    me_in = form.model(MeIn, {name: value for name, value in values.items() if value})
     if me_in is not None:
-        try:
-            await service.put_me(session=session, principal=principal, me_in=me_in)
-        except ProblemError as problem:
-            errors = problem_errors(problem, page_texts, fields=ENTRY_FIELDS, hints=HINTS)
-    if errors:
-        await session.rollback()
-        return await _settings_page(
-            request,
-            session,
-            principal,
-            entry_values=values,
-            errors=in_field_order(errors, ENTRY_FIELDS),
-            status_code=422,
+        await form.call(service.put_me(session=session, principal=principal, me_in=me_in))
+    if form.ok:
+        return form.done(
+            ui.page_path(request, "settings"),
+            form.texts.gettext("Your directory entry is saved."),
         )
-    flash(request, page_texts.gettext("Your directory entry is saved."))
-    return RedirectResponse(page_path(request, "settings"), status_code=303)
+    return await form.again(
+        lambda errors: _settings_page(
+            request, session, principal, entry_values=values, errors=errors
+        )
+    )
 
 
 @router.post("/einstellungen/benachrichtigungen", name="save_preferences")
 async def save_preferences(request: Request, session: DbSession, principal: Anyone) -> Response:
-    form = await read_form(request)
-    page_texts = texts(request)
+    form = await ui.FormAction.read(request, session)
     # The complete settings, as the API takes them: an unticked box is a channel turned off.
     chosen = [
-        {"event_type": event_type, "channel": channel, "enabled": form.get(key) == "on"}
+        {"event_type": event_type, "channel": channel, "enabled": form.form.get(key) == "on"}
         for event_type, channel, key in preference_fields()
     ]
-    errors: FormErrors = {}
-    try:
-        preferences_in = PreferencesIn.model_validate({"preferences": chosen})
-        await service.put_preferences(
-            session=session, principal=principal, preferences_in=preferences_in
+    preferences_in = form.model(PreferencesIn, {"preferences": chosen})
+    if preferences_in is not None:
+        await form.call(
+            service.put_preferences(
+                session=session, principal=principal, preferences_in=preferences_in
+            )
         )
-    except ValidationError as error:
-        errors = validation_errors(error, page_texts, fields=())
-    except ProblemError as problem:
-        errors = problem_errors(problem, page_texts, fields=())
-    if errors:
-        await session.rollback()
-        return await _settings_page(
-            request, session, principal, preference_errors=errors, status_code=422
+    if form.ok:
+        return form.done(
+            ui.page_path(request, "settings") + "#preferences",
+            form.texts.gettext("Your notification settings are saved."),
         )
-    flash(request, page_texts.gettext("Your notification settings are saved."))
-    return RedirectResponse(page_path(request, "settings") + "#preferences", status_code=303)
+    return await form.again(
+        lambda errors: _settings_page(request, session, principal, preference_errors=errors)
+    )
 
 
 def preference_fields() -> list[tuple[str, Channel, str]]:
@@ -332,20 +297,20 @@ def preference_key(event_type: str, channel: Channel) -> str:
 
 async def _settings_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     *,
     entry_values: Mapping[str, str] | None = None,
-    errors: FormErrors | None = None,
-    preference_errors: FormErrors | None = None,
+    errors: ui.FormErrors | None = None,
+    preference_errors: ui.FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
     entry = await _own_entry(session, principal)
     preferences = await service.get_preferences(session=session, principal=principal)
     enabled = {(p.event_type, p.channel): p.enabled for p in preferences}
-    page_texts = texts(request)
+    page_texts = ui.texts(request)
     is_staff = principal.has_any_role(*STAFF_ROLES)
-    return await render(
+    return await ui.render(
         request,
         "notifications/settings.html",
         {
@@ -353,8 +318,8 @@ async def _settings_page(
             "is_staff": is_staff,
             "is_volunteer": entry is not None and entry.kind is RecipientKind.VOLUNTEER,
             "values": entry_values or _entry_values(entry),
-            "language_options": options(MESSAGE_LANGUAGES, page_texts),
-            "language_label": MESSAGE_LANGUAGES.get(
+            "language_options": ui.options(ui.MESSAGE_LANGUAGES, page_texts),
+            "language_label": ui.MESSAGE_LANGUAGES.get(
                 domain.template_language(entry.language if entry else None)
             ),
             "entry_roles": _role_titles(entry.roles if entry else [], page_texts),
@@ -376,7 +341,7 @@ async def _settings_page(
                 for event_type in domain.EVENT_TYPES
             ],
             "channel_labels": CHANNEL_LABELS,
-            "labels": field_labels(FIELD_LABELS, page_texts),
+            "labels": ui.field_labels(FIELD_LABELS, page_texts),
             "preference_errors": preference_errors or {},
         },
         section="settings",
@@ -385,14 +350,15 @@ async def _settings_page(
     )
 
 
-async def _own_entry(session: AsyncSession, principal: Principal) -> Recipient | None:
+async def _own_entry(session: DbSession, principal: Principal) -> RecipientOut | None:
     try:
-        return await service.get_me(session=session, principal=principal)
+        found = await service.get_me(session=session, principal=principal)
     except NotFound:
         return None  # no entry yet: the page explains what that means
+    return RecipientOut.model_validate(found)  # what the API answers for GET /me
 
 
-def _entry_values(entry: Recipient | None) -> dict[str, str]:
+def _entry_values(entry: RecipientOut | None) -> dict[str, str]:
     if entry is None:
         return {"name": "", "email": "", "language": domain.DEFAULT_LANGUAGE}
     return {
@@ -402,7 +368,7 @@ def _entry_values(entry: Recipient | None) -> dict[str, str]:
     }
 
 
-def _role_titles(roles: list[str], page_texts: Texts) -> list[str]:
+def _role_titles(roles: list[str], page_texts: ui.Texts) -> list[str]:
     return [page_texts.gettext(title) for role, title in ROLE_TITLES.items() if role.value in roles]
 
 
@@ -426,7 +392,7 @@ class DeliveryFilters:
             status=status_value if status_value in STATUS_LABELS else "",
             channel=channel_value if channel_value in CHANNEL_LABELS else "",
             recipient=str(source.get("recipient") or "").strip()[:200],
-            page=page_number(source.get("page")),
+            page=ui.page_number(source.get("page")),
         )
 
     def query(self) -> dict[str, str]:
@@ -452,36 +418,29 @@ async def deliveries(request: Request, session: DbSession, principal: Admin) -> 
 async def retry_delivery(
     request: Request, delivery_id: uuid.UUID, session: DbSession, principal: Admin
 ) -> Response:
-    form = await read_form(request)
-    page_texts = texts(request)
-    filters = DeliveryFilters.read(form)
-    try:
-        retried = await service.retry_delivery(
-            session=session, principal=principal, delivery_id=delivery_id
-        )
-    except ProblemError as problem:
-        if isinstance(problem, NotFound):
-            raise
-        await session.rollback()
-        errors = problem_errors(problem, page_texts, fields=(), conflicts=RETRY_CONFLICTS)
-        return await _deliveries_page(
-            request, session, principal, filters, errors=errors, status_code=409
-        )
-    flash(
-        request,
-        page_texts.gettext("The e-mail to %(address)s is being sent again.")
-        % {"address": retried.address or retried.recipient_id},
+    form = await ui.FormAction.read(request, session, conflicts=RETRY_CONFLICTS, status=409)
+    filters = DeliveryFilters.read(form.form)
+    retried = await form.call(
+        service.retry_delivery(session=session, principal=principal, delivery_id=delivery_id)
     )
-    return RedirectResponse(_url(request, "deliveries", filters.query()), status_code=303)
+    if retried is not None:
+        return form.done(
+            _url(request, "deliveries", filters.query()),
+            form.texts.gettext("The e-mail to %(address)s is being sent again.")
+            % {"address": retried.address or retried.recipient_id},
+        )
+    return await form.again(
+        lambda errors: _deliveries_page(request, session, principal, filters, errors=errors)
+    )
 
 
 async def _deliveries_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     filters: DeliveryFilters,
     *,
-    errors: FormErrors | None = None,
+    errors: ui.FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
     found, total = await service.get_deliveries(
@@ -492,10 +451,10 @@ async def _deliveries_page(
         recipient_id=filters.recipient or None,
         event_id=None,
         limit=PAGE_SIZE,
-        offset=page_offset(filters.page, PAGE_SIZE),
+        offset=ui.page_offset(filters.page, PAGE_SIZE),
     )
-    page_texts = texts(request)
-    return await render(
+    page_texts = ui.texts(request)
+    return await ui.render(
         request,
         "notifications/deliveries.html",
         {
@@ -503,11 +462,11 @@ async def _deliveries_page(
             "total": total,
             "filters": filters,
             "hidden_filters": filters.query(),
-            "pager": pager(
+            "pager": ui.pager(
                 filters.page, total, PAGE_SIZE, _pages_of(request, "deliveries", filters)
             ),
-            "status_options": options(STATUS_LABELS, page_texts),
-            "channel_options": options(CHANNEL_LABELS, page_texts),
+            "status_options": ui.options(STATUS_LABELS, page_texts),
+            "channel_options": ui.options(CHANNEL_LABELS, page_texts),
             "status_labels": STATUS_LABELS,
             "channel_labels": CHANNEL_LABELS,
             "event_labels": EVENT_TYPE_LABELS,
@@ -526,11 +485,11 @@ async def _deliveries_page(
 
 
 def _url(request: Request, name: str, query: Mapping[str, str], **params: Any) -> str:
-    path = page_path(request, name, **params)
+    path = ui.page_path(request, name, **params)
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def _pages_of(request: Request, name: str, view: InboxView | DeliveryFilters) -> PageLink:
+def _pages_of(request: Request, name: str, view: InboxView | DeliveryFilters) -> ui.PageLink:
     """Links to a list's other pages as its other links write them (`query()`): its
     filters, and no `page` for the first."""
     return lambda page: _url(request, name, replace(view, page=page).query())
@@ -538,17 +497,17 @@ def _pages_of(request: Request, name: str, view: InboxView | DeliveryFilters) ->
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve notifications' pages under /ui of `app`."""
-    mount_staff_ui(
+    ui.mount_staff_ui(
         app,
         settings,
-        StaffTool(
+        ui.StaffTool(
             name="notifications",
             templates=Path(__file__).parent / "templates",
             sections=(
-                Section("ui_home", N_("Inbox")),
-                Section("settings", N_("Settings")),
+                ui.Section("ui_home", ui.N_("Inbox")),
+                ui.Section("settings", ui.N_("Settings")),
                 # Offered to administrators only; others who type its address get the 403.
-                Section("deliveries", N_("Delivery log"), roles=api_roles(Administrator)),
+                ui.Section("deliveries", ui.N_("Delivery log"), roles=ui.api_roles(Administrator)),
             ),
         ),
         [router],

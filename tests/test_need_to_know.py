@@ -398,6 +398,55 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             body={"caseworker_id": "cw-nord"},
             **intake,
         ),
+        # The household over time: bodies well-formed but refused by a rule, so that the
+        # callers in scope change nothing (422) and those out of scope find nothing (404).
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/members",
+            ok=422,
+            body={
+                "given_name": "Lina",
+                "family_name": "Scope",
+                "date_of_birth": "2026-11-01",
+                "sex": "female",
+                "nationality": "SYR",
+                "residence_status": "ungeklaert",
+                "reason": "moved_out",
+            },
+            **intake,
+        ),
+        Route(
+            "intake",
+            "PATCH",
+            f"/households/{ids['north']}/members/{ids['north_member']}",
+            ok=422,
+            body={"family_name": None},
+            **intake,
+        ),
+        Route(
+            "intake",
+            "DELETE",
+            f"/households/{ids['north']}/members/{ids['north_member']}?reason=birth",
+            ok=422,
+            **intake,
+        ),
+        Route("intake", "GET", f"/households/{ids['north']}/member-changes", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/members/{ids['north_member']}/residence-statuses",
+            ok=422,
+            body={"residence_status": "duldung", "valid_from": "2099-01-01"},
+            **intake,
+        ),
+        Route(
+            "intake",
+            "GET",
+            f"/households/{ids['north']}/members/{ids['north_member']}/residence-statuses",
+            ok=200,
+            **intake,
+        ),
         Route("intake", "GET", f"/ui/haushalte/{ids['north']}", ok=200, **intake),
         Route(
             "intake",
@@ -769,6 +818,7 @@ async def test_every_route_with_a_record_id_answers_each_person_by_scope(world: 
 
 def _template(path: str, ids: Mapping[str, str]) -> str:
     names = {
+        "north_member": "member_id",
         "north": "household_id",
         "south": "household_id",
         "site": "site_id",
@@ -786,6 +836,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
     }
     for key, name in names.items():
         path = path.replace(ids[key], "{" + name + "}")
+    path = path.split("?", 1)[0]
     if path.startswith("/deliveries/"):
         path = path.replace("{notification_id}", "{delivery_id}")
     return path

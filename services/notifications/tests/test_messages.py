@@ -15,6 +15,7 @@ from teilhabe.events.households import (
     AllocatedMember,
     CaseworkerAssigned,
     HouseholdAssigned,
+    ResidenceStatusChanged,
     ResidenceStatusExpiring,
 )
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
@@ -103,6 +104,14 @@ SAMPLES: dict[str, EventPayload] = {
     ),
     "member.residence_status_expiring": ResidenceStatusExpiring(
         household_id=HOUSEHOLD, member_id=MEMBER, expires_on=date(2027, 2, 1)
+    ),
+    "member.residence_status_changed": ResidenceStatusChanged(
+        household_id=HOUSEHOLD,
+        member_id=MEMBER,
+        residence_status="aufenthaltserlaubnis",
+        previous_residence_status="aufenthaltsgestattung",
+        valid_from=date(2026, 12, 1),
+        expires_on=date(2029, 11, 30),
     ),
     "volunteer.clearance_reinspection_due": ClearanceReinspectionDue(
         volunteer_id=uuid.uuid4(), due_on=date(2027, 2, 1)
@@ -210,3 +219,11 @@ def test_a_reminder_to_every_caseworker_says_why_it_reached_them() -> None:
     assert "01.02.2027" in own.body
     assert "alle Fallverantwortlichen" not in own.body
     assert "alle Fallverantwortlichen" in everyone.body
+
+
+def test_a_changed_residence_status_is_named_in_words_with_its_dates() -> None:
+    event_type = "member.residence_status_changed"
+    message = messages.render(event_type, "de", context(event_type, domain.Audience.CASEWORKER))
+    assert "Aufenthaltserlaubnis, gültig bis 30.11.2029" in message.body
+    assert "ab dem 01.12.2026" in message.body
+    assert "bisher Aufenthaltsgestattung" in message.body

@@ -77,6 +77,8 @@ class Person(Base):
     position: Mapped[int | None]
     # The household's team in intake: which caseworkers may enrol the person.
     team: Mapped[str | None] = mapped_column(String(200), index=True)
+    # The intake member revision of the household applied last (household.members_changed).
+    members_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -20,7 +20,11 @@ from teilhabe.api.problems import Conflict, InvalidFields, raise_refusal
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
-from teilhabe.events.households import HouseholdAssigned, normalise_notice_number
+from teilhabe.events.households import (
+    HouseholdAssigned,
+    HouseholdMembersChanged,
+    normalise_notice_number,
+)
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.queries import count_and_page
 from teilhabe.refusal import Refusal
@@ -344,6 +348,43 @@ async def register_people(*, session: AsyncSession, events: Sequence[HouseholdAs
         )
         # executemany form: one cached statement, batched by the driver, whatever the count.
         await session.execute(statement, rows)
+
+
+async def record_member_changes(
+    *, session: AsyncSession, events: Sequence[HouseholdMembersChanged]
+) -> None:
+    """A household's members changed in intake: a new member (a new adult) may enrol, a
+    corrected one gets their age group and languages. A change older than the one applied
+    is ignored. Someone who left the household stays known with their enrolments."""
+    for event in events:
+        rows = [
+            {
+                "member_id": member.member_id,
+                "household_id": event.household_id,
+                "age_group": member.age_group,
+                "languages": list(member.languages),
+                "allocation_notice_number": event.allocation_notice_number,
+                "position": position,
+                "team": event.team,
+                "members_revision": event.revision,
+            }
+            for position, member in enumerate(event.members, start=1)
+        ]
+        statement = insert(Person)
+        excluded = statement.excluded
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["member_id"],
+                set_={
+                    "age_group": excluded.age_group,
+                    "languages": excluded.languages,
+                    "position": excluded.position,
+                    "members_revision": excluded.members_revision,
+                },
+                where=Person.members_revision < excluded.members_revision,
+            ),
+            rows,
+        )
 
 
 async def _fill_free_seats(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.contract import FieldsRead, reads
-from teilhabe.events.households import HouseholdReferredToHousing
+from teilhabe.events.households import HouseholdMembersChanged, HouseholdReferredToHousing
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from housing import service
@@ -18,7 +18,16 @@ async def on_household_referred_to_housing(
     await service.enqueue_households(session=session, events=[event.payload for event in events])
 
 
-HANDLERS: HandlerMap = {HouseholdReferredToHousing: on_household_referred_to_housing}
+async def on_household_members_changed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdMembersChanged]]
+) -> None:
+    await service.resize_households(session=session, events=[event.payload for event in events])
+
+
+HANDLERS: HandlerMap = {
+    HouseholdReferredToHousing: on_household_referred_to_housing,
+    HouseholdMembersChanged: on_household_members_changed,
+}
 
 
 # What housing reads of each event (the event contract; see teilhabe.events.contract).
@@ -32,4 +41,5 @@ READS: FieldsRead = {
         "minor_count",
         "needs_accessible_housing",
     ),
+    HouseholdMembersChanged: reads("household_id", "revision", "member_count", "minor_count"),
 }

@@ -87,6 +87,9 @@ class WaitingHousehold(Base):
     minor_count: Mapped[int]
     needs_accessible_housing: Mapped[bool]
     status: Mapped[WaitingStatus] = mapped_column(sql_enum(WaitingStatus, "waiting_status"))
+    # The intake member revision the counts are from (household.members_changed): an
+    # older change arriving later does not undo a newer one.
+    members_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (

@@ -14,7 +14,7 @@ from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refus
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.clock import now, today
-from teilhabe.events.households import HouseholdReferredToHousing
+from teilhabe.events.households import HouseholdMembersChanged, HouseholdReferredToHousing
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.refusal import Refusal
@@ -617,6 +617,29 @@ async def enqueue_households(
             for event in events
         ],
     )
+
+
+async def resize_households(
+    *, session: AsyncSession, events: Sequence[HouseholdMembersChanged]
+) -> None:
+    """A household's members changed in intake: keep its size (how many beds it needs) and
+    its minors; a change older than the one applied is ignored, whatever the order."""
+    for event in events:
+        await session.execute(
+            update(WaitingHousehold)
+            .where(
+                WaitingHousehold.household_id == event.household_id,
+                WaitingHousehold.members_revision < event.revision,
+            )
+            .values(
+                member_count=event.member_count,
+                minor_count=event.minor_count,
+                members_revision=event.revision,
+            )
+        )
+        if await session.get(WaitingHousehold, event.household_id) is None:
+            # The referral is still on its way (retries may reorder): try again later.
+            raise LookupError(f"household {event.household_id} not referred yet")
 
 
 def occupying(on: date) -> ColumnElement[bool]:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from teilhabe.events.households import AgeGroup
+from teilhabe.refusal import Refusal
 
 ADULT_AGE = 18
 SCHOOL_AGE = 6
@@ -169,3 +170,114 @@ def registering_team(requested: str | None, teams: frozenset[str], *, leads: boo
 def residence_reminder_on(expires_on: date, *, lead_days: int) -> date:
     """The day the caseworker hears that a residence status expires: `lead_days` before."""
     return expires_on - timedelta(days=lead_days)
+
+
+# --- the household over time ------------------------------------------------------------
+
+
+class MemberChangeKind(StrEnum):
+    ADDED = "added"
+    CORRECTED = "corrected"
+    REMOVED = "removed"
+
+
+class MemberChangeReason(StrEnum):
+    """Why a household's members changed: kept in intake, never published."""
+
+    BIRTH = "birth"
+    REUNION = "reunion"  # a family member followed (Familiennachzug)
+    CORRECTION = "correction"  # recorded wrongly, or registered in error
+    MOVED_OUT = "moved_out"
+    DECEASED = "deceased"
+    OTHER = "other"
+
+
+# Which reasons fit which change.
+REASONS_FOR: dict[MemberChangeKind, frozenset[MemberChangeReason]] = {
+    MemberChangeKind.ADDED: frozenset(
+        {MemberChangeReason.BIRTH, MemberChangeReason.REUNION, MemberChangeReason.OTHER}
+    ),
+    MemberChangeKind.CORRECTED: frozenset({MemberChangeReason.CORRECTION}),
+    MemberChangeKind.REMOVED: frozenset(
+        {
+            MemberChangeReason.MOVED_OUT,
+            MemberChangeReason.DECEASED,
+            MemberChangeReason.CORRECTION,
+            MemberChangeReason.OTHER,
+        }
+    ),
+}
+
+
+def member_problems(member: MemberFacts, today: date, *, prefix: str = "") -> dict[str, str]:
+    """Field path → reason, for a member added to or corrected in a household."""
+    problems = allocation_problems(
+        allocated_on=None, expected_arrival_on=None, members=[member], today=today
+    )
+    return {prefix + key.removeprefix("members[0]."): value for key, value in problems.items()}
+
+
+def addition_problems(
+    member: MemberFacts, reason: MemberChangeReason, today: date
+) -> dict[str, str]:
+    problems = member_problems(member, today)
+    if reason not in REASONS_FOR[MemberChangeKind.ADDED]:
+        problems["reason"] = "not a reason to add a member"
+    # A birth is recent: a child of more than a year is a reunion or another addition.
+    if (
+        reason is MemberChangeReason.BIRTH
+        and member.date_of_birth is not None
+        and member.date_of_birth < today - timedelta(days=366)
+    ):
+        problems["date_of_birth"] = "a birth more than a year ago is not a new birth"
+    return problems
+
+
+def removal_refusal(member_count: int, reason: MemberChangeReason) -> Refusal | None:
+    """Why a member cannot be removed: the reason does not fit, or they are the last."""
+    if reason not in REASONS_FOR[MemberChangeKind.REMOVED]:
+        return Refusal("invalid-reason", "not a reason to remove a member", field="reason")
+    if member_count <= 1:
+        return Refusal(
+            "last-member",
+            "the household's last member cannot be removed; close the case instead",
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Composition:
+    """What the others learn of a household's members on a day: age groups, minors."""
+
+    groups: tuple[AgeGroup, ...]
+
+    @property
+    def minor_count(self) -> int:
+        return sum(group is not AgeGroup.ADULT for group in self.groups)
+
+
+def composition(dates_of_birth: list[date], day: date) -> Composition:
+    return Composition(tuple(age_group(born, day) for born in dates_of_birth))
+
+
+def residence_change_problems(
+    *,
+    status: ResidenceStatus,
+    valid_from: date,
+    expires_on: date | None,
+    previous_valid_from: date | None,
+    today: date,
+) -> dict[str, str]:
+    """Field → reason, for a new residence status of a member."""
+    problems: dict[str, str] = {}
+    if valid_from > today:
+        problems["valid_from"] = "a status is recorded once it applies, not ahead"
+    elif previous_valid_from is not None and valid_from < previous_valid_from:
+        problems["valid_from"] = (
+            f"before the status recorded last (valid from {previous_valid_from.isoformat()})"
+        )
+    if status in EXPIRING_STATUSES and expires_on is None:
+        problems["expires_on"] = f"{status} needs an expiry date"
+    if expires_on is not None and expires_on <= valid_from:
+        problems["expires_on"] = "expiry must lie after the day it applies from"
+    return problems

@@ -40,6 +40,9 @@ class Household(Base):
     # Where housing placed it (site and unit names from the move-in), while housed.
     housing_site: Mapped[str | None] = mapped_column(String(200))
     housing_unit: Mapped[str | None] = mapped_column(String(200))
+    # Counts the changes of its members after registration (0: as registered); published
+    # with each change so that consumers apply only newer ones.
+    members_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -91,3 +94,45 @@ class StaffMember(Base):
     teams: Mapped[list[str]] = mapped_column(postgresql.ARRAY(String(200)), default=list)
     # When the sign-in applied last happened: an older one arriving later changes nothing.
     signed_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MemberChange(Base):
+    """One change of a household's members after registration: what, why, who, when.
+
+    Keeps no personal data of the member beyond the reference; a removed member's row in
+    `member` is gone, this line says that and why.
+    """
+
+    __tablename__ = "member_change"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[uuid.UUID]
+    kind: Mapped[str] = mapped_column(String(20))  # domain.MemberChangeKind
+    reason: Mapped[str] = mapped_column(String(20))  # domain.MemberChangeReason
+    revision: Mapped[int]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class ResidenceStatusRecord(Base):
+    """A member's residence status from a day on: their history, newest last."""
+
+    __tablename__ = "residence_status_record"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+    residence_status: Mapped[str] = mapped_column(String(40))  # domain.ResidenceStatus
+    previous_residence_status: Mapped[str | None] = mapped_column(String(40))
+    valid_from: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

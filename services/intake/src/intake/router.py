@@ -12,8 +12,9 @@ from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from intake import service
+from intake import members, service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
+from intake.domain import MemberChangeReason
 from intake.schemas import (
     AllocationIn,
     AllocationListIn,
@@ -21,6 +22,11 @@ from intake.schemas import (
     HouseholdOut,
     HouseholdSummary,
     ImportResult,
+    MemberAddIn,
+    MemberChangeOut,
+    MemberCorrectionIn,
+    ResidenceStatusIn,
+    ResidenceStatusRecordOut,
 )
 
 router = APIRouter(prefix="/households", tags=["households"])
@@ -126,3 +132,119 @@ async def assign_caseworker(
         caseworker_id=body.caseworker_id,
     )
     return HouseholdOut.model_validate(household)
+
+
+# --- the household over time ------------------------------------------------------------
+
+
+@router.post(
+    "/{household_id}/members",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a member (a birth, a reunited relative)",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def add_member(
+    household_id: uuid.UUID, body: MemberAddIn, session: DbSession, principal: SocialCareStaff
+) -> HouseholdOut:
+    household = await members.add_member(
+        session=session, principal=principal, household_id=household_id, member=body, today=today()
+    )
+    return HouseholdOut.model_validate(household)
+
+
+@router.patch(
+    "/{household_id}/members/{member_id}",
+    summary="Correct a member's facts",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def correct_member(
+    household_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: MemberCorrectionIn,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> HouseholdOut:
+    household = await members.correct_member(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        member_id=member_id,
+        correction=body,
+        today=today(),
+    )
+    return HouseholdOut.model_validate(household)
+
+
+@router.delete(
+    "/{household_id}/members/{member_id}",
+    summary="Remove a member (moved out, deceased, registered in error)",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def remove_member(
+    household_id: uuid.UUID,
+    member_id: uuid.UUID,
+    reason: MemberChangeReason,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> HouseholdOut:
+    household = await members.remove_member(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        member_id=member_id,
+        reason=reason,
+        today=today(),
+    )
+    return HouseholdOut.model_validate(household)
+
+
+@router.get(
+    "/{household_id}/member-changes",
+    summary="How the household's members changed since registration",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def list_member_changes(
+    household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> list[MemberChangeOut]:
+    changes = await members.member_changes(
+        session=session, principal=principal, household_id=household_id
+    )
+    return [MemberChangeOut.model_validate(change) for change in changes]
+
+
+@router.post(
+    "/{household_id}/members/{member_id}/residence-statuses",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a member's new residence status",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def change_residence_status(
+    household_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: ResidenceStatusIn,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> ResidenceStatusRecordOut:
+    record = await members.change_residence_status(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        member_id=member_id,
+        change=body,
+        today=today(),
+    )
+    return ResidenceStatusRecordOut.model_validate(record)
+
+
+@router.get(
+    "/{household_id}/members/{member_id}/residence-statuses",
+    summary="A member's residence status history, oldest first",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def residence_status_history(
+    household_id: uuid.UUID, member_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> list[ResidenceStatusRecordOut]:
+    history = await members.residence_history(
+        session=session, principal=principal, household_id=household_id, member_id=member_id
+    )
+    return [ResidenceStatusRecordOut.model_validate(record) for record in history]

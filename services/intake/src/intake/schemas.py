@@ -10,7 +10,13 @@ from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 from teilhabe.events.households import normalise_notice_number
 
-from intake.domain import EXPIRING_STATUSES, ResidenceStatus, Sex
+from intake.domain import (
+    EXPIRING_STATUSES,
+    MemberChangeKind,
+    MemberChangeReason,
+    ResidenceStatus,
+    Sex,
+)
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
@@ -131,3 +137,56 @@ class HouseholdOut(ResponseModel):
     housing_status: str
     created_at: datetime
     members: list[MemberOut]
+
+
+# --- the household over time ------------------------------------------------------------
+
+
+class MemberAddIn(MemberIn):
+    """A member joining a registered household, and why (birth, reunion, other)."""
+
+    reason: MemberChangeReason = Field(description="birth, reunion or other")
+
+
+class MemberCorrectionIn(RequestModel):
+    """Corrected facts of a member; fields left out stay as they are. The residence status
+    changes with its own history (`.../residence-statuses`)."""
+
+    given_name: Name | None = None
+    family_name: Name | None = None
+    date_of_birth: date | None = None
+    sex: Sex | None = None
+    nationality: CountryCode | None = None
+    languages: list[LanguageCode] | None = Field(default=None, max_length=10)
+    special_needs: str | None = Field(default=None, max_length=2000)
+
+
+class ResidenceStatusIn(RequestModel):
+    residence_status: ResidenceStatus
+    valid_from: date = Field(description="The day the status applies from (not ahead).")
+    expires_on: date | None = Field(
+        default=None,
+        description="Required for "
+        + ", ".join(sorted(status.value for status in EXPIRING_STATUSES))
+        + "; optional otherwise.",
+    )
+
+
+class ResidenceStatusRecordOut(ResponseModel):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    residence_status: ResidenceStatus
+    previous_residence_status: ResidenceStatus | None
+    valid_from: date
+    expires_on: date | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class MemberChangeOut(ResponseModel):
+    member_id: uuid.UUID
+    kind: MemberChangeKind
+    reason: MemberChangeReason
+    revision: int
+    recorded_by: str
+    recorded_at: datetime

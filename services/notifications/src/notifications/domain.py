@@ -76,6 +76,7 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "volunteer.registered": (Audience.VOLUNTEER_COORDINATORS,),
     "staff_member.signed_in": (),  # keeps the directory; nobody is notified
     "member.residence_status_expiring": (Audience.CASEWORKER_OR_CASEWORKERS,),
+    "member.residence_status_changed": (Audience.CASEWORKER,),
     "volunteer.clearance_reinspection_due": (Audience.VOLUNTEER_COORDINATORS,),
     # The former mentor hears nothing more of the household; its caseworker is told.
     "mentorship.ended": (Audience.CASEWORKER,),

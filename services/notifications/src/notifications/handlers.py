@@ -1,4 +1,5 @@
-"""Events notifications listens to: every event of the catalogue but those for one service.
+"""Events notifications listens to: every event of the catalogue but those that only keep
+another service's read model (what housing alone needs, a household's changed members).
 
 Staff sign-ins keep the recipient directory; the others are notices.
 
@@ -16,6 +17,7 @@ from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted
 from teilhabe.events.households import (
     CaseworkerAssigned,
     HouseholdAssigned,
+    ResidenceStatusChanged,
     ResidenceStatusExpiring,
 )
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
@@ -97,6 +99,12 @@ async def on_residence_status_expiring(
     await service.notify(session=session, events=events)
 
 
+async def on_residence_status_changed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[ResidenceStatusChanged]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
 async def on_clearance_reinspection_due(
     session: AsyncSession, events: Sequence[ReceivedEvent[ClearanceReinspectionDue]]
 ) -> None:
@@ -121,6 +129,7 @@ HANDLERS: HandlerMap = {
     VolunteerMatched: on_volunteer_matched,
     StaffMemberSignedIn: on_staff_member_signed_in,
     ResidenceStatusExpiring: on_residence_status_expiring,
+    ResidenceStatusChanged: on_residence_status_changed,
     ClearanceReinspectionDue: on_clearance_reinspection_due,
     MentorshipEnded: on_mentorship_ended,
 }
@@ -155,6 +164,9 @@ READS: FieldsRead = {
     VolunteerMatched: reads("household_id", "volunteer_id", "matched_on"),
     StaffMemberSignedIn: reads("account_subject", "display_name", "email", "locale", "roles"),
     ResidenceStatusExpiring: reads("household_id", "expires_on"),
+    ResidenceStatusChanged: reads(
+        "household_id", "residence_status", "previous_residence_status", "valid_from", "expires_on"
+    ),
     ClearanceReinspectionDue: reads("volunteer_id", "due_on"),
     MentorshipEnded: reads("match_id", "household_id", "volunteer_id", "matched_on", "ended_on"),
 }

@@ -64,6 +64,7 @@ EVENT_TYPE_LABELS = {
     "volunteer.registered": ui.N_("Volunteer registered"),
     "volunteer.matched": ui.N_("Volunteer matched with a household"),
     "member.residence_status_expiring": ui.N_("Residence status expiring"),
+    "member.residence_status_changed": ui.N_("Residence status changed"),
     "volunteer.clearance_reinspection_due": ui.N_("Police clearance due for re-inspection"),
     "mentorship.ended": ui.N_("Mentorship ended"),
 }

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.contract import FieldsRead, reads
-from teilhabe.events.households import HouseholdAssigned
+from teilhabe.events.households import HouseholdAssigned, HouseholdMembersChanged
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from volunteers import service
@@ -18,7 +18,16 @@ async def on_household_assigned(
     await service.remember_households(session=session, events=[event.payload for event in events])
 
 
-HANDLERS: HandlerMap = {HouseholdAssigned: on_household_assigned}
+async def on_household_members_changed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdMembersChanged]]
+) -> None:
+    await service.record_member_changes(session=session, events=[event.payload for event in events])
+
+
+HANDLERS: HandlerMap = {
+    HouseholdAssigned: on_household_assigned,
+    HouseholdMembersChanged: on_household_members_changed,
+}
 
 
 # What volunteers reads of each event (the event contract; see teilhabe.events.contract).
@@ -26,4 +35,5 @@ READS: FieldsRead = {
     HouseholdAssigned: reads(
         "household_id", "allocation_notice_number", "minor_count", "members.languages"
     ),
+    HouseholdMembersChanged: reads("household_id", "revision", "minor_count", "members.languages"),
 }

@@ -73,6 +73,8 @@ class Household(Base):
     allocation_notice_number: Mapped[str | None] = mapped_column(String(100), index=True)
     has_minors: Mapped[bool]
     languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list)
+    # The intake member revision applied last (household.members_changed).
+    members_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

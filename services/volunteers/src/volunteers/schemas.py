@@ -116,6 +116,11 @@ class MentorOut(ResponseModel):
     volunteer_id: uuid.UUID
     display_name: str
     started_on: date
+    needs_clearance: bool = Field(
+        default=False,
+        description="The household has minors and this mentor holds no valid clearance for "
+        "work with minors (§72a SGB VIII).",
+    )
 
 
 class HouseholdOut(ResponseModel):

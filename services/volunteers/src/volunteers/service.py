@@ -7,15 +7,16 @@ from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe import clock
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.clock import on_day
-from teilhabe.events.households import HouseholdAssigned
+from teilhabe.events.households import HouseholdAssigned, HouseholdMembersChanged
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
     MentorshipEnded,
@@ -573,12 +574,38 @@ async def remember_households(
     )
 
 
+async def record_member_changes(
+    *, session: AsyncSession, events: Sequence[HouseholdMembersChanged]
+) -> None:
+    """A household's members changed in intake: whether it has minors now, its languages.
+    A change older than the one applied is ignored, whatever the order of arrival."""
+    for event in events:
+        await session.execute(
+            update(Household)
+            .where(
+                Household.household_id == event.household_id,
+                Household.members_revision < event.revision,
+            )
+            .values(
+                has_minors=event.minor_count > 0,
+                languages=sorted({code for m in event.members for code in m.languages}),
+                members_revision=event.revision,
+            )
+        )
+        if await session.get(Household, event.household_id) is None:
+            # The allocation is still on its way (retries may reorder): try again later.
+            raise LookupError(f"household {event.household_id} not known yet")
+
+
 async def _with_mentors(
     session: AsyncSession, households: Sequence[Household]
 ) -> list[HouseholdOut]:
     """The households with the volunteers whose mentorship of them runs now."""
     mentors: dict[uuid.UUID, list[MentorOut]] = {h.household_id: [] for h in households}
     if mentors:
+        with_minors = {h.household_id for h in households if h.has_minors}
+        on = clock.today()
+        validity_years = get_settings().clearance_validity_years
         rows = await session.execute(
             select(
                 Match.household_id,
@@ -586,18 +613,26 @@ async def _with_mentors(
                 Match.volunteer_id,
                 Volunteer.display_name,
                 Match.started_on,
+                PoliceClearance,
             )
             .join(Volunteer, Volunteer.id == Match.volunteer_id)
+            .outerjoin(PoliceClearance, PoliceClearance.volunteer_id == Match.volunteer_id)
             .where(Match.household_id.in_(list(mentors)), Match.ended_on.is_(None))
             .order_by(Match.started_on, Volunteer.display_name)
         )
-        for household_id, match_id, volunteer_id, name, started_on in rows:
+        for household_id, match_id, volunteer_id, name, started_on, clearance in rows:
             mentors[household_id].append(
                 MentorOut(
                     match_id=match_id,
                     volunteer_id=volunteer_id,
                     display_name=name,
                     started_on=started_on,
+                    # A household with minors (a birth, a reunited child) needs a mentor
+                    # cleared for minors (§72a SGB VIII): one without is flagged.
+                    needs_clearance=household_id in with_minors
+                    and not domain.may_work_with_minors(
+                        _usable(clearance, on), on=on, validity_years=validity_years
+                    ),
                 )
             )
     return [

@@ -109,3 +109,43 @@ class ResidenceStatusExpiring(EventPayload):
     household_id: Reference
     member_id: Reference
     expires_on: date
+
+
+class HouseholdMembersChanged(EventPayload):
+    """Who belongs to a household changed after its registration: a member was added (a
+    birth, a reunited relative), corrected (e.g. a date of birth) or removed (moved out of
+    the household, registered in error).
+
+    Carries the household's members as they are now, so that a consumer replaces what it
+    holds; `revision` counts the household's changes, and a consumer applies an event only
+    over an older revision (events may arrive out of order). Age groups and the minor
+    count are taken on the day of the change. No names, no reason: intake keeps those.
+    """
+
+    event_type: ClassVar[str] = "household.members_changed"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    revision: int = Field(ge=1, description="The household's member revision, 1 and up.")
+    allocation_notice_number: str
+    team: str | None = None
+    member_count: int = Field(ge=1)
+    minor_count: int = Field(ge=0)
+    members: tuple[AllocatedMember, ...]
+
+
+class ResidenceStatusChanged(EventPayload):
+    """A member's residence status changed (e.g. from Aufenthaltsgestattung to
+    Aufenthaltserlaubnis, or a Duldung extended), with the day it applies from."""
+
+    event_type: ClassVar[str] = "member.residence_status_changed"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    member_id: Reference
+    residence_status: str = Field(description="intake's residence status code")
+    previous_residence_status: str | None = None
+    valid_from: date
+    expires_on: date | None = None

@@ -23,6 +23,16 @@ RETENTION = Retention(
             parent="household",
             record="a member's personal data (name, birth date, residence status, needs)",
         ),
+        Follows(
+            table="member_change",
+            parent="household",
+            record="how a household's members changed (kind, reason, who, when)",
+        ),
+        Follows(
+            table="residence_status_record",
+            parent="member",
+            record="a member's residence status history (status, valid from, expiry)",
+        ),
         Rule(
             table="staff_member",
             record="a staff member known from their sign-ins (name, roles, teams)",

@@ -22,7 +22,9 @@ from typing import Any
 import httpx
 import pytest
 from notifications.domain import Channel, DeliveryStatus
-from notifications.models import Delivery
+from notifications.models import Delivery, WebhookDelivery
+from notifications.webhooks import service as webhooks
+from sqlalchemy import select
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider, api_routes
 from teilhabe.clock import today
@@ -32,6 +34,7 @@ from teilhabe.events.envelope import new_event
 from teilhabe.events.households import (
     AgeGroup,
     AllocatedMember,
+    CaseworkerAssigned,
     HouseholdAssigned,
     HouseholdReferredToHousing,
 )
@@ -176,6 +179,22 @@ async def notification_for(url: str, recipient: str, channel: Channel) -> str:
         session.add(delivery)
     await engine.dispose()
     return str(delivery.id)
+
+
+async def webhook_delivery_for(url: str, agency: str) -> str:
+    """A delivery of an event to an agency's endpoint, as the agency gateway stages it."""
+    engine = create_engine(url, pool_size=1)
+    event = new_event(
+        CaseworkerAssigned(household_id=uuid.uuid4(), caseworker_id="cw-nord"),
+        source="/teilhabe/intake",
+    )
+    async with create_session_factory(engine)() as session, session.begin():
+        assert await webhooks.stage(session, agency, event) == 1
+        delivery_id = await session.scalar(
+            select(WebhookDelivery.id).where(WebhookDelivery.event_id == event.id)
+        )
+    await engine.dispose()
+    return str(delivery_id)
 
 
 def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
@@ -330,6 +349,14 @@ async def seed(world: World, urls: dict[str, str]) -> None:
     ids["notification"] = await notification_for(urls["notifications"], "cw-nord", Channel.INBOX)
     ids["delivery"] = await notification_for(urls["notifications"], "cw-nord", Channel.EMAIL)
     ids["recipient"] = "staff-entry"
+    # An agency's webhook endpoint (nobody receives there: the sender does not run) and a
+    # delivery to it.
+    endpoint = {"agency": "jobcenter-matrix", "url": "https://jobcenter.example/hooks"}
+    ids["webhook_endpoint"] = ok(
+        await api["notifications"].post("/webhooks/endpoints", json=endpoint, headers=h("admin")),
+        201,
+    )["id"]
+    ids["webhook_delivery"] = await webhook_delivery_for(urls["notifications"], "jobcenter-matrix")
     entry = {"name": "Eintrag", "email": "eintrag@duelmen.de", "roles": ["caseworker"]}
     ok(
         await api["notifications"].put(
@@ -744,6 +771,57 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             ok=409,
         ),
         Route(
+            "notifications",
+            "GET",
+            f"/webhooks/endpoints/{ids['webhook_endpoint']}",
+            admitted=admin,
+            in_scope=admin,
+            ok=200,
+        ),
+        Route(
+            "notifications",
+            "PATCH",
+            f"/webhooks/endpoints/{ids['webhook_endpoint']}",
+            admitted=admin,
+            in_scope=admin,
+            ok=200,
+            body={"max_in_flight": 3},
+        ),
+        Route(
+            "notifications",
+            "POST",
+            f"/webhooks/endpoints/{ids['webhook_endpoint']}/secret",
+            admitted=admin,
+            in_scope=admin,
+            ok=200,
+            body={"overlap_hours": 1},
+        ),
+        Route(
+            "notifications",
+            "POST",
+            f"/webhooks/endpoints/{ids['webhook_endpoint']}/replays",
+            admitted=admin,
+            in_scope=admin,
+            ok=422,
+            body={"since": "2026-12-02T00:00:00Z", "until": "2026-12-01T00:00:00Z"},
+        ),
+        Route(
+            "notifications",
+            "GET",
+            f"/webhooks/deliveries/{ids['webhook_delivery']}",
+            admitted=admin,
+            in_scope=admin,
+            ok=200,
+        ),
+        Route(
+            "notifications",
+            "POST",
+            f"/webhooks/deliveries/{ids['webhook_delivery']}/replays",
+            admitted=admin,
+            in_scope=admin,
+            ok=201,
+        ),
+        Route(
             "notifications", "GET", f"/ui/benachrichtigungen/{ids['notification']}", ok=200, **inbox
         ),
         Route(
@@ -833,6 +911,8 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "notification": "notification_id",
         "delivery": "delivery_id",
         "recipient": "recipient_id",
+        "webhook_endpoint": "endpoint_id",
+        "webhook_delivery": "delivery_id",
     }
     for key, name in names.items():
         path = path.replace(ids[key], "{" + name + "}")

@@ -23,6 +23,8 @@ KNOWN = {
     "notifications": {
         "GET /inbox/{notification_id}",
         "GET /ui/benachrichtigungen/{notification_id}",
+        "POST /webhooks/deliveries/{delivery_id}/replays",
+        "POST /webhooks/endpoints/{endpoint_id}/secret",
     },
 }
 

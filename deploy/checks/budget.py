@@ -17,12 +17,12 @@ from settings import environment
 # What each process holds (shared/src/teilhabe/runtime.py, deploy/local/run.py): the api
 # its pool (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW, defaults below); the relay two
 # lanes' pool, a spare and its LISTEN connection; the consumer its pool of 3 and the timers
-# it fires (a pool of 2 and LISTEN); notifications' consumer also its mail sender (a pool
-# of 2 and LISTEN); the clearance purge a pool of 1.
+# it fires (a pool of 2 and LISTEN); notifications' consumer also its mail sender and its
+# webhook sender (a pool of 2 and LISTEN each); the clearance purge a pool of 1.
 DEFAULT_POOL_SIZE = 5
 DEFAULT_MAX_OVERFLOW = 0
 FIXED_CONNECTIONS = {"relay": 4, "consumer": 6, "purge-clearances": 1}
-EXTRA_CONNECTIONS = {("notifications", "consumer"): 3}
+EXTRA_CONNECTIONS = {("notifications", "consumer"): 6}
 # The owner's migration (Alembic and the grants) at most.
 OWNER_RESERVE = 5
 # superuser_reserved_connections (3), the standbys' replication, the instance manager and

@@ -64,7 +64,8 @@ SMTP_PORT = 1025
 RESERVED_CONNECTIONS = 15
 RELAY_CONNECTIONS = 4  # two lanes' pool, one spare, one LISTEN connection
 CONSUMER_CONNECTIONS = CONSUMER_POOL_SIZE + 3  # + the timers it fires: pool of 2 and LISTEN
-MAIL_SENDER_CONNECTIONS = 3  # notifications' e-mail sender beside its consumer, with LISTEN
+# notifications' e-mail and webhook senders beside its consumer, each a pool of 2 and LISTEN
+MAIL_SENDER_CONNECTIONS = 6
 MAX_API_POOL = 10
 
 

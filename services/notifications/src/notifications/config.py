@@ -30,6 +30,47 @@ class NotificationsSettings(ServiceSettings):
     )
     email_batch_size: int = Field(default=50, ge=1, le=1000)
 
+    webhook_secrets_key: SecretStr | None = Field(
+        default=None,
+        description="Key (32+ characters) encrypting webhook signing secrets at rest; "
+        "unset: derived from AUDIT_KEY.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Longest wait for a webhook receiver's answer."
+    )
+    webhook_retry_first_seconds: float = Field(
+        default=5.0, gt=0, description="Pause after a webhook's first failed attempt (doubled)."
+    )
+    webhook_retry_longest_seconds: float = Field(
+        default=4 * 3600.0, gt=0, description="Longest pause between two webhook attempts."
+    )
+    webhook_retry_window_seconds: float = Field(
+        default=26 * 3600.0,
+        gt=0,
+        description="How long a webhook delivery is retried before it is dead (more than a day).",
+    )
+    webhook_rotation_overlap_hours: float = Field(
+        default=24.0,
+        ge=0,
+        le=24 * 30,
+        description="How long the previous secret still signs after a rotation.",
+    )
+    webhook_max_in_flight: int = Field(
+        default=4, ge=1, le=100, description="Default concurrency of a new endpoint."
+    )
+    webhook_process_in_flight: int = Field(
+        default=64, ge=1, le=1000, description="Webhook requests in flight in one process."
+    )
+    webhook_poll_seconds: float = Field(
+        default=5.0, gt=0, description="Fallback poll of the webhook sender."
+    )
+
+    def webhook_key_material(self) -> str:
+        key = self.webhook_secrets_key or self.audit_key
+        if key is None:
+            raise RuntimeError("neither WEBHOOK_SECRETS_KEY nor AUDIT_KEY is set")
+        return key.get_secret_value()
+
 
 @lru_cache
 def get_settings() -> NotificationsSettings:

@@ -9,7 +9,7 @@ from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
 from notifications.domain import Channel
-from notifications.models import Delivery, Recipient
+from notifications.models import Delivery, Recipient, WebhookDelivery, WebhookEndpoint
 
 # Everyone who signs in has an inbox: staff, volunteers and partner agencies alike.
 AnyRecipient = Annotated[Principal, require_roles(*Role)]
@@ -45,3 +45,7 @@ def _administers(principal: Principal) -> bool:
 NOTIFICATIONS = RecordScope(Delivery, resource="notification", rule=own_inbox)
 DELIVERIES = RecordScope(Delivery, resource="delivery", rule=_administers)
 RECIPIENTS = RecordScope(Recipient, resource="recipient", rule=_administers)
+# Agencies' webhook endpoints and their delivery log: administration (the bodies, which
+# carry references to people, are never shown; only states, types and event ids).
+WEBHOOK_ENDPOINTS = RecordScope(WebhookEndpoint, resource="webhook_endpoint", rule=_administers)
+WEBHOOK_DELIVERIES = RecordScope(WebhookDelivery, resource="webhook_delivery", rule=_administers)

@@ -1,9 +1,9 @@
 """Composition root of notifications: the app, its processes and their wiring.
 
-The e-mail sender runs inside the `consumer` process, beside the event consumer: the two
-belong together (the consumer queues e-mails, the sender sends them). Several consumer
-replicas mean several senders, which is safe: each message is claimed with
-`FOR UPDATE SKIP LOCKED`.
+The e-mail and webhook senders run inside the `consumer` process, beside the event
+consumer: they belong together (the consumer queues e-mails and webhooks, the senders
+send them). Several consumer replicas mean several senders, which is safe: an e-mail is
+claimed with `FOR UPDATE SKIP LOCKED`, a webhook delivery by its lease.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from notifications.pages import mount_pages
 from notifications.retention import RETENTION
 from notifications.router import router
 from notifications.sender import EmailSender
+from notifications.webhooks.router import router as webhooks_router
+from notifications.webhooks.sender import WebhookSender
+from notifications.webhooks.service import RETRY_TIMER, retry_due
 
 
 def create_app() -> FastAPI:
@@ -32,7 +35,7 @@ def create_app() -> FastAPI:
         settings,
         title="Teilhabe Notifications",
         description="Recipients, rules, the in-app inbox and e-mail deliveries.",
-        routers=[router],
+        routers=[router, webhooks_router],
     )
     mount_pages(app, settings)  # the staff pages at /ui
     return app
@@ -44,6 +47,12 @@ def email_sender(settings: ServiceSettings) -> EmailSender:
     return EmailSender(settings, create_session_factory(engine))
 
 
+def webhook_sender(settings: ServiceSettings) -> WebhookSender:
+    assert isinstance(settings, NotificationsSettings)
+    engine = create_engine(settings.database_url, pool_size=2)
+    return WebhookSender(settings, create_session_factory(engine))
+
+
 SERVICE = ServiceDefinition(
     name="notifications",
     settings=get_settings,
@@ -53,7 +62,8 @@ SERVICE = ServiceDefinition(
     retention=RETENTION,
     handlers=HANDLERS,
     reads=READS,
-    companions=[email_sender],
+    companions=[email_sender, webhook_sender],
+    timers={RETRY_TIMER: retry_due},
 )
 
 

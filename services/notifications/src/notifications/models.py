@@ -13,6 +13,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -26,6 +27,7 @@ from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
 from notifications.domain import AttemptOutcome, Channel, DeliveryStatus, RecipientKind
+from notifications.webhooks.policy import WebhookState
 
 
 class Base(DeclarativeBase):
@@ -147,4 +149,98 @@ class DeliveryAttempt(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     outcome: Mapped[AttemptOutcome] = mapped_column(sql_enum(AttemptOutcome, "attempt_outcome"))
     smtp_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookEndpoint(Base):
+    """An agency's HTTPS endpoint that receives the events its subscriptions name.
+
+    The signing secret is kept encrypted (key from the settings; signing needs the secret
+    itself, so a hash would not do). During a rotation the previous secret signs too,
+    until `previous_secret_expires_at`.
+    """
+
+    __tablename__ = "webhook_endpoint"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # The agency's identifier, as the subscription table and the broker name it.
+    agency: Mapped[str] = mapped_column(String(100), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    # Deliveries to this endpoint in flight at once: a slow receiver holds up only itself.
+    max_in_flight: Mapped[int] = mapped_column(Integer, server_default=text("4"))
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    previous_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    secret_rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookDelivery(Base):
+    """One event to one endpoint: its body as signed, its state and when it became due.
+
+    `pending` deliveries are due now (the sender takes them, leasing each while it is in
+    flight); `retrying` ones wait for their durable timer; `delivered` and `dead` are
+    final until an administrator replays one, which is a new delivery (`replay_of`).
+    """
+
+    __tablename__ = "webhook_delivery"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    endpoint_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_endpoint.id", ondelete="CASCADE")
+    )
+    event_id: Mapped[str] = mapped_column(String(200))
+    event_type: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[WebhookState] = mapped_column(sql_enum(WebhookState, "webhook_state"))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    due_since: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_status: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    replay_of: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    attempt_log: Mapped[list[WebhookAttempt]] = relationship(
+        order_by="WebhookAttempt.id", lazy="raise"
+    )
+
+    __table_args__ = (
+        # An event reaches an endpoint once (a replay is a delivery of its own).
+        Index(
+            "uq_webhook_delivery_event",
+            "endpoint_id",
+            "event_id",
+            unique=True,
+            postgresql_where=text("replay_of IS NULL"),
+        ),
+        # The sender's claim: due deliveries per endpoint, oldest first.
+        Index(
+            "ix_webhook_delivery_due",
+            "endpoint_id",
+            "due_since",
+            postgresql_where=text("state = 'pending'"),
+        ),
+        # The delivery log and the replay of a time range.
+        Index("ix_webhook_delivery_endpoint_created", "endpoint_id", "created_at"),
+        Index("ix_webhook_delivery_created_at", "created_at"),
+    )
+
+
+class WebhookAttempt(Base):
+    """The delivery log: every attempt, with the receiver's status or the error."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    delivery_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int]
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    duration_ms: Mapped[int]
+    status: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)

@@ -7,6 +7,9 @@ from teilhabe.retention import Exempt, Follows, Retention, Rule
 # A notification has done its work once read or sent; half a year leaves time to look
 # back at it in the inbox and the delivery log.
 DELIVERY_DAYS = 180
+# A webhook delivery carries an event as the agency saw it (references to people): kept
+# as long as an administrator may need to replay it after the agency lost something.
+WEBHOOK_DAYS = 30
 
 RETENTION = Retention(
     [
@@ -53,6 +56,25 @@ RETENTION = Retention(
             table="delivery_attempt",
             parent="delivery",
             record="the delivery log: each attempt to send an e-mail and the answer",
+        ),
+        Exempt(
+            "webhook_endpoint",
+            "an agency's webhook address and its encrypted signing secret: no personal data",
+        ),
+        Rule(
+            table="webhook_delivery",
+            record="an event sent to an agency's webhook (references, as the agency may see it)",
+            clock_starts="it was delivered or given up",
+            clock="coalesce(delivered_at, created_at)",
+            where="state IN ('delivered', 'dead')",
+            keep_days=WEBHOOK_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR with the person's consent or the statutory basis "
+            "of the agency's subscription",
+        ),
+        Follows(
+            table="webhook_attempt",
+            parent="webhook_delivery",
+            record="the webhook delivery log: each attempt and the receiver's answer",
         ),
     ]
 )

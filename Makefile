@@ -62,7 +62,7 @@ ui-assets:
 # Extract the texts of the shared layout and of each tool into their catalogues (then
 # translate the new entries of the de catalogues; en falls back to the English ids).
 ui-messages: install
-	$(UV) run python -m teilhabe.ui.catalogues --update $(dir $(wildcard services/*/src/*/pages.py))
+	$(UV) run python -m teilhabe.ui.catalogues --update $(dir $(wildcard services/*/src/*/main.py))
 
 browser-test: install ui-assets
 	$(UV) run pytest tests/browser -q

@@ -156,3 +156,44 @@ class ReservationOut(ResponseModel):
     created_at: datetime
     ended_at: datetime | None
     end_reason: ReservationEnd | None
+
+
+# --- what the staff pages read (no API answers these shapes) ---------------------------
+
+
+class ResidentOut(ResponseModel):
+    """A household living in a unit now, as the occupancy board shows it."""
+
+    placement_id: uuid.UUID
+    unit_id: uuid.UUID
+    household_id: uuid.UUID
+    notice_number: str
+    bed_count: int
+    moved_in_on: date
+
+
+class UnitPlace(ResponseModel):
+    """Where a unit is, in words: its site's name and its own."""
+
+    site: str
+    unit: str
+
+
+class HeldBeds(ResponseModel):
+    """A household's active reservation as the forms about it show it (with the split
+    reason the officer gave, which the API's answers leave out)."""
+
+    id: uuid.UUID
+    unit_id: uuid.UUID
+    bed_count: int
+    split_reason: str | None
+    place: UnitPlace
+
+
+class PlacedHouseholdOut(ResponseModel):
+    """A household's current placement with what moving it needs (size, minors,
+    barrier-free need) and where it lives."""
+
+    placement: PlacementOut
+    household: WaitingHouseholdOut
+    place: UnitPlace

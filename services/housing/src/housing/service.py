@@ -36,15 +36,20 @@ from housing.models import (
 )
 from housing.schemas import (
     ClosureIn,
+    HeldBeds,
     MoveOutIn,
+    PlacedHouseholdOut,
     PlacementIn,
+    PlacementOut,
     ReservationIn,
     ReservedBeds,
+    ResidentOut,
     SiteIn,
     SiteOut,
     TransferIn,
     UnitIn,
     UnitOccupancy,
+    UnitPlace,
     WaitingHouseholdOut,
 )
 
@@ -185,7 +190,7 @@ async def _audit_residents(
 
 async def get_waiting_household(
     *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
-) -> WaitingHousehold:
+) -> WaitingHouseholdOut:
     """One household awaiting accommodation (its size, minors, barrier-free need); audited."""
     household = await session.scalar(
         WAITING_HOUSEHOLDS.select(principal).where(WaitingHousehold.household_id == household_id)
@@ -194,7 +199,118 @@ async def get_waiting_household(
         raise NotFound("household awaiting accommodation")
     await audit(session, principal, "read", "household", [household.household_id])
     await session.commit()
-    return household
+    return WaitingHouseholdOut.model_validate(household)
+
+
+async def get_placed_household(
+    *, session: AsyncSession, principal: Principal, placement_id: uuid.UUID
+) -> PlacedHouseholdOut:
+    """A placement with its household (size, minors, barrier-free need) and where it is;
+    audited, as every read of what a household needs. Ended placements too: the caller
+    decides whether an ended one is still of use."""
+    placement = await PLACEMENTS.get(session, principal, placement_id)
+    household = await session.get(WaitingHousehold, placement.household_id)
+    if household is None:
+        raise NotFound("placement")
+    place = (await get_unit_places(session=session, unit_ids=[placement.unit_id]))[
+        placement.unit_id
+    ]
+    await audit(session, principal, "read", "household", [household.household_id])
+    await session.commit()
+    return PlacedHouseholdOut(
+        placement=PlacementOut.model_validate(placement),
+        household=WaitingHouseholdOut.model_validate(household),
+        place=place,
+    )
+
+
+async def get_board(
+    *, session: AsyncSession, principal: Principal
+) -> tuple[list[SiteOut], dict[uuid.UUID, list[ResidentOut]]]:
+    """Every site's occupancy, and unit id → the households living there now (by notice
+    number); audited once, by `get_all_sites`, for the same households."""
+    sites = await get_all_sites(session=session, principal=principal)
+    rows = await session.execute(
+        select(
+            Placement.id,
+            Placement.unit_id,
+            Placement.household_id,
+            Placement.bed_count,
+            Placement.moved_in_on,
+            WaitingHousehold.allocation_notice_number,
+        )
+        .join(
+            WaitingHousehold,
+            WaitingHousehold.household_id == Placement.household_id,
+            isouter=True,
+        )
+        .where(occupying(today()))
+        .order_by(Placement.moved_in_on, Placement.created_at)
+    )
+    residents: dict[uuid.UUID, list[ResidentOut]] = {}
+    for placement_id, unit_id, household_id, bed_count, moved_in_on, number in rows:
+        residents.setdefault(unit_id, []).append(
+            ResidentOut(
+                placement_id=placement_id,
+                unit_id=unit_id,
+                household_id=household_id,
+                notice_number=number or str(household_id),
+                bed_count=bed_count,
+                moved_in_on=moved_in_on,
+            )
+        )
+    return sites, residents
+
+
+async def get_unit_places(
+    *, session: AsyncSession, unit_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, UnitPlace]:
+    """Unit id → its site's and its own name (no personal data)."""
+    if not unit_ids:
+        return {}
+    rows = await session.execute(
+        select(Unit.id, Site.name, Unit.name)
+        .join(Site, Site.id == Unit.site_id)
+        .where(Unit.id.in_(unit_ids))
+    )
+    return {unit_id: UnitPlace(site=site, unit=unit) for unit_id, site, unit in rows}
+
+
+async def get_unit_site_id(
+    *, session: AsyncSession, principal: Principal, unit_id: uuid.UUID
+) -> uuid.UUID:
+    """The site of a unit the caller may see; 404 otherwise."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("unit")
+    return (await SITES.get(session, principal, unit.site_id)).id
+
+
+async def get_notice_number(*, session: AsyncSession, household_id: uuid.UUID) -> str:
+    """The allocation notice number a confirmation names a household by, after a change
+    that was audited itself; the id where housing does not know the household."""
+    number = await session.scalar(
+        select(WaitingHousehold.allocation_notice_number).where(
+            WaitingHousehold.household_id == household_id
+        )
+    )
+    return number or str(household_id)
+
+
+async def get_held_beds(*, session: AsyncSession, household_id: uuid.UUID) -> HeldBeds | None:
+    """A household's active reservation with where it is, for the forms about that
+    household (read after the household itself, which is audited)."""
+    reservation = await get_active_reservation(session=session, household_id=household_id)
+    if reservation is None:
+        return None
+    places = await get_unit_places(session=session, unit_ids=[reservation.unit_id])
+    return HeldBeds(
+        id=reservation.id,
+        unit_id=reservation.unit_id,
+        bed_count=reservation.bed_count,
+        split_reason=reservation.split_reason,
+        place=places.get(reservation.unit_id, UnitPlace(site="", unit="")),
+    )
 
 
 async def get_waiting_queue(

@@ -36,7 +36,12 @@ def extract(package_dir: Path, *, shared: bool, exclude: Iterable[str] = ()) -> 
     if shared:
         methods = [("**.py", "python"), ("templates/**.html", _JINJA)]
     else:
-        methods = [("pages.py", "python"), ("templates/**.html", _JINJA)]
+        # A service's pages: one module, or a package of them (one module a screen area).
+        methods = [
+            ("pages.py", "python"),
+            ("pages/**.py", "python"),
+            ("templates/**.html", _JINJA),
+        ]
     excluded = set(exclude)
     catalog = Catalog(domain=DOMAIN, fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(

@@ -1,0 +1,374 @@
+"""The waiting queue and what is done for a waiting household: reserving beds before it
+arrives, cancelling that reservation, placing it."""
+
+# No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe import ui
+from teilhabe.api.dependencies import DbSession
+from teilhabe.api.problems import NotFound, ProblemError
+from teilhabe.auth import Principal
+from teilhabe.clock import today
+from teilhabe.scope import applies_scope
+
+from housing import service
+from housing.dependencies import RESERVATIONS, WAITING_HOUSEHOLDS
+from housing.pages.common import FIELD_LABELS, NOT_ENOUGH_BEDS, SITE_KIND_LABELS, Officer, where
+from housing.schemas import PlacementIn, ReservationIn, SiteOut, WaitingHouseholdOut
+
+router = APIRouter()
+
+PLACE_FIELDS = ("unit_id", "moved_in_on", "bed_count", "split_reason")
+RESERVE_FIELDS = ("unit_id", "bed_count", "split_reason")
+PLACE_CONFLICTS = {
+    "not-enough-beds": NOT_ENOUGH_BEDS,
+    "already-placed": (ui.FORM, ui.N_("The household has already been placed.")),
+}
+RESERVE_CONFLICTS = {
+    **PLACE_CONFLICTS,
+    "already-reserved": (
+        ui.FORM,
+        ui.N_(
+            "Beds are already reserved for this household. To reserve others, cancel that "
+            "reservation first."
+        ),
+    ),
+}
+CANCEL_CONFLICTS = {
+    "reservation-ended": (ui.FORM, ui.N_("This reservation has already ended.")),
+}
+
+
+@router.get("/warteliste", name="waiting_queue")
+async def waiting_queue(request: Request, session: DbSession, principal: Officer) -> Response:
+    return await _waiting_queue_page(request, session, principal)
+
+
+async def _waiting_queue_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    errors: ui.FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    households = await service.get_waiting_queue(session=session, principal=principal)
+    reserved_in = [h.reservation.unit_id for h in households if h.reservation]
+    return await ui.render(
+        request,
+        "housing/waiting_queue.html",
+        {
+            "households": households,
+            "places": await service.get_unit_places(session=session, unit_ids=reserved_in),
+        },
+        section="waiting_queue",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- placing -------------------------------------------------------------------------
+
+
+@router.get(
+    "/warteliste/{household_id}/unterbringen",
+    name="place_form",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
+async def place_form(
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    household = await _waiting(session, principal, household_id)
+    reservation = await service.get_held_beds(session=session, household_id=household_id)
+    values = {
+        "unit_id": str(reservation.unit_id) if reservation else "",
+        "moved_in_on": ui.date_input_value(today(), ui.texts(request).locale),
+        "bed_count": "",
+        "split_reason": "",
+    }
+    if reservation and reservation.split_reason:  # the split the reservation was made for
+        values["bed_count"] = str(reservation.bed_count)
+        values["split_reason"] = reservation.split_reason
+    return await _place_page(request, session, principal, household, values)
+
+
+@router.post(
+    "/warteliste/{household_id}/unterbringen",
+    name="place",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
+async def place(
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    form = await ui.read_form(request)
+    page_texts = ui.texts(request)
+    values = {name: ui.text(form, name) for name in PLACE_FIELDS}
+    errors: ui.FormErrors = {}
+    data: dict[str, Any] = {
+        "household_id": household_id,
+        "split_reason": values["split_reason"] or None,
+    }
+    if values["unit_id"]:
+        data["unit_id"] = values["unit_id"]
+    else:
+        errors["unit_id"] = page_texts.gettext(ui.CHOOSE)
+    ui.put_date(data, "moved_in_on", values["moved_in_on"], errors, page_texts)
+    data["bed_count"] = values["bed_count"] or None
+    placement_in, errors = ui.request_model(
+        PlacementIn, data, page_texts, fields=PLACE_FIELDS, typed_errors=errors
+    )
+    if placement_in is not None:
+        try:
+            placement = await service.place(
+                session=session, principal=principal, placement_in=placement_in
+            )
+        except ProblemError as problem:
+            errors = ui.problem_errors(
+                problem, page_texts, fields=PLACE_FIELDS, conflicts=PLACE_CONFLICTS
+            )
+        else:
+            places = await service.get_unit_places(session=session, unit_ids=[placement.unit_id])
+            ui.flash(
+                request,
+                page_texts.ngettext(
+                    "Household %(number)s is placed in %(site)s, unit %(unit)s (%(num)s bed).",
+                    "Household %(number)s is placed in %(site)s, unit %(unit)s (%(num)s beds).",
+                    placement.bed_count,
+                )
+                % {
+                    "number": await service.get_notice_number(
+                        session=session, household_id=placement.household_id
+                    ),
+                    **where(places.get(placement.unit_id), placement.bed_count),
+                },
+            )
+            return RedirectResponse(ui.page_path(request, "ui_home"), status_code=303)
+    await session.rollback()
+    household = await _waiting(session, principal, household_id)
+    return await _place_page(
+        request,
+        session,
+        principal,
+        household,
+        values,
+        errors=ui.in_field_order(errors, PLACE_FIELDS),
+        status_code=422,
+    )
+
+
+async def _waiting(
+    session: AsyncSession, principal: Principal, household_id: uuid.UUID
+) -> WaitingHouseholdOut:
+    return await service.get_waiting_household(
+        session=session, principal=principal, household_id=household_id
+    )
+
+
+async def _place_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    household: WaitingHouseholdOut,
+    values: Mapping[str, str],
+    *,
+    errors: ui.FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    # As this household sees them: its own reserved beds are free for it.
+    sites = await service.get_all_sites(
+        session=session, principal=principal, for_household=household.household_id
+    )
+    return await _beds_page(
+        request,
+        session,
+        "housing/place_form.html",
+        household,
+        sites,
+        values,
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+# --- reserving beds before a household arrives ---------------------------------------
+
+
+@router.get(
+    "/warteliste/{household_id}/reservieren",
+    name="reserve_form",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
+async def reserve_form(
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    household = await _waiting(session, principal, household_id)
+    values = {"unit_id": "", "bed_count": "", "split_reason": ""}
+    return await _reserve_page(request, session, principal, household, values)
+
+
+@router.post(
+    "/warteliste/{household_id}/reservieren",
+    name="reserve",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
+async def reserve(
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    form = await ui.read_form(request)
+    page_texts = ui.texts(request)
+    values = {name: ui.text(form, name) for name in RESERVE_FIELDS}
+    errors: ui.FormErrors = {}
+    data: dict[str, Any] = {
+        "household_id": household_id,
+        "bed_count": values["bed_count"] or None,
+        "split_reason": values["split_reason"] or None,
+    }
+    if values["unit_id"]:
+        data["unit_id"] = values["unit_id"]
+    else:
+        errors["unit_id"] = page_texts.gettext(ui.CHOOSE)
+    reservation_in, errors = ui.request_model(
+        ReservationIn, data, page_texts, fields=RESERVE_FIELDS, typed_errors=errors
+    )
+    if reservation_in is not None:
+        try:
+            reservation = await service.reserve(
+                session=session, principal=principal, reservation_in=reservation_in
+            )
+        except ProblemError as problem:
+            errors = ui.problem_errors(
+                problem, page_texts, fields=RESERVE_FIELDS, conflicts=RESERVE_CONFLICTS
+            )
+        else:
+            places = await service.get_unit_places(session=session, unit_ids=[reservation.unit_id])
+            ui.flash(
+                request,
+                page_texts.ngettext(
+                    "%(num)s bed in %(site)s, unit %(unit)s is reserved for household %(number)s.",
+                    "%(num)s beds in %(site)s, unit %(unit)s are reserved for household "
+                    "%(number)s.",
+                    reservation.bed_count,
+                )
+                % {
+                    **where(places.get(reservation.unit_id), reservation.bed_count),
+                    "number": await service.get_notice_number(
+                        session=session, household_id=household_id
+                    ),
+                },
+            )
+            return RedirectResponse(ui.page_path(request, "waiting_queue"), status_code=303)
+    await session.rollback()
+    household = await _waiting(session, principal, household_id)
+    return await _reserve_page(
+        request,
+        session,
+        principal,
+        household,
+        values,
+        errors=ui.in_field_order(errors, RESERVE_FIELDS),
+        status_code=422,
+    )
+
+
+async def _reserve_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    household: WaitingHouseholdOut,
+    values: Mapping[str, str],
+    *,
+    errors: ui.FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    # Its own reserved beds count as taken: it holds one reservation, cancelled to change.
+    sites = await service.get_all_sites(session=session, principal=principal)
+    return await _beds_page(
+        request,
+        session,
+        "housing/reserve_form.html",
+        household,
+        sites,
+        values,
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+async def _beds_page(
+    request: Request,
+    session: AsyncSession,
+    template: str,
+    household: WaitingHouseholdOut,
+    sites: Sequence[SiteOut],
+    values: Mapping[str, str],
+    *,
+    errors: ui.FormErrors | None,
+    status_code: int,
+) -> Response:
+    """A form choosing beds for a waiting household (placing, reserving): the units with
+    free beds, and the household's reservation if it has one."""
+    return await ui.render(
+        request,
+        template,
+        {
+            "household": household,
+            "reservation": await service.get_held_beds(
+                session=session, household_id=household.household_id
+            ),
+            "sites": [site for site in sites if site.free > 0],
+            "kind_labels": SITE_KIND_LABELS,
+            "values": values,
+            "labels": ui.field_labels(FIELD_LABELS, ui.texts(request)),
+        },
+        section="waiting_queue",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+@router.post(
+    "/reservierungen/{reservation_id}/aufheben",
+    name="cancel_reservation",
+    dependencies=[applies_scope(RESERVATIONS)],
+)
+async def cancel_reservation(
+    request: Request, reservation_id: uuid.UUID, session: DbSession, principal: Officer
+) -> Response:
+    await ui.read_form(request)
+    page_texts = ui.texts(request)
+    try:
+        reservation = await service.cancel_reservation(
+            session=session, principal=principal, reservation_id=reservation_id
+        )
+    except ProblemError as problem:
+        if isinstance(problem, NotFound):
+            raise
+        await session.rollback()
+        errors = ui.problem_errors(problem, page_texts, fields=(), conflicts=CANCEL_CONFLICTS)
+        return await _waiting_queue_page(
+            request, session, principal, errors=errors, status_code=409
+        )
+    places = await service.get_unit_places(session=session, unit_ids=[reservation.unit_id])
+    ui.flash(
+        request,
+        page_texts.ngettext(
+            "The reservation for household %(number)s is cancelled: %(num)s bed in "
+            "%(site)s, unit %(unit)s is free again.",
+            "The reservation for household %(number)s is cancelled: %(num)s beds in "
+            "%(site)s, unit %(unit)s are free again.",
+            reservation.bed_count,
+        )
+        % {
+            "number": await service.get_notice_number(
+                session=session, household_id=reservation.household_id
+            ),
+            **where(places.get(reservation.unit_id), reservation.bed_count),
+        },
+    )
+    return RedirectResponse(ui.page_path(request, "waiting_queue"), status_code=303)

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.problems import NotFound, ProblemError
+from teilhabe.api.problems import NotFound
 from teilhabe.auth import Principal
 from teilhabe.clock import today
 from teilhabe.events.housing import MoveOutReason
@@ -64,50 +64,34 @@ async def move_out_form(
 async def move_out(
     request: Request, placement_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    form = await ui.read_form(request)
-    page_texts = ui.texts(request)
-    values = {name: ui.text(form, name) for name in MOVE_OUT_FIELDS}
-    errors: ui.FormErrors = {}
-    data: dict[str, Any] = {}
-    ui.put_date(data, "moved_out_on", values["moved_out_on"], errors, page_texts)
-    if values["reason"]:
-        data["reason"] = values["reason"]
-    else:
-        errors["reason"] = page_texts.gettext(ui.CHOOSE)
-    move_out_in, errors = ui.request_model(
-        MoveOutIn, data, page_texts, fields=MOVE_OUT_FIELDS, typed_errors=errors
+    form = await ui.FormAction.read(
+        request, session, fields=MOVE_OUT_FIELDS, conflicts=MOVE_OUT_CONFLICTS
     )
+    values = form.values(MOVE_OUT_FIELDS)
+    data: dict[str, Any] = {}
+    form.put_date(data, "moved_out_on", values["moved_out_on"])
+    form.put_choice(data, "reason", values["reason"])
+    move_out_in = form.model(MoveOutIn, data)
     if move_out_in is not None:
-        try:
-            placement = await service.move_out(
+        placement = await form.call(
+            service.move_out(
                 session=session,
                 principal=principal,
                 placement_id=placement_id,
                 move_out_in=move_out_in,
             )
-        except ProblemError as problem:
-            if isinstance(problem, NotFound):
-                raise
-            errors = ui.problem_errors(
-                problem, page_texts, fields=MOVE_OUT_FIELDS, conflicts=MOVE_OUT_CONFLICTS
-            )
-        else:
-            ui.flash(
-                request,
+        )
+        if placement is not None:
+            return form.done(
+                ui.page_path(request, "ui_home"),
                 await _moved_out_message(
-                    session, PlacementOut.model_validate(placement), page_texts
+                    session, PlacementOut.model_validate(placement), form.texts
                 ),
             )
-            return RedirectResponse(ui.page_path(request, "ui_home"), status_code=303)
-    await session.rollback()
-    return await _move_out_page(
-        request,
-        session,
-        principal,
-        placement_id,
-        values,
-        errors=ui.in_field_order(errors, MOVE_OUT_FIELDS),
-        status_code=422,
+    return await form.again(
+        lambda errors: _move_out_page(
+            request, session, principal, placement_id, values, errors=errors
+        )
     )
 
 
@@ -195,41 +179,31 @@ async def transfer_form(
 async def transfer(
     request: Request, placement_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    form = await ui.read_form(request)
-    page_texts = ui.texts(request)
-    values = {name: ui.text(form, name) for name in TRANSFER_FIELDS}
-    errors: ui.FormErrors = {}
+    form = await ui.FormAction.read(
+        request, session, fields=TRANSFER_FIELDS, conflicts=TRANSFER_CONFLICTS
+    )
+    values = form.values(TRANSFER_FIELDS)
     data: dict[str, Any] = {
         "bed_count": values["bed_count"] or None,
         "split_reason": values["split_reason"] or None,
     }
-    if values["unit_id"]:
-        data["unit_id"] = values["unit_id"]
-    else:
-        errors["unit_id"] = page_texts.gettext(ui.CHOOSE)
-    ui.put_date(data, "moved_on", values["moved_on"], errors, page_texts)
-    transfer_in, errors = ui.request_model(
-        TransferIn, data, page_texts, fields=TRANSFER_FIELDS, typed_errors=errors
-    )
+    form.put_choice(data, "unit_id", values["unit_id"])
+    form.put_date(data, "moved_on", values["moved_on"])
+    transfer_in = form.model(TransferIn, data)
     if transfer_in is not None:
-        try:
-            placement = await service.transfer(
+        placement = await form.call(
+            service.transfer(
                 session=session,
                 principal=principal,
                 placement_id=placement_id,
                 transfer_in=transfer_in,
             )
-        except ProblemError as problem:
-            if isinstance(problem, NotFound):
-                raise
-            errors = ui.problem_errors(
-                problem, page_texts, fields=TRANSFER_FIELDS, conflicts=TRANSFER_CONFLICTS
-            )
-        else:
+        )
+        if placement is not None:
             places = await service.get_unit_places(session=session, unit_ids=[placement.unit_id])
-            ui.flash(
-                request,
-                page_texts.ngettext(
+            return form.done(
+                ui.page_path(request, "ui_home"),
+                form.texts.ngettext(
                     "Household %(number)s has moved to %(site)s, unit %(unit)s (%(num)s bed).",
                     "Household %(number)s has moved to %(site)s, unit %(unit)s (%(num)s beds).",
                     placement.bed_count,
@@ -241,16 +215,10 @@ async def transfer(
                     **where(places.get(placement.unit_id), placement.bed_count),
                 },
             )
-            return RedirectResponse(ui.page_path(request, "ui_home"), status_code=303)
-    await session.rollback()
-    return await _transfer_page(
-        request,
-        session,
-        principal,
-        placement_id,
-        values,
-        errors=ui.in_field_order(errors, TRANSFER_FIELDS),
-        status_code=422,
+    return await form.again(
+        lambda errors: _transfer_page(
+            request, session, principal, placement_id, values, errors=errors
+        )
     )
 
 

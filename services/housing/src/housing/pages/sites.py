@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.problems import ProblemError
 from teilhabe.auth import Principal
 from teilhabe.scope import applies_scope
 
@@ -52,33 +51,28 @@ async def sites(request: Request, session: DbSession, principal: Officer) -> Res
 
 @router.post("/standorte", name="create_site")
 async def create_site(request: Request, session: DbSession, principal: Officer) -> Response:
-    form = await ui.read_form(request)
-    page_texts = ui.texts(request)
-    values: dict[str, Any] = {name: ui.text(form, name) for name in SITE_FIELDS}
+    form = await ui.FormAction.read(
+        request, session, fields=SITE_FIELDS, hints=SITE_HINTS, conflicts=SITE_CONFLICTS
+    )
+    values: dict[str, Any] = form.values(SITE_FIELDS)
     values["accessible"] = values["accessible"] == "on"
-    errors: ui.FormErrors = {}
     unit: dict[str, Any] = {"accessible": values["accessible"]}
     if values["unit_name"]:
         unit["name"] = values["unit_name"]
-    ui.put_whole_number(unit, "beds", values["beds"], errors, page_texts, key="units-0-beds")
+    form.put_whole_number(unit, "beds", values["beds"], key="units-0-beds")
     data = {k: values[k] for k in ("name", "kind", "address") if values[k]} | {"units": [unit]}
-    fields = list(SITE_FIELDS)
-    body, model_errors = ui.request_model(
-        SiteIn, data, page_texts, fields=_SITE_MODEL_FIELDS, hints=SITE_HINTS, typed_errors=errors
-    )
-    errors = {_SITE_FORM_KEYS.get(key, key): message for key, message in model_errors.items()}
+    body = form.model(SiteIn, data, fields=_SITE_MODEL_FIELDS)
+    form.rename(_SITE_FORM_KEYS)
     if body is not None:
-        try:
-            site = await service.create_site(session=session, site_in=body)
-        except ProblemError as problem:
-            errors = ui.problem_errors(problem, page_texts, fields=fields, conflicts=SITE_CONFLICTS)
-        else:
-            ui.flash(
-                request, page_texts.gettext("Site %(name)s is recorded.") % {"name": site.name}
+        site = await form.call(service.create_site(session=session, site_in=body))
+        if site is not None:
+            return form.done(
+                ui.page_path(request, "site", site_id=site.id),
+                form.texts.gettext("Site %(name)s is recorded.") % {"name": site.name},
             )
-            return RedirectResponse(ui.page_path(request, "site", site_id=site.id), status_code=303)
-    await session.rollback()
-    return await _sites_page(request, session, principal, values, errors=errors, status_code=422)
+    return await form.again(
+        lambda errors: _sites_page(request, session, principal, values, errors=errors)
+    )
 
 
 @router.get("/standorte/{site_id}", name="site", dependencies=[applies_scope(SITES)])
@@ -92,54 +86,49 @@ async def site(
 async def rename_site(
     request: Request, site_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    form = await ui.read_form(request)
-    name = ui.text(form, "site_name")
-    page_texts = ui.texts(request)
-    body, errors = ui.request_model(SiteNameIn, {"name": name}, page_texts, fields=["name"])
+    form = await ui.FormAction.read(request, session, fields=["name"], conflicts=SITE_CONFLICTS)
+    name = form.text("site_name")
+    body = form.model(SiteNameIn, {"name": name})
     if body is not None:
-        try:
-            await service.rename_site(
+        renamed = await form.call(
+            service.rename_site(
                 session=session, principal=principal, site_id=site_id, name=body.name
             )
-        except ProblemError as problem:
-            if problem.status == 404:
-                raise
-            errors = ui.problem_errors(
-                problem, page_texts, fields=["name"], conflicts=SITE_CONFLICTS
+        )
+        if renamed is not None:
+            return form.done(
+                ui.page_path(request, "site", site_id=site_id),
+                form.texts.gettext("The site is now called %(name)s.") % {"name": name},
             )
-        else:
-            ui.flash(
-                request, page_texts.gettext("The site is now called %(name)s.") % {"name": name}
-            )
-            return RedirectResponse(ui.page_path(request, "site", site_id=site_id), status_code=303)
-    await session.rollback()
-    errors = _one_field("site_name", errors)
-    return await _site_page(
-        request, session, principal, site_id, {"site_name": name}, errors, status_code=422
-    )
+    return await _site_form_again(form, "site_name", name, session, principal, site_id)
 
 
 @router.post("/standorte/{site_id}/einheiten", name="add_unit", dependencies=[applies_scope(SITES)])
 async def add_unit(
     request: Request, site_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    form = await ui.read_form(request)
-    page_texts = ui.texts(request)
-    values = {name: ui.text(form, name) for name in ("unit_name", "beds", "accessible")}
-    errors: ui.FormErrors = {}
+    form = await ui.FormAction.read(
+        request, session, fields=("unit_name", "beds", "accessible"), hints=SITE_HINTS
+    )
+    values = form.values(("unit_name", "beds", "accessible"))
     data: dict[str, Any] = {"accessible": values["accessible"] == "on"}
     if values["unit_name"]:
         data["name"] = values["unit_name"]
-    ui.put_whole_number(data, "beds", values["beds"], errors, page_texts)
-    body, model_errors = ui.request_model(
-        UnitIn, data, page_texts, fields=["name", "beds"], hints=SITE_HINTS, typed_errors=errors
-    )
-    errors = {_UNIT_FORM_KEYS.get(key, key): message for key, message in model_errors.items()}
+    form.put_whole_number(data, "beds", values["beds"])
+    body = form.model(UnitIn, data, fields=["name", "beds"])
+    form.rename(_UNIT_FORM_KEYS)
     if body is not None:
-        await service.add_unit(session=session, principal=principal, site_id=site_id, unit_in=body)
-        ui.flash(request, page_texts.gettext("Unit %(unit)s is added.") % {"unit": body.name})
-        return RedirectResponse(ui.page_path(request, "site", site_id=site_id), status_code=303)
-    return await _site_page(request, session, principal, site_id, values, errors, status_code=422)
+        added = await form.call(
+            service.add_unit(session=session, principal=principal, site_id=site_id, unit_in=body)
+        )
+        if added is not None:
+            return form.done(
+                ui.page_path(request, "site", site_id=site_id),
+                form.texts.gettext("Unit %(unit)s is added.") % {"unit": body.name},
+            )
+    return await form.again(
+        lambda errors: _site_page(request, session, principal, site_id, values, errors)
+    )
 
 
 # A unit is loaded through its site's scope (service.get_unit_site_id, service._unit).
@@ -147,61 +136,77 @@ async def add_unit(
 async def rename_unit(
     request: Request, unit_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    form = await ui.read_form(request)
-    page_texts = ui.texts(request)
+    form = await ui.FormAction.read(request, session, fields=["name"])
     key = f"unit-{unit_id}-name"
-    name = ui.text(form, key)
-    body, errors = ui.request_model(UnitNameIn, {"name": name}, page_texts, fields=["name"])
+    name = form.text(key)
+    body = form.model(UnitNameIn, {"name": name})
     site_id = await service.get_unit_site_id(session=session, principal=principal, unit_id=unit_id)
     if body is not None:
-        await service.rename_unit(
-            session=session, principal=principal, unit_id=unit_id, name=body.name
+        renamed = await form.call(
+            service.rename_unit(
+                session=session, principal=principal, unit_id=unit_id, name=body.name
+            )
         )
-        ui.flash(request, page_texts.gettext("The unit is now called %(unit)s.") % {"unit": name})
-        return RedirectResponse(ui.page_path(request, "site", site_id=site_id), status_code=303)
-    errors = _one_field(key, errors)
-    return await _site_page(
-        request, session, principal, site_id, {key: name}, errors, status_code=422
-    )
+        if renamed is not None:
+            return form.done(
+                ui.page_path(request, "site", site_id=site_id),
+                form.texts.gettext("The unit is now called %(unit)s.") % {"unit": name},
+            )
+    return await _site_form_again(form, key, name, session, principal, site_id)
 
 
 @router.post("/einheiten/{unit_id}/betten", name="add_beds", dependencies=[applies_scope(SITES)])
 async def add_beds(
     request: Request, unit_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    form = await ui.read_form(request)
-    page_texts = ui.texts(request)
+    form = await ui.FormAction.read(request, session, fields=["count"])
     key = f"unit-{unit_id}-count"
-    typed = ui.text(form, key)
-    errors: ui.FormErrors = {}
+    typed = form.text(key)
     data: dict[str, Any] = {}
-    ui.put_whole_number(data, "count", typed, errors, page_texts)
-    body, errors = ui.request_model(BedsIn, data, page_texts, fields=["count"], typed_errors=errors)
+    form.put_whole_number(data, "count", typed)
+    body = form.model(BedsIn, data)
     site_id = await service.get_unit_site_id(session=session, principal=principal, unit_id=unit_id)
     if body is not None:
-        unit = await service.add_beds(
-            session=session, principal=principal, unit_id=unit_id, count=body.count
-        )
-        ui.flash(
-            request,
-            page_texts.ngettext(
-                "%(num)s bed is added to unit %(unit)s.",
-                "%(num)s beds are added to unit %(unit)s.",
-                body.count,
+        unit = await form.call(
+            service.add_beds(
+                session=session, principal=principal, unit_id=unit_id, count=body.count
             )
-            % {"num": body.count, "unit": unit.name},
         )
-        return RedirectResponse(ui.page_path(request, "site", site_id=site_id), status_code=303)
-    errors = _one_field(key, errors)
-    return await _site_page(
-        request, session, principal, site_id, {key: typed}, errors, status_code=422
+        if unit is not None:
+            return form.done(
+                ui.page_path(request, "site", site_id=site_id),
+                form.texts.ngettext(
+                    "%(num)s bed is added to unit %(unit)s.",
+                    "%(num)s beds are added to unit %(unit)s.",
+                    body.count,
+                )
+                % {"num": body.count, "unit": unit.name},
+            )
+    return await _site_form_again(form, key, typed, session, principal, site_id)
+
+
+async def _site_form_again(
+    form: ui.FormAction,
+    key: str,
+    typed: str,
+    session: AsyncSession,
+    principal: Principal,
+    site_id: uuid.UUID,
+) -> Response:
+    """A one-field form of the site page refused: its first error at that field, whose
+    key names the unit (each unit has its own forms on the page)."""
+    messages = list(form.errors.values())
+    form.errors = {key: messages[0]} if messages else {}
+    return await form.again(
+        lambda errors: _site_page(
+            request=form.request,
+            session=session,
+            principal=principal,
+            site_id=site_id,
+            values={key: typed},
+            errors=errors,
+        )
     )
-
-
-def _one_field(key: str, errors: ui.FormErrors) -> ui.FormErrors:
-    """The first error of a one-field form, under that field's key on the site page."""
-    messages = list(errors.values())
-    return {key: messages[0]} if messages else {}
 
 
 async def _sites_page(

@@ -8,11 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
-from teilhabe.api.problems import NotFound, ProblemError
 from teilhabe.auth import Principal
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
@@ -106,37 +105,27 @@ async def place_form(
 async def place(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    form = await ui.read_form(request)
-    page_texts = ui.texts(request)
-    values = {name: ui.text(form, name) for name in PLACE_FIELDS}
-    errors: ui.FormErrors = {}
+    form = await ui.FormAction.read(
+        request, session, fields=PLACE_FIELDS, conflicts=PLACE_CONFLICTS
+    )
+    values = form.values(PLACE_FIELDS)
     data: dict[str, Any] = {
         "household_id": household_id,
         "split_reason": values["split_reason"] or None,
+        "bed_count": values["bed_count"] or None,
     }
-    if values["unit_id"]:
-        data["unit_id"] = values["unit_id"]
-    else:
-        errors["unit_id"] = page_texts.gettext(ui.CHOOSE)
-    ui.put_date(data, "moved_in_on", values["moved_in_on"], errors, page_texts)
-    data["bed_count"] = values["bed_count"] or None
-    placement_in, errors = ui.request_model(
-        PlacementIn, data, page_texts, fields=PLACE_FIELDS, typed_errors=errors
-    )
+    form.put_choice(data, "unit_id", values["unit_id"])
+    form.put_date(data, "moved_in_on", values["moved_in_on"])
+    placement_in = form.model(PlacementIn, data)
     if placement_in is not None:
-        try:
-            placement = await service.place(
-                session=session, principal=principal, placement_in=placement_in
-            )
-        except ProblemError as problem:
-            errors = ui.problem_errors(
-                problem, page_texts, fields=PLACE_FIELDS, conflicts=PLACE_CONFLICTS
-            )
-        else:
+        placement = await form.call(
+            service.place(session=session, principal=principal, placement_in=placement_in)
+        )
+        if placement is not None:
             places = await service.get_unit_places(session=session, unit_ids=[placement.unit_id])
-            ui.flash(
-                request,
-                page_texts.ngettext(
+            return form.done(
+                ui.page_path(request, "ui_home"),
+                form.texts.ngettext(
                     "Household %(number)s is placed in %(site)s, unit %(unit)s (%(num)s bed).",
                     "Household %(number)s is placed in %(site)s, unit %(unit)s (%(num)s beds).",
                     placement.bed_count,
@@ -148,18 +137,12 @@ async def place(
                     **where(places.get(placement.unit_id), placement.bed_count),
                 },
             )
-            return RedirectResponse(ui.page_path(request, "ui_home"), status_code=303)
-    await session.rollback()
-    household = await _waiting(session, principal, household_id)
-    return await _place_page(
-        request,
-        session,
-        principal,
-        household,
-        values,
-        errors=ui.in_field_order(errors, PLACE_FIELDS),
-        status_code=422,
-    )
+
+    async def again(errors: ui.FormErrors) -> Response:
+        household = await _waiting(session, principal, household_id)
+        return await _place_page(request, session, principal, household, values, errors=errors)
+
+    return await form.again(again)
 
 
 async def _waiting(
@@ -220,36 +203,26 @@ async def reserve_form(
 async def reserve(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    form = await ui.read_form(request)
-    page_texts = ui.texts(request)
-    values = {name: ui.text(form, name) for name in RESERVE_FIELDS}
-    errors: ui.FormErrors = {}
+    form = await ui.FormAction.read(
+        request, session, fields=RESERVE_FIELDS, conflicts=RESERVE_CONFLICTS
+    )
+    values = form.values(RESERVE_FIELDS)
     data: dict[str, Any] = {
         "household_id": household_id,
         "bed_count": values["bed_count"] or None,
         "split_reason": values["split_reason"] or None,
     }
-    if values["unit_id"]:
-        data["unit_id"] = values["unit_id"]
-    else:
-        errors["unit_id"] = page_texts.gettext(ui.CHOOSE)
-    reservation_in, errors = ui.request_model(
-        ReservationIn, data, page_texts, fields=RESERVE_FIELDS, typed_errors=errors
-    )
+    form.put_choice(data, "unit_id", values["unit_id"])
+    reservation_in = form.model(ReservationIn, data)
     if reservation_in is not None:
-        try:
-            reservation = await service.reserve(
-                session=session, principal=principal, reservation_in=reservation_in
-            )
-        except ProblemError as problem:
-            errors = ui.problem_errors(
-                problem, page_texts, fields=RESERVE_FIELDS, conflicts=RESERVE_CONFLICTS
-            )
-        else:
+        reservation = await form.call(
+            service.reserve(session=session, principal=principal, reservation_in=reservation_in)
+        )
+        if reservation is not None:
             places = await service.get_unit_places(session=session, unit_ids=[reservation.unit_id])
-            ui.flash(
-                request,
-                page_texts.ngettext(
+            return form.done(
+                ui.page_path(request, "waiting_queue"),
+                form.texts.ngettext(
                     "%(num)s bed in %(site)s, unit %(unit)s is reserved for household %(number)s.",
                     "%(num)s beds in %(site)s, unit %(unit)s are reserved for household "
                     "%(number)s.",
@@ -262,18 +235,12 @@ async def reserve(
                     ),
                 },
             )
-            return RedirectResponse(ui.page_path(request, "waiting_queue"), status_code=303)
-    await session.rollback()
-    household = await _waiting(session, principal, household_id)
-    return await _reserve_page(
-        request,
-        session,
-        principal,
-        household,
-        values,
-        errors=ui.in_field_order(errors, RESERVE_FIELDS),
-        status_code=422,
-    )
+
+    async def again(errors: ui.FormErrors) -> Response:
+        household = await _waiting(session, principal, household_id)
+        return await _reserve_page(request, session, principal, household, values, errors=errors)
+
+    return await form.again(again)
 
 
 async def _reserve_page(
@@ -340,24 +307,20 @@ async def _beds_page(
 async def cancel_reservation(
     request: Request, reservation_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
-    await ui.read_form(request)
-    page_texts = ui.texts(request)
-    try:
-        reservation = await service.cancel_reservation(
+    form = await ui.FormAction.read(request, session, conflicts=CANCEL_CONFLICTS, status=409)
+    reservation = await form.call(
+        service.cancel_reservation(
             session=session, principal=principal, reservation_id=reservation_id
         )
-    except ProblemError as problem:
-        if isinstance(problem, NotFound):
-            raise
-        await session.rollback()
-        errors = ui.problem_errors(problem, page_texts, fields=(), conflicts=CANCEL_CONFLICTS)
-        return await _waiting_queue_page(
-            request, session, principal, errors=errors, status_code=409
+    )
+    if reservation is None:
+        return await form.again(
+            lambda errors: _waiting_queue_page(request, session, principal, errors=errors)
         )
     places = await service.get_unit_places(session=session, unit_ids=[reservation.unit_id])
-    ui.flash(
-        request,
-        page_texts.ngettext(
+    return form.done(
+        ui.page_path(request, "waiting_queue"),
+        form.texts.ngettext(
             "The reservation for household %(number)s is cancelled: %(num)s bed in "
             "%(site)s, unit %(unit)s is free again.",
             "The reservation for household %(number)s is cancelled: %(num)s beds in "
@@ -371,4 +334,3 @@ async def cancel_reservation(
             **where(places.get(reservation.unit_id), reservation.bed_count),
         },
     )
-    return RedirectResponse(ui.page_path(request, "waiting_queue"), status_code=303)

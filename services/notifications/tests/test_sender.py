@@ -288,9 +288,16 @@ async def test_an_unreachable_relay_is_logged_and_retried(
     assert [(a.outcome.value, a.smtp_code) for a in log] == [("retry", None)]
     assert log[0].error
 
-    await asyncio.sleep(0.35)  # the first backoff step
-    assert await EmailSender(sender_settings(database, port), sessions).send_due() == 1
+    # Reachable again: sent once the first backoff step has passed, as the second attempt.
+    async def sent() -> bool:
+        return (await load(sessions, delivery_id))[0].status is DeliveryStatus.SENT
+
+    await run_until([EmailSender(sender_settings(database, port), sessions)], sent)
     assert len(server.messages) == 1
+    delivery, log = await load(sessions, delivery_id)
+    assert delivery.attempts == 2
+    assert [a.outcome.value for a in log] == ["retry", "sent"]
+    assert (log[1].at - log[0].at).total_seconds() >= 0.3, "not before the backoff step"
 
 
 async def test_two_senders_never_send_one_message_twice(

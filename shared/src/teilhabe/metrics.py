@@ -30,6 +30,11 @@ CONSUMER_BATCH_SECONDS = Histogram(
     ["service"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+CONSUMER_DATABASE_WAITS = Counter(
+    "teilhabe_consumer_database_waits_total",
+    "Times a consumer held its batch because the database could not be reached",
+    ["service"],
+)
 TIMERS_FIRED = Counter(
     "teilhabe_timers_fired_total", "Timers whose handler ran and committed", ["service", "kind"]
 )

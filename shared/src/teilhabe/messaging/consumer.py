@@ -41,7 +41,7 @@ from teilhabe.messaging.disposition import BrokerUnavailable, Disposition
 from teilhabe.messaging.inbox import HandlerMap, PoisonMessage, ReceivedEvent, claim_new, decode
 from teilhabe.messaging.pruning import InboxPruner
 from teilhabe.messaging.topology import existing_exchange, existing_queue, redelivery_exchange_name
-from teilhabe.metrics import CONSUMER_BATCH_SECONDS, EVENTS_CONSUMED
+from teilhabe.metrics import CONSUMER_BATCH_SECONDS, CONSUMER_DATABASE_WAITS, EVENTS_CONSUMED
 
 log = structlog.get_logger(__name__)
 
@@ -256,6 +256,7 @@ class EventConsumer:
         first, longest = self._options.database_backoff_seconds
         delay = first
         log.warning("database unreachable, holding the batch", error=type(error).__name__)
+        CONSUMER_DATABASE_WAITS.labels(self._options.service_name).inc()
         while not await self.database_ok():
             if await _sleep_unless(self._stop, delay):
                 raise _Stopping

@@ -20,7 +20,7 @@ from schemathesis import GenerationMode
 from schemathesis.python import asgi
 from teilhabe.auth import Role
 from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.apps import migrated_database
+from teilhabe.testing.apps import given_environment, migrated_database
 from teilhabe.testing.identity import oidc_env
 from teilhabe.testing.infrastructure import Infrastructure
 
@@ -38,32 +38,13 @@ async def service_app(
     service = SERVICES[request.param]
     async with migrated_database(infra, service) as url:
         env = {"DATABASE_URL": url, "AMQP_URL": infra.amqp_url, **oidc_env(identity)}
-        with _Environment(env, service):
+        # Given for as long as the app runs: its requests read the settings too.
+        with given_environment(service, env):
             app = service.create_app()
-        try:
-            yield app
-        finally:
-            asgi.shutdown_lifespans()
-
-
-class _Environment:
-    def __init__(self, env: dict[str, str], service: Any) -> None:
-        self._env = env
-        self._clear = getattr(service.settings, "cache_clear", lambda: None)
-        self._saved: dict[str, str | None] = {}
-
-    def __enter__(self) -> None:
-        self._saved = {key: os.environ.get(key) for key in self._env}
-        os.environ.update(self._env)
-        self._clear()
-
-    def __exit__(self, *_: object) -> None:
-        for key, value in self._saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        self._clear()
+            try:
+                yield app
+            finally:
+                asgi.shutdown_lifespans()
 
 
 def _tokens(identity: RunningDevProvider) -> dict[str, str | None]:

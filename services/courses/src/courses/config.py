@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from teilhabe.config import ServiceSettings
+from teilhabe.settings_source import SettingsSource
 
 
 class CoursesSettings(ServiceSettings):
@@ -13,6 +12,6 @@ class CoursesSettings(ServiceSettings):
     http_port: int = 8003
 
 
-@lru_cache
-def get_settings() -> CoursesSettings:
-    return CoursesSettings()
+# Read from the environment once; an app run in-process is given its own
+# (teilhabe.settings_source).
+get_settings: SettingsSource[CoursesSettings] = SettingsSource(CoursesSettings)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from teilhabe.config import ServiceSettings
+from teilhabe.settings_source import SettingsSource
 
 
 class HousingSettings(ServiceSettings):
@@ -15,6 +14,6 @@ class HousingSettings(ServiceSettings):
     move_out_backdating_limit_days: int = 30
 
 
-@lru_cache
-def get_settings() -> HousingSettings:
-    return HousingSettings()
+# Read from the environment once; an app run in-process is given its own
+# (teilhabe.settings_source).
+get_settings: SettingsSource[HousingSettings] = SettingsSource(HousingSettings)

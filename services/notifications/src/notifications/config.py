@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import Field, SecretStr
 from teilhabe.config import ServiceSettings
+from teilhabe.settings_source import SettingsSource
 
 
 class NotificationsSettings(ServiceSettings):
@@ -72,6 +71,6 @@ class NotificationsSettings(ServiceSettings):
         return key.get_secret_value()
 
 
-@lru_cache
-def get_settings() -> NotificationsSettings:
-    return NotificationsSettings()
+# Read from the environment once; an app run in-process is given its own
+# (teilhabe.settings_source).
+get_settings: SettingsSource[NotificationsSettings] = SettingsSource(NotificationsSettings)

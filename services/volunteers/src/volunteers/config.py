@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import Field
 from teilhabe.config import ServiceSettings
+from teilhabe.settings_source import SettingsSource
 
 
 class VolunteersSettings(ServiceSettings):
@@ -36,6 +35,6 @@ class VolunteersSettings(ServiceSettings):
     )
 
 
-@lru_cache
-def get_settings() -> VolunteersSettings:
-    return VolunteersSettings()
+# Read from the environment once; an app run in-process is given its own
+# (teilhabe.settings_source).
+get_settings: SettingsSource[VolunteersSettings] = SettingsSource(VolunteersSettings)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 
 import httpx
 
 from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.migrations import upgrade
 from teilhabe.runtime import ServiceDefinition
+from teilhabe.settings_source import SettingsSource, from_environment
 from teilhabe.testing.identity import oidc_env
 from teilhabe.testing.infrastructure import Infrastructure, ServiceDatabase
+from teilhabe.ui.settings import UiSettings, ui_settings
 
 
 @asynccontextmanager
@@ -37,29 +38,34 @@ async def migrated_database(
         yield database.app_url
 
 
+@contextmanager
+def given_environment(service: ServiceDefinition, env: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, `service`'s settings and the staff tools' are made as if the
+    environment also held `env` (names as variables); the process environment is unchanged."""
+    source = service.settings
+    if not isinstance(source, SettingsSource):
+        raise TypeError(f"{service.name}'s settings are not a SettingsSource")
+    with (
+        source.given(from_environment(source.model, env)),
+        ui_settings.given(from_environment(UiSettings, env)),
+    ):
+        yield
+
+
 @asynccontextmanager
 async def app_client(
-    service: ServiceDefinition, *, env: dict[str, str], identity: RunningDevProvider
+    service: ServiceDefinition, *, env: Mapping[str, str], identity: RunningDevProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """Start the app (lifespan included) with `env` as its environment; yield a client."""
-    full_env = {**env, **oidc_env(identity)}
-    saved = {key: os.environ.get(key) for key in full_env}
-    os.environ.update(full_env)
-    clear = getattr(service.settings, "cache_clear", None)
-    if clear is not None:
-        clear()
-    try:
+    """Start the app (lifespan included) with `env` in its environment; yield a client.
+
+    The app is given settings made with `env` (and the provider's OIDC settings) instead
+    of changing the process environment, so apps of several services run side by side in
+    one test process, each with its own.
+    """
+    with given_environment(service, {**env, **oidc_env(identity)}):
         app = service.create_app()
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
                 client.app = app  # type: ignore[attr-defined]
                 yield client
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        if clear is not None:
-            clear()

@@ -45,6 +45,7 @@ from teilhabe.ui.rendering import (
 )
 from teilhabe.ui.sessions import ServerSideSessions
 from teilhabe.ui.settings import UiSettings
+from teilhabe.ui.settings import ui_settings as current_ui_settings
 
 log = structlog.get_logger(__name__)
 
@@ -84,7 +85,7 @@ def mount_staff_ui(
     their session cookie is never read by the API. With `outbox`, each sign-in of a staff
     member stages `staff_member.signed_in` in it.
     """
-    ui = ui_settings or UiSettings()
+    ui = ui_settings or current_ui_settings()
     if not vendor_ready():
         log.warning(
             "ui_assets_missing",

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from teilhabe.settings_source import SettingsSource
+
 TOOL_NAMES = ("intake", "housing", "courses", "volunteers", "notifications")
 
 
@@ -76,3 +78,8 @@ class UiSettings(BaseSettings):
     def tool_url(self, tool: str) -> str:
         url: str = getattr(self, f"{tool}_url")
         return url
+
+
+# The staff tools' settings of this process: the environment, or what an app run
+# in-process was given (see teilhabe.settings_source).
+ui_settings: SettingsSource[UiSettings] = SettingsSource(UiSettings)

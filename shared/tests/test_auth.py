@@ -35,6 +35,7 @@ from teilhabe.auth.devprovider import (
     DISCOVERY_PATH,
     JWKS_PATH,
     TOKEN_PATH,
+    DevProviderSettings,
     KeyRing,
     SigningKey,
     load_or_create_key,
@@ -538,14 +539,14 @@ def test_key_file_is_created_private_and_reused(tmp_path: Path) -> None:
 
 
 async def test_cli_token_is_accepted_by_a_provider_on_the_same_key_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     key_file = tmp_path / "key.pem"
     keys = load_or_create_key(key_file)
     with run_dev_provider(KeyRing(keys)) as running:
-        monkeypatch.setenv("DEV_OIDC_KEY_FILE", str(key_file))
-        monkeypatch.setenv("DEV_OIDC_ISSUER", running.issuer)
-        main(["token", "--role", "housing_officer", "--subject", "cli-user", "--locale", "uk"])
+        provider_settings = DevProviderSettings(key_file=key_file, issuer=running.issuer)
+        command = ["token", "--role", "housing_officer", "--subject", "cli-user", "--locale", "uk"]
+        main(command, provider_settings)
         token = capsys.readouterr().out.strip()
 
         settings = ServiceSettings(service_name="auth-test", **running.oidc_settings())
@@ -622,15 +623,17 @@ async def test_the_providers_token_endpoint_issues_teams_as_group_paths(
 
 
 async def test_cli_token_carries_the_teams_asked_for(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     key_file = tmp_path / "key.pem"
     keys = load_or_create_key(key_file)
     with run_dev_provider(KeyRing(keys)) as running:
-        monkeypatch.setenv("DEV_OIDC_KEY_FILE", str(key_file))
-        monkeypatch.setenv("DEV_OIDC_ISSUER", running.issuer)
+        provider_settings = DevProviderSettings(key_file=key_file, issuer=running.issuer)
         teams = ["--team", "Soziale Betreuung Nord", "--team", "Soziale Betreuung Süd"]
-        main(["token", "--role", "housing_officer", "--subject", "cli-user", *teams])
+        main(
+            ["token", "--role", "housing_officer", "--subject", "cli-user", *teams],
+            provider_settings,
+        )
         token = capsys.readouterr().out.strip()
         settings = ServiceSettings(service_name="auth-test", **running.oidc_settings())
         async with serve(build_app(settings)) as client:

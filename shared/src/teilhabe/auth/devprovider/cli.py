@@ -43,11 +43,12 @@ class DevProviderSettings(BaseSettings):
         return f"http://{host}:{self.port}{REALM_PATH}"
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None, settings: DevProviderSettings | None = None) -> None:
+    """The command line; `settings` default to the environment's (`DEV_OIDC_*`)."""
     args = _parser().parse_args(argv)
     # stderr, so that `TOKEN=$(teilhabe-dev-oidc token ...)` captures only the token.
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = DevProviderSettings()
+    settings = settings or DevProviderSettings()
     if args.command == "token":
         _print_token(settings, args)
     else:

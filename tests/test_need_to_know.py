@@ -822,6 +822,15 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             ok=201,
         ),
         Route(
+            "notifications",
+            "POST",
+            f"/ui/webhooks/zustellungen/{ids['webhook_delivery']}/erneut-senden",
+            admitted=admin,
+            in_scope=admin,
+            ok=303,
+            body={},
+        ),
+        Route(
             "notifications", "GET", f"/ui/benachrichtigungen/{ids['notification']}", ok=200, **inbox
         ),
         Route(

@@ -32,7 +32,7 @@ from teilhabe.config import ServiceSettings
 from teilhabe.scope import applies_scope
 from teilhabe.ui.navigation import ROLE_TITLES
 
-from notifications import domain, service
+from notifications import domain, service, webhook_pages
 from notifications.dependencies import (
     DELIVERIES,
     NOTIFICATIONS,
@@ -509,8 +509,9 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("settings", ui.N_("Settings")),
                 # Offered to administrators only; others who type its address get the 403.
                 ui.Section("deliveries", ui.N_("Delivery log"), roles=ui.api_roles(Administrator)),
+                ui.Section("webhooks", ui.N_("Webhooks"), roles=ui.api_roles(Administrator)),
             ),
         ),
-        [router],
+        [router, webhook_pages.router],
         outbox=service.outbox,
     )

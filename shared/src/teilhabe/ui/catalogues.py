@@ -36,10 +36,12 @@ def extract(package_dir: Path, *, shared: bool, exclude: Iterable[str] = ()) -> 
     if shared:
         methods = [("**.py", "python"), ("templates/**.html", _JINJA)]
     else:
-        # A service's pages: one module, or a package of them (one module a screen area).
+        # A service's pages: one module (and `<area>_pages.py` beside it), or a package of them
+        # (one module a screen area).
         methods = [
             ("pages.py", "python"),
             ("pages/**.py", "python"),
+            ("*_pages.py", "python"),  # a screen area's module beside pages.py
             ("templates/**.html", _JINJA),
         ]
     excluded = set(exclude)

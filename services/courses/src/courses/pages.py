@@ -193,7 +193,6 @@ async def _course_form_page(
     values: Mapping[str, str],
     *,
     errors: ui.FormErrors | None = None,
-    status_code: int = 200,
 ) -> Response:
     page_texts = ui.texts(request)
     return await ui.render(
@@ -206,7 +205,6 @@ async def _course_form_page(
         },
         section="new_course",
         errors=errors,
-        status_code=status_code,
     )
 
 
@@ -278,7 +276,6 @@ async def _course_page(
     detail: CourseDetail,
     *,
     errors: ui.FormErrors | None = None,
-    status_code: int = 200,
 ) -> Response:
     return await ui.render(
         request,
@@ -291,7 +288,6 @@ async def _course_page(
         },
         section="ui_home",
         errors=errors,
-        status_code=status_code,
     )
 
 
@@ -408,7 +404,6 @@ async def _enroll_page(
     *,
     member_id: str,
     errors: ui.FormErrors | None = None,
-    status_code: int = 200,
 ) -> Response:
     page_texts = ui.texts(request)
     return await ui.render(
@@ -426,7 +421,6 @@ async def _enroll_page(
         },
         section="ui_home",
         errors=errors,
-        status_code=status_code,
     )
 
 

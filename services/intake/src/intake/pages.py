@@ -381,7 +381,6 @@ async def _allocation_page(
     *,
     errors: ui.FormErrors | None = None,
     focus: str | None = None,
-    status_code: int = 200,
 ) -> Response:
     return await ui.render(
         request,
@@ -398,7 +397,6 @@ async def _allocation_page(
         },
         section="new_allocation",
         errors=_in_form_order(errors or {}, len(values["members"])),
-        status_code=status_code,
     )
 
 

@@ -304,7 +304,6 @@ async def _settings_page(
     entry_values: Mapping[str, str] | None = None,
     errors: ui.FormErrors | None = None,
     preference_errors: ui.FormErrors | None = None,
-    status_code: int = 200,
 ) -> Response:
     entry = await _own_entry(session, principal)
     preferences = await service.get_preferences(session=session, principal=principal)
@@ -347,7 +346,6 @@ async def _settings_page(
         },
         section="settings",
         errors=errors,
-        status_code=status_code,
     )
 
 
@@ -442,7 +440,6 @@ async def _deliveries_page(
     filters: DeliveryFilters,
     *,
     errors: ui.FormErrors | None = None,
-    status_code: int = 200,
 ) -> Response:
     found, total = await service.get_deliveries(
         session=session,
@@ -478,7 +475,6 @@ async def _deliveries_page(
         },
         section="deliveries",
         errors=errors,
-        status_code=status_code,
     )
 
 

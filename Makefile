@@ -2,7 +2,7 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install python-deps up test lint asyncapi retention typecheck unit deploy-check bench bench-flow bench-request token
+.PHONY: install python-deps up test lint asyncapi retention typecheck unit deploy-check bench bench-flow bench-request bench-webhooks token
 
 install: python-deps ui-assets
 
@@ -44,6 +44,9 @@ bench-flow: install
 
 bench-request: install
 	$(UV) run python -m tests.benchmarks.request
+
+bench-webhooks: install
+	$(UV) run python -m tests.benchmarks.webhooks
 
 ROLE ?= caseworker
 SUBJECT ?= dev-user

@@ -33,9 +33,15 @@ from notifications.webhooks.secretbox import SecretBox
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 
-@lru_cache
 def secret_box() -> SecretBox:
-    return SecretBox(get_settings().webhook_key_material())
+    return _box(get_settings().webhook_key_material())
+
+
+@lru_cache(maxsize=4)
+def _box(key_material: str) -> SecretBox:
+    # The key derivation once per key, not per request; keyed by it, since an app's
+    # settings (and so its key) are its own.
+    return SecretBox(key_material)
 
 
 @router.post(

@@ -9,8 +9,10 @@ from teilhabe.ui.formatting import (
     NoSuchDate,
     country_name,
     language_name,
+    language_names,
     parse_date,
     parse_whole_number,
+    spoken_language_name,
 )
 from teilhabe.ui.forms import FormErrors, put_date, put_whole_number
 from teilhabe.ui.i18n import Texts
@@ -72,3 +74,13 @@ def test_codes_are_named_in_the_readers_language() -> None:
     assert country_name("UA", "de_DE") == "Ukraine"
     assert country_name("SYR", "en_GB") == "Syria"
     assert country_name("XXX", "de_DE") == "XXX"
+
+
+def test_the_tools_name_a_language_also_by_its_other_name_here() -> None:
+    # Every tool names languages with these (courses, intake, volunteers): one wording.
+    assert spoken_language_name("fa", "de_DE") == "Persisch (Farsi)"
+    assert spoken_language_name("FA", "en_GB") == "Persian (Farsi)"
+    assert spoken_language_name("ar", "de_DE") == "Arabisch"
+    assert spoken_language_name("qqq", "de_DE") == "qqq"
+    assert language_names(["so", "de", "fa"], "de_DE") == "Somali, Deutsch, Persisch (Farsi)"
+    assert language_names([], "de_DE") == ""

@@ -237,9 +237,12 @@ async def test_registry_filters_by_language_and_skill_and_keeps_the_filters(
     assert f'value="{skill[-8:]}"' in found.text
     both = await coordinator.get("/ui/", params={"skill": skill})
     assert "2 Ehrenamtliche gefunden." in both.text
-    # A code without a German name is offered as such once someone speaks it.
-    await register(coordinator, languages="sq")
-    assert '<option value="sq">sq</option>' in (await coordinator.get("/ui/")).text
+    # Every language someone speaks is offered, by its German name (the same words in
+    # every tool), and a code without one (qaa: reserved for local use) as such.
+    await register(coordinator, languages="sq, qaa")
+    registry = (await coordinator.get("/ui/")).text
+    assert '<option value="sq">Albanisch (sq)</option>' in registry
+    assert '<option value="qaa">qaa</option>' in registry
 
 
 async def test_registration_errors_are_german_next_to_each_field_and_input_is_kept(

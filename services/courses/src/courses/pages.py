@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from babel import Locale
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from teilhabe import ui
@@ -416,7 +415,6 @@ async def _enroll_page(
             "member_id": member_id,
             "kind_labels": KIND_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
-            "language_names": lambda codes: _language_names(codes, page_texts),
             "labels": ui.field_labels(FIELD_LABELS, page_texts),
         },
         section="ui_home",
@@ -447,17 +445,6 @@ def _eligibility(kind: OfferKind, page_texts: ui.Texts) -> str:
     return page_texts.gettext(
         "This person's age group cannot take up this offer. It is open to: %(groups)s."
     ) % {"groups": groups}
-
-
-def _language_names(codes: Sequence[str], page_texts: ui.Texts) -> str:
-    """ISO 639 codes as the request's language names them: `ar` → Arabisch."""
-    names = Locale.parse(page_texts.locale).languages
-    shown = []
-    for code in codes:
-        base = code.split("-", 1)[0]
-        name = names.get(code.replace("-", "_")) or names.get(base)
-        shown.append(code if name is None else name if base == code else f"{name} ({code})")
-    return ", ".join(shown)
 
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:

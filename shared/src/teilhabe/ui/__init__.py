@@ -13,7 +13,14 @@ and numbers are formatted for de-DE in Europe/Berlin.
 from teilhabe.ui.actions import FormAction
 from teilhabe.ui.app import MOUNT_PATH, STATIC_PATH, mount_staff_ui
 from teilhabe.ui.auth import PageGuard, api_roles, page_roles
-from teilhabe.ui.formatting import date_input_value, format_date, parse_date
+from teilhabe.ui.formatting import (
+    country_name,
+    date_input_value,
+    format_date,
+    language_names,
+    parse_date,
+    spoken_language_name,
+)
 from teilhabe.ui.forms import (
     CHOOSE,
     DATE_FORMAT,
@@ -59,6 +66,7 @@ __all__ = [
     "Texts",
     "UiSettings",
     "api_roles",
+    "country_name",
     "date_error",
     "date_input_value",
     "field_labels",
@@ -66,6 +74,7 @@ __all__ = [
     "format_date",
     "in_field_order",
     "language_codes",
+    "language_names",
     "mount_staff_ui",
     "options",
     "page_number",
@@ -81,6 +90,7 @@ __all__ = [
     "render",
     "request_model",
     "same_query",
+    "spoken_language_name",
     "text",
     "texts",
     "validation_errors",

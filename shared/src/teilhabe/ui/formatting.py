@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import pycountry
@@ -105,6 +106,24 @@ def language_name(code: str, locale: str) -> str:
     except (UnknownLocaleError, ValueError, TypeError):
         name = _locale(locale).languages.get(code.lower())
     return str(name) if name else code
+
+
+# Names a language also goes by here, added in brackets where CLDR's name alone leaves
+# staff unsure which is meant (Persian is Farsi in Iran, Dari in Afghanistan).
+ALSO_KNOWN_AS = {"fa": "Farsi"}
+
+
+def spoken_language_name(code: str, locale: str) -> str:
+    """A language as the staff tools name it: `language_name`, and where it is also known
+    by another name, that in brackets (`fa` → `Persisch (Farsi)`)."""
+    name = language_name(code, locale)
+    also = ALSO_KNOWN_AS.get(code.lower())
+    return f"{name} ({also})" if also and name != code else name
+
+
+def language_names(codes: Iterable[str], locale: str) -> str:
+    """Language codes in words, comma-separated (`ar, de` → `Arabisch, Deutsch`)."""
+    return ", ".join(spoken_language_name(code, locale) for code in codes)
 
 
 @functools.lru_cache(maxsize=1024)

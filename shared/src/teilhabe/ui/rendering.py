@@ -124,7 +124,8 @@ class PageRenderer:
             "format_date": lambda value: formatting.format_date(value, locale),
             "format_datetime": lambda value: formatting.format_datetime(value, locale),
             "format_number": lambda value: formatting.format_number(value, locale),
-            "language_name": lambda code: formatting.language_name(code, locale),
+            "language_name": lambda code: formatting.spoken_language_name(code, locale),
+            "language_names": lambda codes: formatting.language_names(codes, locale),
             "country_name": lambda code: (
                 texts.gettext(STATELESS_WORDS)
                 if code == formatting.STATELESS

@@ -21,8 +21,8 @@ QUERY_METHODS = frozenset(
 )
 # Still to follow, check by check. Strict: a service that holds while still listed fails,
 # so its name leaves the set in the commit that makes it hold.
-DATABASE_TO_FOLLOW = frozenset({"housing", "volunteers"})
-UI_NAMES_TO_FOLLOW = frozenset({"volunteers"})
+DATABASE_TO_FOLLOW: frozenset[str] = frozenset()
+UI_NAMES_TO_FOLLOW: frozenset[str] = frozenset()
 
 
 def page_modules(service: str) -> list[Path]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.problems import NotFound
@@ -97,7 +96,7 @@ async def move_out(
 
 async def _move_out_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     placement_id: uuid.UUID,
     values: Mapping[str, str],
@@ -126,7 +125,7 @@ async def _move_out_page(
 
 
 async def _moved_out_message(
-    session: AsyncSession, placement: PlacementOut, page_texts: ui.Texts
+    session: DbSession, placement: PlacementOut, page_texts: ui.Texts
 ) -> str:
     """Freed now, or scheduled: the beds stay occupied until the move-out day."""
     places = await service.get_unit_places(session=session, unit_ids=[placement.unit_id])
@@ -224,7 +223,7 @@ async def transfer(
 
 async def _transfer_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     placement_id: uuid.UUID,
     values: Mapping[str, str],
@@ -260,7 +259,7 @@ async def _transfer_page(
 
 
 async def _placed(
-    session: AsyncSession, principal: Principal, placement_id: uuid.UUID, *, refused: bool
+    session: DbSession, principal: Principal, placement_id: uuid.UUID, *, refused: bool
 ) -> PlacedHouseholdOut:
     """The placement a move form is about; 404 once it has ended, unless the form is shown
     again to say why it was refused (it ended meanwhile)."""

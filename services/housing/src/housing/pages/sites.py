@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
@@ -189,7 +188,7 @@ async def _site_form_again(
     form: ui.FormAction,
     key: str,
     typed: str,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     site_id: uuid.UUID,
 ) -> Response:
@@ -211,7 +210,7 @@ async def _site_form_again(
 
 async def _sites_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     values: dict[str, Any],
     *,
@@ -237,7 +236,7 @@ async def _sites_page(
 
 async def _site_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     site_id: uuid.UUID,
     values: Mapping[str, Any] | None = None,

@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
@@ -51,7 +50,7 @@ async def waiting_queue(request: Request, session: DbSession, principal: Officer
 
 async def _waiting_queue_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     *,
     errors: ui.FormErrors | None = None,
@@ -146,7 +145,7 @@ async def place(
 
 
 async def _waiting(
-    session: AsyncSession, principal: Principal, household_id: uuid.UUID
+    session: DbSession, principal: Principal, household_id: uuid.UUID
 ) -> WaitingHouseholdOut:
     return await service.get_waiting_household(
         session=session, principal=principal, household_id=household_id
@@ -155,7 +154,7 @@ async def _waiting(
 
 async def _place_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     household: WaitingHouseholdOut,
     values: Mapping[str, str],
@@ -245,7 +244,7 @@ async def reserve(
 
 async def _reserve_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     household: WaitingHouseholdOut,
     values: Mapping[str, str],
@@ -269,7 +268,7 @@ async def _reserve_page(
 
 async def _beds_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     template: str,
     household: WaitingHouseholdOut,
     sites: Sequence[SiteOut],

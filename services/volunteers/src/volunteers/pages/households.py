@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
@@ -101,7 +100,7 @@ async def match_household(
 
 async def _household_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     household_id: uuid.UUID,
     values: Mapping[str, str],

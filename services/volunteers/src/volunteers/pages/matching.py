@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
+from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
 from teilhabe.clock import today
 
@@ -34,7 +34,7 @@ def match_conflicts(refused_at: str) -> dict[str, tuple[str, str]]:
 
 async def match(
     form: ui.FormAction,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     data: Mapping[str, Any],
     *,

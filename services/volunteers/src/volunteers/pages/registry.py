@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.problems import Conflict
@@ -147,7 +146,7 @@ async def register_volunteer(request: Request, session: DbSession, principal: St
 
 
 async def _register(
-    session: AsyncSession, principal: Principal, volunteer_in: VolunteerIn
+    session: DbSession, principal: Principal, volunteer_in: VolunteerIn
 ) -> VolunteerOut:
     """Register; a taken user name is told apart from a taken address (the use case says
     which of the two unique facts is taken), so each is said at its own field."""

@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.problems import NotFound
@@ -211,7 +210,7 @@ async def end_match(
 
 async def _volunteer_page(
     request: Request,
-    session: AsyncSession,
+    session: DbSession,
     principal: Principal,
     volunteer_id: uuid.UUID,
     *,

@@ -499,6 +499,7 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             body={"starts_on": past, "ends_on": "2000-01-02", "reason": "repair"},
             **housing,
         ),
+        Route("housing", "GET", f"/units/{ids['unit']}/closures", ok=200, **housing),
         Route("housing", "GET", f"/ui/standorte/{ids['site']}", ok=200, **housing),
         Route("housing", "POST", f"/ui/standorte/{ids['site']}/name", ok=422, body={}, **housing),
         Route(

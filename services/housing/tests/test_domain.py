@@ -183,3 +183,33 @@ def test_a_transferred_household_keeps_its_share_unless_the_officer_says_otherwi
     assert domain.share_after_transfer(split, bed_count=3, split_reason=None) == (
         domain.BedShare(3, "Familie teilt sich auf")
     )
+
+
+def test_closed_beds_nobody_holds_are_not_free() -> None:
+    assert domain.free_bed_count(4, 1, 1, closed=1) == 1
+    assert domain.free_bed_count(4, 2, 0, closed=3) == 0
+
+
+def test_a_closure_closes_the_unit_or_its_beds_on_its_days_only() -> None:
+    bed = uuid.uuid4()
+    closures = [
+        domain.ClosureSpan(None, date(2026, 12, 10), date(2026, 12, 12)),
+        domain.ClosureSpan(bed, date(2026, 12, 1), date(2026, 12, 3)),
+    ]
+    assert domain.closed_on(closures, date(2026, 12, 2)) == (False, frozenset({bed}))
+    assert domain.closed_on(closures, date(2026, 12, 12)) == (True, frozenset())
+    assert domain.closed_on(closures, date(2026, 12, 13)) == (False, frozenset())
+
+
+def test_who_lives_in_a_closure_is_to_be_transferred() -> None:
+    bed, other = uuid.uuid4(), uuid.uuid4()
+    closure = domain.ClosureSpan(bed, date(2026, 12, 10), date(2026, 12, 12))
+    living = {"moved_in_on": date(2026, 11, 1), "moved_out_on": None}
+    assert domain.lives_in_closure(closure, **living, bed_ids=[bed, other])
+    assert not domain.lives_in_closure(closure, **living, bed_ids=[other])
+    gone = {"moved_in_on": date(2026, 11, 1), "moved_out_on": date(2026, 12, 10)}
+    assert not domain.lives_in_closure(closure, **gone, bed_ids=[bed]), "out on its first day"
+    later = {"moved_in_on": date(2026, 12, 13), "moved_out_on": None}
+    assert not domain.lives_in_closure(closure, **later, bed_ids=[bed])
+    whole = domain.ClosureSpan(None, date(2026, 12, 10), date(2026, 12, 12))
+    assert domain.lives_in_closure(whole, **living, bed_ids=[])

@@ -18,7 +18,15 @@ from teilhabe.events.households import (
     ResidenceStatusChanged,
     ResidenceStatusExpiring,
 )
-from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
+from teilhabe.events.housing import (
+    CapacityChange,
+    ClosureReason,
+    HouseholdMovedIn,
+    HouseholdMovedOut,
+    MoveOutReason,
+    SiteKind,
+    UnitCapacityChanged,
+)
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
     MentorshipEnded,
@@ -115,6 +123,19 @@ SAMPLES: dict[str, EventPayload] = {
     ),
     "volunteer.clearance_reinspection_due": ClearanceReinspectionDue(
         volunteer_id=uuid.uuid4(), due_on=date(2027, 2, 1)
+    ),
+    "unit.capacity_changed": UnitCapacityChanged(
+        site_id=uuid.uuid4(),
+        unit_id=uuid.uuid4(),
+        site_name="Übergangswohnheim Lüdinghauser Straße",
+        unit_name="A1",
+        change=CapacityChange.CLOSED,
+        beds=4,
+        beds_changed=1,
+        closed_from=date(2026, 12, 7),
+        closed_until=date(2026, 12, 18),
+        closure_reason=ClosureReason.QUARANTINE,
+        households_to_move=1,
     ),
 }
 
@@ -227,3 +248,22 @@ def test_a_changed_residence_status_is_named_in_words_with_its_dates() -> None:
     assert "Aufenthaltserlaubnis, gültig bis 30.11.2029" in message.body
     assert "ab dem 01.12.2026" in message.body
     assert "bisher Aufenthaltsgestattung" in message.body
+
+
+def test_a_closure_tells_housing_officers_what_is_closed_when_and_who_must_move() -> None:
+    event_type = "unit.capacity_changed"
+    values = context(event_type, domain.Audience.HOUSING_OFFICERS)
+    german = messages.render(event_type, "de", values)
+    assert german.title == (
+        "Übergangswohnheim Lüdinghauser Straße, Wohneinheit A1: 1 Bett gesperrt "
+        "vom 07.12.2026 bis 18.12.2026"
+    )
+    assert "Quarantäne" in german.body
+    assert "Ein Haushalt wohnt dort und braucht einen Umzug" in german.body
+    whole = messages.render(event_type, "en", {**values, "beds_changed": 4})
+    assert whole.title.endswith("unit A1: closed from 7 December 2026 to 18 December 2026")
+    added = messages.render(
+        event_type, "de", {**values, "change": "beds_added", "beds_changed": 2, "beds": 6}
+    )
+    assert added.title.endswith("Wohneinheit A1: 2 Betten hinzugefügt")
+    assert "jetzt 6 Betten" in added.body

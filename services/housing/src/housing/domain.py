@@ -17,13 +17,6 @@ class WaitingStatus(StrEnum):
     PLACED = "placed"
 
 
-class ClosureReason(StrEnum):
-    """Why a unit or a bed takes nobody for a time."""
-
-    REPAIR = "repair"
-    QUARANTINE = "quarantine"
-
-
 class ReservationEnd(StrEnum):
     """Why a reservation ended: its household moved in, or an officer cancelled it."""
 
@@ -84,9 +77,39 @@ def plan_placement(
     return PlacementPlan(bed_ids=tuple(sorted(unit.free_bed_ids)[:wanted]))
 
 
-def free_bed_count(beds: int, occupied: int, reserved: int) -> int:
-    """Beds of a unit nobody lives in and nobody has reserved."""
-    return max(beds - occupied - reserved, 0)
+def free_bed_count(beds: int, occupied: int, reserved: int, closed: int = 0) -> int:
+    """Beds of a unit nobody lives in, nobody has reserved and that are open.
+
+    `closed`: the closed beds nobody lives in (a resident's closed bed counts once, as
+    occupied); a closure takes no bed from those living there, it only lets nobody in.
+    """
+    return max(beds - occupied - reserved - closed, 0)
+
+
+@dataclass(frozen=True)
+class ClosureSpan:
+    bed_id: UUID | None  # None: the whole unit
+    starts_on: date
+    ends_on: date
+
+
+def closed_on(closures: Sequence[ClosureSpan], on: date) -> tuple[bool, frozenset[UUID]]:
+    """Whether a unit is closed as a whole on a day, and which of its beds are."""
+    current = [c for c in closures if c.starts_on <= on <= c.ends_on]
+    whole = any(c.bed_id is None for c in current)
+    return whole, frozenset(c.bed_id for c in current if c.bed_id is not None)
+
+
+def lives_in_closure(
+    closure: ClosureSpan, *, moved_in_on: date, moved_out_on: date | None, bed_ids: Sequence[UUID]
+) -> bool:
+    """Whether a placement in the closed unit lives in what is closed at some day of the
+    closure (and so is to be transferred): its time there overlaps the closure's, and it
+    holds the closed bed when only a bed is closed."""
+    overlaps = moved_in_on <= closure.ends_on and (
+        moved_out_on is None or moved_out_on > closure.starts_on
+    )
+    return overlaps and (closure.bed_id is None or closure.bed_id in bed_ids)
 
 
 def beds_open_to(unheld_bed_ids: Sequence[UUID], reserved_for_others: int) -> tuple[UUID, ...]:

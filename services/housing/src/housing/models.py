@@ -18,11 +18,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.db import new_metadata
-from teilhabe.events.housing import MoveOutReason, SiteKind
+from teilhabe.events.housing import ClosureReason, MoveOutReason, SiteKind
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
-from housing.domain import ClosureReason, ReservationEnd, WaitingStatus
+from housing.domain import ReservationEnd, WaitingStatus
 
 
 class Base(DeclarativeBase):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 from teilhabe.api.dependencies import DbSession
 from teilhabe.scope import applies_scope
 
-from housing import service
+from housing import closures, service
 from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, HousingStaff
 from housing.schemas import (
     BedsIn,
@@ -23,6 +23,7 @@ from housing.schemas import (
     SiteNameIn,
     SiteOut,
     TransferIn,
+    UnitClosures,
     UnitIn,
     UnitNameIn,
     WaitingHouseholdOut,
@@ -91,10 +92,21 @@ async def add_beds(
 async def close(
     unit_id: uuid.UUID, body: ClosureIn, session: DbSession, principal: HousingStaff
 ) -> ClosureOut:
-    closure = await service.close(
+    closure = await closures.close(
         session=session, principal=principal, unit_id=unit_id, closure_in=body
     )
     return ClosureOut.model_validate(closure, from_attributes=True)
+
+
+@router.get(
+    "/units/{unit_id}/closures",
+    summary="A unit's current and coming closures, with the households to be transferred",
+    dependencies=[applies_scope(SITES)],
+)
+async def unit_closures(
+    unit_id: uuid.UUID, session: DbSession, principal: HousingStaff
+) -> UnitClosures:
+    return await closures.get_unit_closures(session=session, principal=principal, unit_id=unit_id)
 
 
 @router.get("/sites", summary="Sites with their occupancy")

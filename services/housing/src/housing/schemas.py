@@ -8,9 +8,9 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
-from teilhabe.events.housing import MoveOutReason, SiteKind
+from teilhabe.events.housing import ClosureReason, MoveOutReason, SiteKind
 
-from housing.domain import ClosureReason, ReservationEnd, WaitingStatus
+from housing.domain import ReservationEnd, WaitingStatus
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -58,6 +58,41 @@ class ClosureOut(ResponseModel):
     reason: ClosureReason
 
 
+class ClosureResident(ResponseModel):
+    """A household living in what a closure closes (by reference and notice number, no
+    names)."""
+
+    placement_id: uuid.UUID
+    household_id: uuid.UUID
+    allocation_notice_number: str | None
+    bed_count: int
+    moved_in_on: date
+    moved_out_on: date | None
+
+
+class ClosureWithResidents(ClosureOut):
+    bed_label: str | None = Field(description="The closed bed; none when the unit is closed")
+    residents: list[ClosureResident] = Field(
+        description="Households living in what is closed during the closure: to be transferred"
+    )
+
+
+class BedOut(ResponseModel):
+    id: uuid.UUID
+    label: str
+
+
+class UnitClosures(ResponseModel):
+    """A unit's current and coming closures (those ended are left out)."""
+
+    unit_id: uuid.UUID
+    unit_name: str
+    site_id: uuid.UUID
+    site_name: str
+    beds: list[BedOut]
+    closures: list[ClosureWithResidents]
+
+
 class PlacementIn(RequestModel):
     household_id: uuid.UUID
     unit_id: uuid.UUID
@@ -97,7 +132,11 @@ class UnitOccupancy(ResponseModel):
     beds: int
     occupied: int
     reserved: int = Field(description="Beds held by active reservations")
-    free: int = Field(description="Beds neither occupied nor reserved")
+    free: int = Field(description="Beds neither occupied, reserved nor closed today")
+    closed: int = Field(default=0, description="Beds closed today (repair, quarantine)")
+    closed_until: date | None = Field(
+        default=None, description="The last day of the closures in force today"
+    )
     households: list[uuid.UUID]
 
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,8 +15,12 @@ from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.clock import now, today
 from teilhabe.events.households import HouseholdMembersChanged, HouseholdReferredToHousing
-from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason
-from teilhabe.messaging.outbox import Outbox
+from teilhabe.events.housing import (
+    CapacityChange,
+    HouseholdMovedIn,
+    HouseholdMovedOut,
+    MoveOutReason,
+)
 from teilhabe.refusal import Refusal
 
 from housing import domain
@@ -25,17 +29,18 @@ from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, WAITING_HOUSEH
 from housing.models import (
     Bed,
     BedOccupancy,
-    Closure,
     Placement,
     Reservation,
     Site,
     Unit,
     WaitingHousehold,
     audit_log,
-    messaging,
 )
+from housing.occupancy import ClosedToday, closed_beds, closure_spans, held_bed_ids
+from housing.occupancy import occupying as occupying  # the pages read occupancy by it
+from housing.publishing import capacity_changed
+from housing.publishing import outbox as outbox  # the staff tool's sign-in event uses it
 from housing.schemas import (
-    ClosureIn,
     HeldBeds,
     MoveOutIn,
     PlacedHouseholdOut,
@@ -53,7 +58,6 @@ from housing.schemas import (
     WaitingHouseholdOut,
 )
 
-outbox = Outbox(messaging.outbox, source="/teilhabe/housing")
 audit = Auditor(audit_log)
 
 
@@ -77,6 +81,15 @@ async def create_site(*, session: AsyncSession, site_in: SiteIn) -> Site:
         ],
     )
     session.add(site)
+    for unit in site.units:
+        await capacity_changed(
+            session,
+            site,
+            unit,
+            CapacityChange.UNIT_ADDED,
+            beds=len(unit.beds),
+            beds_changed=len(unit.beds),
+        )
     try:
         await session.commit()
     except IntegrityError as error:
@@ -96,6 +109,14 @@ async def add_unit(
         Bed(id=uuid.uuid4(), label=_bed_label(unit.name, n)) for n in _numbers(unit_in.beds)
     ]
     session.add(unit)
+    await capacity_changed(
+        session,
+        site,
+        unit,
+        CapacityChange.UNIT_ADDED,
+        beds=len(unit.beds),
+        beds_changed=len(unit.beds),
+    )
     await session.commit()
     return unit
 
@@ -109,6 +130,11 @@ async def add_beds(
     for bed in _new_beds(unit.name, range(have + 1, have + count + 1)):
         bed.unit_id = unit.id
         session.add(bed)
+    site = await session.get(Site, unit.site_id)
+    assert site is not None
+    await capacity_changed(
+        session, site, unit, CapacityChange.BEDS_ADDED, beds=have + count, beds_changed=count
+    )
     await session.commit()
     return unit
 
@@ -166,14 +192,20 @@ async def get_all_sites(
     sites = list(await session.scalars(select(Site).order_by(Site.name)))
     occupancy = await _current_occupancy(session)
     reserved = await _reserved_beds(session, excluding=for_household)
-    shown = [_site_out(site, occupancy, reserved) for site in sites]
+    closed = await closed_beds(session, today())
+    shown = [_site_out(site, occupancy, reserved, closed) for site in sites]
     await _audit_residents(session, principal, shown, action="list")
     return shown
 
 
 async def get_site(*, session: AsyncSession, principal: Principal, site_id: uuid.UUID) -> SiteOut:
     site = await SITES.get(session, principal, site_id)
-    shown = _site_out(site, await _current_occupancy(session), await _reserved_beds(session))
+    shown = _site_out(
+        site,
+        await _current_occupancy(session),
+        await _reserved_beds(session),
+        await closed_beds(session, today()),
+    )
     await _audit_residents(session, principal, [shown], action="read")
     return shown
 
@@ -393,25 +425,6 @@ async def place(
     await audit(session, principal, "place", "household", [placement.household_id])
     await session.commit()
     return placement
-
-
-async def close(
-    *, session: AsyncSession, principal: Principal, unit_id: uuid.UUID, closure_in: ClosureIn
-) -> Closure:
-    """Close a unit or one of its beds for a time (repair, quarantine); under the unit's
-    lock, so no placement into it races the closure."""
-    unit = await _unit(session, principal, unit_id)
-    refusal = domain.closure_problem(closure_in.starts_on, closure_in.ends_on)
-    if refusal is not None:
-        raise_refusal(refusal)
-    if closure_in.bed_id is not None:
-        bed = await session.get(Bed, closure_in.bed_id)
-        if bed is None or bed.unit_id != unit.id:
-            raise InvalidFields({"bed_id": "no bed with this id in this unit"})
-    closure = Closure(unit_id=unit.id, **closure_in.model_dump())
-    session.add(closure)
-    await session.commit()
-    return closure
 
 
 async def reserve(
@@ -647,23 +660,16 @@ async def _vacancy(
 ) -> domain.UnitVacancy:
     """The beds of the (locked) unit open to a household on a day: unheld, not closed
     then, not reserved for others."""
-    held = (
-        select(BedOccupancy.bed_id)
-        .join(Placement, Placement.id == BedOccupancy.placement_id)
-        .where(BedOccupancy.released.is_(False), occupying(today()))
-    )
-    closed = select(Closure).where(
-        Closure.unit_id == unit.id, Closure.starts_on <= on, Closure.ends_on >= on
-    )
-    closures = list(await session.scalars(closed))
-    if any(closure.bed_id is None for closure in closures):
-        unheld: list[uuid.UUID] = []
-    else:
-        shut = [closure.bed_id for closure in closures]
+    spans = await closure_spans(session, on, [unit.id])
+    whole, shut = domain.closed_on(spans.get(unit.id, []), on)
+    unheld: list[uuid.UUID] = []
+    if not whole:
         unheld = list(
             await session.scalars(
                 select(Bed.id).where(
-                    Bed.unit_id == unit.id, Bed.id.not_in(held), Bed.id.not_in(shut)
+                    Bed.unit_id == unit.id,
+                    Bed.id.not_in(held_bed_ids(today())),
+                    Bed.id.not_in(list(shut)),
                 )
             )
         )
@@ -758,11 +764,6 @@ async def resize_households(
             raise LookupError(f"household {event.household_id} not referred yet")
 
 
-def occupying(on: date) -> ColumnElement[bool]:
-    """Placements holding their beds on a day: not moved out, or moving out later."""
-    return or_(Placement.moved_out_on.is_(None), Placement.moved_out_on > on)
-
-
 async def _current_occupancy(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:
     """Unit id → household ids currently placed there."""
     rows = await session.execute(
@@ -791,12 +792,16 @@ async def _reserved_beds(
 
 
 def _site_out(
-    site: Site, occupancy: dict[uuid.UUID, list[uuid.UUID]], reserved: dict[uuid.UUID, int]
+    site: Site,
+    occupancy: dict[uuid.UUID, list[uuid.UUID]],
+    reserved: dict[uuid.UUID, int],
+    closed: dict[uuid.UUID, ClosedToday],
 ) -> SiteOut:
     units = []
     for unit in site.units:
         held = occupancy.get(unit.id, [])
         reserved_here = reserved.get(unit.id, 0)
+        shut = closed.get(unit.id)
         units.append(
             UnitOccupancy(
                 id=unit.id,
@@ -805,7 +810,11 @@ def _site_out(
                 beds=len(unit.beds),
                 occupied=len(held),
                 reserved=reserved_here,
-                free=domain.free_bed_count(len(unit.beds), len(held), reserved_here),
+                free=domain.free_bed_count(
+                    len(unit.beds), len(held), reserved_here, shut.unheld if shut else 0
+                ),
+                closed=shut.beds if shut else 0,
+                closed_until=shut.until if shut else None,
                 households=list(dict.fromkeys(held)),
             )
         )

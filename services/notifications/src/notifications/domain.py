@@ -80,6 +80,8 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "volunteer.clearance_reinspection_due": (Audience.VOLUNTEER_COORDINATORS,),
     # The former mentor hears nothing more of the household; its caseworker is told.
     "mentorship.ended": (Audience.CASEWORKER,),
+    # Beds opened or closed: those who place households plan with them.
+    "unit.capacity_changed": (Audience.HOUSING_OFFICERS,),
 }
 
 # The event types someone hears of: the ones a recipient can turn channels on or off for.

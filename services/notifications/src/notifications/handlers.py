@@ -20,7 +20,7 @@ from teilhabe.events.households import (
     ResidenceStatusChanged,
     ResidenceStatusExpiring,
 )
-from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
+from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, UnitCapacityChanged
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
@@ -118,6 +118,12 @@ async def on_mentorship_ended(
     await service.notify(session=session, events=events)
 
 
+async def on_unit_capacity_changed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[UnitCapacityChanged]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
 HANDLERS: HandlerMap = {
     HouseholdAssigned: on_household_assigned,
     CaseworkerAssigned: on_caseworker_assigned,
@@ -132,6 +138,7 @@ HANDLERS: HandlerMap = {
     ResidenceStatusChanged: on_residence_status_changed,
     ClearanceReinspectionDue: on_clearance_reinspection_due,
     MentorshipEnded: on_mentorship_ended,
+    UnitCapacityChanged: on_unit_capacity_changed,
 }
 
 
@@ -169,4 +176,15 @@ READS: FieldsRead = {
     ),
     ClearanceReinspectionDue: reads("volunteer_id", "due_on"),
     MentorshipEnded: reads("match_id", "household_id", "volunteer_id", "matched_on", "ended_on"),
+    UnitCapacityChanged: reads(
+        "site_name",
+        "unit_name",
+        "change",
+        "beds",
+        "beds_changed",
+        "closed_from",
+        "closed_until",
+        "closure_reason",
+        "households_to_move",
+    ),
 }

@@ -67,6 +67,7 @@ EVENT_TYPE_LABELS = {
     "member.residence_status_changed": ui.N_("Residence status changed"),
     "volunteer.clearance_reinspection_due": ui.N_("Police clearance due for re-inspection"),
     "mentorship.ended": ui.N_("Mentorship ended"),
+    "unit.capacity_changed": ui.N_("Beds added or closed"),
 }
 CHANNEL_LABELS = {Channel.INBOX: ui.N_("Inbox"), Channel.EMAIL: ui.N_("E-mail")}
 STATUS_LABELS = {

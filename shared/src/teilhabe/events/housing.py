@@ -25,6 +25,19 @@ class MoveOutReason(StrEnum):
     OTHER = "other"
 
 
+class ClosureReason(StrEnum):
+    """Why a unit or a bed takes nobody for a time."""
+
+    REPAIR = "repair"
+    QUARANTINE = "quarantine"
+
+
+class CapacityChange(StrEnum):
+    UNIT_ADDED = "unit_added"
+    BEDS_ADDED = "beds_added"
+    CLOSED = "closed"
+
+
 class HouseholdMovedIn(EventPayload):
     """A household was placed into a unit and occupies beds there."""
 
@@ -57,3 +70,30 @@ class HouseholdMovedOut(EventPayload):
     unit_id: Reference
     moved_out_on: date
     reason: MoveOutReason
+
+
+class UnitCapacityChanged(EventPayload):
+    """The beds of a unit changed: the unit was opened, beds were added, or the unit or one
+    of its beds was closed for a time (repair, quarantine).
+
+    Labels of the place and counts only; the households living there are counted, never
+    named.
+    """
+
+    event_type: ClassVar[str] = "unit.capacity_changed"
+    published_by: ClassVar[frozenset[str]] = frozenset({"housing"})
+    subject_field: ClassVar[str | None] = "unit_id"
+
+    site_id: Reference
+    unit_id: Reference
+    site_name: str = Field(max_length=200)
+    unit_name: str = Field(max_length=200)
+    change: CapacityChange
+    beds: int = Field(ge=0, description="Beds of the unit after the change, closed ones too")
+    beds_changed: int = Field(ge=1, description="Beds added, or closed for the time")
+    closed_from: date | None = None
+    closed_until: date | None = Field(default=None, description="The closure's last day")
+    closure_reason: ClosureReason | None = None
+    households_to_move: int = Field(
+        default=0, ge=0, description="Households living in what is closed, to be transferred"
+    )

@@ -507,6 +507,10 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
         ),
         Route("housing", "POST", f"/ui/einheiten/{ids['unit']}/name", ok=422, body={}, **housing),
         Route("housing", "POST", f"/ui/einheiten/{ids['unit']}/betten", ok=422, body={}, **housing),
+        Route("housing", "GET", f"/ui/einheiten/{ids['unit']}/sperrungen", ok=200, **housing),
+        Route(
+            "housing", "POST", f"/ui/einheiten/{ids['unit']}/sperrungen", ok=422, body={}, **housing
+        ),
         Route(
             "housing",
             "POST",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from playwright.async_api import Page, expect
 from teilhabe.auth import Role
+from teilhabe.clock import today
 
 from tests.browser.helpers import (
     AxeReport,
@@ -81,6 +83,20 @@ async def place_by_api(tools: Tools, household_id: str, unit_id: str) -> str:
         )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
+
+
+async def close_by_api(tools: Tools, unit_id: str) -> None:
+    async with httpx.AsyncClient(base_url=tools.housing.url) as client:
+        response = await client.post(
+            f"/units/{unit_id}/closures",
+            json={
+                "starts_on": today().isoformat(),
+                "ends_on": (today() + timedelta(days=3)).isoformat(),
+                "reason": "repair",
+            },
+            headers=tools.system.headers(Role.HOUSING_OFFICER),
+        )
+    assert response.status_code == 201, response.text
 
 
 async def free_beds(page: Page, site: str, unit: str) -> str:
@@ -413,6 +429,15 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.submit_with_errors(
             page, "Wohneinheit hinzufügen", f"housing-site-errors-{tag}"
         )
+        # The unit the household lives in, closed: the screen names it for a transfer.
+        closed_unit = site["units"][0]["id"]
+        await close_by_api(tools, closed_unit)
+        closures = f"{housing_url}/einheiten/{closed_unit}/sperrungen"
+        await checks.visit(page, closures, f"housing-closures-{tag}")
+        await checks.submit_with_errors(
+            page, "Sperrung eintragen", f"housing-closures-errors-{tag}"
+        )
+        await checks.visit(page, f"{housing_url}/", f"housing-board-closed-{tag}")
         await checks.visit(page, f"{housing_url}/barrierefreiheit", f"housing-accessibility-{tag}")
 
     trail = f"{intake_url}/zugriffsprotokoll"

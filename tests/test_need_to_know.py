@@ -145,6 +145,7 @@ def referred_to_housing(created: Mapping[str, Any]) -> HouseholdReferredToHousin
         member_count=len(created["members"]),
         minor_count=0,
         needs_accessible_housing=False,
+        team=created["team"],
     )
 
 
@@ -500,6 +501,25 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             **housing,
         ),
         Route("housing", "GET", f"/units/{ids['unit']}/closures", ok=200, **housing),
+        # Protection needs: the household's caseworkers record them, officers read them.
+        Route(
+            "housing",
+            "GET",
+            f"/households/{ids['north']}/protection-needs",
+            ok=200,
+            admitted=CASEWORKERS | officer,
+            in_scope=frozenset({"caseworker_same_team", "team_lead"}) | officer,
+        ),
+        Route(
+            "housing",
+            "PUT",
+            f"/households/{ids['north']}/protection-needs",
+            ok=200,
+            body={"needs": []},
+            admitted=CASEWORKERS,
+            in_scope=frozenset({"caseworker_same_team", "team_lead"}),
+        ),
+        Route("housing", "PUT", f"/units/{ids['unit']}/protections", ok=422, body={}, **housing),
         Route("housing", "GET", f"/ui/standorte/{ids['site']}", ok=200, **housing),
         Route("housing", "POST", f"/ui/standorte/{ids['site']}/name", ok=422, body={}, **housing),
         Route(

@@ -213,3 +213,21 @@ def test_who_lives_in_a_closure_is_to_be_transferred() -> None:
     assert not domain.lives_in_closure(closure, **later, bed_ids=[bed])
     whole = domain.ClosureSpan(None, date(2026, 12, 10), date(2026, 12, 12))
     assert domain.lives_in_closure(whole, **living, bed_ids=[])
+
+
+def test_a_unit_lacking_what_a_protection_need_requires_is_refused_unless_overridden() -> None:
+    women = domain.ProtectionNeed("women_alone", frozenset({"women_only", "lockable"}))
+    disability = domain.ProtectionNeed("disability", frozenset())
+    assert domain.missing_protections([women, disability], ["lockable"]) == {
+        "women_alone": frozenset({"women_only"})
+    }
+    refused = domain.protection_problem([women], ["lockable"], override_reason=None)
+    assert refused is not None
+    assert (refused.code, refused.field) == ("unsuited-unit", "unit_id")
+    assert domain.protection_problem([women], ["lockable"], override_reason="  ") is not None
+    assert domain.protection_problem([women], ["lockable"], override_reason="Notfall") is None
+    assert (
+        domain.protection_problem([women], ["women_only", "lockable"], override_reason=None) is None
+    )
+    assert domain.protection_problem([disability], [], override_reason=None) is None
+    assert domain.unknown_codes(["lgbtiq", "vip", "lgbtiq"], {"lgbtiq"}) == ["vip"]

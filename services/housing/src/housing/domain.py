@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -207,3 +207,42 @@ def closure_problem(starts_on: date, ends_on: date) -> Refusal | None:
             "ends-before-start", "a closure cannot end before it starts", field="ends_on"
         )
     return None
+
+
+# The refusal's message: fixed, so the staff tool can say it in German; which protections
+# are missing the caller learns from the household's needs and the unit's protections.
+UNSUITED = (
+    "the unit does not offer a protection the household needs; place it there only with a reason"
+)
+
+
+@dataclass(frozen=True)
+class ProtectionNeed:
+    code: str
+    requires: frozenset[str]  # the unit protections (codes) it takes
+
+
+def missing_protections(
+    needs: Sequence[ProtectionNeed], offered: Collection[str]
+) -> dict[str, frozenset[str]]:
+    """Need code → what it requires that the unit does not offer (needs wanting nothing
+    the unit lacks are left out)."""
+    lacking = {need.code: need.requires - frozenset(offered) for need in needs}
+    return {code: missing for code, missing in lacking.items() if missing}
+
+
+def protection_problem(
+    needs: Sequence[ProtectionNeed], offered: Collection[str], *, override_reason: str | None
+) -> Refusal | None:
+    """A unit that lacks a protection one of the household's needs requires is refused,
+    unless an officer gives a reason to place the household there all the same."""
+    if not missing_protections(needs, offered):
+        return None
+    if override_reason and override_reason.strip():
+        return None
+    return Refusal("unsuited-unit", UNSUITED, field="unit_id")
+
+
+def unknown_codes(given: Collection[str], known: Collection[str]) -> list[str]:
+    """Codes not in the list kept as data, in the order given."""
+    return [code for code in given if code not in known]

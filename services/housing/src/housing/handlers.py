@@ -40,6 +40,7 @@ READS: FieldsRead = {
         "member_count",
         "minor_count",
         "needs_accessible_housing",
+        "team",
     ),
     HouseholdMembersChanged: reads("household_id", "revision", "member_count", "minor_count"),
 }

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
+    ARRAY,
     CheckConstraint,
     Date,
     DateTime,
@@ -55,6 +56,10 @@ class Unit(Base):
     )
     name: Mapped[str] = mapped_column(String(100))
     accessible: Mapped[bool] = mapped_column(default=False)
+    # Codes of unit_protection_kind: what protection the unit offers (women only, lockable).
+    protections: Mapped[list[str]] = mapped_column(
+        ARRAY(String(50)), default=list, server_default="{}"
+    )
 
     site: Mapped[Site] = relationship(back_populates="units")
     beds: Mapped[list[Bed]] = relationship(
@@ -86,6 +91,8 @@ class WaitingHousehold(Base):
     member_count: Mapped[int]
     minor_count: Mapped[int]
     needs_accessible_housing: Mapped[bool]
+    # The caseworkers' team (from intake): who may record its protection needs.
+    team: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[WaitingStatus] = mapped_column(sql_enum(WaitingStatus, "waiting_status"))
     # The intake member revision the counts are from (household.members_changed): an
     # older change arriving later does not undo a newer one.
@@ -133,6 +140,8 @@ class Placement(Base):
         sql_enum(MoveOutReason, "move_out_reason")
     )
     placed_by: Mapped[str] = mapped_column(String(200))
+    # Why an officer placed the household into a unit that lacks a protection it needs.
+    protection_override_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     beds: Mapped[list[BedOccupancy]] = relationship(lazy="selectin", cascade="all, delete-orphan")
@@ -176,6 +185,7 @@ class Reservation(Base):
     bed_count: Mapped[int]
     split_reason: Mapped[str | None] = mapped_column(Text)
     reserved_by: Mapped[str] = mapped_column(String(200))
+    protection_override_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     end_reason: Mapped[ReservationEnd | None] = mapped_column(
@@ -192,4 +202,43 @@ class Reservation(Base):
         ),
         CheckConstraint("bed_count >= 1", name="bed_count_positive"),
         CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),
+    )
+
+
+class UnitProtectionKind(Base):
+    """A protection a unit may offer (the list is data: a city adds its own)."""
+
+    __tablename__ = "unit_protection_kind"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    label_de: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int]
+
+
+class ProtectionNeedKind(Base):
+    """A protection need a household may have, and the unit protections it requires
+    (the list is data; NRW's violence-protection concept names the groups)."""
+
+    __tablename__ = "protection_need_kind"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    label_de: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    requires: Mapped[list[str]] = mapped_column(ARRAY(String(50)), server_default="{}")
+    position: Mapped[int]
+
+
+class HouseholdProtectionNeed(Base):
+    """A household's protection need, as its caseworker recorded it (a flag, no text)."""
+
+    __tablename__ = "household_protection_need"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("waiting_household.household_id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(ForeignKey("protection_need_kind.code"), primary_key=True)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
     )

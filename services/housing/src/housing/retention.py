@@ -39,6 +39,13 @@ RETENTION = Retention(
             legal_basis="Art. 6(1)(e) GDPR; § 12 KAG NRW with §§ 169-171 AO",
         ),
         Follows(table="bed_occupancy", parent="placement", record="the beds a placement held"),
+        Follows(
+            table="household_protection_need",
+            parent="waiting_household",
+            record="a household's protection needs (flags from a list, recorded by its caseworker)",
+        ),
+        Exempt("protection_need_kind", "the list of protection needs a household may have"),
+        Exempt("unit_protection_kind", "the list of protections a unit may offer"),
         Rule(
             table="reservation",
             record="beds held for a household before its move-in",

@@ -8,8 +8,16 @@ from fastapi import APIRouter, status
 from teilhabe.api.dependencies import DbSession
 from teilhabe.scope import applies_scope
 
-from housing import closures, service
-from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, HousingStaff
+from housing import closures, protection, service
+from housing.dependencies import (
+    PLACEMENTS,
+    PROTECTION_NEEDS,
+    RESERVATIONS,
+    SITES,
+    HousingStaff,
+    NeedsReader,
+    NeedsRecorder,
+)
 from housing.schemas import (
     BedsIn,
     ClosureIn,
@@ -17,6 +25,9 @@ from housing.schemas import (
     MoveOutIn,
     PlacementIn,
     PlacementOut,
+    ProtectionListsOut,
+    ProtectionNeedsIn,
+    ProtectionNeedsOut,
     ReservationIn,
     ReservationOut,
     SiteIn,
@@ -26,6 +37,7 @@ from housing.schemas import (
     UnitClosures,
     UnitIn,
     UnitNameIn,
+    UnitProtectionsIn,
     WaitingHouseholdOut,
 )
 
@@ -201,3 +213,51 @@ async def cancel_reservation(
 async def list_reservations(session: DbSession, principal: HousingStaff) -> list[ReservationOut]:
     reservations = await service.get_active_reservations(session=session, principal=principal)
     return [ReservationOut.model_validate(r) for r in reservations]
+
+
+@router.get(
+    "/protection-needs",
+    summary="The lists kept as data: protection needs and the protections units offer",
+)
+async def protection_lists(session: DbSession, principal: NeedsReader) -> ProtectionListsOut:
+    return await protection.get_lists(session=session)
+
+
+@router.get(
+    "/households/{household_id}/protection-needs",
+    summary="A household's protection needs (its caseworker's team, and housing officers)",
+    dependencies=[applies_scope(PROTECTION_NEEDS)],
+)
+async def household_protection_needs(
+    household_id: uuid.UUID, session: DbSession, principal: NeedsReader
+) -> ProtectionNeedsOut:
+    return await protection.get_household_needs(
+        session=session, principal=principal, household_id=household_id
+    )
+
+
+@router.put(
+    "/households/{household_id}/protection-needs",
+    summary="Record a household's protection needs (its caseworker): flags from the list",
+    dependencies=[applies_scope(PROTECTION_NEEDS)],
+)
+async def record_protection_needs(
+    household_id: uuid.UUID, body: ProtectionNeedsIn, session: DbSession, principal: NeedsRecorder
+) -> ProtectionNeedsOut:
+    return await protection.record_household_needs(
+        session=session, principal=principal, household_id=household_id, codes=body.needs
+    )
+
+
+@router.put(
+    "/units/{unit_id}/protections",
+    summary="What protection a unit offers (women only, lockable, ...): codes from the list",
+    dependencies=[applies_scope(SITES)],
+)
+async def unit_protections(
+    unit_id: uuid.UUID, body: UnitProtectionsIn, session: DbSession, principal: HousingStaff
+) -> SiteOut:
+    unit = await protection.set_unit_protections(
+        session=session, principal=principal, unit_id=unit_id, codes=body.protections
+    )
+    return await service.get_site(session=session, principal=principal, site_id=unit.site_id)

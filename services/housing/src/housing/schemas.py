@@ -99,6 +99,12 @@ class PlacementIn(RequestModel):
     moved_in_on: date
     bed_count: int | None = Field(default=None, ge=1, description="Defaults to every member")
     split_reason: str | None = Field(default=None, max_length=1000)
+    protection_override_reason: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Why the household goes into a unit lacking a protection it needs "
+        "(without it, such a unit is refused)",
+    )
 
 
 class MoveOutIn(RequestModel):
@@ -116,6 +122,12 @@ class TransferIn(RequestModel):
         default=None, ge=1, description="Defaults to the beds the household holds now"
     )
     split_reason: str | None = Field(default=None, max_length=1000)
+    protection_override_reason: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Why the household goes into a unit lacking a protection it needs "
+        "(without it, such a unit is refused)",
+    )
 
 
 class ReservationIn(RequestModel):
@@ -123,6 +135,12 @@ class ReservationIn(RequestModel):
     unit_id: uuid.UUID
     bed_count: int | None = Field(default=None, ge=1, description="Defaults to every member")
     split_reason: str | None = Field(default=None, max_length=1000)
+    protection_override_reason: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Why the household goes into a unit lacking a protection it needs "
+        "(without it, such a unit is refused)",
+    )
 
 
 class UnitOccupancy(ResponseModel):
@@ -137,6 +155,7 @@ class UnitOccupancy(ResponseModel):
     closed_until: date | None = Field(
         default=None, description="The last day of the closures in force today"
     )
+    protections: list[str] = Field(default=[], description="Codes of the protections offered")
     households: list[uuid.UUID]
 
 
@@ -236,3 +255,43 @@ class PlacedHouseholdOut(ResponseModel):
     placement: PlacementOut
     household: WaitingHouseholdOut
     place: UnitPlace
+
+
+Code = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+
+
+class ProtectionKindOut(ResponseModel):
+    code: str
+    label_de: str
+    label_en: str
+    requires: list[str] = Field(
+        default=[], description="For a need: the unit protections (codes) it takes"
+    )
+
+
+class ProtectionListsOut(ResponseModel):
+    """The lists kept as data: protection needs a household may have, and protections a
+    unit may offer."""
+
+    needs: list[ProtectionKindOut]
+    unit_protections: list[ProtectionKindOut]
+
+
+class ProtectionNeedsIn(RequestModel):
+    needs: list[Code] = Field(
+        max_length=50, description="Codes from GET /protection-needs; an empty list clears them"
+    )
+
+
+class ProtectionNeedsOut(ResponseModel):
+    household_id: uuid.UUID
+    allocation_notice_number: str
+    needs: list[str]
+    recorded_by: str | None
+    recorded_at: datetime | None
+
+
+class UnitProtectionsIn(RequestModel):
+    protections: list[Code] = Field(
+        max_length=50, description="Codes from GET /protection-needs (unit_protections)"
+    )

@@ -23,7 +23,7 @@ from teilhabe.events.housing import (
 )
 from teilhabe.refusal import Refusal
 
-from housing import domain
+from housing import domain, protection
 from housing.config import get_settings
 from housing.dependencies import PLACEMENTS, RESERVATIONS, SITES, WAITING_HOUSEHOLDS
 from housing.models import (
@@ -421,6 +421,7 @@ async def place(
         moved_in_on=placement_in.moved_in_on,
         bed_count=placement_in.bed_count,
         split_reason=placement_in.split_reason,
+        override_reason=placement_in.protection_override_reason,
     )
     await audit(session, principal, "place", "household", [placement.household_id])
     await session.commit()
@@ -450,6 +451,16 @@ async def reserve(
     )
     if isinstance(decision, Refusal):
         raise_refusal(decision)
+    overridden = await protection.check_unit_suits(
+        session,
+        household.household_id,
+        unit,
+        override_reason=reservation_in.protection_override_reason,
+    )
+    if overridden:
+        await audit(
+            session, principal, "override_protection", "household", [household.household_id]
+        )
     reservation = Reservation(
         id=uuid.uuid4(),
         household_id=household.household_id,
@@ -458,6 +469,7 @@ async def reserve(
         bed_count=decision,
         split_reason=reservation_in.split_reason if decision < household.member_count else None,
         reserved_by=principal.subject,
+        protection_override_reason=overridden,
     )
     session.add(reservation)
     try:
@@ -545,6 +557,7 @@ async def transfer(
         moved_in_on=transfer_in.moved_on,
         bed_count=share.bed_count,
         split_reason=share.split_reason,
+        override_reason=transfer_in.protection_override_reason,
     )
     await audit(session, principal, "transfer", "household", [placement.household_id])
     await session.commit()
@@ -590,6 +603,7 @@ async def _move_in(
     moved_in_on: date,
     bed_count: int | None,
     split_reason: str | None,
+    override_reason: str | None = None,
 ) -> Placement:
     """Occupy beds of the (locked) unit and stage `household.moved_in`, or refuse.
 
@@ -604,6 +618,9 @@ async def _move_in(
     )
     if isinstance(decision, Refusal):
         raise_refusal(decision)
+    overridden = await protection.check_unit_suits(
+        session, household.household_id, unit, override_reason=override_reason
+    )
     site = await session.get(Site, unit.site_id)
     assert site is not None
     placement = Placement(
@@ -615,8 +632,13 @@ async def _move_in(
         split_reason=split_reason if len(decision.bed_ids) < household.member_count else None,
         moved_in_on=moved_in_on,
         placed_by=principal.subject,
+        protection_override_reason=overridden,
         beds=[BedOccupancy(bed_id=bed_id) for bed_id in decision.bed_ids],
     )
+    if overridden:
+        await audit(
+            session, principal, "override_protection", "household", [household.household_id]
+        )
     # Beds whose scheduled move-out day has come are still marked held: release them now.
     await session.execute(
         update(BedOccupancy)
@@ -734,6 +756,7 @@ async def enqueue_households(
                 "member_count": event.member_count,
                 "minor_count": event.minor_count,
                 "needs_accessible_housing": event.needs_accessible_housing,
+                "team": event.team,
                 "status": domain.WaitingStatus.AWAITING,
             }
             for event in events
@@ -813,6 +836,7 @@ def _site_out(
                 free=domain.free_bed_count(
                     len(unit.beds), len(held), reserved_here, shut.unheld if shut else 0
                 ),
+                protections=list(unit.protections),
                 closed=shut.beds if shut else 0,
                 closed_until=shut.until if shut else None,
                 households=list(dict.fromkeys(held)),

@@ -199,6 +199,7 @@ def registered_events(household: Household) -> tuple[EventPayload, ...]:
         member_count=len(household.members),
         minor_count=minor_count,
         needs_accessible_housing=household.needs_accessible_housing,
+        team=household.team,
     )
     return assigned, referred
 

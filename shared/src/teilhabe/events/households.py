@@ -81,6 +81,11 @@ class HouseholdReferredToHousing(EventPayload):
     needs_accessible_housing: bool = Field(
         description="A member needs a barrier-free unit (health-related: housing only)."
     )
+    team: str | None = Field(
+        default=None,
+        description="The caseworkers' team of the household: housing lets them record its "
+        "protection needs.",
+    )
 
 
 class CaseworkerAssigned(EventPayload):

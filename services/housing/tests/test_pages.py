@@ -703,3 +703,52 @@ async def test_the_board_is_searched_filtered_and_paged(
     free_here = await officer.get("/ui/", params={"site": small["id"], "free": "on"})
     assert "0 Wohneinheiten gefunden." in free_here.text
     assert small["name"] + "/K1" not in free_here.text
+
+
+async def test_a_placed_household_is_shown_in_words_and_reading_it_to_move_is_audited(
+    officer: httpx.AsyncClient,
+    housing: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    housing_database: str,
+) -> None:
+    site = await new_site(housing, identity, [{"name": "W1", "beds": 4}])
+    household_id, number = await waiting_household(housing_database, members=3)
+    form = await officer.get(f"/ui/warteliste/{household_id}/unterbringen")
+    placed = await officer.post(
+        f"/ui/warteliste/{household_id}/unterbringen",
+        data={
+            "csrf_token": form_token(form),
+            "unit_id": site["units"][0]["id"],
+            "moved_in_on": "25.11.2026",
+        },
+    )
+    assert placed.status_code == 303, placed.text
+
+    # The board says who lives there as far as placing needs: size and minors, no names.
+    board = await officer.get("/ui/", params={"q": site["name"]})
+    row = unit_row(board, site["name"], "W1")
+    assert f"{number} (3 Betten, seit 25.11.2026), 3 Personen, davon 1 minderjährig" in row
+
+    # The move forms show the household's needs (barrier-free too), read through the
+    # service and so audited, as every other read of them.
+    async def reads() -> int:
+        db = await asyncpg.connect(asyncpg_dsn(housing_database))
+        try:
+            return int(
+                await db.fetchval(
+                    "SELECT count(*) FROM audit_entry WHERE resource_type = 'household' "
+                    "AND resource_id = $1 AND action = 'read' AND actor = 'bernd'",
+                    str(household_id),
+                )
+            )
+        finally:
+            await db.close()
+
+    transfer_url = re.search(r'href="(/ui/belegungen/[^"]+/umzug)"', row)
+    assert transfer_url
+    before = await reads()
+    transfer = await officer.get(transfer_url.group(1))
+    assert transfer.status_code == 200
+    assert "Braucht barrierefreie Unterkunft" in transfer.text
+    assert "davon minderjährig" in transfer.text
+    assert await reads() == before + 1

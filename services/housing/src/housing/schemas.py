@@ -228,6 +228,9 @@ class ResidentOut(ResponseModel):
     notice_number: str
     bed_count: int
     moved_in_on: date
+    # What placing needs to know of the household, shown in words on the board.
+    member_count: int | None
+    minor_count: int | None
 
 
 class UnitPlace(ResponseModel):

@@ -259,8 +259,9 @@ async def get_placed_household(
 async def get_board(
     *, session: AsyncSession, principal: Principal
 ) -> tuple[list[SiteOut], dict[uuid.UUID, list[ResidentOut]]]:
-    """Every site's occupancy, and unit id → the households living there now (by notice
-    number); audited once, by `get_all_sites`, for the same households."""
+    """Every site's occupancy, and unit id → the households living there now (notice
+    number and size, no names: housing never receives them); audited once, by
+    `get_all_sites`, for the same households."""
     sites = await get_all_sites(session=session, principal=principal)
     rows = await session.execute(
         select(
@@ -270,6 +271,8 @@ async def get_board(
             Placement.bed_count,
             Placement.moved_in_on,
             WaitingHousehold.allocation_notice_number,
+            WaitingHousehold.member_count,
+            WaitingHousehold.minor_count,
         )
         .join(
             WaitingHousehold,
@@ -280,7 +283,7 @@ async def get_board(
         .order_by(Placement.moved_in_on, Placement.created_at)
     )
     residents: dict[uuid.UUID, list[ResidentOut]] = {}
-    for placement_id, unit_id, household_id, bed_count, moved_in_on, number in rows:
+    for placement_id, unit_id, household_id, bed_count, moved_in_on, number, *size in rows:
         residents.setdefault(unit_id, []).append(
             ResidentOut(
                 placement_id=placement_id,
@@ -289,6 +292,8 @@ async def get_board(
                 notice_number=number or str(household_id),
                 bed_count=bed_count,
                 moved_in_on=moved_in_on,
+                member_count=size[0],
+                minor_count=size[1],
             )
         )
     return sites, residents

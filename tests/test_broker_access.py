@@ -1,7 +1,8 @@
 """Each party may do only its part on the broker, tried on a real vhost.
 
 The topology is declared by the privileged setup step; every service connects as its own
-user (teilhabe.messaging.access), an agency-like user may read its own queue only.
+user (teilhabe.messaging.access); an agency, provisioned as `teilhabe-broker agency add`
+does, may read its own queue and send its own inbound types, nothing else.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ import pytest
 from aio_pika.abc import AbstractChannel
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import HouseholdReferredToHousing
-from teilhabe.messaging.access import published_types, reader_user, service_user
+from teilhabe.messaging.access import published_types, service_user
+from teilhabe.messaging.agencies import (
+    AGENCY_EXCHANGE,
+    INBOUND_EXCHANGE,
+    Agency,
+    agency_queue_name,
+    agency_user,
+    declare_agency,
+)
 from teilhabe.messaging.disposition import REASON_HEADER, REASON_KIND_HEADER
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
 from teilhabe.messaging.topology import redelivery_exchange_name
@@ -26,7 +35,9 @@ from teilhabe.testing.infrastructure import Infrastructure
 from .support import SERVICES, System, eventually
 
 AGENCY = "agency"
-AGENCY_QUEUE = "agency.jobcenter"
+JOBCENTER = Agency("jobcenter", receives=("household.moved_in",), sends=("allocation.notified",))
+AGENCY_QUEUE = agency_queue_name(JOBCENTER.name)
+OTHER_AGENCY = Agency("welfare", receives=("household.moved_in",))
 Attempt = Callable[[AbstractChannel], Awaitable[object]]
 
 
@@ -39,13 +50,10 @@ async def broker(infra: Infrastructure) -> AsyncIterator[dict[str, str]]:
     connection = await aio_pika.connect(admin)
     async with connection:
         channel = await connection.channel()
-        exchange = await channel.get_exchange(EXCHANGE)
-        queue = await channel.declare_queue(
-            AGENCY_QUEUE, durable=True, arguments={"x-queue-type": "quorum"}
-        )
-        await queue.bind(exchange, "household.moved_in")
+        for agency in (JOBCENTER, OTHER_AGENCY):
+            await declare_agency(channel, agency)
     users = [service_user(name, exchange=EXCHANGE, name=f"{vhost}.{name}") for name in SERVICES]
-    users.append(reader_user(f"{vhost}.{AGENCY}", queue=AGENCY_QUEUE, exchange=EXCHANGE))
+    users.append(agency_user(JOBCENTER, name=f"{vhost}.{AGENCY}"))
     urls = {}
     for user in users:
         urls[user.name.rpartition(".")[2]] = await asyncio.to_thread(
@@ -76,6 +84,22 @@ def attempts(party: str) -> dict[str, Attempt]:
     }
     if own_key is not None:
         tried["publish its own key"] = lambda ch: _publish(ch, EXCHANGE, own_key)
+    if party == AGENCY:
+        tried["read another agency's queue"] = lambda ch: _read(
+            ch, agency_queue_name(OTHER_AGENCY.name)
+        )
+        tried["bind # on the agencies exchange"] = lambda ch: _bind_all(
+            ch, own_queue, AGENCY_EXCHANGE
+        )
+        tried["publish on the agencies exchange"] = lambda ch: _publish(
+            ch, AGENCY_EXCHANGE, f"{OTHER_AGENCY.name}.household.moved_in"
+        )
+        tried["send its own inbound type"] = lambda ch: _publish(
+            ch, INBOUND_EXCHANGE, "allocation.notified"
+        )
+        tried["send another inbound type"] = lambda ch: _publish(
+            ch, INBOUND_EXCHANGE, "household.assigned"
+        )
     if party in SERVICES:
         tried["send to its own delay queue"] = lambda ch: _publish(
             ch, redelivery_exchange_name(party), f"{party}.retry.1"
@@ -86,7 +110,12 @@ def attempts(party: str) -> dict[str, Attempt]:
     return tried
 
 
-ALLOWED = {"publish its own key", "read its own queue", "send to its own delay queue"}
+ALLOWED = {
+    "publish its own key",
+    "read its own queue",
+    "send to its own delay queue",
+    "send its own inbound type",
+}
 
 
 async def test_each_party_may_do_only_its_part(broker: dict[str, str]) -> None:
@@ -107,7 +136,8 @@ async def test_each_party_may_do_only_its_part(broker: dict[str, str]) -> None:
                     await channel.close()
     assert outcomes == expected
     publishers = sum(bool(published_types(service)) for service in SERVICES)
-    assert len(outcomes) == 6 * 8 + publishers + 2 * len(SERVICES)  # every party, every attempt
+    # every party, every attempt
+    assert len(outcomes) == 6 * 8 + publishers + 2 * len(SERVICES) + 5
 
 
 async def test_an_event_from_a_source_that_does_not_own_its_type_is_dead_lettered(
@@ -156,8 +186,8 @@ async def _publish(channel: AbstractChannel, exchange: str, routing_key: str) ->
     await target.publish(aio_pika.Message(b"{}"), routing_key=routing_key, timeout=10)
 
 
-async def _bind_all(channel: AbstractChannel, queue: str) -> None:
-    await (await channel.get_queue(queue)).bind(EXCHANGE, "#")
+async def _bind_all(channel: AbstractChannel, queue: str, exchange: str = EXCHANGE) -> None:
+    await (await channel.get_queue(queue)).bind(exchange, "#")
 
 
 async def _read(channel: AbstractChannel, queue: str) -> None:

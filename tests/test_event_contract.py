@@ -6,7 +6,7 @@ Fast and without I/O: it reads the catalogue and every installed service's decla
 from __future__ import annotations
 
 import pytest
-from teilhabe.events.catalogue import CATALOGUE, load_catalogue
+from teilhabe.events.catalogue import ANY_SERVICE, CATALOGUE, load_catalogue
 from teilhabe.events.contract import field_paths
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import HouseholdAssigned
@@ -32,7 +32,7 @@ def test_a_service_declares_what_it_reads_of_every_event_it_handles(
     service: ServiceDefinition,
 ) -> None:
     assert set(service.reads) == set(service.handlers)
-    for model, fields in service.reads.items():
+    for model, fields in {**service.reads, **service.side_reads}.items():
         known = {path for path, _ in field_paths(model)}
         assert fields <= known, f"{service.name} reads unknown fields of {model.event_type}"
 
@@ -43,7 +43,7 @@ def test_every_personal_field_of_an_event_has_a_consumer_that_needs_it() -> None
     read = {
         (model, path)
         for service in SERVICES
-        for model, fields in service.reads.items()
+        for model, fields in {**service.reads, **service.side_reads}.items()
         for path in fields
     }
     unneeded = sorted(
@@ -60,7 +60,7 @@ def test_every_personal_field_of_an_event_has_a_consumer_that_needs_it() -> None
 
 def test_every_event_type_names_the_services_that_may_publish_it() -> None:
     load_catalogue()
-    names = {service.name for service in SERVICES} | {"*"}
+    names = {service.name for service in SERVICES} | {ANY_SERVICE}
     for model in CATALOGUE.values():
         assert model.published_by, model.event_type
         assert model.published_by <= names, model.event_type

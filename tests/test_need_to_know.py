@@ -239,6 +239,31 @@ async def seed(world: World, urls: dict[str, str]) -> None:
     )
     await deliver(SERVICES["intake"], urls["intake"], [signed_in])
 
+    # intake: a consent of the northern household's member, revoked (revoking it again is
+    # refused, not done).
+    consent = {
+        "member_id": ids["north_member"],
+        "agency": "jobcenter-matrix",
+        "purpose": "arbeitsvermittlung",
+        "granted_on": "2026-11-20",
+        "evidence_reference": "Akte 1",
+    }
+    ids["consent"] = ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/consents",
+            json=consent,
+            headers=h("caseworker_same_team"),
+        ),
+        201,
+    )["id"]
+    ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/consents/{ids['consent']}/revocation",
+            json={},
+            headers=h("caseworker_same_team"),
+        )
+    )
+
     # housing: the northern household placed, the southern one waiting with a cancelled
     # reservation (so that cancelling again is refused, not done).
     officer = h("housing_officer")
@@ -364,6 +389,20 @@ async def seed(world: World, urls: dict[str, str]) -> None:
             f"/recipients/{ids['recipient']}", json=entry, headers=h("admin")
         )
     )
+    # An agency and its subscription (administration: no person in them).
+    ids["agency"] = "jobcenter-matrix"
+    ok(
+        await api["notifications"].put(
+            f"/agencies/{ids['agency']}", json={"display_name": "Jobcenter"}, headers=h("admin")
+        )
+    )
+    subscription = {"event_type": "household.moved_in", "purpose": "arbeitsvermittlung"}
+    ids["subscription"] = ok(
+        await api["notifications"].post(
+            f"/agencies/{ids['agency']}/subscriptions", json=subscription, headers=h("admin")
+        ),
+        201,
+    )["id"]
 
 
 @pytest.fixture(scope="module")
@@ -476,6 +515,30 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             **intake,
         ),
         Route("intake", "GET", f"/ui/haushalte/{ids['north']}", ok=200, **intake),
+        Route("intake", "GET", f"/households/{ids['north']}/consents", ok=200, **intake),
+        # A consent given in the future is refused (422 when in scope), changing nothing.
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/consents",
+            ok=422,
+            body={
+                "member_id": ids["north_member"],
+                "agency": "jobcenter-matrix",
+                "purpose": "arbeitsvermittlung",
+                "granted_on": "2999-01-01",
+                "evidence_reference": "Akte 2",
+            },
+            **intake,
+        ),
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/consents/{ids['consent']}/revocation",
+            ok=409,
+            body={},
+            **intake,
+        ),
         Route(
             "intake",
             "POST",
@@ -868,6 +931,32 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
         ),
         Route(
             "notifications",
+            "PUT",
+            f"/agencies/{ids['agency']}",
+            admitted=admin,
+            in_scope=admin,
+            ok=422,
+            body={},
+        ),
+        Route(
+            "notifications",
+            "POST",
+            f"/agencies/{ids['agency']}/subscriptions",
+            admitted=admin,
+            in_scope=admin,
+            ok=422,
+            body={},
+        ),
+        Route(
+            "notifications",
+            "DELETE",
+            f"/agencies/{ids['agency']}/subscriptions/{ids['subscription']}",
+            admitted=admin,
+            in_scope=admin,
+            ok=204,
+        ),
+        Route(
+            "notifications",
             "POST",
             f"/ui/zustellungen/{ids['delivery']}/erneut-senden",
             admitted=admin,
@@ -947,6 +1036,9 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "recipient": "recipient_id",
         "webhook_endpoint": "endpoint_id",
         "webhook_delivery": "delivery_id",
+        "consent": "consent_id",
+        "subscription": "subscription_id",
+        "agency": "agency_id",
     }
     for key, name in names.items():
         path = path.replace(ids[key], "{" + name + "}")

@@ -88,6 +88,8 @@ class ServiceDefinition:
     # How long each table's records are kept (teilhabe.retention); run on the timers.
     retention: Retention = field(default_factory=lambda: Retention(()))
     companions: Sequence[Callable[[ServiceSettings], Companion]] = ()
+    # What its second consumer (a companion, see teilhabe.messaging.agencies) reads.
+    side_reads: FieldsRead = field(default_factory=dict)
     commands: Mapping[str, Command] = field(default_factory=dict)
 
 
@@ -184,6 +186,12 @@ def _add_dead_letter_commands(commands: Any) -> None:
         "redrive", help="send dead letters back to the consumer's queue (after fixing the cause)"
     )
     back.add_argument("--limit", type=int, default=1000)
+    for action in (listing, back):
+        action.add_argument(
+            "--queue",
+            help="a second consumer's queue (e.g. intake.inbound, notifications.agencies) "
+            "instead of the service's own",
+        )
     back.add_argument(
         "--event-id", action="append", dest="event_ids", help="only these (repeatable)"
     )
@@ -194,7 +202,7 @@ async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespac
         settings.amqp_url, heartbeat=settings.amqp_heartbeat_seconds, timeout=15
     )
     try:
-        queue = settings.service_name
+        queue = args.queue or settings.service_name
         # A passive look first, on a channel of its own: a missing queue closes the channel.
         try:
             async with connection.channel() as probe:

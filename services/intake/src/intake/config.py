@@ -18,6 +18,12 @@ class IntakeSettings(ServiceSettings):
         description="Days before a member's residence status expires that the caseworker "
         "is reminded (member.residence_status_expiring).",
     )
+    inbound_senders: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Which partner agencies (their broker users) may send which inbound "
+        'event type, e.g. {"allocation.notified": ["bezirksregierung-arnsberg"]}; the '
+        "broker's topic permissions say the same (teilhabe-broker agency add --sends).",
+    )
 
 
 # Read from the environment once; an app run in-process is given its own

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
-from intake.models import Household
+from intake.models import Consent, Household
 
 # Social care data: caseworkers alone (a team lead is a caseworker with `team_lead`
 # too). Administrators administer and read no social data unless also a caseworker.
@@ -25,3 +25,14 @@ def households_in_care(principal: Principal) -> ColumnElement[bool] | bool:
 
 
 HOUSEHOLDS = RecordScope(Household, resource="household", rule=households_in_care)
+
+
+def consents_in_care(principal: Principal) -> ColumnElement[bool] | bool:
+    """A consent is seen by whoever sees its household."""
+    admitted = households_in_care(principal)
+    if isinstance(admitted, bool):
+        return admitted
+    return Consent.household_id.in_(select(Household.id).where(admitted))
+
+
+CONSENTS = RecordScope(Consent, resource="consent", rule=consents_in_care)

@@ -9,6 +9,7 @@ from teilhabe.api.app import create_service_app
 from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
+from intake import inbound
 from intake.config import get_settings
 from intake.handlers import HANDLERS, READS
 from intake.models import messaging
@@ -40,6 +41,8 @@ SERVICE = ServiceDefinition(
     handlers=HANDLERS,
     reads=READS,
     timers=TIMERS,
+    companions=[inbound.InboundConsumer],
+    side_reads=inbound.READS,
 )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ARRAY, Date, DateTime, Enum, ForeignKey, String, Text, func
+from sqlalchemy import ARRAY, Date, DateTime, Enum, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.db import new_metadata
+from teilhabe.messaging.tables import define_inbox_table
 from teilhabe.service_tables import define_service_tables
 
 from intake.domain import HousingStatus, ResidenceStatus, Sex
@@ -19,6 +20,8 @@ class Base(DeclarativeBase):
 
 
 messaging, audit_log, staff_session = define_service_tables(Base.metadata)
+# The inbound consumer's own inbox (events partner agencies send in; teilhabe.messaging.agencies).
+inbound_inbox = define_inbox_table(Base.metadata, "inbound_inbox")
 
 
 class Household(Base):
@@ -135,4 +138,37 @@ class ResidenceStatusRecord(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class Consent(Base):
+    """A person's consent that events about them reach one agency for one purpose."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    agency: Mapped[str] = mapped_column(String(63))
+    purpose: Mapped[str] = mapped_column(String(63))
+    granted_on: Mapped[date] = mapped_column(Date)
+    # Where the signed declaration is kept (file or document number), not the document.
+    evidence_reference: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    revoked_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        # One standing consent per person, agency and purpose.
+        Index(
+            "uq_consent_standing",
+            "member_id",
+            "agency",
+            "purpose",
+            unique=True,
+            postgresql_where=text("revoked_on IS NULL"),
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from teilhabe.retention import Follows, Retention, Rule
+from teilhabe.retention import Exempt, Follows, Retention, Rule
 
 # A household's social-care file: the purpose ends when it has left the city's housing.
 CASE_FILE_DAYS = 5 * 365
@@ -32,6 +32,16 @@ RETENTION = Retention(
             table="residence_status_record",
             parent="member",
             record="a member's residence status history (status, valid from, expiry)",
+        ),
+        Follows(
+            table="consent",
+            parent="household",
+            record="a member's consent to share with an agency (agency, purpose, dates, "
+            "where the declaration is kept)",
+        ),
+        Exempt(
+            "inbound_inbox",
+            "ids of handled events agencies sent in; the consumer deletes them after 30 days",
         ),
         Rule(
             table="staff_member",

@@ -12,13 +12,15 @@ from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from intake import members, service
-from intake.dependencies import HOUSEHOLDS, SocialCareStaff
+from intake import consents, members, service
+from intake.dependencies import CONSENTS, HOUSEHOLDS, SocialCareStaff
 from intake.domain import MemberChangeReason
 from intake.schemas import (
     AllocationIn,
     AllocationListIn,
     CaseworkerIn,
+    ConsentIn,
+    ConsentOut,
     HouseholdOut,
     HouseholdSummary,
     ImportResult,
@@ -27,6 +29,7 @@ from intake.schemas import (
     MemberCorrectionIn,
     ResidenceStatusIn,
     ResidenceStatusRecordOut,
+    RevocationIn,
 )
 
 router = APIRouter(prefix="/households", tags=["households"])
@@ -248,3 +251,62 @@ async def residence_status_history(
         session=session, principal=principal, household_id=household_id, member_id=member_id
     )
     return [ResidenceStatusRecordOut.model_validate(record) for record in history]
+
+
+@router.get(
+    "/{household_id}/consents",
+    summary="What the household's members agreed to share with which agency",
+    tags=["consent"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def list_consents(
+    household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> list[ConsentOut]:
+    found = await consents.list_consents(
+        session=session, principal=principal, household_id=household_id
+    )
+    return [ConsentOut.model_validate(consent) for consent in found]
+
+
+@router.post(
+    "/{household_id}/consents",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a member's consent to share with an agency for a purpose",
+    tags=["consent"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def grant_consent(
+    household_id: uuid.UUID, body: ConsentIn, session: DbSession, principal: SocialCareStaff
+) -> ConsentOut:
+    consent = await consents.grant(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        consent=body,
+        today=today(),
+    )
+    return ConsentOut.model_validate(consent)
+
+
+@router.post(
+    "/{household_id}/consents/{consent_id}/revocation",
+    summary="Revoke a consent: nothing more about the person reaches the agency for it",
+    tags=["consent"],
+    dependencies=[applies_scope(CONSENTS)],
+)
+async def revoke_consent(
+    household_id: uuid.UUID,
+    consent_id: uuid.UUID,
+    body: RevocationIn,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> ConsentOut:
+    consent = await consents.revoke(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        consent_id=consent_id,
+        revoked_on=body.revoked_on,
+        today=today(),
+    )
+    return ConsentOut.model_validate(consent)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
+from teilhabe.events.consent import Slug
 from teilhabe.events.households import normalise_notice_number
 
 from intake.domain import (
@@ -190,3 +191,32 @@ class MemberChangeOut(ResponseModel):
     revision: int
     recorded_by: str
     recorded_at: datetime
+
+
+class ConsentIn(RequestModel):
+    """What a person agreed to share, with whom and what for, and where it is written."""
+
+    member_id: uuid.UUID
+    agency: Slug = Field(description="The agency's name, e.g. jobcenter-kreis-coesfeld")
+    purpose: Slug = Field(description="What for, e.g. arbeitsvermittlung")
+    granted_on: date
+    evidence_reference: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="Where the signed declaration is kept (file or document number)."
+    )
+
+
+class RevocationIn(RequestModel):
+    revoked_on: date | None = Field(default=None, description="Defaults to today.")
+
+
+class ConsentOut(ResponseModel):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    member_id: uuid.UUID
+    agency: str
+    purpose: str
+    granted_on: date
+    evidence_reference: str
+    recorded_by: str
+    revoked_on: date | None
+    revoked_by: str | None

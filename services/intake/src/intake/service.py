@@ -66,9 +66,8 @@ async def register_many(
     teams: list[str | None] = []
     for index, allocation in enumerate(allocations):
         where = f"{prefix}[{index}]." if prefix else ""
-        problems |= {
-            where + field: reason for field, reason in _problems(allocation, today).items()
-        }
+        found = allocation_problems(allocation, today)
+        problems |= {where + field: reason for field, reason in found.items()}
         choice = domain.registering_team(
             allocation.team, principal.teams, leads=principal.has_any_role(Role.TEAM_LEAD)
         )
@@ -85,8 +84,7 @@ async def register_many(
     if problems:
         raise InvalidFields(problems)
     households = [
-        _new_household(allocation, team)
-        for allocation, team in zip(allocations, teams, strict=True)
+        new_household(allocation, team) for allocation, team in zip(allocations, teams, strict=True)
     ]
     known = await registration.insert_households(session, households)
     if known:
@@ -101,7 +99,7 @@ async def register_many(
     return households
 
 
-def _problems(allocation: AllocationIn, today: date) -> dict[str, str]:
+def allocation_problems(allocation: AllocationIn, today: date) -> dict[str, str]:
     return domain.allocation_problems(
         allocated_on=allocation.allocated_on,
         expected_arrival_on=allocation.expected_arrival_on,
@@ -113,7 +111,7 @@ def _problems(allocation: AllocationIn, today: date) -> dict[str, str]:
     )
 
 
-def _new_household(allocation: AllocationIn, team: str | None) -> Household:
+def new_household(allocation: AllocationIn, team: str | None) -> Household:
     household_id = uuid.uuid4()
     return Household(
         id=household_id,

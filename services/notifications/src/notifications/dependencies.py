@@ -9,7 +9,14 @@ from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
 from notifications.domain import Channel
-from notifications.models import Delivery, Recipient, WebhookDelivery, WebhookEndpoint
+from notifications.models import (
+    Agency,
+    AgencySubscription,
+    Delivery,
+    Recipient,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 # Everyone who signs in has an inbox: staff, volunteers and partner agencies alike.
 AnyRecipient = Annotated[Principal, require_roles(*Role)]
@@ -49,3 +56,6 @@ RECIPIENTS = RecordScope(Recipient, resource="recipient", rule=_administers)
 # carry references to people, are never shown; only states, types and event ids).
 WEBHOOK_ENDPOINTS = RecordScope(WebhookEndpoint, resource="webhook_endpoint", rule=_administers)
 WEBHOOK_DELIVERIES = RecordScope(WebhookDelivery, resource="webhook_delivery", rule=_administers)
+# The agencies and what they hear of: administration (no person in them).
+AGENCIES = RecordScope(Agency, resource="agency", rule=_administers)
+SUBSCRIPTIONS = RecordScope(AgencySubscription, resource="subscription", rule=_administers)

@@ -1,9 +1,10 @@
 """Composition root of notifications: the app, its processes and their wiring.
 
-The e-mail and webhook senders run inside the `consumer` process, beside the event
-consumer: they belong together (the consumer queues e-mails and webhooks, the senders
-send them). Several consumer replicas mean several senders, which is safe: an e-mail is
-claimed with `FOR UPDATE SKIP LOCKED`, a webhook delivery by its lease.
+The e-mail and webhook senders and the agency gateway (a consumer of its own, see
+`notifications.gateway`) run inside the `consumer` process, beside the event consumer:
+they belong together (the consumer queues e-mails and webhooks, the senders send them).
+Several consumer replicas mean several senders, which is safe: an e-mail is claimed with
+`FOR UPDATE SKIP LOCKED`, a webhook delivery by its lease.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from teilhabe.db import create_engine, create_session_factory
 from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
+from notifications import gateway
+from notifications.agencies_router import router as agencies_router
 from notifications.config import NotificationsSettings, get_settings
 from notifications.handlers import HANDLERS, READS
 from notifications.models import messaging
@@ -35,7 +38,7 @@ def create_app() -> FastAPI:
         settings,
         title="Teilhabe Notifications",
         description="Recipients, rules, the in-app inbox and e-mail deliveries.",
-        routers=[router, webhooks_router],
+        routers=[router, webhooks_router, agencies_router],
     )
     mount_pages(app, settings)  # the staff pages at /ui
     return app
@@ -62,8 +65,9 @@ SERVICE = ServiceDefinition(
     retention=RETENTION,
     handlers=HANDLERS,
     reads=READS,
-    companions=[email_sender, webhook_sender],
+    companions=[email_sender, webhook_sender, gateway.AgencyGateway],
     timers={RETRY_TIMER: retry_due},
+    side_reads=gateway.READS,
 )
 
 

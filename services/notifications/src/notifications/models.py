@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.db import new_metadata
+from teilhabe.messaging.tables import define_inbox_table
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
@@ -35,6 +36,8 @@ class Base(DeclarativeBase):
 
 
 messaging, audit_log, staff_session = define_service_tables(Base.metadata)
+# The agency gateway's own inbox: it consumes some of the same events as the consumer.
+agency_inbox = define_inbox_table(Base.metadata, "agency_inbox")
 
 
 class Recipient(Base):
@@ -244,3 +247,65 @@ class WebhookAttempt(Base):
     duration_ms: Mapped[int]
     status: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class Agency(Base):
+    """A partner agency: its name is its broker user and the prefix of its routing keys."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    subscriptions: Mapped[list[AgencySubscription]] = relationship(
+        order_by="AgencySubscription.event_type",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class AgencySubscription(Base):
+    """What an agency hears of: one event type, for a purpose, with the fields it may see.
+
+    Without `statutory`, only events about a person who consented to this agency and
+    purpose pass; a statutory flow needs no consent and names its legal basis.
+    """
+
+    __tablename__ = "agency_subscription"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
+    event_type: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(63))
+    # Payload fields the agency gets besides the consent subject's reference.
+    fields: Mapped[list[str]] = mapped_column(ARRAY(String(100)), server_default="{}")
+    statutory: Mapped[bool] = mapped_column(server_default=text("false"))
+    legal_basis: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        UniqueConstraint("agency_id", "event_type", "purpose"),
+        Index("ix_agency_subscription_event_type", "event_type"),
+    )
+
+
+class AgencyConsent(Base):
+    """The gateway's read model of consents (consent.granted / consent.revoked)."""
+
+    __tablename__ = "agency_consent"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    household_id: Mapped[uuid.UUID]
+    member_id: Mapped[uuid.UUID]
+    agency_id: Mapped[str] = mapped_column(String(63))
+    purpose: Mapped[str] = mapped_column(String(63))
+    # Null until the grant arrives (a revocation may come first); a revoked consent stays
+    # revoked whatever arrives after.
+    granted_on: Mapped[date | None] = mapped_column(Date)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_agency_consent_household", "agency_id", "purpose", "household_id"),
+        Index("ix_agency_consent_member", "agency_id", "purpose", "member_id"),
+    )

@@ -52,6 +52,24 @@ RETENTION = Retention(
             keep_days=DELIVERY_DAYS,
             legal_basis="Art. 6(1)(e) GDPR (telling staff what concerns them)",
         ),
+        Exempt("agency", "a partner agency's name and title: no personal data"),
+        Exempt(
+            "agency_subscription",
+            "which agency hears of which event type, for what: no personal data",
+        ),
+        Rule(
+            table="agency_consent",
+            record="the agency gateway's copy of a consent (references, agency, purpose)",
+            clock_starts="the consent was revoked",
+            clock="revoked_on",
+            # Kept a while: a grant arriving after its revocation must still find it revoked.
+            keep_days=30,
+            legal_basis="Art. 5(1)(e), 7(3) GDPR (a revoked consent gates nothing)",
+        ),
+        Exempt(
+            "agency_inbox",
+            "ids of events the agency gateway handled; it deletes them after 30 days",
+        ),
         Follows(
             table="delivery_attempt",
             parent="delivery",

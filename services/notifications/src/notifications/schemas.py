@@ -133,3 +133,40 @@ class DeliveryOut(ResponseModel):
     last_error: str | None
     created_at: datetime
     attempt_log: list[AttemptOut]
+
+
+class AgencyIn(RequestModel):
+    display_name: Name = Field(description="e.g. Jobcenter Kreis Coesfeld")
+
+
+class SubscriptionIn(RequestModel):
+    """An event type an agency hears of, for a purpose, and the fields it may see."""
+
+    event_type: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    purpose: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    fields: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Payload fields besides the reference consent is given for.",
+    )
+    statutory: bool = Field(
+        default=False, description="A flow the law requires: it needs no consent."
+    )
+    legal_basis: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = Field(
+        default=None, description="Required for a statutory flow, e.g. § 90 AufenthG."
+    )
+
+
+class SubscriptionOut(ResponseModel):
+    id: uuid.UUID
+    event_type: str
+    purpose: str
+    fields: list[str]
+    statutory: bool
+    legal_basis: str | None
+
+
+class AgencyOut(ResponseModel):
+    id: str
+    display_name: str
+    subscriptions: list[SubscriptionOut]

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict
 
 # `published_by` of a type that every service may publish (e.g. staff directory events).
 ANY_SERVICE = "*"
+# The `source` of an event a partner agency sends in: `/agencies/<its broker user>`.
+AGENCY_SOURCE_PREFIX = "/agencies/"
 SOURCE_PREFIX = "/teilhabe/"
 # Where every service serves the JSON Schema of each type and version (the public
 # contract): `GET /events/schemas/{type}/{version}`. A deployment sets its public address
@@ -51,6 +53,10 @@ class EventPayload(BaseModel):
     inbound: ClassVar[bool] = False
     # The example the published contract shows; None: one made from the schema.
     example: ClassVar[Mapping[str, Any] | None] = None
+    # Set on a type partner agencies may subscribe to: the field naming whose consent
+    # decides whether an agency hears of the event ("household_id": a consenting member
+    # of that household; "member_id": that person). None: never shown to agencies.
+    consent_subject: ClassVar[str | None] = None
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -107,4 +113,12 @@ def lookup_payload_model(event_type: str, version: int) -> type[EventPayload] | 
 
 def load_catalogue() -> None:
     # Importing the modules registers their payload classes.
-    from teilhabe.events import courses, households, housing, staff, volunteers  # noqa: F401
+    from teilhabe.events import (  # noqa: F401
+        consent,
+        courses,
+        households,
+        housing,
+        inbound,
+        staff,
+        volunteers,
+    )

@@ -44,6 +44,7 @@ class HouseholdMovedIn(EventPayload):
     event_type: ClassVar[str] = "household.moved_in"
     published_by: ClassVar[frozenset[str]] = frozenset({"housing"})
     subject_field: ClassVar[str | None] = "household_id"
+    consent_subject: ClassVar[str | None] = "household_id"
 
     household_id: Reference
     placement_id: Reference
@@ -63,6 +64,7 @@ class HouseholdMovedOut(EventPayload):
     event_type: ClassVar[str] = "household.moved_out"
     published_by: ClassVar[frozenset[str]] = frozenset({"housing"})
     subject_field: ClassVar[str | None] = "household_id"
+    consent_subject: ClassVar[str | None] = "household_id"
 
     household_id: Reference
     placement_id: Reference

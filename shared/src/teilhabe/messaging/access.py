@@ -12,7 +12,12 @@ names) and, on topic exchanges, topic permissions over routing keys:
 - read: the service's own queue and its dead-letter queue, nothing else (so no binding
   of `#` either: a binding needs read on the exchange).
 
-An agency-like reader gets read on its own queue only. Kubernetes mirrors the same
+A service with a second consumer (`teilhabe.messaging.agencies.SIDE_CONSUMERS`: the
+agency gateway of notifications, intake's inbound events) also reads that consumer's
+queues and writes its redelivery exchange; the gateway writes the agencies exchange.
+Agency users: `teilhabe.messaging.agencies.agency_user`.
+
+Kubernetes mirrors the same
 matrix in Messaging Topology Operator resources (deploy/README.md, "Broker").
 """
 
@@ -42,41 +47,34 @@ class BrokerUser:
 
 
 def published_types(service: str) -> list[str]:
-    """The event types `service` may publish: those it owns, and those any service may."""
+    """The event types `service` may publish: those it owns, and those any service may
+    (not those agencies send in to it)."""
     load_catalogue()
     return sorted(
         {
             model.event_type
             for model in CATALOGUE.values()
-            if service in model.published_by or ANY_SERVICE in model.published_by
+            if (service in model.published_by or ANY_SERVICE in model.published_by)
+            and not model.inbound
         }
     )
 
 
 def service_user(service: str, *, exchange: str, name: str | None = None) -> BrokerUser:
     """The permissions of `service`'s user (named like the service unless `name` is given)."""
+    # Imported here: the agencies module builds on this one.
+    from teilhabe.messaging.agencies import side_consumer_grants
+
     keys = published_types(service)
-    writes = ([exchange] if keys else []) + [redelivery_exchange_name(service)]
+    side_reads, side_writes = side_consumer_grants(service)
+    writes = ([exchange] if keys else []) + [redelivery_exchange_name(service), *side_writes]
     return BrokerUser(
         name=name or service,
         configure=NOTHING,
         write=any_of(writes),
-        read=any_of([service, dead_letter_queue_name(service)]),
+        read=any_of([service, dead_letter_queue_name(service), *side_reads]),
         topic_exchange=exchange,
         topic_write=any_of(keys),
-        topic_read=NOTHING,
-    )
-
-
-def reader_user(name: str, *, queue: str, exchange: str) -> BrokerUser:
-    """An agency-like user: reads its own queue (bound by the setup), nothing else."""
-    return BrokerUser(
-        name=name,
-        configure=NOTHING,
-        write=NOTHING,
-        read=any_of([queue]),
-        topic_exchange=exchange,
-        topic_write=NOTHING,
         topic_read=NOTHING,
     )
 

@@ -23,7 +23,7 @@ import contextlib
 import itertools
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -77,6 +77,11 @@ class ConsumerOptions:
         return replace(options, **overrides)
 
 
+# Checks the sender of an event from outside (instead of the catalogue's owners); raises
+# PoisonMessage for one that may not send it.
+Admission = Callable[[AbstractIncomingMessage, ReceivedEvent[EventPayload]], None]
+
+
 @dataclass
 class _Decoded:
     message: AbstractIncomingMessage
@@ -91,8 +96,10 @@ class EventConsumer:
         session_factory: async_sessionmaker[AsyncSession],
         inbox: Table,
         handlers: HandlerMap,
+        admit: Admission | None = None,
     ) -> None:
         self._options = options
+        self._admit = admit
         self._sessions = session_factory
         self._inbox = inbox
         self._handlers = handlers
@@ -186,9 +193,12 @@ class EventConsumer:
         decoded: list[_Decoded] = []
         for message in batch:
             try:
-                decoded.append(
-                    _Decoded(message, decode(message.body, self._handlers, message.type))
+                event = decode(
+                    message.body, self._handlers, message.type, check_source=self._admit is None
                 )
+                if self._admit is not None:
+                    self._admit(message, event)
+                decoded.append(_Decoded(message, event))
             except PoisonMessage as poison:
                 await self._dispose.dead_letter(message, poison.kind, poison.reason)
         while decoded:

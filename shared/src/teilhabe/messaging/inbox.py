@@ -51,10 +51,15 @@ class PermanentError(PoisonMessage):
 
 
 def decode(
-    body: bytes, handlers: HandlerMap, type_hint: str | None = None
+    body: bytes,
+    handlers: HandlerMap,
+    type_hint: str | None = None,
+    *,
+    check_source: bool = True,
 ) -> ReceivedEvent[EventPayload]:
     """Validate a message as a CloudEvent with a known payload this consumer handles,
-    from a source that owns its type.
+    from a source that owns its type (unless `check_source` is False: a consumer of
+    events from outside, which checks their sender itself).
 
     `type_hint` (the message's AMQP type) picks the one payload model this consumer
     handles for that type, so envelope and payload are validated from the bytes in one
@@ -68,7 +73,8 @@ def decode(
             pass
         else:
             if typed.type == type_hint and typed.dataversion == str(expected.event_version):
-                _check_source(expected, typed)
+                if check_source:
+                    _check_source(expected, typed)
                 return ReceivedEvent(envelope=typed, payload=typed.data)
     try:
         envelope = CloudEvent.model_validate_json(body)
@@ -86,7 +92,8 @@ def decode(
             DeadLetterKind.NO_HANDLER,
             f"no handler for event type {envelope.type!r} version {envelope.dataversion}",
         )
-    _check_source(model, envelope)
+    if check_source:
+        _check_source(model, envelope)
     try:
         payload = model.model_validate(envelope.data)
     except ValidationError as error:

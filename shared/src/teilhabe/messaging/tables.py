@@ -55,13 +55,19 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         ),
         Index("ix_outbox_message_published_at", "published_at"),
     )
-    inbox = Table(
-        INBOX_TABLE,
+    inbox = define_inbox_table(metadata, INBOX_TABLE)
+    return MessagingTables(outbox=outbox, inbox=inbox, timers=define_timer_table(metadata))
+
+
+def define_inbox_table(metadata: MetaData, name: str) -> Table:
+    """An inbox: the ids of the events a consumer handled (a second consumer of the same
+    events, e.g. the agency gateway, keeps its own)."""
+    return Table(
+        name,
         metadata,
         Column("event_id", String(200), primary_key=True),
         Column("event_type", String(200), nullable=False),
         Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         # Pruning finds the ids older than the retention without reading the whole inbox.
-        Index("ix_inbox_message_handled_at", "handled_at"),
+        Index(f"ix_{name}_handled_at", "handled_at"),
     )
-    return MessagingTables(outbox=outbox, inbox=inbox, timers=define_timer_table(metadata))

@@ -1,0 +1,241 @@
+"""The agency gateway: what partner agencies hear of, and only what they may.
+
+A consumer of its own inside notifications' consumer process (queue
+`notifications.agencies`, inbox `agency_inbox`; teilhabe.messaging.agencies). For each
+event of a type agencies may subscribe to, it looks up the subscription table, lets
+through to an agency only what a statutory subscription names or what a person consented
+to (per agency and purpose; `consent_subject` of the type names whose consent counts),
+strips the event to the fields that agency's subscriptions name, and publishes it,
+confirmed, to `teilhabe.agencies` with routing key `<agency>.<type>`, before the event
+is acked, and stages one signed webhook delivery per endpoint of the agency
+(`notifications.webhooks`) in the same transaction as the event's inbox row. The
+consents reach the gateway on the same queue, so a revocation published before an event
+is applied before it: nothing more about the person goes out.
+
+The id of what an agency receives is derived from the event's id and the agency's name:
+a redelivery (a crash between publishing and acknowledging) repeats the same id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import aio_pika
+import structlog
+from aio_pika.abc import AbstractExchange, AbstractRobustConnection
+from sqlalchemy import exists, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.config import ServiceSettings
+from teilhabe.db import create_engine, create_session_factory
+from teilhabe.events.catalogue import CATALOGUE, EventPayload, load_catalogue, source_of
+from teilhabe.events.consent import ConsentGranted, ConsentRevoked
+from teilhabe.events.contract import FieldsRead, reads
+from teilhabe.events.envelope import CONTENT_TYPE, CloudEvent
+from teilhabe.messaging.agencies import AGENCY_EXCHANGE, GATEWAY_QUEUE, agency_routing_key
+from teilhabe.messaging.connection import connect_broker
+from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
+from teilhabe.messaging.inbox import Handler, HandlerMap, PermanentError, ReceivedEvent
+from teilhabe.messaging.topology import existing_exchange
+
+from notifications.models import AgencyConsent, AgencySubscription, agency_inbox
+from notifications.webhooks import service as webhooks
+
+log = structlog.get_logger(__name__)
+# Names the ids of what agencies receive (uuid5 of the event id and the agency).
+AGENCY_MESSAGE_NAMESPACE = uuid.UUID("6b1f4a52-0d5e-4c55-9a7e-2f7c7f1e9b31")
+SOURCE = source_of("notifications")
+
+
+def agency_message_id(event_id: str, agency: str) -> str:
+    return str(uuid.uuid5(AGENCY_MESSAGE_NAMESPACE, f"{event_id}:{agency}"))
+
+
+def stripped(event: CloudEvent, model: type[EventPayload], fields: set[str]) -> CloudEvent:
+    """The event as `agency` may see it: the consent subject's reference and `fields`."""
+    subject = model.consent_subject
+    assert subject is not None
+    kept = {name: value for name, value in event.data.items() if name in fields | {subject}}
+    return CloudEvent(
+        specversion="1.0",
+        id=event.id,  # replaced per agency by the caller
+        source=SOURCE,
+        type=event.type,
+        time=event.time,
+        subject=event.subject,
+        dataversion=event.dataversion,
+        traceparent=event.traceparent,
+        data=kept,
+    )
+
+
+async def admitted(
+    session: AsyncSession, model: type[EventPayload], payload: EventPayload
+) -> dict[str, set[str]]:
+    """Per agency that may hear of this event, the fields it may see."""
+    subject = model.consent_subject
+    assert subject is not None
+    reference = getattr(payload, subject)
+    column = AgencyConsent.member_id if subject == "member_id" else AgencyConsent.household_id
+    consented = exists().where(
+        AgencyConsent.agency_id == AgencySubscription.agency_id,
+        AgencyConsent.purpose == AgencySubscription.purpose,
+        AgencyConsent.granted_on.is_not(None),
+        AgencyConsent.revoked_on.is_(None),
+        column == reference,
+    )
+    rows = await session.scalars(
+        select(AgencySubscription).where(
+            AgencySubscription.event_type == model.event_type,
+            or_(AgencySubscription.statutory, consented),
+        )
+    )
+    fields: dict[str, set[str]] = defaultdict(set)
+    for subscription in rows:
+        fields[subscription.agency_id] |= set(subscription.fields)
+    return dict(fields)
+
+
+async def record_granted(
+    session: AsyncSession, events: Sequence[ReceivedEvent[ConsentGranted]]
+) -> None:
+    for event in events:
+        p = event.payload
+        await session.execute(
+            insert(AgencyConsent)
+            .values(
+                id=p.consent_id,
+                household_id=p.household_id,
+                member_id=p.member_id,
+                agency_id=p.agency,
+                purpose=p.purpose,
+                granted_on=p.granted_on,
+            )
+            .on_conflict_do_update(
+                index_elements=[AgencyConsent.id], set_={"granted_on": p.granted_on}
+            )
+        )
+
+
+async def record_revoked(
+    session: AsyncSession, events: Sequence[ReceivedEvent[ConsentRevoked]]
+) -> None:
+    for event in events:
+        p = event.payload
+        await session.execute(
+            insert(AgencyConsent)
+            .values(
+                id=p.consent_id,
+                household_id=p.household_id,
+                member_id=p.member_id,
+                agency_id=p.agency,
+                purpose=p.purpose,
+                revoked_on=p.revoked_on,
+            )
+            .on_conflict_do_update(
+                index_elements=[AgencyConsent.id], set_={"revoked_on": p.revoked_on}
+            )
+        )
+
+
+class AgencyGateway:
+    """Runs beside notifications' consumer, in its process (a companion)."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._settings = settings
+        engine = create_engine(settings.database_url, pool_size=2)
+        self._consumer = EventConsumer(
+            ConsumerOptions.from_settings(settings, queue_name=GATEWAY_QUEUE),
+            session_factory=create_session_factory(
+                engine,
+                audit_key=settings.audit_key.get_secret_value() if settings.audit_key else None,
+            ),
+            inbox=agency_inbox,
+            handlers=self.handlers(),
+        )
+        self._exchange: AbstractExchange | None = None
+        self._connection: AbstractRobustConnection | None = None
+
+    def handlers(self) -> HandlerMap:
+        load_catalogue()
+        handlers: dict[type[EventPayload], Handler] = {
+            model: self.forward for model in CATALOGUE.values() if model.consent_subject
+        }
+        handlers[ConsentGranted] = record_granted
+        handlers[ConsentRevoked] = record_revoked
+        return handlers
+
+    async def run(self, stop: asyncio.Event) -> None:
+        settings = self._settings
+        self._connection = await connect_broker(
+            settings.amqp_url, heartbeat=settings.amqp_heartbeat_seconds
+        )
+        try:
+            # An agency without a queue for the key must fail the publish, not lose it.
+            channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
+            self._exchange = await existing_exchange(channel, AGENCY_EXCHANGE)
+            await self._consumer.run(stop)
+        finally:
+            await self._connection.close()
+
+    async def forward(self, session: AsyncSession, events: Sequence[ReceivedEvent[Any]]) -> None:
+        assert self._exchange is not None, "run() looks the exchange up first"
+        unroutable: list[str] = []
+        for event in events:
+            model = type(event.payload)
+            envelope = CloudEvent.model_validate(
+                {**event.envelope.model_dump(), "data": event.payload.model_dump(mode="json")}
+            )
+            for agency, fields in sorted((await admitted(session, model, event.payload)).items()):
+                message_id = agency_message_id(event.id, agency)
+                body = stripped(envelope, model, fields).model_copy(update={"id": message_id})
+                # Its signed webhooks, in this transaction; its queue, confirmed, now.
+                by_webhook = await webhooks.stage(session, agency, body)
+                try:
+                    await self._exchange.publish(
+                        aio_pika.Message(
+                            body.to_json(),
+                            content_type=CONTENT_TYPE,
+                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                            message_id=message_id,
+                            type=event.envelope.type,
+                            app_id="notifications",
+                        ),
+                        routing_key=agency_routing_key(agency, event.envelope.type),
+                        mandatory=True,
+                        timeout=self._settings.publish_timeout_seconds,
+                    )
+                except aio_pika.exceptions.PublishError:
+                    if not by_webhook:  # an agency on webhooks alone has no queue
+                        unroutable.append(agency)
+                else:
+                    log.info("event forwarded to an agency", agency=agency, event_id=event.id)
+        if unroutable:
+            # Subscribed, but not provisioned on the broker for this type: an operator's
+            # task (teilhabe-broker agency add … --receives <type>), visible in the DLQ.
+            raise PermanentError(
+                f"no queue bound for agencies {', '.join(sorted(set(unroutable)))}: "
+                "provision them for this event type"
+            )
+
+
+# What the gateway reads of each event: the consents, and whatever a subscription may
+# name of a shareable event (the subscription table decides, per agency, what passes).
+def _gateway_reads() -> FieldsRead:
+    load_catalogue()
+    shareable = {
+        model: reads(*model.model_fields) for model in CATALOGUE.values() if model.consent_subject
+    }
+    fields = ("consent_id", "household_id", "member_id", "agency", "purpose")
+    return {
+        **shareable,
+        ConsentGranted: reads(*fields, "granted_on"),
+        ConsentRevoked: reads(*fields, "revoked_on"),
+    }
+
+
+READS: FieldsRead = _gateway_reads()

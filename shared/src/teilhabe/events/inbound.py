@@ -1,0 +1,53 @@
+"""Events partner agencies send in, on the inbound exchange (never the events exchange).
+
+Their `source` is `/agencies/<agency>`, the agency's broker user, which the broker
+vouches for in the message's `user_id`. The receiving service validates them against
+this catalogue and, as the broker's topic permission already did, the sender's right.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from teilhabe.events.catalogue import EventPayload
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class NotifiedMember(BaseModel):
+    """A person of the allocated household, as the allocation notice names them."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    given_name: Text
+    family_name: Text
+    date_of_birth: date
+    sex: str = Field(description="female, male, diverse or unspecified")
+    nationality: str = Field(description="ISO 3166-1 alpha-3 code, XXX if stateless")
+    languages: tuple[str, ...] = Field(default=(), description="ISO 639 codes.")
+    residence_status: str = Field(description="As intake's residence statuses.")
+    residence_status_expires_on: date | None = None
+
+
+class AllocationNotified(EventPayload):
+    """The allocating authority allocated a household to the city (a Zuweisungsbescheid).
+
+    Intake registers it as a caseworker would; idempotent by event id and by the
+    allocation notice number (normalised).
+    """
+
+    event_type: ClassVar[str] = "allocation.notified"
+    # Its owner, which receives it; agencies send it (teilhabe.messaging.agencies).
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    inbound: ClassVar[bool] = True
+    subject_field: ClassVar[str | None] = "allocation_notice_number"
+
+    allocation_notice_number: Text
+    allocated_on: date
+    allocating_authority: Text
+    expected_arrival_on: date | None = None
+    needs_accessible_housing: bool = False
+    members: tuple[NotifiedMember, ...] = Field(min_length=1, max_length=30)

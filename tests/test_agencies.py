@@ -1,0 +1,248 @@
+"""Partner agencies on AMQP, tried as an agency would: through its own broker user.
+
+An agency subscribed to `household.moved_in` hears of it for a household with a member
+who consented to that agency and purpose, not for one without, and nothing more after
+the consent is revoked; what it hears is stripped to the subscription's fields. The
+allocating authority sends allocations in: one sent twice is registered once, a
+malformed one or one in another's name is dead-lettered with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import aio_pika
+import httpx
+import pytest
+from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
+from teilhabe.auth import Role
+from teilhabe.auth.testing import RunningDevProvider
+from teilhabe.events.catalogue import AGENCY_SOURCE_PREFIX
+from teilhabe.events.envelope import new_event
+from teilhabe.events.housing import HouseholdMovedIn, SiteKind
+from teilhabe.events.inbound import AllocationNotified, NotifiedMember
+from teilhabe.messaging.agencies import (
+    INBOUND_EXCHANGE,
+    INBOUND_QUEUE,
+    Agency,
+    agency_queue_name,
+    agency_user,
+    declare_agency,
+)
+from teilhabe.messaging.disposition import REASON_HEADER
+from teilhabe.messaging.setup import EXCHANGE
+from teilhabe.messaging.topology import dead_letter_queue_name
+from teilhabe.testing.infrastructure import Infrastructure
+
+from .support import System, eventually, household_body, provisioned_system
+
+JOBCENTER = "jc-test"
+PURPOSE = "arbeitsvermittlung"
+
+
+@pytest.fixture
+async def agencies_system(
+    infra: Infrastructure, identity: RunningDevProvider, log_dir: Path
+) -> AsyncIterator[System]:
+    async with provisioned_system(infra, identity, log_dir, ["intake", "notifications"]) as system:
+        yield system
+
+
+async def provision(system: System, agency: Agency) -> str:
+    """`teilhabe-broker agency add` in the test's vhost; the agency user's AMQP URL."""
+    connection = await aio_pika.connect(system.amqp_url)
+    async with connection:
+        await declare_agency(await connection.channel(), agency)
+    vhost = system.amqp_url.rsplit("/", 1)[1]
+    user = agency_user(agency, name=f"{vhost}.{agency.name}")
+    url = await asyncio.to_thread(system.infra.grant_broker_user, vhost, user)
+    # Its user is deleted with the services' users at the end.
+    system.service_amqp_urls[agency.name] = url
+    return url
+
+
+async def test_an_agency_hears_only_of_consenting_households_and_nothing_after_revocation(
+    agencies_system: System,
+) -> None:
+    system = agencies_system
+    agency_url = await provision(system, Agency(JOBCENTER, receives=("household.moved_in",)))
+    intake = system.start("intake", "api")
+    system.start("intake", "relay")
+    notifications = system.start("notifications", "api")
+    system.start("notifications", "consumer")
+
+    caseworker = system.headers(Role.CASEWORKER, subject="cw-agency")
+    async with httpx.AsyncClient(base_url=intake.url, headers=caseworker, timeout=30) as api:
+        households = {}
+        for key in ("consenting", "without", "sentinel"):
+            response = await api.post("/households", json=household_body(f"JC-{uuid.uuid4()}"))
+            assert response.status_code == 201, response.text
+            households[key] = response.json()
+        consents = {}
+        for key in ("consenting", "sentinel"):
+            household = households[key]
+            consent = {
+                "member_id": household["members"][0]["id"],
+                "agency": JOBCENTER,
+                "purpose": PURPOSE,
+                "granted_on": date.today().isoformat(),
+                "evidence_reference": "Akte 4711, Blatt 3",
+            }
+            response = await api.post(f"/households/{household['id']}/consents", json=consent)
+            assert response.status_code == 201, response.text
+            consents[key] = response.json()["id"]
+
+    admin = system.headers(Role.ADMIN, subject="admin-agency")
+    async with httpx.AsyncClient(base_url=notifications.url, headers=admin, timeout=30) as api:
+        response = await api.put(f"/agencies/{JOBCENTER}", json={"display_name": "Jobcenter"})
+        assert response.status_code == 200, response.text
+        subscription = {
+            "event_type": "household.moved_in",
+            "purpose": PURPOSE,
+            "fields": ["moved_in_on"],
+        }
+        response = await api.post(f"/agencies/{JOBCENTER}/subscriptions", json=subscription)
+        assert response.status_code == 201, response.text
+
+    async def consents_known(revoked: bool) -> bool:
+        sql = "SELECT count(*) FROM agency_consent WHERE granted_on IS NOT NULL"
+        sql += " AND revoked_on IS NOT NULL" if revoked else ""
+        return int(await system.query("notifications", sql)) == (1 if revoked else 2)
+
+    await eventually(lambda: consents_known(revoked=False), timeout=60)
+
+    connection = await aio_pika.connect(agency_url)  # as the agency
+    async with connection:
+        queue = await (await connection.channel()).get_queue(agency_queue_name(JOBCENTER))
+        await moved_in(system, households["without"]["id"])
+        await moved_in(system, households["consenting"]["id"])
+        first = await received(queue)
+        assert first["data"] == {
+            "household_id": households["consenting"]["id"],
+            "moved_in_on": "2026-11-25",
+        }
+        assert first["source"] == "/teilhabe/notifications"
+        assert first["type"] == "household.moved_in"
+
+        async with httpx.AsyncClient(base_url=intake.url, headers=caseworker, timeout=30) as api:
+            household_id = households["consenting"]["id"]
+            response = await api.post(
+                f"/households/{household_id}/consents/{consents['consenting']}/revocation",
+                json={},
+            )
+            assert response.status_code == 200, response.text
+        await eventually(lambda: consents_known(revoked=True), timeout=60)
+
+        await moved_in(system, households["consenting"]["id"])
+        await moved_in(system, households["without"]["id"])
+        await moved_in(system, households["sentinel"]["id"])
+        # The gateway handles its queue in order: what came before the sentinel is done.
+        after = await received(queue)
+        assert after["data"]["household_id"] == households["sentinel"]["id"]
+        assert await queue.get(fail=False) is None
+
+
+async def moved_in(system: System, household_id: str) -> None:
+    """housing's event, as housing's relay would publish it."""
+    payload = HouseholdMovedIn(
+        household_id=uuid.UUID(household_id),
+        placement_id=uuid.uuid4(),
+        site_id=uuid.uuid4(),
+        site_kind=SiteKind.COMMUNAL_HOUSING,
+        unit_id=uuid.uuid4(),
+        bed_count=2,
+        moved_in_on=date(2026, 11, 25),
+        site_name="Haus Nord",
+        unit_name="A",
+    )
+    event = new_event(payload, source="/teilhabe/housing")
+    connection = await aio_pika.connect(system.amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(EXCHANGE)
+        message = aio_pika.Message(event.to_json(), message_id=event.id, type=event.type)
+        await exchange.publish(message, routing_key=event.type)
+
+
+async def received(queue: AbstractQueue) -> dict[str, Any]:
+    message: AbstractIncomingMessage = await eventually(lambda: queue.get(fail=False), timeout=60)
+    await message.ack()
+    return json.loads(message.body)  # type: ignore[no-any-return]
+
+
+async def test_an_allocation_sent_twice_is_registered_once_and_a_bad_one_dead_lettered(
+    agencies_system: System,
+) -> None:
+    system = agencies_system
+    authority = Agency("bra-test", sends=("allocation.notified",))
+    url = await provision(system, authority)
+    sender = unquote(urlsplit(url).username or "")
+    senders = json.dumps({"allocation.notified": [sender]})
+    system.start("intake", "consumer", env={"INBOUND_SENDERS": senders})
+
+    number = f"BRA-IN-{uuid.uuid4().hex[:8].upper()}"
+    genuine = allocation(number)
+    again = allocation(f"  {number.lower()} ")  # the same notice, typed differently
+    malformed = allocation(f"{number}-X", residence_status="unbekannt")
+    connection = await aio_pika.connect(url)  # as the authority
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(INBOUND_EXCHANGE)
+        first = new_event(genuine, source=f"{AGENCY_SOURCE_PREFIX}{sender}")
+        for event in (
+            first,
+            first,  # redelivered: the same id
+            new_event(again, source=f"{AGENCY_SOURCE_PREFIX}{sender}"),
+            new_event(malformed, source=f"{AGENCY_SOURCE_PREFIX}{sender}"),
+            new_event(allocation(f"{number}-Y"), source=f"{AGENCY_SOURCE_PREFIX}someone-else"),
+        ):
+            message = aio_pika.Message(
+                event.to_json(), message_id=event.id, type=event.type, user_id=sender
+            )
+            await exchange.publish(message, routing_key=event.type)
+
+    admin = await aio_pika.connect(system.amqp_url)
+    async with admin:
+        dead = await (await admin.channel()).get_queue(dead_letter_queue_name(INBOUND_QUEUE))
+        reasons = []
+        for _ in range(2):
+            letter = await eventually(lambda: dead.get(fail=False), timeout=60)
+            await letter.ack()
+            reasons.append(str(letter.headers[REASON_HEADER]))
+    # Refused at the door (another's name) or by the rules (a status intake does not know).
+    first, second = sorted(reasons)
+    assert first.startswith("invalid allocation: members.0.residence_status"), first
+    assert "is not the sending agency" in second, second
+
+    sql = "SELECT allocation_notice_number FROM household WHERE allocation_notice_number LIKE $1"
+    rows = await system.query_all("intake", sql, f"{number}%")
+    assert [row[0] for row in rows] == [number]
+
+
+def allocation(
+    number: str, *, residence_status: str = "aufenthaltsgestattung"
+) -> AllocationNotified:
+    return AllocationNotified(
+        allocation_notice_number=number,
+        allocated_on=date(2026, 11, 20),
+        allocating_authority="Bezirksregierung Arnsberg",
+        members=(
+            NotifiedMember(
+                given_name="Amina",
+                family_name="Haddad",
+                date_of_birth=date(1988, 3, 14),
+                sex="female",
+                nationality="SYR",
+                languages=("ar",),
+                residence_status=residence_status,
+                residence_status_expires_on=date(2027, 5, 20),
+            ),
+        ),
+    )

@@ -29,8 +29,15 @@ def test_every_event_notifications_handles_has_a_rule() -> None:
 def test_notifications_handles_every_event_but_those_that_keep_other_read_models() -> None:
     load_catalogue()
     # What housing alone needs; a household's members as they are now (courses, housing
-    # and volunteers keep them; nobody is told).
-    not_notices = {"household.referred_to_housing", "household.members_changed"}
+    # and volunteers keep them; nobody is told); consents (the agency gateway's); what
+    # agencies send in (intake's).
+    not_notices = {
+        "household.referred_to_housing",
+        "household.members_changed",
+        "consent.granted",
+        "consent.revoked",
+        "allocation.notified",
+    }
     assert {event_type for event_type, _ in CATALOGUE} - not_notices == set(domain.RULES)
 
 

@@ -656,3 +656,44 @@ async def test_english_is_offered_as_second_language(coordinator: httpx.AsyncCli
         page = await coordinator.get(page.headers["location"])
     assert '<h1 class="kern-heading-large">Households</h1>' in page.text
     await coordinator.get("/ui/sprache/de", params={"next": "/ui/"})
+
+
+async def test_a_mentorship_names_its_household_in_words_while_it_may_be_seen(
+    coordinator: httpx.AsyncClient,
+    volunteers: httpx.AsyncClient,
+    volunteers_database: str,
+) -> None:
+    login = f"wanda-{unique()}"
+    _, number = await known_household(volunteers_database, minors=0, languages=("fa", "de"))
+    mine, _ = await register(coordinator, subject=login)
+    page = await coordinator.get(mine)
+    matched = await coordinator.post(
+        f"{mine}/patenschaften",
+        data={
+            "csrf_token": form_token(page),
+            "allocation_notice_number": number,
+            "started_on": german(today()),
+        },
+    )
+    assert matched.status_code == 303
+    words = "ohne Minderjährige, spricht Deutsch, Persisch (Farsi)"
+    page = await coordinator.get(mine)
+    assert f'<td class="kern-table__cell" data-household-words>{words}</td>' in page.text
+
+    async with tool_client(volunteers.app) as client:  # type: ignore[attr-defined]
+        await sign_in(client, subject=login, roles=[Role.VOLUNTEER])
+        own = await client.get("/ui/mein-engagement")
+        assert f"data-household-words>{words}</td>" in own.text
+
+        # Ended: the volunteer sees nothing more of the mentorship or its household.
+        match_id = re.search(r'name="ended_on-([0-9a-f-]+)"', page.text)
+        assert match_id
+        ended = await coordinator.post(
+            f"{mine}/patenschaften/{match_id.group(1)}/beenden",
+            data={"csrf_token": form_token(page), f"ended_on-{match_id.group(1)}": german(today())},
+        )
+        assert ended.status_code == 303, ended.text
+        own = await client.get("/ui/mein-engagement")
+        assert own.status_code == 200
+        assert words not in own.text
+        assert f'data-match="{number}"' not in own.text

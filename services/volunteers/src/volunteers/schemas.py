@@ -131,3 +131,13 @@ class HouseholdOut(ResponseModel):
     has_minors: bool
     languages: list[str]
     mentors: list[MentorOut]
+
+
+class HouseholdBrief(ResponseModel):
+    """What a mentorship needs of its household, as the staff pages name it beside its
+    notice number: whether it has minors and its languages (no names: none come here)."""
+
+    household_id: uuid.UUID
+    allocation_notice_number: str | None
+    has_minors: bool
+    languages: list[str]

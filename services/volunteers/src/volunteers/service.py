@@ -41,6 +41,7 @@ from volunteers.models import (
 from volunteers.schemas import (
     ClearanceIn,
     ClearanceOut,
+    HouseholdBrief,
     HouseholdOut,
     MatchIn,
     MentorOut,
@@ -537,20 +538,19 @@ async def find_household(
     return found
 
 
-async def household_numbers(
+async def get_household_briefs(
     *, session: AsyncSession, principal: Principal, household_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, str | None]:
-    """Household id → allocation notice number; a volunteer gets only households they mentor."""
-    query = HOUSEHOLDS.apply(
-        select(Household.household_id, Household.allocation_notice_number).where(
-            Household.household_id.in_(household_ids)
-        ),
-        principal,
-    )
-    numbers = {household_id: number for household_id, number in await session.execute(query)}
-    await audit(session, principal, "read", HOUSEHOLD, list(numbers))
+) -> dict[uuid.UUID, HouseholdBrief]:
+    """Household id → what a mentorship needs of it (notice number, minors, languages);
+    a volunteer gets only the households they mentor now. Audited."""
+    query = HOUSEHOLDS.select(principal).where(Household.household_id.in_(household_ids))
+    briefs = {
+        household.household_id: HouseholdBrief.model_validate(household)
+        for household in await session.scalars(query)
+    }
+    await audit(session, principal, "read", HOUSEHOLD, list(briefs))
     await session.commit()
-    return numbers
+    return briefs
 
 
 async def remember_households(

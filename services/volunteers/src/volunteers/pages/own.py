@@ -23,12 +23,12 @@ async def own_page(request: Request, session: DbSession, principal: OwnVolunteer
     matches = await service.get_volunteer_matches(
         session=session, principal=principal, volunteer_id=None
     )
-    numbers = await service.household_numbers(
+    households = await service.get_household_briefs(
         session=session, principal=principal, household_ids=[m.household_id for m in matches]
     )
     return await page(
         request,
         "volunteers/own.html",
-        {"volunteer": found, "matches": matches, "numbers": numbers},
+        {"volunteer": found, "matches": matches, "households": households},
         section="own_page",
     )

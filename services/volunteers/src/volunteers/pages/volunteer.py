@@ -231,7 +231,7 @@ async def _volunteer_page(
             session=session, principal=principal, volunteer_id=volunteer_id
         )
     ]
-    numbers = await service.household_numbers(
+    households = await service.get_household_briefs(
         session=session, principal=principal, household_ids=[m.household_id for m in matches]
     )
     page_texts = ui.texts(request)
@@ -252,7 +252,7 @@ async def _volunteer_page(
             "volunteer": found,
             "clearance": clearance,
             "matches": matches,
-            "numbers": numbers,
+            "households": households,
             "values": typed,
             "end_key": end_key,
             "conviction_options": ui.options(CONVICTION_LABELS, page_texts),

@@ -230,6 +230,14 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         ids[f"{key}_member"] = created["members"][0]["id"]
         households.append(household_assigned(created))
         referred.append(referred_to_housing(created))
+    # A case note of the northern team (its own team alone sees it).
+    note = {"category": "beratung", "noted_on": "2026-11-21", "text": "Erstgespräch"}
+    ids["note"] = ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/notes", json=note, headers=h("caseworker_same_team")
+        ),
+        201,
+    )["id"]
     await deliver(SERVICES["housing"], urls["housing"], referred)
     for name in ("courses", "volunteers"):
         await deliver(SERVICES[name], urls[name], households)
@@ -446,6 +454,7 @@ async def form_token_of(browser: httpx.AsyncClient) -> str:
 
 def routes(ids: Mapping[str, str]) -> list[Route]:
     intake = {"admitted": CASEWORKERS, "in_scope": frozenset({"caseworker_same_team", "team_lead"})}
+    own_team = {"admitted": CASEWORKERS, "in_scope": frozenset({"caseworker_same_team"})}
     officer = frozenset({"housing_officer"})
     housing = {"admitted": officer, "in_scope": officer}
     coordinator = frozenset({"course_coordinator"})
@@ -514,6 +523,32 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             ok=200,
             **intake,
         ),
+        # Case notes: the household's own team alone (a team lead of no team: not found).
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/notes",
+            ok=422,
+            body={"category": "beratung", "noted_on": "2099-01-01", "text": "später"},
+            **own_team,
+        ),
+        Route("intake", "GET", f"/households/{ids['north']}/notes", ok=200, **own_team),
+        Route(
+            "intake",
+            "PATCH",
+            f"/households/{ids['north']}/notes/{ids['note']}",
+            ok=422,
+            body={"noted_on": "2099-01-01"},
+            **own_team,
+        ),
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/notes/{ids['note']}/addenda",
+            ok=201,
+            body={"text": "Nachtrag"},
+            **own_team,
+        ),
         Route("intake", "GET", f"/ui/haushalte/{ids['north']}", ok=200, **intake),
         Route("intake", "GET", f"/households/{ids['north']}/consents", ok=200, **intake),
         # A consent given in the future is refused (422 when in scope), changing nothing.
@@ -538,6 +573,60 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             ok=409,
             body={},
             **intake,
+        ),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/vermerke", ok=200, **own_team),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/vermerke",
+            ok=422,
+            body={},
+            **own_team,
+        ),
+        Route(
+            "intake",
+            "GET",
+            f"/ui/haushalte/{ids['north']}/vermerke/{ids['note']}",
+            ok=200,
+            **own_team,
+        ),
+        *(
+            Route(
+                "intake",
+                "POST",
+                f"/ui/haushalte/{ids['north']}/vermerke/{ids['note']}/{action}",
+                ok=422,
+                body={},
+                **own_team,
+            )
+            for action in ("aendern", "nachtrag")
+        ),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/mitglieder/neu", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/mitglieder/neu",
+            ok=422,
+            body={},
+            **intake,
+        ),
+        Route(
+            "intake",
+            "GET",
+            f"/ui/haushalte/{ids['north']}/mitglieder/{ids['north_member']}",
+            ok=200,
+            **intake,
+        ),
+        *(
+            Route(
+                "intake",
+                "POST",
+                f"/ui/haushalte/{ids['north']}/mitglieder/{ids['north_member']}/{action}",
+                ok=422,
+                body={},
+                **intake,
+            )
+            for action in ("korrektur", "aufenthaltsstatus", "entfernen")
         ),
         Route(
             "intake",
@@ -1020,6 +1109,7 @@ async def test_every_route_with_a_record_id_answers_each_person_by_scope(world: 
 def _template(path: str, ids: Mapping[str, str]) -> str:
     names = {
         "north_member": "member_id",
+        "note": "note_id",
         "north": "household_id",
         "south": "household_id",
         "site": "site_id",

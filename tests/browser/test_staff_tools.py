@@ -346,6 +346,11 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     # A reservation, so that the queue shows one with its button and the board counts it.
     await reserve_by_api(tools, expected_id, site["units"][0]["id"])
     checks = PageChecks(axe_report)
+    async with httpx.AsyncClient(base_url=tools.intake.url) as client:
+        read = await client.get(
+            f"/households/{housed_id}", headers=tools.system.headers(Role.CASEWORKER)
+        )
+    member_id = read.json()["members"][0]["id"]
 
     intake_url, housing_url = f"{tools.intake.url}/ui", f"{tools.housing.url}/ui"
     # A caseworker of the household's team, and a team lead who also places households.
@@ -374,6 +379,25 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.visit(page, f"{intake_url}/haushalte/{housed_id}", f"intake-household-{tag}")
         await page.get_by_role("button", name="Fachkraft zuweisen").click()
         await checks.check(page, f"intake-assign-error-{tag}")
+        # The household over time: a member added, one corrected, given a status, removed.
+        new_member = f"{intake_url}/haushalte/{housed_id}/mitglieder/neu"
+        await checks.visit(page, new_member, f"intake-new-member-{tag}")
+        await checks.submit_with_errors(
+            page, "Mitglied hinzufügen", f"intake-new-member-errors-{tag}"
+        )
+        member = f"{intake_url}/haushalte/{housed_id}/mitglieder/{member_id}"
+        await checks.visit(page, member, f"intake-member-{tag}")
+        await checks.submit_with_errors(page, "Mitglied entfernen", f"intake-member-errors-{tag}")
+        if role is Role.CASEWORKER:  # case notes: the household's own team only
+            notes = f"{intake_url}/haushalte/{housed_id}/vermerke"
+            await checks.visit(page, notes, f"intake-notes-{tag}")
+            await checks.submit_with_errors(page, "Vermerk speichern", f"intake-notes-errors-{tag}")
+            await page.get_by_label("Kategorie").select_option("beratung")
+            await page.get_by_label("Vermerk", exact=True).fill("Erstgespräch geführt")
+            await page.get_by_role("button", name="Vermerk speichern").click()
+            await page.get_by_role("link", name=re.compile("^Ändern oder ergänzen")).click()
+            await checks.check(page, f"intake-note-{tag}")
+            await checks.submit_with_errors(page, "Nachtrag speichern", f"intake-note-errors-{tag}")
         await checks.visit(page, f"{intake_url}/zuweisungen/neu", f"intake-new-allocation-{tag}")
         await checks.submit_with_errors(
             page, "Zuweisung erfassen", f"intake-new-allocation-errors-{tag}"

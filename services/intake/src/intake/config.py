@@ -24,6 +24,12 @@ class IntakeSettings(ServiceSettings):
         'event type, e.g. {"allocation.notified": ["bezirksregierung-arnsberg"]}; the '
         "broker's topic permissions say the same (teilhabe-broker agency add --sends).",
     )
+    case_note_edit_minutes: int = Field(
+        default=30,
+        ge=0,
+        le=24 * 60,
+        description="Minutes a case note's author may still change it; then only addenda.",
+    )
 
 
 # Read from the environment once; an app run in-process is given its own

@@ -36,3 +36,13 @@ def consents_in_care(principal: Principal) -> ColumnElement[bool] | bool:
 
 
 CONSENTS = RecordScope(Consent, resource="consent", rule=consents_in_care)
+
+
+def households_of_own_team(principal: Principal) -> ColumnElement[bool] | bool:
+    """Case notes: the household's own team only, team leads of other teams not included."""
+    if not principal.has_any_role(Role.CASEWORKER):
+        return False
+    return Household.team.in_(sorted(principal.teams))
+
+
+TEAM_HOUSEHOLDS = RecordScope(Household, resource="household", rule=households_of_own_team)

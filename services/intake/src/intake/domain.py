@@ -273,11 +273,39 @@ def residence_change_problems(
     if valid_from > today:
         problems["valid_from"] = "a status is recorded once it applies, not ahead"
     elif previous_valid_from is not None and valid_from < previous_valid_from:
-        problems["valid_from"] = (
-            f"before the status recorded last (valid from {previous_valid_from.isoformat()})"
-        )
+        problems["valid_from"] = "lies before the status recorded last"
     if status in EXPIRING_STATUSES and expires_on is None:
         problems["expires_on"] = f"{status} needs an expiry date"
     if expires_on is not None and expires_on <= valid_from:
         problems["expires_on"] = "expiry must lie after the day it applies from"
     return problems
+
+
+# --- case notes -------------------------------------------------------------------------
+
+
+class NoteCategory(StrEnum):
+    BERATUNG = "beratung"  # counselling
+    HAUSBESUCH = "hausbesuch"  # home visit
+    KRISENINTERVENTION = "krisenintervention"
+    BEHOERDENKONTAKT = "behoerdenkontakt"  # with an authority (Ausländerbehörde, Jobcenter)
+    TELEFONAT = "telefonat"
+    SONSTIGES = "sonstiges"
+
+
+def note_edit_refusal(
+    *, author: str, editor: str, created_at: datetime, now: datetime, window: timedelta
+) -> Refusal | None:
+    """A note is its author's to edit for `window` after writing it; then it stands as
+    written, and only an addendum adds to it (an audit-proof record)."""
+    if editor != author:
+        return Refusal("not-author", "only the note's author may change it; add an addendum")
+    if now > created_at + window:
+        return Refusal("note-locked", "the note can no longer be changed; add an addendum")
+    return None
+
+
+def note_problems(*, noted_on: date | None, today: date) -> dict[str, str]:
+    if noted_on is not None and noted_on > today:
+        return {"noted_on": "a note is about what happened, not ahead"}
+    return {}

@@ -9,7 +9,7 @@ from teilhabe.api.app import create_service_app
 from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
-from intake import inbound
+from intake import inbound, member_pages, note_pages
 from intake.config import get_settings
 from intake.handlers import HANDLERS, READS
 from intake.models import messaging
@@ -27,7 +27,7 @@ def create_app() -> FastAPI:
         description="Households allocated to the city, their members and caseworkers.",
         routers=[router],
     )
-    mount_pages(app, settings)  # the staff pages at /ui
+    mount_pages(app, settings, [member_pages.router, note_pages.router])  # the staff pages at /ui
     return app
 
 

@@ -194,16 +194,33 @@ async def member_changes(
     *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
 ) -> list[MemberChange]:
     household = await HOUSEHOLDS.get(session, principal, household_id)
-    changes = list(
+    changes = await changes_of(session, household)
+    await audit(session, principal, "read", RESOURCE, [household.id])
+    await session.commit()
+    return changes
+
+
+async def member_record(
+    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID, member_id: uuid.UUID
+) -> tuple[Household, Member, list[ResidenceStatusRecord]]:
+    """A member with their household and residence status history (one read, audited)."""
+    household = await HOUSEHOLDS.get(session, principal, household_id)
+    member = _member_of(household, member_id)
+    history = await _history(session, member.id)
+    await audit(session, principal, "read", RESOURCE, [household.id])
+    await session.commit()
+    return household, member, history
+
+
+async def changes_of(session: AsyncSession, household: Household) -> list[MemberChange]:
+    """The member changes of a household the caller has already read (and been audited)."""
+    return list(
         await session.scalars(
             select(MemberChange)
             .where(MemberChange.household_id == household.id)
             .order_by(MemberChange.revision)
         )
     )
-    await audit(session, principal, "read", RESOURCE, [household.id])
-    await session.commit()
-    return changes
 
 
 def _member_of(household: Household, member_id: uuid.UUID) -> Member:

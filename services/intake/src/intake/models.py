@@ -172,3 +172,32 @@ class Consent(Base):
             postgresql_where=text("revoked_on IS NULL"),
         ),
     )
+
+
+class CaseNote(Base):
+    """A dated note of the household's team about the household or one of its members.
+
+    Never leaves intake: no event, notification or log line carries its text. Its author
+    may change it for a short while (`locked_after`); then it stands, and an addendum (a
+    note with `addendum_to`) adds to it. The database refuses a change after that time.
+    """
+
+    __tablename__ = "case_note"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL")
+    )
+    addendum_to: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("case_note.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(30))  # domain.NoteCategory
+    noted_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_after: Mapped[datetime] = mapped_column(DateTime(timezone=True))

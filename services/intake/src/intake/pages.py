@@ -25,7 +25,7 @@ from teilhabe.config import ServiceSettings
 from teilhabe.events.households import normalise_notice_number
 from teilhabe.scope import applies_scope
 
-from intake import domain, service
+from intake import domain, members, service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
 from intake.schemas import AllocationIn
@@ -51,6 +51,19 @@ RESIDENCE_LABELS = {
     ResidenceStatus.NIEDERLASSUNGSERLAUBNIS: ui.N_("Settlement permit"),
     ResidenceStatus.FIKTIONSBESCHEINIGUNG: ui.N_("Provisional residence certificate"),
     ResidenceStatus.UNGEKLAERT: ui.N_("Not yet clarified"),
+}
+CHANGE_KIND_LABELS = {
+    domain.MemberChangeKind.ADDED: ui.N_("added"),
+    domain.MemberChangeKind.CORRECTED: ui.N_("corrected"),
+    domain.MemberChangeKind.REMOVED: ui.N_("removed"),
+}
+CHANGE_REASON_LABELS = {
+    domain.MemberChangeReason.BIRTH: ui.N_("Birth"),
+    domain.MemberChangeReason.REUNION: ui.N_("Family reunion"),
+    domain.MemberChangeReason.CORRECTION: ui.N_("Correction of a recording error"),
+    domain.MemberChangeReason.MOVED_OUT: ui.N_("Moved out of the household"),
+    domain.MemberChangeReason.DECEASED: ui.N_("Deceased"),
+    domain.MemberChangeReason.OTHER: ui.N_("Other reason"),
 }
 HOUSING_LABELS = {
     "awaiting": ui.N_("awaiting accommodation"),
@@ -252,6 +265,7 @@ async def _household_page(
 ) -> Response:
     found = await service.get(session=session, principal=principal, household_id=household_id)
     caseworkers = await service.get_caseworkers(session=session)
+    member_changes = await members.changes_of(session, found)
     return await ui.render(
         request,
         "intake/household.html",
@@ -267,6 +281,9 @@ async def _household_page(
             "caseworker_options": _caseworker_options(caseworkers, principal),
             "staff_names": _staff_names(caseworkers),
             "chosen_caseworker": chosen,
+            "member_changes": member_changes,
+            "kind_labels": CHANGE_KIND_LABELS,
+            "reason_labels": CHANGE_REASON_LABELS,
         },
         section="ui_home",
         errors=errors,
@@ -518,8 +535,8 @@ def _optional_date(
     return ui.parse_date(typed)
 
 
-def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
-    """Serve intake's staff pages under /ui of `app`."""
+def mount_pages(app: FastAPI, settings: ServiceSettings, more: Sequence[APIRouter] = ()) -> None:
+    """Serve intake's staff pages under /ui of `app` (with the routers of `more`)."""
     ui.mount_staff_ui(
         app,
         settings,
@@ -531,6 +548,6 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("new_allocation", ui.N_("Register allocation")),
             ),
         ),
-        [router],
+        [router, *more],
         outbox=service.outbox,
     )

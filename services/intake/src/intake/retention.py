@@ -43,6 +43,11 @@ RETENTION = Retention(
             "inbound_inbox",
             "ids of handled events agencies sent in; the consumer deletes them after 30 days",
         ),
+        Follows(
+            table="case_note",
+            parent="household",
+            record="case notes and their addenda (the team's record of its work)",
+        ),
         Rule(
             table="staff_member",
             record="a staff member known from their sign-ins (name, roles, teams)",

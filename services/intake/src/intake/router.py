@@ -12,10 +12,12 @@ from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from intake import consents, members, service
-from intake.dependencies import CONSENTS, HOUSEHOLDS, SocialCareStaff
+from intake import casenotes, consents, members, service
+from intake.dependencies import CONSENTS, HOUSEHOLDS, TEAM_HOUSEHOLDS, SocialCareStaff
 from intake.domain import MemberChangeReason
 from intake.schemas import (
+    AddendumIn,
+    AddendumOut,
     AllocationIn,
     AllocationListIn,
     CaseworkerIn,
@@ -27,6 +29,9 @@ from intake.schemas import (
     MemberAddIn,
     MemberChangeOut,
     MemberCorrectionIn,
+    NoteChangeIn,
+    NoteIn,
+    NoteOut,
     ResidenceStatusIn,
     ResidenceStatusRecordOut,
     RevocationIn,
@@ -310,3 +315,92 @@ async def revoke_consent(
         today=today(),
     )
     return ConsentOut.model_validate(consent)
+
+
+# --- case notes (the household's own team only) -----------------------------------------
+
+
+def _note_out(note: casenotes.Note) -> NoteOut:
+    out = NoteOut.model_validate(note.note)
+    out.addenda = [AddendumOut.model_validate(a) for a in note.addenda]
+    return out
+
+
+@router.post(
+    "/{household_id}/notes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Write a case note (seen by the household's team only)",
+    dependencies=[applies_scope(TEAM_HOUSEHOLDS)],
+)
+async def write_note(
+    household_id: uuid.UUID, body: NoteIn, session: DbSession, principal: SocialCareStaff
+) -> NoteOut:
+    note = await casenotes.write_note(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        note_in=body,
+        today=today(),
+    )
+    return _note_out(casenotes.Note(note))
+
+
+@router.get(
+    "/{household_id}/notes",
+    summary="The household's case notes, newest first, with their addenda",
+    dependencies=[applies_scope(TEAM_HOUSEHOLDS)],
+)
+async def list_notes(
+    household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> list[NoteOut]:
+    _, notes = await casenotes.notes_of(
+        session=session, principal=principal, household_id=household_id
+    )
+    return [_note_out(note) for note in notes]
+
+
+@router.patch(
+    "/{household_id}/notes/{note_id}",
+    summary="Change a case note (its author, for a short while after writing it)",
+    dependencies=[applies_scope(TEAM_HOUSEHOLDS)],
+)
+async def change_note(
+    household_id: uuid.UUID,
+    note_id: uuid.UUID,
+    body: NoteChangeIn,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> NoteOut:
+    note = await casenotes.change_note(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        note_id=note_id,
+        change=body,
+        today=today(),
+    )
+    return _note_out(casenotes.Note(note))
+
+
+@router.post(
+    "/{household_id}/notes/{note_id}/addenda",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add to a case note that stands as written",
+    dependencies=[applies_scope(TEAM_HOUSEHOLDS)],
+)
+async def add_addendum(
+    household_id: uuid.UUID,
+    note_id: uuid.UUID,
+    body: AddendumIn,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> AddendumOut:
+    added = await casenotes.add_addendum(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        note_id=note_id,
+        addendum=body,
+        today=today(),
+    )
+    return AddendumOut.model_validate(added)

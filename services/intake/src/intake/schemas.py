@@ -15,6 +15,7 @@ from intake.domain import (
     EXPIRING_STATUSES,
     MemberChangeKind,
     MemberChangeReason,
+    NoteCategory,
     ResidenceStatus,
     Sex,
 )
@@ -220,3 +221,50 @@ class ConsentOut(ResponseModel):
     recorded_by: str
     revoked_on: date | None
     revoked_by: str | None
+
+
+# --- case notes -------------------------------------------------------------------------
+
+NoteText = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+
+
+class NoteIn(RequestModel):
+    category: NoteCategory
+    noted_on: date = Field(description="The day it happened (not ahead).")
+    text: NoteText
+    member_id: uuid.UUID | None = Field(
+        default=None, description="The member it is about; none: the household."
+    )
+
+
+class NoteChangeIn(RequestModel):
+    """What the author changes while the note may still be changed; left out: unchanged."""
+
+    category: NoteCategory | None = None
+    noted_on: date | None = None
+    text: NoteText | None = None
+
+
+class AddendumIn(RequestModel):
+    text: NoteText
+
+
+class AddendumOut(ResponseModel):
+    id: uuid.UUID
+    text: str
+    author: str
+    created_at: datetime
+
+
+class NoteOut(ResponseModel):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    member_id: uuid.UUID | None
+    category: NoteCategory
+    noted_on: date
+    text: str
+    author: str
+    created_at: datetime
+    updated_at: datetime | None
+    locked_after: datetime
+    addenda: list[AddendumOut] = Field(default_factory=list)

@@ -56,10 +56,12 @@ def test_an_events_dataschema_is_the_address_of_its_served_schema() -> None:
     assert example_envelope(model)["dataschema"] == event.dataschema
 
 
-def test_the_webhook_channel_and_the_agency_queue_carry_every_outbound_event() -> None:
+def test_the_webhook_channel_and_the_agency_queue_carry_what_agencies_may_subscribe_to() -> None:
     load_catalogue()
     document = build_document([])
-    outbound = {message_name(m) for m in CATALOGUE.values() if not m.inbound}
+    outbound = {message_name(m) for m in CATALOGUE.values() if m.consent_subject is not None}
+    assert outbound
+    assert "StaffMemberSignedInV1" not in outbound
     webhook = document["channels"]["webhook"]
     assert set(webhook["messages"]) == {f"Webhook{name}" for name in outbound}
     assert document["operations"]["notifications.sends.webhook"]["action"] == "send"

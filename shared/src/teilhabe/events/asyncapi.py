@@ -162,7 +162,7 @@ def build_document(consumers: Sequence[Consumer] | None = None) -> dict[str, Any
         "CloudEventEnvelope": _envelope_schema(),
         "WebhookHeaders": WEBHOOK_HEADERS,
     }
-    outbound: list[str] = []
+    shared_with_agencies: list[str] = []
     for (event_type, _version), model in sorted(CATALOGUE.items()):
         name = message_name(model)
         payload_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -172,13 +172,14 @@ def build_document(consumers: Sequence[Consumer] | None = None) -> dict[str, Any
         if model.inbound:
             _inbound(channels, operations, model, name)
             continue
-        outbound.append(name)
-        messages[f"Webhook{name}"] = {
-            **_message(model, f"Webhook{name}"),
-            "title": f"{event_type} v{model.event_version} by webhook",
-            "headers": {"$ref": "#/components/schemas/WebhookHeaders"},
-            "bindings": {"http": {"bindingVersion": "0.3.0"}},
-        }
+        if model.consent_subject is not None:  # what agencies may subscribe to
+            shared_with_agencies.append(name)
+            messages[f"Webhook{name}"] = {
+                **_message(model, f"Webhook{name}"),
+                "title": f"{event_type} v{model.event_version} by webhook",
+                "headers": {"$ref": "#/components/schemas/WebhookHeaders"},
+                "bindings": {"http": {"bindingVersion": "0.3.0"}},
+            }
         channel = channels.setdefault(
             event_type,
             {
@@ -209,7 +210,7 @@ def build_document(consumers: Sequence[Consumer] | None = None) -> dict[str, Any
                 "x-fields-read": sorted(fields),
                 **reference,
             }
-    _agency_channels(channels, operations, outbound)
+    _agency_channels(channels, operations, shared_with_agencies)
     return {
         "asyncapi": "3.0.0",
         "info": {

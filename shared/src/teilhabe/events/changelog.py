@@ -26,8 +26,10 @@ CHANGELOG: tuple[Change, ...] = (
         "Where to connect and how to authenticate: servers per environment (vhost, TLS on "
         "amqps), security schemes (broker user and password; the webhook signature), an "
         "example of every message, `dataschema` as the address of the payload's JSON "
-        "Schema (served at /events/schemas/{type}/{version}), the webhook channel and this "
-        "changelog.",
+        "Schema (served at /events/schemas/{type}/{version}), the agency queue and the "
+        "webhook channel with the types agencies may subscribe to, what agencies send in "
+        "(allocation.notified on teilhabe.inbound), consent.granted and consent.revoked, and "
+        "this changelog.",
     ),
     Change(
         "1.1.0",

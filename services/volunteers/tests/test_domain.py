@@ -183,3 +183,33 @@ def test_suggestions_respect_minors_and_rank_by_shared_languages() -> None:
 
     assert suggest(True) == [both, one]
     assert suggest(False) == [both, uncleared, one]
+
+
+RULES = domain.ClearanceRules(validity_years=YEARS, reminder_days=28, take_up_months=3)
+
+
+def test_a_clearance_is_seen_until_its_deletion_day_and_not_from_then() -> None:
+    held = clearance()
+    assert domain.visible_clearance(held, delete_after=None, today=TODAY) == held
+    assert domain.visible_clearance(held, delete_after=date(2026, 11, 26), today=TODAY) == held
+    assert domain.visible_clearance(held, delete_after=TODAY, today=TODAY) is None
+    assert domain.visible_clearance(None, delete_after=None, today=TODAY) is None
+
+
+def test_a_mentor_is_flagged_only_for_minors_and_by_the_validity_passed_in() -> None:
+    issued = date(2021, 12, 1)  # five years later: 01.12.2026
+    old = clearance(issued)
+
+    def flagged(*, minors: bool, held: domain.Clearance | None, years: int = YEARS) -> bool:
+        rules = domain.ClearanceRules(validity_years=years, reminder_days=28, take_up_months=3)
+        return domain.mentor_needs_clearance(
+            household_has_minors=minors, clearance=held, on=TODAY, rules=rules
+        )
+
+    assert not flagged(minors=False, held=None)
+    assert flagged(minors=True, held=None)
+    assert flagged(minors=True, held=clearance(conviction=True))
+    assert not flagged(minors=True, held=old)  # valid until 30.11.2026
+    # The city's validity decides, as passed in: four years and the same one has run out.
+    assert flagged(minors=True, held=old, years=4)
+    assert not flagged(minors=True, held=clearance(), years=RULES.validity_years)

@@ -6,6 +6,8 @@ from pydantic import Field
 from teilhabe.config import ServiceSettings
 from teilhabe.settings_source import SettingsSource
 
+from volunteers.domain import ClearanceRules
+
 
 class VolunteersSettings(ServiceSettings):
     service_name: str = "volunteers"
@@ -33,6 +35,14 @@ class VolunteersSettings(ServiceSettings):
             "past them the activity counts as not taken up and the record is deleted."
         ),
     )
+
+    def clearance_rules(self) -> ClearanceRules:
+        """The periods above, as the rules and use cases take them."""
+        return ClearanceRules(
+            validity_years=self.clearance_validity_years,
+            reminder_days=self.clearance_reminder_days,
+            take_up_months=self.clearance_take_up_months,
+        )
 
 
 # Read from the environment once; an app run in-process is given its own

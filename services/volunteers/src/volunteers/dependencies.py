@@ -16,10 +16,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy import ColumnElement, select
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
+from volunteers.config import get_settings
+from volunteers.domain import ClearanceRules
 from volunteers.models import Household, Match, Volunteer
 
 MANAGING_ROLES = (Role.VOLUNTEER_COORDINATOR,)
@@ -27,6 +30,15 @@ MANAGING_ROLES = (Role.VOLUNTEER_COORDINATOR,)
 Coordinator = Annotated[Principal, require_roles(*MANAGING_ROLES)]
 CoordinatorOrVolunteer = Annotated[Principal, require_roles(*MANAGING_ROLES, Role.VOLUNTEER)]
 SignedInVolunteer = Annotated[Principal, require_roles(Role.VOLUNTEER)]
+
+
+def clearance_rules() -> ClearanceRules:
+    """The city's clearance periods (settings), handed to the use cases by the API, the
+    pages and the timers; the service reads no settings itself."""
+    return get_settings().clearance_rules()
+
+
+Rules = Annotated[ClearanceRules, Depends(clearance_rules)]
 
 
 def _own_running_matches(principal: Principal) -> ColumnElement[bool]:

@@ -49,6 +49,16 @@ class Clearance:
 
 
 @dataclass(frozen=True)
+class ClearanceRules:
+    """The periods the city sets (settings), handed to the rules and use cases by their
+    callers rather than read inside them, so that each rule is seen with its inputs."""
+
+    validity_years: int  # from the issue date until a clearance must be re-inspected
+    reminder_days: int  # how long before that the coordinators hear of it
+    take_up_months: int  # how long a clearance is kept while no mentorship has started
+
+
+@dataclass(frozen=True)
 class Mentorship:
     """One match of the volunteer with a household: the activity the clearance is for."""
 
@@ -115,6 +125,26 @@ def may_work_with_minors(clearance: Clearance | None, *, on: date, validity_year
 def is_retained(delete_after: date | None, *, today: date) -> bool:
     """False once the record's deletion day has come: it then counts as gone, purged or not."""
     return delete_after is None or today < delete_after
+
+
+def visible_clearance(
+    clearance: Clearance | None, *, delete_after: date | None, today: date
+) -> Clearance | None:
+    """The clearance as every rule and page sees it: none once its deletion day has come
+    (it counts as gone from that day, whether the purge has run yet or not)."""
+    if clearance is None or not is_retained(delete_after, today=today):
+        return None
+    return clearance
+
+
+def mentor_needs_clearance(
+    *, household_has_minors: bool, clearance: Clearance | None, on: date, rules: ClearanceRules
+) -> bool:
+    """Whether a running mentorship is to be flagged: its household has minors (a birth,
+    a reunited child) and the mentor may not work with minors on that day."""
+    return household_has_minors and not may_work_with_minors(
+        clearance, on=on, validity_years=rules.validity_years
+    )
 
 
 def clearance_delete_after(

@@ -18,6 +18,7 @@ from volunteers.dependencies import (
     VOLUNTEERS,
     Coordinator,
     CoordinatorOrVolunteer,
+    Rules,
     SignedInVolunteer,
 )
 from volunteers.schemas import (
@@ -124,7 +125,11 @@ async def read_volunteer_matches(
     summary="Record an inspected extended police clearance (§72a SGB VIII)",
 )
 async def record_clearance(
-    volunteer_id: uuid.UUID, clearance_in: ClearanceIn, session: DbSession, principal: Coordinator
+    volunteer_id: uuid.UUID,
+    clearance_in: ClearanceIn,
+    session: DbSession,
+    principal: Coordinator,
+    rules: Rules,
 ) -> ClearanceOut:
     return await service.record_clearance(
         session=session,
@@ -132,6 +137,7 @@ async def record_clearance(
         volunteer_id=volunteer_id,
         clearance_in=clearance_in,
         today=today(),
+        rules=rules,
     )
 
 
@@ -142,10 +148,10 @@ async def record_clearance(
     summary="Read the recorded clearance and whether it allows work with minors",
 )
 async def read_clearance(
-    volunteer_id: uuid.UUID, session: DbSession, principal: Coordinator
+    volunteer_id: uuid.UUID, session: DbSession, principal: Coordinator, rules: Rules
 ) -> ClearanceOut:
     return await service.get_clearance(
-        session=session, principal=principal, volunteer_id=volunteer_id, today=today()
+        session=session, principal=principal, volunteer_id=volunteer_id, today=today(), rules=rules
     )
 
 
@@ -168,9 +174,11 @@ async def delete_clearance(
     tags=["matches"],
     summary="Make a volunteer a household's mentor (Patenschaft)",
 )
-async def create_match(match_in: MatchIn, session: DbSession, principal: Coordinator) -> MatchOut:
+async def create_match(
+    match_in: MatchIn, session: DbSession, principal: Coordinator, rules: Rules
+) -> MatchOut:
     created = await service.match(
-        session=session, principal=principal, match_in=match_in, today=today()
+        session=session, principal=principal, match_in=match_in, today=today(), rules=rules
     )
     return MatchOut.model_validate(created)
 
@@ -200,10 +208,18 @@ async def list_matches(
     summary="End a mentorship; starts the clearance's deletion timer",
 )
 async def end_match(
-    match_id: uuid.UUID, match_end_in: MatchEndIn, session: DbSession, principal: Coordinator
+    match_id: uuid.UUID,
+    match_end_in: MatchEndIn,
+    session: DbSession,
+    principal: Coordinator,
+    rules: Rules,
 ) -> MatchOut:
     ended = await service.end_match(
-        session=session, principal=principal, match_id=match_id, ended_on=match_end_in.ended_on
+        session=session,
+        principal=principal,
+        match_id=match_id,
+        ended_on=match_end_in.ended_on,
+        rules=rules,
     )
     return MatchOut.model_validate(ended)
 
@@ -218,8 +234,14 @@ async def suggested_mentors(
     household_id: uuid.UUID,
     session: DbSession,
     principal: Coordinator,
+    rules: Rules,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SuggestionOut]:
     return await service.suggest_mentors(
-        session=session, principal=principal, household_id=household_id, today=today(), limit=limit
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        today=today(),
+        limit=limit,
+        rules=rules,
     )

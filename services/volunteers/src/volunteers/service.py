@@ -28,7 +28,6 @@ from teilhabe.queries import contains, count_and_page, like_literal
 from teilhabe.timers import cancel, schedule
 
 from volunteers import domain
-from volunteers.config import get_settings
 from volunteers.dependencies import HOUSEHOLDS, MATCHES, VOLUNTEERS
 from volunteers.models import (
     Household,
@@ -149,6 +148,7 @@ async def record_clearance(
     volunteer_id: uuid.UUID,
     clearance_in: ClearanceIn,
     today: date,
+    rules: domain.ClearanceRules,
 ) -> ClearanceOut:
     """Record an inspected clearance, replacing an earlier one (a re-inspection)."""
     await VOLUNTEERS.get(session, principal, volunteer_id, for_update=True)
@@ -167,17 +167,22 @@ async def record_clearance(
     clearance.delete_after = domain.clearance_delete_after(
         inspected_on=clearance.inspected_on,
         mentorships=await _mentorships(session, volunteer_id),
-        take_up_months=get_settings().clearance_take_up_months,
+        take_up_months=rules.take_up_months,
     )
-    await _schedule_reinspection(session, clearance)
+    await _schedule_reinspection(session, clearance, rules)
     await _schedule_deletion(session, clearance)
     await audit(session, principal, "record", CLEARANCE, [volunteer_id])
     await session.commit()
-    return _clearance_out(clearance, today)
+    return _clearance_out(clearance, today, rules)
 
 
 async def get_clearance(
-    *, session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID, today: date
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    volunteer_id: uuid.UUID,
+    today: date,
+    rules: domain.ClearanceRules,
 ) -> ClearanceOut:
     await VOLUNTEERS.get(session, principal, volunteer_id)
     clearance = await session.get(PoliceClearance, volunteer_id)
@@ -185,7 +190,7 @@ async def get_clearance(
         raise NotFound("police clearance")
     await audit(session, principal, "read", CLEARANCE, [volunteer_id])
     await session.commit()
-    return _clearance_out(clearance, today)
+    return _clearance_out(clearance, today, rules)
 
 
 async def delete_clearance(
@@ -237,37 +242,36 @@ async def delete_clearance_when_due(
 
 
 async def remind_clearance_reinspection(
-    *, session: AsyncSession, volunteer_id: uuid.UUID, due_on: date
+    *, session: AsyncSession, volunteer_id: uuid.UUID, due_on: date, rules: domain.ClearanceRules
 ) -> None:
     """The reminder's timer fired: tell the coordinators, unless the clearance changed."""
     clearance = await session.get(PoliceClearance, volunteer_id)
     if clearance is None:
         return
     expires_on = domain.clearance_expires_on(
-        clearance.issued_on, validity_years=get_settings().clearance_validity_years
+        clearance.issued_on, validity_years=rules.validity_years
     )
     if expires_on != due_on or clearance.relevant_conviction:
         return  # a re-inspection since scheduled a reminder of its own
     await outbox.add(session, ClearanceReinspectionDue(volunteer_id=volunteer_id, due_on=due_on))
 
 
-async def _schedule_reinspection(session: AsyncSession, clearance: PoliceClearance) -> None:
-    settings = get_settings()
+async def _schedule_reinspection(
+    session: AsyncSession, clearance: PoliceClearance, rules: domain.ClearanceRules
+) -> None:
     facts = domain.Clearance(
         clearance.inspected_on, clearance.issued_on, clearance.relevant_conviction
     )
     remind_on = domain.reinspection_reminder_on(
         facts,
-        validity_years=settings.clearance_validity_years,
-        lead_days=settings.clearance_reminder_days,
+        validity_years=rules.validity_years,
+        lead_days=rules.reminder_days,
     )
     key = str(clearance.volunteer_id)
     if remind_on is None:
         await cancel(session, CLEARANCE_REINSPECTION, key)
         return
-    due_on = domain.clearance_expires_on(
-        clearance.issued_on, validity_years=settings.clearance_validity_years
-    )
+    due_on = domain.clearance_expires_on(clearance.issued_on, validity_years=rules.validity_years)
     await schedule(
         session,
         CLEARANCE_REINSPECTION,
@@ -293,7 +297,12 @@ async def _cancel_clearance_timers(session: AsyncSession, volunteer_ids: Sequenc
 
 
 async def match(
-    *, session: AsyncSession, principal: Principal, match_in: MatchIn, today: date
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    match_in: MatchIn,
+    today: date,
+    rules: domain.ClearanceRules,
 ) -> Match:
     # Lock order everywhere: volunteer, then clearance, then match. Holding the
     # clearance row keeps a purge or a deletion from removing it under a new match.
@@ -331,7 +340,7 @@ async def match(
         clearance=_usable(clearance, today),
         started_on=match_in.started_on,
         today=today,
-        validity_years=get_settings().clearance_validity_years,
+        validity_years=rules.validity_years,
         already_matched=bool(already_matched),
     )
     if refusal is not None:
@@ -345,7 +354,7 @@ async def match(
     )
     session.add(new_match)
     await session.flush()
-    await _renew_deletion_day(session, clearance)
+    await _renew_deletion_day(session, clearance, rules)
     await outbox.add(
         session,
         VolunteerMatched(
@@ -361,7 +370,12 @@ async def match(
 
 
 async def end_match(
-    *, session: AsyncSession, principal: Principal, match_id: uuid.UUID, ended_on: date
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    match_id: uuid.UUID,
+    ended_on: date,
+    rules: domain.ClearanceRules,
 ) -> Match:
     volunteer_id = (await MATCHES.get(session, principal, match_id)).volunteer_id
     await session.get(Volunteer, volunteer_id, with_for_update=True)
@@ -375,7 +389,7 @@ async def end_match(
         raise_refusal(refusal)
     ending.ended_on = ended_on
     await session.flush()
-    await _renew_deletion_day(session, clearance)
+    await _renew_deletion_day(session, clearance, rules)
     # Notifications stops addressing the former mentor about the household.
     await outbox.add(
         session,
@@ -437,7 +451,13 @@ async def get_volunteer_matches(
 
 
 async def suggest_mentors(
-    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID, today: date, limit: int
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    today: date,
+    limit: int,
+    rules: domain.ClearanceRules,
 ) -> list[SuggestionOut]:
     household = await HOUSEHOLDS.get(session, principal, household_id)
     running = select(Match.volunteer_id).where(
@@ -459,7 +479,7 @@ async def suggest_mentors(
         household_languages=household.languages,
         household_has_minors=household.has_minors,
         today=today,
-        validity_years=get_settings().clearance_validity_years,
+        validity_years=rules.validity_years,
     )[:limit]
     await audit(session, principal, "suggest", VOLUNTEER, [c.volunteer_id for c in chosen])
     await session.commit()
@@ -487,6 +507,7 @@ async def get_households(
     notice_number: str | None,
     limit: int,
     offset: int,
+    rules: domain.ClearanceRules,
 ) -> tuple[list[HouseholdOut], int]:
     """Households known here, newest first, with their current mentors."""
     query: Select[Any] = HOUSEHOLDS.select(principal)
@@ -499,24 +520,32 @@ async def get_households(
         limit=limit,
         offset=offset,
     )
-    found = await _with_mentors(session, households)
+    found = await _with_mentors(session, households, rules)
     await audit(session, principal, "list", HOUSEHOLD, [h.household_id for h in households])
     await session.commit()
     return found, total
 
 
 async def get_household(
-    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    rules: domain.ClearanceRules,
 ) -> HouseholdOut:
     household = await HOUSEHOLDS.get(session, principal, household_id)
-    [found] = await _with_mentors(session, [household])
+    [found] = await _with_mentors(session, [household], rules)
     await audit(session, principal, "read", HOUSEHOLD, [household_id])
     await session.commit()
     return found
 
 
 async def find_household(
-    *, session: AsyncSession, principal: Principal, allocation_notice_number: str
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    allocation_notice_number: str,
+    rules: domain.ClearanceRules,
 ) -> HouseholdOut | None:
     """The household with this notice number, as typed or in other letter case."""
     # The exact number first (the index finds it), then as staff may have typed it.
@@ -532,7 +561,7 @@ async def find_household(
     )
     if household is None:
         return None
-    [found] = await _with_mentors(session, [household])
+    [found] = await _with_mentors(session, [household], rules)
     await audit(session, principal, "read", HOUSEHOLD, [household.household_id])
     await session.commit()
     return found
@@ -598,14 +627,13 @@ async def record_member_changes(
 
 
 async def _with_mentors(
-    session: AsyncSession, households: Sequence[Household]
+    session: AsyncSession, households: Sequence[Household], rules: domain.ClearanceRules
 ) -> list[HouseholdOut]:
     """The households with the volunteers whose mentorship of them runs now."""
     mentors: dict[uuid.UUID, list[MentorOut]] = {h.household_id: [] for h in households}
     if mentors:
         with_minors = {h.household_id for h in households if h.has_minors}
         on = clock.today()
-        validity_years = get_settings().clearance_validity_years
         rows = await session.execute(
             select(
                 Match.household_id,
@@ -629,9 +657,11 @@ async def _with_mentors(
                     started_on=started_on,
                     # A household with minors (a birth, a reunited child) needs a mentor
                     # cleared for minors (§72a SGB VIII): one without is flagged.
-                    needs_clearance=household_id in with_minors
-                    and not domain.may_work_with_minors(
-                        _usable(clearance, on), on=on, validity_years=validity_years
+                    needs_clearance=domain.mentor_needs_clearance(
+                        household_has_minors=household_id in with_minors,
+                        clearance=_usable(clearance, on),
+                        on=on,
+                        rules=rules,
                     ),
                 )
             )
@@ -654,39 +684,48 @@ async def _mentorships(session: AsyncSession, volunteer_id: uuid.UUID) -> list[d
     return [domain.Mentorship(started_on, ended_on) for started_on, ended_on in rows]
 
 
-async def _renew_deletion_day(session: AsyncSession, clearance: PoliceClearance | None) -> None:
+async def _renew_deletion_day(
+    session: AsyncSession, clearance: PoliceClearance | None, rules: domain.ClearanceRules
+) -> None:
     """Reset the clearance's deletion day after the volunteer's mentorships changed."""
     if clearance is None:
         return
     clearance.delete_after = domain.clearance_delete_after(
         inspected_on=clearance.inspected_on,
         mentorships=await _mentorships(session, clearance.volunteer_id),
-        take_up_months=get_settings().clearance_take_up_months,
+        take_up_months=rules.take_up_months,
     )
     await _schedule_deletion(session, clearance)
 
 
 def _usable(clearance: PoliceClearance | None, today: date) -> domain.Clearance | None:
-    """The clearance as the rules see it; one past its deletion day counts as gone."""
-    if clearance is None or not domain.is_retained(clearance.delete_after, today=today):
+    """The stored clearance as the rules see it (domain.visible_clearance)."""
+    if clearance is None:
         return None
-    return domain.Clearance(
-        inspected_on=clearance.inspected_on,
-        issued_on=clearance.issued_on,
-        relevant_conviction=clearance.relevant_conviction,
+    return domain.visible_clearance(
+        domain.Clearance(
+            inspected_on=clearance.inspected_on,
+            issued_on=clearance.issued_on,
+            relevant_conviction=clearance.relevant_conviction,
+        ),
+        delete_after=clearance.delete_after,
+        today=today,
     )
 
 
-def _clearance_out(clearance: PoliceClearance, today: date) -> ClearanceOut:
-    validity_years = get_settings().clearance_validity_years
+def _clearance_out(
+    clearance: PoliceClearance, today: date, rules: domain.ClearanceRules
+) -> ClearanceOut:
     return ClearanceOut(
         volunteer_id=clearance.volunteer_id,
         inspected_on=clearance.inspected_on,
         issued_on=clearance.issued_on,
         relevant_conviction=clearance.relevant_conviction,
-        expires_on=domain.clearance_expires_on(clearance.issued_on, validity_years=validity_years),
+        expires_on=domain.clearance_expires_on(
+            clearance.issued_on, validity_years=rules.validity_years
+        ),
         may_work_with_minors=domain.may_work_with_minors(
-            _usable(clearance, today), on=today, validity_years=validity_years
+            _usable(clearance, today), on=today, validity_years=rules.validity_years
         ),
         delete_after=clearance.delete_after,
     )

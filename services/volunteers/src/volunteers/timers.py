@@ -11,6 +11,7 @@ from teilhabe.clock import today
 from teilhabe.timers import DueTimer, TimerHandlers
 
 from volunteers import service
+from volunteers.dependencies import clearance_rules
 
 log = structlog.get_logger(__name__)
 
@@ -20,6 +21,7 @@ async def on_clearance_reinspection(session: AsyncSession, timer: DueTimer) -> N
         session=session,
         volunteer_id=uuid.UUID(timer.key),
         due_on=date.fromisoformat(timer.payload["due_on"]),
+        rules=clearance_rules(),
     )
 
 

@@ -15,7 +15,8 @@ from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
 from volunteers import service
-from volunteers.dependencies import HOUSEHOLDS, VOLUNTEERS
+from volunteers.dependencies import HOUSEHOLDS, VOLUNTEERS, Rules
+from volunteers.domain import ClearanceRules
 from volunteers.pages.common import PAGE_SIZE, Staff, labels, moved, page
 from volunteers.pages.matching import match, match_conflicts, matched_message, mentor_choices
 
@@ -28,7 +29,9 @@ WITHOUT_NUMBER = ui.N_("without number")
 
 
 @router.get("/haushalte", name="households")
-async def households(request: Request, session: DbSession, principal: Staff) -> Response:
+async def households(
+    request: Request, session: DbSession, principal: Staff, rules: Rules
+) -> Response:
     params = request.query_params
     number = params.get("q", "").strip()[:100]
     page_no = ui.page_number(params.get("page"))
@@ -38,6 +41,7 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
         notice_number=number or None,
         limit=PAGE_SIZE,
         offset=ui.page_offset(page_no, PAGE_SIZE),
+        rules=rules,
     )
     return await page(
         request,
@@ -58,13 +62,13 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
     dependencies=[applies_scope(HOUSEHOLDS)],
 )
 async def household(
-    request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff, rules: Rules
 ) -> Response:
     values = {
         "volunteer_id": "",
         "started_on": ui.date_input_value(today(), ui.texts(request).locale),
     }
-    return await _household_page(request, session, principal, household_id, values)
+    return await _household_page(request, session, principal, household_id, values, rules=rules)
 
 
 @router.post(
@@ -73,7 +77,7 @@ async def household(
     dependencies=[applies_scope(HOUSEHOLDS, VOLUNTEERS)],
 )
 async def match_household(
-    request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
+    request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff, rules: Rules
 ) -> Response:
     form = await ui.FormAction.read(
         request, session, fields=MENTOR_FIELDS, conflicts=match_conflicts(refused_at="volunteer_id")
@@ -82,10 +86,10 @@ async def match_household(
     data: dict[str, Any] = {"household_id": household_id}
     form.put_choice(data, "volunteer_id", values["volunteer_id"])
     form.put_date(data, "started_on", values["started_on"])
-    mentor = await match(form, session, principal, data, household_at=ui.FORM)
+    mentor = await match(form, session, principal, data, household_at=ui.FORM, rules=rules)
     if mentor is not None:
         found = await service.get_household(
-            session=session, principal=principal, household_id=household_id
+            session=session, principal=principal, household_id=household_id, rules=rules
         )
         return form.done(
             ui.page_path(request, "household", household_id=household_id),
@@ -93,7 +97,7 @@ async def match_household(
         )
     return await form.again(
         lambda errors: _household_page(
-            request, session, principal, household_id, values, errors=errors
+            request, session, principal, household_id, values, rules=rules, errors=errors
         )
     )
 
@@ -105,10 +109,11 @@ async def _household_page(
     household_id: uuid.UUID,
     values: Mapping[str, str],
     *,
+    rules: ClearanceRules,
     errors: ui.FormErrors | None = None,
 ) -> Response:
     found = await service.get_household(
-        session=session, principal=principal, household_id=household_id
+        session=session, principal=principal, household_id=household_id, rules=rules
     )
     suggestions = await service.suggest_mentors(
         session=session,
@@ -116,6 +121,7 @@ async def _household_page(
         household_id=household_id,
         today=today(),
         limit=SUGGESTIONS,
+        rules=rules,
     )
     chosen = values.get("volunteer_id", "")
     if errors and chosen and chosen not in {str(s.volunteer_id) for s in suggestions}:

@@ -12,6 +12,7 @@ from teilhabe.auth import Principal
 from teilhabe.clock import today
 
 from volunteers import service
+from volunteers.domain import ClearanceRules
 from volunteers.schemas import HouseholdOut, MatchIn, SuggestionOut, VolunteerOut
 
 CLEARANCE_REQUIRED = ui.N_(
@@ -39,6 +40,7 @@ async def match(
     data: Mapping[str, Any],
     *,
     household_at: str,
+    rules: ClearanceRules,
 ) -> VolunteerOut | None:
     """Make the volunteer the household's mentor and answer the mentor, or None with the
     errors in `form`; an unknown household is said at `household_at`."""
@@ -48,7 +50,13 @@ async def match(
     match_in = form.model(MatchIn, data)
     if match_in is not None:
         created = await form.call(
-            service.match(session=session, principal=principal, match_in=match_in, today=today())
+            service.match(
+                session=session,
+                principal=principal,
+                match_in=match_in,
+                today=today(),
+                rules=rules,
+            )
         )
     form.fields = shown
     if "household_id" in form.errors:

@@ -17,7 +17,8 @@ from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
 from volunteers import service
-from volunteers.dependencies import HOUSEHOLDS, MATCHES, VOLUNTEERS
+from volunteers.dependencies import HOUSEHOLDS, MATCHES, VOLUNTEERS, Rules
+from volunteers.domain import ClearanceRules
 from volunteers.pages.common import Staff, end_key, labels, page
 from volunteers.pages.matching import match, match_conflicts, matched_message
 from volunteers.schemas import ClearanceIn, ClearanceOut, MatchEndIn, MatchOut
@@ -44,9 +45,9 @@ UNKNOWN_HOUSEHOLD = ui.N_(
     dependencies=[applies_scope(VOLUNTEERS)],
 )
 async def volunteer(
-    request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff
+    request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff, rules: Rules
 ) -> Response:
-    return await _volunteer_page(request, session, principal, volunteer_id)
+    return await _volunteer_page(request, session, principal, volunteer_id, rules=rules)
 
 
 @router.post(
@@ -55,7 +56,7 @@ async def volunteer(
     dependencies=[applies_scope(VOLUNTEERS)],
 )
 async def record_clearance(
-    request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff
+    request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff, rules: Rules
 ) -> Response:
     form = await ui.FormAction.read(request, session, fields=CLEARANCE_FIELDS)
     values = form.values(CLEARANCE_FIELDS)
@@ -75,6 +76,7 @@ async def record_clearance(
                 volunteer_id=volunteer_id,
                 clearance_in=clearance_in,
                 today=today(),
+                rules=rules,
             )
         )
         if recorded is not None:
@@ -84,7 +86,7 @@ async def record_clearance(
             )
     return await form.again(
         lambda errors: _volunteer_page(
-            request, session, principal, volunteer_id, values=values, errors=errors
+            request, session, principal, volunteer_id, rules=rules, values=values, errors=errors
         )
     )
 
@@ -122,7 +124,7 @@ async def delete_clearance(
     dependencies=[applies_scope(VOLUNTEERS, HOUSEHOLDS)],
 )
 async def match_volunteer(
-    request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff
+    request: Request, volunteer_id: uuid.UUID, session: DbSession, principal: Staff, rules: Rules
 ) -> Response:
     form = await ui.FormAction.read(
         request,
@@ -141,12 +143,15 @@ async def match_volunteer(
             session=session,
             principal=principal,
             allocation_notice_number=values["allocation_notice_number"],
+            rules=rules,
         )
         if household is None:
             form.refuse("allocation_notice_number", UNKNOWN_HOUSEHOLD)
         else:
             data["household_id"] = household.household_id
-    mentor = await match(form, session, principal, data, household_at="allocation_notice_number")
+    mentor = await match(
+        form, session, principal, data, household_at="allocation_notice_number", rules=rules
+    )
     if mentor is not None and household is not None:
         return form.done(
             _volunteer_path(request, volunteer_id),
@@ -154,7 +159,7 @@ async def match_volunteer(
         )
     return await form.again(
         lambda errors: _volunteer_page(
-            request, session, principal, volunteer_id, values=values, errors=errors
+            request, session, principal, volunteer_id, rules=rules, values=values, errors=errors
         )
     )
 
@@ -170,6 +175,7 @@ async def end_match(
     match_id: uuid.UUID,
     session: DbSession,
     principal: Staff,
+    rules: Rules,
 ) -> Response:
     form = await ui.FormAction.read(
         request,
@@ -192,7 +198,11 @@ async def end_match(
     if ending is not None:
         ended = await form.call(
             service.end_match(
-                session=session, principal=principal, match_id=match_id, ended_on=ending.ended_on
+                session=session,
+                principal=principal,
+                match_id=match_id,
+                ended_on=ending.ended_on,
+                rules=rules,
             )
         )
         if ended is not None:
@@ -203,7 +213,13 @@ async def end_match(
     form.rename({"ended_on": key})
     return await form.again(
         lambda errors: _volunteer_page(
-            request, session, principal, volunteer_id, values={key: typed}, errors=errors
+            request,
+            session,
+            principal,
+            volunteer_id,
+            rules=rules,
+            values={key: typed},
+            errors=errors,
         )
     )
 
@@ -214,6 +230,7 @@ async def _volunteer_page(
     principal: Principal,
     volunteer_id: uuid.UUID,
     *,
+    rules: ClearanceRules,
     values: Mapping[str, str] | None = None,
     errors: ui.FormErrors | None = None,
 ) -> Response:
@@ -221,7 +238,11 @@ async def _volunteer_page(
     clearance: ClearanceOut | None
     try:
         clearance = await service.get_clearance(
-            session=session, principal=principal, volunteer_id=volunteer_id, today=today()
+            session=session,
+            principal=principal,
+            volunteer_id=volunteer_id,
+            today=today(),
+            rules=rules,
         )
     except NotFound:
         clearance = None

@@ -267,3 +267,15 @@ def test_a_closure_tells_housing_officers_what_is_closed_when_and_who_must_move(
     )
     assert added.title.endswith("Wohneinheit A1: 2 Betten hinzugefügt")
     assert "jetzt 6 Betten" in added.body
+
+
+def test_languages_are_named_in_the_readers_words() -> None:
+    audience = domain.RULES["volunteer.registered"][0]
+    german = messages.render(
+        "volunteer.registered", "de", context("volunteer.registered", audience)
+    )
+    assert "Sprachen: Deutsch, Englisch, Arabisch" in german.body
+    english = messages.render(
+        "volunteer.registered", "en", context("volunteer.registered", audience)
+    )
+    assert "Languages: German, English, Arabic" in english.body

@@ -6,7 +6,7 @@ text is the inbox entry and the e-mail (subject and plain-text body).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
+from teilhabe.ui.formatting import language_names
 
 from notifications import domain
 
@@ -52,6 +53,12 @@ def _day(context: Context, value: date | None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+@pass_context
+def _languages(context: Context, codes: Sequence[str]) -> str:
+    """Language codes in the reader's words (`ar` → Arabisch), as every staff tool says them."""
+    return language_names(codes, "en_GB" if context.get("language") == "en" else "de_DE")
+
+
 @lru_cache
 def _environment() -> Environment:
     environment = Environment(
@@ -63,4 +70,5 @@ def _environment() -> Environment:
         keep_trailing_newline=False,
     )
     environment.filters["day"] = _day
+    environment.filters["languages"] = _languages
     return environment

@@ -420,6 +420,10 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
             )
             await expect(page.get_by_role("heading", level=1)).to_have_text("Belegung")
             assert page.url.startswith(housing_url)
+            # The household's protection needs, recorded in housing from intake's page.
+            await checks.visit(
+                page, f"{housing_url}/haushalte/{housed_id}/schutzbedarf", f"housing-needs-{tag}"
+            )
             await page.goto(f"{intake_url}/")
         await page.get_by_role("button", name="Abmelden").click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("Abgemeldet")

@@ -24,7 +24,7 @@ from housing.models import (
     WaitingHousehold,
     audit_log,
 )
-from housing.schemas import ProtectionKindOut, ProtectionListsOut, ProtectionNeedsOut
+from housing.schemas import ProtectionKindOut, ProtectionListsOut, ProtectionNeedsOut, UnitFit
 
 # Its own handle on the service's audit table: placing (service) asks this module first.
 audit = Auditor(audit_log)
@@ -154,3 +154,31 @@ async def _needs_out(session: AsyncSession, household: WaitingHousehold) -> Prot
         recorded_by=latest.recorded_by if latest else None,
         recorded_at=latest.recorded_at if latest else None,
     )
+
+
+async def get_unit_fit(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    units: Iterable[tuple[uuid.UUID, Sequence[str]]],
+    language: str,
+) -> UnitFit:
+    """What the forms placing a household show: its needs in words, and for each unit
+    (id, protections offered) what it lacks of them, in words. Audited: needs are read."""
+    needs = (await needs_of(session, [household_id])).get(household_id, [])
+    kinds = await get_lists(session=session)
+    words = {
+        kind.code: kind.label_de if language == "de" else kind.label_en
+        for kind in (*kinds.needs, *kinds.unit_protections)
+    }
+    lacking = {}
+    for unit_id, offered in units:
+        missing = domain.missing_protections(needs, offered)
+        if missing:
+            codes = sorted(set().union(*missing.values()))
+            lacking[unit_id] = [words.get(code, code) for code in codes]
+    if needs:
+        await audit(session, principal, "read_protection_needs", "household", [household_id])
+        await session.commit()
+    return UnitFit(needs=[words.get(need.code, need.code) for need in needs], lacking=lacking)

@@ -298,3 +298,11 @@ class UnitProtectionsIn(RequestModel):
     protections: list[Code] = Field(
         max_length=50, description="Codes from GET /protection-needs (unit_protections)"
     )
+
+
+class UnitFit(ResponseModel):
+    """For the forms placing a household: its protection needs in words, and unit id →
+    what the unit lacks of them, in words (units lacking nothing are left out)."""
+
+    needs: list[str]
+    lacking: dict[uuid.UUID, list[str]]

@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "moved_out_on": ui.N_("Moving out on"),
     "reason": ui.N_("Reason for moving out"),
     "moved_on": ui.N_("Moving on"),
+    "protection_override_reason": ui.N_("Reason to place despite the protection needed"),
 }
 # The rules' own messages (housing.domain, housing.service), for the catalogue.
 RULE_MESSAGES = (
@@ -40,6 +41,10 @@ RULE_MESSAGES = (
     ui.N_("move-out cannot be before move-in"),
     ui.N_("the move-out lies too far in the past to be recorded"),
     ui.N_("the household lives in this unit already"),
+    ui.N_(
+        "the unit does not offer a protection the household needs; place it there only with a "
+        "reason"
+    ),
 )
 NOT_ENOUGH_BEDS = ("unit_id", ui.N_("This unit does not have enough free beds."))
 ALREADY_MOVED_OUT = (ui.FORM, ui.N_("The household has already moved out."))

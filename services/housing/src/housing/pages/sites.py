@@ -13,7 +13,7 @@ from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
 from teilhabe.scope import applies_scope
 
-from housing import service
+from housing import protection, service
 from housing.dependencies import SITES
 from housing.pages.common import SITE_KIND_LABELS, Officer
 from housing.schemas import BedsIn, SiteIn, SiteNameIn, UnitIn, UnitNameIn
@@ -255,11 +255,13 @@ async def _site_page(
         labels[f"unit-{unit.id}-count"] = page_texts.gettext("Beds to add to unit %(unit)s") % {
             "unit": unit.name
         }
+    lists = await protection.get_lists(session=session)
     return await ui.render(
         request,
         "housing/site.html",
         {
             "site": found,
+            "protection_kinds": lists.unit_protections,
             "values": {"site_name": found.name, **(values or {})},
             "kind_labels": SITE_KIND_LABELS,
             "labels": labels,

@@ -15,15 +15,21 @@ from teilhabe.auth import Principal
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from housing import service
+from housing import protection, service
 from housing.dependencies import RESERVATIONS, WAITING_HOUSEHOLDS
 from housing.pages.common import FIELD_LABELS, NOT_ENOUGH_BEDS, SITE_KIND_LABELS, Officer, where
 from housing.schemas import PlacementIn, ReservationIn, SiteOut, WaitingHouseholdOut
 
 router = APIRouter()
 
-PLACE_FIELDS = ("unit_id", "moved_in_on", "bed_count", "split_reason")
-RESERVE_FIELDS = ("unit_id", "bed_count", "split_reason")
+PLACE_FIELDS = (
+    "unit_id",
+    "moved_in_on",
+    "bed_count",
+    "split_reason",
+    "protection_override_reason",
+)
+RESERVE_FIELDS = ("unit_id", "bed_count", "split_reason", "protection_override_reason")
 PLACE_CONFLICTS = {
     "not-enough-beds": NOT_ENOUGH_BEDS,
     "already-placed": (ui.FORM, ui.N_("The household has already been placed.")),
@@ -89,6 +95,7 @@ async def place_form(
         "moved_in_on": ui.date_input_value(today(), ui.texts(request).locale),
         "bed_count": "",
         "split_reason": "",
+        "protection_override_reason": "",
     }
     if reservation and reservation.split_reason:  # the split the reservation was made for
         values["bed_count"] = str(reservation.bed_count)
@@ -112,6 +119,7 @@ async def place(
         "household_id": household_id,
         "split_reason": values["split_reason"] or None,
         "bed_count": values["bed_count"] or None,
+        "protection_override_reason": values["protection_override_reason"] or None,
     }
     form.put_choice(data, "unit_id", values["unit_id"])
     form.put_date(data, "moved_in_on", values["moved_in_on"])
@@ -169,6 +177,7 @@ async def _place_page(
     return await _beds_page(
         request,
         session,
+        principal,
         "housing/place_form.html",
         household,
         sites,
@@ -190,7 +199,7 @@ async def reserve_form(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Officer
 ) -> Response:
     household = await _waiting(session, principal, household_id)
-    values = {"unit_id": "", "bed_count": "", "split_reason": ""}
+    values = {"unit_id": "", "bed_count": "", "split_reason": "", "protection_override_reason": ""}
     return await _reserve_page(request, session, principal, household, values)
 
 
@@ -210,6 +219,7 @@ async def reserve(
         "household_id": household_id,
         "bed_count": values["bed_count"] or None,
         "split_reason": values["split_reason"] or None,
+        "protection_override_reason": values["protection_override_reason"] or None,
     }
     form.put_choice(data, "unit_id", values["unit_id"])
     reservation_in = form.model(ReservationIn, data)
@@ -257,6 +267,7 @@ async def _reserve_page(
     return await _beds_page(
         request,
         session,
+        principal,
         "housing/reserve_form.html",
         household,
         sites,
@@ -269,6 +280,7 @@ async def _reserve_page(
 async def _beds_page(
     request: Request,
     session: DbSession,
+    principal: Principal,
     template: str,
     household: WaitingHouseholdOut,
     sites: Sequence[SiteOut],
@@ -278,7 +290,16 @@ async def _beds_page(
     status_code: int,
 ) -> Response:
     """A form choosing beds for a waiting household (placing, reserving): the units with
-    free beds, and the household's reservation if it has one."""
+    free beds (and what each lacks of the protection the household needs), and the
+    household's reservation if it has one."""
+    shown = [site for site in sites if site.free > 0]
+    fit = await protection.get_unit_fit(
+        session=session,
+        principal=principal,
+        household_id=household.household_id,
+        units=[(unit.id, unit.protections) for site in shown for unit in site.units],
+        language=ui.texts(request).language,
+    )
     return await ui.render(
         request,
         template,
@@ -287,7 +308,8 @@ async def _beds_page(
             "reservation": await service.get_held_beds(
                 session=session, household_id=household.household_id
             ),
-            "sites": [site for site in sites if site.free > 0],
+            "sites": shown,
+            "fit": fit,
             "kind_labels": SITE_KIND_LABELS,
             "values": values,
             "labels": ui.field_labels(FIELD_LABELS, ui.texts(request)),

@@ -226,3 +226,29 @@ async def _registered(
         sessions, database, agency, url, max_in_flight=max_in_flight
     )
     return endpoint_id, [secret]
+
+
+async def test_a_secret_sealed_with_another_key_holds_up_only_its_endpoint(
+    database: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    other_key = "another-deployment-key-" + "k" * 20
+    box = SecretBox(other_key)
+    stranded = Receiver(secrets=["whsec_" + base64.b64encode(b"s" * 32).decode()])
+    async with sessions() as session:
+        await service.create_endpoint(
+            session=session,
+            principal=ADMIN,
+            box=box,
+            agency="sealed-elsewhere",
+            url=stranded.url,
+            max_in_flight=2,
+        )
+    fine = Receiver(secrets=[])
+    _, secret = await register(sessions, database, "sealed-here", fine.url)
+    fine.secrets = [secret]
+    await stage_events(sessions, "sealed-elsewhere", 1)
+    [event] = await stage_events(sessions, "sealed-here", 1)
+    async with receiving(stranded), receiving(fine), sending(settings_for(database), sessions):
+        await eventually(lambda: fine.ids() == [event.id], what="the other endpoint's delivery")
+    assert stranded.events == []
+    assert (await states(sessions)) == {"delivered": 1, "pending": 1}

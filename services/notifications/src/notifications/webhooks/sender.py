@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 import httpx
 import structlog
+from cryptography.fernet import InvalidToken
 from prometheus_client import Counter, Histogram
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -166,12 +167,6 @@ class WebhookSender:
                 await self._drain()
                 await self._wakeup.close()
 
-    async def send_due(self, client: httpx.AsyncClient) -> int:
-        """One round, waiting for its requests (for tests and tools); returns how many."""
-        started = self._start(client, await self._claim(self._settings.webhook_process_in_flight))
-        await self._drain()
-        return started
-
     def _start(self, client: httpx.AsyncClient, jobs: list[_Job]) -> int:
         for job in jobs:
             task = asyncio.create_task(self._deliver(client, job))
@@ -195,11 +190,17 @@ class WebhookSender:
         now = clock.now()
         jobs = []
         for row in rows:
-            secrets = [self._box.open(row.secret)]
-            if row.previous_secret is not None and (
-                row.previous_secret_expires_at is None or row.previous_secret_expires_at > now
-            ):
-                secrets.append(self._box.open(row.previous_secret))
+            try:
+                secrets = [self._box.open(row.secret)]
+                if row.previous_secret is not None and (
+                    row.previous_secret_expires_at is None or row.previous_secret_expires_at > now
+                ):
+                    secrets.append(self._box.open(row.previous_secret))
+            except InvalidToken:
+                # The secrets key changed: nothing can be signed for this endpoint. Its
+                # deliveries wait (the lease runs out, they are taken again) for the key.
+                log.error("webhook secret cannot be decrypted", agency=row.agency)
+                continue
             jobs.append(
                 _Job(
                     row.id,

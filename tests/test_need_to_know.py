@@ -551,6 +551,23 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
         ),
         Route("intake", "GET", f"/ui/haushalte/{ids['north']}", ok=200, **intake),
         Route("intake", "GET", f"/households/{ids['north']}/consents", ok=200, **intake),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/einwilligungen", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/einwilligungen",
+            ok=422,
+            body={},
+            **intake,
+        ),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/einwilligungen/{ids['consent']}/widerruf",
+            ok=409,
+            body={},
+            **intake,
+        ),
         # A consent given in the future is refused (422 when in scope), changing nothing.
         Route(
             "intake",

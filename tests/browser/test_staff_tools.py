@@ -398,6 +398,11 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
             await page.get_by_role("link", name=re.compile("^Ändern oder ergänzen")).click()
             await checks.check(page, f"intake-note-{tag}")
             await checks.submit_with_errors(page, "Nachtrag speichern", f"intake-note-errors-{tag}")
+        consents = f"{intake_url}/haushalte/{housed_id}/einwilligungen"
+        await checks.visit(page, consents, f"intake-consents-{tag}")
+        await checks.submit_with_errors(
+            page, "Einwilligung erfassen", f"intake-consents-errors-{tag}"
+        )
         await checks.visit(page, f"{intake_url}/zuweisungen/neu", f"intake-new-allocation-{tag}")
         await checks.submit_with_errors(
             page, "Zuweisung erfassen", f"intake-new-allocation-errors-{tag}"

@@ -25,7 +25,7 @@ from teilhabe.config import ServiceSettings
 from teilhabe.events.households import normalise_notice_number
 from teilhabe.scope import applies_scope
 
-from intake import domain, members, service
+from intake import consent_pages, domain, members, service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
 from intake.schemas import AllocationIn
@@ -548,6 +548,6 @@ def mount_pages(app: FastAPI, settings: ServiceSettings, more: Sequence[APIRoute
                 ui.Section("new_allocation", ui.N_("Register allocation")),
             ),
         ),
-        [router, *more],
+        [router, *more, consent_pages.router],
         outbox=service.outbox,
     )

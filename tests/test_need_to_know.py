@@ -707,6 +707,19 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             in_scope=frozenset({"caseworker_same_team", "team_lead"}),
         ),
         Route("housing", "POST", f"/ui/einheiten/{ids['unit']}/schutz", ok=303, body={}, **housing),
+        # Priority in the waiting queue: an empty reason changes nothing (422 when admitted).
+        Route(
+            "housing",
+            "POST",
+            f"/households/{ids['south']}/priority",
+            ok=422,
+            body={"reason": ""},
+            **housing,
+        ),
+        Route("housing", "GET", f"/ui/warteliste/{ids['south']}/vorrang", ok=200, **housing),
+        Route(
+            "housing", "POST", f"/ui/warteliste/{ids['south']}/vorrang", ok=422, body={}, **housing
+        ),
         Route("housing", "GET", f"/ui/standorte/{ids['site']}", ok=200, **housing),
         Route("housing", "POST", f"/ui/standorte/{ids['site']}/name", ok=422, body={}, **housing),
         Route(

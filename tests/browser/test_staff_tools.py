@@ -447,6 +447,9 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.submit_with_errors(
             page, "Haushalt unterbringen", f"housing-place-errors-{tag}"
         )
+        priority = f"{housing_url}/warteliste/{waiting_id}/vorrang"
+        await checks.visit(page, priority, f"housing-priority-{tag}")
+        await checks.submit_with_errors(page, "Vorrang geben", f"housing-priority-errors-{tag}")
         reserve = f"{housing_url}/warteliste/{waiting_id}/reservieren"
         await checks.visit(page, reserve, f"housing-reserve-{tag}")
         await checks.submit_with_errors(page, "Betten reservieren", f"housing-reserve-errors-{tag}")

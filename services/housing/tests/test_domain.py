@@ -231,3 +231,57 @@ def test_a_unit_lacking_what_a_protection_need_requires_is_refused_unless_overri
     )
     assert domain.protection_problem([disability], [], override_reason=None) is None
     assert domain.unknown_codes(["lgbtiq", "vip", "lgbtiq"], {"lgbtiq"}) == ["vip"]
+
+
+def test_the_waiting_queue_orders_by_urgency_and_says_why() -> None:
+    today = date(2026, 12, 3)
+    old = domain.QueueCandidate(uuid.uuid4(), date(2026, 10, 1), None, 0, raised=False)
+    arriving = domain.QueueCandidate(
+        uuid.uuid4(), date(2026, 11, 30), date(2026, 12, 5), 0, raised=False
+    )
+    protected = domain.QueueCandidate(uuid.uuid4(), date(2026, 12, 1), None, 1, raised=False)
+    queue = domain.order_queue([old, arriving, protected], today=today, arriving_within_days=7)
+
+    assert [p.household_id for p in queue] == [
+        protected.household_id,
+        arriving.household_id,
+        old.household_id,
+    ]
+    assert [p.position for p in queue] == [1, 2, 3]
+    kinds = [[reason.kind for reason in p.reasons] for p in queue]
+    assert kinds == [
+        [domain.QueueReasonKind.PROTECTION, domain.QueueReasonKind.WAITING],
+        [domain.QueueReasonKind.ARRIVING, domain.QueueReasonKind.WAITING],
+        [domain.QueueReasonKind.WAITING],
+    ]
+    assert queue[1].reasons[0].days == 2
+    assert queue[2].reasons[0] == domain.QueueReason(
+        domain.QueueReasonKind.WAITING, date(2026, 10, 1), 63
+    )
+
+    raised = domain.QueueCandidate(old.household_id, old.allocated_on, None, 0, raised=True)
+    queue = domain.order_queue([arriving, protected, raised], today=today, arriving_within_days=7)
+    assert queue[0].household_id == old.household_id
+    assert queue[0].reasons[0].kind is domain.QueueReasonKind.RAISED
+
+
+def test_an_arrival_beyond_the_window_waits_its_turn_and_an_overdue_one_comes_first() -> None:
+    today = date(2026, 12, 3)
+    later = domain.QueueCandidate(uuid.uuid4(), date(2026, 11, 1), date(2027, 1, 10), 0, False)
+    overdue = domain.QueueCandidate(uuid.uuid4(), date(2026, 11, 20), date(2026, 12, 1), 0, False)
+    soon = domain.QueueCandidate(uuid.uuid4(), date(2026, 11, 10), date(2026, 12, 8), 0, False)
+    queue = domain.order_queue([later, soon, overdue], today=today, arriving_within_days=7)
+    assert [p.household_id for p in queue] == [
+        overdue.household_id,
+        soon.household_id,
+        later.household_id,
+    ]
+    assert queue[0].reasons[0].days == -2
+    assert [r.kind for r in queue[2].reasons] == [domain.QueueReasonKind.WAITING]
+
+
+def test_raising_a_priority_needs_a_reason() -> None:
+    refused = domain.priority_problem("  ")
+    assert refused is not None
+    assert refused.field == "reason"
+    assert domain.priority_problem("Schwangerschaft, Entbindung in zwei Wochen") is None

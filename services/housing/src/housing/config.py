@@ -12,6 +12,8 @@ class HousingSettings(ServiceSettings):
     http_port: int = 8002
     # A move-out recorded later than this is refused: beds would have been free unseen.
     move_out_backdating_limit_days: int = 30
+    # The waiting queue puts households arriving within this many days (or overdue) first.
+    queue_arrival_window_days: int = 7
 
 
 # Read from the environment once; an app run in-process is given its own

@@ -246,3 +246,90 @@ def protection_problem(
 def unknown_codes(given: Collection[str], known: Collection[str]) -> list[str]:
     """Codes not in the list kept as data, in the order given."""
     return [code for code in given if code not in known]
+
+
+# --- the waiting queue's order ---------------------------------------------------------
+
+
+class QueueReasonKind(StrEnum):
+    """Why a household stands where it stands, most urgent first."""
+
+    RAISED = "raised"  # an officer raised its priority, with a reason
+    PROTECTION = "protection"  # it has protection needs
+    ARRIVING = "arriving"  # it arrives within the planning window, or is overdue
+    WAITING = "waiting"  # how long since its allocation
+
+
+@dataclass(frozen=True)
+class QueueCandidate:
+    household_id: UUID
+    allocated_on: date
+    expected_arrival_on: date | None
+    protection_needs: int
+    raised: bool
+
+
+@dataclass(frozen=True)
+class QueueReason:
+    kind: QueueReasonKind
+    on: date | None = None  # the arrival day, the allocation day
+    days: int | None = None  # days until arrival (negative: overdue), days waited
+
+
+@dataclass(frozen=True)
+class QueuePosition:
+    household_id: UUID
+    position: int
+    reasons: tuple[QueueReason, ...]
+
+
+def order_queue(
+    households: Sequence[QueueCandidate], *, today: date, arriving_within_days: int
+) -> list[QueuePosition]:
+    """The waiting queue by urgency, each position with the reasons that put it there.
+
+    First households whose priority an officer raised, then those with protection needs,
+    then those arriving within `arriving_within_days` (or overdue; the earliest arrival
+    first), then by waiting time (the oldest allocation first). Ties keep the given order,
+    so a stable tie-break (the time a household was queued) is the caller's.
+    """
+
+    def arriving(candidate: QueueCandidate) -> bool:
+        arrival = candidate.expected_arrival_on
+        return arrival is not None and (arrival - today).days <= arriving_within_days
+
+    def key(candidate: QueueCandidate) -> tuple[bool, bool, bool, date, date]:
+        soon = arriving(candidate)
+        return (
+            not candidate.raised,
+            candidate.protection_needs == 0,
+            not soon,
+            candidate.expected_arrival_on if soon and candidate.expected_arrival_on else date.max,
+            candidate.allocated_on,
+        )
+
+    ordered = sorted(households, key=key)
+    result = []
+    for position, candidate in enumerate(ordered, start=1):
+        reasons = []
+        if candidate.raised:
+            reasons.append(QueueReason(QueueReasonKind.RAISED))
+        if candidate.protection_needs:
+            reasons.append(QueueReason(QueueReasonKind.PROTECTION))
+        if arriving(candidate) and candidate.expected_arrival_on is not None:
+            days = (candidate.expected_arrival_on - today).days
+            reasons.append(
+                QueueReason(QueueReasonKind.ARRIVING, candidate.expected_arrival_on, days)
+            )
+        waited = (today - candidate.allocated_on).days
+        reasons.append(QueueReason(QueueReasonKind.WAITING, candidate.allocated_on, waited))
+        result.append(QueuePosition(candidate.household_id, position, tuple(reasons)))
+    return result
+
+
+def priority_problem(reason: str | None) -> Refusal | None:
+    if not (reason and reason.strip()):
+        return Refusal(
+            "reason-missing", "raising a household's priority needs a reason", field="reason"
+        )
+    return None

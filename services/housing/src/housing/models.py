@@ -94,6 +94,10 @@ class WaitingHousehold(Base):
     # The caseworkers' team (from intake): who may record its protection needs.
     team: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[WaitingStatus] = mapped_column(sql_enum(WaitingStatus, "waiting_status"))
+    # An officer raised the household's priority in the queue, and why (audited).
+    priority_reason: Mapped[str | None] = mapped_column(Text)
+    priority_raised_by: Mapped[str | None] = mapped_column(String(200))
+    priority_raised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The intake member revision the counts are from (household.members_changed): an
     # older change arriving later does not undo a newer one.
     members_revision: Mapped[int] = mapped_column(default=0, server_default="0")

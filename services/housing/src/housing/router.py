@@ -14,6 +14,7 @@ from housing.dependencies import (
     PROTECTION_NEEDS,
     RESERVATIONS,
     SITES,
+    WAITING_HOUSEHOLDS,
     HousingStaff,
     NeedsReader,
     NeedsRecorder,
@@ -25,6 +26,7 @@ from housing.schemas import (
     MoveOutIn,
     PlacementIn,
     PlacementOut,
+    PriorityIn,
     ProtectionListsOut,
     ProtectionNeedsIn,
     ProtectionNeedsOut,
@@ -135,7 +137,13 @@ async def read_site(site_id: uuid.UUID, session: DbSession, principal: HousingSt
     return await service.get_site(session=session, principal=principal, site_id=site_id)
 
 
-@router.get("/waiting-queue", summary="Households awaiting accommodation, oldest allocation first")
+@router.get(
+    "/waiting-queue",
+    summary="Households awaiting accommodation, most urgent first, each with the reasons",
+    description="Raised by an officer first, then protection needs, then arriving within "
+    "QUEUE_ARRIVAL_WINDOW_DAYS (or overdue; earliest arrival first), then the oldest "
+    "allocation first.",
+)
 async def waiting_queue(session: DbSession, principal: HousingStaff) -> list[WaitingHouseholdOut]:
     return await service.get_waiting_queue(session=session, principal=principal)
 
@@ -261,3 +269,17 @@ async def unit_protections(
         session=session, principal=principal, unit_id=unit_id, codes=body.protections
     )
     return await service.get_site(session=session, principal=principal, site_id=unit.site_id)
+
+
+@router.post(
+    "/households/{household_id}/priority",
+    summary="Raise a waiting household's priority in the queue, with a reason (audited)",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
+async def raise_priority(
+    household_id: uuid.UUID, body: PriorityIn, session: DbSession, principal: HousingStaff
+) -> WaitingHouseholdOut:
+    household = await service.raise_priority(
+        session=session, principal=principal, household_id=household_id, reason=body.reason
+    )
+    return WaitingHouseholdOut.model_validate(household)

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 from teilhabe.events.housing import ClosureReason, MoveOutReason, SiteKind
 
-from housing.domain import ReservationEnd, WaitingStatus
+from housing.domain import QueueReasonKind, ReservationEnd, WaitingStatus
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -180,6 +180,23 @@ class ReservedBeds(ResponseModel):
     bed_count: int
 
 
+class QueueReasonOut(ResponseModel):
+    """Why a household stands where it stands in the queue."""
+
+    kind: QueueReasonKind = Field(
+        description="raised (by an officer), protection (needs), arriving (soon or overdue), "
+        "waiting (since its allocation)"
+    )
+    on: date | None = Field(default=None, description="The arrival or allocation day")
+    days: int | None = Field(
+        default=None, description="Days until arrival (negative: overdue), or days waited"
+    )
+
+
+class PriorityIn(RequestModel):
+    reason: str = Field(max_length=1000, description="Why the household goes ahead")
+
+
 class WaitingHouseholdOut(ResponseModel):
     household_id: uuid.UUID
     allocation_notice_number: str
@@ -190,6 +207,11 @@ class WaitingHouseholdOut(ResponseModel):
     needs_accessible_housing: bool
     status: WaitingStatus
     reservation: ReservedBeds | None = None
+    position: int | None = Field(default=None, description="Its place in the queue, from 1")
+    reasons: list[QueueReasonOut] = Field(default=[], description="Why it stands there")
+    priority_reason: str | None = Field(
+        default=None, description="Why an officer raised its priority, if one did"
+    )
 
 
 class PlacementOut(ResponseModel):

@@ -46,6 +46,7 @@ from housing.schemas import (
     PlacedHouseholdOut,
     PlacementIn,
     PlacementOut,
+    QueueReasonOut,
     ReservationIn,
     ReservedBeds,
     ResidentOut,
@@ -353,7 +354,8 @@ async def get_held_beds(*, session: AsyncSession, household_id: uuid.UUID) -> He
 async def get_waiting_queue(
     *, session: AsyncSession, principal: Principal
 ) -> list[WaitingHouseholdOut]:
-    """Households awaiting accommodation, oldest allocation first, with their reservation.
+    """Households awaiting accommodation, most urgent first (`domain.order_queue`), each
+    with its position, the reasons for it, and its reservation.
 
     Audited: the queue shows each household's size, its minors and barrier-free need.
     """
@@ -366,17 +368,56 @@ async def get_waiting_queue(
         )
         .where(WaitingHousehold.status == domain.WaitingStatus.AWAITING)
         .where(WAITING_HOUSEHOLDS.where(principal))
-        .order_by(WaitingHousehold.allocated_on, WaitingHousehold.queued_at)
+        .order_by(WaitingHousehold.queued_at)  # the tie-break: first queued, first
     )
-    queue = []
+    entries: dict[uuid.UUID, WaitingHouseholdOut] = {}
     for household, reservation in await session.execute(query):
         entry = WaitingHouseholdOut.model_validate(household)
         if reservation is not None:
             entry.reservation = ReservedBeds.model_validate(reservation)
+        entries[entry.household_id] = entry
+    needs = await protection.needs_of(session, entries)
+    order = domain.order_queue(
+        [
+            domain.QueueCandidate(
+                e.household_id,
+                e.allocated_on,
+                e.expected_arrival_on,
+                len(needs.get(e.household_id, [])),
+                raised=e.priority_reason is not None,
+            )
+            for e in entries.values()
+        ],
+        today=today(),
+        arriving_within_days=get_settings().queue_arrival_window_days,
+    )
+    queue = []
+    for placed in order:
+        entry = entries[placed.household_id]
+        entry.position = placed.position
+        entry.reasons = [QueueReasonOut(kind=r.kind, on=r.on, days=r.days) for r in placed.reasons]
         queue.append(entry)
     await audit(session, principal, "list", "household", [entry.household_id for entry in queue])
     await session.commit()
     return queue
+
+
+async def raise_priority(
+    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID, reason: str
+) -> WaitingHousehold:
+    """An officer puts a waiting household ahead in the queue, with a reason (audited)."""
+    household = await _locked_household(session, principal, household_id)
+    if household is None or household.status is not domain.WaitingStatus.AWAITING:
+        raise NotFound("household awaiting accommodation")
+    refusal = domain.priority_problem(reason)
+    if refusal is not None:
+        raise_refusal(refusal)
+    household.priority_reason = reason.strip()
+    household.priority_raised_by = principal.subject
+    household.priority_raised_at = now()
+    await audit(session, principal, "raise_priority", "household", [household_id])
+    await session.commit()
+    return household
 
 
 async def get_active_reservations(

@@ -16,10 +16,10 @@ from teilhabe import ui
 from teilhabe.config import ServiceSettings
 
 from housing import service
-from housing.pages import closures, moves, occupancy, protection, sites, waiting
+from housing.pages import closures, moves, occupancy, protection, queue, sites, waiting
 
 router = APIRouter()
-for _module in (occupancy, waiting, moves, sites, closures, protection):
+for _module in (occupancy, waiting, moves, sites, closures, protection, queue):
     router.include_router(_module.router)
 
 

@@ -16,6 +16,7 @@ from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
 from housing import protection, service
+from housing.config import get_settings
 from housing.dependencies import RESERVATIONS, WAITING_HOUSEHOLDS
 from housing.pages.common import FIELD_LABELS, NOT_ENOUGH_BEDS, SITE_KIND_LABELS, Officer, where
 from housing.schemas import PlacementIn, ReservationIn, SiteOut, WaitingHouseholdOut
@@ -70,6 +71,7 @@ async def _waiting_queue_page(
         {
             "households": households,
             "places": await service.get_unit_places(session=session, unit_ids=reserved_in),
+            "arrival_window": get_settings().queue_arrival_window_days,
         },
         section="waiting_queue",
         errors=errors,

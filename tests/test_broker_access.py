@@ -70,8 +70,12 @@ def attempts(party: str) -> dict[str, Attempt]:
     other = "housing" if party != "housing" else "intake"
     own_queue = AGENCY_QUEUE if party == AGENCY else party
     own_key = published_types(party)[0] if party in SERVICES and published_types(party) else None
+    # A type the other service publishes and this party may not (some types have several
+    # publishers, e.g. erasure.completed).
+    mine = set(published_types(party)) if party in SERVICES else set()
+    theirs = next(t for t in published_types(other) if t not in mine)
     tried: dict[str, Attempt] = {
-        "publish another's key": lambda ch: _publish(ch, EXCHANGE, published_types(other)[0]),
+        "publish another's key": lambda ch: _publish(ch, EXCHANGE, theirs),
         "publish via the default exchange": lambda ch: _publish(ch, "", other),
         "bind #": lambda ch: _bind_all(ch, own_queue),
         "read another's queue": lambda ch: _read(ch, other),

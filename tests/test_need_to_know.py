@@ -69,6 +69,7 @@ PEOPLE: dict[str, Person | None] = {
     "volunteer_former_mentor": Person("vol-ended", (Role.VOLUNTEER,)),
     "agency": Person("agency", (Role.AGENCY,)),
     "admin": Person("admin", (Role.ADMIN,)),
+    "data_protection": Person("dpo", (Role.DATA_PROTECTION,)),
     "anonymous": None,
 }
 CASEWORKERS = frozenset({"caseworker_same_team", "caseworker_other_team", "team_lead"})
@@ -246,6 +247,12 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         account_subject="cw-nord", roles=(Role.CASEWORKER.value,), teams=(NORTH,)
     )
     await deliver(SERVICES["intake"], urls["intake"], [signed_in])
+    # An erasure request (of a household no service knows: it erases nothing here).
+    erasure = {"subject_kind": "household", "subject_id": str(uuid.uuid4()), "reason": "Art. 17"}
+    ids["erasure"] = ok(
+        await api["intake"].post("/erasure-requests", json=erasure, headers=h("data_protection")),
+        201,
+    )["id"]
 
     # intake: a consent of the northern household's member, revoked (revoking it again is
     # refused, not done).
@@ -462,6 +469,7 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
     own_volunteer = {"admitted": vcoord | VOLUNTEERS, "in_scope": vcoord | {"volunteer_mentoring"}}
     inbox = {"admitted": EVERYONE, "in_scope": frozenset({"caseworker_same_team"})}
     admin = frozenset({"admin"})
+    dpo = frozenset({"data_protection"})
     past = "2000-01-01"
     return [
         # intake
@@ -652,6 +660,14 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             ok=303,
             body={"caseworker_id": "cw-nord"},
             **intake,
+        ),
+        Route(
+            "intake",
+            "GET",
+            f"/erasure-requests/{ids['erasure']}",
+            ok=200,
+            admitted=dpo,
+            in_scope=dpo,
         ),
         # housing
         Route("housing", "GET", f"/sites/{ids['site']}", ok=200, **housing),
@@ -1177,6 +1193,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "consent": "consent_id",
         "subscription": "subscription_id",
         "agency": "agency_id",
+        "erasure": "request_id",
     }
     for key, name in names.items():
         path = path.replace(ids[key], "{" + name + "}")

@@ -166,12 +166,12 @@ async def test_a_run_removes_exactly_the_expired_case_files_paused_nothing_and_s
                 # Paused: the run's timers are set aside, nothing is removed.
                 await worker.ensure_recurring()
                 async with worker_session(url) as session:
-                    assert await retention_run.pause(session) == 2  # household, staff_member
+                    assert await retention_run.pause(session) == len(service.retention.rules)
                 assert await worker.fire_due() == 0
                 assert await db.fetchval("SELECT count(*) FROM household") == 7
                 assert (await timer_state(db, "household"))["state"] == "paused"
                 async with worker_session(url) as session:
-                    assert await retention_run.resume(session) == 2
+                    assert await retention_run.resume(session) == len(service.retention.rules)
                 # A worker killed mid-slice: its transaction never commits.
                 engine = create_engine(url, pool_size=1)
                 dying = create_session_factory(engine)()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.erasure import ERASURE_READS, erasure_handler
 from teilhabe.events.contract import FieldsRead, reads
+from teilhabe.events.erasure import ErasureRequested
 from teilhabe.events.households import HouseholdAssigned, HouseholdMembersChanged
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from courses import service
+from courses import erasure, service
 
 
 async def on_household_assigned(
@@ -25,6 +27,7 @@ async def on_household_members_changed(
 
 
 HANDLERS: HandlerMap = {
+    ErasureRequested: erasure_handler("courses", service.outbox, erasure.erase),
     HouseholdAssigned: on_household_assigned,
     HouseholdMembersChanged: on_household_members_changed,
 }
@@ -32,6 +35,7 @@ HANDLERS: HandlerMap = {
 
 # What courses reads of each event (the event contract; see teilhabe.events.contract).
 READS: FieldsRead = {
+    **ERASURE_READS,
     HouseholdAssigned: reads(
         "household_id",
         "allocation_notice_number",

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, select
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
-from intake.models import Consent, Household
+from intake.models import Consent, ErasureRequest, Household
 
 # Social care data: caseworkers alone (a team lead is a caseworker with `team_lead`
 # too). Administrators administer and read no social data unless also a caseworker.
@@ -46,3 +46,16 @@ def households_of_own_team(principal: Principal) -> ColumnElement[bool] | bool:
 
 
 TEAM_HOUSEHOLDS = RecordScope(Household, resource="household", rule=households_of_own_team)
+
+
+# The data-protection officer: erasure requests (and the audit trail, in shared/).
+DataProtection = Annotated[Principal, require_roles(Role.DATA_PROTECTION)]
+
+
+def data_protection_only(principal: Principal) -> bool:
+    return principal.has_any_role(Role.DATA_PROTECTION)
+
+
+ERASURE_REQUESTS = RecordScope(
+    ErasureRequest, resource="erasure_request", rule=data_protection_only
+)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.events.catalogue import SOURCE_PREFIX
 from teilhabe.events.contract import FieldsRead, reads
+from teilhabe.events.erasure import ErasureCompleted
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from intake import service
+from intake import erasure, service
 from intake.domain import HousingStatus
 
 
@@ -47,7 +49,17 @@ async def on_staff_member_signed_in(
     )
 
 
+async def on_erasure_completed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[ErasureCompleted]]
+) -> None:
+    # The envelope's source is the confirming service (the consumer checked it may be).
+    await erasure.record_confirmations(
+        session, [(e.envelope.source.removeprefix(SOURCE_PREFIX), e.payload) for e in events]
+    )
+
+
 HANDLERS: HandlerMap = {
+    ErasureCompleted: on_erasure_completed,
     HouseholdMovedIn: on_household_moved_in,
     HouseholdMovedOut: on_household_moved_out,
     StaffMemberSignedIn: on_staff_member_signed_in,
@@ -56,6 +68,7 @@ HANDLERS: HandlerMap = {
 
 # What intake reads of each event (the event contract; see teilhabe.events.contract).
 READS: FieldsRead = {
+    ErasureCompleted: reads("request_id", "records"),
     HouseholdMovedIn: reads("household_id", "site_name", "unit_name"),
     HouseholdMovedOut: reads("household_id"),
     StaffMemberSignedIn: reads("account_subject", "display_name", "roles", "teams"),

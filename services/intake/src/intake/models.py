@@ -201,3 +201,43 @@ class CaseNote(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     locked_after: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ErasureRequest(Base):
+    """The data-protection officer's request to erase a person's data in every service.
+
+    Kept as the record that, when and why the data was erased (Art. 5(2), 17 GDPR): the
+    subject only by its id, which after the erasure names nothing any more.
+    """
+
+    __tablename__ = "erasure_request"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    # When the last service confirmed; None while any is outstanding.
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    confirmations: Mapped[list[ErasureConfirmation]] = relationship(
+        cascade="all, delete-orphan", order_by="ErasureConfirmation.service", lazy="selectin"
+    )
+
+
+class ErasureConfirmation(Base):
+    """One service's confirmation that it erased the subject of a request."""
+
+    __tablename__ = "erasure_confirmation"
+
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("erasure_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    service: Mapped[str] = mapped_column(String(50), primary_key=True)
+    records: Mapped[int]
+    confirmed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -56,5 +56,19 @@ RETENTION = Retention(
             keep_days=365,
             legal_basis="Art. 6(1)(e) GDPR, § 18 DSG NRW (staff data needed for the work)",
         ),
+        Rule(
+            table="erasure_request",
+            record="a request to erase a person's data: whose (by id), why, who asked, "
+            "and when every service confirmed",
+            clock_starts="every service confirmed the erasure",
+            clock="completed_at",
+            keep_days=3 * 365,
+            legal_basis="Art. 5(2), 17 GDPR (proof of the erasure); § 84 SGB X",
+        ),
+        Follows(
+            table="erasure_confirmation",
+            parent="erasure_request",
+            record="one service's confirmation of an erasure (a count of records)",
+        ),
     ]
 )

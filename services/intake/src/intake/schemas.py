@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 from teilhabe.events.consent import Slug
+from teilhabe.events.erasure import ERASING_SERVICES, ErasureSubject
 from teilhabe.events.households import normalise_notice_number
 
 from intake.domain import (
@@ -268,3 +269,52 @@ class NoteOut(ResponseModel):
     updated_at: datetime | None
     locked_after: datetime
     addenda: list[AddendumOut] = Field(default_factory=list)
+
+
+class ErasureRequestIn(RequestModel):
+    subject_kind: ErasureSubject = Field(
+        description="household (with every member), member (one person) or volunteer"
+    )
+    subject_id: uuid.UUID
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class ErasureServiceOut(ResponseModel):
+    service: str
+    confirmed: bool
+    records: int | None = None
+    confirmed_at: datetime | None = None
+
+
+class ErasureRequestOut(ResponseModel):
+    id: uuid.UUID
+    subject_kind: ErasureSubject
+    subject_id: uuid.UUID
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    completed_at: datetime | None
+    services: list[ErasureServiceOut]
+
+    @classmethod
+    def of(cls, request: Any) -> ErasureRequestOut:
+        confirmed = {c.service: c for c in request.confirmations}
+        services = [
+            ErasureServiceOut(
+                service=name,
+                confirmed=name in confirmed,
+                records=confirmed[name].records if name in confirmed else None,
+                confirmed_at=confirmed[name].confirmed_at if name in confirmed else None,
+            )
+            for name in ERASING_SERVICES
+        ]
+        return cls(
+            id=request.id,
+            subject_kind=request.subject_kind,
+            subject_id=request.subject_id,
+            reason=request.reason,
+            requested_by=request.requested_by,
+            requested_at=request.requested_at,
+            completed_at=request.completed_at,
+            services=services,
+        )

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.erasure import ERASURE_READS, erasure_handler
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted
+from teilhabe.events.erasure import ErasureRequested
 from teilhabe.events.households import (
     CaseworkerAssigned,
     HouseholdAssigned,
@@ -30,7 +32,7 @@ from teilhabe.events.volunteers import (
 )
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from notifications import service
+from notifications import erasure, service
 
 
 async def on_household_assigned(
@@ -125,6 +127,7 @@ async def on_unit_capacity_changed(
 
 
 HANDLERS: HandlerMap = {
+    ErasureRequested: erasure_handler("notifications", service.outbox, erasure.erase),
     HouseholdAssigned: on_household_assigned,
     CaseworkerAssigned: on_caseworker_assigned,
     HouseholdMovedIn: on_household_moved_in,
@@ -145,6 +148,7 @@ HANDLERS: HandlerMap = {
 # What notifications reads of each event, for its read model, its routing and the texts
 # of its messages (the event contract; see teilhabe.events.contract).
 READS: FieldsRead = {
+    **ERASURE_READS,
     HouseholdAssigned: reads(
         "household_id",
         "allocation_notice_number",

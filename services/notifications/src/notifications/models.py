@@ -110,6 +110,8 @@ class Delivery(Base):
     recipient_id: Mapped[str] = mapped_column(String(200))
     channel: Mapped[Channel] = mapped_column(sql_enum(Channel, "channel"))
     household_id: Mapped[uuid.UUID | None]
+    # The volunteer the event is about (its text names them): what their erasure removes.
+    volunteer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     language: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)

@@ -420,6 +420,7 @@ class _RunContext:
                         "recipient_id": person.recipient_id,
                         "channel": channel,
                         "household_id": household_id,
+                        "volunteer_id": getattr(payload, "volunteer_id", None),
                         "language": message.language,
                         "title": message.title,
                         "body": message.body,

@@ -116,6 +116,7 @@ def load_catalogue() -> None:
     from teilhabe.events import (  # noqa: F401
         consent,
         courses,
+        erasure,
         households,
         housing,
         inbound,

@@ -24,6 +24,10 @@ class Outbox:
         self._table = table
         self._source = source
 
+    @property
+    def table(self) -> Table:
+        return self._table
+
     async def add(
         self,
         session: AsyncSession,

@@ -1,0 +1,24 @@
+"""Courses' part of an erasure: the people of a household and their enrolments."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.events.erasure import ErasureSubject
+
+from courses.models import Enrollment, Person
+
+
+async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID) -> int:
+    """A seat an erased person held is free from now on (no one is moved up for it)."""
+    if kind is ErasureSubject.VOLUNTEER:
+        return 0
+    if kind is ErasureSubject.HOUSEHOLD:
+        enrollments, people = Enrollment.household_id, Person.household_id
+    else:
+        enrollments, people = Enrollment.member_id, Person.member_id
+    removed = await session.execute(delete(Enrollment).where(enrollments == subject_id))
+    gone = await session.execute(delete(Person).where(people == subject_id))
+    return int(getattr(removed, "rowcount", 0) or 0) + int(getattr(gone, "rowcount", 0) or 0)

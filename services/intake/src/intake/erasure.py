@@ -1,0 +1,152 @@
+"""Erasure of a household, a person or a volunteer in every service, on request.
+
+The data-protection officer's request erases what intake holds at once, in the request's
+transaction, records intake's confirmation and stages `erasure.requested` for the
+others; each answers `erasure.completed`, and the request is complete once every service
+in `ERASING_SERVICES` has. The reason stays here, with the request; no event carries it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe import clock
+from teilhabe.auth import Principal
+from teilhabe.erasure import forget_published
+from teilhabe.events.erasure import (
+    ERASING_SERVICES,
+    ErasureCompleted,
+    ErasureRequested,
+    ErasureSubject,
+)
+from teilhabe.queries import count_and_page
+from teilhabe.timers import cancel
+
+from intake.dependencies import ERASURE_REQUESTS
+from intake.models import CaseNote, ErasureConfirmation, ErasureRequest, Household, Member
+from intake.service import RESIDENCE_EXPIRY, audit, outbox
+
+SERVICE = "intake"
+RESOURCE = "erasure_request"
+
+
+async def request_erasure(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    subject_kind: ErasureSubject,
+    subject_id: uuid.UUID,
+    reason: str,
+) -> ErasureRequest:
+    request = ErasureRequest(
+        id=uuid.uuid4(),
+        subject_kind=subject_kind.value,
+        subject_id=subject_id,
+        reason=reason,
+        requested_by=principal.subject,
+        requested_at=clock.now(),
+        confirmations=[],  # known empty: appending later loads nothing
+    )
+    session.add(request)
+    records = await erase(session, subject_kind, subject_id)
+    records += await forget_published(session, outbox, subject_id)
+    request.confirmations.append(
+        ErasureConfirmation(service=SERVICE, records=records, confirmed_at=clock.now())
+    )
+    await outbox.add(
+        session,
+        ErasureRequested(request_id=request.id, subject_kind=subject_kind, subject_id=subject_id),
+    )
+    await audit(session, principal, "request_erasure", subject_kind.value, [subject_id])
+    await session.commit()
+    return request
+
+
+async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID) -> int:
+    """Delete what intake holds of the subject; how many records went."""
+    if kind is ErasureSubject.VOLUNTEER:
+        return 0  # intake knows no volunteers
+    members = Member.household_id if kind is ErasureSubject.HOUSEHOLD else Member.id
+    member_ids = list(await session.scalars(select(Member.id).where(members == subject_id)))
+    await cancel(session, RESIDENCE_EXPIRY, *(str(member) for member in member_ids))
+    if kind is ErasureSubject.MEMBER:
+        # Notes about the person go with them (their addenda follow); a household's notes
+        # go with the household (ON DELETE CASCADE).
+        notes = await session.execute(delete(CaseNote).where(CaseNote.member_id == subject_id))
+        await session.execute(delete(Member).where(Member.id == subject_id))
+        return len(member_ids) + int(getattr(notes, "rowcount", 0) or 0)
+    households = await session.execute(delete(Household).where(Household.id == subject_id))
+    return len(member_ids) + int(getattr(households, "rowcount", 0) or 0)
+
+
+async def record_confirmations(
+    session: AsyncSession, confirmations: Sequence[tuple[str, ErasureCompleted]]
+) -> None:
+    """Keep each service's confirmation once; complete the requests all have confirmed."""
+    for service, completed in confirmations:
+        # The request's row lock: confirmations handled side by side count each other.
+        request = await session.get(ErasureRequest, completed.request_id, with_for_update=True)
+        if request is None:
+            continue  # a request this database does not hold (e.g. restored from before it)
+        await session.execute(
+            insert(ErasureConfirmation)
+            .values(request_id=request.id, service=service, records=completed.records)
+            .on_conflict_do_nothing()
+        )
+        confirmed = await session.scalar(
+            select(func.count()).where(ErasureConfirmation.request_id == request.id)
+        )
+        if request.completed_at is None and confirmed == len(ERASING_SERVICES):
+            request.completed_at = clock.now()
+
+
+async def get_request(
+    *, session: AsyncSession, principal: Principal, request_id: uuid.UUID
+) -> ErasureRequest:
+    request = await ERASURE_REQUESTS.get(session, principal, request_id)
+    await audit(session, principal, "read", RESOURCE, [request.id])
+    await session.commit()
+    return request
+
+
+async def list_requests(
+    *, session: AsyncSession, principal: Principal, open_only: bool, limit: int, offset: int
+) -> tuple[list[ErasureRequest], int]:
+    query = ERASURE_REQUESTS.select(principal)
+    if open_only:
+        query = query.where(ErasureRequest.completed_at.is_(None))
+    rows, total = await count_and_page(
+        session,
+        query,
+        order_by=[ErasureRequest.requested_at.desc(), ErasureRequest.id],
+        limit=limit,
+        offset=offset,
+    )
+    await audit(session, principal, "list", RESOURCE, [request.id for request in rows])
+    await session.commit()
+    return rows, total
+
+
+async def send_again(session: AsyncSession, since: datetime) -> int:
+    """Tell every service again of the erasures requested since `since` (after a service's
+    database was restored from a backup taken before them); erasing is idempotent, and a
+    confirmation that comes twice is kept once."""
+    requests = await session.scalars(
+        select(ErasureRequest).where(ErasureRequest.requested_at >= since)
+    )
+    events = [
+        ErasureRequested(
+            request_id=request.id,
+            subject_kind=ErasureSubject(request.subject_kind),
+            subject_id=request.subject_id,
+        )
+        for request in requests
+    ]
+    await outbox.add_many(session, events)
+    await session.commit()
+    return len(events)

@@ -1,0 +1,39 @@
+"""Volunteers' part of an erasure: a volunteer (with clearance and mentorships), or a
+household's matching data and mentorships."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.events.erasure import ErasureSubject
+from teilhabe.timers import cancel
+
+from volunteers.models import Household, Match, PoliceClearance, Volunteer
+from volunteers.service import CLEARANCE_DELETION, CLEARANCE_REINSPECTION
+
+
+async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID) -> int:
+    if kind is ErasureSubject.MEMBER:
+        return 0  # volunteers knows households, not their people
+    if kind is ErasureSubject.VOLUNTEER:
+        held = await session.scalars(
+            select(Match.id)
+            .where(Match.volunteer_id == subject_id)
+            .union_all(
+                select(PoliceClearance.volunteer_id).where(
+                    PoliceClearance.volunteer_id == subject_id
+                )
+            )
+        )
+        dependents = len(list(held))
+        # Clearance and mentorships go with the volunteer (ON DELETE CASCADE).
+        result = await session.execute(delete(Volunteer).where(Volunteer.id == subject_id))
+        await cancel(session, CLEARANCE_REINSPECTION, str(subject_id))
+        await cancel(session, CLEARANCE_DELETION, str(subject_id))
+        gone = int(getattr(result, "rowcount", 0) or 0)
+        return gone + dependents if gone else 0
+    matches = await session.execute(delete(Match).where(Match.household_id == subject_id))
+    household = await session.execute(delete(Household).where(Household.household_id == subject_id))
+    return int(getattr(matches, "rowcount", 0) or 0) + int(getattr(household, "rowcount", 0) or 0)

@@ -418,6 +418,14 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         ),
         201,
     )["id"]
+    # A second one, which the administrators' page ends.
+    subscription = {"event_type": "household.moved_out", "purpose": "arbeitsvermittlung"}
+    ids["page_subscription"] = ok(
+        await api["notifications"].post(
+            f"/agencies/{ids['agency']}/subscriptions", json=subscription, headers=h("admin")
+        ),
+        201,
+    )["id"]
 
 
 @pytest.fixture(scope="module")
@@ -1111,6 +1119,15 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
         Route(
             "notifications",
             "POST",
+            f"/ui/partnerbehoerden/{ids['agency']}/abonnements/{ids['page_subscription']}/beenden",
+            admitted=admin,
+            in_scope=admin,
+            ok=303,
+            body={},
+        ),
+        Route(
+            "notifications",
+            "POST",
             f"/ui/zustellungen/{ids['delivery']}/erneut-senden",
             admitted=admin,
             in_scope=admin,
@@ -1192,6 +1209,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "webhook_delivery": "delivery_id",
         "consent": "consent_id",
         "subscription": "subscription_id",
+        "page_subscription": "subscription_id",
         "agency": "agency_id",
         "erasure": "request_id",
     }

@@ -492,6 +492,9 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await page.get_by_label("E-Mail-Adresse").fill("root@@duelmen")
     await page.get_by_role("button", name="Eintrag speichern").click()
     await checks.refused(page, f"notifications-settings-errors-{tag}")
+    # The partner agencies and what they hear of; a subscription refused at its fields.
+    await checks.visit(page, f"{ui}/partnerbehoerden", f"notifications-agencies-{tag}")
+    await checks.submit_with_errors(page, "Abonnieren", f"notifications-agencies-errors-{tag}")
     await checks.visit(page, f"{ui}/zustellungen", f"notifications-delivery-log-{tag}")
     filtered = f"{ui}/zustellungen?status=failed&channel=email&recipient={officer}"
     await checks.visit(page, filtered, f"notifications-delivery-log-failed-{tag}")

@@ -32,7 +32,7 @@ from teilhabe.config import ServiceSettings
 from teilhabe.scope import applies_scope
 from teilhabe.ui.navigation import ROLE_TITLES
 
-from notifications import domain, service, webhook_pages
+from notifications import agency_pages, domain, service, webhook_pages
 from notifications.dependencies import (
     DELIVERIES,
     NOTIFICATIONS,
@@ -507,8 +507,11 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 # Offered to administrators only; others who type its address get the 403.
                 ui.Section("deliveries", ui.N_("Delivery log"), roles=ui.api_roles(Administrator)),
                 ui.Section("webhooks", ui.N_("Webhooks"), roles=ui.api_roles(Administrator)),
+                ui.Section(
+                    "agencies", ui.N_("Partner agencies"), roles=ui.api_roles(Administrator)
+                ),
             ),
         ),
-        [router, webhook_pages.router],
+        [router, webhook_pages.router, agency_pages.router],
         outbox=service.outbox,
     )

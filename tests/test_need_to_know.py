@@ -231,6 +231,22 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         ids[f"{key}_member"] = created["members"][0]["id"]
         households.append(household_assigned(created))
         referred.append(referred_to_housing(created))
+    # A follow-up of the northern household, done (doing it again is refused, not done).
+    follow_up = {"due_on": today().isoformat(), "reason": "Schulanmeldung"}
+    ids["follow_up"] = ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/follow-ups",
+            json=follow_up,
+            headers=h("caseworker_same_team"),
+        ),
+        201,
+    )["id"]
+    ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/follow-ups/{ids['follow_up']}/done",
+            headers=h("caseworker_same_team"),
+        )
+    )
     # A case note of the northern team (its own team alone sees it).
     note = {"category": "beratung", "noted_on": "2026-11-21", "text": "Erstgespräch"}
     ids["note"] = ok(
@@ -537,6 +553,40 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             "GET",
             f"/households/{ids['north']}/members/{ids['north_member']}/residence-statuses",
             ok=200,
+            **intake,
+        ),
+        # Follow-ups: a day in the past is refused; the seeded one is done already.
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/follow-ups",
+            ok=422,
+            body={"due_on": past, "reason": "zu spät"},
+            **intake,
+        ),
+        Route("intake", "GET", f"/households/{ids['north']}/follow-ups", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/follow-ups/{ids['follow_up']}/done",
+            ok=409,
+            **intake,
+        ),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/wiedervorlagen", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/wiedervorlagen",
+            ok=422,
+            body={},
+            **intake,
+        ),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/wiedervorlagen/{ids['follow_up']}/erledigt",
+            ok=409,
+            body={},
             **intake,
         ),
         # Case notes: the household's own team alone (a team lead of no team: not found).
@@ -1191,6 +1241,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
     names = {
         "north_member": "member_id",
         "note": "note_id",
+        "follow_up": "follow_up_id",
         "north": "household_id",
         "south": "household_id",
         "site": "site_id",

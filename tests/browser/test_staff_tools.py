@@ -403,6 +403,11 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.submit_with_errors(
             page, "Einwilligung erfassen", f"intake-consents-errors-{tag}"
         )
+        follow_ups = f"{intake_url}/haushalte/{housed_id}/wiedervorlagen"
+        await checks.visit(page, follow_ups, f"intake-follow-ups-{tag}")
+        await checks.submit_with_errors(
+            page, "Wiedervorlage anlegen", f"intake-follow-ups-errors-{tag}"
+        )
         await checks.visit(page, f"{intake_url}/zuweisungen/neu", f"intake-new-allocation-{tag}")
         await checks.submit_with_errors(
             page, "Zuweisung erfassen", f"intake-new-allocation-errors-{tag}"

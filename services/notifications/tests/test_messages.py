@@ -14,6 +14,7 @@ from teilhabe.events.households import (
     AgeGroup,
     AllocatedMember,
     CaseworkerAssigned,
+    FollowUpDue,
     HouseholdAssigned,
     ResidenceStatusChanged,
     ResidenceStatusExpiring,
@@ -112,6 +113,12 @@ SAMPLES: dict[str, EventPayload] = {
     ),
     "member.residence_status_expiring": ResidenceStatusExpiring(
         household_id=HOUSEHOLD, member_id=MEMBER, expires_on=date(2027, 2, 1)
+    ),
+    "follow_up.due": FollowUpDue(
+        household_id=HOUSEHOLD,
+        follow_up_id=uuid.uuid4(),
+        caseworker_id="cw-anna",
+        due_on=date(2026, 12, 4),
     ),
     "member.residence_status_changed": ResidenceStatusChanged(
         household_id=HOUSEHOLD,

@@ -309,3 +309,38 @@ def note_problems(*, noted_on: date | None, today: date) -> dict[str, str]:
     if noted_on is not None and noted_on > today:
         return {"noted_on": "a note is about what happened, not ahead"}
     return {}
+
+
+# --- follow-ups (Wiedervorlagen) --------------------------------------------------------
+
+
+class Due(StrEnum):
+    """Where a follow-up stands on a caseworker's list."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    THIS_WEEK = "this_week"
+    LATER = "later"
+
+
+def due(due_on: date, today: date) -> Due:
+    """Overdue, due today, due later this week (to Sunday), or later."""
+    if due_on < today:
+        return Due.OVERDUE
+    if due_on == today:
+        return Due.TODAY
+    if due_on <= week_end(today):
+        return Due.THIS_WEEK
+    return Due.LATER
+
+
+def week_end(day: date) -> date:
+    """The Sunday of `day`'s week (weeks run Monday to Sunday, as in Germany)."""
+    return day + timedelta(days=6 - day.weekday())
+
+
+def follow_up_problems(*, due_on: date | None, today: date, created: bool) -> dict[str, str]:
+    """A new follow-up is due today or later; a changed one may stay overdue."""
+    if created and due_on is not None and due_on < today:
+        return {"due_on": "a follow-up is due today or later"}
+    return {}

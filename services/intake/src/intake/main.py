@@ -14,14 +14,14 @@ from teilhabe.db import create_engine, create_session_factory
 from teilhabe.runtime import Command, ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
-from intake import erasure, inbound, member_pages, note_pages
+from intake import erasure, followup_pages, inbound, member_pages, note_pages
 from intake.config import get_settings
 from intake.erasure_router import router as erasure_router
 from intake.handlers import HANDLERS, READS
 from intake.models import messaging
 from intake.pages import mount_pages
 from intake.retention import RETENTION
-from intake.router import router
+from intake.router import follow_ups_router, router
 from intake.timers import TIMERS
 
 
@@ -50,9 +50,11 @@ def create_app() -> FastAPI:
         settings,
         title="Teilhabe Intake",
         description="Households allocated to the city, their members and caseworkers.",
-        routers=[router, erasure_router],
+        routers=[router, erasure_router, follow_ups_router],
     )
-    mount_pages(app, settings, [member_pages.router, note_pages.router])  # the staff pages at /ui
+    mount_pages(
+        app, settings, [member_pages.router, note_pages.router, followup_pages.router]
+    )  # the staff pages at /ui
     return app
 
 

@@ -241,3 +241,33 @@ class ErasureConfirmation(Base):
     confirmed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class FollowUp(Base):
+    """A follow-up (Wiedervorlage): something to see to about a household by a day.
+
+    The reason is the team's working text and stays in intake like a case note; the
+    reminder on its day names only the household and the day.
+    """
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL")
+    )
+    due_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    # Whose list it is on: a caseworker's subject at the identity provider.
+    assignee: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    done_on: Mapped[date | None] = mapped_column(Date)
+    done_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_follow_up_open", "assignee", "due_on", postgresql_where=text("done_on IS NULL")),
+    )

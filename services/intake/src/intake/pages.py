@@ -25,7 +25,7 @@ from teilhabe.config import ServiceSettings
 from teilhabe.events.households import normalise_notice_number
 from teilhabe.scope import applies_scope
 
-from intake import consent_pages, domain, members, service
+from intake import consent_pages, domain, followups, members, service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
 from intake.schemas import AllocationIn
@@ -188,6 +188,13 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
         )
     else:
         found, total = [], 0
+    # A caseworker starts the day with what is due: overdue, today, this week.
+    is_caseworker = principal.has_any_role(Role.CASEWORKER)
+    due = (
+        await followups.due_list(session=session, principal=principal, today=today())
+        if is_caseworker
+        else []
+    )
     return await ui.render(
         request,
         "intake/households.html",
@@ -199,7 +206,12 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
             "housing_labels": HOUSING_LABELS,
             "status_options": ui.options(HOUSING_LABELS, page_texts),
             "labels": _labels(page_texts),
-            "is_caseworker": principal.has_any_role(Role.CASEWORKER),
+            "is_caseworker": is_caseworker,
+            "due_list": {
+                "overdue": [i for i in due if i.due is domain.Due.OVERDUE],
+                "today": [i for i in due if i.due is domain.Due.TODAY],
+                "this_week": [i for i in due if i.due is domain.Due.THIS_WEEK],
+            },
         },
         section="ui_home",
         errors=errors,

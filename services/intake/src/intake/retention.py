@@ -48,6 +48,11 @@ RETENTION = Retention(
             parent="household",
             record="case notes and their addenda (the team's record of its work)",
         ),
+        Follows(
+            table="follow_up",
+            parent="household",
+            record="follow-ups of a household (day, reason, whose list, when done)",
+        ),
         Rule(
             table="staff_member",
             record="a staff member known from their sign-ins (name, roles, teams)",

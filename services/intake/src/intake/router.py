@@ -12,9 +12,9 @@ from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from intake import casenotes, consents, members, service
+from intake import casenotes, consents, followups, members, service
 from intake.dependencies import CONSENTS, HOUSEHOLDS, TEAM_HOUSEHOLDS, SocialCareStaff
-from intake.domain import MemberChangeReason
+from intake.domain import Due, MemberChangeReason
 from intake.schemas import (
     AddendumIn,
     AddendumOut,
@@ -23,6 +23,10 @@ from intake.schemas import (
     CaseworkerIn,
     ConsentIn,
     ConsentOut,
+    DueFollowUpOut,
+    DueList,
+    FollowUpIn,
+    FollowUpOut,
     HouseholdOut,
     HouseholdSummary,
     ImportResult,
@@ -38,6 +42,7 @@ from intake.schemas import (
 )
 
 router = APIRouter(prefix="/households", tags=["households"])
+follow_ups_router = APIRouter(prefix="/follow-ups", tags=["follow-ups"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register an allocated household")
@@ -404,3 +409,83 @@ async def add_addendum(
         today=today(),
     )
     return AddendumOut.model_validate(added)
+
+
+# --- follow-ups (Wiedervorlagen) --------------------------------------------------------
+
+
+@router.post(
+    "/{household_id}/follow-ups",
+    status_code=status.HTTP_201_CREATED,
+    summary="Set a follow-up: a day and a reason, on a caseworker's list",
+    tags=["follow-ups"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def set_follow_up(
+    household_id: uuid.UUID, body: FollowUpIn, session: DbSession, principal: SocialCareStaff
+) -> FollowUpOut:
+    follow_up = await followups.set_follow_up(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        follow_up_in=body,
+        today=today(),
+    )
+    return FollowUpOut.model_validate(follow_up)
+
+
+@router.get(
+    "/{household_id}/follow-ups",
+    summary="The household's follow-ups, open ones first",
+    tags=["follow-ups"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def list_follow_ups(
+    household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> list[FollowUpOut]:
+    _, found = await followups.of_household(
+        session=session, principal=principal, household_id=household_id
+    )
+    return [FollowUpOut.model_validate(f) for f in found]
+
+
+@router.post(
+    "/{household_id}/follow-ups/{follow_up_id}/done",
+    summary="Mark a follow-up done (its reminder is cancelled)",
+    tags=["follow-ups"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def complete_follow_up(
+    household_id: uuid.UUID,
+    follow_up_id: uuid.UUID,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> FollowUpOut:
+    follow_up = await followups.complete(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        follow_up_id=follow_up_id,
+        today=today(),
+    )
+    return FollowUpOut.model_validate(follow_up)
+
+
+@follow_ups_router.get("/due", summary="My follow-ups: overdue, due today, due this week")
+async def due_follow_ups(session: DbSession, principal: SocialCareStaff) -> DueList:
+    items = await followups.due_list(session=session, principal=principal, today=today())
+
+    def out(item: followups.DueItem) -> DueFollowUpOut:
+        return DueFollowUpOut.model_validate(
+            {
+                **FollowUpOut.model_validate(item.follow_up).model_dump(),
+                "allocation_notice_number": item.allocation_notice_number,
+                "due": item.due,
+            }
+        )
+
+    return DueList(
+        overdue=[out(i) for i in items if i.due is Due.OVERDUE],
+        today=[out(i) for i in items if i.due is Due.TODAY],
+        this_week=[out(i) for i in items if i.due is Due.THIS_WEEK],
+    )

@@ -14,6 +14,7 @@ from teilhabe.events.households import normalise_notice_number
 
 from intake.domain import (
     EXPIRING_STATUSES,
+    Due,
     MemberChangeKind,
     MemberChangeReason,
     NoteCategory,
@@ -318,3 +319,40 @@ class ErasureRequestOut(ResponseModel):
             completed_at=request.completed_at,
             services=services,
         )
+
+
+# --- follow-ups (Wiedervorlagen) --------------------------------------------------------
+
+
+class FollowUpIn(RequestModel):
+    due_on: date = Field(description="Today or later.")
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    member_id: uuid.UUID | None = None
+    assignee: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Whose list it goes on; defaults to the caller."
+    )
+
+
+class FollowUpOut(ResponseModel):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    member_id: uuid.UUID | None
+    due_on: date
+    reason: str
+    assignee: str
+    created_by: str
+    done_on: date | None
+    done_by: str | None
+
+
+class DueFollowUpOut(FollowUpOut):
+    allocation_notice_number: str
+    due: Due
+
+
+class DueList(ResponseModel):
+    """A caseworker's open follow-ups up to the end of this week, by when they are due."""
+
+    overdue: list[DueFollowUpOut]
+    today: list[DueFollowUpOut]
+    this_week: list[DueFollowUpOut]

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.timers import DueTimer, TimerHandlers
 
-from intake import service
+from intake import followups, service
 
 
 async def on_residence_status_expiry(session: AsyncSession, timer: DueTimer) -> None:
@@ -19,4 +19,15 @@ async def on_residence_status_expiry(session: AsyncSession, timer: DueTimer) -> 
     )
 
 
-TIMERS: TimerHandlers = {service.RESIDENCE_EXPIRY: on_residence_status_expiry}
+async def on_follow_up_due(session: AsyncSession, timer: DueTimer) -> None:
+    await followups.remind(
+        session=session,
+        follow_up_id=uuid.UUID(timer.key),
+        due_on=date.fromisoformat(timer.payload["due_on"]),
+    )
+
+
+TIMERS: TimerHandlers = {
+    service.RESIDENCE_EXPIRY: on_residence_status_expiry,
+    followups.FOLLOW_UP_DUE: on_follow_up_due,
+}

@@ -18,6 +18,7 @@ from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted
 from teilhabe.events.erasure import ErasureRequested
 from teilhabe.events.households import (
     CaseworkerAssigned,
+    FollowUpDue,
     HouseholdAssigned,
     ResidenceStatusChanged,
     ResidenceStatusExpiring,
@@ -107,6 +108,12 @@ async def on_residence_status_changed(
     await service.notify(session=session, events=events)
 
 
+async def on_follow_up_due(
+    session: AsyncSession, events: Sequence[ReceivedEvent[FollowUpDue]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
 async def on_clearance_reinspection_due(
     session: AsyncSession, events: Sequence[ReceivedEvent[ClearanceReinspectionDue]]
 ) -> None:
@@ -139,6 +146,7 @@ HANDLERS: HandlerMap = {
     StaffMemberSignedIn: on_staff_member_signed_in,
     ResidenceStatusExpiring: on_residence_status_expiring,
     ResidenceStatusChanged: on_residence_status_changed,
+    FollowUpDue: on_follow_up_due,
     ClearanceReinspectionDue: on_clearance_reinspection_due,
     MentorshipEnded: on_mentorship_ended,
     UnitCapacityChanged: on_unit_capacity_changed,
@@ -175,6 +183,7 @@ READS: FieldsRead = {
     VolunteerMatched: reads("household_id", "volunteer_id", "matched_on"),
     StaffMemberSignedIn: reads("account_subject", "display_name", "email", "locale", "roles"),
     ResidenceStatusExpiring: reads("household_id", "expires_on"),
+    FollowUpDue: reads("household_id", "caseworker_id", "due_on"),
     ResidenceStatusChanged: reads(
         "household_id", "residence_status", "previous_residence_status", "valid_from", "expires_on"
     ),

@@ -23,7 +23,7 @@ from teilhabe.api.problems import Conflict, InvalidFields, NotFound
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal, Role
 from teilhabe.events.catalogue import EventPayload
-from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
+from teilhabe.events.households import CaseworkerAssigned, FollowUpDue, HouseholdAssigned
 from teilhabe.events.staff import StaffMemberSignedIn, is_staff
 from teilhabe.events.volunteers import MentorshipEnded, VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.inbox import ReceivedEvent
@@ -347,7 +347,9 @@ class _RunContext:
         return domain.Circle(
             caseworker=household.caseworker_id if household else None,
             new_caseworker=(
-                payload.caseworker_id if isinstance(payload, CaseworkerAssigned) else None
+                payload.caseworker_id
+                if isinstance(payload, CaseworkerAssigned | FollowUpDue)
+                else None
             ),
             mentors=self.mentors.get(household_id, []) if household_id else [],
             volunteer=domain.volunteer_recipient_id(volunteer_id) if volunteer_id else None,

@@ -154,3 +154,20 @@ class ResidenceStatusChanged(EventPayload):
     previous_residence_status: str | None = None
     valid_from: date
     expires_on: date | None = None
+
+
+class FollowUpDue(EventPayload):
+    """A follow-up (Wiedervorlage) of a household is due today: its caseworker is reminded.
+
+    Published once per follow-up and day by intake's timer; references only (the reason
+    stays in intake).
+    """
+
+    event_type: ClassVar[str] = "follow_up.due"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    follow_up_id: Reference
+    caseworker_id: str = Field(description="Whose list it is on (subject at the provider).")
+    due_on: date

@@ -195,6 +195,13 @@ def _add_dead_letter_commands(commands: Any) -> None:
     back.add_argument(
         "--event-id", action="append", dest="event_ids", help="only these (repeatable)"
     )
+    forget = actions.add_parser(
+        "forget",
+        help="delete the dead letters that mention an erased household, person or volunteer",
+    )
+    forget.add_argument(
+        "--mention", action="append", dest="mentions", required=True, help="an id (repeatable)"
+    )
 
 
 async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespace) -> None:
@@ -220,6 +227,9 @@ async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespac
                     f"{letter.kind}  {letter.reason}"
                 )
             print(f"{len(letters)} dead letters shown")
+        elif args.action == "forget":
+            deleted, kept = await dead_letters.forget(channel, queue, args.mentions)
+            print(f"{deleted} dead letters deleted, {kept} left in the dead-letter queue")
         else:
             only = set(args.event_ids) if args.event_ids else None
             sent, kept = await dead_letters.redrive(

@@ -9,7 +9,7 @@ crash in between leaves a copy in both queues and loses none.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -104,6 +104,28 @@ async def redrive(
         for message in kept:
             await message.nack(requeue=True)
     return sent, len(kept)
+
+
+async def forget(channel: AbstractChannel, queue: str, mentions: Sequence[str]) -> tuple[int, int]:
+    """Delete the dead letters of `queue` whose body mentions one of `mentions` (the ids of
+    an erased household, person or volunteer). Returns (deleted, left in the queue)."""
+    dlq = await channel.get_queue(dead_letter_queue_name(queue))
+    needles = [mention.encode() for mention in mentions if mention]
+    deleted, kept = 0, []
+    try:
+        while True:
+            message = await dlq.get(fail=False, no_ack=False)
+            if message is None:
+                break
+            if any(needle in message.body for needle in needles):
+                await message.ack()
+                deleted += 1
+            else:
+                kept.append(message)
+    finally:
+        for message in kept:
+            await message.nack(requeue=True)
+    return deleted, len(kept)
 
 
 def _fresh_copy(message: AbstractIncomingMessage) -> aio_pika.Message:

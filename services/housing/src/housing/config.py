@@ -14,6 +14,9 @@ class HousingSettings(ServiceSettings):
     move_out_backdating_limit_days: int = 30
     # The waiting queue puts households arriving within this many days (or overdue) first.
     queue_arrival_window_days: int = 7
+    # Beds reserved for a household that does not arrive are freed this many days after its
+    # expected arrival (or the reservation, when none is expected): a durable timer.
+    reservation_expiry_days: int = 14
 
 
 # Read from the environment once; an app run in-process is given its own

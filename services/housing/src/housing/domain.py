@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -18,10 +18,12 @@ class WaitingStatus(StrEnum):
 
 
 class ReservationEnd(StrEnum):
-    """Why a reservation ended: its household moved in, or an officer cancelled it."""
+    """Why a reservation ended: its household moved in, an officer cancelled it, or the
+    household did not arrive in time and it expired."""
 
     PLACED = "placed"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -333,3 +335,12 @@ def priority_problem(reason: str | None) -> Refusal | None:
             "reason-missing", "raising a household's priority needs a reason", field="reason"
         )
     return None
+
+
+def reservation_expires_on(reserved_on: date, expected_arrival_on: date | None, days: int) -> date:
+    """The day a reservation for a household that has not arrived ends: `days` after its
+    expected arrival, or after the reservation when no arrival is expected yet (a past
+    expected arrival counts from the reservation, so no reservation ends the day it is
+    made)."""
+    start = max(reserved_on, expected_arrival_on) if expected_arrival_on else reserved_on
+    return start + timedelta(days=days)

@@ -15,6 +15,7 @@ from housing.models import messaging
 from housing.pages import mount_pages
 from housing.retention import RETENTION
 from housing.router import router
+from housing.timers import TIMERS
 
 
 def create_app() -> FastAPI:
@@ -38,6 +39,7 @@ SERVICE = ServiceDefinition(
     retention=RETENTION,
     handlers=HANDLERS,
     reads=READS,
+    timers=TIMERS,
 )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
-from teilhabe.clock import now, today
+from teilhabe.clock import now, on_day, today
 from teilhabe.events.households import HouseholdMembersChanged, HouseholdReferredToHousing
 from teilhabe.events.housing import (
     CapacityChange,
@@ -22,6 +22,7 @@ from teilhabe.events.housing import (
     MoveOutReason,
 )
 from teilhabe.refusal import Refusal
+from teilhabe.timers import schedule
 
 from housing import domain, protection
 from housing.config import get_settings
@@ -60,6 +61,8 @@ from housing.schemas import (
 )
 
 audit = Auditor(audit_log)
+# The durable timer ending a reservation whose household did not arrive (housing.timers).
+RESERVATION_EXPIRY = "reservation_expiry"
 
 
 async def create_site(*, session: AsyncSession, site_in: SiteIn) -> Site:
@@ -524,9 +527,31 @@ async def reserve(
         raise Conflict(
             "beds are already reserved for the household", code="already-reserved"
         ) from error
+    expires_on = domain.reservation_expires_on(
+        today(), household.expected_arrival_on, get_settings().reservation_expiry_days
+    )
+    await schedule(session, RESERVATION_EXPIRY, str(reservation.id), on_day(expires_on))
     await audit(session, principal, "reserve", "household", [household.household_id])
     await session.commit()
     return reservation
+
+
+async def expire_reservation(*, session: AsyncSession, reservation_id: uuid.UUID) -> bool:
+    """Free the beds of a reservation whose household did not arrive in time; under the
+    same locks as cancelling. A reservation ended meanwhile (placed, cancelled) stays as
+    it is, so the timer ends it once whatever happens. Runs in the timer's transaction."""
+    found = await session.get(Reservation, reservation_id)
+    if found is None:
+        return False
+    await session.get(WaitingHousehold, found.household_id, with_for_update=True)
+    reservation = await session.get(
+        Reservation, reservation_id, with_for_update=True, populate_existing=True
+    )
+    if reservation is None or reservation.ended_at is not None:
+        return False
+    await _locked_unit(session, reservation.unit_id)
+    _end(reservation, domain.ReservationEnd.EXPIRED)
+    return True
 
 
 async def cancel_reservation(

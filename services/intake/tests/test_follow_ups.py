@@ -200,3 +200,38 @@ async def test_the_start_page_shows_what_is_due_and_a_follow_up_is_done_from_it(
         after = await browser.get("/ui/")
         assert "Die Wiedervorlage ist erledigt." in after.text
         assert "Heute fällig (0)" in after.text
+
+
+async def test_erasing_a_person_erases_the_follow_ups_about_them_and_their_reminders(
+    intake: httpx.AsyncClient, identity: RunningDevProvider, intake_database: str
+) -> None:
+    anna = auth_headers(identity, Role.CASEWORKER, subject="cw-anna", teams=(NORTH,))
+    found = await household(intake, anna)
+    person, other = (m["id"] for m in found["members"])
+    path = f"/households/{found['id']}/follow-ups"
+    ids = []
+    for member in (person, other):
+        response = await intake.post(
+            path,
+            json={"due_on": today().isoformat(), "reason": "Arzttermin", "member_id": member},
+            headers=anna,
+        )
+        ids.append(response.json()["id"])
+    officer = auth_headers(identity, Role.DATA_PROTECTION, subject="dpo")
+    erased = await intake.post(
+        "/erasure-requests",
+        json={"subject_kind": "member", "subject_id": person, "reason": "Art. 17 DSGVO"},
+        headers=officer,
+    )
+    assert erased.status_code == 201, erased.text
+    left = await sql(
+        intake_database, "SELECT id::text FROM follow_up WHERE household_id = $1", found["id"]
+    )
+    assert [r["id"] for r in left] == [ids[1]]
+    timers = await sql(
+        intake_database,
+        "SELECT key FROM timer WHERE kind = $1 AND key = ANY($2::varchar[])",
+        FOLLOW_UP_DUE,
+        ids,
+    )
+    assert [t["key"] for t in timers] == [ids[1]]

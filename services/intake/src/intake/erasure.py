@@ -28,7 +28,15 @@ from teilhabe.queries import count_and_page
 from teilhabe.timers import cancel
 
 from intake.dependencies import ERASURE_REQUESTS
-from intake.models import CaseNote, ErasureConfirmation, ErasureRequest, Household, Member
+from intake.followups import FOLLOW_UP_DUE
+from intake.models import (
+    CaseNote,
+    ErasureConfirmation,
+    ErasureRequest,
+    FollowUp,
+    Household,
+    Member,
+)
 from intake.service import RESIDENCE_EXPIRY, audit, outbox
 
 SERVICE = "intake"
@@ -78,8 +86,15 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         # Notes about the person go with them (their addenda follow); a household's notes
         # go with the household (ON DELETE CASCADE).
         notes = await session.execute(delete(CaseNote).where(CaseNote.member_id == subject_id))
+        # So do follow-ups about the person, with their reminders.
+        follow_ups = list(
+            await session.scalars(
+                delete(FollowUp).where(FollowUp.member_id == subject_id).returning(FollowUp.id)
+            )
+        )
+        await cancel(session, FOLLOW_UP_DUE, *(str(f) for f in follow_ups))
         await session.execute(delete(Member).where(Member.id == subject_id))
-        return len(member_ids) + int(getattr(notes, "rowcount", 0) or 0)
+        return len(member_ids) + int(getattr(notes, "rowcount", 0) or 0) + len(follow_ups)
     households = await session.execute(delete(Household).where(Household.id == subject_id))
     return len(member_ids) + int(getattr(households, "rowcount", 0) or 0)
 

@@ -123,3 +123,53 @@ async def test_the_caseworker_records_needs_and_the_officer_places_by_them(
     finally:
         await connection.close()
     assert reason == "Frauenhaus belegt; Verlegung, sobald F1 frei ist"
+
+
+async def test_moving_a_household_to_a_unit_lacking_its_protection_needs_a_reason(
+    officer: httpx.AsyncClient,
+    housing: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    housing_database: str,
+) -> None:
+    headers = auth_headers(identity, Role.HOUSING_OFFICER)
+    created = await housing.post(
+        "/sites",
+        json={
+            "name": f"Übergangsheim {uuid.uuid4().hex[:6]}",
+            "kind": "communal_housing",
+            "address": "Am Markt 4, 48249 Dülmen",
+            "units": [{"name": "U1", "beds": 1}, {"name": "U2", "beds": 1}],
+        },
+        headers=headers,
+    )
+    first, second = (unit["id"] for unit in created.json()["units"])
+    household = await referred(housing_database, members=1)
+    placed = await housing.post(
+        "/placements",
+        json={"household_id": str(household), "unit_id": first, "moved_in_on": "2026-11-25"},
+        headers=headers,
+    )
+    assert placed.status_code == 201, placed.text
+    caseworker = auth_headers(identity, Role.CASEWORKER, subject="cw-nord", teams=[NORTH])
+    await housing.put(
+        f"/households/{household}/protection-needs", json={"needs": ["lgbtiq"]}, headers=caseworker
+    )
+
+    path = f"/ui/belegungen/{placed.json()['id']}/umzug"
+    form = await officer.get(path)
+    assert "ohne den nötigen Schutz: abschließbar" in form.text
+    refused = await officer.post(
+        path, data={"csrf_token": form_token(form), "unit_id": second, "moved_on": "01.12.2026"}
+    )
+    assert refused.status_code == 422
+    assert error_next_to(refused, "unit_id").startswith("Diese Wohneinheit bietet nicht den Schutz")
+    moved = await officer.post(
+        path,
+        data={
+            "csrf_token": form_token(form),
+            "unit_id": second,
+            "moved_on": "01.12.2026",
+            "protection_override_reason": "Reparatur in U1, Rückzug in zwei Wochen",
+        },
+    )
+    assert moved.status_code == 303, moved.text

@@ -16,7 +16,7 @@ from teilhabe.clock import today
 from teilhabe.events.housing import MoveOutReason
 from teilhabe.scope import applies_scope
 
-from housing import service
+from housing import protection, service
 from housing.dependencies import PLACEMENTS
 from housing.pages.common import (
     ALREADY_MOVED_OUT,
@@ -37,7 +37,13 @@ MOVE_OUT_LABELS = {
     MoveOutReason.OTHER: ui.N_("Other reason"),
 }
 MOVE_OUT_FIELDS = ("moved_out_on", "reason")
-TRANSFER_FIELDS = ("unit_id", "moved_on", "bed_count", "split_reason")
+TRANSFER_FIELDS = (
+    "unit_id",
+    "moved_on",
+    "bed_count",
+    "split_reason",
+    "protection_override_reason",
+)
 MOVE_OUT_CONFLICTS = {"already-moved-out": ALREADY_MOVED_OUT}
 TRANSFER_CONFLICTS = {"not-enough-beds": NOT_ENOUGH_BEDS, "already-moved-out": ALREADY_MOVED_OUT}
 
@@ -168,6 +174,7 @@ async def transfer_form(
         "moved_on": ui.date_input_value(today(), ui.texts(request).locale),
         "bed_count": "",
         "split_reason": "",
+        "protection_override_reason": "",
     }
     return await _transfer_page(request, session, principal, placement_id, values)
 
@@ -185,6 +192,7 @@ async def transfer(
     data: dict[str, Any] = {
         "bed_count": values["bed_count"] or None,
         "split_reason": values["split_reason"] or None,
+        "protection_override_reason": values["protection_override_reason"] or None,
     }
     form.put_choice(data, "unit_id", values["unit_id"])
     form.put_date(data, "moved_on", values["moved_on"])
@@ -239,6 +247,13 @@ async def _transfer_page(
         for site in sites
         if any(unit.free > 0 and unit.id != current_unit for unit in site.units)
     ]
+    fit = await protection.get_unit_fit(
+        session=session,
+        principal=principal,
+        household_id=placed.household.household_id,
+        units=[(unit.id, unit.protections) for site in targets for unit in site.units],
+        language=ui.texts(request).language,
+    )
     return await ui.render(
         request,
         "housing/transfer_form.html",
@@ -248,6 +263,7 @@ async def _transfer_page(
             "notice_number": placed.household.allocation_notice_number,
             "place": placed.place,
             "targets": targets,
+            "fit": fit,
             "kind_labels": SITE_KIND_LABELS,
             "values": values,
             "labels": ui.field_labels(FIELD_LABELS, ui.texts(request)),

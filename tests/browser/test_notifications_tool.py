@@ -427,6 +427,9 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await checks.visit(
         page, f"{ui}/zustellungen", f"notifications-delivery-log-forbidden-{tag}", status=403
     )
+    await checks.visit(
+        page, f"{ui}/webhooks", f"notifications-webhooks-forbidden-{tag}", status=403
+    )
     assert address not in await page.content()
     assert await page.get_by_role("table").count() == 0
     await checks.visit(
@@ -528,6 +531,13 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await expect(page.locator(f'tr[data-delivery="{failed_id}"] td[data-status]')).to_have_text(
         "zugestellt"
     )
+    # Webhooks to agencies: the log and the form to send a time range once more, refused
+    # when empty (every error at its field, the summary focused).
+    await checks.visit(page, f"{ui}/webhooks", f"notifications-webhooks-{tag}")
+    await expect(page.locator("#webhook-count")).to_be_visible()
+    await page.get_by_role("button", name="Noch einmal senden", exact=True).click()
+    await checks.refused(page, f"notifications-webhooks-range-errors-{tag}")
+    await expect(page.locator("[data-error-summary]")).to_contain_text("Endpunkt")
     await checks.visit(page, f"{ui}/barrierefreiheit", f"notifications-accessibility-{tag}")
 
     failing = [check for check in axe_report.checks if check["violations"]]

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from teilhabe.auth.testing import RunningDevProvider, run_dev_provider
-from teilhabe.testing.infrastructure import Infrastructure, provision
+from teilhabe_dev.testing.auth import RunningDevProvider, run_dev_provider
+from teilhabe_dev.testing.infrastructure import Infrastructure, provision
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.apps import app_client, migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.apps import app_client, migrated_database
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import SERVICES, System, provisioned_system
 

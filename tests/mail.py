@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from teilhabe.testing.tcp_proxy import free_port
+from teilhabe_dev.testing.tcp_proxy import free_port
 
 
 @dataclass

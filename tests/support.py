@@ -19,15 +19,15 @@ from intake.main import SERVICE as INTAKE
 from notifications.main import SERVICE as NOTIFICATIONS
 from prometheus_client.parser import text_string_to_metric_families
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
 from teilhabe.messaging.access import service_user
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
 from teilhabe.migrations import upgrade
 from teilhabe.runtime import ServiceDefinition
-from teilhabe.testing.identity import auth_headers, oidc_env
-from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.testing.processes import ServiceProcess
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers, oidc_env
+from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.processes import ServiceProcess
 from volunteers.main import SERVICE as VOLUNTEERS
 
 SERVICES: dict[str, ServiceDefinition] = {

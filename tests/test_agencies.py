@@ -23,7 +23,6 @@ import httpx
 import pytest
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.events.catalogue import AGENCY_SOURCE_PREFIX
 from teilhabe.events.envelope import new_event
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
@@ -39,7 +38,8 @@ from teilhabe.messaging.agencies import (
 from teilhabe.messaging.disposition import REASON_HEADER
 from teilhabe.messaging.setup import EXCHANGE
 from teilhabe.messaging.topology import dead_letter_queue_name
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import System, eventually, household_body, provisioned_system
 

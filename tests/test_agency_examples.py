@@ -28,8 +28,8 @@ from notifications.webhooks.policy import signature_header
 from teilhabe.events import new_event
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
 from teilhabe.messaging.access import BrokerUser
-from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.testing.tcp_proxy import free_port
+from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.tcp_proxy import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples" / "agency"))
 import amqp_consumer

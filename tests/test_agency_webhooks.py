@@ -17,9 +17,9 @@ import httpx
 import pytest
 from aiohttp import web
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.testing.tcp_proxy import free_port
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.tcp_proxy import free_port
 
 from .support import System, eventually, household_body, provisioned_system
 from .test_agencies import moved_in

@@ -20,8 +20,8 @@ from teilhabe.audit.chain import key_bytes
 from teilhabe.audit.verify import ChainReport, verify_chain
 from teilhabe.auth import Principal, Role
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
-from teilhabe.testing.apps import migrated_service_database
-from teilhabe.testing.infrastructure import Infrastructure, ServiceDatabase
+from teilhabe_dev.testing.apps import migrated_service_database
+from teilhabe_dev.testing.infrastructure import Infrastructure, ServiceDatabase
 
 from .support import SERVICES
 

@@ -30,7 +30,7 @@ from teilhabe.messaging.agencies import (
 from teilhabe.messaging.disposition import REASON_HEADER, REASON_KIND_HEADER
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
 from teilhabe.messaging.topology import redelivery_exchange_name
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import SERVICES, System, eventually
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from intake.main import SERVICE as INTAKE
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.config import ServiceSettings
-from teilhabe.testing.apps import app_client, migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
 from teilhabe.ui.settings import UiSettings
-from teilhabe.ui.testing import sign_in
+from teilhabe_dev.testing.apps import app_client, migrated_database
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.ui import sign_in
 
 README = Path(__file__).parents[1] / "README.md"
 

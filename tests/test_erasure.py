@@ -25,14 +25,14 @@ from teilhabe import clock
 from teilhabe.audit.chain import key_bytes
 from teilhabe.audit.verify import verify_chain
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.erasure import ERASING_SERVICES
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe.registry import installed_services
-from teilhabe.testing.apps import migrated_database
-from teilhabe.testing.infrastructure import AUDIT_KEY_ENV, Infrastructure
+from teilhabe_dev.testing.apps import migrated_database
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import AUDIT_KEY_ENV, Infrastructure
 
 from .mail import Mailbox, smtp_env, smtp_server
 from .support import SERVICES, System, eventually, provisioned_system

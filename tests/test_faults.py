@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from teilhabe.auth import Role
-from teilhabe.testing.tcp_proxy import TcpProxy
+from teilhabe_dev.testing.tcp_proxy import TcpProxy
 
 from .support import System, eventually, register_households
 

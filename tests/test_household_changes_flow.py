@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import today
-from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.ui.testing import sign_in
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.ui import sign_in
 
 from .support import System, eventually, household_body, provisioned_system
 

@@ -12,8 +12,8 @@ from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from teilhabe.migrations import alembic_config
 from teilhabe.runtime import ServiceDefinition
-from teilhabe.testing.apps import migrated_service_database
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.apps import migrated_service_database
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import SERVICES
 

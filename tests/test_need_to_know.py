@@ -26,7 +26,6 @@ from notifications.models import Delivery, WebhookDelivery
 from notifications.webhooks import service as webhooks
 from sqlalchemy import select
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider, api_routes
 from teilhabe.clock import today
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.catalogue import EventPayload
@@ -41,10 +40,11 @@ from teilhabe.events.households import (
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.runtime import ServiceDefinition
-from teilhabe.testing.apps import app_client, migrated_database
-from teilhabe.testing.identity import auth_headers
-from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.ui.testing import sign_in, tool_client
+from teilhabe_dev.testing.apps import app_client, migrated_database
+from teilhabe_dev.testing.auth import RunningDevProvider, api_routes
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.ui import sign_in, tool_client
 
 from .support import SERVICES
 

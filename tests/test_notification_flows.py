@@ -15,9 +15,9 @@ import aio_pika
 import httpx
 import pytest
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.ui.testing import sign_in
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.ui import sign_in
 
 from .mail import Mailbox, smtp_env, smtp_server
 from .support import System, eventually, household_body, provisioned_system

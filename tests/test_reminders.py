@@ -21,10 +21,10 @@ import asyncpg
 import httpx
 import pytest
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import System, eventually, household_body, provisioned_system
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from teilhabe.auth import Role, public_endpoint
-from teilhabe.auth.testing import RunningDevProvider, api_routes
+from teilhabe_dev.testing.auth import RunningDevProvider, api_routes
 
 LIMIT = 8 * 1024 * 1024
 HUGE = 10**30

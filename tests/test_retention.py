@@ -21,9 +21,9 @@ from teilhabe.retention import Rule
 from teilhabe.retention import run as retention_run
 from teilhabe.retention.document import DOCUMENT, current
 from teilhabe.runtime import ServiceDefinition
-from teilhabe.testing.apps import migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
 from teilhabe.timer_worker import TimerOptions, TimerWorker
+from teilhabe_dev.testing.apps import migrated_database
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import SERVICES
 

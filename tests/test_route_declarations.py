@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
-from teilhabe.auth.testing import (
+from teilhabe_dev.testing.auth import (
     api_routes,
     routes_without_declared_roles,
     routes_without_declared_scope,
 )
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import SERVICES
 

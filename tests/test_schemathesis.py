@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.python import asgi
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.apps import given_environment, migrated_database
-from teilhabe.testing.identity import oidc_env
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.apps import given_environment, migrated_database
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import oidc_env
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from tests.support import SERVICES
 

@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import System, provisioned_system
 

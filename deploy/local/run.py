@@ -36,7 +36,7 @@ from teilhabe.messaging.setup import EXCHANGE, Rabbitmqctl, declare_topology, gr
 from teilhabe.messaging.setup import local_rabbitmqctl as local_ctl
 from teilhabe.registry import installed_services
 from teilhabe.runtime import CONSUMER_POOL_SIZE
-from teilhabe.testing.infrastructure import answers, docker_engine, started_containers
+from teilhabe_dev.testing.infrastructure import answers, docker_engine, started_containers
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from teilhabe.db import create_engine, new_metadata
 from teilhabe.messaging.tables import MessagingTables, define_messaging_tables
 from teilhabe.migrations import add_audit_chain, create_backbone_tables, create_timer_table
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 metadata: MetaData = new_metadata()
 messaging: MessagingTables = define_messaging_tables(metadata)

@@ -31,7 +31,9 @@ from teilhabe.auth import (
     public_endpoint,
     require_roles,
 )
-from teilhabe.auth.devprovider import (
+from teilhabe.auth.validator import BACKCHANNEL_LOGOUT_EVENT
+from teilhabe.config import ServiceSettings
+from teilhabe_dev.devprovider import (
     DISCOVERY_PATH,
     JWKS_PATH,
     TOKEN_PATH,
@@ -42,14 +44,12 @@ from teilhabe.auth.devprovider import (
     main,
     mint_token,
 )
-from teilhabe.auth.testing import (
+from teilhabe_dev.testing.auth import (
     RunningDevProvider,
     api_routes,
     routes_without_declared_roles,
     run_dev_provider,
 )
-from teilhabe.auth.validator import BACKCHANNEL_LOGOUT_EVENT
-from teilhabe.config import ServiceSettings
 
 PROTECTED = "/units"
 

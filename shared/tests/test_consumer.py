@@ -28,7 +28,7 @@ from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
 from teilhabe.messaging.disposition import REASON_HEADER, REASON_KIND_HEADER
 from teilhabe.messaging.inbox import PermanentError, ReceivedEvent
 from teilhabe.messaging.topology import declare_events_exchange, declare_service_topology
-from teilhabe.testing.tcp_proxy import TcpProxy
+from teilhabe_dev.testing.tcp_proxy import TcpProxy
 
 from .conftest import effects, messaging
 

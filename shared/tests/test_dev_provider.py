@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import jwt
 import pytest
-from teilhabe.auth.devprovider import DEFAULT_AUDIENCE, KeyRing, SigningKey, create_app
-from teilhabe.auth.devprovider.paths import (
+from teilhabe_dev.devprovider import DEFAULT_AUDIENCE, KeyRing, SigningKey, create_app
+from teilhabe_dev.devprovider.paths import (
     AUTHORIZE_PATH,
     DISCOVERY_PATH,
     JWKS_PATH,

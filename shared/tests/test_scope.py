@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from teilhabe.api.problems import NotFound
 from teilhabe.auth import Principal, Role
-from teilhabe.auth.testing import routes_without_declared_scope
 from teilhabe.db import create_engine
 from teilhabe.scope import RecordScope, applies_scope, get_in_scope
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.auth import routes_without_declared_scope
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 
 class Base(DeclarativeBase):

@@ -7,9 +7,9 @@ import time
 
 import pytest
 from teilhabe.auth import AuthenticationError, Principal, Role, TokenValidator
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.auth.token_cache import VerifiedTokens
 from teilhabe.config import ServiceSettings
+from teilhabe_dev.testing.auth import RunningDevProvider
 
 
 class WallClock:

@@ -29,7 +29,7 @@ from teilhabe.api.problems import Conflict, InvalidFields, NotFound, install_pro
 from teilhabe.db import create_session_factory
 from teilhabe.ui.forms import CSRF_FIELD, FORM, csrf_token
 from teilhabe.ui.rendering import STATE_ATTRIBUTE, PageRenderer
-from teilhabe.ui.testing import tool_client
+from teilhabe_dev.testing.ui import tool_client
 
 from .conftest import effects
 

@@ -13,7 +13,7 @@ from teilhabe.events.households import CaseworkerAssigned, HouseholdAssigned
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.tables import define_messaging_tables
 from teilhabe.runtime import ServiceDefinition
-from teilhabe.testing.wiring import wiring_problems
+from teilhabe_dev.testing.wiring import wiring_problems
 
 
 async def on_assigned(

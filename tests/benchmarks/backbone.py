@@ -36,7 +36,7 @@ from teilhabe.messaging.relay import OutboxRelay, RelayOptions
 from teilhabe.messaging.tables import define_messaging_tables
 from teilhabe.messaging.topology import declare_consumer_queues, declare_events_exchange
 from teilhabe.migrations import create_backbone_tables
-from teilhabe.testing.infrastructure import Infrastructure, provision
+from teilhabe_dev.testing.infrastructure import Infrastructure, provision
 
 EXCHANGE = "teilhabe.events"
 EVENT_TYPE = "household.assigned"

@@ -24,10 +24,10 @@ import aiohttp
 import asyncpg
 import httpx
 from teilhabe.auth import Role
-from teilhabe.auth.testing import run_dev_provider
 from teilhabe.db import asyncpg_dsn
-from teilhabe.testing.identity import TEST_TEAM
-from teilhabe.testing.infrastructure import provision
+from teilhabe_dev.testing.auth import run_dev_provider
+from teilhabe_dev.testing.identity import TEST_TEAM
+from teilhabe_dev.testing.infrastructure import provision
 
 from tests.benchmarks.backbone import percentile
 from tests.support import System, household_body, provisioned_system

@@ -34,13 +34,13 @@ import aiohttp
 import httpx
 from intake.main import SERVICE as INTAKE
 from teilhabe.auth import Role
-from teilhabe.auth.devprovider import AUTHORIZE_PATH
-from teilhabe.auth.testing import RunningDevProvider, run_dev_provider
 from teilhabe.db import asyncpg_dsn
 from teilhabe.migrations import upgrade
-from teilhabe.testing.identity import TEST_TEAM, oidc_env
-from teilhabe.testing.infrastructure import provision
-from teilhabe.testing.tcp_proxy import free_port
+from teilhabe_dev.devprovider import AUTHORIZE_PATH
+from teilhabe_dev.testing.auth import RunningDevProvider, run_dev_provider
+from teilhabe_dev.testing.identity import TEST_TEAM, oidc_env
+from teilhabe_dev.testing.infrastructure import provision
+from teilhabe_dev.testing.tcp_proxy import free_port
 
 from tests.benchmarks.backbone import percentile
 from tests.support import household_body

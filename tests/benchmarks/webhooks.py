@@ -40,10 +40,10 @@ from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events import new_event
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
 from teilhabe.logging import configure_logging
-from teilhabe.testing.apps import migrated_database
-from teilhabe.testing.infrastructure import Infrastructure, provision
-from teilhabe.testing.tcp_proxy import free_port
 from teilhabe.timer_worker import TimerOptions, TimerWorker
+from teilhabe_dev.testing.apps import migrated_database
+from teilhabe_dev.testing.infrastructure import Infrastructure, provision
+from teilhabe_dev.testing.tcp_proxy import free_port
 
 from tests.benchmarks.backbone import percentile
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, async_playwright
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.infrastructure import Infrastructure
 from teilhabe.ui.assets import AXE_SCRIPT, vendor_ready
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from tests.browser.helpers import REPO, AxeReport, Tools
 from tests.mail import Mailbox, smtp_env, smtp_server

@@ -12,10 +12,10 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Locator, Page, expect
 from teilhabe.auth import Role
-from teilhabe.auth.devprovider.authorize import DEV_TEAMS, ROLE_LABELS
-from teilhabe.testing.identity import TEST_TEAM
-from teilhabe.testing.processes import ServiceProcess
 from teilhabe.ui.assets import AXE_SCRIPT
+from teilhabe_dev.devprovider.authorize import DEV_TEAMS, ROLE_LABELS
+from teilhabe_dev.testing.identity import TEST_TEAM
+from teilhabe_dev.testing.processes import ServiceProcess
 
 from tests.mail import Mailbox
 from tests.support import System

@@ -15,12 +15,12 @@ from courses.handlers import HANDLERS
 from courses.models import Person
 from sqlalchemy import func, select
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.messaging.inbox import ReceivedEvent
-from teilhabe.testing.identity import TEST_TEAM, auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
+from teilhabe_dev.testing.identity import TEST_TEAM, auth_headers
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdMembersChanged
 from teilhabe.messaging.inbox import ReceivedEvent
-from teilhabe.testing.identity import TEST_TEAM
+from teilhabe_dev.testing.identity import TEST_TEAM
 
 from .test_api import deliver, household_assigned
 

@@ -16,15 +16,15 @@ import pytest
 from courses import pages
 from courses.handlers import on_household_assigned
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.messaging.inbox import ReceivedEvent
-from teilhabe.testing.identity import auth_headers
 from teilhabe.ui import catalogues
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 GERMAN_KINDS = {
     "integration_course": "Integrationskurs",

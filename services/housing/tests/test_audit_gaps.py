@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncpg
 import httpx
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
-from teilhabe.testing.identity import auth_headers
-from teilhabe.ui.testing import sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import sign_in, tool_client
 
 from .test_api import allocated_household, new_site, place, reserve
 

@@ -12,12 +12,12 @@ import httpx
 import pytest
 from housing import service
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import today
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.households import HouseholdReferredToHousing
-from teilhabe.testing.identity import auth_headers
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 
 @pytest.fixture

@@ -15,13 +15,13 @@ import httpx
 import pytest
 from housing.handlers import HANDLERS
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events import new_event
 from teilhabe.events.households import HouseholdReferredToHousing
 from teilhabe.messaging.inbox import ReceivedEvent
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ import httpx
 import pytest
 from housing.handlers import HANDLERS
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdMembersChanged
 from teilhabe.messaging.inbox import ReceivedEvent
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 from .test_api import allocated_household
 

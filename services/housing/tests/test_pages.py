@@ -15,13 +15,13 @@ import httpx
 import pytest
 from housing import service
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.households import HouseholdReferredToHousing
-from teilhabe.testing.identity import auth_headers
 from teilhabe.ui import catalogues
 from teilhabe.ui.i18n import Texts
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from housing import service
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.households import HouseholdReferredToHousing
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 from .test_api import new_site
 

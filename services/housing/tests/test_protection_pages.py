@@ -12,10 +12,10 @@ import asyncpg
 import httpx
 import pytest
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
-from teilhabe.testing.identity import auth_headers
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 from .test_protection import NORTH, SOUTH, referred
 

@@ -13,11 +13,11 @@ from housing import domain
 from housing.config import HousingSettings
 from housing.timers import TIMERS
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import on_day, today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
-from teilhabe.testing.identity import auth_headers
 from teilhabe.timer_worker import TimerOptions, TimerWorker
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 from .test_api import allocated_household, counts, new_site, place, reserve
 

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import asyncpg
 import httpx
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.db import asyncpg_dsn
 from teilhabe.events.catalogue import lookup_payload_model
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
+from teilhabe_dev.testing.identity import auth_headers
 
 
 def allocation(**overrides: Any) -> dict[str, Any]:

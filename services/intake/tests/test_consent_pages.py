@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from teilhabe.auth import Role
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 from .test_pages import notice, register
 

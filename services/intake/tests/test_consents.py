@@ -9,9 +9,9 @@ from datetime import date
 import asyncpg
 import httpx
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 from .test_api import allocation
 

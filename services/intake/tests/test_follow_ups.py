@@ -19,12 +19,12 @@ from intake.service import REMINDER_TIME
 from intake.timers import TIMERS
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import on_day, today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
-from teilhabe.testing.identity import auth_headers
 from teilhabe.timers import DueTimer
-from teilhabe.ui.testing import form_token, sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import form_token, sign_in, tool_client
 
 from .test_api import allocation
 from .test_pages import notice, register

@@ -12,7 +12,7 @@ import pytest
 from teilhabe.auth import Role
 from teilhabe.clock import today
 from teilhabe.ui.formatting import date_input_value
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 from .test_pages import notice, register
 

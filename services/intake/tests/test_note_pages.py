@@ -11,7 +11,7 @@ import httpx
 import pytest
 from teilhabe.auth import Role
 from teilhabe.db import asyncpg_dsn
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 from .test_pages import notice, register
 

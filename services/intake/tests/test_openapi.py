@@ -8,8 +8,8 @@ import httpx
 import jsonschema_rs
 import pytest
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 MEMBER = {
     "given_name": "Amina",

@@ -13,11 +13,11 @@ import asyncpg
 import httpx
 import pytest
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn
-from teilhabe.testing.identity import auth_headers
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import httpx
 import jwt
 import pytest
 from teilhabe.auth import AuthenticationError, Role, TokenValidator
-from teilhabe.auth.devprovider import AUTHORIZE_PATH, DISCOVERY_PATH, OIDC_TOKEN_PATH, REALM_PATH
 from teilhabe.auth.jwks import JwksCache
-from teilhabe.auth.testing import RunningDevProvider
+from teilhabe_dev.devprovider import AUTHORIZE_PATH, DISCOVERY_PATH, OIDC_TOKEN_PATH, REALM_PATH
+from teilhabe_dev.testing.auth import RunningDevProvider
 
 CALLBACK = "http://tool.test/ui/auth/callback"
 

@@ -10,11 +10,11 @@ import asyncpg
 import httpx
 from intake.main import SERVICE
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
-from teilhabe.testing.apps import app_client
-from teilhabe.testing.identity import auth_headers
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.apps import app_client
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 
 def allocation() -> dict[str, Any]:

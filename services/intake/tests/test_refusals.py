@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 from structlog.testing import capture_logs
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.identity import auth_headers
-from teilhabe.ui.testing import sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import sign_in, tool_client
 
 
 def refusals(logs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,11 +11,11 @@ from intake.timers import TIMERS
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import on_day
 from teilhabe.db import asyncpg_dsn
-from teilhabe.testing.identity import auth_headers
 from teilhabe.timers import DueTimer
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 from .test_api import allocation
 

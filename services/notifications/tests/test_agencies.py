@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import httpx
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 
 async def test_an_administrator_registers_an_agency_and_subscribes_it(

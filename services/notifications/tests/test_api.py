@@ -14,7 +14,6 @@ import httpx
 import pytest
 from notifications import domain
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.events import new_event
 from teilhabe.events.courses import CourseEnrolled, OfferKind
 from teilhabe.events.households import (
@@ -26,7 +25,8 @@ from teilhabe.events.households import (
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
 from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.inbox import ReceivedEvent
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
+from teilhabe_dev.testing.identity import auth_headers
 
 Deliver = Any  # the conftest fixture: await deliver(*payloads) -> received events
 

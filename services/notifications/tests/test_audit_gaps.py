@@ -9,11 +9,11 @@ from typing import Any
 import asyncpg
 import httpx
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import asyncpg_dsn
 from teilhabe.events.households import CaseworkerAssigned
-from teilhabe.testing.identity import auth_headers
-from teilhabe.ui.testing import sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import sign_in, tool_client
 
 from .test_api import allocation, unique
 

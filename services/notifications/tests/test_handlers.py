@@ -25,8 +25,8 @@ from teilhabe.events.households import (
     ResidenceStatusExpiring,
 )
 from teilhabe.messaging.inbox import ReceivedEvent
-from teilhabe.testing.apps import migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.apps import migrated_database
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 P = TypeVar("P", bound=EventPayload)
 

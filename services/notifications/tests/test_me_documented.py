@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
-from teilhabe.testing.identity import auth_headers
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 
 README = Path(__file__).parents[3] / "README.md"
 

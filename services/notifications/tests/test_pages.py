@@ -22,13 +22,13 @@ from notifications.models import Delivery
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider, routes_without_declared_roles
 from teilhabe.events.courses import CourseEnrolled, OfferKind
 from teilhabe.events.households import CaseworkerAssigned
 from teilhabe.events.volunteers import VolunteerRegistered
-from teilhabe.testing.identity import auth_headers
 from teilhabe.ui import catalogues
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 Deliver = Any  # the conftest fixture: await deliver(*payloads) -> received events
 Browser = Callable[..., Any]

@@ -34,10 +34,10 @@ from teilhabe.events.volunteers import VolunteerRegistered
 from teilhabe.messaging.access import service_user
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
-from teilhabe.testing.apps import migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
-from teilhabe.testing.processes import ServiceProcess
-from teilhabe.testing.tcp_proxy import free_port
+from teilhabe_dev.testing.apps import migrated_database
+from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.processes import ServiceProcess
+from teilhabe_dev.testing.tcp_proxy import free_port
 
 SENDER_ADDRESS = "teilhabe@duelmen.example"
 

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks.webhooks import Webhook
 from teilhabe.auth import Principal, Role
 from teilhabe.db import create_engine, create_session_factory
-from teilhabe.testing.apps import migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.apps import migrated_database
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .webhook_support import (
     Receiver,

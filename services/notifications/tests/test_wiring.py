@@ -2,7 +2,7 @@
 
 from notifications import handlers
 from notifications.main import SERVICE
-from teilhabe.testing.wiring import wiring_problems
+from teilhabe_dev.testing.wiring import wiring_problems
 
 
 def test_every_event_read_has_a_handler_for_its_type_and_every_handler_a_declaration() -> None:

@@ -22,8 +22,8 @@ from teilhabe.db import asyncpg_dsn
 from teilhabe.events import new_event
 from teilhabe.events.envelope import CloudEvent
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
-from teilhabe.testing.tcp_proxy import free_port
 from teilhabe.timer_worker import TimerOptions, TimerWorker
+from teilhabe_dev.testing.tcp_proxy import free_port
 
 # The example an agency starts from is what these tests run (examples/agency/).
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "examples" / "agency"))

@@ -1,6 +1,6 @@
-"""The suite's database, app, sessions and `deliver` (teilhabe.testing.service_fixtures)."""
+"""The suite's database, app, sessions and `deliver` (teilhabe_dev.testing.service_fixtures)."""
 
-from teilhabe.testing.service_fixtures import service_fixtures
+from teilhabe_dev.testing.service_fixtures import service_fixtures
 
 service_database, volunteers_database, volunteers, sessions, deliver = service_fixtures(
     "volunteers"

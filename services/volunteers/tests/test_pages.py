@@ -14,12 +14,12 @@ import httpx
 import pytest
 import volunteers
 from teilhabe.auth import Role
-from teilhabe.auth.testing import routes_without_declared_roles
 from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.ui import catalogues
-from teilhabe.ui.testing import error_next_to, form_token, sign_in, tool_client
+from teilhabe_dev.testing.auth import routes_without_declared_roles
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 from volunteers import service
 
 

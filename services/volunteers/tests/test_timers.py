@@ -7,11 +7,11 @@ from datetime import timedelta
 import httpx
 import pytest
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.clock import today
 from teilhabe.db import create_engine, create_session_factory
-from teilhabe.testing.identity import auth_headers
 from teilhabe.timer_worker import TimerOptions, TimerWorker
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
 from volunteers.config import VolunteersSettings
 from volunteers.domain import add_months
 from volunteers.timers import TIMERS

@@ -1,6 +1,6 @@
 """volunteers's consumer wiring: every event it reads has its handler, routed by its type."""
 
-from teilhabe.testing.wiring import wiring_problems
+from teilhabe_dev.testing.wiring import wiring_problems
 from volunteers import handlers
 from volunteers.main import SERVICE
 

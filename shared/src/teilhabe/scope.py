@@ -8,7 +8,7 @@ counts start from `scope.select(principal)` or add `scope.where(principal)`, so 
 out of scope is ever loaded and then dropped.
 
 A route that takes a record id declares the scopes its use case applies with
-`dependencies=[applies_scope(SCOPE)]`; `teilhabe.auth.testing.routes_without_declared_scope`
+`dependencies=[applies_scope(SCOPE)]`; `teilhabe_dev.testing.auth.routes_without_declared_scope`
 fails the build for a route that forgets.
 """
 

@@ -2,7 +2,7 @@
 
 Tokens are validated offline against the provider's published keys; roles come from
 Keycloak's `realm_access.roles`. Every route declares either `require_roles(...)` or
-`public_endpoint()`; `teilhabe.auth.testing.routes_without_declared_roles` checks that.
+`public_endpoint()`; `teilhabe_dev.testing.auth.routes_without_declared_roles` checks that.
 """
 
 from teilhabe.auth.dependencies import (

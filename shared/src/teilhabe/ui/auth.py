@@ -105,7 +105,7 @@ def api_roles(alias: Any) -> frozenset[Role]:
 class PageGuard:
     """Dependency admitting signed-in people who hold one of `declared_roles`.
 
-    `declared_roles` is what `teilhabe.auth.testing.routes_without_declared_roles` looks
+    `declared_roles` is what `teilhabe_dev.testing.auth.routes_without_declared_roles` looks
     for, so pages are held to the same rule as API routes.
     """
 

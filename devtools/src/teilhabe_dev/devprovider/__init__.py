@@ -10,7 +10,7 @@ through which the staff tools sign people in; its sign-in page lets the develope
 subject and roles.
 """
 
-from teilhabe.auth.devprovider.app import (
+from teilhabe_dev.devprovider.app import (
     AUTHORIZE_PATH,
     DEFAULT_AUDIENCE,
     DISCOVERY_PATH,
@@ -24,8 +24,8 @@ from teilhabe.auth.devprovider.app import (
     TokenResponse,
     create_app,
 )
-from teilhabe.auth.devprovider.cli import DevProviderSettings, main
-from teilhabe.auth.devprovider.keys import (
+from teilhabe_dev.devprovider.cli import DevProviderSettings, main
+from teilhabe_dev.devprovider.keys import (
     KeyRing,
     PrivateKey,
     SigningKey,
@@ -33,7 +33,7 @@ from teilhabe.auth.devprovider.keys import (
     load_or_create_key,
     thumbprint,
 )
-from teilhabe.auth.devprovider.tokens import mint_token
+from teilhabe_dev.devprovider.tokens import mint_token
 
 __all__ = [
     "AUTHORIZE_PATH",

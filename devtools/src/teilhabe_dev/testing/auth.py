@@ -16,12 +16,12 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
 from starlette.routing import BaseRoute, Mount
-
 from teilhabe.auth.dependencies import PublicEndpoint
-from teilhabe.auth.devprovider.app import DEFAULT_AUDIENCE, JWKS_PATH, REALM_PATH, create_app
-from teilhabe.auth.devprovider.keys import KeyRing, SigningKey
-from teilhabe.auth.devprovider.tokens import mint_token
 from teilhabe.auth.roles import Role
+
+from teilhabe_dev.devprovider.app import DEFAULT_AUDIENCE, JWKS_PATH, REALM_PATH, create_app
+from teilhabe_dev.devprovider.keys import KeyRing, SigningKey
+from teilhabe_dev.devprovider.tokens import mint_token
 
 
 def routes_without_declared_roles(app: FastAPI) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from teilhabe.auth import Role
-from teilhabe.auth.testing import RunningDevProvider
+
+from teilhabe_dev.testing.auth import RunningDevProvider
 
 
 def oidc_env(provider: RunningDevProvider) -> dict[str, str]:

@@ -27,16 +27,16 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from teilhabe.auth.roles import Role
 
-from teilhabe.auth.devprovider.keys import KeyRing
-from teilhabe.auth.devprovider.paths import (
+from teilhabe_dev.devprovider.keys import KeyRing
+from teilhabe_dev.devprovider.paths import (
     AUTHORIZE_PATH,
     LOGOUT_PATH,
     OIDC_TOKEN_PATH,
     REALM_PATH,
 )
-from teilhabe.auth.devprovider.tokens import dev_email, mint_token
-from teilhabe.auth.roles import Role
+from teilhabe_dev.devprovider.tokens import dev_email, mint_token
 
 log = logging.getLogger(__name__)
 

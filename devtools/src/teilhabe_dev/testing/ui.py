@@ -11,10 +11,10 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
 from fastapi import FastAPI
-
 from teilhabe.auth import Role
-from teilhabe.testing.identity import TEST_TEAM
 from teilhabe.ui.forms import CSRF_FIELD
+
+from teilhabe_dev.testing.identity import TEST_TEAM
 
 
 @asynccontextmanager

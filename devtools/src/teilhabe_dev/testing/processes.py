@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from teilhabe.testing.tcp_proxy import free_port
+from teilhabe_dev.testing.tcp_proxy import free_port
 
 
 class ServiceProcess:

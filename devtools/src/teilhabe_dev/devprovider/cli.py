@@ -12,11 +12,11 @@ from pathlib import Path
 import uvicorn
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from teilhabe.auth.devprovider.app import DEFAULT_AUDIENCE, MAX_EXPIRES_IN, REALM_PATH, create_app
-from teilhabe.auth.devprovider.keys import DEFAULT_KEY_FILE, load_or_create_key
-from teilhabe.auth.devprovider.tokens import dev_email, mint_token
 from teilhabe.auth.roles import Role
+
+from teilhabe_dev.devprovider.app import DEFAULT_AUDIENCE, MAX_EXPIRES_IN, REALM_PATH, create_app
+from teilhabe_dev.devprovider.keys import DEFAULT_KEY_FILE, load_or_create_key
+from teilhabe_dev.devprovider.tokens import dev_email, mint_token
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import jwt
-
-from teilhabe.auth.devprovider.keys import PrivateKey, SigningKey
 from teilhabe.auth.roles import Role
+
+from teilhabe_dev.devprovider.keys import PrivateKey, SigningKey
 
 # Development mail domain: the local mail catcher takes everything, nothing leaves.
 DEV_MAIL_DOMAIN = "duelmen.de"

@@ -25,14 +25,14 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events import EventPayload, new_event
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.runtime import ServiceDefinition
-from teilhabe.testing.apps import app_client, migrated_database
-from teilhabe.testing.infrastructure import Infrastructure
+
+from teilhabe_dev.testing.apps import app_client, migrated_database
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.infrastructure import Infrastructure
 
 Deliver = Callable[..., Awaitable[list[ReceivedEvent[EventPayload]]]]
 

@@ -10,10 +10,11 @@ from typing import Any, Literal
 
 from fastapi import FastAPI, Response
 from pydantic import BaseModel, ConfigDict, Field
+from teilhabe.auth.roles import Role
 
-from teilhabe.auth.devprovider.authorize import AuthorizationCodes, install_code_flow
-from teilhabe.auth.devprovider.keys import KeyRing
-from teilhabe.auth.devprovider.paths import (
+from teilhabe_dev.devprovider.authorize import AuthorizationCodes, install_code_flow
+from teilhabe_dev.devprovider.keys import KeyRing
+from teilhabe_dev.devprovider.paths import (
     AUTHORIZE_PATH,
     DISCOVERY_PATH,
     JWKS_PATH,
@@ -23,8 +24,7 @@ from teilhabe.auth.devprovider.paths import (
     REALM_PATH,
     TOKEN_PATH,
 )
-from teilhabe.auth.devprovider.tokens import mint_token
-from teilhabe.auth.roles import Role
+from teilhabe_dev.devprovider.tokens import mint_token
 
 log = logging.getLogger(__name__)
 

@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 
 import httpx
-
-from teilhabe.auth.testing import RunningDevProvider
 from teilhabe.migrations import upgrade
 from teilhabe.runtime import ServiceDefinition
 from teilhabe.settings_source import SettingsSource, from_environment
-from teilhabe.testing.identity import oidc_env
-from teilhabe.testing.infrastructure import Infrastructure, ServiceDatabase
 from teilhabe.ui.settings import UiSettings, ui_settings
+
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import oidc_env
+from teilhabe_dev.testing.infrastructure import Infrastructure, ServiceDatabase
 
 
 @asynccontextmanager

@@ -18,7 +18,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 from sqlalchemy.engine import make_url
-
 from teilhabe.db import asyncpg_dsn
 from teilhabe.db_roles import LoginRole, quote_identifier
 from teilhabe.messaging.access import BrokerUser

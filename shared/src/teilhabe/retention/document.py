@@ -30,6 +30,8 @@ def _cell(value: str) -> str:
 
 
 def _years(days: int) -> str:
+    if days == 0:
+        return "none"
     if days % 365 == 0:
         return f"{days // 365} years" if days != 365 else "1 year"
     return f"{days} days"

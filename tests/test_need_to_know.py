@@ -356,6 +356,14 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         ),
         201,
     )
+    ids["session"] = ok(
+        await api["courses"].post(
+            f"/courses/{ids['course']}/sessions",
+            json={"starts_at": "2026-12-07T08:30:00+01:00", "ends_at": "2026-12-07T12:45:00+01:00"},
+            headers=coordinator,
+        ),
+        201,
+    )["id"]
 
     # volunteers: one mentor whose mentorship runs, one whose mentorship ended.
     vcoord = h("volunteer_coordinator")
@@ -893,6 +901,52 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             in_scope=coordinator,
             ok=409,
         ),
+        # From enrolment to completion: a completed or withdrawn enrolment cannot complete
+        # (409), a session that ends before it starts and attendance of someone without a
+        # seat are refused (422); nothing changes for those in scope either.
+        Route(
+            "courses",
+            "POST",
+            f"/enrollments/{ids['enrollment']}/complete",
+            body={"result": "B1"},
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=409,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/courses/{ids['course']}/sessions",
+            body={"starts_at": "2026-12-07T12:00:00+01:00", "ends_at": "2026-12-07T08:00:00+01:00"},
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=422,
+        ),
+        Route(
+            "courses",
+            "GET",
+            f"/courses/{ids['course']}/sessions",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "GET",
+            f"/sessions/{ids['session']}/attendance",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "PUT",
+            f"/sessions/{ids['session']}/attendance",
+            body={"entries": [{"enrollment_id": ids["enrollment"], "attendance": "present"}]},
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=422,
+        ),
         Route(
             "courses",
             "GET",
@@ -1250,6 +1304,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "reservation": "reservation_id",
         "course": "course_id",
         "enrollment": "enrollment_id",
+        "session": "session_id",
         "mentor": "volunteer_id",
         "former": "volunteer_id",
         "mentor_match": "match_id",

@@ -360,6 +360,7 @@ async def test_withdrawal_gives_the_seat_to_the_next_on_the_waitlist(
         ("course.enrolled", first),
         ("course.waitlisted", second),
         ("course.waitlisted", third),
+        ("course.withdrawn", first),
         ("course.enrolled", second),
     ]
     assert events[-1][1]["enrollment_id"] == b["id"]

@@ -480,6 +480,7 @@ async def test_enrolling_fills_the_seat_then_the_waitlist_and_withdrawing_promot
     assert [row["event_type"] for row in staged] == [
         "course.enrolled",
         "course.waitlisted",
+        "course.withdrawn",
         "course.enrolled",
     ], "the pages' changes went through the use cases, events and all"
     assert await audit_actions(courses_database, family.household_id) == [

@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from notifications import domain, messages
 from teilhabe.events.catalogue import EventPayload
-from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
+from teilhabe.events.courses import (
+    Attendance,
+    CourseAttendanceRecorded,
+    CourseCompleted,
+    CourseEnrolled,
+    CourseWaitlisted,
+    CourseWithdrawn,
+    OfferKind,
+)
 from teilhabe.events.households import (
     AgeGroup,
     AllocatedMember,
@@ -89,6 +97,36 @@ SAMPLES: dict[str, EventPayload] = {
         household_id=HOUSEHOLD,
         member_id=MEMBER,
         waitlist_position=4,
+    ),
+    "course.attendance_recorded": CourseAttendanceRecorded(
+        enrollment_id=uuid.uuid4(),
+        course_id=uuid.uuid4(),
+        course_title="Integrationskurs A1 – Vormittag",
+        session_id=uuid.uuid4(),
+        held_on=date(2027, 1, 12),
+        household_id=HOUSEHOLD,
+        member_id=MEMBER,
+        attendance=Attendance.EXCUSED,
+    ),
+    "course.completed": CourseCompleted(
+        enrollment_id=uuid.uuid4(),
+        course_id=uuid.uuid4(),
+        course_title="Integrationskurs A1 – Vormittag",
+        course_kind=OfferKind.INTEGRATION_COURSE,
+        household_id=HOUSEHOLD,
+        member_id=MEMBER,
+        completed_on=date(2027, 6, 30),
+        result="B1",
+    ),
+    "course.withdrawn": CourseWithdrawn(
+        enrollment_id=uuid.uuid4(),
+        course_id=uuid.uuid4(),
+        course_title="Sprachcafé St. Viktor",
+        course_kind=OfferKind.LANGUAGE_CAFE,
+        household_id=HOUSEHOLD,
+        member_id=MEMBER,
+        withdrawn_on=date(2026, 12, 3),
+        was_waitlisted=True,
     ),
     "volunteer.matched": VolunteerMatched(
         match_id=uuid.uuid4(),

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, or_, select
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
-from courses.models import Course, Enrollment, Person
+from courses.models import Course, CourseSession, Enrollment, Person
 
 CourseManagers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR)]
 Enrollers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR, Role.CASEWORKER)]
@@ -67,3 +67,13 @@ OFFERS = RecordScope(Course, resource="course", rule=_offered)
 # The people one may look up by allocation notice and enrol.
 PEOPLE = RecordScope(Person, resource="person", rule=_may_enrol)
 ENROLLMENTS = RecordScope(Enrollment, resource="enrollment", rule=_in_own_courses)
+
+
+def _session_of_own_course(principal: Principal) -> ColumnElement[bool] | bool:
+    if not principal.has_any_role(Role.COURSE_COORDINATOR):
+        return False
+    return CourseSession.course_id.in_(select(Course.id).where(_runs(principal)))
+
+
+# A session of a course and its attendance: the course's coordinators'.
+SESSIONS = RecordScope(CourseSession, resource="course_session", rule=_session_of_own_course)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from uuid import UUID
@@ -17,18 +17,22 @@ from teilhabe.refusal import Refusal
 class EnrollmentStatus(StrEnum):
     """Where a person stands with a course.
 
-    Attendance and completion are not recorded yet; when they are, they add states after
-    `enrolled` (for example `completed`, `dropped_out`) with events of their own, and
-    `withdrawn` stays the state of someone who gave up a seat or a waitlist place.
+    `completed` follows `enrolled` when the offer is finished (with its result, if any);
+    `withdrawn` is the state of someone who gave up a seat or a waitlist place.
     """
 
     ENROLLED = "enrolled"
     WAITLISTED = "waitlisted"
     WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
 
 
 # States that hold a seat or a waitlist place; a person has at most one per course.
 ACTIVE_STATUSES = frozenset({EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED})
+
+# Who takes part in a course's sessions: those holding a seat, and (to correct a record)
+# those who completed it.
+ATTENDING_STATUSES = frozenset({EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED})
 
 ADULTS = frozenset({AgeGroup.ADULT})
 EVERYONE = frozenset(AgeGroup)
@@ -132,4 +136,31 @@ def seats_to_offer(*, seats: int, enrolled: int, waitlist: Sequence[UUID]) -> tu
 def withdrawal_problem(status: EnrollmentStatus) -> Refusal | None:
     if status is EnrollmentStatus.WITHDRAWN:
         return Refusal("already-withdrawn", "the enrollment is already withdrawn")
+    if status is EnrollmentStatus.COMPLETED:
+        return Refusal("already-completed", "the enrollment is completed; nothing to withdraw")
     return None
+
+
+def completion_problem(status: EnrollmentStatus) -> Refusal | None:
+    """Only a seat can be completed: not a waitlist place, nor twice."""
+    if status is EnrollmentStatus.ENROLLED:
+        return None
+    if status is EnrollmentStatus.COMPLETED:
+        return Refusal("already-completed", "the enrollment is already completed")
+    return Refusal("not-enrolled", f"only an enrolled participant can complete, not {status}")
+
+
+def session_problems(*, starts_at: datetime, ends_at: datetime) -> dict[str, str]:
+    if ends_at <= starts_at:
+        return {"ends_at": "a session ends after it starts"}
+    return {}
+
+
+def attendance_problems(entries: Sequence[UUID], participants: Collection[UUID]) -> dict[str, str]:
+    """Field → reason: each entry names a participant holding a seat, once."""
+    if len(set(entries)) != len(entries):
+        return {"entries": "a participant is named more than once"}
+    strangers = [entry for entry in entries if entry not in participants]
+    if strangers:
+        return {"entries": "not an enrolled participant of this course: " + str(strangers[0])}
+    return {}

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from teilhabe.db import new_metadata
-from teilhabe.events.courses import OfferKind
+from teilhabe.events.courses import Attendance, OfferKind
 from teilhabe.events.households import AgeGroup
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
@@ -105,6 +105,10 @@ class Enrollment(Base):
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by: Mapped[str | None] = mapped_column(String(200))
+    # The offer's result where it has one, e.g. the integration course's DTZ level.
+    result: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (
         # The database's own guarantee behind the course lock: one active entry per person.
@@ -116,4 +120,39 @@ class Enrollment(Base):
             postgresql_where=text("status IN ('enrolled', 'waitlisted')"),
         ),
         Index("ix_enrollment_course_status_sequence", "course_id", "status", "sequence"),
+    )
+
+
+class CourseSession(Base):
+    """One dated session of an offer: a lesson, a café afternoon, a training day."""
+
+    __tablename__ = "course_session"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("course.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    topic: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="session_ends_after_start"),)
+
+
+class SessionAttendance(Base):
+    """Whether one participant was at one session: present, excused or absent."""
+
+    __tablename__ = "session_attendance"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    enrollment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("enrollment.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    attendance: Mapped[Attendance] = mapped_column(sql_enum(Attendance, "attendance"))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from teilhabe.retention import Retention, Rule
+from teilhabe.retention import Follows, Retention, Rule
 
 # Attendance of integration courses may be asked for by the BAMF and the immigration
 # office for three years after the course (§§ 8, 14 IntV); other offers the same.
@@ -20,7 +20,7 @@ RETENTION = Retention(
         ),
         Rule(
             table="enrollment",
-            record="a person's seat or waitlist place in an offer",
+            record="a person's seat or waitlist place in an offer, its completion and result",
             clock_starts="the withdrawal, else the end of the offer",
             clock="coalesce(withdrawn_at, (SELECT CAST(coalesce(c.ends_on, c.starts_on) "
             "AS timestamptz) FROM course c WHERE c.id = enrollment.course_id))",
@@ -35,6 +35,16 @@ RETENTION = Retention(
             where="NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.member_id = person.member_id)",
             keep_days=COURSE_DAYS,
             legal_basis="Art. 6(1)(e) GDPR; § 44 AufenthG (entitlement to a course)",
+        ),
+        Follows(
+            table="course_session",
+            parent="course",
+            record="a dated session of an offer (times, topic, who planned it)",
+        ),
+        Follows(
+            table="session_attendance",
+            parent="enrollment",
+            record="a participant's attendance at one session (present, excused, absent)",
         ),
     ]
 )

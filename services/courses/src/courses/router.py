@@ -17,16 +17,22 @@ from courses.dependencies import (
     ENROLLMENTS,
     OFFERS,
     PEOPLE,
+    SESSIONS,
     CatalogueReaders,
     CourseManagers,
     Enrollers,
 )
 from courses.schemas import (
+    AttendanceIn,
+    CompletionIn,
     CourseDetail,
     CourseIn,
     CourseOut,
     EnrollmentIn,
     EnrollmentOut,
+    SessionAttendanceOut,
+    SessionIn,
+    SessionOut,
     WithdrawalOut,
 )
 
@@ -92,3 +98,74 @@ async def withdraw(
     enrollment_id: uuid.UUID, session: DbSession, principal: CourseManagers
 ) -> WithdrawalOut:
     return await service.withdraw(session=session, principal=principal, enrollment_id=enrollment_id)
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/complete",
+    summary="A participant completed the offer, with its result (e.g. the DTZ level)",
+    dependencies=[applies_scope(ENROLLMENTS)],
+)
+async def complete(
+    enrollment_id: uuid.UUID,
+    completion_in: CompletionIn,
+    session: DbSession,
+    principal: CourseManagers,
+) -> EnrollmentOut:
+    return await service.complete(
+        session=session,
+        principal=principal,
+        enrollment_id=enrollment_id,
+        completion_in=completion_in,
+    )
+
+
+@router.post(
+    "/courses/{course_id}/sessions",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a dated session to a course",
+    dependencies=[applies_scope(COURSES_RUN)],
+)
+async def add_session(
+    course_id: uuid.UUID, session_in: SessionIn, session: DbSession, principal: CourseManagers
+) -> SessionOut:
+    return await service.add_session(
+        session=session, principal=principal, course_id=course_id, session_in=session_in
+    )
+
+
+@router.get(
+    "/courses/{course_id}/sessions",
+    summary="A course's sessions in time order, with how many attendances are recorded",
+    dependencies=[applies_scope(COURSES_RUN)],
+)
+async def list_sessions(
+    course_id: uuid.UUID, session: DbSession, principal: CourseManagers
+) -> list[SessionOut]:
+    return await service.get_sessions(session=session, principal=principal, course_id=course_id)
+
+
+@router.get(
+    "/sessions/{session_id}/attendance",
+    summary="Every participant of a session and their attendance (None: not recorded)",
+    dependencies=[applies_scope(SESSIONS)],
+)
+async def read_attendance(
+    session_id: uuid.UUID, session: DbSession, principal: CourseManagers
+) -> SessionAttendanceOut:
+    return await service.get_attendance(session=session, principal=principal, session_id=session_id)
+
+
+@router.put(
+    "/sessions/{session_id}/attendance",
+    summary="Record or correct attendance (present, excused, absent) at a session",
+    dependencies=[applies_scope(SESSIONS)],
+)
+async def record_attendance(
+    session_id: uuid.UUID,
+    attendance_in: AttendanceIn,
+    session: DbSession,
+    principal: CourseManagers,
+) -> SessionAttendanceOut:
+    return await service.record_attendance(
+        session=session, principal=principal, session_id=session_id, attendance_in=attendance_in
+    )

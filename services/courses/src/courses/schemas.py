@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
-from teilhabe.events.courses import OfferKind
+from teilhabe.events.courses import Attendance, OfferKind
 from teilhabe.events.households import AgeGroup
 
 from courses.domain import EnrollmentStatus
@@ -104,6 +104,8 @@ class EnrollmentOut(ResponseModel):
     requested_at: datetime
     enrolled_at: datetime | None
     withdrawn_at: datetime | None
+    completed_at: datetime | None = None
+    result: str | None = None
 
 
 class WithdrawalOut(ResponseModel):
@@ -122,3 +124,45 @@ class PersonOut(ResponseModel):
     position: int | None = Field(description=_MEMBER_POSITION)
     age_group: AgeGroup
     languages: list[str]
+
+
+class SessionIn(RequestModel):
+    starts_at: datetime = Field(description="Start, with its UTC offset")
+    ends_at: datetime = Field(description="End, after the start")
+    topic: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+
+
+class SessionOut(ResponseModel):
+    id: uuid.UUID
+    course_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+    topic: str | None
+    recorded: int = Field(description="Participants whose attendance is recorded")
+
+
+class AttendanceEntryIn(RequestModel):
+    enrollment_id: uuid.UUID = Field(description="An enrolled participant of the session's course")
+    attendance: Attendance
+
+
+class AttendanceIn(RequestModel):
+    entries: list[AttendanceEntryIn] = Field(min_length=1, max_length=1000)
+
+
+class AttendanceOut(ResponseModel):
+    enrollment_id: uuid.UUID
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    attendance: Attendance | None = Field(description="None: not recorded yet")
+
+
+class SessionAttendanceOut(ResponseModel):
+    session: SessionOut
+    participants: list[AttendanceOut] = Field(description="Every enrolled participant")
+
+
+class CompletionIn(RequestModel):
+    result: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
+        default=None, description="The offer's result, e.g. the DTZ level (A2, B1)"
+    )

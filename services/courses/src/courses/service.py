@@ -19,7 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import Conflict, InvalidFields, raise_refusal
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
-from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted, OfferKind
+from teilhabe.events.courses import (
+    CourseAttendanceRecorded,
+    CourseCompleted,
+    CourseEnrolled,
+    CourseWaitlisted,
+    CourseWithdrawn,
+    OfferKind,
+)
 from teilhabe.events.households import (
     HouseholdAssigned,
     HouseholdMembersChanged,
@@ -30,10 +37,21 @@ from teilhabe.queries import count_and_page
 from teilhabe.refusal import Refusal
 
 from courses import domain
-from courses.dependencies import COURSES_RUN, ENROLLMENTS, OFFERS, PEOPLE
+from courses.dependencies import COURSES_RUN, ENROLLMENTS, OFFERS, PEOPLE, SESSIONS
 from courses.domain import EnrollmentStatus
-from courses.models import Course, Enrollment, Person, audit_log, messaging
+from courses.models import (
+    Course,
+    CourseSession,
+    Enrollment,
+    Person,
+    SessionAttendance,
+    audit_log,
+    messaging,
+)
 from courses.schemas import (
+    AttendanceIn,
+    AttendanceOut,
+    CompletionIn,
     CourseDetail,
     CourseIn,
     CourseOut,
@@ -41,6 +59,9 @@ from courses.schemas import (
     EnrollmentOut,
     ParticipantOut,
     PersonOut,
+    SessionAttendanceOut,
+    SessionIn,
+    SessionOut,
     WaitlistEntryOut,
     WithdrawalOut,
 )
@@ -250,10 +271,24 @@ async def withdraw(
     if refusal is not None:
         raise_refusal(refusal)
     moment = await _database_clock(session)
+    was_waitlisted = enrollment.status is EnrollmentStatus.WAITLISTED
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.withdrawn_at = moment
     enrollment.withdrawn_by = principal.subject
     await session.flush()
+    await outbox.add(
+        session,
+        CourseWithdrawn(
+            enrollment_id=enrollment.id,
+            course_id=course.id,
+            course_title=course.title,
+            course_kind=course.kind,
+            household_id=enrollment.household_id,
+            member_id=enrollment.member_id,
+            withdrawn_on=moment.date(),
+            was_waitlisted=was_waitlisted,
+        ),
+    )
     promoted = await _fill_free_seats(session, course, moment)
     await audit(
         session,
@@ -266,6 +301,222 @@ async def withdraw(
     return WithdrawalOut(
         withdrawn=_enrollment_out(enrollment),
         promoted=[_enrollment_out(e) for e in promoted],
+    )
+
+
+async def complete(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    enrollment_id: uuid.UUID,
+    completion_in: CompletionIn,
+) -> EnrollmentOut:
+    """A participant finished the offer (with its result, if any): `course.completed`.
+
+    The seat stays taken, since the offer is over for everyone or the person finished
+    early with a result; no waitlist place moves up.
+    """
+    found = await ENROLLMENTS.get(session, principal, enrollment_id)
+    course = await session.get(Course, found.course_id, with_for_update=True)
+    assert course is not None
+    enrollment = await session.scalar(
+        select(Enrollment)
+        .where(Enrollment.id == enrollment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert enrollment is not None
+    refusal = domain.completion_problem(enrollment.status)
+    if refusal is not None:
+        raise_refusal(refusal)
+    moment = await _database_clock(session)
+    enrollment.status = EnrollmentStatus.COMPLETED
+    enrollment.completed_at = moment
+    enrollment.completed_by = principal.subject
+    enrollment.result = completion_in.result
+    await outbox.add(
+        session,
+        CourseCompleted(
+            enrollment_id=enrollment.id,
+            course_id=course.id,
+            course_title=course.title,
+            course_kind=course.kind,
+            household_id=enrollment.household_id,
+            member_id=enrollment.member_id,
+            completed_on=moment.date(),
+            result=completion_in.result,
+        ),
+    )
+    await audit(session, principal, "complete", RESOURCE, [enrollment.household_id])
+    await session.commit()
+    return _enrollment_out(enrollment)
+
+
+async def add_session(
+    *, session: AsyncSession, principal: Principal, course_id: uuid.UUID, session_in: SessionIn
+) -> SessionOut:
+    course = await COURSES_RUN.get(session, principal, course_id)
+    problems = domain.session_problems(starts_at=session_in.starts_at, ends_at=session_in.ends_at)
+    if problems:
+        raise InvalidFields(problems)
+    held = CourseSession(
+        id=uuid.uuid4(),
+        course_id=course.id,
+        starts_at=session_in.starts_at,
+        ends_at=session_in.ends_at,
+        topic=session_in.topic,
+        created_by=principal.subject,
+    )
+    session.add(held)
+    await session.commit()
+    return _session_out(held, 0)
+
+
+async def get_sessions(
+    *, session: AsyncSession, principal: Principal, course_id: uuid.UUID
+) -> list[SessionOut]:
+    """A course's sessions in time order; counts only, no person (nothing to audit)."""
+    course = await COURSES_RUN.get(session, principal, course_id)
+    recorded = (
+        select(func.count())
+        .select_from(SessionAttendance)
+        .where(SessionAttendance.session_id == CourseSession.id)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(CourseSession, recorded)
+        .where(CourseSession.course_id == course.id)
+        .order_by(CourseSession.starts_at, CourseSession.id)
+    )
+    return [_session_out(held, count) for held, count in rows]
+
+
+async def get_attendance(
+    *, session: AsyncSession, principal: Principal, session_id: uuid.UUID
+) -> SessionAttendanceOut:
+    held = await SESSIONS.get(session, principal, session_id)
+    answer = await _attendance(session, held)
+    await audit(
+        session, principal, "read", RESOURCE, _distinct(p.household_id for p in answer.participants)
+    )
+    await session.commit()
+    return answer
+
+
+async def record_attendance(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    session_id: uuid.UUID,
+    attendance_in: AttendanceIn,
+) -> SessionAttendanceOut:
+    """Record (or correct) who was at a session; `course.attendance_recorded` per change."""
+    held = await SESSIONS.get(session, principal, session_id, for_update=True)
+    course = await session.get(Course, held.course_id)
+    assert course is not None
+    participants = {
+        e.id: e
+        for e in await session.scalars(
+            select(Enrollment).where(
+                Enrollment.course_id == held.course_id,
+                Enrollment.status.in_(domain.ATTENDING_STATUSES),
+            )
+        )
+    }
+    entries = attendance_in.entries
+    problems = domain.attendance_problems([e.enrollment_id for e in entries], participants)
+    if problems:
+        raise InvalidFields(problems)
+    before = {
+        row.enrollment_id: row.attendance
+        for row in await session.scalars(
+            select(SessionAttendance).where(SessionAttendance.session_id == held.id)
+        )
+    }
+    changed = [e for e in entries if before.get(e.enrollment_id) is not e.attendance]
+    if changed:
+        statement = insert(SessionAttendance)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["session_id", "enrollment_id"],
+                set_={
+                    "attendance": statement.excluded.attendance,
+                    "recorded_by": statement.excluded.recorded_by,
+                    "recorded_at": func.now(),
+                },
+            ),
+            [
+                {
+                    "session_id": held.id,
+                    "enrollment_id": e.enrollment_id,
+                    "attendance": e.attendance,
+                    "recorded_by": principal.subject,
+                }
+                for e in changed
+            ],
+        )
+    for entry in changed:
+        enrollment = participants[entry.enrollment_id]
+        await outbox.add(
+            session,
+            CourseAttendanceRecorded(
+                enrollment_id=enrollment.id,
+                course_id=held.course_id,
+                course_title=course.title,
+                session_id=held.id,
+                held_on=held.starts_at.date(),
+                household_id=enrollment.household_id,
+                member_id=enrollment.member_id,
+                attendance=entry.attendance,
+            ),
+        )
+    answer = await _attendance(session, held)
+    await audit(
+        session,
+        principal,
+        "record_attendance",
+        RESOURCE,
+        _distinct(participants[e.enrollment_id].household_id for e in entries),
+    )
+    await session.commit()
+    return answer
+
+
+async def _attendance(session: AsyncSession, held: CourseSession) -> SessionAttendanceOut:
+    rows = await session.execute(
+        select(Enrollment, SessionAttendance.attendance)
+        .outerjoin(
+            SessionAttendance,
+            (SessionAttendance.enrollment_id == Enrollment.id)
+            & (SessionAttendance.session_id == held.id),
+        )
+        .where(
+            Enrollment.course_id == held.course_id,
+            Enrollment.status.in_(domain.ATTENDING_STATUSES),
+        )
+        .order_by(Enrollment.enrolled_at, Enrollment.sequence)
+    )
+    participants = [
+        AttendanceOut(
+            enrollment_id=e.id,
+            member_id=e.member_id,
+            household_id=e.household_id,
+            attendance=attendance,
+        )
+        for e, attendance in rows
+    ]
+    recorded = sum(p.attendance is not None for p in participants)
+    return SessionAttendanceOut(session=_session_out(held, recorded), participants=participants)
+
+
+def _session_out(held: CourseSession, recorded: int) -> SessionOut:
+    return SessionOut(
+        id=held.id,
+        course_id=held.course_id,
+        starts_at=held.starts_at,
+        ends_at=held.ends_at,
+        topic=held.topic,
+        recorded=recorded,
     )
 
 
@@ -500,6 +751,8 @@ def _enrollment_out(
         requested_at=enrollment.requested_at,
         enrolled_at=enrollment.enrolled_at,
         withdrawn_at=enrollment.withdrawn_at,
+        completed_at=enrollment.completed_at,
+        result=enrollment.result,
     )
 
 

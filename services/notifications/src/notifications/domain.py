@@ -72,6 +72,10 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "household.moved_out": (Audience.CASEWORKER, Audience.MENTORS),
     "course.enrolled": (Audience.CASEWORKER, Audience.MENTORS),
     "course.waitlisted": (Audience.CASEWORKER, Audience.MENTORS),
+    # Progress through an offer: the caseworker follows it (and may turn it off per kind).
+    "course.attendance_recorded": (Audience.CASEWORKER,),
+    "course.completed": (Audience.CASEWORKER, Audience.MENTORS),
+    "course.withdrawn": (Audience.CASEWORKER,),
     "volunteer.matched": (Audience.VOLUNTEER, Audience.CASEWORKER),
     "volunteer.registered": (Audience.VOLUNTEER_COORDINATORS,),
     "staff_member.signed_in": (),  # keeps the directory; nobody is notified

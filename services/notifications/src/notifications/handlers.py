@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.erasure import ERASURE_READS, erasure_handler
 from teilhabe.events.contract import FieldsRead, reads
-from teilhabe.events.courses import CourseEnrolled, CourseWaitlisted
+from teilhabe.events.courses import (
+    CourseAttendanceRecorded,
+    CourseCompleted,
+    CourseEnrolled,
+    CourseWaitlisted,
+    CourseWithdrawn,
+)
 from teilhabe.events.erasure import ErasureRequested
 from teilhabe.events.households import (
     CaseworkerAssigned,
@@ -70,6 +76,24 @@ async def on_course_enrolled(
 
 async def on_course_waitlisted(
     session: AsyncSession, events: Sequence[ReceivedEvent[CourseWaitlisted]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
+async def on_course_attendance_recorded(
+    session: AsyncSession, events: Sequence[ReceivedEvent[CourseAttendanceRecorded]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
+async def on_course_completed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[CourseCompleted]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
+async def on_course_withdrawn(
+    session: AsyncSession, events: Sequence[ReceivedEvent[CourseWithdrawn]]
 ) -> None:
     await service.notify(session=session, events=events)
 
@@ -141,6 +165,9 @@ HANDLERS: HandlerMap = {
     HouseholdMovedOut: on_household_moved_out,
     CourseEnrolled: on_course_enrolled,
     CourseWaitlisted: on_course_waitlisted,
+    CourseAttendanceRecorded: on_course_attendance_recorded,
+    CourseCompleted: on_course_completed,
+    CourseWithdrawn: on_course_withdrawn,
     VolunteerRegistered: on_volunteer_registered,
     VolunteerMatched: on_volunteer_matched,
     StaffMemberSignedIn: on_staff_member_signed_in,
@@ -171,6 +198,11 @@ READS: FieldsRead = {
     HouseholdMovedOut: reads("household_id", "reason", "moved_out_on"),
     CourseEnrolled: reads("household_id", "course_title", "course_kind", "starts_on"),
     CourseWaitlisted: reads("household_id", "course_title", "course_kind", "waitlist_position"),
+    CourseAttendanceRecorded: reads("household_id", "course_title", "held_on", "attendance"),
+    CourseCompleted: reads("household_id", "course_title", "course_kind", "completed_on", "result"),
+    CourseWithdrawn: reads(
+        "household_id", "course_title", "course_kind", "withdrawn_on", "was_waitlisted"
+    ),
     VolunteerRegistered: reads(
         "volunteer_id",
         "display_name",

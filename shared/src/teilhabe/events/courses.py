@@ -52,3 +52,63 @@ class CourseWaitlisted(EventPayload):
     household_id: Reference
     member_id: Reference
     waitlist_position: int = Field(ge=1)
+
+
+class Attendance(StrEnum):
+    PRESENT = "present"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+
+
+class CourseAttendanceRecorded(EventPayload):
+    """A participant's attendance at one session of an offer was recorded or corrected."""
+
+    event_type: ClassVar[str] = "course.attendance_recorded"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    enrollment_id: Reference
+    course_id: Reference
+    course_title: str = Field(description="Title as staff and the household know it.")
+    session_id: Reference
+    held_on: date = Field(description="The day of the session.")
+    household_id: Reference
+    member_id: Reference
+    attendance: Attendance
+
+
+class CourseCompleted(EventPayload):
+    """A participant completed an offer, with its result where it has one."""
+
+    event_type: ClassVar[str] = "course.completed"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    enrollment_id: Reference
+    course_id: Reference
+    course_title: str = Field(description="Title as staff and the household know it.")
+    course_kind: OfferKind
+    household_id: Reference
+    member_id: Reference
+    completed_on: date
+    result: str | None = Field(
+        default=None,
+        description="The offer's result, e.g. the integration course's DTZ level (A2, B1).",
+    )
+
+
+class CourseWithdrawn(EventPayload):
+    """A participant gave up a seat, or a waiting person their waitlist place."""
+
+    event_type: ClassVar[str] = "course.withdrawn"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    enrollment_id: Reference
+    course_id: Reference
+    course_title: str = Field(description="Title as staff and the household know it.")
+    course_kind: OfferKind
+    household_id: Reference
+    member_id: Reference
+    withdrawn_on: date
+    was_waitlisted: bool = Field(description="True: a waitlist place was given up, no seat.")

@@ -247,6 +247,22 @@ async def seed(world: World, urls: dict[str, str]) -> None:
             headers=h("caseworker_same_team"),
         )
     )
+    # An appointment of the northern household, cancelled (cancelling again is refused).
+    appointment = {"starts_at": "2099-12-08T10:00:00+01:00", "place": "Sozialamt"}
+    ids["appointment"] = ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/appointments",
+            json=appointment,
+            headers=h("caseworker_same_team"),
+        ),
+        201,
+    )["id"]
+    ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/appointments/{ids['appointment']}/cancellation",
+            headers=h("caseworker_same_team"),
+        )
+    )
     # A case note of the northern team (its own team alone sees it).
     note = {"category": "beratung", "noted_on": "2026-11-21", "text": "Erstgespräch"}
     ids["note"] = ok(
@@ -593,6 +609,33 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             "intake",
             "POST",
             f"/ui/haushalte/{ids['north']}/wiedervorlagen/{ids['follow_up']}/erledigt",
+            ok=409,
+            body={},
+            **intake,
+        ),
+        # Appointments: one in the past is refused; the seeded one is cancelled already.
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/appointments",
+            ok=422,
+            body={"starts_at": "2000-01-01T10:00:00+01:00", "place": "Sozialamt"},
+            **intake,
+        ),
+        Route("intake", "GET", f"/households/{ids['north']}/appointments", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/appointments/{ids['appointment']}/cancellation",
+            ok=409,
+            **intake,
+        ),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/termine", ok=200, **intake),
+        Route("intake", "POST", f"/ui/haushalte/{ids['north']}/termine", ok=422, body={}, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/termine/{ids['appointment']}/absagen",
             ok=409,
             body={},
             **intake,
@@ -1296,6 +1339,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "north_member": "member_id",
         "note": "note_id",
         "follow_up": "follow_up_id",
+        "appointment": "appointment_id",
         "north": "household_id",
         "south": "household_id",
         "site": "site_id",

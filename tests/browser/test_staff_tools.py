@@ -403,6 +403,11 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.submit_with_errors(
             page, "Einwilligung erfassen", f"intake-consents-errors-{tag}"
         )
+        appointments = f"{intake_url}/haushalte/{housed_id}/termine"
+        await checks.visit(page, appointments, f"intake-appointments-{tag}")
+        await checks.submit_with_errors(
+            page, "Termin vereinbaren", f"intake-appointments-errors-{tag}"
+        )
         follow_ups = f"{intake_url}/haushalte/{housed_id}/wiedervorlagen"
         await checks.visit(page, follow_ups, f"intake-follow-ups-{tag}")
         await checks.submit_with_errors(

@@ -344,3 +344,10 @@ def follow_up_problems(*, due_on: date | None, today: date, created: bool) -> di
     if created and due_on is not None and due_on < today:
         return {"due_on": "a follow-up is due today or later"}
     return {}
+
+
+def appointment_problems(*, starts_at: datetime | None, now: datetime) -> dict[str, str]:
+    """A new appointment lies ahead."""
+    if starts_at is not None and starts_at < now:
+        return {"starts_at": "an appointment is made for a time ahead"}
+    return {}

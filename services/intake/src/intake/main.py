@@ -14,7 +14,14 @@ from teilhabe.db import create_engine, create_session_factory
 from teilhabe.runtime import Command, ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
-from intake import erasure, followup_pages, inbound, member_pages, note_pages
+from intake import (
+    appointment_pages,
+    erasure,
+    followup_pages,
+    inbound,
+    member_pages,
+    note_pages,
+)
 from intake.config import get_settings
 from intake.erasure_router import router as erasure_router
 from intake.handlers import HANDLERS, READS
@@ -53,7 +60,14 @@ def create_app() -> FastAPI:
         routers=[router, erasure_router, follow_ups_router],
     )
     mount_pages(
-        app, settings, [member_pages.router, note_pages.router, followup_pages.router]
+        app,
+        settings,
+        [
+            member_pages.router,
+            note_pages.router,
+            followup_pages.router,
+            appointment_pages.router,
+        ],
     )  # the staff pages at /ui
     return app
 

@@ -271,3 +271,35 @@ class FollowUp(Base):
     __table_args__ = (
         Index("ix_follow_up_open", "assignee", "due_on", postgresql_where=text("done_on IS NULL")),
     )
+
+
+class Appointment(Base):
+    """An appointment with a household or one of its members: when, where, whether an
+    interpreter is needed and for which language, with which caseworker."""
+
+    __tablename__ = "appointment"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL")
+    )
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    place: Mapped[str] = mapped_column(String(200))
+    # The language an interpreter is needed for (ISO 639); none: no interpreter.
+    interpreter_language: Mapped[str | None] = mapped_column(String(8))
+    caseworker: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index(
+            "ix_appointment_upcoming",
+            "caseworker",
+            "starts_at",
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )

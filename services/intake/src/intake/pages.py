@@ -25,7 +25,7 @@ from teilhabe.config import ServiceSettings
 from teilhabe.events.households import normalise_notice_number
 from teilhabe.scope import applies_scope
 
-from intake import consent_pages, domain, followups, members, service
+from intake import appointments, consent_pages, domain, followups, members, service
 from intake.dependencies import HOUSEHOLDS, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
 from intake.schemas import AllocationIn
@@ -195,6 +195,11 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
         if is_caseworker
         else []
     )
+    week = (
+        await appointments.this_week(session=session, principal=principal, today=today())
+        if is_caseworker
+        else []
+    )
     return await ui.render(
         request,
         "intake/households.html",
@@ -207,6 +212,7 @@ async def households(request: Request, session: DbSession, principal: Staff) -> 
             "status_options": ui.options(HOUSING_LABELS, page_texts),
             "labels": _labels(page_texts),
             "is_caseworker": is_caseworker,
+            "week_appointments": week,
             "due_list": {
                 "overdue": [i for i in due if i.due is domain.Due.OVERDUE],
                 "today": [i for i in due if i.due is domain.Due.TODAY],

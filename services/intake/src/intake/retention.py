@@ -49,6 +49,11 @@ RETENTION = Retention(
             record="case notes and their addenda (the team's record of its work)",
         ),
         Follows(
+            table="appointment",
+            parent="household",
+            record="appointments with a household (time, place, interpreter, caseworker)",
+        ),
+        Follows(
             table="follow_up",
             parent="household",
             record="follow-ups of a household (day, reason, whose list, when done)",

@@ -12,7 +12,7 @@ from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from intake import casenotes, consents, followups, members, service
+from intake import appointments, casenotes, consents, followups, members, service
 from intake.dependencies import CONSENTS, HOUSEHOLDS, TEAM_HOUSEHOLDS, SocialCareStaff
 from intake.domain import Due, MemberChangeReason
 from intake.schemas import (
@@ -20,6 +20,8 @@ from intake.schemas import (
     AddendumOut,
     AllocationIn,
     AllocationListIn,
+    AppointmentIn,
+    AppointmentOut,
     CaseworkerIn,
     ConsentIn,
     ConsentOut,
@@ -489,3 +491,58 @@ async def due_follow_ups(session: DbSession, principal: SocialCareStaff) -> DueL
         today=[out(i) for i in items if i.due is Due.TODAY],
         this_week=[out(i) for i in items if i.due is Due.THIS_WEEK],
     )
+
+
+# --- appointments -----------------------------------------------------------------------
+
+
+@router.post(
+    "/{household_id}/appointments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Make an appointment (time, place, interpreter) with the household or a member",
+    tags=["appointments"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def make_appointment(
+    household_id: uuid.UUID, body: AppointmentIn, session: DbSession, principal: SocialCareStaff
+) -> AppointmentOut:
+    appointment = await appointments.make(
+        session=session, principal=principal, household_id=household_id, appointment_in=body
+    )
+    return AppointmentOut.model_validate(appointment)
+
+
+@router.get(
+    "/{household_id}/appointments",
+    summary="The household's appointments, latest first",
+    tags=["appointments"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def list_appointments(
+    household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> list[AppointmentOut]:
+    _, found = await appointments.of_household(
+        session=session, principal=principal, household_id=household_id
+    )
+    return [AppointmentOut.model_validate(a) for a in found]
+
+
+@router.post(
+    "/{household_id}/appointments/{appointment_id}/cancellation",
+    summary="Cancel an appointment (it stays on record as cancelled)",
+    tags=["appointments"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def cancel_appointment(
+    household_id: uuid.UUID,
+    appointment_id: uuid.UUID,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> AppointmentOut:
+    appointment = await appointments.cancel(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        appointment_id=appointment_id,
+    )
+    return AppointmentOut.model_validate(appointment)

@@ -356,3 +356,30 @@ class DueList(ResponseModel):
     overdue: list[DueFollowUpOut]
     today: list[DueFollowUpOut]
     this_week: list[DueFollowUpOut]
+
+
+# --- appointments -----------------------------------------------------------------------
+
+
+class AppointmentIn(RequestModel):
+    starts_at: datetime = Field(description="With its time zone, e.g. 2026-12-08T10:00+01:00.")
+    place: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    member_id: uuid.UUID | None = None
+    interpreter_language: LanguageCode | None = Field(
+        default=None, description="An interpreter is needed for this language (ISO 639)."
+    )
+    caseworker: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Who meets them; defaults to the caller."
+    )
+
+
+class AppointmentOut(ResponseModel):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    member_id: uuid.UUID | None
+    starts_at: datetime
+    place: str
+    interpreter_language: str | None
+    caseworker: str
+    created_by: str
+    cancelled_at: datetime | None

@@ -2,7 +2,7 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install python-deps up test lint asyncapi retention typecheck unit deploy-check bench bench-flow bench-request bench-webhooks token
+.PHONY: install python-deps up test lint asyncapi retention typecheck unit deploy-check bench bench-flow bench-request bench-webhooks bench-gateway token
 
 install: python-deps ui-assets
 
@@ -47,6 +47,9 @@ bench-request: install
 
 bench-webhooks: install
 	$(UV) run python -m tests.benchmarks.webhooks
+
+bench-gateway: install
+	$(UV) run python -m tests.benchmarks.gateway
 
 ROLE ?= caseworker
 SUBJECT ?= dev-user

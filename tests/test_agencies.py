@@ -116,7 +116,7 @@ async def test_an_agency_hears_only_of_consenting_households_and_nothing_after_r
         sql += " AND revoked_on IS NOT NULL" if revoked else ""
         return int(await system.query("notifications", sql)) == (1 if revoked else 2)
 
-    await eventually(lambda: consents_known(revoked=False), timeout=60)
+    await eventually(lambda: consents_known(revoked=False), timeout=120)
 
     connection = await aio_pika.connect(agency_url)  # as the agency
     async with connection:
@@ -138,7 +138,7 @@ async def test_an_agency_hears_only_of_consenting_households_and_nothing_after_r
                 json={},
             )
             assert response.status_code == 200, response.text
-        await eventually(lambda: consents_known(revoked=True), timeout=60)
+        await eventually(lambda: consents_known(revoked=True), timeout=120)
 
         await moved_in(system, households["consenting"]["id"])
         await moved_in(system, households["without"]["id"])
@@ -172,7 +172,7 @@ async def moved_in(system: System, household_id: str) -> None:
 
 
 async def received(queue: AbstractQueue) -> dict[str, Any]:
-    message: AbstractIncomingMessage = await eventually(lambda: queue.get(fail=False), timeout=60)
+    message: AbstractIncomingMessage = await eventually(lambda: queue.get(fail=False), timeout=120)
     await message.ack()
     return json.loads(message.body)  # type: ignore[no-any-return]
 
@@ -213,7 +213,7 @@ async def test_an_allocation_sent_twice_is_registered_once_and_a_bad_one_dead_le
         dead = await (await admin.channel()).get_queue(dead_letter_queue_name(INBOUND_QUEUE))
         reasons = []
         for _ in range(2):
-            letter = await eventually(lambda: dead.get(fail=False), timeout=60)
+            letter = await eventually(lambda: dead.get(fail=False), timeout=120)
             await letter.ack()
             reasons.append(str(letter.headers[REASON_HEADER]))
     # Refused at the door (another's name) or by the rules (a status intake does not know).

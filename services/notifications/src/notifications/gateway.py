@@ -27,7 +27,7 @@ from typing import Any
 import aio_pika
 import structlog
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.config import ServiceSettings
@@ -74,30 +74,44 @@ def stripped(event: CloudEvent, model: type[EventPayload], fields: set[str]) -> 
 
 
 async def admitted(
-    session: AsyncSession, model: type[EventPayload], payload: EventPayload
-) -> dict[str, set[str]]:
-    """Per agency that may hear of this event, the fields it may see."""
+    session: AsyncSession, model: type[EventPayload], payloads: Sequence[EventPayload]
+) -> list[dict[str, set[str]]]:
+    """Per event, each agency that may hear of it and the fields it may see.
+
+    Two statements for a whole run of events of one type: its subscriptions, and the
+    standing consents of the people (or households) the events are about.
+    """
     subject = model.consent_subject
     assert subject is not None
-    reference = getattr(payload, subject)
-    column = AgencyConsent.member_id if subject == "member_id" else AgencyConsent.household_id
-    consented = exists().where(
-        AgencyConsent.agency_id == AgencySubscription.agency_id,
-        AgencyConsent.purpose == AgencySubscription.purpose,
-        AgencyConsent.granted_on.is_not(None),
-        AgencyConsent.revoked_on.is_(None),
-        column == reference,
-    )
-    rows = await session.scalars(
-        select(AgencySubscription).where(
-            AgencySubscription.event_type == model.event_type,
-            or_(AgencySubscription.statutory, consented),
+    subscriptions = list(
+        await session.scalars(
+            select(AgencySubscription).where(AgencySubscription.event_type == model.event_type)
         )
     )
-    fields: dict[str, set[str]] = defaultdict(set)
-    for subscription in rows:
-        fields[subscription.agency_id] |= set(subscription.fields)
-    return dict(fields)
+    if not subscriptions:
+        return [{} for _ in payloads]
+    references = {getattr(payload, subject) for payload in payloads}
+    column = AgencyConsent.member_id if subject == "member_id" else AgencyConsent.household_id
+    standing = {
+        (row.agency_id, row.purpose, row.reference)
+        for row in await session.execute(
+            select(AgencyConsent.agency_id, AgencyConsent.purpose, column.label("reference")).where(
+                column.in_(references),
+                AgencyConsent.granted_on.is_not(None),
+                AgencyConsent.revoked_on.is_(None),
+            )
+        )
+    }
+    admitted_per_event: list[dict[str, set[str]]] = []
+    for payload in payloads:
+        reference = getattr(payload, subject)
+        fields: dict[str, set[str]] = defaultdict(set)
+        for subscription in subscriptions:
+            key = (subscription.agency_id, subscription.purpose, reference)
+            if subscription.statutory or key in standing:
+                fields[subscription.agency_id] |= set(subscription.fields)
+        admitted_per_event.append(dict(fields))
+    return admitted_per_event
 
 
 async def record_granted(
@@ -183,37 +197,54 @@ class AgencyGateway:
             await self._connection.close()
 
     async def forward(self, session: AsyncSession, events: Sequence[ReceivedEvent[Any]]) -> None:
+        """A run of events of one type: gate, strip, stage webhooks, publish together."""
         assert self._exchange is not None, "run() looks the exchange up first"
-        unroutable: list[str] = []
-        for event in events:
-            model = type(event.payload)
+        model = type(events[0].payload)
+        outgoing: list[tuple[str, int, aio_pika.Message, str]] = []
+        passed = await admitted(session, model, [event.payload for event in events])
+        for event, agencies in zip(events, passed, strict=True):
+            if not agencies:
+                continue
             envelope = CloudEvent.model_validate(
                 {**event.envelope.model_dump(), "data": event.payload.model_dump(mode="json")}
             )
-            for agency, fields in sorted((await admitted(session, model, event.payload)).items()):
+            for agency, fields in sorted(agencies.items()):
                 message_id = agency_message_id(event.id, agency)
                 body = stripped(envelope, model, fields).model_copy(update={"id": message_id})
-                # Its signed webhooks, in this transaction; its queue, confirmed, now.
+                # Its signed webhooks, in this transaction; its queue, confirmed, below.
                 by_webhook = await webhooks.stage(session, agency, body)
-                try:
-                    await self._exchange.publish(
-                        aio_pika.Message(
-                            body.to_json(),
-                            content_type=CONTENT_TYPE,
-                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                            message_id=message_id,
-                            type=event.envelope.type,
-                            app_id="notifications",
-                        ),
-                        routing_key=agency_routing_key(agency, event.envelope.type),
-                        mandatory=True,
-                        timeout=self._settings.publish_timeout_seconds,
-                    )
-                except aio_pika.exceptions.PublishError:
-                    if not by_webhook:  # an agency on webhooks alone has no queue
-                        unroutable.append(agency)
-                else:
-                    log.info("event forwarded to an agency", agency=agency, event_id=event.id)
+                message = aio_pika.Message(
+                    body.to_json(),
+                    content_type=CONTENT_TYPE,
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    message_id=message_id,
+                    type=event.envelope.type,
+                    app_id="notifications",
+                )
+                key = agency_routing_key(agency, event.envelope.type)
+                outgoing.append((agency, by_webhook, message, key))
+        # Confirms gathered: one round trip's wait for the run, not one per message.
+        results = await asyncio.gather(
+            *(
+                self._exchange.publish(
+                    message,
+                    routing_key=key,
+                    mandatory=True,
+                    timeout=self._settings.publish_timeout_seconds,
+                )
+                for _, _, message, key in outgoing
+            ),
+            return_exceptions=True,
+        )
+        unroutable: list[str] = []
+        for (agency, by_webhook, _, _), result in zip(outgoing, results, strict=True):
+            if isinstance(result, aio_pika.exceptions.PublishError):
+                if not by_webhook:  # an agency on webhooks alone has no queue
+                    unroutable.append(agency)
+            elif isinstance(result, BaseException):
+                raise result  # the broker: tried again (the ids repeat)
+        if outgoing:
+            log.info("events forwarded to agencies", count=len(outgoing) - len(unroutable))
         if unroutable:
             # Subscribed, but not provisioned on the broker for this type: an operator's
             # task (teilhabe-broker agency add … --receives <type>), visible in the DLQ.

@@ -23,20 +23,23 @@ def ids(event_type: str, circle: Circle = CIRCLE) -> list[str]:
 
 
 def test_every_event_notifications_handles_has_a_rule() -> None:
-    assert {model.event_type for model in HANDLERS} == set(domain.RULES)
+    # An erasure is obeyed (notifications.erasure), not told to anyone.
+    assert {model.event_type for model in HANDLERS} - {"erasure.requested"} == set(domain.RULES)
 
 
 def test_notifications_handles_every_event_but_those_that_keep_other_read_models() -> None:
     load_catalogue()
     # What housing alone needs; a household's members as they are now (courses, housing
     # and volunteers keep them; nobody is told); consents (the agency gateway's); what
-    # agencies send in (intake's).
+    # agencies send in (intake's); an erasure and its confirmations (told to nobody).
     not_notices = {
         "household.referred_to_housing",
         "household.members_changed",
         "consent.granted",
         "consent.revoked",
         "allocation.notified",
+        "erasure.requested",
+        "erasure.completed",
     }
     assert {event_type for event_type, _ in CATALOGUE} - not_notices == set(domain.RULES)
 

@@ -31,8 +31,8 @@ from teilhabe.logging import configure_logging
 from teilhabe.messaging.agencies import Agency as BrokerAgency
 from teilhabe.messaging.agencies import agency_queue_name, declare_agency
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
-from teilhabe.testing.apps import migrated_database
-from teilhabe.testing.infrastructure import Infrastructure, provision
+from teilhabe_dev.testing.apps import migrated_database
+from teilhabe_dev.testing.infrastructure import Infrastructure, provision
 
 from tests.benchmarks.backbone import percentile
 

@@ -291,6 +291,19 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await expect(row(page, "waitlist", waiting.number).locator("[data-position]")).to_have_text(
             "1"
         )
+        # Sessions and the attendance at one: the forms' errors, then a session recorded.
+        await checks.visit(page, f"{course_url}/termine", f"courses-sessions-{tag}")
+        await checks.submit_with_errors(page, "Termin anlegen", f"courses-sessions-errors-{tag}")
+        await page.locator("#day").fill("07.12.2026")
+        await page.locator("#starts_at").fill("8:30")
+        await page.locator("#ends_at").fill("12:45")
+        await page.get_by_role("button", name="Termin anlegen").click()
+        await page.get_by_role("link", name=re.compile(r"^Anwesenheit erfassen")).click()
+        await checks.check(page, f"courses-attendance-{tag}")
+        await checks.submit_with_errors(
+            page, "Anwesenheit erfassen", f"courses-attendance-errors-{tag}"
+        )
+        await page.goto(course_url)
         # Withdrawn meanwhile by someone else: the stale button says so.
         await withdraw_by_api(tools, seated["id"])
         await page.get_by_role(
@@ -330,7 +343,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 18, checks.checked
+    assert len(checks.checked) == 22, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------
@@ -348,7 +361,8 @@ async def test_other_roles_get_403_and_see_no_participant(
     page = await signed_in(new_context, f"{courses_url}/", subject=f"{role.value}-2", roles=[role])
     await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
     assert await sections(page).count() == 0
-    for path in ("/", f"/kurse/{course['id']}", f"/kurse/{course['id']}/anmelden", "/kurse/neu"):
+    course_url = f"/kurse/{course['id']}"
+    for path in ("/", course_url, f"{course_url}/anmelden", f"{course_url}/termine", "/kurse/neu"):
         response = await page.goto(courses_url + path)
         assert response is not None
         assert response.status == 403, path

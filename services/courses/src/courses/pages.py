@@ -449,6 +449,8 @@ def _eligibility(kind: OfferKind, page_texts: ui.Texts) -> str:
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve courses' staff pages under /ui of `app`."""
+    from courses import progress_pages  # it takes this module's role declaration
+
     ui.mount_staff_ui(
         app,
         settings,
@@ -460,6 +462,6 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("new_course", ui.N_("New offer")),
             ),
         ),
-        [router],
+        [router, progress_pages.router],
         outbox=service.outbox,
     )

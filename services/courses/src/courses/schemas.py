@@ -154,6 +154,8 @@ class AttendanceOut(ResponseModel):
     enrollment_id: uuid.UUID
     member_id: uuid.UUID
     household_id: uuid.UUID
+    allocation_notice_number: str | None = Field(default=None, description=_NOTICE_NUMBER)
+    member_position: int | None = Field(default=None, description=_MEMBER_POSITION)
     attendance: Attendance | None = Field(description="None: not recorded yet")
 
 

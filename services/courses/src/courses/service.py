@@ -484,7 +484,8 @@ async def record_attendance(
 
 async def _attendance(session: AsyncSession, held: CourseSession) -> SessionAttendanceOut:
     rows = await session.execute(
-        select(Enrollment, SessionAttendance.attendance)
+        select(Enrollment, SessionAttendance.attendance, Person)
+        .join(Person, Person.member_id == Enrollment.member_id)
         .outerjoin(
             SessionAttendance,
             (SessionAttendance.enrollment_id == Enrollment.id)
@@ -502,8 +503,10 @@ async def _attendance(session: AsyncSession, held: CourseSession) -> SessionAtte
             member_id=e.member_id,
             household_id=e.household_id,
             attendance=attendance,
+            allocation_notice_number=person.allocation_notice_number,
+            member_position=person.position,
         )
-        for e, attendance in rows
+        for e, attendance, person in rows
     ]
     recorded = sum(p.attendance is not None for p in participants)
     return SessionAttendanceOut(session=_session_out(held, recorded), participants=participants)

@@ -993,6 +993,23 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
         Route(
             "courses",
             "GET",
+            f"/ui/anmeldungen/{ids['enrollment']}/abschluss",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/anmeldungen/{ids['enrollment']}/abschluss",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=422,
+            body={},
+        ),
+        Route(
+            "courses",
+            "GET",
             f"/ui/kurse/{ids['course']}/termine",
             admitted=coordinator,
             in_scope=coordinator,

@@ -90,3 +90,37 @@ async def test_coordinator_plans_sessions_and_records_attendance(
         "excused",
         "present",
     ]
+
+
+async def test_coordinator_records_a_completion_with_its_result(
+    coordinator: httpx.AsyncClient,
+    courses: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    courses_database: str,
+) -> None:
+    course = await new_course(courses, identity, seats=1)
+    family = await household(courses_database, AgeGroup.ADULT)
+    headers = auth_headers(identity, Role.COURSE_COORDINATOR, subject="petra")
+    enrolled = await courses.post(
+        f"/courses/{course['id']}/enrollments",
+        json={"member_id": str(family.members[0].member_id)},
+        headers=headers,
+    )
+    detail = await coordinator.get(f"/ui/kurse/{course['id']}")
+    url = f"/ui/anmeldungen/{enrolled.json()['id']}/abschluss"
+    assert f'href="{url}">Abschließen' in detail.text
+    page = await coordinator.get(url)
+    assert f"Person 1, Haushalt {family.allocation_notice_number}" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+
+    done = await coordinator.post(url, data={"csrf_token": token.group(1), "result": "B1"})
+    assert done.status_code == 303
+    assert flashed(await coordinator.get(done.headers["location"])) == "Der Abschluss ist erfasst."
+    twice = await coordinator.post(url, data={"csrf_token": token.group(1), "result": "B1"})
+    assert twice.status_code == 422
+    assert "Diese Person hat das Angebot bereits abgeschlossen." in twice.text
+    assert 'value="B1"' in twice.text
+
+    events = await staged_events(courses_database, course["id"])
+    assert [d["result"] for t, d in events if t == "course.completed"] == ["B1"]

@@ -1,4 +1,4 @@
-"""Staff pages of a course's progress: its dated sessions and who attended each.
+"""Staff pages of a course's progress: its dated sessions, who attended each, completion.
 
 Every change goes through the use case the API calls (`service.add_session`,
 `service.record_attendance`); a page turns a form into the API's request model and a
@@ -22,9 +22,9 @@ from teilhabe.events.courses import Attendance
 from teilhabe.scope import applies_scope
 
 from courses import service
-from courses.dependencies import COURSES_RUN, SESSIONS
+from courses.dependencies import COURSES_RUN, ENROLLMENTS, SESSIONS
 from courses.pages import Coordinator
-from courses.schemas import AttendanceIn, SessionAttendanceOut, SessionIn
+from courses.schemas import AttendanceIn, CompletionIn, SessionAttendanceOut, SessionIn
 
 router = APIRouter()
 
@@ -225,6 +225,90 @@ async def _attendance_page(
             "labels": labels,
             "attendance_options": ui.options(ATTENDANCE_LABELS, page_texts),
             "local": _local,
+        },
+        section="ui_home",
+        errors=errors,
+    )
+
+
+# --- completing: the participant finished the offer, with its result ------------------
+
+COMPLETION_FIELDS = ("result",)
+COMPLETION_LABELS = {"result": ui.N_("Result")}
+COMPLETION_CONFLICTS = {
+    "already-completed": (ui.FORM, ui.N_("This participant has already completed the offer.")),
+    "not-enrolled": (ui.FORM, ui.N_("Only a participant holding a seat can complete the offer.")),
+}
+
+
+@router.get(
+    "/anmeldungen/{enrollment_id}/abschluss",
+    name="completion",
+    dependencies=[applies_scope(ENROLLMENTS, COURSES_RUN)],
+)
+async def completion(
+    request: Request, enrollment_id: uuid.UUID, session: DbSession, principal: Coordinator
+) -> Response:
+    return await _completion_page(request, session, principal, enrollment_id, {"result": ""})
+
+
+@router.post(
+    "/anmeldungen/{enrollment_id}/abschluss",
+    name="complete",
+    dependencies=[applies_scope(ENROLLMENTS, COURSES_RUN)],
+)
+async def complete(
+    request: Request, enrollment_id: uuid.UUID, session: DbSession, principal: Coordinator
+) -> Response:
+    form = await ui.FormAction.read(
+        request, session, fields=COMPLETION_FIELDS, conflicts=COMPLETION_CONFLICTS
+    )
+    values = form.values(COMPLETION_FIELDS)
+    completion_in = form.model(CompletionIn, {"result": values["result"] or None})
+    if completion_in is not None:
+        done = await form.call(
+            service.complete(
+                session=session,
+                principal=principal,
+                enrollment_id=enrollment_id,
+                completion_in=completion_in,
+            )
+        )
+        if done is not None:
+            return form.done(
+                ui.page_path(request, "course", course_id=done.course_id),
+                form.texts.gettext("The participant has completed the offer."),
+            )
+    return await form.again(
+        lambda errors: _completion_page(
+            request, session, principal, enrollment_id, values, errors=errors
+        )
+    )
+
+
+async def _completion_page(
+    request: Request,
+    session: DbSession,
+    principal: Coordinator,
+    enrollment_id: uuid.UUID,
+    values: Mapping[str, str],
+    *,
+    errors: ui.FormErrors | None = None,
+) -> Response:
+    course_id = await service.get_enrollment_course(
+        session=session, principal=principal, enrollment_id=enrollment_id
+    )
+    detail = await service.get_course(session=session, principal=principal, course_id=course_id)
+    participant = next((p for p in detail.participants if p.enrollment_id == enrollment_id), None)
+    return await ui.render(
+        request,
+        "courses/completion.html",
+        {
+            "course": detail,
+            "participant": participant,
+            "enrollment_id": enrollment_id,
+            "values": values,
+            "labels": ui.field_labels(COMPLETION_LABELS, ui.texts(request)),
         },
         section="ui_home",
         errors=errors,

@@ -778,6 +778,14 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             admitted=dpo,
             in_scope=dpo,
         ),
+        Route(
+            "intake",
+            "GET",
+            f"/ui/loeschantraege/{ids['erasure']}",
+            ok=200,
+            admitted=dpo,
+            in_scope=dpo,
+        ),
         # housing
         Route("housing", "GET", f"/sites/{ids['site']}", ok=200, **housing),
         # Sites, units and beds: an empty name or count changes nothing (422 when admitted).

@@ -502,6 +502,19 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         "intake-audit-trail-error-data_protection",
         status=422,
     )
+    # Erasure requests: the officer's way into intake, from its start page.
+    await checks.visit(page, f"{intake_url}/", "intake-erasure-requests-data_protection")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Löschanträge")
+    await checks.submit_with_errors(
+        page, "Löschung beantragen", "intake-erasure-requests-errors-data_protection"
+    )
+    # Of a household no service knows: every service confirms, having erased nothing.
+    await page.get_by_label("Wessen Daten").select_option("household")
+    await page.get_by_label("Kennung").fill(str(uuid.uuid4()))
+    await page.get_by_label("Grund").fill("Antrag nach Art. 17 DSGVO")
+    await page.get_by_role("button", name="Löschung beantragen", exact=True).click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Löschantrag vom")
+    await checks.check(page, "intake-erasure-request-data_protection")
 
     page = await signed_in(new_context, f"{intake_url}/", subject="vera", roles=[Role.VOLUNTEER])
     await checks.visit(page, f"{intake_url}/", "intake-forbidden-volunteer", status=403)

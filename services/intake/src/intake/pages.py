@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.problems import InvalidFields
@@ -25,14 +25,17 @@ from teilhabe.config import ServiceSettings
 from teilhabe.events.households import normalise_notice_number
 from teilhabe.scope import applies_scope
 
-from intake import appointments, consent_pages, domain, followups, members, service
-from intake.dependencies import HOUSEHOLDS, SocialCareStaff
+from intake import appointments, consent_pages, domain, erasure_pages, followups, members, service
+from intake.dependencies import HOUSEHOLDS, DataProtection, SocialCareStaff
 from intake.domain import ResidenceStatus, Sex
 from intake.schemas import AllocationIn
 
 router = APIRouter()
 # The pages admit exactly whom the API admits.
-Staff = Annotated[Principal, ui.page_roles(*ui.api_roles(SocialCareStaff))]
+STAFF_ROLES = ui.api_roles(SocialCareStaff)
+Staff = Annotated[Principal, ui.page_roles(*STAFF_ROLES)]
+# The start page also lets the data-protection officer in, on the way to their own page.
+StaffOrOfficer = Annotated[Principal, ui.page_roles(*STAFF_ROLES, *ui.api_roles(DataProtection))]
 
 PAGE_SIZE = 25
 MAX_MEMBERS = 30
@@ -152,7 +155,10 @@ class Filters:
 
 
 @router.get("/", name="ui_home")
-async def households(request: Request, session: DbSession, principal: Staff) -> Response:
+async def households(request: Request, session: DbSession, principal: StaffOrOfficer) -> Response:
+    if not principal.has_any_role(*STAFF_ROLES):
+        # The data-protection officer sees no households; their way in is the erasures.
+        return RedirectResponse(ui.page_path(request, "erasure_requests"), status_code=303)
     page_texts = ui.texts(request)
     params = request.query_params
     filters = Filters(
@@ -562,10 +568,15 @@ def mount_pages(app: FastAPI, settings: ServiceSettings, more: Sequence[APIRoute
             name="intake",
             templates=Path(__file__).parent / "templates",
             sections=(
-                ui.Section("ui_home", ui.N_("Households")),
-                ui.Section("new_allocation", ui.N_("Register allocation")),
+                ui.Section("ui_home", ui.N_("Households"), STAFF_ROLES),
+                ui.Section("new_allocation", ui.N_("Register allocation"), STAFF_ROLES),
+                ui.Section(
+                    "erasure_requests",
+                    ui.N_("Erasure requests"),
+                    ui.api_roles(DataProtection),
+                ),
             ),
         ),
-        [router, *more, consent_pages.router],
+        [router, *more, consent_pages.router, erasure_pages.router],
         outbox=service.outbox,
     )

@@ -23,7 +23,12 @@ class Tool:
 TOOLS: dict[str, Tool] = {
     tool.name: tool
     for tool in (
-        Tool("intake", N_("Allocation and care"), frozenset({Role.CASEWORKER, Role.ADMIN})),
+        # The data-protection officer: the erasure requests, kept by intake.
+        Tool(
+            "intake",
+            N_("Allocation and care"),
+            frozenset({Role.CASEWORKER, Role.ADMIN, Role.DATA_PROTECTION}),
+        ),
         Tool("housing", N_("Accommodation"), frozenset({Role.HOUSING_OFFICER, Role.ADMIN})),
         Tool(
             "courses",

@@ -6,6 +6,12 @@ handler of `erasure.requested` that runs it and stages `erasure.completed` in th
 transaction, so the confirmation is sent exactly when the erasure committed. A request
 handled again (a redelivery) erases nothing more and confirms again, which intake keeps
 once.
+
+Dead letters are copies too: the service's dead-letter queues (its own consumer's and its
+side consumer's) lose every message that mentions the subject, counted in the
+confirmation. The broker is no part of the transaction: a rollback after the deletion
+leaves the letters deleted, which is what the request wants anyway, and the redelivered
+request finds none left.
 """
 
 from __future__ import annotations
@@ -13,14 +19,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
+import aio_pika
 import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from teilhabe.config import ServiceSettings
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureCompleted, ErasureRequested, ErasureSubject
+from teilhabe.messaging import dead_letters
+from teilhabe.messaging.agencies import SIDE_CONSUMERS
 from teilhabe.messaging.inbox import Handler, ReceivedEvent
 from teilhabe.messaging.outbox import Outbox
+from teilhabe.messaging.topology import dead_letter_queue_name
 
 log = structlog.get_logger(__name__)
 
@@ -45,14 +56,63 @@ async def forget_published(session: AsyncSession, outbox: Outbox, subject_id: uu
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def erasure_handler(service: str, outbox: Outbox, erase: Eraser) -> Handler:
+def consumer_queues(service: str) -> list[str]:
+    """The queues whose dead letters are the service's: its consumer's and its side one's."""
+    side = SIDE_CONSUMERS.get(service)
+    return [service, *([side.queue] if side else [])]
+
+
+async def forget_dead_letters(settings: ServiceSettings, subject_ids: Sequence[uuid.UUID]) -> int:
+    """Delete the service's dead letters that mention any of `subject_ids`; how many went.
+
+    A dead-letter queue that does not exist yet (its consumer never ran) holds nothing.
+    """
+    mentions = [str(subject_id) for subject_id in subject_ids]
+    connection = await aio_pika.connect(
+        settings.amqp_url, heartbeat=settings.amqp_heartbeat_seconds, timeout=15
+    )
+    deleted = 0
+    try:
+        for queue in consumer_queues(settings.service_name):
+            # A channel each: looking for a missing queue closes the channel it used.
+            async with connection.channel() as channel:
+                try:
+                    await channel.get_queue(dead_letter_queue_name(queue))
+                except aio_pika.exceptions.ChannelNotFoundEntity:
+                    continue
+            async with connection.channel() as channel:
+                gone, _kept = await dead_letters.forget(channel, queue, mentions)
+                deleted += gone
+    finally:
+        await connection.close()
+    return deleted
+
+
+def erasure_handler(
+    service: str,
+    outbox: Outbox,
+    erase: Eraser,
+    settings: Callable[[], ServiceSettings] | None = None,
+) -> Handler:
+    """The handler of `erasure.requested`; with `settings`, it also deletes the service's
+    dead letters mentioning the subject (see the module's note)."""
+
     async def on_erasure_requested(
         session: AsyncSession, events: Sequence[ReceivedEvent[ErasureRequested]]
     ) -> None:
+        letters: dict[uuid.UUID, int] = {}
+        if settings is not None:
+            # One look through the queues per batch; counted to the first request naming
+            # the subject (a batch rarely holds two requests for one subject).
+            for event in events:
+                subject = event.payload.subject_id
+                if subject not in letters:
+                    letters[subject] = await forget_dead_letters(settings(), [subject])
         for event in events:
             request = event.payload
             records = await erase(session, request.subject_kind, request.subject_id)
             records += await forget_published(session, outbox, request.subject_id)
+            records += letters.pop(request.subject_id, 0)
             await outbox.add(
                 session,
                 ErasureCompleted(request_id=request.request_id, records=records),

@@ -12,6 +12,7 @@ from teilhabe.events.households import HouseholdAssigned, HouseholdMembersChange
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from courses import erasure, service
+from courses.config import get_settings
 
 
 async def on_household_assigned(
@@ -27,7 +28,7 @@ async def on_household_members_changed(
 
 
 HANDLERS: HandlerMap = {
-    ErasureRequested: erasure_handler("courses", service.outbox, erasure.erase),
+    ErasureRequested: erasure_handler("courses", service.outbox, erasure.erase, get_settings),
     HouseholdAssigned: on_household_assigned,
     HouseholdMembersChanged: on_household_members_changed,
 }

@@ -12,6 +12,7 @@ from teilhabe.events.households import HouseholdMembersChanged, HouseholdReferre
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from housing import erasure, service
+from housing.config import get_settings
 
 
 async def on_household_referred_to_housing(
@@ -27,7 +28,7 @@ async def on_household_members_changed(
 
 
 HANDLERS: HandlerMap = {
-    ErasureRequested: erasure_handler("housing", service.outbox, erasure.erase),
+    ErasureRequested: erasure_handler("housing", service.outbox, erasure.erase, get_settings),
     HouseholdReferredToHousing: on_household_referred_to_housing,
     HouseholdMembersChanged: on_household_members_changed,
 }

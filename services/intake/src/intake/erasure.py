@@ -4,6 +4,9 @@ The data-protection officer's request erases what intake holds at once, in the r
 transaction, records intake's confirmation and stages `erasure.requested` for the
 others; each answers `erasure.completed`, and the request is complete once every service
 in `ERASING_SERVICES` has. The reason stays here, with the request; no event carries it.
+Intake's dead letters that mention the subject go by a durable timer the request
+schedules (the broker is no part of its transaction); their number is added to intake's
+confirmation.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import clock
 from teilhabe.auth import Principal
-from teilhabe.erasure import forget_published
+from teilhabe.erasure import forget_dead_letters, forget_published
 from teilhabe.events.erasure import (
     ERASING_SERVICES,
     ErasureCompleted,
@@ -25,8 +28,9 @@ from teilhabe.events.erasure import (
     ErasureSubject,
 )
 from teilhabe.queries import count_and_page
-from teilhabe.timers import cancel
+from teilhabe.timers import cancel, schedule
 
+from intake.config import get_settings
 from intake.dependencies import ERASURE_REQUESTS
 from intake.followups import FOLLOW_UP_DUE
 from intake.models import (
@@ -41,6 +45,8 @@ from intake.service import RESIDENCE_EXPIRY, audit, outbox
 
 SERVICE = "intake"
 RESOURCE = "erasure_request"
+# The timer that deletes intake's dead letters mentioning the subject, keyed by request.
+ERASURE_DEAD_LETTERS = "erasure_dead_letters"
 
 
 async def request_erasure(
@@ -70,6 +76,8 @@ async def request_erasure(
         session,
         ErasureRequested(request_id=request.id, subject_kind=subject_kind, subject_id=subject_id),
     )
+    # Keyed by the request alone: a timer row naming the subject would outlive it.
+    await schedule(session, ERASURE_DEAD_LETTERS, str(request.id), clock.now())
     await audit(session, principal, "request_erasure", subject_kind.value, [subject_id])
     await session.commit()
     return request
@@ -97,6 +105,29 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         return len(member_ids) + int(getattr(notes, "rowcount", 0) or 0) + len(follow_ups)
     households = await session.execute(delete(Household).where(Household.id == subject_id))
     return len(member_ids) + int(getattr(households, "rowcount", 0) or 0)
+
+
+async def forget_own_dead_letters(session: AsyncSession, request_id: uuid.UUID) -> int:
+    """Delete intake's dead letters mentioning the request's subject; count them to its
+    confirmation.
+
+    Run by the request's timer, after the request committed; tried again if the broker
+    cannot be reached. Run again, it finds nothing more.
+    """
+    request = await session.get(ErasureRequest, request_id)
+    if request is None:
+        return 0  # a request this database does not hold (restored from before it)
+    deleted = await forget_dead_letters(get_settings(), [request.subject_id])
+    if deleted:
+        await session.execute(
+            update(ErasureConfirmation)
+            .where(
+                ErasureConfirmation.request_id == request_id,
+                ErasureConfirmation.service == SERVICE,
+            )
+            .values(records=ErasureConfirmation.records + deleted)
+        )
+    return deleted
 
 
 async def record_confirmations(

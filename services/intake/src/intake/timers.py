@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.timers import DueTimer, TimerHandlers
 
-from intake import followups, service
+from intake import erasure, followups, service
 
 
 async def on_residence_status_expiry(session: AsyncSession, timer: DueTimer) -> None:
@@ -27,7 +27,12 @@ async def on_follow_up_due(session: AsyncSession, timer: DueTimer) -> None:
     )
 
 
+async def on_erasure_dead_letters(session: AsyncSession, timer: DueTimer) -> None:
+    await erasure.forget_own_dead_letters(session, uuid.UUID(timer.key))
+
+
 TIMERS: TimerHandlers = {
+    erasure.ERASURE_DEAD_LETTERS: on_erasure_dead_letters,
     service.RESIDENCE_EXPIRY: on_residence_status_expiry,
     followups.FOLLOW_UP_DUE: on_follow_up_due,
 }

@@ -40,6 +40,7 @@ from teilhabe.events.volunteers import (
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
 from notifications import erasure, service
+from notifications.config import get_settings
 
 
 async def on_household_assigned(
@@ -158,7 +159,7 @@ async def on_unit_capacity_changed(
 
 
 HANDLERS: HandlerMap = {
-    ErasureRequested: erasure_handler("notifications", service.outbox, erasure.erase),
+    ErasureRequested: erasure_handler("notifications", service.outbox, erasure.erase, get_settings),
     HouseholdAssigned: on_household_assigned,
     CaseworkerAssigned: on_caseworker_assigned,
     HouseholdMovedIn: on_household_moved_in,

@@ -2,7 +2,7 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install python-deps up test lint asyncapi retention typecheck unit deploy-check bench bench-flow bench-request bench-webhooks bench-gateway token
+.PHONY: install python-deps up test lint asyncapi retention processing-record typecheck unit deploy-check bench bench-flow bench-request bench-webhooks bench-gateway token
 
 install: python-deps ui-assets
 
@@ -20,12 +20,17 @@ lint:
 	$(UV) run ruff format --check .
 	$(UV) run python -m teilhabe.events.asyncapi --check
 	$(UV) run python -m teilhabe.retention --check
+	$(UV) run python -m teilhabe.processing --check
 
 asyncapi:
 	$(UV) run python -m teilhabe.events.asyncapi --write
 
 retention:
 	$(UV) run python -m teilhabe.retention --write
+
+# The record of processing activities (Art. 30 GDPR), shared/processing-record.md.
+processing-record:
+	$(UV) run python -m teilhabe.processing --write
 
 typecheck:
 	$(UV) run mypy

@@ -38,6 +38,7 @@ from teilhabe.messaging.setup import declare_topology
 from teilhabe.messaging.tables import MessagingTables
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe.migrations import new_revision, upgrade
+from teilhabe.processing import Processing
 from teilhabe.retention import Retention
 from teilhabe.retention import run as retention_run
 from teilhabe.timer_worker import TimerOptions, TimerWorker
@@ -87,6 +88,8 @@ class ServiceDefinition:
     timers: TimerHandlers = field(default_factory=dict)
     # How long each table's records are kept (teilhabe.retention); run on the timers.
     retention: Retention = field(default_factory=lambda: Retention(()))
+    # What it processes of whom, for what and for whom (the record of processing).
+    processing: Processing | None = None
     companions: Sequence[Callable[[ServiceSettings], Companion]] = ()
     # What its second consumer (a companion, see teilhabe.messaging.agencies) reads.
     side_reads: FieldsRead = field(default_factory=dict)

@@ -13,6 +13,7 @@ from courses.config import get_settings
 from courses.handlers import HANDLERS, READS
 from courses.models import messaging
 from courses.pages import mount_pages
+from courses.processing import PROCESSING
 from courses.retention import RETENTION
 from courses.router import router
 
@@ -39,6 +40,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     retention=RETENTION,
+    processing=PROCESSING,
     handlers=HANDLERS,
     reads=READS,
 )

@@ -13,6 +13,7 @@ from housing.config import get_settings
 from housing.handlers import HANDLERS, READS
 from housing.models import messaging
 from housing.pages import mount_pages
+from housing.processing import PROCESSING
 from housing.retention import RETENTION
 from housing.router import router
 from housing.timers import TIMERS
@@ -37,6 +38,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     retention=RETENTION,
+    processing=PROCESSING,
     handlers=HANDLERS,
     reads=READS,
     timers=TIMERS,

@@ -27,6 +27,7 @@ from intake.erasure_router import router as erasure_router
 from intake.handlers import HANDLERS, READS
 from intake.models import messaging
 from intake.pages import mount_pages
+from intake.processing import PROCESSING
 from intake.retention import RETENTION
 from intake.router import follow_ups_router, router
 from intake.timers import TIMERS
@@ -79,6 +80,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     retention=RETENTION,
+    processing=PROCESSING,
     handlers=HANDLERS,
     reads=READS,
     timers=TIMERS,

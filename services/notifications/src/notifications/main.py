@@ -24,6 +24,7 @@ from notifications.config import NotificationsSettings, get_settings
 from notifications.handlers import HANDLERS, READS
 from notifications.models import messaging
 from notifications.pages import mount_pages
+from notifications.processing import PROCESSING
 from notifications.retention import RETENTION
 from notifications.router import router
 from notifications.sender import EmailSender
@@ -63,6 +64,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     retention=RETENTION,
+    processing=PROCESSING,
     handlers=HANDLERS,
     reads=READS,
     companions=[email_sender, webhook_sender, gateway.AgencyGateway],

@@ -20,6 +20,7 @@ from volunteers.config import get_settings
 from volunteers.handlers import HANDLERS, READS
 from volunteers.models import messaging
 from volunteers.pages import mount_pages
+from volunteers.processing import PROCESSING
 from volunteers.retention import RETENTION
 from volunteers.router import router
 from volunteers.timers import TIMERS
@@ -66,6 +67,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     messaging=messaging,
     retention=RETENTION,
+    processing=PROCESSING,
     handlers=HANDLERS,
     timers=TIMERS,
     reads=READS,

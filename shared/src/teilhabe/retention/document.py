@@ -29,7 +29,7 @@ def _cell(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
 
 
-def _years(days: int) -> str:
+def years(days: int) -> str:
     if days == 0:
         return "none"
     if days % 365 == 0:
@@ -51,7 +51,7 @@ def render_service(name: str, retention: Retention) -> str:
                 then += " (" + ", ".join(sorted(item.anonymise)) + ")"
             lines.append(
                 f"| `{item.table}` | {_cell(item.record)} | {_cell(item.clock_starts)} "
-                f"(`{_cell(item.clock)}`) | {_years(item.keep_days)} | {then} "
+                f"(`{_cell(item.clock)}`) | {years(item.keep_days)} | {then} "
                 f"| {_cell(item.legal_basis)} |"
             )
         elif isinstance(item, Follows):

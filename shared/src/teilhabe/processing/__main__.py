@@ -1,0 +1,3 @@
+from teilhabe.processing.document import main
+
+raise SystemExit(main())

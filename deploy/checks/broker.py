@@ -32,7 +32,9 @@ def check_broker_users(rendering: Rendering) -> Iterator[str]:
         if rules.get("configure") != NOTHING:
             yield f"{ref(permission)}: configure is {rules.get('configure')!r}, not {NOTHING!r}"
         write = str(rules.get("write", ""))
-        if re.search(write, "amq.default") or re.search(write, ""):
+        # RabbitMQ checks a publish to the default exchange (blank name) as "amq.default",
+        # so "^$" (nothing) stays the way to grant no write at all.
+        if re.search(write, "amq.default"):
             yield f"{ref(permission)}: write {write!r} admits the default exchange"
     for topic in rendering.kind("TopicPermission"):
         rules = topic["spec"].get("permissions") or {}

@@ -1,4 +1,4 @@
-"""Staff pages of courses at /ui: catalogue, new offer, course detail, enrolling, withdrawing.
+"""Staff pages of courses at /ui: catalogue, new offer, course detail, withdrawing.
 
 Every change goes through the use case the API calls (`service.create_course`,
 `service.enroll`, `service.withdraw`); a page only turns a form into the API's request
@@ -9,7 +9,7 @@ a person is "Person 2" of the household with a given allocation notice number.
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,20 +19,16 @@ from fastapi.responses import Response
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
-from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
 from teilhabe.scope import applies_scope
 
-from courses import domain, service
-from courses.dependencies import COURSES_RUN, ENROLLMENTS, OFFERS, PEOPLE, CourseManagers
+from courses import service
+from courses.dependencies import COURSES_RUN, ENROLLMENTS, CourseManagers
 from courses.schemas import (
     CourseDetail,
     CourseIn,
-    CourseOut,
-    EnrollmentIn,
-    EnrollmentOut,
     PersonOut,
     WithdrawalOut,
 )
@@ -74,7 +70,6 @@ COURSE_FIELDS = (
 )
 REQUIRED_TEXT = ("title", "provider", "place")
 OPTIONAL_TEXT = ("level", "weekly_times")
-ENROLL_FIELDS = ("allocation_notice_number", "member_id")
 FIELD_LABELS = {
     "kind": ui.N_("Kind of offer"),
     "title": ui.N_("Title"),
@@ -93,17 +88,6 @@ RULE_MESSAGES = (
     ui.N_("a course cannot end before it starts"),
     ui.N_("no person with this member_id is known to courses"),
 )
-UNKNOWN_HOUSEHOLD = ui.N_(
-    "No household with this allocation notice number is known here. Please check the "
-    "number; a household registered only just now may take a moment to arrive."
-)
-ENROLL_CONFLICTS = {
-    "already-enrolled": (
-        "member_id",
-        ui.N_("This person is already enrolled in this offer or on its waitlist."),
-    ),
-    "course-ended": ("member_id", ui.N_("This offer has ended: nobody can be enrolled any more.")),
-}
 WITHDRAW_CONFLICTS = {
     "already-withdrawn": (ui.FORM, ui.N_("This enrolment had already been withdrawn.")),
 }
@@ -254,10 +238,10 @@ async def _withdrawal_message(
     people = await service.get_people_acted_on(
         session=session, principal=principal, member_ids=[e.member_id for e in enrollments]
     )
-    withdrawn = _person_label(people.get(withdrawal.withdrawn.member_id), page_texts)
+    withdrawn = person_label(people.get(withdrawal.withdrawn.member_id), page_texts)
     if withdrawal.promoted:
         promoted = ", ".join(
-            _person_label(people.get(e.member_id), page_texts) for e in withdrawal.promoted
+            person_label(people.get(e.member_id), page_texts) for e in withdrawal.promoted
         )
         message = page_texts.gettext(
             "%(person)s is withdrawn. The freed seat goes to %(promoted)s from the waitlist."
@@ -290,142 +274,10 @@ async def _course_page(
     )
 
 
-# --- enrolling a person: find the household, choose the member ------------------------
-
-
-@router.get(
-    "/kurse/{course_id}/anmelden",
-    name="enroll_form",
-    dependencies=[applies_scope(OFFERS, PEOPLE)],
-)
-async def enroll_form(
-    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
-) -> Response:
-    offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
-    page_texts = ui.texts(request)
-    searched = "allocation_notice_number" in request.query_params
-    number = request.query_params.get("allocation_notice_number", "").strip()
-    people: list[PersonOut] = []
-    errors: ui.FormErrors = {}
-    if searched:
-        people, errors = await _household(session, principal, number, page_texts)
-    return await _enroll_page(request, offer, number, people, member_id="", errors=errors)
-
-
-@router.post(
-    "/kurse/{course_id}/anmelden", name="enroll", dependencies=[applies_scope(OFFERS, PEOPLE)]
-)
-async def enroll(
-    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
-) -> Response:
-    offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
-    form = await ui.FormAction.read(
-        request,
-        session,
-        fields=ENROLL_FIELDS,
-        # The age-group refusal in words that name the groups the offer is for.
-        hints={"member_id": _eligibility(offer.kind, ui.texts(request))},
-        conflicts=ENROLL_CONFLICTS,
-    )
-    number = form.text("allocation_notice_number")
-    member_id = form.text("member_id")
-    data: dict[str, Any] = {}
-    form.put_choice(data, "member_id", member_id)
-    enrollment_in = form.model(EnrollmentIn, data)
-    if enrollment_in is not None:
-        enrollment = await form.call(
-            service.enroll(
-                session=session,
-                principal=principal,
-                course_id=course_id,
-                enrollment_in=enrollment_in,
-                today=today(),
-            )
-        )
-        if enrollment is not None:
-            return form.done(
-                ui.page_path(request, "course", course_id=course_id),
-                await _enrollment_message(session, principal, enrollment, offer, form.texts),
-            )
-
-    async def again(errors: ui.FormErrors) -> Response:
-        offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
-        people, lookup_errors = await _household(session, principal, number, form.texts)
-        # No household to choose from: search again first.
-        shown = ui.in_field_order(lookup_errors, ENROLL_FIELDS) if lookup_errors else errors
-        return await _enroll_page(request, offer, number, people, member_id=member_id, errors=shown)
-
-    return await form.again(again)
-
-
-async def _household(
-    session: DbSession, principal: Principal, number: str, page_texts: ui.Texts
-) -> tuple[list[PersonOut], ui.FormErrors]:
-    """The members of the household with notice `number`, or the error to show instead."""
-    if not number:
-        return [], {"allocation_notice_number": page_texts.gettext(ui.REQUIRED)}
-    people = await service.find_people(
-        session=session, principal=principal, allocation_notice_number=number
-    )
-    if not people:
-        return [], {"allocation_notice_number": page_texts.gettext(UNKNOWN_HOUSEHOLD)}
-    return people, {}
-
-
-async def _enrollment_message(
-    session: DbSession,
-    principal: Principal,
-    enrollment: EnrollmentOut,
-    offer: CourseOut,
-    page_texts: ui.Texts,
-) -> str:
-    people = await service.get_people_acted_on(
-        session=session, principal=principal, member_ids=[enrollment.member_id]
-    )
-    values = {
-        "person": _person_label(people.get(enrollment.member_id), page_texts),
-        "course": offer.title,
-        "position": enrollment.waitlist_position,
-    }
-    if enrollment.waitlist_position is None:
-        return page_texts.gettext("%(person)s is enrolled in “%(course)s”.") % values
-    message = page_texts.gettext(
-        "Every seat of “%(course)s” is taken: %(person)s is number %(position)s on the waitlist."
-    )
-    return message % values
-
-
-async def _enroll_page(
-    request: Request,
-    offer: CourseOut,
-    number: str,
-    people: Sequence[PersonOut],
-    *,
-    member_id: str,
-    errors: ui.FormErrors | None = None,
-) -> Response:
-    page_texts = ui.texts(request)
-    return await ui.render(
-        request,
-        "courses/enroll_form.html",
-        {
-            "course": offer,
-            "number": number,
-            "people": people,
-            "member_id": member_id,
-            "kind_labels": KIND_LABELS,
-            "age_group_labels": AGE_GROUP_LABELS,
-            "labels": ui.field_labels(FIELD_LABELS, page_texts),
-        },
-        section="ui_home",
-        errors=errors,
-    )
-
-
 # --- small helpers -------------------------------------------------------------------
 
 
-def _person_label(person: PersonOut | None, page_texts: ui.Texts) -> str:
+def person_label(person: PersonOut | None, page_texts: ui.Texts) -> str:
     """Who someone is, without a name: "Person 2 of household BRA-2026-0815"."""
     if person is None or person.allocation_notice_number is None or person.position is None:
         return page_texts.gettext("A person of a household without a known notice number")
@@ -435,21 +287,10 @@ def _person_label(person: PersonOut | None, page_texts: ui.Texts) -> str:
     }
 
 
-def _eligibility(kind: OfferKind, page_texts: ui.Texts) -> str:
-    """Whom an offer of `kind` is for, from the rules' own table."""
-    groups = ", ".join(
-        page_texts.gettext(label)
-        for group, label in AGE_GROUP_LABELS.items()
-        if group in domain.ELIGIBLE_AGE_GROUPS[kind]
-    )
-    return page_texts.gettext(
-        "This person's age group cannot take up this offer. It is open to: %(groups)s."
-    ) % {"groups": groups}
-
-
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve courses' staff pages under /ui of `app`."""
-    from courses import progress_pages  # it takes this module's role declaration
+    # They take this module's role declaration and labels.
+    from courses import enrollment_pages, progress_pages
 
     ui.mount_staff_ui(
         app,
@@ -462,6 +303,6 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("new_course", ui.N_("New offer")),
             ),
         ),
-        [router, progress_pages.router],
+        [router, enrollment_pages.router, progress_pages.router],
         outbox=service.outbox,
     )

@@ -15,6 +15,7 @@ from teilhabe.runtime import Command, ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
 from intake import (
+    allocation_pages,
     appointment_pages,
     erasure,
     followup_pages,
@@ -64,6 +65,7 @@ def create_app() -> FastAPI:
         app,
         settings,
         [
+            allocation_pages.router,
             member_pages.router,
             note_pages.router,
             followup_pages.router,

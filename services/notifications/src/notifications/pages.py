@@ -1,6 +1,7 @@
-"""Staff pages of notifications at /ui: the inbox, one notification, settings, delivery log.
+"""Staff pages of notifications at /ui: the inbox, one notification, settings.
 
-Everyone who signs in has an inbox and settings; the delivery log is for administrators.
+Everyone who signs in has an inbox and settings; the delivery log (delivery_pages) is
+for administrators.
 Every change goes through the use case the API calls (`service.mark_read`,
 `service.mark_all_read`, `service.put_me`, `service.put_preferences`,
 `service.retry_delivery`); a page only turns a form into the API's request model and a
@@ -17,7 +18,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Protocol
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, status
@@ -32,15 +33,14 @@ from teilhabe.config import ServiceSettings
 from teilhabe.scope import applies_scope
 from teilhabe.ui.navigation import ROLE_TITLES
 
-from notifications import agency_pages, domain, service, webhook_pages
+from notifications import agency_pages, delivery_pages, domain, service, webhook_pages
 from notifications.dependencies import (
-    DELIVERIES,
     NOTIFICATIONS,
     Administrator,
     AnyRecipient,
     StaffMember,
 )
-from notifications.domain import Channel, DeliveryStatus, RecipientKind
+from notifications.domain import Channel, RecipientKind
 from notifications.schemas import MeIn, PreferencesIn, ReadAllIn, RecipientOut
 
 router = APIRouter()
@@ -74,11 +74,6 @@ EVENT_TYPE_LABELS = {
     "unit.capacity_changed": ui.N_("Beds added or closed"),
 }
 CHANNEL_LABELS = {Channel.INBOX: ui.N_("Inbox"), Channel.EMAIL: ui.N_("E-mail")}
-STATUS_LABELS = {
-    DeliveryStatus.PENDING: ui.N_("waiting to be sent"),
-    DeliveryStatus.SENT: ui.N_("delivered"),
-    DeliveryStatus.FAILED: ui.N_("failed"),
-}
 
 ENTRY_FIELDS = ("name", "email", "language")
 FIELD_LABELS = {
@@ -88,12 +83,6 @@ FIELD_LABELS = {
 }
 # The rules' own messages (notifications.service), so that the catalogue translates them.
 RULE_MESSAGES = (ui.N_("no notifications exist for this event type"),)
-RETRY_CONFLICTS = {
-    "not-failed": (
-        ui.FORM,
-        ui.N_("This e-mail has not failed (any more): it may have been sent again meanwhile."),
-    ),
-}
 HINTS = {
     "email": ui.N_("Please enter an e-mail address such as name@%(mail_domain)s."),
     "language": ui.N_("Please choose German or English."),
@@ -143,7 +132,7 @@ async def inbox(request: Request, session: DbSession, principal: Anyone) -> Resp
             "unread": unread,
             "view": view,
             "view_query": urlencode(view.query()),
-            "pager": ui.pager(view.page, total, PAGE_SIZE, _pages_of(request, "ui_home", view)),
+            "pager": ui.pager(view.page, total, PAGE_SIZE, pages_of(request, "ui_home", view)),
             "event_labels": EVENT_TYPE_LABELS,
             # What "mark all as read" covers: what had arrived when this page was made.
             "until": now().isoformat(),
@@ -173,7 +162,7 @@ async def mark_all_read(request: Request, session: DbSession, principal: Anyone)
         message = page_texts.gettext("There were no unread notifications.")
     ui.flash(request, message)
     view = InboxView(unread_only=InboxView.read(form).unread_only, page=1)
-    return RedirectResponse(_url(request, "ui_home", view.query()), status_code=303)
+    return RedirectResponse(list_url(request, "ui_home", view.query()), status_code=303)
 
 
 # --- one notification ----------------------------------------------------------------
@@ -198,7 +187,7 @@ async def notification(
             "notification": found,
             "paragraphs": paragraphs(found.body),
             "event_label": EVENT_TYPE_LABELS.get(found.event_type, found.event_type),
-            "back": _url(request, "ui_home", view.query()),
+            "back": list_url(request, "ui_home", view.query()),
             "view": view,
         },
         section="ui_home",
@@ -222,9 +211,9 @@ async def mark_read(
     )
     view = InboxView.read(form)
     if ui.text(form, "back") == "notification":
-        target = _url(request, "notification", view.query(), notification_id=notification_id)
+        target = list_url(request, "notification", view.query(), notification_id=notification_id)
     else:
-        target = _url(request, "ui_home", view.query())
+        target = list_url(request, "ui_home", view.query())
     return RedirectResponse(target, status_code=303)
 
 
@@ -376,125 +365,29 @@ def _role_titles(roles: list[str], page_texts: ui.Texts) -> list[str]:
     return [page_texts.gettext(title) for role, title in ROLE_TITLES.items() if role.value in roles]
 
 
-# --- the delivery log --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeliveryFilters:
-    """The log's filters and page; kept in links and after sending an e-mail again."""
-
-    status: str
-    channel: str
-    recipient: str
-    page: int
-
-    @classmethod
-    def read(cls, source: Mapping[str, Any]) -> "DeliveryFilters":
-        status_value = str(source.get("status") or "")
-        channel_value = str(source.get("channel") or "")
-        return cls(
-            status=status_value if status_value in STATUS_LABELS else "",
-            channel=channel_value if channel_value in CHANNEL_LABELS else "",
-            recipient=str(source.get("recipient") or "").strip()[:200],
-            page=ui.page_number(source.get("page")),
-        )
-
-    def query(self) -> dict[str, str]:
-        values = {"status": self.status, "channel": self.channel, "recipient": self.recipient}
-        return {
-            **{key: value for key, value in values.items() if value},
-            **({"page": str(self.page)} if self.page > 1 else {}),
-        }
-
-
-@router.get("/zustellungen", name="deliveries")
-async def deliveries(request: Request, session: DbSession, principal: Admin) -> Response:
-    return await _deliveries_page(
-        request, session, principal, DeliveryFilters.read(request.query_params)
-    )
-
-
-@router.post(
-    "/zustellungen/{delivery_id}/erneut-senden",
-    dependencies=[applies_scope(DELIVERIES)],
-    name="retry_delivery",
-)
-async def retry_delivery(
-    request: Request, delivery_id: uuid.UUID, session: DbSession, principal: Admin
-) -> Response:
-    form = await ui.FormAction.read(request, session, conflicts=RETRY_CONFLICTS, status=409)
-    filters = DeliveryFilters.read(form.form)
-    retried = await form.call(
-        service.retry_delivery(session=session, principal=principal, delivery_id=delivery_id)
-    )
-    if retried is not None:
-        return form.done(
-            _url(request, "deliveries", filters.query()),
-            form.texts.gettext("The e-mail to %(address)s is being sent again.")
-            % {"address": retried.address or retried.recipient_id},
-        )
-    return await form.again(
-        lambda errors: _deliveries_page(request, session, principal, filters, errors=errors)
-    )
-
-
-async def _deliveries_page(
-    request: Request,
-    session: DbSession,
-    principal: Principal,
-    filters: DeliveryFilters,
-    *,
-    errors: ui.FormErrors | None = None,
-) -> Response:
-    found, total = await service.get_deliveries(
-        session=session,
-        principal=principal,
-        status=DeliveryStatus(filters.status) if filters.status else None,
-        channel=Channel(filters.channel) if filters.channel else None,
-        recipient_id=filters.recipient or None,
-        event_id=None,
-        limit=PAGE_SIZE,
-        offset=ui.page_offset(filters.page, PAGE_SIZE),
-    )
-    page_texts = ui.texts(request)
-    return await ui.render(
-        request,
-        "notifications/deliveries.html",
-        {
-            "deliveries": found,
-            "total": total,
-            "filters": filters,
-            "hidden_filters": filters.query(),
-            "pager": ui.pager(
-                filters.page, total, PAGE_SIZE, _pages_of(request, "deliveries", filters)
-            ),
-            "status_options": ui.options(STATUS_LABELS, page_texts),
-            "channel_options": ui.options(CHANNEL_LABELS, page_texts),
-            "status_labels": STATUS_LABELS,
-            "channel_labels": CHANNEL_LABELS,
-            "event_labels": EVENT_TYPE_LABELS,
-            "failed": DeliveryStatus.FAILED,
-            "pending": DeliveryStatus.PENDING,
-            "sent": DeliveryStatus.SENT,
-            "email": Channel.EMAIL,
-        },
-        section="deliveries",
-        errors=errors,
-    )
-
-
 # --- small helpers -------------------------------------------------------------------
 
 
-def _url(request: Request, name: str, query: Mapping[str, str], **params: Any) -> str:
+class ListView(Protocol):
+    """A list's filters and page, as a frozen dataclass that writes its own query."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def page(self) -> int: ...
+
+    def query(self) -> dict[str, str]: ...
+
+
+def list_url(request: Request, name: str, query: Mapping[str, str], **params: Any) -> str:
     path = ui.page_path(request, name, **params)
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def _pages_of(request: Request, name: str, view: InboxView | DeliveryFilters) -> ui.PageLink:
+def pages_of(request: Request, name: str, view: ListView) -> ui.PageLink:
     """Links to a list's other pages as its other links write them (`query()`): its
     filters, and no `page` for the first."""
-    return lambda page: _url(request, name, replace(view, page=page).query())
+    return lambda page: list_url(request, name, replace(view, page=page).query())
 
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
@@ -516,6 +409,6 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ),
             ),
         ),
-        [router, webhook_pages.router, agency_pages.router],
+        [router, delivery_pages.router, webhook_pages.router, agency_pages.router],
         outbox=service.outbox,
     )

@@ -33,7 +33,7 @@ from teilhabe.config import ServiceSettings
 from teilhabe.scope import applies_scope
 from teilhabe.ui.navigation import ROLE_TITLES
 
-from notifications import agency_pages, delivery_pages, domain, service, webhook_pages
+from notifications import agency_pages, domain, service, webhook_pages
 from notifications.dependencies import (
     NOTIFICATIONS,
     Administrator,
@@ -392,6 +392,8 @@ def pages_of(request: Request, name: str, view: ListView) -> ui.PageLink:
 
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve notifications' pages under /ui of `app`."""
+    from notifications import delivery_pages  # it takes this module's roles and labels
+
     ui.mount_staff_ui(
         app,
         settings,

@@ -1,4 +1,5 @@
-"""The staff tools' shared package on its own: texts, formats, paging, addresses, navigation.
+"""The staff tools' shared package on its own: texts, formats, paging, tables, addresses,
+navigation.
 
 Each service's page tests use these through a whole tool; here each part answers alone,
 so a fault shows where it is.
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
+from jinja2 import Environment, FileSystemLoader
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from teilhabe.auth import Principal, Role
@@ -30,6 +32,7 @@ from teilhabe.ui.formatting import (
 from teilhabe.ui.i18n import DEFAULT_LANGUAGE, SHARED_CATALOGUES, Texts, catalogue_file
 from teilhabe.ui.navigation import TOOLS, Section, tool_links
 from teilhabe.ui.paging import LAST_PAGE, page_number, page_offset, pager, same_query
+from teilhabe.ui.rendering import UI_TEMPLATES
 from teilhabe.ui.settings import UiSettings
 from teilhabe.ui.urls import page_path, page_url, static_path
 
@@ -144,6 +147,41 @@ def test_the_pager_links_either_side_and_not_beyond_the_ends() -> None:
     beyond = pager(7, total=60, size=25, link=link)
     assert beyond.next is None
     assert beyond.first == "/liste?page=1"
+
+
+# --- tables -----------------------------------------------------------------------------
+
+_TABLE = (
+    '{% import "ui/tables.html" as tables %}'
+    '{% call tables.table(labelled_by, "Verlauf", ["Tag", ("Personen", "numeric")], **options) %}'
+    '<tr class="kern-table__row"><td>1</td></tr>{% endcall %}'
+)
+
+
+def _table(labelled_by: str, **options: object) -> str:
+    environment = Environment(loader=FileSystemLoader(UI_TEMPLATES), autoescape=True)
+    return environment.from_string(_TABLE).render(labelled_by=labelled_by, options=options)
+
+
+def test_a_table_has_its_region_hidden_caption_headings_and_the_callers_rows() -> None:
+    html = _table("results-heading", striped=True)
+    assert '<div class="table-region" role="region" aria-labelledby="results-heading"' in html
+    assert '<table class="kern-table kern-table--striped">' in html
+    assert '<caption class="visually-hidden">Verlauf</caption>' in html
+    assert '<th class="kern-table__header" scope="col">Tag</th>' in html
+    assert '<th class="kern-table__header numeric" scope="col">Personen</th>' in html
+    assert '<tr class="kern-table__row"><td>1</td></tr>' in html
+
+
+def test_a_table_may_show_and_name_its_caption_and_carry_a_data_mark() -> None:
+    html = _table(
+        "history-caption", caption_id="history-caption", caption_class=None, data="history"
+    )
+    assert 'aria-labelledby="history-caption"' in html
+    assert '<table class="kern-table" data-history>' in html
+    assert '<caption id="history-caption">Verlauf</caption>' in html
+    titled = _table("sites-caption", caption_id="sites-caption", caption_class="kern-title")
+    assert '<caption class="kern-title" id="sites-caption">Verlauf</caption>' in titled
 
 
 # --- addresses (an app with a page and an API route of the same name) --------------------

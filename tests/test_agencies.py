@@ -4,7 +4,10 @@ An agency subscribed to `household.moved_in` hears of it for a household with a 
 who consented to that agency and purpose, not for one without, and nothing more after
 the consent is revoked; what it hears is stripped to the subscription's fields. The
 allocating authority sends allocations in: one sent twice is registered once, a
-malformed one or one in another's name is dead-lettered with the reason.
+malformed one or one in another's name is dead-lettered with the reason. A course
+provider reports attendance and completions: each recorded once, as the coordinator's
+would be (with courses' own events), and one about a stranger or another provider's
+course dead-lettered with the reason.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,9 +27,16 @@ import pytest
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 from teilhabe.auth import Role
 from teilhabe.events.catalogue import AGENCY_SOURCE_PREFIX
+from teilhabe.events.courses import Attendance
 from teilhabe.events.envelope import new_event
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
-from teilhabe.events.inbound import AllocationNotified, NotifiedMember
+from teilhabe.events.inbound import (
+    AllocationNotified,
+    CourseAttendanceReported,
+    CourseCompletionReported,
+    NotifiedMember,
+    ReportedAttendance,
+)
 from teilhabe.messaging.agencies import (
     INBOUND_EXCHANGE,
     INBOUND_QUEUE,
@@ -34,14 +44,16 @@ from teilhabe.messaging.agencies import (
     agency_queue_name,
     agency_user,
     declare_agency,
+    inbound_queue_name,
 )
 from teilhabe.messaging.disposition import REASON_HEADER
 from teilhabe.messaging.setup import EXCHANGE
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.processes import ServiceProcess
 
-from .support import System, eventually, household_body, provisioned_system
+from .support import System, eventually, household_body, metric, provisioned_system
 
 JOBCENTER = "jc-test"
 PURPOSE = "arbeitsvermittlung"
@@ -246,3 +258,160 @@ def allocation(
             ),
         ),
     )
+
+
+PROVIDER = "VHS Teststadt"
+
+
+@pytest.fixture
+async def courses_system(
+    infra: Infrastructure, identity: RunningDevProvider, log_dir: Path
+) -> AsyncIterator[System]:
+    async with provisioned_system(infra, identity, log_dir, ["courses"]) as system:
+        yield system
+
+
+async def test_a_course_provider_reports_attendance_and_completion_once_and_bad_ones_dead_lettered(
+    courses_system: System,
+) -> None:
+    system = courses_system
+    provider = Agency(
+        "vhs-test", sends=("course.attendance_reported", "course.completion_reported")
+    )
+    url = await provision(system, provider)
+    sender = unquote(urlsplit(url).username or "")
+    senders = json.dumps({t: [sender] for t in provider.sends})
+    env = {"INBOUND_SENDERS": senders, "AGENCY_PROVIDERS": json.dumps({sender: [PROVIDER]})}
+    api = system.start("courses", "api")
+    consumer = system.start("courses", "consumer", env=env)
+
+    # The person as courses learned of them from household.assigned; the provider's course
+    # (and another provider's) with a session, planned and filled by the coordinator.
+    member_id, household_id = uuid.uuid4(), uuid.uuid4()
+    await system.query(
+        "courses",
+        "INSERT INTO person (member_id, household_id, age_group, languages) "
+        "VALUES ($1, $2, 'adult', ARRAY['ar'])",
+        member_id,
+        household_id,
+    )
+    headers = system.headers(Role.COURSE_COORDINATOR, subject="kc-inbound")
+    async with httpx.AsyncClient(base_url=api.url, headers=headers, timeout=30) as client:
+        ours, theirs = [await course(client, name) for name in (PROVIDER, "Anderer Träger")]
+        enrolled = [await enrol(client, c, member_id) for c in (ours, theirs)]
+        now = datetime.now(UTC)
+        held = await client.post(
+            f"/courses/{ours}/sessions",
+            json={"starts_at": (now - timedelta(hours=3)).isoformat(), "ends_at": now.isoformat()},
+        )
+        assert held.status_code == 201, held.text
+        session_id = uuid.UUID(held.json()["id"])
+
+    source = f"{AGENCY_SOURCE_PREFIX}{sender}"
+    present = ReportedAttendance(enrollment_id=enrolled[0], attendance=Attendance.PRESENT)
+    attendance = new_event(
+        CourseAttendanceReported(session_id=session_id, entries=(present,)), source=source
+    )
+    completion = CourseCompletionReported(enrollment_id=enrolled[0], result="B1")
+    completed = new_event(completion, source=source)
+    stranger = ReportedAttendance(enrollment_id=uuid.uuid4(), attendance=Attendance.ABSENT)
+    connection = await aio_pika.connect(url)  # as the provider
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(INBOUND_EXCHANGE)
+        for event in (
+            attendance,
+            attendance,  # redelivered: the same id
+            completed,
+            completed,
+            new_event(completion, source=source),  # reported again: already completed
+            new_event(
+                CourseAttendanceReported(session_id=session_id, entries=(stranger,)),
+                source=source,
+            ),
+            new_event(CourseCompletionReported(enrollment_id=enrolled[1]), source=source),
+        ):
+            message = aio_pika.Message(
+                event.to_json(), message_id=event.id, type=event.type, user_id=sender
+            )
+            await exchange.publish(message, routing_key=event.type)
+
+    admin = await aio_pika.connect(system.amqp_url)
+    async with admin:
+        queue = dead_letter_queue_name(inbound_queue_name("courses"))
+        dead = await (await admin.channel()).get_queue(queue)
+        reasons = []
+        for _ in range(2):
+            letter = await eventually(lambda: dead.get(fail=False), timeout=120)
+            await letter.ack()
+            reasons.append(str(letter.headers[REASON_HEADER]))
+    first, second = sorted(reasons)
+    assert first.startswith(f"agency '{sender}' does not provide course {theirs}"), first
+    assert second.startswith("invalid attendance: entries: not an enrolled participant"), second
+
+    # Every message handled (the repeated ids counted as duplicates), then what it left.
+    await eventually(lambda: all_handled(consumer), timeout=60)
+    recorded = await system.query_all(
+        "courses",
+        "SELECT attendance::text, recorded_by FROM session_attendance WHERE session_id = $1",
+        session_id,
+    )
+    assert [tuple(row) for row in recorded] == [("present", f"agency:{sender}")]
+    row = await system.query_all(
+        "courses",
+        "SELECT status::text, result, completed_by FROM enrollment WHERE id = $1",
+        enrolled[0],
+    )
+    assert tuple(row[0]) == ("completed", "B1", f"agency:{sender}")
+    events = await system.query_all(
+        "courses",
+        "SELECT event_type, count(*) FROM outbox_message "
+        "WHERE event_type IN ('course.attendance_recorded', 'course.completed') "
+        "GROUP BY event_type",
+    )
+    assert {r[0]: r[1] for r in events} == {
+        "course.attendance_recorded": 1,
+        "course.completed": 1,
+    }
+
+
+async def all_handled(consumer: ServiceProcess) -> bool:
+    """Attendance once and a duplicate; completion twice (once already done), a duplicate."""
+    expected = {
+        ("course.attendance_reported", "handled"): 1,
+        ("course.attendance_reported", "duplicate"): 1,
+        ("course.completion_reported", "handled"): 2,
+        ("course.completion_reported", "duplicate"): 1,
+    }
+    for (event_type, outcome), count in expected.items():
+        labels = {"service": "courses", "event_type": event_type, "outcome": outcome}
+        if await metric(consumer, "teilhabe_events_consumed_total", **labels) < count:
+            return False
+    return True
+
+
+async def course(client: httpx.AsyncClient, provider: str) -> str:
+    today = date.today()
+    response = await client.post(
+        "/courses",
+        json={
+            "kind": "integration_course",
+            "provider": provider,
+            "title": f"Integrationskurs {provider}",
+            "starts_on": (today - timedelta(days=30)).isoformat(),
+            "ends_on": (today + timedelta(days=150)).isoformat(),
+            "place": "Hauptstraße 1",
+            "seats": 10,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def enrol(client: httpx.AsyncClient, course_id: str, member_id: uuid.UUID) -> uuid.UUID:
+    response = await client.post(
+        f"/courses/{course_id}/enrollments", json={"member_id": str(member_id)}
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "enrolled"
+    return uuid.UUID(response.json()["id"])

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from teilhabe.config import ServiceSettings
+from pydantic import Field
+from teilhabe.messaging.inbound import InboundSettings
 from teilhabe.settings_source import SettingsSource
 
 
-class CoursesSettings(ServiceSettings):
+class CoursesSettings(InboundSettings):
     service_name: str = "courses"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_courses"
     http_port: int = 8003
+    agency_providers: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="For which course providers (as a course's `provider` names them) each "
+        "partner agency (its broker user) may report attendance and completions, e.g. "
+        '{"vhs-musterstadt": ["Volkshochschule Musterstadt"]}; with INBOUND_SENDERS.',
+    )
 
 
 # Read from the environment once; an app run in-process is given its own

@@ -9,6 +9,7 @@ from teilhabe.api.app import create_service_app
 from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
 
+from courses import inbound
 from courses.config import get_settings
 from courses.handlers import HANDLERS, READS
 from courses.models import messaging
@@ -43,6 +44,8 @@ SERVICE = ServiceDefinition(
     processing=PROCESSING,
     handlers=HANDLERS,
     reads=READS,
+    companions=[inbound.consumer],
+    side_reads=inbound.READS,
 )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from teilhabe.db import new_metadata
 from teilhabe.events.courses import Attendance, OfferKind
 from teilhabe.events.households import AgeGroup
+from teilhabe.messaging.tables import define_inbox_table
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
@@ -33,6 +34,8 @@ class Base(DeclarativeBase):
 
 
 messaging, audit_log, staff_session = define_service_tables(Base.metadata)
+# The inbound consumer's own inbox (reports course providers send in; courses.inbound).
+inbound_inbox = define_inbox_table(Base.metadata, "inbound_inbox")
 
 
 class Course(Base):

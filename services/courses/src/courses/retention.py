@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from teilhabe.retention import Follows, Retention, Rule
+from teilhabe.retention import Exempt, Follows, Retention, Rule
 
 # Attendance of integration courses may be asked for by the BAMF and the immigration
 # office for three years after the course (§§ 8, 14 IntV); other offers the same.
@@ -40,6 +40,11 @@ RETENTION = Retention(
             table="course_session",
             parent="course",
             record="a dated session of an offer (times, topic, who planned it)",
+        ),
+        Exempt(
+            "inbound_inbox",
+            "ids of handled reports course providers sent in; the consumer deletes them "
+            "after 30 days",
         ),
         Follows(
             table="session_attendance",

@@ -317,18 +317,40 @@ async def complete(
     early with a result; no waitlist place moves up.
     """
     found = await ENROLLMENTS.get(session, principal, enrollment_id)
+    course, enrollment = await lock_enrollment(session, found)
+    refusal = domain.completion_problem(enrollment.status)
+    if refusal is not None:
+        raise_refusal(refusal)
+    await record_completion(session, principal, course, enrollment, completion_in)
+    await session.commit()
+    return _enrollment_out(enrollment)
+
+
+async def lock_enrollment(session: AsyncSession, found: Enrollment) -> tuple[Course, Enrollment]:
+    """The enrolment's course and the enrolment itself, locked (course first) and fresh."""
     course = await session.get(Course, found.course_id, with_for_update=True)
     assert course is not None
     enrollment = await session.scalar(
         select(Enrollment)
-        .where(Enrollment.id == enrollment_id)
+        .where(Enrollment.id == found.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
     assert enrollment is not None
-    refusal = domain.completion_problem(enrollment.status)
-    if refusal is not None:
-        raise_refusal(refusal)
+    return course, enrollment
+
+
+async def record_completion(
+    session: AsyncSession,
+    principal: Principal,
+    course: Course,
+    enrollment: Enrollment,
+    completion_in: CompletionIn,
+) -> None:
+    """Record a completion the rules admit (the caller's transaction; `lock_enrollment`).
+
+    Also what a course provider's report does (courses.inbound).
+    """
     moment = await _database_clock(session)
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.completed_at = moment
@@ -348,8 +370,6 @@ async def complete(
         ),
     )
     await audit(session, principal, "complete", RESOURCE, [enrollment.household_id])
-    await session.commit()
-    return _enrollment_out(enrollment)
 
 
 async def add_session(
@@ -412,6 +432,21 @@ async def record_attendance(
 ) -> SessionAttendanceOut:
     """Record (or correct) who was at a session; `course.attendance_recorded` per change."""
     held = await SESSIONS.get(session, principal, session_id, for_update=True)
+    answer = await record_session_attendance(session, principal, held, attendance_in)
+    await session.commit()
+    return answer
+
+
+async def record_session_attendance(
+    session: AsyncSession,
+    principal: Principal,
+    held: CourseSession,
+    attendance_in: AttendanceIn,
+) -> SessionAttendanceOut:
+    """Record attendance at a session locked by the caller, in the caller's transaction.
+
+    Also what a course provider's report does (courses.inbound).
+    """
     course = await session.get(Course, held.course_id)
     assert course is not None
     participants = {
@@ -478,7 +513,6 @@ async def record_attendance(
         RESOURCE,
         _distinct(participants[e.enrollment_id].household_id for e in entries),
     )
-    await session.commit()
     return answer
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pydantic import Field
-from teilhabe.config import ServiceSettings
+from teilhabe.messaging.inbound import InboundSettings
 from teilhabe.settings_source import SettingsSource
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(InboundSettings):
     service_name: str = "intake"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_intake"
     http_port: int = 8001
@@ -17,12 +17,6 @@ class IntakeSettings(ServiceSettings):
         le=365,
         description="Days before a member's residence status expires that the caseworker "
         "is reminded (member.residence_status_expiring).",
-    )
-    inbound_senders: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="Which partner agencies (their broker users) may send which inbound "
-        'event type, e.g. {"allocation.notified": ["bezirksregierung-arnsberg"]}; the '
-        "broker's topic permissions say the same (teilhabe-broker agency add --sends).",
     )
     case_note_edit_minutes: int = Field(
         default=30,

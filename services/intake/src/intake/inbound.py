@@ -1,36 +1,27 @@
 """Events partner agencies send in: allocations from the allocating authority.
 
-A consumer of its own (queue `intake.inbound`, inbox `inbound_inbox`) runs beside the
-consumer of the services' events. An event is admitted only from an agency the setting
-`INBOUND_SENDERS` names for its type, and only with a `source` of `/agencies/<sender>`,
-where the sender is the broker user the broker vouches for in `user_id`; anything else,
-an invalid payload or an allocation intake would refuse from a caseworker too goes to
-`intake.inbound.dlq` with the reason (`teilhabe-intake dead-letters list --queue
-intake.inbound`). An
-allocation is registered once: by event id (the inbox) and by its normalised notice
-number (one sent again under a new id changes nothing).
+Intake's inbound consumer (queue `intake.inbound`, inbox `inbound_inbox`;
+teilhabe.messaging.inbound) admits them only from the senders `INBOUND_SENDERS` names,
+speaking as themselves; an invalid payload or an allocation intake would refuse from a
+caseworker too goes to `intake.inbound.dlq` with the reason (`teilhabe-intake
+dead-letters list --queue intake.inbound`). An allocation is registered once: by event
+id (the inbox) and by its normalised notice number (one sent again under a new id
+changes nothing).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import structlog
-from aio_pika.abc import AbstractIncomingMessage
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.auth import Principal, Role
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
-from teilhabe.db import create_engine, create_session_factory
-from teilhabe.events.catalogue import AGENCY_SOURCE_PREFIX, EventPayload
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.inbound import AllocationNotified
-from teilhabe.messaging.agencies import INBOUND_QUEUE
-from teilhabe.messaging.consumer import Admission, ConsumerOptions, EventConsumer
-from teilhabe.messaging.disposition import DeadLetterKind
-from teilhabe.messaging.inbox import HandlerMap, PermanentError, PoisonMessage, ReceivedEvent
+from teilhabe.messaging.inbound import InboundConsumer, agency_principal
+from teilhabe.messaging.inbox import HandlerMap, PermanentError, ReceivedEvent
 
 from intake import registration, service
 from intake.config import IntakeSettings
@@ -38,26 +29,6 @@ from intake.models import inbound_inbox
 from intake.schemas import AllocationIn
 
 log = structlog.get_logger(__name__)
-
-
-def admission(senders: Mapping[str, Sequence[str]]) -> Admission:
-    """Admit an event only from an agency allowed to send its type, speaking as itself."""
-
-    def admit(message: AbstractIncomingMessage, event: ReceivedEvent[EventPayload]) -> None:
-        sender, envelope = message.user_id, event.envelope
-        if not sender:
-            raise PoisonMessage(DeadLetterKind.FOREIGN_SOURCE, "no user_id: sender unknown")
-        if envelope.source != f"{AGENCY_SOURCE_PREFIX}{sender}":
-            raise PoisonMessage(
-                DeadLetterKind.FOREIGN_SOURCE,
-                f"source {envelope.source!r} is not the sending agency {sender!r}",
-            )
-        if sender not in senders.get(envelope.type, ()):
-            raise PoisonMessage(
-                DeadLetterKind.FOREIGN_SOURCE, f"agency {sender!r} may not send {envelope.type!r}"
-            )
-
-    return admit
 
 
 async def on_allocation_notified(
@@ -75,10 +46,7 @@ async def on_allocation_notified(
         for payload in service.registered_events(household):
             await service.outbox.add(session, payload, caused_by=event)
         await service.schedule_residence_reminders(session, household.members)
-        sender = event.envelope.source.removeprefix(AGENCY_SOURCE_PREFIX)
-        principal = Principal(
-            subject=f"agency:{sender}", roles=frozenset({Role.AGENCY}), agency=sender
-        )
+        principal = agency_principal(event)
         await service.audit(session, principal, "create", service.RESOURCE, [household.id])
 
 
@@ -118,22 +86,7 @@ READS: FieldsRead = {
 }
 
 
-class InboundConsumer:
-    """The consumer of inbound events, run inside intake's consumer process."""
-
-    def __init__(self, settings: ServiceSettings) -> None:
-        assert isinstance(settings, IntakeSettings)
-        engine = create_engine(settings.database_url, pool_size=2)
-        self._consumer = EventConsumer(
-            ConsumerOptions.from_settings(settings, queue_name=INBOUND_QUEUE),
-            session_factory=create_session_factory(
-                engine,
-                audit_key=settings.audit_key.get_secret_value() if settings.audit_key else None,
-            ),
-            inbox=inbound_inbox,
-            handlers=HANDLERS,
-            admit=admission(settings.inbound_senders),
-        )
-
-    async def run(self, stop: asyncio.Event) -> None:
-        await self._consumer.run(stop)
+def consumer(settings: ServiceSettings) -> InboundConsumer:
+    """Intake's inbound consumer, run inside its consumer process."""
+    assert isinstance(settings, IntakeSettings)
+    return InboundConsumer(settings, inbox=inbound_inbox, handlers=HANDLERS)

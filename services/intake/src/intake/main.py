@@ -86,7 +86,7 @@ SERVICE = ServiceDefinition(
     handlers=HANDLERS,
     reads=READS,
     timers=TIMERS,
-    companions=[inbound.InboundConsumer],
+    companions=[inbound.consumer],
     side_reads=inbound.READS,
     commands={
         "erasures-again": Command(

@@ -21,6 +21,15 @@ class Change:
 
 CHANGELOG: tuple[Change, ...] = (
     Change(
+        "1.3.0",
+        "2026-12-03",
+        "Course providers send in attendance at a session (course.attendance_reported) and "
+        "a participant's completion with its result (course.completion_reported) on "
+        "teilhabe.inbound; courses records them and publishes course.attendance_recorded "
+        "and course.completed as for its own staff.",
+        events=(("course.attendance_reported", 1), ("course.completion_reported", 1)),
+    ),
+    Change(
         "1.2.0",
         "2026-12-03",
         "Where to connect and how to authenticate: servers per environment (vhost, TLS on "

@@ -13,6 +13,8 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.contract import Reference
+from teilhabe.events.courses import Attendance
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -51,3 +53,50 @@ class AllocationNotified(EventPayload):
     expected_arrival_on: date | None = None
     needs_accessible_housing: bool = False
     members: tuple[NotifiedMember, ...] = Field(min_length=1, max_length=30)
+
+
+class ReportedAttendance(BaseModel):
+    """One participant's attendance at the reported session."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    enrollment_id: Reference
+    attendance: Attendance
+
+
+class CourseAttendanceReported(EventPayload):
+    """A course provider reports who was at one session of its course.
+
+    Courses records it as the course's coordinator would, under the same rules (each
+    entry an enrolled participant of the session's course), and publishes
+    `course.attendance_recorded` for each entry that changed; idempotent by event id, and
+    a report repeating what is recorded changes nothing.
+    """
+
+    event_type: ClassVar[str] = "course.attendance_reported"
+    # Its owner, which receives it; agencies send it (teilhabe.messaging.agencies).
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    inbound: ClassVar[bool] = True
+    subject_field: ClassVar[str | None] = "session_id"
+
+    session_id: Reference
+    entries: tuple[ReportedAttendance, ...] = Field(min_length=1, max_length=1000)
+
+
+class CourseCompletionReported(EventPayload):
+    """A course provider reports that a participant completed its course, with the result.
+
+    Courses records the completion as the course's coordinator would and publishes
+    `course.completed`; idempotent by event id, and a completion reported again for an
+    enrolment already completed changes nothing.
+    """
+
+    event_type: ClassVar[str] = "course.completion_reported"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    inbound: ClassVar[bool] = True
+    subject_field: ClassVar[str | None] = "enrollment_id"
+
+    enrollment_id: Reference
+    result: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
+        default=None, description="The offer's result, e.g. the integration course's DTZ level."
+    )

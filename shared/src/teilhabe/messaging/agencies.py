@@ -8,9 +8,11 @@ Agencies never touch the events exchange. Two exchanges of their own:
   with routing key `<agency>.<event type>`. Each agency's quorum queue `agency.<agency>`
   is bound only to its own keys; the agency's user reads that queue and nothing else.
 - `teilhabe.inbound` (topic): an agency that sends events (e.g. the allocating
-  authority's allocations) writes there, its topic permission limited to its own event
-  types (routing key = event type); the broker vouches for the sender in the message's
-  `user_id`. Intake's queue `intake.inbound` takes them.
+  authority's allocations, a course provider's attendance) writes there, its topic
+  permission limited to its own event types (routing key = event type); the broker
+  vouches for the sender in the message's `user_id`. The queue `<owner>.inbound` of the
+  service owning a type takes it (`intake.inbound`, `courses.inbound`), and that
+  service's inbound consumer checks the sender again (`teilhabe.messaging.inbound`).
 
 An agency user may configure nothing, so it cannot bind `#` or declare a queue of its
 own; it cannot read another agency's queue, and cannot publish anywhere but inbound.
@@ -38,7 +40,8 @@ from teilhabe.messaging.topology import (
 AGENCY_EXCHANGE = "teilhabe.agencies"
 INBOUND_EXCHANGE = "teilhabe.inbound"
 GATEWAY_QUEUE = "notifications.agencies"
-INBOUND_QUEUE = "intake.inbound"
+INBOUND_QUEUE_SUFFIX = ".inbound"
+INBOUND_QUEUE = "intake.inbound"  # the allocations' (intake's) inbound queue
 AGENCY_QUEUE_PREFIX = "agency."
 AGENCY_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")  # as teilhabe.events.consent.Slug
 
@@ -58,10 +61,20 @@ def shareable_types() -> list[str]:
     return sorted({m.event_type for m in CATALOGUE.values() if m.consent_subject is not None})
 
 
-def inbound_types() -> list[str]:
-    """The event types agencies may send in."""
+def inbound_queue_name(service: str) -> str:
+    return f"{service}{INBOUND_QUEUE_SUFFIX}"
+
+
+def inbound_types(owner: str | None = None) -> list[str]:
+    """The event types agencies may send in (to `owner` alone, if given)."""
     load_catalogue()
-    return sorted({m.event_type for m in CATALOGUE.values() if m.inbound})
+    return sorted(
+        {
+            m.event_type
+            for m in CATALOGUE.values()
+            if m.inbound and (owner is None or owner in m.published_by)
+        }
+    )
 
 
 def gateway_types() -> list[str]:
@@ -83,7 +96,10 @@ class SideConsumer:
 
 SIDE_CONSUMERS: dict[str, SideConsumer] = {
     "notifications": SideConsumer(GATEWAY_QUEUE, None, gateway_types, publishes_to=AGENCY_EXCHANGE),
-    "intake": SideConsumer(INBOUND_QUEUE, INBOUND_EXCHANGE, inbound_types),
+    "intake": SideConsumer(INBOUND_QUEUE, INBOUND_EXCHANGE, lambda: inbound_types("intake")),
+    "courses": SideConsumer(
+        inbound_queue_name("courses"), INBOUND_EXCHANGE, lambda: inbound_types("courses")
+    ),
 }
 
 

@@ -31,13 +31,13 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
     load_catalogue()
     # What housing alone needs; a household's members as they are now (courses, housing
     # and volunteers keep them; nobody is told); consents (the agency gateway's); what
-    # agencies send in (intake's); an erasure and its confirmations (told to nobody).
-    not_notices = {
+    # agencies send in (their receivers'); an erasure and its confirmations (told to nobody).
+    sent_in = {event_type for (event_type, _), model in CATALOGUE.items() if model.inbound}
+    not_notices = sent_in | {
         "household.referred_to_housing",
         "household.members_changed",
         "consent.granted",
         "consent.revoked",
-        "allocation.notified",
         "erasure.requested",
         "erasure.completed",
     }

@@ -89,7 +89,7 @@ class System:
         return urlunsplit(own._replace(netloc=f"{credentials}@{other.netloc.rpartition('@')[2]}"))
 
     def start_all(
-        self, services: list[str], *, ready_timeout: float = 90
+        self, services: list[str], *, ready_timeout: float = 240
     ) -> dict[tuple[str, str], ServiceProcess]:
         """API, relay and consumer of each service, started together, then awaited.
 

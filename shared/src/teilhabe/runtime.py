@@ -94,6 +94,8 @@ class ServiceDefinition:
     # What its second consumer (a companion, see teilhabe.messaging.agencies) reads.
     side_reads: FieldsRead = field(default_factory=dict)
     commands: Mapping[str, Command] = field(default_factory=dict)
+    # Where uvicorn's workers import `create_app` from ("module:attribute.path").
+    app_factory: str = ""
 
 
 def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
@@ -138,7 +140,8 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         new_revision(service.migrations_dir, settings.migration_url, args.message)
     elif args.command == "api":
         uvicorn.run(
-            f"{service.create_app.__module__}:{service.create_app.__name__}",
+            service.app_factory
+            or f"{service.create_app.__module__}:{service.create_app.__name__}",
             factory=True,
             workers=settings.api_workers,
             # A worker still importing on a busy node is not dead: uvicorn's 5 s default

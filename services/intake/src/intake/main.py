@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from pathlib import Path
 
 import structlog
 from fastapi import FastAPI
-from teilhabe.api.app import create_service_app
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
-from teilhabe.runtime import Command, ServiceDefinition
+from teilhabe.runtime import Command
 from teilhabe.runtime import cli as run_cli
+from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_package
 
 from intake import (
     allocation_pages,
@@ -23,13 +22,8 @@ from intake import (
     member_pages,
     note_pages,
 )
-from intake.config import get_settings
 from intake.erasure_router import router as erasure_router
-from intake.handlers import HANDLERS, READS
-from intake.models import messaging
 from intake.pages import mount_pages
-from intake.processing import PROCESSING
-from intake.retention import RETENTION
 from intake.router import follow_ups_router, router
 from intake.timers import TIMERS
 
@@ -53,14 +47,7 @@ def _since(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def create_app() -> FastAPI:
-    settings = get_settings()
-    app = create_service_app(
-        settings,
-        title="Teilhabe Intake",
-        description="Households allocated to the city, their members and caseworkers.",
-        routers=[router, erasure_router, follow_ups_router],
-    )
+def _mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     mount_pages(
         app,
         settings,
@@ -71,31 +58,30 @@ def create_app() -> FastAPI:
             followup_pages.router,
             appointment_pages.router,
         ],
-    )  # the staff pages at /ui
-    return app
+    )
 
 
-SERVICE = ServiceDefinition(
-    name="intake",
-    settings=get_settings,
-    create_app=create_app,
-    migrations_dir=Path(__file__).parent / "migrations",
-    messaging=messaging,
-    retention=RETENTION,
-    processing=PROCESSING,
-    handlers=HANDLERS,
-    reads=READS,
-    timers=TIMERS,
-    companions=[inbound.consumer],
-    side_reads=inbound.READS,
-    commands={
-        "erasures-again": Command(
-            help="send the erasure requests made since a time to every service again "
-            "(after restoring a service's database from a backup)",
-            run=_erasures_again,
-            arguments=_since,
-        )
-    },
+SERVICE = service_of_package(
+    "intake",
+    ServiceApi(
+        title="Teilhabe Intake",
+        description="Households allocated to the city, their members and caseworkers.",
+        routers=[router, erasure_router, follow_ups_router],
+        pages=_mount_pages,
+    ),
+    ServiceExtras(
+        timers=TIMERS,
+        companions=[inbound.consumer],
+        side_reads=inbound.READS,
+        commands={
+            "erasures-again": Command(
+                help="send the erasure requests made since a time to every service again "
+                "(after restoring a service's database from a backup)",
+                run=_erasures_again,
+                arguments=_since,
+            )
+        },
+    ),
 )
 
 

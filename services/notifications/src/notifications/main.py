@@ -9,40 +9,20 @@ Several consumer replicas mean several senders, which is safe: an e-mail is clai
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fastapi import FastAPI
-from teilhabe.api.app import create_service_app
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
-from teilhabe.runtime import ServiceDefinition
 from teilhabe.runtime import cli as run_cli
+from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_package
 
 from notifications import gateway
 from notifications.agencies_router import router as agencies_router
-from notifications.config import NotificationsSettings, get_settings
-from notifications.handlers import HANDLERS, READS
-from notifications.models import messaging
+from notifications.config import NotificationsSettings
 from notifications.pages import mount_pages
-from notifications.processing import PROCESSING
-from notifications.retention import RETENTION
 from notifications.router import router
 from notifications.sender import EmailSender
 from notifications.webhooks.router import router as webhooks_router
 from notifications.webhooks.sender import WebhookSender
 from notifications.webhooks.service import RETRY_TIMER, retry_due
-
-
-def create_app() -> FastAPI:
-    settings = get_settings()
-    app = create_service_app(
-        settings,
-        title="Teilhabe Notifications",
-        description="Recipients, rules, the in-app inbox and e-mail deliveries.",
-        routers=[router, webhooks_router, agencies_router],
-    )
-    mount_pages(app, settings)  # the staff pages at /ui
-    return app
 
 
 def email_sender(settings: ServiceSettings) -> EmailSender:
@@ -57,19 +37,19 @@ def webhook_sender(settings: ServiceSettings) -> WebhookSender:
     return WebhookSender(settings, create_session_factory(engine))
 
 
-SERVICE = ServiceDefinition(
-    name="notifications",
-    settings=get_settings,
-    create_app=create_app,
-    migrations_dir=Path(__file__).parent / "migrations",
-    messaging=messaging,
-    retention=RETENTION,
-    processing=PROCESSING,
-    handlers=HANDLERS,
-    reads=READS,
-    companions=[email_sender, webhook_sender, gateway.AgencyGateway],
-    timers={RETRY_TIMER: retry_due},
-    side_reads=gateway.READS,
+SERVICE = service_of_package(
+    "notifications",
+    ServiceApi(
+        title="Teilhabe Notifications",
+        description="Recipients, rules, the in-app inbox and e-mail deliveries.",
+        routers=[router, webhooks_router, agencies_router],
+        pages=mount_pages,
+    ),
+    ServiceExtras(
+        companions=[email_sender, webhook_sender, gateway.AgencyGateway],
+        timers={RETRY_TIMER: retry_due},
+        side_reads=gateway.READS,
+    ),
 )
 
 

@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 
 import structlog
-from fastapi import FastAPI
-from teilhabe.api.app import create_service_app
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
-from teilhabe.runtime import Command, ServiceDefinition
+from teilhabe.runtime import Command
 from teilhabe.runtime import cli as run_cli
+from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_package
 
 from volunteers import service
-from volunteers.config import get_settings
-from volunteers.handlers import HANDLERS, READS
-from volunteers.models import messaging
 from volunteers.pages import mount_pages
-from volunteers.processing import PROCESSING
-from volunteers.retention import RETENTION
 from volunteers.router import router
 from volunteers.timers import TIMERS
-
-
-def create_app() -> FastAPI:
-    settings = get_settings()
-    app = create_service_app(
-        settings,
-        title="Teilhabe Volunteers",
-        description="Volunteer registry, police clearances (§72a SGB VIII) and mentorships.",
-        routers=[router],
-    )
-    mount_pages(app, settings)  # the staff pages at /ui
-    return app
 
 
 async def purge_clearances(database_url: str, day: date) -> int:
@@ -60,26 +41,26 @@ def _purge_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-SERVICE = ServiceDefinition(
-    name="volunteers",
-    settings=get_settings,
-    create_app=create_app,
-    migrations_dir=Path(__file__).parent / "migrations",
-    messaging=messaging,
-    retention=RETENTION,
-    processing=PROCESSING,
-    handlers=HANDLERS,
-    timers=TIMERS,
-    reads=READS,
-    # The deletion runs on each clearance's timer; this command deletes whatever is
-    # overdue all at once (e.g. records older than their timers), and is safe to repeat.
-    commands={
-        "purge-clearances": Command(
-            help="delete police clearance records whose deletion day has come",
-            run=_purge_command,
-            arguments=_purge_arguments,
-        )
-    },
+SERVICE = service_of_package(
+    "volunteers",
+    ServiceApi(
+        title="Teilhabe Volunteers",
+        description="Volunteer registry, police clearances (§72a SGB VIII) and mentorships.",
+        routers=[router],
+        pages=mount_pages,
+    ),
+    ServiceExtras(
+        timers=TIMERS,
+        # The deletion runs on each clearance's timer; this command deletes whatever is
+        # overdue all at once (e.g. records older than their timers), and is safe to repeat.
+        commands={
+            "purge-clearances": Command(
+                help="delete police clearance records whose deletion day has come",
+                run=_purge_command,
+                arguments=_purge_arguments,
+            )
+        },
+    ),
 )
 
 

@@ -21,6 +21,7 @@ from teilhabe.events.households import (
     AllocatedMember,
     CaseworkerAssigned,
     HouseholdAssigned,
+    ResidenceStatusExpiring,
 )
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
 from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
@@ -318,6 +319,52 @@ async def test_a_recipient_turns_a_channel_off(
     (event,) = await deliver(allocation(uuid.uuid4(), unique("BRA")))
     mine = await deliveries_of(notifications, admin, event_id=event.id, recipient_id=officer)
     assert sorted(r["channel"] for r in mine) == ["email", "inbox"]
+
+
+async def test_a_critical_event_arrives_on_every_channel_whatever_was_turned_off(
+    notifications: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    deliver: Deliver,
+    admin: dict[str, str],
+) -> None:
+    caseworker = unique("cw")
+    headers = auth_headers(identity, Role.CASEWORKER, subject=caseworker)
+    await notifications.put("/me", json={"email": "cw@duelmen.example"}, headers=headers)
+    critical = "member.residence_status_expiring"
+    refused = await notifications.put(
+        "/me/preferences",
+        json={"preferences": [{"event_type": critical, "channel": "email", "enabled": False}]},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "preferences[0].enabled"
+    # Every other occasion off on both channels.
+    everything_off = [
+        {"event_type": event_type, "channel": channel, "enabled": False}
+        for event_type in domain.EVENT_TYPES
+        if not domain.is_critical(event_type)
+        for channel in ("inbox", "email")
+    ]
+    saved = await notifications.put(
+        "/me/preferences", json={"preferences": everything_off}, headers=headers
+    )
+    assert saved.status_code == 200, saved.text
+    shown = {(p["event_type"], p["channel"]): p for p in saved.json()}
+    assert shown[(critical, "email")]["enabled"] is True
+    assert shown[(critical, "email")]["critical"] is True
+
+    household_id = uuid.uuid4()
+    await deliver(allocation(household_id, unique("BRA")))
+    await deliver(CaseworkerAssigned(household_id=household_id, caseworker_id=caseworker))
+    (event,) = await deliver(
+        ResidenceStatusExpiring(
+            household_id=household_id, member_id=uuid.uuid4(), expires_on=date(2027, 1, 31)
+        )
+    )
+    mine = await deliveries_of(notifications, admin, event_id=event.id, recipient_id=caseworker)
+    assert sorted(r["channel"] for r in mine) == ["email", "inbox"]
+    all_mine = await deliveries_of(notifications, admin, recipient_id=caseworker)
+    assert {r["event_type"] for r in all_mine} == {critical}, "nothing else came through"
 
 
 async def test_a_duplicate_event_creates_no_second_delivery(

@@ -119,6 +119,22 @@ def test_channels_follow_the_address_and_the_settings() -> None:
     assert domain.channels(no_mail, "course.enrolled", everything_off) == []
 
 
+def test_a_critical_event_ignores_what_was_turned_off() -> None:
+    event_type = "member.residence_status_expiring"
+    assert domain.is_critical(event_type)
+    with_mail = RecipientProfile("cw-anna", email="anna@duelmen.example")
+    everything_off = {(event_type, Channel.INBOX), (event_type, Channel.EMAIL)}
+    assert domain.channels(with_mail, event_type, everything_off) == [
+        Channel.INBOX,
+        Channel.EMAIL,
+    ]
+    assert not domain.is_critical("course.enrolled")
+
+
+def test_every_critical_event_is_one_somebody_hears_of() -> None:
+    assert set(domain.EVENT_TYPES) >= domain.CRITICAL_EVENT_TYPES
+
+
 def test_template_language_falls_back_to_german() -> None:
     assert domain.template_language("en") == "en"
     assert domain.template_language("en-GB") == "en"

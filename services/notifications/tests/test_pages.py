@@ -381,7 +381,11 @@ async def test_channels_are_turned_off_per_occasion(
     client = await browser(subject, Role.CASEWORKER)
     page = await client.get("/ui/einstellungen")
     assert page.text.count('type="checkbox"') == len(domain.EVENT_TYPES) * len(Channel)
-    assert page.text.count(" checked>") == len(domain.EVENT_TYPES) * len(Channel)
+    choosable = len(domain.EVENT_TYPES) - len(domain.CRITICAL_EVENT_TYPES)
+    assert page.text.count(" checked>") == choosable * len(Channel)
+    # A critical occasion is shown ticked, and cannot be unticked.
+    assert page.text.count(" checked disabled") == len(domain.CRITICAL_EVENT_TYPES) * len(Channel)
+    assert "Mit „immer“ markierte Anlässe lassen sich nicht abschalten" in page.text
     for label in (
         "Haushalt zugewiesen",
         "Fachkraft zugewiesen",

@@ -93,6 +93,15 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
 # The event types someone hears of: the ones a recipient can turn channels on or off for.
 EVENT_TYPES = tuple(event_type for event_type, audiences in RULES.items() if audiences)
 
+# Events that always arrive, on every channel the recipient can be reached on, whatever
+# they turned off, and at once rather than in a digest: missing or postponing one has
+# consequences within a day (a residence title running out).
+CRITICAL_EVENT_TYPES: frozenset[str] = frozenset({"member.residence_status_expiring"})
+
+
+def is_critical(event_type: str) -> bool:
+    return event_type in CRITICAL_EVENT_TYPES
+
 
 def volunteer_recipient_id(volunteer_id: object) -> str:
     return f"{VOLUNTEER_PREFIX}{volunteer_id}"
@@ -168,7 +177,8 @@ class RecipientProfile:
 def channels(
     profile: RecipientProfile, event_type: str, muted: Collection[tuple[str, Channel]]
 ) -> list[Channel]:
-    """The channels an event reaches a recipient on: every channel not turned off.
+    """The channels an event reaches a recipient on: every channel not turned off, and
+    for a critical event every channel.
 
     E-mail needs an address; the inbox is always there, even before a staff member
     has created a directory entry, so nothing is missed in the first days.
@@ -176,6 +186,8 @@ def channels(
     wanted = [Channel.INBOX]
     if profile.email:
         wanted.append(Channel.EMAIL)
+    if is_critical(event_type):
+        return wanted
     return [channel for channel in wanted if (event_type, channel) not in muted]
 
 

@@ -82,7 +82,10 @@ FIELD_LABELS = {
     "language": ui.N_("Language of notifications"),
 }
 # The rules' own messages (notifications.service), so that the catalogue translates them.
-RULE_MESSAGES = (ui.N_("no notifications exist for this event type"),)
+RULE_MESSAGES = (
+    ui.N_("no notifications exist for this event type"),
+    ui.N_("this event always arrives and cannot be turned off"),
+)
 HINTS = {
     "email": ui.N_("Please enter an e-mail address such as name@%(mail_domain)s."),
     "language": ui.N_("Please choose German or English."),
@@ -278,10 +281,13 @@ async def save_preferences(request: Request, session: DbSession, principal: Anyo
 
 
 def preference_fields() -> list[tuple[str, Channel, str]]:
-    """(event type, channel, form field) of every setting, in the order of the rules."""
+    """(event type, channel, form field) of every setting, in the order of the rules.
+
+    Critical events have none: they always arrive."""
     return [
         (event_type, channel, preference_key(event_type, channel))
         for event_type in domain.EVENT_TYPES
+        if not domain.is_critical(event_type)
         for channel in Channel
     ]
 
@@ -323,6 +329,7 @@ async def _settings_page(
                 {
                     "event_type": event_type,
                     "label": EVENT_TYPE_LABELS.get(event_type, event_type),
+                    "critical": domain.is_critical(event_type),
                     "cells": [
                         {
                             "key": preference_key(event_type, channel),

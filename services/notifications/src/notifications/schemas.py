@@ -81,6 +81,9 @@ class PreferenceOut(ResponseModel):
     event_type: str
     channel: Channel
     enabled: bool
+    critical: bool = Field(
+        default=False, description="Always arrives on every channel; cannot be turned off."
+    )
 
 
 class NotificationOut(ResponseModel):

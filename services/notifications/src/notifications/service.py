@@ -496,6 +496,13 @@ async def put_preferences(
         for i, p in enumerate(preferences_in.preferences)
         if p.event_type not in domain.EVENT_TYPES
     }
+    problems.update(
+        {
+            f"preferences[{i}].enabled": "this event always arrives and cannot be turned off"
+            for i, p in enumerate(preferences_in.preferences)
+            if domain.is_critical(p.event_type) and not p.enabled
+        }
+    )
     if problems:
         raise InvalidFields(problems)
     recipient_id = await own_recipient_id(session=session, principal=principal)
@@ -521,7 +528,12 @@ async def _preference_matrix(session: AsyncSession, recipient_id: str) -> list[P
         )
     }
     return [
-        PreferenceOut(event_type=t, channel=c, enabled=stored.get((t, c), True))
+        PreferenceOut(
+            event_type=t,
+            channel=c,
+            enabled=domain.is_critical(t) or stored.get((t, c), True),
+            critical=domain.is_critical(t),
+        )
         for t in domain.EVENT_TYPES
         for c in Channel
     ]

@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import Column, Date, DateTime, Enum, Integer, MetaData, String, Uuid
+from teilhabe.processing import Fields
 from teilhabe.processing.document import DOCUMENT, current, render_service
+from teilhabe.processing.fields import unannotated, unknown
 from teilhabe.registry import installed_services
 from teilhabe.retention.rules import Rule
 
@@ -48,3 +51,57 @@ def test_a_service_without_a_declaration_is_refused() -> None:
     undeclared = replace(SERVICES["courses"], processing=None)
     with pytest.raises(ValueError, match="declares no processing"):
         render_service(undeclared, [undeclared])
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_field_that_could_name_a_person_is_annotated(name: str) -> None:
+    service = SERVICES[name]
+    record = service.processing
+    assert record is not None
+    metadata = service.messaging.outbox.metadata
+    assert metadata is not None
+    missing = unannotated(metadata, record.all_fields)
+    assert not missing, (
+        f"{name}: columns that could name or describe a person without an annotation: "
+        f"{missing}; annotate them in {name}/processing.py (Fields: personal with its "
+        "Personal annotation, or not_personal), then `make processing-record`"
+    )
+    stale = unknown(metadata, record.all_fields)
+    assert not stale, f"{name}: annotations of columns the models do not have: {stale}"
+
+
+def test_a_new_personal_field_without_an_annotation_fails() -> None:
+    """Columns planted in intake's member table, as a careless change would add them."""
+    intake = SERVICES["intake"]
+    record = intake.processing
+    assert record is not None
+    source = intake.messaging.outbox.metadata
+    assert source is not None
+    planted = MetaData()
+    for table in source.tables.values():
+        table.to_metadata(planted)
+    member = planted.tables["member"]
+    member.append_column(Column("birth_place", String(200)))
+    member.append_column(Column("mentor_id", Uuid()))
+    member.append_column(Column("religion", Enum("a", "b", name="religion")))
+    member.append_column(Column("arrived_on", Date()))
+    # Numbers, flags and times with a neutral name are not taken for personal data.
+    member.append_column(Column("sort_key", Integer()))
+    member.append_column(Column("checked_at", DateTime()))
+    planted_personal = ["birth_place", "mentor_id", "religion", "arrived_on"]
+    assert unannotated(planted, record.all_fields) == [f"member.{c}" for c in planted_personal]
+
+    # Annotated (or explicitly marked as holding no personal data), they pass.
+    [declared] = [item for item in record.all_fields if item.table == "member"]
+    annotation = next(iter(declared.personal.values()))
+    completed = [item for item in record.all_fields if item.table != "member"] + [
+        Fields(
+            "member",
+            {**declared.personal, **annotation.of("birth_place", "mentor_id", "religion")},
+            not_personal=(*declared.not_personal, "arrived_on"),
+        )
+    ]
+    assert unannotated(planted, completed) == []
+    # A column marked both ways is refused.
+    with pytest.raises(ValueError, match="both personal and not personal"):
+        unannotated(planted, [Fields("member", annotation.of("religion"), ("religion",))])

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-from teilhabe.processing import DataCategory, Processing
+from teilhabe.processing import DataCategory, Fields, Personal, Processing
+
+_OFFERING = "offering courses to the members of allocated households"
+_BASIS = "Art. 6(1)(e) GDPR, § 44 AufenthG, §§ 8, 14 IntV"
+_PERSON = Personal(
+    "a member (reference, age group, languages, team) as intake tells it",
+    _OFFERING,
+    _BASIS,
+)
+_ENROLMENT = Personal(
+    "a member's enrolment, attendance and result",
+    _OFFERING,
+    _BASIS,
+    ("intake, notifications, agencies by subscription (by event course.*)",),
+)
+_STAFF = Personal(
+    "staff member acting (user name)",
+    "who did what (accountability)",
+    "Art. 5(2), 6(1)(e) GDPR, § 18 DSG NRW",
+)
 
 PROCESSING = Processing(
     activity="language and education offers for allocated refugees",
@@ -27,5 +46,36 @@ PROCESSING = Processing(
     external_recipients=(
         "the BAMF and the immigration office, for integration courses as the IntV requires "
         "(by the coordinators, outside this system)",
+    ),
+    fields=(
+        Fields(
+            "person",
+            _PERSON.of(
+                "member_id", "household_id", "languages", "allocation_notice_number", "team"
+            ),
+        ),
+        Fields(
+            "enrollment",
+            _ENROLMENT.of("member_id", "household_id", "result")
+            | _STAFF.of("requested_by", "withdrawn_by", "completed_by"),
+        ),
+        Fields("session_attendance", _STAFF.of("recorded_by")),
+        # The catalogue: offers and their sessions, no participant.
+        Fields(
+            "course",
+            _STAFF.of("created_by"),
+            not_personal=(
+                "provider",
+                "title",
+                "level",
+                "starts_on",
+                "ends_on",
+                "weekly_times",
+                "place",
+                "team",
+            ),
+        ),
+        Fields("course_session", _STAFF.of("created_by"), not_personal=("topic",)),
+        Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),
     ),
 )

@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
-from teilhabe.processing import DataCategory, Processing
+from teilhabe.processing import DataCategory, Fields, Personal, Processing
+
+_PLACING = "accommodating the household in the city's sites"
+_BASIS = "Art. 6(1)(e) GDPR, FlüAG NRW, § 12 KAG NRW"
+_HOUSEHOLD = Personal(
+    "the household (reference, allocation, size, team) as intake tells it",
+    _PLACING,
+    _BASIS,
+    ("notifications, agencies by subscription (by event household.moved_in, .moved_out)",),
+)
+_PLACEMENT = Personal(
+    "where and since when the household lives, and why it moved",
+    _PLACING,
+    _BASIS,
+    ("intake, notifications (by event household.moved_in, .moved_out)",),
+)
+_PROTECTION = Personal(
+    "protection needs (e.g. violence, health): Art. 9 GDPR",
+    "placing the household only where it is safe",
+    "Art. 9(2)(b) GDPR",
+)
+_REASON = Personal("a staff member's reason about the household", _PLACING, _BASIS)
+_STAFF = Personal(
+    "staff member acting (user name)",
+    "who did what in a case (accountability)",
+    "Art. 5(2), 6(1)(e) GDPR, § 18 DSG NRW",
+)
 
 PROCESSING = Processing(
     activity="accommodation of allocated households in the city's sites",
@@ -30,5 +56,48 @@ PROCESSING = Processing(
         DataCategory(
             "household", "placements and reservations: site, unit, beds, dates, who placed it"
         ),
+    ),
+    fields=(
+        Fields(
+            "waiting_household",
+            _HOUSEHOLD.of(
+                "household_id",
+                "allocation_notice_number",
+                "allocated_on",
+                "expected_arrival_on",
+                "member_count",
+                "team",
+            )
+            | _PROTECTION.of("needs_accessible_housing")
+            | _REASON.of("priority_reason")
+            | _STAFF.of("priority_raised_by"),
+        ),
+        Fields(
+            "placement",
+            _HOUSEHOLD.of("household_id")
+            | _PLACEMENT.of("moved_in_on", "moved_out_on", "move_out_reason")
+            | _REASON.of("split_reason", "protection_override_reason")
+            | _STAFF.of("placed_by"),
+        ),
+        Fields(
+            "reservation",
+            _HOUSEHOLD.of("household_id")
+            | _REASON.of("split_reason", "protection_override_reason")
+            | _STAFF.of("reserved_by"),
+            not_personal=("end_reason",),
+        ),
+        Fields(
+            "household_protection_need",
+            _HOUSEHOLD.of("household_id") | _PROTECTION.of("code") | _STAFF.of("recorded_by"),
+        ),
+        # The city's sites and what they offer: no person.
+        Fields("site", {}, not_personal=("name", "address")),
+        Fields("unit", {}, not_personal=("name", "protections")),
+        Fields("bed", {}, not_personal=("label",)),
+        Fields("closure", {}, not_personal=("starts_on", "ends_on", "reason")),
+        Fields(
+            "protection_need_kind", {}, not_personal=("code", "label_de", "label_en", "requires")
+        ),
+        Fields("unit_protection_kind", {}, not_personal=("code", "label_de", "label_en")),
     ),
 )

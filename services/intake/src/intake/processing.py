@@ -2,7 +2,61 @@
 
 from __future__ import annotations
 
-from teilhabe.processing import DataCategory, Processing
+from teilhabe.processing import DataCategory, Fields, Personal, Processing
+
+_CARE = "reception and social care of the household"
+_BASIS = "Art. 6(1)(c), (e) GDPR; § 50 AsylG, § 12a AufenthG, FlüAG NRW, DSG NRW"
+_SERVICES = "housing, courses, volunteers, notifications (by event)"
+
+# What travels by event is a reference (household and member ids), an age group and
+# languages, never a name or a birth date (see teilhabe.events.households).
+_REFERENCE = Personal("reference to a household or member", _CARE, _BASIS, (_SERVICES,))
+_ALLOCATION = Personal(
+    "allocation (notice, dates, authority)", _CARE, _BASIS, ("housing, courses, volunteers",)
+)
+_IDENTITY = Personal("identity (name, birth, sex, nationality)", _CARE, _BASIS)
+_LANGUAGES = Personal("languages spoken", _CARE, _BASIS, ("courses, volunteers (by event)",))
+_RESIDENCE = Personal(
+    "residence status and its expiry",
+    _CARE,
+    _BASIS,
+    ("notifications (by event member.residence_status_changed, _expiring)",),
+)
+_HEALTH = Personal(
+    "special needs (health, disability): Art. 9 GDPR",
+    "housing and care suited to the person's needs",
+    "Art. 9(2)(b), (h) GDPR",
+    ("housing (as the flag needs_accessible_housing)",),
+)
+_CASE = Personal("social care: notes, follow-ups, appointments", _CARE, _BASIS)
+_STAFF = Personal(
+    "staff member acting (user name)",
+    "who did what in a case (accountability)",
+    "Art. 5(2), 6(1)(e) GDPR, § 18 DSG NRW",
+)
+_CASEWORKER = Personal(
+    "the household's caseworker (user name)",
+    _CARE,
+    _BASIS,
+    ("notifications (by event caseworker.assigned, follow_up.due)",),
+)
+_CONSENT = Personal(
+    "consent to share with an agency",
+    "sharing events with partner agencies only as the person agreed",
+    "Art. 6(1)(a), 7 GDPR",
+    ("notifications (by event consent.granted, consent.revoked)",),
+)
+_ERASURE = Personal(
+    "request to erase a person's data",
+    "proof of the erasure",
+    "Art. 5(2), 17 GDPR",
+    ("every service (by event erasure.requested, the subject's id only)",),
+)
+_SIGN_IN = Personal(
+    "staff member known from the sign-in (user name, name, roles, teams)",
+    "showing staff their cases and whom to tell",
+    "Art. 6(1)(e) GDPR, § 18 DSG NRW",
+)
 
 PROCESSING = Processing(
     activity="reception and social care of refugees allocated to the city",
@@ -51,5 +105,84 @@ PROCESSING = Processing(
     external_recipients=(
         "the immigration office and the Bezirksregierung, as the law requires (by the "
         "caseworkers, outside this system)",
+    ),
+    fields=(
+        Fields(
+            "household",
+            _ALLOCATION.of(
+                "allocation_notice_number",
+                "allocated_on",
+                "allocating_authority",
+                "expected_arrival_on",
+            )
+            | _CASEWORKER.of("caseworker_id")
+            | _HEALTH.of("needs_accessible_housing")
+            | Personal("where the household lives", _CARE, _BASIS).of(
+                "housing_status", "housing_site", "housing_unit"
+            )
+            | Personal(
+                "the household's team",
+                "need to know: which team's staff may see it",
+                _BASIS,
+                ("housing, courses (by event)",),
+            ).of("team"),
+        ),
+        Fields(
+            "member",
+            _REFERENCE.of("household_id")
+            | _IDENTITY.of("given_name", "family_name", "date_of_birth", "sex", "nationality")
+            | _LANGUAGES.of("languages")
+            | _RESIDENCE.of("residence_status", "residence_status_expires_on")
+            | _HEALTH.of("special_needs"),
+        ),
+        Fields(
+            "member_change",
+            _REFERENCE.of("household_id", "member_id")
+            | _CASE.of("kind", "reason")
+            | _STAFF.of("recorded_by"),
+        ),
+        Fields(
+            "residence_status_record",
+            _REFERENCE.of("member_id")
+            | _RESIDENCE.of(
+                "residence_status", "previous_residence_status", "valid_from", "expires_on"
+            )
+            | _STAFF.of("recorded_by"),
+        ),
+        Fields(
+            "case_note",
+            _REFERENCE.of("household_id", "member_id")
+            | _CASE.of("noted_on", "text")
+            | _STAFF.of("author"),
+            not_personal=("category",),
+        ),
+        Fields(
+            "appointment",
+            _REFERENCE.of("household_id", "member_id")
+            | _CASE.of("place", "interpreter_language")
+            | _CASEWORKER.of("caseworker")
+            | _STAFF.of("created_by"),
+        ),
+        Fields(
+            "follow_up",
+            _REFERENCE.of("household_id", "member_id")
+            | _CASE.of("due_on", "reason", "done_on")
+            | _CASEWORKER.of("assignee")
+            | _STAFF.of("created_by", "done_by"),
+        ),
+        Fields(
+            "consent",
+            _REFERENCE.of("household_id", "member_id")
+            | _CONSENT.of("agency", "purpose", "granted_on", "evidence_reference", "revoked_on")
+            | _STAFF.of("recorded_by", "revoked_by"),
+        ),
+        Fields(
+            "erasure_request",
+            _ERASURE.of("subject_id", "reason") | _STAFF.of("requested_by"),
+            not_personal=("subject_kind",),
+        ),
+        Fields("erasure_confirmation", {}, not_personal=("service",)),
+        Fields("staff_member", _SIGN_IN.of("subject", "name", "roles", "teams")),
+        Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),
     ),
 )

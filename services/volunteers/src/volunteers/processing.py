@@ -2,7 +2,38 @@
 
 from __future__ import annotations
 
-from teilhabe.processing import DataCategory, Processing
+from teilhabe.processing import DataCategory, Fields, Personal, Processing
+
+_MENTORING = "registering volunteers and matching them with households"
+_BASIS = "Art. 6(1)(a), (e) GDPR"
+_VOLUNTEER = Personal(
+    "a volunteer's identity and contact (name, e-mail, phone, user name)",
+    _MENTORING,
+    _BASIS,
+    ("notifications (by event volunteer.registered: name, e-mail, language)",),
+)
+_OFFER = Personal("what a volunteer offers (languages, skills, availability)", _MENTORING, _BASIS)
+_CLEARANCE = Personal(
+    "police clearance (dates, whether a relevant conviction is recorded): Art. 10 GDPR",
+    "protecting minors (§ 72a SGB VIII)",
+    "§ 72a SGB VIII, Art. 10 GDPR",
+)
+_HOUSEHOLD = Personal(
+    "a household (reference, languages, whether minors live there) as intake tells it",
+    _MENTORING,
+    "Art. 6(1)(e) GDPR",
+)
+_MATCH = Personal(
+    "a mentorship between a volunteer and a household",
+    _MENTORING,
+    _BASIS,
+    ("notifications (by event volunteer.matched, mentorship.ended)",),
+)
+_STAFF = Personal(
+    "staff member acting (user name)",
+    "who did what (accountability)",
+    "Art. 5(2), 6(1)(e) GDPR, § 18 DSG NRW",
+)
 
 PROCESSING = Processing(
     activity="volunteer mentoring of allocated households",
@@ -30,5 +61,28 @@ PROCESSING = Processing(
             "Art. 10 GDPR (criminal convictions)",
         ),
         DataCategory("household", "languages, minors living there, mentorships with dates"),
+    ),
+    fields=(
+        Fields(
+            "volunteer",
+            _VOLUNTEER.of("display_name", "email", "phone", "preferred_language", "subject")
+            | _OFFER.of("languages", "skills", "available_weekdays", "availability_note")
+            | _STAFF.of("registered_by"),
+        ),
+        Fields(
+            "police_clearance",
+            _CLEARANCE.of(
+                "volunteer_id", "inspected_on", "issued_on", "relevant_conviction", "delete_after"
+            ),
+        ),
+        Fields(
+            "household",
+            _HOUSEHOLD.of("household_id", "allocation_notice_number", "has_minors", "languages"),
+        ),
+        Fields(
+            "match",
+            _MATCH.of("volunteer_id", "household_id", "started_on", "ended_on")
+            | _STAFF.of("matched_by"),
+        ),
     ),
 )

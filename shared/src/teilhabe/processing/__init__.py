@@ -11,7 +11,12 @@ current.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from teilhabe.processing.fields import SHARED_FIELDS, Fields, Personal
+
+__all__ = ["SHARED_FIELDS", "DataCategory", "Fields", "Personal", "Processing"]
 
 
 @dataclass(frozen=True)
@@ -38,3 +43,10 @@ class Processing:
     external_recipients: tuple[str, ...] = ()
     # Transfers to third countries or international organisations (Art. 30(1)(e)).
     third_countries: str = "none"
+    # Each table's personal fields (teilhabe.processing.fields); the shared tables' are
+    # added by `all_fields`.
+    fields: Sequence[Fields] = ()
+
+    @property
+    def all_fields(self) -> tuple[Fields, ...]:
+        return (*self.fields, *SHARED_FIELDS)

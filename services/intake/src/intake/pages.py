@@ -104,6 +104,17 @@ HINTS = {
 
 # --- household list ------------------------------------------------------------------
 
+# The download's columns, as the list's table has them.
+HOUSEHOLD_COLUMNS = (
+    ui.N_("Household"),
+    ui.N_("Allocation notice"),
+    ui.N_("Persons"),
+    ui.N_("Allocated on"),
+    ui.N_("Expected arrival"),
+    ui.N_("Caseworker"),
+    ui.N_("Accommodation"),
+)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -135,23 +146,16 @@ async def households(request: Request, session: DbSession, principal: StaffOrOff
         page=ui.page_number(params.get("page")),
     )
     errors: ui.FormErrors = {}
-    allocated_from = _optional_date(filters.allocated_from, "allocated_from", errors, page_texts)
-    allocated_to = _optional_date(filters.allocated_to, "allocated_to", errors, page_texts)
-    arriving_from = _optional_date(filters.arriving_from, "arriving_from", errors, page_texts)
-    arriving_to = _optional_date(filters.arriving_to, "arriving_to", errors, page_texts)
+    for key in ("allocated_from", "allocated_to", "arriving_from", "arriving_to"):
+        _optional_date(getattr(filters, key), key, errors, page_texts)
+    download = ui.download_format(request)
+    if download and not errors:
+        return await _households_download(request, session, principal, filters, download)
     if not errors:
         found, total = await service.get_all(
             session=session,
             principal=principal,
-            filters=service.HouseholdFilter(
-                search=filters.q or None,
-                caseworker_id=filters.caseworker or None,
-                housing_status=filters.status or None,
-                allocated_from=allocated_from,
-                allocated_to=allocated_to,
-                arriving_from=arriving_from,
-                arriving_to=arriving_to,
-            ),
+            filters=_household_filter(filters),
             limit=PAGE_SIZE,
             offset=ui.page_offset(filters.page, PAGE_SIZE),
         )
@@ -177,6 +181,7 @@ async def households(request: Request, session: DbSession, principal: StaffOrOff
             "households": found,
             "total": total,
             "pager": ui.pager(filters.page, total, PAGE_SIZE, ui.same_query(request)),
+            "downloads": ui.download_links(request),
             "housing_labels": HOUSING_LABELS,
             "status_options": ui.options(HOUSING_LABELS, page_texts),
             "labels": ui.field_labels(FIELD_LABELS, page_texts),
@@ -191,6 +196,57 @@ async def households(request: Request, session: DbSession, principal: StaffOrOff
         section="ui_home",
         errors=errors,
     )
+
+
+def _household_filter(filters: Filters) -> service.HouseholdFilter:
+    # The dates are checked before: a typed date that is not one never gets here.
+    return service.HouseholdFilter(
+        search=filters.q or None,
+        caseworker_id=filters.caseworker or None,
+        housing_status=filters.status or None,
+        allocated_from=ui.parse_date(filters.allocated_from) if filters.allocated_from else None,
+        allocated_to=ui.parse_date(filters.allocated_to) if filters.allocated_to else None,
+        arriving_from=ui.parse_date(filters.arriving_from) if filters.arriving_from else None,
+        arriving_to=ui.parse_date(filters.arriving_to) if filters.arriving_to else None,
+    )
+
+
+async def _households_download(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    filters: Filters,
+    kind: ui.DownloadFormat,
+) -> Response:
+    """Every household the filters find (not only one page), as a file; audited as an export."""
+    found, _ = await service.get_all(
+        session=session,
+        principal=principal,
+        filters=_household_filter(filters),
+        limit=ui.DOWNLOAD_LIMIT,
+        offset=0,
+        action="export",
+    )
+    gettext = ui.texts(request).gettext
+    rows = [
+        (
+            f"{h.members[0].family_name}, {h.members[0].given_name}" if h.members else "",
+            h.allocation_notice_number,
+            len(h.members),
+            h.allocated_on,
+            h.expected_arrival_on,
+            h.caseworker_id,
+            gettext(HOUSING_LABELS[h.housing_status]),
+        )
+        for h in found
+    ]
+    table = ui.Table(
+        name=gettext(ui.N_("households")),
+        title=gettext("Households"),
+        headers=[gettext(heading) for heading in HOUSEHOLD_COLUMNS],
+        rows=rows,
+    )
+    return ui.download(table, kind, on=today())
 
 
 # --- one household, and its caseworker -----------------------------------------------

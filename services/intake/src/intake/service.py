@@ -237,7 +237,10 @@ async def get_all(
     filters: HouseholdFilter,
     limit: int,
     offset: int,
+    action: str = "list",
 ) -> tuple[list[Household], int]:
+    """The households in the principal's scope that `filters` finds, a page of them; audited
+    as `action` ("export" for a download)."""
     query: Select[Any] = HOUSEHOLDS.select(principal)
     search = filters.search
     if search:
@@ -270,7 +273,7 @@ async def get_all(
         limit=limit,
         offset=offset,
     )
-    await audit(session, principal, "list", RESOURCE, [h.id for h in households])
+    await audit(session, principal, action, RESOURCE, [h.id for h in households])
     await session.commit()
     return households, total
 

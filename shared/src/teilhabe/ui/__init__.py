@@ -6,13 +6,22 @@ under /ui (the shared assets under /static). Its pages declare who may see them 
 as the API, then confirm or show the page again with the errors), and answer with
 `render(request, template, context)`. Pages use the package as a module:
 `from teilhabe import ui`, then `ui.render(...)`. Lists page with `page_number` and
-`pager` (see `paging`). Texts are gettext message ids, German first (see `i18n`); dates
-and numbers are formatted for de-DE in Europe/Berlin.
+`pager` (see `paging`), and download as CSV or XLSX with `download_format`,
+`download_links` and `download` (see `downloads`). Texts are gettext message ids, German
+first (see `i18n`); dates and numbers are formatted for de-DE in Europe/Berlin.
 """
 
 from teilhabe.ui.actions import FormAction
 from teilhabe.ui.app import MOUNT_PATH, STATIC_PATH, mount_staff_ui
 from teilhabe.ui.auth import PageGuard, api_roles, page_roles
+from teilhabe.ui.downloads import (
+    DOWNLOAD_LIMIT,
+    DownloadFormat,
+    Table,
+    download,
+    download_format,
+    download_links,
+)
 from teilhabe.ui.formatting import (
     country_name,
     date_input_value,
@@ -50,12 +59,14 @@ from teilhabe.ui.urls import page_path
 __all__ = [
     "CHOOSE",
     "DATE_FORMAT",
+    "DOWNLOAD_LIMIT",
     "FORM",
     "MESSAGE_LANGUAGES",
     "MOUNT_PATH",
     "N_",
     "REQUIRED",
     "STATIC_PATH",
+    "DownloadFormat",
     "FormAction",
     "FormErrors",
     "PageGuard",
@@ -63,12 +74,16 @@ __all__ = [
     "Pager",
     "Section",
     "StaffTool",
+    "Table",
     "Texts",
     "UiSettings",
     "api_roles",
     "country_name",
     "date_error",
     "date_input_value",
+    "download",
+    "download_format",
+    "download_links",
     "field_labels",
     "flash",
     "format_date",

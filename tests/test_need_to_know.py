@@ -640,6 +640,27 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             body={},
             **intake,
         ),
+        # A caseworker's own calendar feed: the page for every caseworker; the feed's
+        # address is its own credential, and an unknown one is not found for anyone.
+        Route("intake", "GET", "/ui/kalender", admitted=CASEWORKERS, in_scope=CASEWORKERS, ok=200),
+        Route(
+            "intake",
+            "POST",
+            "/ui/kalender/namen",
+            admitted=CASEWORKERS,
+            in_scope=CASEWORKERS,
+            ok=303,
+            body={},
+        ),
+        Route(
+            "intake",
+            "GET",
+            "/kalender/not-a-feed.ics",
+            admitted=EVERYONE,
+            in_scope=frozenset(),
+            ok=200,
+            overrides={"anonymous": 404},
+        ),
         # Case notes: the household's own team alone (a team lead of no team: not found).
         Route(
             "intake",

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, MetaData, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from teilhabe.audit import APPEND_ONLY_DDL
+from teilhabe.calendar import CALENDAR_FEED_V1_DDL
 from teilhabe.db import ensure_database
 from teilhabe.db_roles import grant_app_privileges
 from teilhabe.timers import TIMER_V1_DDL
@@ -120,6 +121,16 @@ def create_timer_table(connection: Connection) -> None:
 
 def drop_timer_table(connection: Connection) -> None:
     connection.exec_driver_sql("DROP TABLE IF EXISTS timer")
+
+
+def create_calendar_feed_table(connection: Connection) -> None:
+    """The calendar feeds' tokens (teilhabe.calendar), for a service's migration."""
+    for statement in CALENDAR_FEED_V1_DDL:
+        connection.exec_driver_sql(statement)
+
+
+def drop_calendar_feed_table(connection: Connection) -> None:
+    connection.exec_driver_sql("DROP TABLE IF EXISTS calendar_feed")
 
 
 # Sealing the audit trail (see teilhabe.audit.chain): each service's migration after

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import structlog
 from fastapi import FastAPI
+from teilhabe.calendar import feed_router
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.runtime import Command
@@ -16,6 +17,8 @@ from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_packa
 from intake import (
     allocation_pages,
     appointment_pages,
+    calendar_feed,
+    calendar_pages,
     erasure,
     followup_pages,
     inbound,
@@ -25,6 +28,7 @@ from intake import (
 from intake.erasure_router import router as erasure_router
 from intake.pages import mount_pages
 from intake.router import follow_ups_router, router
+from intake.service import audit
 from intake.timers import TIMERS
 
 
@@ -57,6 +61,7 @@ def _mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             note_pages.router,
             followup_pages.router,
             appointment_pages.router,
+            calendar_pages.router,
         ],
     )
 
@@ -66,7 +71,20 @@ SERVICE = service_of_package(
     ServiceApi(
         title="Teilhabe Intake",
         description="Households allocated to the city, their members and caseworkers.",
-        routers=[router, erasure_router, follow_ups_router],
+        routers=[
+            router,
+            erasure_router,
+            follow_ups_router,
+            # A caseworker's calendar, at an address that is its own credential.
+            feed_router(
+                path=calendar_pages.FEED_PATH,
+                name="calendar_feed_ics",
+                tokens=calendar_feed.FEED_TOKENS,
+                audit=audit,
+                calendar_name=calendar_feed.CALENDAR_NAME,
+                load=calendar_feed.load,
+            ),
+        ],
         pages=_mount_pages,
     ),
     ServiceExtras(

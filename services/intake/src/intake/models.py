@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ARRAY, Date, DateTime, Enum, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from teilhabe.calendar import define_calendar_feed_table
 from teilhabe.db import new_metadata
 from teilhabe.messaging.tables import define_inbox_table
 from teilhabe.service_tables import define_service_tables
@@ -22,6 +23,8 @@ class Base(DeclarativeBase):
 messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 # The inbound consumer's own inbox (events partner agencies send in; teilhabe.messaging.agencies).
 inbound_inbox = define_inbox_table(Base.metadata, "inbound_inbox")
+# Caseworkers' calendar feed addresses, kept hashed (teilhabe.calendar).
+calendar_feed = define_calendar_feed_table(Base.metadata)
 
 
 class Household(Base):

@@ -101,6 +101,11 @@ PROCESSING = Processing(
             "caseworker; follow-ups with their reason",
         ),
         DataCategory("staff", "user name, name, roles and teams, last sign-in"),
+        DataCategory(
+            "staff",
+            "a caseworker's calendar feed: its address kept hashed, whether it shows "
+            "names, when issued and last fetched",
+        ),
     ),
     external_recipients=(
         "the immigration office and the Bezirksregierung, as the law requires (by the "

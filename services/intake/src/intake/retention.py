@@ -67,6 +67,16 @@ RETENTION = Retention(
             legal_basis="Art. 6(1)(e) GDPR, § 18 DSG NRW (staff data needed for the work)",
         ),
         Rule(
+            table="calendar_feed",
+            record="a caseworker's calendar feed (the hashed address, whether it shows "
+            "names, when issued and last fetched)",
+            clock_starts="it was last fetched, or issued if never",
+            clock="COALESCE(last_fetched_at, issued_at)",
+            keep_days=365,
+            legal_basis="Art. 6(1)(e) GDPR, § 18 DSG NRW (staff data needed for the work); "
+            "an address unused for a year is ended",
+        ),
+        Rule(
             table="erasure_request",
             record="a request to erase a person's data: whose (by id), why, who asked, "
             "and when every service confirmed",

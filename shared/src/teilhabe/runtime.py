@@ -140,8 +140,7 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         new_revision(service.migrations_dir, settings.migration_url, args.message)
     elif args.command == "api":
         uvicorn.run(
-            service.app_factory
-            or f"{service.create_app.__module__}:{service.create_app.__name__}",
+            service.app_factory or f"{service.create_app.__module__}:{service.create_app.__name__}",
             factory=True,
             workers=settings.api_workers,
             # A worker still importing on a busy node is not dead: uvicorn's 5 s default

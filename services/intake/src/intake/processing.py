@@ -189,5 +189,14 @@ PROCESSING = Processing(
         Fields("erasure_confirmation", {}, not_personal=("service",)),
         Fields("staff_member", _SIGN_IN.of("subject", "name", "roles", "teams")),
         Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),
+        Fields(
+            "calendar_feed",
+            Personal(
+                "a caseworker's calendar feed (whose, when issued and last fetched)",
+                "a caseworker's appointments and follow-ups in their own calendar",
+                "Art. 6(1)(e) GDPR, § 18 DSG NRW",
+            ).of("holder", "issued_at", "last_fetched_at"),
+            not_personal=("token_hash", "show_names"),
+        ),
     ),
 )

@@ -381,7 +381,34 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         201,
     )["id"]
 
-    # volunteers: one mentor whose mentorship runs, one whose mentorship ended.
+    # A community offer with two guests (locals): one to remove by API, one by page.
+    community = ok(
+        await api["courses"].post(
+            "/courses",
+            json={
+                "kind": "community",
+                "provider": "Caritas",
+                "title": "Begegnungscafé",
+                "starts_on": "2026-12-01",
+                "ends_on": "2099-12-31",
+                "place": "Kirchplatz 3",
+                "seats": 5,
+            },
+            headers=coordinator,
+        ),
+        201,
+    )
+    ids["community"] = community["id"]
+    for key in ("guest", "guest_page"):
+        ids[key] = ok(
+            await api["courses"].post(
+                f"/courses/{ids['community']}/guests",
+                json={"name": f"Gast {key}", "contact": "0151 2345678"},
+                headers=coordinator,
+            ),
+            201,
+        )["id"]
+
     vcoord = h("volunteer_coordinator")
     for who, key in (("volunteer_mentoring", "mentor"), ("volunteer_former_mentor", "former")):
         person = PEOPLE[who]
@@ -1078,6 +1105,50 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             in_scope=coordinator,
             ok=200,
         ),
+        # Guests of community offers: the offer's coordinators only.
+        Route(
+            "courses",
+            "POST",
+            f"/courses/{ids['community']}/guests",
+            body={},
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=422,
+        ),
+        Route(
+            "courses",
+            "DELETE",
+            f"/guests/{ids['guest']}",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=204,
+        ),
+        Route(
+            "courses",
+            "GET",
+            f"/ui/kurse/{ids['community']}/gaeste/neu",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/kurse/{ids['community']}/gaeste",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=422,
+            body={},
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/gaeste/{ids['guest_page']}/entfernen",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=303,
+            body={},
+        ),
         Route(
             "courses",
             "POST",
@@ -1429,6 +1500,9 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "course": "course_id",
         "enrollment": "enrollment_id",
         "session": "session_id",
+        "community": "course_id",
+        "guest": "guest_id",
+        "guest_page": "guest_id",
         "mentor": "volunteer_id",
         "former": "volunteer_id",
         "mentor_match": "match_id",

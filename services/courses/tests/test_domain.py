@@ -23,6 +23,7 @@ EXPECTED = {
     OfferKind.SCHOOL_PLACE: {SCHOOL},
     OfferKind.KITA_PLACE: {KITA},
     OfferKind.LEISURE: {U3, KITA, SCHOOL, ADULT},
+    OfferKind.COMMUNITY: {U3, KITA, SCHOOL, ADULT},
 }
 
 

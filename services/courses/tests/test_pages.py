@@ -34,6 +34,7 @@ GERMAN_KINDS = {
     "kita_place": "Kita-Platz",
     "job_readiness": "Berufsvorbereitung",
     "leisure": "Freizeit und Sport",
+    "community": "Begegnungsangebot",
 }
 
 

@@ -116,7 +116,13 @@ async def test_coordinator_records_a_completion_with_its_result(
 
     done = await coordinator.post(url, data={"csrf_token": token.group(1), "result": "B1"})
     assert done.status_code == 303
-    assert flashed(await coordinator.get(done.headers["location"])) == "Der Abschluss ist erfasst."
+    after = await coordinator.get(done.headers["location"])
+    assert flashed(after) == "Der Abschluss ist erfasst."
+    # Completed participants stay on the course's page, with their result.
+    completed = re.search(r'<table[^>]*id="completed".*?</table>', after.text, re.S)
+    assert completed, "a table of those who completed"
+    assert family.allocation_notice_number in completed.group(0)
+    assert ">B1<" in completed.group(0)
     twice = await coordinator.post(url, data={"csrf_token": token.group(1), "result": "B1"})
     assert twice.status_code == 422
     assert "Diese Person hat das Angebot bereits abgeschlossen." in twice.text

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, or_, select
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
-from courses.models import Course, CourseSession, Enrollment, Person
+from courses.models import Course, CourseSession, Enrollment, Guest, Person
 
 CourseManagers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR)]
 Enrollers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR, Role.CASEWORKER)]
@@ -77,3 +77,13 @@ def _session_of_own_course(principal: Principal) -> ColumnElement[bool] | bool:
 
 # A session of a course and its attendance: the course's coordinators'.
 SESSIONS = RecordScope(CourseSession, resource="course_session", rule=_session_of_own_course)
+
+
+def _guest_of_own_course(principal: Principal) -> ColumnElement[bool] | bool:
+    if not principal.has_any_role(Role.COURSE_COORDINATOR):
+        return False
+    return Guest.course_id.in_(select(Course.id).where(_runs(principal)))
+
+
+# A guest of an offer (a local, a volunteer): the offer's coordinators' only.
+GUESTS = RecordScope(Guest, resource="guest", rule=_guest_of_own_course)

@@ -48,7 +48,14 @@ ELIGIBLE_AGE_GROUPS: Mapping[OfferKind, frozenset[AgeGroup]] = MappingProxyType(
         OfferKind.SCHOOL_PLACE: frozenset({AgeGroup.SCHOOL}),
         OfferKind.KITA_PLACE: frozenset({AgeGroup.KITA}),
         OfferKind.LEISURE: EVERYONE,
+        OfferKind.COMMUNITY: EVERYONE,
     }
+)
+
+# The kinds of offer that locals and volunteers may join too, as guests: a name and one
+# contact, nothing more, deleted after the offer ends (courses.retention).
+OPEN_TO_GUESTS: frozenset[OfferKind] = frozenset(
+    {OfferKind.COMMUNITY, OfferKind.LANGUAGE_CAFE, OfferKind.LEISURE}
 )
 
 
@@ -131,6 +138,29 @@ def free_seats(*, seats: int, enrolled: int) -> int:
 def seats_to_offer(*, seats: int, enrolled: int, waitlist: Sequence[UUID]) -> tuple[UUID, ...]:
     """Whom of the waitlist (given in waitlist order) a free seat goes to, first come first."""
     return tuple(waitlist[: free_seats(seats=seats, enrolled=enrolled)])
+
+
+def guest_problem(
+    *, kind: OfferKind, ends_on: date | None, taken: int, seats: int, waitlisted: int, today: date
+) -> Refusal | None:
+    """Why a guest (a local, a volunteer) cannot join this offer, if they cannot.
+
+    A guest's data goes when the offer ends, so only offers with a known end take guests;
+    guests get a free seat or none (no waitlist: a seat offer would need more of their
+    data), and never one a waiting person is due.
+    """
+    if kind not in OPEN_TO_GUESTS:
+        return Refusal("not-open-to-guests", f"a {kind} is open to allocated people only")
+    if ends_on is None:
+        return Refusal(
+            "no-end",
+            "guests may join only an offer with an end date (their data goes when it ends)",
+        )
+    if ends_on < today:
+        return Refusal("course-ended", f"the offer ended on {ends_on.isoformat()}")
+    if taken >= seats or waitlisted > 0:
+        return Refusal("no-free-seat", "every seat of the offer is taken")
+    return None
 
 
 def withdrawal_problem(status: EnrollmentStatus) -> Refusal | None:

@@ -12,7 +12,12 @@ from courses.models import Enrollment, Person
 
 
 async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID) -> int:
-    """A seat an erased person held is free from now on (no one is moved up for it)."""
+    """A seat an erased person held is free from now on (no one is moved up for it).
+
+    Guests of community offers (locals, volunteers) are known by no id the request could
+    carry: their record goes when they leave (DELETE /guests/{id}, at once, on their
+    request too) and at the latest the day after the offer ends (courses.retention).
+    """
     if kind is ErasureSubject.VOLUNTEER:
         return 0
     if kind is ErasureSubject.HOUSEHOLD:

@@ -53,6 +53,12 @@ class Course(Base):
     weekly_times: Mapped[str | None] = mapped_column(String(200))
     place: Mapped[str] = mapped_column(String(300))
     seats: Mapped[int]
+    # Languages the offer is held in or supported in (ISO 639-1), and whether children
+    # are looked after meanwhile: what decides, for many, whether they can take part.
+    languages: Mapped[list[str]] = mapped_column(
+        ARRAY(String(16)), default=list, server_default="{}"
+    )
+    childcare: Mapped[bool] = mapped_column(default=False, server_default="false")
     created_by: Mapped[str] = mapped_column(String(200))
     # The coordinators' team that runs the course; with its creator, who sees participants.
     team: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -159,3 +165,22 @@ class SessionAttendance(Base):
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class Guest(Base):
+    """A local or a volunteer taking a seat in an offer open to guests (domain.OPEN_TO_GUESTS).
+
+    The minimum to run the offer and reach them if it changes: a name and one contact.
+    Deleted after the offer ends (courses.retention) or when they leave it.
+    """
+
+    __tablename__ = "guest"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("course.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(200))
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

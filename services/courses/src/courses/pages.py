@@ -24,7 +24,7 @@ from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
 from teilhabe.scope import applies_scope
 
-from courses import service
+from courses import domain, service
 from courses.dependencies import COURSES_RUN, ENROLLMENTS, CourseManagers
 from courses.schemas import (
     CourseDetail,
@@ -49,6 +49,7 @@ KIND_LABELS = {
     OfferKind.KITA_PLACE: ui.N_("Kita place"),
     OfferKind.JOB_READINESS: ui.N_("Job readiness"),
     OfferKind.LEISURE: ui.N_("Leisure and sports"),
+    OfferKind.COMMUNITY: ui.N_("Community offer"),
 }
 AGE_GROUP_LABELS = {
     AgeGroup.ADULT: ui.N_("Adult"),
@@ -67,6 +68,8 @@ COURSE_FIELDS = (
     "weekly_times",
     "place",
     "seats",
+    "languages",
+    "childcare",
 )
 REQUIRED_TEXT = ("title", "provider", "place")
 OPTIONAL_TEXT = ("level", "weekly_times")
@@ -80,9 +83,14 @@ FIELD_LABELS = {
     "weekly_times": ui.N_("Weekly times"),
     "place": ui.N_("Place"),
     "seats": ui.N_("Seats"),
+    "languages": ui.N_("Languages"),
+    "childcare": ui.N_("Childcare"),
+    "name": ui.N_("Name"),
+    "contact": ui.N_("Contact"),
     "allocation_notice_number": ui.N_("Allocation notice number"),
     "member_id": ui.N_("Person"),
 }
+LANGUAGES_HINT = ui.N_("Please give language codes of two or three letters, e.g. de, ar, uk.")
 # The rules' own messages (courses.domain, courses.service), for the catalogue.
 RULE_MESSAGES = (
     ui.N_("a course cannot end before it starts"),
@@ -144,7 +152,9 @@ async def new_course(request: Request, _: Coordinator) -> Response:
 
 @router.post("/kurse/neu", name="create_course")
 async def create_course(request: Request, session: DbSession, principal: Coordinator) -> Response:
-    form = await ui.FormAction.read(request, session, fields=COURSE_FIELDS)
+    form = await ui.FormAction.read(
+        request, session, fields=COURSE_FIELDS, hints={"languages": LANGUAGES_HINT}
+    )
     values = form.values(COURSE_FIELDS)
     course_in = _course_request(form, values)
     if course_in is not None:
@@ -168,6 +178,9 @@ def _course_request(form: ui.FormAction, values: Mapping[str, str]) -> CourseIn 
     form.put_whole_number(data, "seats", values["seats"])
     form.put_date(data, "starts_on", values["starts_on"])
     form.put_date(data, "ends_on", values["ends_on"], required=False)
+    # "de, ar uk": codes separated by commas or spaces, as staff write them.
+    data["languages"] = [code for code in values["languages"].replace(",", " ").split() if code]
+    data["childcare"] = values["childcare"] == "on"
     return form.model(CourseIn, data)
 
 
@@ -265,6 +278,7 @@ async def _course_page(
         "courses/course.html",
         {
             "course": detail,
+            "open_to_guests": detail.kind in domain.OPEN_TO_GUESTS,
             "kind_labels": KIND_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
             "labels": ui.field_labels(FIELD_LABELS, ui.texts(request)),
@@ -290,7 +304,7 @@ def person_label(person: PersonOut | None, page_texts: ui.Texts) -> str:
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve courses' staff pages under /ui of `app`."""
     # They take this module's role declaration and labels.
-    from courses import enrollment_pages, progress_pages
+    from courses import enrollment_pages, guest_pages, progress_pages
 
     ui.mount_staff_ui(
         app,
@@ -303,6 +317,6 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("new_course", ui.N_("New offer")),
             ),
         ),
-        [router, enrollment_pages.router, progress_pages.router],
+        [router, enrollment_pages.router, progress_pages.router, guest_pages.router],
         outbox=service.outbox,
     )

@@ -24,15 +24,18 @@ _STAFF = Personal(
 )
 
 PROCESSING = Processing(
-    activity="language and education offers for allocated refugees",
+    activity="language, education, work, leisure and community offers",
     purposes=(
         "Offering integration, language and other courses to the members of allocated "
         "households, enrolling them, recording their attendance and their results.",
+        "Letting locals and volunteers join community offers (Begegnungscafé, "
+        "neighbourhood festival, sports club trial) beside allocated people.",
     ),
     legal_basis="Art. 6(1)(e) GDPR with § 44 AufenthG and §§ 8, 14 IntV",
     data_subjects=(
         "members of allocated households (by their id, age group and languages)",
         "staff planning courses (user names)",
+        "locals and volunteers joining community offers as guests",
     ),
     categories=(
         DataCategory("member", "age group, languages, household and team"),
@@ -40,6 +43,11 @@ PROCESSING = Processing(
             "member",
             "enrolments and waitlist places, attendance per session, completion and result "
             "(e.g. the DTZ level)",
+        ),
+        DataCategory(
+            "guest",
+            "name and one contact (phone or e-mail) for the offer joined; deleted the day "
+            "after it ends or when the guest leaves",
         ),
         DataCategory("staff", "user name of who created, enrolled, recorded"),
     ),

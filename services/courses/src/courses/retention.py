@@ -41,6 +41,15 @@ RETENTION = Retention(
             parent="course",
             record="a dated session of an offer (times, topic, who planned it)",
         ),
+        Rule(
+            table="guest",
+            record="a local's or volunteer's name and one contact, as a guest of an offer",
+            clock_starts="the day after the offer ended: guests join only offers with an end",
+            clock="(SELECT CAST(coalesce(c.ends_on, c.starts_on) + 1 AS timestamptz) "
+            "FROM course c WHERE c.id = guest.course_id)",
+            keep_days=0,
+            legal_basis="Art. 6(1)(a) GDPR (they asked to join); Art. 5(1)(c), (e) GDPR",
+        ),
         Exempt(
             "inbound_inbox",
             "ids of handled reports course providers sent in; the consumer deletes them "

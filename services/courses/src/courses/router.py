@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.events.courses import OfferKind
 from teilhabe.scope import applies_scope
 
-from courses import service
+from courses import guests, service
 from courses.dependencies import (
     COURSES_RUN,
     ENROLLMENTS,
+    GUESTS,
     OFFERS,
     PEOPLE,
     SESSIONS,
@@ -30,6 +31,8 @@ from courses.schemas import (
     CourseOut,
     EnrollmentIn,
     EnrollmentOut,
+    GuestIn,
+    GuestOut,
     SessionAttendanceOut,
     SessionIn,
     SessionOut,
@@ -169,3 +172,30 @@ async def record_attendance(
     return await service.record_attendance(
         session=session, principal=principal, session_id=session_id, attendance_in=attendance_in
     )
+
+
+@router.post(
+    "/courses/{course_id}/guests",
+    status_code=status.HTTP_201_CREATED,
+    summary="A local or a volunteer joins an offer open to guests: name and one contact",
+    dependencies=[applies_scope(COURSES_RUN)],
+)
+async def add_guest(
+    course_id: uuid.UUID, guest_in: GuestIn, session: DbSession, principal: CourseManagers
+) -> GuestOut:
+    return await guests.add_guest(
+        session=session, principal=principal, course_id=course_id, guest_in=guest_in, today=today()
+    )
+
+
+@router.delete(
+    "/guests/{guest_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="A guest leaves the offer: their record is deleted and the seat is free",
+    dependencies=[applies_scope(GUESTS)],
+)
+async def remove_guest(
+    guest_id: uuid.UUID, session: DbSession, principal: CourseManagers
+) -> Response:
+    await guests.remove_guest(session=session, principal=principal, guest_id=guest_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -13,6 +13,10 @@ from teilhabe.events.households import AgeGroup
 
 from courses.domain import EnrollmentStatus
 
+LanguageCode = Annotated[
+    str, StringConstraints(pattern=r"^[a-z]{2,3}$", to_lower=True, strip_whitespace=True)
+]
+
 
 class CourseIn(RequestModel):
     kind: OfferKind
@@ -32,11 +36,34 @@ class CourseIn(RequestModel):
         description="Address or location"
     )
     seats: int = Field(ge=1, le=10_000)
+    languages: list[LanguageCode] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Languages the offer is held or supported in (ISO 639-1, e.g. de, ar)",
+    )
+    childcare: bool = Field(default=False, description="Children are looked after meanwhile")
     team: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
         default=None,
         description="Coordinators' team that runs the course and sees its participants; "
         "defaults to the creator's team if they have exactly one (one of the creator's teams).",
     )
+
+
+class GuestIn(RequestModel):
+    """A local or a volunteer joining an offer open to guests: the minimum, nothing more."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    contact: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)
+    ] = Field(description="One way to reach them if the offer changes: a phone number or e-mail")
+
+
+class GuestOut(ResponseModel):
+    id: uuid.UUID
+    course_id: uuid.UUID
+    name: str
+    contact: str
+    joined_at: datetime
 
 
 class EnrollmentIn(RequestModel):
@@ -56,8 +83,10 @@ class CourseOut(ResponseModel):
     weekly_times: str | None
     place: str
     seats: int
+    languages: list[str] = Field(default_factory=list)
+    childcare: bool = False
     team: str | None
-    enrolled: int
+    enrolled: int = Field(description="Seats taken, by allocated people and guests")
     free: int
     waitlisted: int
 
@@ -89,8 +118,25 @@ class WaitlistEntryOut(ResponseModel):
     age_group: AgeGroup | None = None
 
 
+class CompletedOut(ResponseModel):
+    enrollment_id: uuid.UUID
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    completed_at: datetime
+    result: str | None
+    allocation_notice_number: str | None = Field(default=None, description=_NOTICE_NUMBER)
+    member_position: int | None = Field(default=None, description=_MEMBER_POSITION)
+    age_group: AgeGroup | None = None
+
+
 class CourseDetail(CourseOut):
     participants: list[ParticipantOut] = Field(description="In enrolment order")
+    completed: list[CompletedOut] = Field(
+        default_factory=list, description="Who completed the offer, in order of completion"
+    )
+    guests: list[GuestOut] = Field(
+        default_factory=list, description="Locals and volunteers taking part, as they joined"
+    )
     waitlist: list[WaitlistEntryOut] = Field(description="In waitlist order")
 
 

@@ -43,6 +43,7 @@ from courses.models import (
     Course,
     CourseSession,
     Enrollment,
+    Guest,
     Person,
     SessionAttendance,
     audit_log,
@@ -51,12 +52,14 @@ from courses.models import (
 from courses.schemas import (
     AttendanceIn,
     AttendanceOut,
+    CompletedOut,
     CompletionIn,
     CourseDetail,
     CourseIn,
     CourseOut,
     EnrollmentIn,
     EnrollmentOut,
+    GuestOut,
     ParticipantOut,
     PersonOut,
     SessionAttendanceOut,
@@ -108,7 +111,7 @@ async def get_catalogue(
         limit=limit,
         offset=offset,
     )
-    counts = await _active_counts(session, [course.id for course in found])
+    counts = await active_counts(session, [course.id for course in found])
     return [_course_out(course, counts.get(course.id, {})) for course in found], total
 
 
@@ -117,7 +120,7 @@ async def get_offer(
 ) -> CourseOut:
     """One course as the catalogue shows it: counts only, no person (so nothing to audit)."""
     course = await OFFERS.get(session, principal, course_id)
-    counts = await _active_counts(session, [course.id])
+    counts = await active_counts(session, [course.id])
     return _course_out(course, counts.get(course.id, {}))
 
 
@@ -130,11 +133,21 @@ async def get_course(
         .join(Person, Person.member_id == Enrollment.member_id)
         .where(
             Enrollment.course_id == course_id,
-            Enrollment.status.in_(domain.ACTIVE_STATUSES),
+            Enrollment.status.in_(domain.ACTIVE_STATUSES | {EnrollmentStatus.COMPLETED}),
         )
         .order_by(Enrollment.sequence)
     )
-    active = [(enrollment, person) for enrollment, person in rows]
+    listed = [(enrollment, person) for enrollment, person in rows]
+    active = [row for row in listed if row[0].status in domain.ACTIVE_STATUSES]
+    completed = sorted(
+        (row for row in listed if row[0].status is EnrollmentStatus.COMPLETED),
+        key=lambda row: (row[0].completed_at, row[0].sequence),
+    )
+    guests = list(
+        await session.scalars(
+            select(Guest).where(Guest.course_id == course_id).order_by(Guest.joined_at, Guest.id)
+        )
+    )
     enrolled = sorted(
         (row for row in active if row[0].status is EnrollmentStatus.ENROLLED),
         key=lambda row: (row[0].enrolled_at or row[0].requested_at, row[0].sequence),
@@ -142,7 +155,10 @@ async def get_course(
     waiting = [row for row in active if row[0].status is EnrollmentStatus.WAITLISTED]
     summary = _course_out(
         course,
-        {EnrollmentStatus.ENROLLED: len(enrolled), EnrollmentStatus.WAITLISTED: len(waiting)},
+        {
+            EnrollmentStatus.ENROLLED: len(enrolled) + len(guests),
+            EnrollmentStatus.WAITLISTED: len(waiting),
+        },
     )
     detail = CourseDetail(
         **summary.model_dump(),
@@ -167,8 +183,22 @@ async def get_course(
             )
             for position, (e, person) in enumerate(waiting, start=1)
         ],
+        completed=[
+            CompletedOut(
+                enrollment_id=e.id,
+                member_id=e.member_id,
+                household_id=e.household_id,
+                completed_at=e.completed_at or e.requested_at,
+                result=e.result,
+                **_who(person),
+            )
+            for e, person in completed
+        ],
+        guests=[GuestOut.model_validate(guest) for guest in guests],
     )
-    await audit(session, principal, "read", RESOURCE, _distinct(e.household_id for e, _ in active))
+    await audit(session, principal, "read", RESOURCE, _distinct(e.household_id for e, _ in listed))
+    if guests:
+        await audit(session, principal, "read", "guest", [guest.id for guest in guests])
     await session.commit()
     return detail
 
@@ -188,7 +218,7 @@ async def enroll(
     )
     if person is None:
         raise InvalidFields({"member_id": "no person with this member_id is known to courses"})
-    counts = await _active_counts(session, [course.id])
+    counts = await active_counts(session, [course.id])
     already_listed = await session.scalar(
         select(func.count())
         .select_from(Enrollment)
@@ -212,7 +242,7 @@ async def enroll(
     )
     if isinstance(decision, Refusal):
         raise_refusal(decision)
-    moment = await _database_clock(session)
+    moment = await database_clock(session)
     seated = isinstance(decision, domain.Seat)
     enrollment = Enrollment(
         id=uuid.uuid4(),
@@ -270,7 +300,7 @@ async def withdraw(
     refusal = domain.withdrawal_problem(enrollment.status)
     if refusal is not None:
         raise_refusal(refusal)
-    moment = await _database_clock(session)
+    moment = await database_clock(session)
     was_waitlisted = enrollment.status is EnrollmentStatus.WAITLISTED
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.withdrawn_at = moment
@@ -289,7 +319,7 @@ async def withdraw(
             was_waitlisted=was_waitlisted,
         ),
     )
-    promoted = await _fill_free_seats(session, course, moment)
+    promoted = await fill_free_seats(session, course, moment)
     await audit(
         session,
         principal,
@@ -351,7 +381,7 @@ async def record_completion(
 
     Also what a course provider's report does (courses.inbound).
     """
-    moment = await _database_clock(session)
+    moment = await database_clock(session)
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.completed_at = moment
     enrollment.completed_by = principal.subject
@@ -675,11 +705,11 @@ async def record_member_changes(
         )
 
 
-async def _fill_free_seats(
+async def fill_free_seats(
     session: AsyncSession, course: Course, moment: datetime
 ) -> list[Enrollment]:
     """Give free seats to the waitlist in order; stage `course.enrolled` for each."""
-    counts = await _active_counts(session, [course.id])
+    counts = await active_counts(session, [course.id])
     enrolled = counts.get(course.id, {}).get(EnrollmentStatus.ENROLLED, 0)
     waiting = list(
         await session.scalars(
@@ -727,10 +757,10 @@ def _enrolled_event(course: Course, enrollment: Enrollment) -> CourseEnrolled:
     )
 
 
-async def _active_counts(
+async def active_counts(
     session: AsyncSession, course_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, dict[EnrollmentStatus, int]]:
-    """Course id → number of enrolled and waitlisted people."""
+    """Course id → seats taken (enrolled people and guests) and waitlisted people."""
     if not course_ids:
         return {}
     rows = await session.execute(
@@ -744,10 +774,19 @@ async def _active_counts(
     counts: dict[uuid.UUID, dict[EnrollmentStatus, int]] = {}
     for course_id, status, count in rows:
         counts.setdefault(course_id, {})[status] = count
+    # A guest takes a seat like an enrolled person.
+    guests = await session.execute(
+        select(Guest.course_id, func.count())
+        .where(Guest.course_id.in_(course_ids))
+        .group_by(Guest.course_id)
+    )
+    for course_id, count in guests:
+        seats = counts.setdefault(course_id, {})
+        seats[EnrollmentStatus.ENROLLED] = seats.get(EnrollmentStatus.ENROLLED, 0) + count
     return counts
 
 
-async def _database_clock(session: AsyncSession) -> datetime:
+async def database_clock(session: AsyncSession) -> datetime:
     # The database's wall clock, read under the course lock: later lock holders always
     # read a later time, whichever API replica they run in.
     moment = await session.scalar(select(func.clock_timestamp().cast(DateTime(timezone=True))))
@@ -768,6 +807,8 @@ def _course_out(course: Course, counts: dict[EnrollmentStatus, int]) -> CourseOu
         weekly_times=course.weekly_times,
         place=course.place,
         seats=course.seats,
+        languages=list(course.languages or ()),
+        childcare=course.childcare,
         team=course.team,
         enrolled=enrolled,
         free=domain.free_seats(seats=course.seats, enrolled=enrolled),

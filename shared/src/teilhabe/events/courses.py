@@ -20,6 +20,8 @@ class OfferKind(StrEnum):
     KITA_PLACE = "kita_place"
     JOB_READINESS = "job_readiness"
     LEISURE = "leisure"
+    # Meeting locals: a Begegnungscafé, a neighbourhood festival, a sports club trial.
+    COMMUNITY = "community"
 
 
 class CourseEnrolled(EventPayload):

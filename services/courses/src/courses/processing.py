@@ -17,6 +17,11 @@ _ENROLMENT = Personal(
     _BASIS,
     ("intake, notifications, agencies by subscription (by event course.*)",),
 )
+_GUEST = Personal(
+    "a guest of a community offer (a local or a volunteer): name and one contact",
+    "letting locals and volunteers join community offers and reaching them if it changes",
+    "Art. 6(1)(a) GDPR (they asked to join)",
+)
 _STAFF = Personal(
     "staff member acting (user name)",
     "who did what (accountability)",
@@ -81,8 +86,10 @@ PROCESSING = Processing(
                 "weekly_times",
                 "place",
                 "team",
+                "languages",
             ),
         ),
+        Fields("guest", _GUEST.of("name", "contact") | _STAFF.of("added_by")),
         Fields("course_session", _STAFF.of("created_by"), not_personal=("topic",)),
         Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),
     ),

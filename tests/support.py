@@ -21,6 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from teilhabe.auth import Role
 from teilhabe.db import asyncpg_dsn
 from teilhabe.messaging.access import service_user
+from teilhabe.messaging.policies import set_policies
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
 from teilhabe.migrations import upgrade
 from teilhabe.runtime import ServiceDefinition
@@ -163,6 +164,7 @@ async def provisioned_system(
     names: list[str] = []
     try:
         await declare_topology(amqp_url, [SERVICES[name] for name in services])
+        await asyncio.to_thread(set_policies, infra.rabbitmqctl, vhost)
         for name in services:
             user = service_user(name, exchange=EXCHANGE, name=f"{vhost}.{name}")
             system.service_amqp_urls[name] = await asyncio.to_thread(

@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from teilhabe.db import asyncpg_dsn
 from teilhabe.db_roles import LoginRole, create_service_roles
 from teilhabe.messaging.access import service_user
+from teilhabe.messaging.policies import set_policies
 from teilhabe.messaging.setup import EXCHANGE, Rabbitmqctl, declare_topology, grant
 from teilhabe.messaging.setup import local_rabbitmqctl as local_ctl
 from teilhabe.registry import installed_services
@@ -158,6 +159,7 @@ def set_up_broker(admin_url: str, rabbitmqctl: Rabbitmqctl) -> dict[str, str]:
     asyncio.run(declare_topology(admin_url, services))
     parts = urlsplit(admin_url)
     vhost = unquote(parts.path[1:]) or "/"
+    set_policies(rabbitmqctl, vhost)
     urls = {}
     for service in services:
         password = secrets.token_urlsafe(16)

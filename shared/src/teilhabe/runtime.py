@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
 
 import aio_pika
 import asyncpg
@@ -23,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from teilhabe.api.health import ReadinessCheck, health_router
+from teilhabe.audit import AUDIT_TABLE
 from teilhabe.audit.chain import key_bytes
 from teilhabe.audit.verify import verify_chain
 from teilhabe.config import ServiceSettings
@@ -30,9 +32,11 @@ from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.catalogue import set_schema_base_url
 from teilhabe.events.contract import FieldsRead
 from teilhabe.logging import configure_logging
-from teilhabe.messaging import dead_letters
+from teilhabe.messaging import dead_letter_audit, dead_letters
 from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
+from teilhabe.messaging.dead_letter_audit import DeadLetterAudit
 from teilhabe.messaging.inbox import HandlerMap
+from teilhabe.messaging.policies import put_policies
 from teilhabe.messaging.relay import OutboxRelay, RelayOptions
 from teilhabe.messaging.setup import declare_topology
 from teilhabe.messaging.tables import MessagingTables
@@ -168,10 +172,13 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
         timers = build_timer_worker(service, settings)
         asyncio.run(run_worker(settings, timers, command="timers"))
     elif args.command == "dead-letters":
-        asyncio.run(dead_letter_command(settings, args))
+        asyncio.run(dead_letter_command(settings, args, service))
     elif args.command == "broker-setup":
         url = os.environ.get("AMQP_SETUP_URL") or settings.amqp_url
         asyncio.run(declare_topology(url, [service], exchange=settings.event_exchange))
+        management = os.environ.get("RABBITMQ_MANAGEMENT_URL")
+        if management:
+            put_policies(management, unquote(urlsplit(url).path[1:]) or "/")
     elif args.command == "audit":
         raise SystemExit(asyncio.run(audit_command(settings)))
     elif args.command == "retention":
@@ -207,13 +214,29 @@ def _add_dead_letter_commands(commands: Any) -> None:
     forget.add_argument(
         "--mention", action="append", dest="mentions", required=True, help="an id (repeatable)"
     )
+    for action in (back, forget):
+        action.add_argument(
+            "--by",
+            required=True,
+            help="who does this (their user name), for the service's audit trail",
+        )
 
 
-async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespace) -> None:
+async def dead_letter_command(
+    settings: ServiceSettings, args: argparse.Namespace, service: ServiceDefinition
+) -> None:
+    audit: DeadLetterAudit | None = None
+    if args.action != "list":
+        # Redrive and deletion are audited: the trail must be writable before acting.
+        metadata = service.messaging.outbox.metadata
+        assert metadata is not None
+        audit = DeadLetterAudit(settings, metadata.tables[AUDIT_TABLE])
     connection = await aio_pika.connect(
         settings.amqp_url, heartbeat=settings.amqp_heartbeat_seconds, timeout=15
     )
     try:
+        if audit is not None:
+            await audit.check()
         queue = args.queue or settings.service_name
         # A passive look first, on a channel of its own: a missing queue closes the channel.
         try:
@@ -224,6 +247,7 @@ async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespac
                 f"no dead-letter queue for {queue} at this broker: the consumer has never run"
             ) from None
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        moved: list[str | None] = []
         if args.action == "list":
             letters = await dead_letters.list_dead_letters(channel, queue, limit=args.limit)
             for letter in letters:
@@ -233,20 +257,33 @@ async def dead_letter_command(settings: ServiceSettings, args: argparse.Namespac
                 )
             print(f"{len(letters)} dead letters shown")
         elif args.action == "forget":
-            deleted, kept = await dead_letters.forget(channel, queue, args.mentions)
+            assert audit is not None
+            try:
+                deleted, kept = await dead_letters.forget(
+                    channel, queue, args.mentions, moved=moved
+                )
+            finally:
+                await audit.record(args.by, dead_letter_audit.DELETED, queue, moved)
             print(f"{deleted} dead letters deleted, {kept} left in the dead-letter queue")
         else:
+            assert audit is not None
             only = set(args.event_ids) if args.event_ids else None
-            sent, kept = await dead_letters.redrive(
-                channel,
-                queue,
-                limit=args.limit,
-                only=only,
-                publish_timeout_seconds=settings.publish_timeout_seconds,
-            )
+            try:
+                sent, kept = await dead_letters.redrive(
+                    channel,
+                    queue,
+                    limit=args.limit,
+                    only=only,
+                    publish_timeout_seconds=settings.publish_timeout_seconds,
+                    moved=moved,
+                )
+            finally:
+                await audit.record(args.by, dead_letter_audit.REDRIVEN, queue, moved)
             print(f"{sent} sent back to {queue}, {kept} left in the dead-letter queue")
     finally:
         await connection.close()
+        if audit is not None:
+            await audit.close()
 
 
 async def audit_command(settings: ServiceSettings) -> int:

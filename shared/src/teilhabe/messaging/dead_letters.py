@@ -81,9 +81,11 @@ async def redrive(
     limit: int,
     only: Container[str] | None = None,
     publish_timeout_seconds: float = 10.0,
+    moved: list[str | None] | None = None,
 ) -> tuple[int, int]:
     """Send up to `limit` dead letters (or those whose event id is in `only`) back to
-    `queue`. Returns (sent back, left in the dead-letter queue)."""
+    `queue`; their event ids are appended to `moved`. Returns (sent back, left in the
+    dead-letter queue)."""
     dlq = await channel.get_queue(dead_letter_queue_name(queue))
     redelivery = await channel.get_exchange(redelivery_exchange_name(queue))
     sent, kept = 0, []
@@ -100,15 +102,24 @@ async def redrive(
             )
             await message.ack()
             sent += 1
+            if moved is not None:
+                moved.append(message.message_id)
     finally:
         for message in kept:
             await message.nack(requeue=True)
     return sent, len(kept)
 
 
-async def forget(channel: AbstractChannel, queue: str, mentions: Sequence[str]) -> tuple[int, int]:
+async def forget(
+    channel: AbstractChannel,
+    queue: str,
+    mentions: Sequence[str],
+    *,
+    moved: list[str | None] | None = None,
+) -> tuple[int, int]:
     """Delete the dead letters of `queue` whose body mentions one of `mentions` (the ids of
-    an erased household, person or volunteer). Returns (deleted, left in the queue)."""
+    an erased household, person or volunteer); their event ids are appended to `moved`.
+    Returns (deleted, left in the queue)."""
     dlq = await channel.get_queue(dead_letter_queue_name(queue))
     needles = [mention.encode() for mention in mentions if mention]
     deleted, kept = 0, []
@@ -120,6 +131,8 @@ async def forget(channel: AbstractChannel, queue: str, mentions: Sequence[str]) 
             if any(needle in message.body for needle in needles):
                 await message.ack()
                 deleted += 1
+                if moved is not None:
+                    moved.append(message.message_id)
             else:
                 kept.append(message)
     finally:

@@ -2,7 +2,8 @@
 
 `teilhabe-broker setup` runs with an administrator's AMQP URL (`AMQP_SETUP_URL`, else
 `AMQP_URL`) and declares the events exchange and each installed service's queues,
-bindings and redelivery exchange; with `--grant` it also creates each service's user and
+bindings and redelivery exchange, and sets the broker's policies (`policies`: dead
+letters expire) through `rabbitmqctl`; with `--grant` it also creates each service's user and
 sets its permissions (`teilhabe.messaging.access`) through `rabbitmqctl`, which user
 management needs. `make up` and the test fixtures run it; in Kubernetes the Messaging
 Topology Operator declares the same. `teilhabe-broker permissions` prints the matrix.
@@ -32,6 +33,7 @@ from teilhabe.messaging.agencies import (
     declare_side_consumer,
     remove_agency,
 )
+from teilhabe.messaging.policies import set_policies
 from teilhabe.messaging.topology import declare_service_topology
 
 if TYPE_CHECKING:
@@ -130,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     setup = commands.add_parser("setup", help="declare the topology (and, --grant, the users)")
     setup.add_argument("--service", action="append", help="only these services (repeatable)")
-    setup.add_argument("--vhost", default="/", help="the vhost of AMQP_SETUP_URL, for --grant")
+    setup.add_argument(
+        "--vhost", default="/", help="the vhost of AMQP_SETUP_URL, for --grant and the policies"
+    )
     setup.add_argument(
         "--grant",
         action="store_true",
@@ -153,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     if not url:
         raise SystemExit("set AMQP_SETUP_URL to an administrator's AMQP URL")
     asyncio.run(declare_topology(url, services))
+    if shutil.which("rabbitmqctl") is None:
+        print("rabbitmqctl not found: the broker's policies (dead letters expire) are not set")
+    else:
+        set_policies(local_rabbitmqctl, args.vhost)
     if args.grant:
         for service in services:
             variable = f"AMQP_PASSWORD_{service.name.upper()}"

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -26,6 +27,8 @@ from teilhabe_dev.testing.apps import migrated_database
 from teilhabe_dev.testing.infrastructure import Infrastructure
 
 from .support import SERVICES
+
+AUDIT_KEY = "retention-test-audit-key-0123456789abcdef"
 
 
 def declared_tables(service: ServiceDefinition) -> set[str]:
@@ -72,7 +75,7 @@ async def test_every_rule_runs_on_the_migrated_database(infra: Infrastructure, n
 
 @asynccontextmanager
 async def retention_worker(
-    service: ServiceDefinition, url: str, *, slice_size: int
+    service: ServiceDefinition, url: str, *, slice_size: int, archive_dir: Path | None = None
 ) -> AsyncIterator[TimerWorker]:
     engine = create_engine(url, pool_size=2)
     options = TimerOptions(
@@ -84,9 +87,9 @@ async def retention_worker(
     )
     worker = TimerWorker(
         options,
-        session_factory=create_session_factory(engine),
+        session_factory=create_session_factory(engine, audit_key=AUDIT_KEY),
         handlers=retention_run.retention_timers(
-            service.name, service.retention, slice_size=slice_size
+            service.name, service.retention, slice_size=slice_size, archive_dir=archive_dir
         ),
         recurring=retention_run.seeds(service.retention),
     )
@@ -148,7 +151,7 @@ async def timer_state(db: asyncpg.Connection, table: str) -> asyncpg.Record:
 
 
 async def test_a_run_removes_exactly_the_expired_case_files_paused_nothing_and_survives_a_crash(
-    infra: Infrastructure,
+    infra: Infrastructure, tmp_path: Path
 ) -> None:
     service = SERVICES["intake"]
     keep = service.retention.rule("household").keep
@@ -162,7 +165,8 @@ async def test_a_run_removes_exactly_the_expired_case_files_paused_nothing_and_s
             }
             younger = await add_household(db, moved_out_at=now - keep + timedelta(days=2))
             still_housed = await add_household(db, moved_out_at=None)
-            async with retention_worker(service, url, slice_size=2) as worker:
+            archive = tmp_path / "archive"
+            async with retention_worker(service, url, slice_size=2, archive_dir=archive) as worker:
                 # Paused: the run's timers are set aside, nothing is removed.
                 await worker.ensure_recurring()
                 async with worker_session(url) as session:
@@ -174,9 +178,12 @@ async def test_a_run_removes_exactly_the_expired_case_files_paused_nothing_and_s
                     assert await retention_run.resume(session) == len(service.retention.rules)
                 # A worker killed mid-slice: its transaction never commits.
                 engine = create_engine(url, pool_size=1)
-                dying = create_session_factory(engine)()
+                dying = create_session_factory(engine, audit_key=AUDIT_KEY)()
                 rule = service.retention.rule("household")
-                assert await retention_run.remove_slice(dying, rule, now=now, limit=2) == 2
+                removed_in_dying = await retention_run.remove_slice(
+                    dying, rule, now=now, limit=2, archive_dir=archive
+                )
+                assert removed_in_dying == 2
                 # The connection is cut: the server rolls the slice back.
                 await (await dying.connection()).invalidate()
                 await engine.dispose()
@@ -190,6 +197,19 @@ async def test_a_run_removes_exactly_the_expired_case_files_paused_nothing_and_s
             assert state["state"] == "pending"
             # The last slice found fewer than a full one: 5 = 2 + 2 + 1.
             assert '"last_removed": 1' in state["payload"]
+            # Each deleted case file was offered to the archive first, once.
+            offered = {
+                row["household_id"]
+                for row in await db.fetch("SELECT household_id FROM archive_offer")
+            }
+            assert offered == expired
+            assert sorted(p.name for p in archive.iterdir()) == sorted(
+                f"fallakte-{household}.zip" for household in expired
+            )
+            assert (
+                await db.fetchval("SELECT count(*) FROM audit_entry WHERE action = 'archive.offer'")
+                == 5
+            )
         finally:
             await db.close()
     removed = REGISTRY.get_sample_value(

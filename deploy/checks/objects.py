@@ -43,6 +43,7 @@ CUSTOM_API_VERSIONS = {
     ("rabbitmq.com/v1beta1", "User"): "Messaging Topology Operator",
     ("rabbitmq.com/v1beta1", "Permission"): "Messaging Topology Operator",
     ("rabbitmq.com/v1beta1", "TopicPermission"): "Messaging Topology Operator",
+    ("rabbitmq.com/v1beta1", "Policy"): "Messaging Topology Operator",
     ("rabbitmq.com/v1beta1", "Exchange"): "Messaging Topology Operator",
     ("rabbitmq.com/v1beta1", "Queue"): "Messaging Topology Operator",
     ("rabbitmq.com/v1beta1", "Binding"): "Messaging Topology Operator",

@@ -7,6 +7,8 @@ deployment overrides with its own issuer.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -106,6 +108,11 @@ class ServiceSettings(BaseSettings):
         gt=0,
         description="Pause between two retention runs of a rule (a run goes on in slices "
         "without pause while it finds a full slice).",
+    )
+    archive_offer_dir: Path | None = Field(
+        default=None,
+        description="Directory where files the city must offer to its archive (ArchivG NRW) "
+        "are written before retention deletes them; unset, such files are not deleted.",
     )
     retention_slice: int = Field(
         default=500, ge=1, le=10_000, description="Records one retention slice removes at most."

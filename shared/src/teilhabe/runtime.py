@@ -336,6 +336,7 @@ def timer_handlers(service: ServiceDefinition, settings: ServiceSettings) -> Tim
             service.retention,
             interval=timedelta(seconds=settings.retention_interval_seconds),
             slice_size=settings.retention_slice,
+            archive_dir=settings.archive_offer_dir,
         ),
     }
 
@@ -363,7 +364,11 @@ def build_timer_worker(service: ServiceDefinition, settings: ServiceSettings) ->
     engine = create_engine(settings.database_url, pool_size=2)
     return TimerWorker(
         TimerOptions.from_settings(settings),
-        session_factory=create_session_factory(engine),
+        # Timers may audit (the archive offer before a retention deletion).
+        session_factory=create_session_factory(
+            engine,
+            audit_key=settings.audit_key.get_secret_value() if settings.audit_key else None,
+        ),
         handlers=timer_handlers(service, settings),
         recurring=retention_run.seeds(service.retention),
     )

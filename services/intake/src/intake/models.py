@@ -306,3 +306,17 @@ class Appointment(Base):
             postgresql_where=text("cancelled_at IS NULL"),
         ),
     )
+
+
+class ArchiveOffer(Base):
+    """A case file offered to the city's archive (ArchivG NRW) before its deletion."""
+
+    __tablename__ = "archive_offer"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # No foreign key: the household is deleted right after its offer, the offer stays.
+    household_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int]
+    offered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -187,6 +187,16 @@ PROCESSING = Processing(
             not_personal=("subject_kind",),
         ),
         Fields("erasure_confirmation", {}, not_personal=("service",)),
+        Fields(
+            "archive_offer",
+            Personal(
+                "that the household's case file was offered to the archive",
+                "proof of the offer to the city's archive (ArchivG NRW)",
+                "Art. 5(2) GDPR, §§ 4, 10 ArchivG NRW",
+                ("the city's archive (the file itself, from ARCHIVE_OFFER_DIR)",),
+            ).of("household_id"),
+            not_personal=("file_name", "sha256"),
+        ),
         Fields("staff_member", _SIGN_IN.of("subject", "name", "roles", "teams")),
         Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),
         Fields(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from teilhabe.retention import Exempt, Follows, Retention, Rule
 
+from intake.archive import offer_case_files
+
 # A household's social-care file: the purpose ends when it has left the city's housing.
 CASE_FILE_DAYS = 5 * 365
 
@@ -17,6 +19,8 @@ RETENTION = Retention(
             keep_days=CASE_FILE_DAYS,
             legal_basis="Art. 5(1)(e), 17(1)(a) GDPR; § 84(2) SGB X; the city's filing plan "
             "keeps social-care files five years after the case ended",
+            # Offered to the city's archive first (§§ 4, 10 ArchivG NRW): intake.archive.
+            archive=offer_case_files,
         ),
         Follows(
             table="member",
@@ -75,6 +79,15 @@ RETENTION = Retention(
             keep_days=365,
             legal_basis="Art. 6(1)(e) GDPR, § 18 DSG NRW (staff data needed for the work); "
             "an address unused for a year is ended",
+        ),
+        Rule(
+            table="archive_offer",
+            record="that a case file was offered to the city's archive: which household "
+            "(by id), the file's name and SHA-256, when",
+            clock_starts="the offer",
+            clock="offered_at",
+            keep_days=10 * 365,
+            legal_basis="Art. 5(2) GDPR, §§ 4, 10 ArchivG NRW (proof of the offer)",
         ),
         Rule(
             table="erasure_request",

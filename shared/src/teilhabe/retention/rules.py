@@ -10,9 +10,17 @@ metadata needs exactly one declaration (tests/test_retention.py).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# Offers the expiring records (their keys) to the city's archive before they are deleted,
+# in the retention run's transaction, writing into the configured directory.
+Archiver = Callable[[AsyncSession, Sequence[Any], Path], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,11 @@ class Rule:
     where: str = "TRUE"
     # Column -> SQL expression: anonymise these instead of deleting the row.
     anonymise: Mapping[str, str] = field(default_factory=dict)
+    # Records the city must offer to its archive (ArchivG NRW) first: the run exports
+    # them by `archive` (keyed by the column `key`) before deleting them, and refuses to
+    # delete without an archive directory configured (ARCHIVE_OFFER_DIR).
+    archive: Archiver | None = None
+    key: str = "id"
 
     @property
     def keep(self) -> timedelta:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import structlog
 from sqlalchemy import text
@@ -56,11 +57,54 @@ def statement(rule: Rule) -> str:
     return f"DELETE FROM {rule.table} WHERE {chosen}"  # noqa: S608
 
 
+class ArchiveNotConfigured(RuntimeError):
+    """Records must be offered to the archive first, and no directory is configured."""
+
+
 async def remove_slice(
-    session: AsyncSession, rule: Rule, *, now: datetime, limit: int = SLICE
+    session: AsyncSession,
+    rule: Rule,
+    *,
+    now: datetime,
+    limit: int = SLICE,
+    archive_dir: Path | None = None,
 ) -> int:
+    if rule.archive is not None:
+        return await _archive_and_delete(session, rule, now, limit, archive_dir)
     result = await session.execute(
         text(statement(rule)), {"cutoff": now - rule.keep, "limit": limit}
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _archive_and_delete(
+    session: AsyncSession, rule: Rule, now: datetime, limit: int, archive_dir: Path | None
+) -> int:
+    """Offer the slice to the archive, then delete it, in one transaction: a run killed
+    in between deletes nothing and offers the same records again (the offer is replaced)."""
+    assert rule.archive is not None
+    keys = list(
+        (
+            await session.execute(
+                text(
+                    f"SELECT {rule.key} FROM {rule.table} WHERE {_expired(rule)} "  # noqa: S608
+                    "LIMIT :limit FOR UPDATE SKIP LOCKED"
+                ),
+                {"cutoff": now - rule.keep, "limit": limit},
+            )
+        ).scalars()
+    )
+    if not keys:
+        return 0
+    if archive_dir is None:
+        raise ArchiveNotConfigured(
+            f"{rule.table}: records must be offered to the archive before deletion; "
+            "set ARCHIVE_OFFER_DIR"
+        )
+    await rule.archive(session, keys, archive_dir)
+    result = await session.execute(
+        text(f"DELETE FROM {rule.table} WHERE {rule.key} = ANY(:keys)"),  # noqa: S608
+        {"keys": keys},
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -71,6 +115,7 @@ def retention_timers(
     *,
     interval: timedelta = DEFAULT_INTERVAL,
     slice_size: int = SLICE,
+    archive_dir: Path | None = None,
 ) -> TimerHandlers:
     """The timer handler of a service's retention rules (one kind, keyed by table)."""
 
@@ -81,7 +126,9 @@ def retention_timers(
             log.warning("retention timer without a rule (removed?)", table=timer.key)
             return None  # fired, never again
         now = clock.now()
-        removed = await remove_slice(session, rule, now=now, limit=slice_size)
+        removed = await remove_slice(
+            session, rule, now=now, limit=slice_size, archive_dir=archive_dir
+        )
         # A full slice: more may have expired, go on at once (a fresh transaction).
         more = removed == slice_size
         payload = {"last_run_at": now.isoformat(), "last_removed": removed}

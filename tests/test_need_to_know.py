@@ -516,7 +516,30 @@ async def world(infra: Infrastructure, identity: RunningDevProvider) -> AsyncIte
         # tool's connection pool.
         limits = {name: asyncio.Semaphore(3) for name in api}
         await asyncio.gather(*(signed_in(world, *key, limits[key[0]]) for key in world.pages))
+        await seed_pages(world)
         yield world
+
+
+async def seed_pages(world: World) -> None:
+    """What only the staff tools make: an allocation list of the northern team, imported
+    (importing it again is refused, not done)."""
+    browser = world.pages[("intake", "caseworker_same_team")]
+    token = world.tokens[("intake", "caseworker_same_team")]
+    row = f"BRA-{uuid.uuid4().hex[:8]};20.11.2026;Bezirksregierung Arnsberg;{world.family};Lina;"
+    listed = (
+        "Bescheidnummer;Zuweisungsdatum;Zuweisende Behörde;Familienname;Vorname;Geburtsdatum;"
+        f"Geschlecht;Aufenthaltsstatus\n{row}01.01.1990;w;niederlassungserlaubnis\n"
+    )
+    uploaded = await browser.post(
+        "/ui/zuweisungen/import",
+        data={"csrf_token": token},
+        files={"file": ("liste.csv", listed.encode())},
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    report = uploaded.headers["location"]
+    world.ids["allocation_import"] = report.rsplit("/", 1)[-1]
+    imported = await browser.post(report + "/importieren", data={"csrf_token": token})
+    assert imported.status_code == 303, imported.text
 
 
 async def signed_in(world: World, tool: str, who: str, limit: asyncio.Semaphore) -> None:
@@ -621,6 +644,18 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             "POST",
             f"/households/{ids['north']}/follow-ups/{ids['follow_up']}/done",
             ok=409,
+            **intake,
+        ),
+        # An imported allocation list's report: the uploader's team (and team leads).
+        Route(
+            "intake", "GET", f"/ui/zuweisungen/importe/{ids['allocation_import']}", ok=200, **intake
+        ),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/zuweisungen/importe/{ids['allocation_import']}/importieren",
+            ok=409,
+            body={},
             **intake,
         ),
         Route("intake", "GET", f"/ui/haushalte/{ids['north']}/wiedervorlagen", ok=200, **intake),
@@ -1516,6 +1551,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "page_subscription": "subscription_id",
         "agency": "agency_id",
         "erasure": "request_id",
+        "allocation_import": "import_id",
     }
     for key, name in names.items():
         path = path.replace(ids[key], "{" + name + "}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
-from intake.models import Consent, ErasureRequest, Household
+from intake.models import AllocationImport, Consent, ErasureRequest, Household
 
 # Social care data: caseworkers alone (a team lead is a caseworker with `team_lead`
 # too). Administrators administer and read no social data unless also a caseworker.
@@ -46,6 +46,24 @@ def households_of_own_team(principal: Principal) -> ColumnElement[bool] | bool:
 
 
 TEAM_HOUSEHOLDS = RecordScope(Household, resource="household", rule=households_of_own_team)
+
+
+def imports_in_care(principal: Principal) -> ColumnElement[bool] | bool:
+    """An imported list's report: whoever uploaded it and the caseworkers of their teams;
+    team leads see every one."""
+    if not principal.has_any_role(Role.CASEWORKER):
+        return False
+    if principal.has_any_role(Role.TEAM_LEAD):
+        return True
+    return or_(
+        AllocationImport.teams.overlap(sorted(principal.teams)),
+        AllocationImport.uploaded_by == principal.subject,
+    )
+
+
+ALLOCATION_IMPORTS = RecordScope(
+    AllocationImport, resource="allocation_import", rule=imports_in_care
+)
 
 
 # The data-protection officer: erasure requests (and the audit trail, in shared/).

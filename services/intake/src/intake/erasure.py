@@ -34,6 +34,7 @@ from intake.config import get_settings
 from intake.dependencies import ERASURE_REQUESTS
 from intake.followups import FOLLOW_UP_DUE
 from intake.models import (
+    AllocationImport,
     CaseNote,
     ErasureConfirmation,
     ErasureRequest,
@@ -103,8 +104,25 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         await cancel(session, FOLLOW_UP_DUE, *(str(f) for f in follow_ups))
         await session.execute(delete(Member).where(Member.id == subject_id))
         return len(member_ids) + int(getattr(notes, "rowcount", 0) or 0) + len(follow_ups)
+    number = await session.scalar(
+        select(Household.allocation_notice_number).where(Household.id == subject_id)
+    )
     households = await session.execute(delete(Household).where(Household.id == subject_id))
-    return len(member_ids) + int(getattr(households, "rowcount", 0) or 0)
+    reports = await forget_in_import_reports(session, number) if number else 0
+    return len(member_ids) + int(getattr(households, "rowcount", 0) or 0) + reports
+
+
+async def forget_in_import_reports(session: AsyncSession, number: str) -> int:
+    """Take the household's notice number out of the reports of imported lists (a report
+    keeps rows and notice numbers, never names); how many reports named it."""
+    named = AllocationImport.problems.contains([{"notice": number}]) | (
+        AllocationImport.skipped.contains([{"notice": number}])
+    )
+    reports = list(await session.scalars(select(AllocationImport).where(named)))
+    for report in reports:
+        report.problems = [p for p in report.problems if p.get("notice") != number]
+        report.skipped = [s for s in report.skipped if s.get("notice") != number]
+    return len(reports)
 
 
 async def forget_own_dead_letters(session: AsyncSession, request_id: uuid.UUID) -> int:

@@ -21,6 +21,7 @@ from intake import (
     calendar_pages,
     erasure,
     followup_pages,
+    import_pages,
     inbound,
     member_pages,
     note_pages,
@@ -62,6 +63,7 @@ def _mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             followup_pages.router,
             appointment_pages.router,
             calendar_pages.router,
+            import_pages.router,
         ],
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ARRAY, Date, DateTime, Enum, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.dialects import postgresql
@@ -320,3 +321,43 @@ class ArchiveOffer(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int]
     offered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AllocationImport(Base):
+    """An allocation list uploaded as a file, and its report: which rows had problems
+    (row, column, reason), which notices were registered already, how many households it
+    brought in. The report names rows and notice numbers, never a person's name."""
+
+    __tablename__ = "allocation_import"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    file_name: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    # The uploader's teams: their caseworkers see the report (team leads see every one).
+    teams: Mapped[list[str]] = mapped_column(postgresql.ARRAY(String(200)), default=list)
+    uploaded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    row_count: Mapped[int]
+    # [{"row": 7, "column": "Geburtsdatum", "reason": "date", "notice": "BRA-…"}, …]
+    problems: Mapped[list[dict[str, object]]] = mapped_column(postgresql.JSONB, default=list)
+    # [{"row": 9, "notice": "BRA-…"}, …]: already registered, skipped
+    skipped: Mapped[list[dict[str, object]]] = mapped_column(postgresql.JSONB, default=list)
+    ready_count: Mapped[int]  # households ready to import when previewed
+    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    imported_by: Mapped[str | None] = mapped_column(String(200))
+    imported_count: Mapped[int | None]
+
+
+class AllocationImportDraft(Base):
+    """The households of a previewed import, waiting for its confirmation (the request
+    models as JSON); deleted when it is imported, and after a day if it never is."""
+
+    __tablename__ = "allocation_import_draft"
+
+    import_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("allocation_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    # [{"rows": [3, 4], "allocation": {AllocationIn as JSON}}, …]
+    households: Mapped[list[dict[str, Any]]] = mapped_column(postgresql.JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -52,6 +52,11 @@ _ERASURE = Personal(
     "Art. 5(2), 17 GDPR",
     ("every service (by event erasure.requested, the subject's id only)",),
 )
+_IMPORT_DRAFT = Personal(
+    "a previewed allocation list's households (identity, residence status, needs), until imported",
+    _CARE,
+    "Art. 6(1)(c), (e), 9(2)(b), (h) GDPR; § 50 AsylG, FlüAG NRW",
+)
 _SIGN_IN = Personal(
     "staff member known from the sign-in (user name, name, roles, teams)",
     "showing staff their cases and whom to tell",
@@ -196,6 +201,21 @@ PROCESSING = Processing(
                 ("the city's archive (the file itself, from ARCHIVE_OFFER_DIR)",),
             ).of("household_id"),
             not_personal=("file_name", "sha256"),
+        ),
+        Fields(
+            "allocation_import",
+            _ALLOCATION.of("problems", "skipped") | _STAFF.of("uploaded_by", "imported_by"),
+            not_personal=(
+                "file_name",
+                "teams",
+                "row_count",
+                "ready_count",
+                "imported_count",
+            ),
+        ),
+        Fields(
+            "allocation_import_draft",
+            _IMPORT_DRAFT.of("households"),
         ),
         Fields("staff_member", _SIGN_IN.of("subject", "name", "roles", "teams")),
         Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),

@@ -8,6 +8,8 @@ from intake.archive import offer_case_files
 
 # A household's social-care file: the purpose ends when it has left the city's housing.
 CASE_FILE_DAYS = 5 * 365
+# An import's report: a year, to answer what came from which list.
+IMPORT_REPORT_DAYS = 365
 
 RETENTION = Retention(
     [
@@ -61,6 +63,26 @@ RETENTION = Retention(
             table="follow_up",
             parent="household",
             record="follow-ups of a household (day, reason, whose list, when done)",
+        ),
+        Rule(
+            table="allocation_import",
+            record="the report of an allocation list imported from a file (rows with "
+            "problems and why, notice numbers skipped, who uploaded and imported it)",
+            clock_starts="the list was uploaded",
+            clock="uploaded_at",
+            keep_days=IMPORT_REPORT_DAYS,
+            legal_basis="Art. 5(2), 6(1)(e) GDPR (accountability for what was registered "
+            "from the state's list); the households themselves are kept by their own rule",
+        ),
+        Rule(
+            table="allocation_import_draft",
+            record="the households of a previewed list waiting for the import (names, "
+            "birth dates, residence status, needs as the list gives them)",
+            clock_starts="the list was uploaded for its preview",
+            clock="created_at",
+            keep_days=1,
+            legal_basis="Art. 5(1)(c), (e) GDPR: held only until the import is confirmed "
+            "(then deleted at once) or abandoned",
         ),
         Rule(
             table="staff_member",

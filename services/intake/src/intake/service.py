@@ -86,17 +86,29 @@ async def register_many(
     households = [
         new_household(allocation, team) for allocation, team in zip(allocations, teams, strict=True)
     ]
-    known = await registration.insert_households(session, households)
+    known = await store_registered(session, principal, households)
     if known:
         raise Conflict(
             f"allocation notice {', '.join(sorted(known))} is already registered",
             code="duplicate-allocation",
         )
+    await session.commit()
+    return households
+
+
+async def store_registered(
+    session: AsyncSession, principal: Principal, households: Sequence[Household]
+) -> list[str]:
+    """Store newly allocated households with what a registration brings about (its events,
+    the residence reminders, the audit entries), uncommitted; or, when any notice number
+    is registered already, store none, roll back and return those numbers."""
+    known = await registration.insert_households(session, households)
+    if known:
+        return known
     await outbox.add_many(session, [event for h in households for event in registered_events(h)])
     await schedule_residence_reminders(session, [m for h in households for m in h.members])
     await audit(session, principal, "create", RESOURCE, [h.id for h in households])
-    await session.commit()
-    return households
+    return []
 
 
 def allocation_problems(allocation: AllocationIn, today: date) -> dict[str, str]:

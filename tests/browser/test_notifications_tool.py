@@ -260,7 +260,7 @@ async def test_officer_saves_settings_is_notified_reads_and_gets_the_email(
 
     [mail] = await eventually(lambda: mails(tools, address, number), timeout=60)
     assert str(mail["Subject"]) == title
-    assert "Warteschlange" in mail.get_content()
+    assert "Warteschlange" in mail.get_body(preferencelist=("plain",)).get_content()
 
     # Someone else sees neither the notification nor, by its address, its text.
     second = await signed_in(new_context, home, subject=other, roles=[Role.CASEWORKER])

@@ -367,6 +367,37 @@ async def test_a_critical_event_arrives_on_every_channel_whatever_was_turned_off
     assert {r["event_type"] for r in all_mine} == {critical}, "nothing else came through"
 
 
+async def test_delivery_times_are_checked_field_by_field(
+    notifications: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    headers = auth_headers(identity, Role.CASEWORKER, subject=unique("cw"))
+    for body, field in (
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"quiet_from": "22:00"}, "quiet_until"),
+        ({"quiet_until": "07:00"}, "quiet_from"),
+        ({"quiet_from": "07:00", "quiet_until": "07:00"}, "quiet_until"),
+        ({"digest_at": "25:00"}, "digest_at"),
+    ):
+        refused = await notifications.put("/me/delivery-times", json=body, headers=headers)
+        assert refused.status_code == 422, body
+        assert refused.json()["errors"][0]["field"] == field, body
+    saved = await notifications.put(
+        "/me/delivery-times",
+        json={
+            "time_zone": "Europe/Istanbul",
+            "quiet_from": "21:30",
+            "digest_at": None,
+            "quiet_until": "06:00",
+        },
+        headers=headers,
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["quiet_from"] == "21:30:00"
+    assert (await notifications.get("/me", headers=headers)).json()["time_zone"] == (
+        "Europe/Istanbul"
+    )
+
+
 async def test_a_duplicate_event_creates_no_second_delivery(
     notifications: httpx.AsyncClient,
     identity: RunningDevProvider,

@@ -237,12 +237,72 @@ def test_german_and_english_texts_differ_and_speak_the_readers_dates() -> None:
 
 
 def test_a_language_without_texts_falls_back_to_german() -> None:
-    for preferred in ("ar", "uk", "fa", None):
+    for preferred in ("zz", "pl", None):
         message = messages.render(
             "volunteer.matched", preferred, context("volunteer.matched", domain.Audience.VOLUNTEER)
         )
         assert message.language == "de"
         assert message.title == "Ihre Patenschaft für Haushalt BRA-2026-0815"
+    # An occasion only staff hear of has no Arabic text: German.
+    staff_only = messages.render(
+        "household.assigned", "ar", context("household.assigned", domain.Audience.CASEWORKER)
+    )
+    assert staff_only.language == "de"
+
+
+# What volunteers hear of: every text they may receive, in each of their languages.
+VOLUNTEER_CASES = [
+    (event_type, audience, language)
+    for event_type, audiences in domain.RULES.items()
+    for audience in audiences
+    if audience in (domain.Audience.MENTORS, domain.Audience.VOLUNTEER)
+    for language in domain.VOLUNTEER_LANGUAGES
+]
+GREETINGS = {
+    "de": "Guten Tag Anna Schmidt,",
+    "en": "Hello Anna Schmidt,",
+    "ar": "مرحبًا Anna Schmidt،",
+    "fa": "سلام Anna Schmidt،",
+    "uk": "Добрий день, Anna Schmidt!",
+    "ru": "Здравствуйте, Anna Schmidt!",
+    "tr": "Merhaba Anna Schmidt,",
+}
+
+
+@pytest.mark.parametrize(("event_type", "audience", "language"), VOLUNTEER_CASES)
+def test_every_text_for_volunteers_exists_in_their_languages(
+    event_type: str, audience: domain.Audience, language: str
+) -> None:
+    message = messages.render(event_type, language, context(event_type, audience))
+    assert message.language == language
+    assert message.title
+    assert "BRA-2026-0815" in message.title
+    assert message.body.startswith(GREETINGS[language])
+    assert "Teilhabe" in message.body
+    assert str(MEMBER) not in message.body
+    assert "{{" not in message.body
+
+
+def test_a_digest_exists_in_every_language_and_speaks_the_readers_dates() -> None:
+    entry = messages.render(
+        "volunteer.matched",
+        "uk",
+        context("volunteer.matched", domain.Audience.VOLUNTEER),
+        entry=True,
+    )
+    assert not entry.body.startswith("Добрий день")
+    assert "Teilhabe" not in entry.body, "an entry has no footer of its own"
+    for language in domain.VOLUNTEER_LANGUAGES:
+        digest = messages.render_digest(
+            language, day=date(2027, 1, 4), entries=[entry], recipient_name="Anna Schmidt"
+        )
+        assert digest.language == language
+        assert digest.body.startswith(GREETINGS[language])
+        assert entry.title in digest.body
+    assert (
+        messages.render_digest("ru", day=date(2027, 1, 4), entries=[], recipient_name=None).title
+        == "Ваши уведомления за 4 января 2027\u202fг."
+    )
 
 
 def test_texts_are_worded_for_their_audience() -> None:

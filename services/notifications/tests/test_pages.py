@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
 from teilhabe.events.courses import CourseEnrolled, OfferKind
 from teilhabe.events.households import CaseworkerAssigned
-from teilhabe.events.volunteers import VolunteerRegistered
+from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
 from teilhabe.ui import catalogues
 from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
 from teilhabe_dev.testing.identity import auth_headers
@@ -374,6 +375,63 @@ async def test_a_staff_member_finds_and_edits_their_entry(
     assert "Eintrag speichern" in page.text
 
 
+async def test_a_recipient_sets_quiet_hours_and_a_daily_summary(
+    browser: Browser, notifications: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    subject = unique("cw")
+    client = await browser(subject, Role.CASEWORKER)
+    page = await client.get("/ui/einstellungen")
+    assert "Wann E-Mails Sie erreichen" in page.text
+    assert 'value="Europe/Berlin"' in page.text
+    wrong = await client.post(
+        "/ui/einstellungen/zeiten",
+        data={
+            "csrf_token": form_token(page),
+            "time_zone": "Europe/Duelmen",
+            "quiet_from": "22:00",
+            "quiet_until": "",
+            "digest_at": "18:00",
+        },
+    )
+    assert wrong.status_code == 422
+    assert error_next_to(wrong, "time_zone") == (
+        "Das ist keine Zeitzone. Bitte geben Sie eine wie Europe/Berlin an."
+    )
+    assert error_next_to(wrong, "quiet_until") == "Eine Ruhezeit braucht einen Beginn und ein Ende."
+    assert 'value="Europe/Duelmen"' in wrong.text
+    headers = auth_headers(identity, Role.CASEWORKER, subject=subject)
+    unchanged = (await notifications.get("/me/delivery-times", headers=headers)).json()
+    assert unchanged == {
+        "time_zone": "Europe/Berlin",
+        "quiet_from": None,
+        "quiet_until": None,
+        "digest_at": None,
+    }
+
+    saved = await client.post(
+        "/ui/einstellungen/zeiten",
+        data={
+            "csrf_token": form_token(page),
+            "time_zone": "Europe/Kyiv",
+            "quiet_from": "22:00",
+            "quiet_until": "07:00",
+            "digest_at": "18:00",
+        },
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/ui/einstellungen#delivery-times"
+    times = (await notifications.get("/me/delivery-times", headers=headers)).json()
+    assert times == {
+        "time_zone": "Europe/Kyiv",
+        "quiet_from": "22:00:00",
+        "quiet_until": "07:00:00",
+        "digest_at": "18:00:00",
+    }
+    page = await client.get("/ui/einstellungen")
+    assert "Ihre Zeiten sind gespeichert." in page.text
+    assert 'id="digest_at" name="digest_at" type="time" value="18:00"' in page.text
+
+
 async def test_channels_are_turned_off_per_occasion(
     browser: Browser, notifications: httpx.AsyncClient, identity: RunningDevProvider
 ) -> None:
@@ -465,6 +523,43 @@ async def test_a_volunteer_sees_their_entry_and_keeps_their_channels(
         )
     ).json()
     assert {p["channel"] for p in preferences if not p["enabled"]} == {"email"}
+
+
+async def test_an_arabic_notification_reads_right_to_left_in_the_inbox(
+    browser: Browser, deliver: Deliver
+) -> None:
+    login = unique("vol")
+    volunteer_id = uuid.uuid4()
+    await deliver(
+        VolunteerRegistered(
+            volunteer_id=volunteer_id,
+            display_name="Layla Haddad",
+            email="layla@example.org",
+            preferred_language="ar",
+            account_subject=login,
+        )
+    )
+    await deliver(
+        VolunteerMatched(
+            match_id=uuid.uuid4(),
+            household_id=uuid.uuid4(),
+            volunteer_id=volunteer_id,
+            matched_on=date(2026, 12, 1),
+        )
+    )
+    client = await browser(login, Role.VOLUNTEER)
+    inbox = await client.get("/ui/")
+    found = re.search(
+        r'<a class="kern-link" href="(/ui/benachrichtigungen/[^"]+)"([^>]*)>', inbox.text
+    )
+    assert found, inbox.text
+    assert found.group(2) == ' lang="ar" dir="rtl"'
+    page = await client.get(found.group(1))
+    assert '<h1 class="kern-heading-large" lang="ar" dir="rtl">مرافقتكم للأسرة' in page.text
+    assert '<div class="message" lang="ar" dir="rtl">' in page.text
+    assert "شكرًا جزيلًا على التزامكم!" in page.text
+    settings = await client.get("/ui/einstellungen")
+    assert "Arabisch" in settings.text
 
 
 # --- the delivery log ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Principal, Role
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events import new_event
-from teilhabe.events.volunteers import VolunteerRegistered
+from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.access import service_user
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
@@ -182,7 +183,9 @@ async def test_an_email_goes_out_once(
     assert message["Message-ID"] == f"<{delivery_id}@duelmen.example>"
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Content-Language"] == "de"
-    body = message.get_content()
+    plain = message.get_body(preferencelist=("plain",))
+    assert plain is not None
+    body = plain.get_content()
     assert body.startswith("Guten Tag Dana Koordination,")
     assert "Greta 0 hat sich im Ehrenamtsregister eingetragen." in body
     delivery, log = await load(sessions, delivery_id)
@@ -193,6 +196,52 @@ async def test_an_email_goes_out_once(
     )
     assert delivery.sent_at is not None
     assert [(a.attempt, a.outcome.value) for a in log] == [(1, "sent")]
+
+
+async def test_an_arabic_email_is_written_right_to_left(
+    mailbox: tuple[Mailbox, int], database: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A volunteer who reads Arabic: the e-mail says so (lang) and runs right to left in
+    its HTML and, line by line, in its plain text."""
+    server, port = mailbox
+    volunteer_id = uuid.uuid4()
+    household_id = uuid.uuid4()
+    registered = VolunteerRegistered(
+        volunteer_id=volunteer_id,
+        display_name="Layla Haddad",
+        email="layla@example.org",
+        preferred_language="ar",
+    )
+    matched = VolunteerMatched(
+        match_id=uuid.uuid4(),
+        household_id=household_id,
+        volunteer_id=volunteer_id,
+        matched_on=date(2026, 12, 1),
+    )
+    for payload in (registered, matched):
+        event = ReceivedEvent(envelope=new_event(payload, source="/test"), payload=payload)
+        async with sessions() as session, session.begin():
+            await HANDLERS[type(payload)](session, [event])
+    sender = EmailSender(sender_settings(database, port), sessions)
+    await sender.send_due()
+
+    (message,) = [m for m in server.messages if m["To"] == "layla@example.org"]
+    assert message["Content-Language"] == "ar"
+    assert message["Subject"].startswith("مرافقتكم للأسرة H-")
+    html = message.get_body(preferencelist=("html",))
+    assert html is not None
+    page = html.get_content()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<body dir="rtl"' in page
+    assert "شكرًا جزيلًا على التزامكم!" in page
+    plain = message.get_body(preferencelist=("plain",))
+    assert plain is not None
+    lines = [line for line in plain.get_content().splitlines() if line]
+    assert lines[0] == "\u200fمرحبًا Layla Haddad،"
+    # Each line of text starts right to left, also one opening with a date or a reference;
+    # the signature separator stays as mail programs recognise it.
+    assert all(line.startswith("\u200f") for line in lines if line != "-- ")
+    assert "-- " in lines
 
 
 async def test_a_relay_refusing_for_now_is_retried_with_backoff(

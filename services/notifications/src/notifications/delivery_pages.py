@@ -36,6 +36,8 @@ STATUS_LABELS = {
     DeliveryStatus.PENDING: ui.N_("waiting to be sent"),
     DeliveryStatus.SENT: ui.N_("delivered"),
     DeliveryStatus.FAILED: ui.N_("failed"),
+    DeliveryStatus.HELD: ui.N_("waiting for the daily summary"),
+    DeliveryStatus.BUNDLED: ui.N_("sent in the daily summary"),
 }
 RETRY_CONFLICTS = {
     "not-failed": (

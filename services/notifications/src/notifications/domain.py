@@ -13,9 +13,15 @@ from enum import StrEnum
 
 from teilhabe.auth import Role
 
+from notifications.timing import DeliveryTimes, sending_time
+
 VOLUNTEER_PREFIX = "volunteer:"
 DEFAULT_LANGUAGE = "de"
+# Staff read German or English; volunteers also the languages of the people they help,
+# wherever a text exists in it (otherwise German).
 LANGUAGES = ("de", "en")
+VOLUNTEER_LANGUAGES = ("de", "en", "ar", "uk", "fa", "ru", "tr")
+RIGHT_TO_LEFT = frozenset({"ar", "fa"})
 
 
 class Channel(StrEnum):
@@ -27,6 +33,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"  # an e-mail waiting for its (next) attempt
     SENT = "sent"  # in the inbox, or accepted by the SMTP relay
     FAILED = "failed"  # no more attempts; kept with its log for an administrator
+    HELD = "held"  # an e-mail waiting for the recipient's daily digest
+    BUNDLED = "bundled"  # went out within a digest (the digest is a delivery of its own)
 
 
 class AttemptOutcome(StrEnum):
@@ -172,6 +180,25 @@ class RecipientProfile:
     language: str = DEFAULT_LANGUAGE
     email: str | None = None
     name: str | None = None
+    times: DeliveryTimes = field(default_factory=DeliveryTimes)
+
+
+@dataclass(frozen=True)
+class EmailPlan:
+    status: DeliveryStatus
+    next_attempt_at: datetime | None
+
+
+def email_plan(event_type: str, times: DeliveryTimes, now: datetime) -> EmailPlan:
+    """How an e-mail starts out: held for the digest, or due now or when quiet hours end.
+
+    A critical event goes out at once: it must arrive before it is too late.
+    """
+    if is_critical(event_type):
+        return EmailPlan(DeliveryStatus.PENDING, now)
+    if times.digest_at is not None:
+        return EmailPlan(DeliveryStatus.HELD, None)
+    return EmailPlan(DeliveryStatus.PENDING, sending_time(now, times))
 
 
 def channels(
@@ -198,6 +225,15 @@ def template_language(preferred: str | None, available: Collection[str] = LANGUA
     """
     primary = (preferred or "").strip().lower().replace("_", "-").split("-")[0]
     return primary if primary in available else DEFAULT_LANGUAGE
+
+
+def languages_for(kind: RecipientKind) -> tuple[str, ...]:
+    return VOLUNTEER_LANGUAGES if kind is RecipientKind.VOLUNTEER else LANGUAGES
+
+
+def text_direction(language: str) -> str:
+    """`rtl` for a language written right to left, else `ltr` (HTML's dir values)."""
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
 
 
 def household_reference(household_id: object, notice_number: str | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, delete, or_, text
+from sqlalchemy import ColumnElement, delete, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
 
@@ -62,6 +62,16 @@ async def _erase_own(session: AsyncSession, kind: ErasureSubject, subject_id: uu
             (Recipient, Recipient.id == recipient),
         ]
     removed = 0
+    # A daily digest copies the texts it holds: it goes with any of them.
+    (_, about) = deletions[0]
+    digests = await session.execute(
+        delete(Delivery).where(
+            Delivery.id.in_(
+                select(Delivery.digest_id).where(about, Delivery.digest_id.is_not(None))
+            )
+        )
+    )
+    removed += int(getattr(digests, "rowcount", 0) or 0)
     for model, condition in deletions:
         result = await session.execute(delete(model).where(condition))
         removed += int(getattr(result, "rowcount", 0) or 0)

@@ -14,7 +14,7 @@ from teilhabe.db import create_engine, create_session_factory
 from teilhabe.runtime import cli as run_cli
 from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_package
 
-from notifications import gateway
+from notifications import digests, gateway
 from notifications.agencies_router import router as agencies_router
 from notifications.config import NotificationsSettings
 from notifications.pages import mount_pages
@@ -47,7 +47,7 @@ SERVICE = service_of_package(
     ),
     ServiceExtras(
         companions=[email_sender, webhook_sender, gateway.AgencyGateway],
-        timers={RETRY_TIMER: retry_due},
+        timers={RETRY_TIMER: retry_due, digests.DIGEST_TIMER: digests.send_digest},
         side_reads=gateway.READS,
     ),
 )

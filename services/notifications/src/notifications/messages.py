@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from teilhabe.ui.formatting import language_names
@@ -34,13 +35,49 @@ class Message:
     body: str
 
 
-def render(event_type: str, language: str | None, context: Mapping[str, Any]) -> Message:
-    """The text for `event_type` in the recipient's language, or in German if none exists."""
-    chosen = domain.template_language(language)
+def render(
+    event_type: str, language: str | None, context: Mapping[str, Any], *, entry: bool = False
+) -> Message:
+    """The text for `event_type` in the recipient's language, or in German if none exists.
+
+    As an `entry` of a digest it has no greeting and no footer of its own.
+    """
+    chosen = _language_with(f"{event_type}.txt", language)
     template = _environment().get_template(f"{chosen}/{event_type}.txt")
-    text = template.render(**context, language=chosen)
+    message = _message(chosen, template.render(**context, language=chosen, entry=entry))
+    if entry:  # without the greeting before it, the text starts a sentence
+        return Message(message.language, message.title, message.body[:1].upper() + message.body[1:])
+    return message
+
+
+def render_digest(
+    language: str | None, *, day: date, entries: Sequence[Message], recipient_name: str | None
+) -> Message:
+    """The daily digest: each held message once, in the order they came."""
+    chosen = _language_with("_digest.txt", language)
+    template = _environment().get_template(f"{chosen}/_digest.txt")
+    return _message(
+        chosen,
+        template.render(
+            day=day,
+            entries=entries,
+            recipient_name=recipient_name,
+            language=chosen,
+            entry=False,
+        ),
+    )
+
+
+def _language_with(name: str, language: str | None) -> str:
+    """The reader's language if a text `name` exists in it, else German. Which languages
+    a reader may choose is checked where they choose it (staff: German or English)."""
+    chosen = domain.template_language(language, available=domain.VOLUNTEER_LANGUAGES)
+    return chosen if (TEMPLATES / chosen / name).is_file() else domain.DEFAULT_LANGUAGE
+
+
+def _message(language: str, text: str) -> Message:
     title, _, body = text.strip().partition("\n")
-    return Message(language=chosen, title=title.strip()[:300], body=body.strip() + "\n")
+    return Message(language=language, title=title.strip()[:300], body=body.strip() + "\n")
 
 
 @pass_context
@@ -48,9 +85,12 @@ def _day(context: Context, value: date | None) -> str:
     """A date as readers of the language write it."""
     if value is None:
         return ""
-    if context.get("language") == "en":
+    language = context.get("language")
+    if language == "en":
         return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
-    return value.strftime("%d.%m.%Y")
+    if language in (domain.DEFAULT_LANGUAGE, None):
+        return value.strftime("%d.%m.%Y")
+    return format_date(value, format="long", locale=language)
 
 
 @pass_context

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     BigInteger,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
     text,
@@ -28,6 +29,7 @@ from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
 from notifications.domain import AttemptOutcome, Channel, DeliveryStatus, RecipientKind
+from notifications.timing import DEFAULT_TIME_ZONE
 from notifications.webhooks.policy import WebhookState
 
 
@@ -53,6 +55,12 @@ class Recipient(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(16), server_default="de")
+    # When e-mails go out, in the recipient's own time (notifications.timing): quiet hours
+    # hold them until they end; with a digest time, one e-mail a day holds them all.
+    time_zone: Mapped[str] = mapped_column(String(64), server_default=DEFAULT_TIME_ZONE)
+    quiet_from: Mapped[time | None] = mapped_column(Time)
+    quiet_until: Mapped[time | None] = mapped_column(Time)
+    digest_at: Mapped[time | None] = mapped_column(Time)
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(50)), server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
@@ -122,6 +130,10 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # For an e-mail that went out within a daily digest: that digest's delivery.
+    digest_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("delivery.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     attempt_log: Mapped[list[DeliveryAttempt]] = relationship(

@@ -17,6 +17,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Protocol
 from urllib.parse import urlencode
@@ -31,9 +32,10 @@ from teilhabe.auth import Principal
 from teilhabe.clock import now
 from teilhabe.config import ServiceSettings
 from teilhabe.scope import applies_scope
+from teilhabe.ui.formatting import spoken_language_name
 from teilhabe.ui.navigation import ROLE_TITLES
 
-from notifications import agency_pages, domain, service, webhook_pages
+from notifications import agency_pages, domain, service, timing, webhook_pages
 from notifications.dependencies import (
     NOTIFICATIONS,
     Administrator,
@@ -41,7 +43,13 @@ from notifications.dependencies import (
     StaffMember,
 )
 from notifications.domain import Channel, RecipientKind
-from notifications.schemas import MeIn, PreferencesIn, ReadAllIn, RecipientOut
+from notifications.schemas import (
+    DeliveryTimesIn,
+    MeIn,
+    PreferencesIn,
+    ReadAllIn,
+    RecipientOut,
+)
 
 router = APIRouter()
 # The pages admit exactly whom the API admits, action by action.
@@ -81,14 +89,27 @@ FIELD_LABELS = {
     "email": ui.N_("E-mail address"),
     "language": ui.N_("Language of notifications"),
 }
+TIMES_FIELDS = ("time_zone", "quiet_from", "quiet_until", "digest_at")
+TIMES_LABELS = {
+    "time_zone": ui.N_("Time zone"),
+    "quiet_from": ui.N_("Quiet hours from"),
+    "quiet_until": ui.N_("Quiet hours until"),
+    "digest_at": ui.N_("Daily summary at"),
+}
 # The rules' own messages (notifications.service), so that the catalogue translates them.
 RULE_MESSAGES = (
+    ui.N_("not a time zone; name one such as Europe/Berlin"),
+    ui.N_("quiet hours need a start and an end"),
+    ui.N_("quiet hours must end at another time than they start"),
     ui.N_("no notifications exist for this event type"),
     ui.N_("this event always arrives and cannot be turned off"),
 )
 HINTS = {
     "email": ui.N_("Please enter an e-mail address such as name@%(mail_domain)s."),
     "language": ui.N_("Please choose German or English."),
+    "quiet_from": ui.N_("Please enter a time such as 22:00."),
+    "quiet_until": ui.N_("Please enter a time such as 07:00."),
+    "digest_at": ui.N_("Please enter a time such as 18:00."),
 }
 
 
@@ -137,6 +158,7 @@ async def inbox(request: Request, session: DbSession, principal: Anyone) -> Resp
             "view_query": urlencode(view.query()),
             "pager": ui.pager(view.page, total, PAGE_SIZE, pages_of(request, "ui_home", view)),
             "event_labels": EVENT_TYPE_LABELS,
+            "right_to_left": domain.RIGHT_TO_LEFT,
             # What "mark all as read" covers: what had arrived when this page was made.
             "until": now().isoformat(),
         },
@@ -190,6 +212,7 @@ async def notification(
             "notification": found,
             "paragraphs": paragraphs(found.body),
             "event_label": EVENT_TYPE_LABELS.get(found.event_type, found.event_type),
+            "right_to_left": domain.RIGHT_TO_LEFT,
             "back": list_url(request, "ui_home", view.query()),
             "view": view,
         },
@@ -280,6 +303,28 @@ async def save_preferences(request: Request, session: DbSession, principal: Anyo
     )
 
 
+@router.post("/einstellungen/zeiten", name="save_delivery_times")
+async def save_delivery_times(request: Request, session: DbSession, principal: Anyone) -> Response:
+    form = await ui.FormAction.read(request, session, fields=TIMES_FIELDS, hints=HINTS)
+    values = form.values(TIMES_FIELDS)
+    # An empty time is none: no quiet hours, or each e-mail on its own.
+    times_in = form.model(DeliveryTimesIn, {name: value for name, value in values.items() if value})
+    if times_in is not None:
+        await form.call(
+            service.put_delivery_times(session=session, principal=principal, times_in=times_in)
+        )
+    if form.ok:
+        return form.done(
+            ui.page_path(request, "settings") + "#delivery-times",
+            form.texts.gettext("Your times are saved."),
+        )
+    return await form.again(
+        lambda errors: _settings_page(
+            request, session, principal, times_values=values, times_errors=errors
+        )
+    )
+
+
 def preference_fields() -> list[tuple[str, Channel, str]]:
     """(event type, channel, form field) of every setting, in the order of the rules.
 
@@ -304,6 +349,8 @@ async def _settings_page(
     entry_values: Mapping[str, str] | None = None,
     errors: ui.FormErrors | None = None,
     preference_errors: ui.FormErrors | None = None,
+    times_values: Mapping[str, str] | None = None,
+    times_errors: ui.FormErrors | None = None,
 ) -> Response:
     entry = await _own_entry(session, principal)
     preferences = await service.get_preferences(session=session, principal=principal)
@@ -319,9 +366,7 @@ async def _settings_page(
             "is_volunteer": entry is not None and entry.kind is RecipientKind.VOLUNTEER,
             "values": entry_values or _entry_values(entry),
             "language_options": ui.options(ui.MESSAGE_LANGUAGES, page_texts),
-            "language_label": ui.MESSAGE_LANGUAGES.get(
-                domain.template_language(entry.language if entry else None)
-            ),
+            "language_label": _language_label(entry, page_texts),
             "entry_roles": _role_titles(entry.roles if entry else [], page_texts),
             "roles_outdated": entry is not None
             and set(entry.roles) != {role.value for role in principal.roles},
@@ -344,6 +389,9 @@ async def _settings_page(
             "channel_labels": CHANNEL_LABELS,
             "labels": ui.field_labels(FIELD_LABELS, page_texts),
             "preference_errors": preference_errors or {},
+            "times": times_values or _times_values(entry),
+            "times_errors": times_errors or {},
+            "times_labels": ui.field_labels(TIMES_LABELS, page_texts),
         },
         section="settings",
         errors=errors,
@@ -365,6 +413,28 @@ def _entry_values(entry: RecipientOut | None) -> dict[str, str]:
         "name": entry.name or "",
         "email": entry.email or "",
         "language": domain.template_language(entry.language),
+    }
+
+
+def _language_label(entry: RecipientOut | None, page_texts: ui.Texts) -> str:
+    """The language of the entry's notifications, in the page's words (already translated)."""
+    if entry is None:
+        return page_texts.gettext(ui.MESSAGE_LANGUAGES[domain.DEFAULT_LANGUAGE])
+    code = domain.template_language(entry.language, available=domain.languages_for(entry.kind))
+    if code in ui.MESSAGE_LANGUAGES:
+        return page_texts.gettext(ui.MESSAGE_LANGUAGES[code])
+    return spoken_language_name(code, page_texts.locale)
+
+
+def _times_values(entry: RecipientOut | None) -> dict[str, str]:
+    def hhmm(value: time | None) -> str:
+        return value.strftime("%H:%M") if value is not None else ""
+
+    return {
+        "time_zone": entry.time_zone if entry else timing.DEFAULT_TIME_ZONE,
+        "quiet_from": hhmm(entry.quiet_from if entry else None),
+        "quiet_until": hhmm(entry.quiet_until if entry else None),
+        "digest_at": hhmm(entry.digest_at if entry else None),
     }
 
 

@@ -57,10 +57,15 @@ PROCESSING = Processing(
         "allocated households and volunteers the notices are about (by id)",
     ),
     categories=(
-        DataCategory("recipient", "user name, name, e-mail address, language, roles, choices"),
         DataCategory(
             "recipient",
-            "the notices: title and text, e-mail copy with its address, delivery attempts",
+            "user name, name, e-mail address, language, roles, choices (channels per "
+            "occasion, time zone, quiet hours, time of the daily digest)",
+        ),
+        DataCategory(
+            "recipient",
+            "the notices: title and text, e-mail copy with its address, delivery attempts; "
+            "the daily digest e-mail holding copies of the day's notices",
         ),
         DataCategory(
             "household", "caseworker and mentorships (who to tell), by the household's id"

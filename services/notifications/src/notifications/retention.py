@@ -45,7 +45,8 @@ RETENTION = Retention(
         ),
         Rule(
             table="delivery",
-            record="a notification in an inbox or an e-mail (title, text, address)",
+            record="a notification in an inbox or an e-mail (title, text, address), also a "
+            "daily digest e-mail and the e-mails held for or sent within it",
             clock_starts="it was delivered (sent or given up), else created",
             clock="coalesce(sent_at, created_at)",
             where="status <> 'pending'",

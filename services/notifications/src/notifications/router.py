@@ -23,6 +23,8 @@ from notifications.dependencies import (
 from notifications.domain import Channel, DeliveryStatus, RecipientKind
 from notifications.schemas import (
     DeliveryOut,
+    DeliveryTimesIn,
+    DeliveryTimesOut,
     InboxPage,
     MeIn,
     NotificationOut,
@@ -67,6 +69,26 @@ async def put_preferences(
     return await service.put_preferences(
         session=session, principal=principal, preferences_in=preferences_in
     )
+
+
+@router.get("/me/delivery-times", tags=["me"], summary="When e-mails reach me")
+async def read_delivery_times(session: DbSession, principal: AnyRecipient) -> DeliveryTimesOut:
+    recipient = await service.get_delivery_times(session=session, principal=principal)
+    return DeliveryTimesOut.model_validate(recipient)
+
+
+@router.put(
+    "/me/delivery-times",
+    tags=["me"],
+    summary="Set my time zone, quiet hours and daily digest",
+)
+async def put_delivery_times(
+    times_in: DeliveryTimesIn, session: DbSession, principal: AnyRecipient
+) -> DeliveryTimesOut:
+    recipient = await service.put_delivery_times(
+        session=session, principal=principal, times_in=times_in
+    )
+    return DeliveryTimesOut.model_validate(recipient)
 
 
 @router.get("/inbox", tags=["inbox"], summary="My notifications, newest first")

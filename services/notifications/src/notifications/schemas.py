@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated
 
 from pydantic import AwareDatetime, ConfigDict, EmailStr, Field, StringConstraints
@@ -62,6 +62,10 @@ class RecipientOut(ResponseModel):
     email: str | None
     language: str
     roles: list[str]
+    time_zone: str = "Europe/Berlin"
+    quiet_from: time | None = None
+    quiet_until: time | None = None
+    digest_at: time | None = None
     updated_at: datetime
 
 
@@ -86,10 +90,50 @@ class PreferenceOut(ResponseModel):
     )
 
 
+class DeliveryTimesIn(RequestModel):
+    """When e-mails reach me, in my own time zone (the inbox is always at once)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "time_zone": "Europe/Berlin",
+                    "quiet_from": "21:00",
+                    "quiet_until": "07:00",
+                    "digest_at": "18:00",
+                }
+            ]
+        }
+    )
+
+    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        default="Europe/Berlin", description="An IANA time zone, e.g. Europe/Berlin."
+    )
+    quiet_from: time | None = Field(
+        default=None, description="Start of quiet hours (local); e-mails wait until they end."
+    )
+    quiet_until: time | None = Field(
+        default=None, description="End of quiet hours (local); may be after midnight."
+    )
+    digest_at: time | None = Field(
+        default=None,
+        description="Local time of one daily e-mail holding the day's notifications; "
+        "none: each e-mail on its own. Critical ones always go out at once.",
+    )
+
+
+class DeliveryTimesOut(ResponseModel):
+    time_zone: str
+    quiet_from: time | None
+    quiet_until: time | None
+    digest_at: time | None
+
+
 class NotificationOut(ResponseModel):
     id: uuid.UUID
     event_type: str
     household_id: uuid.UUID | None
+    language: str = Field(description="Language of title and text; ar and fa run right to left.")
     title: str
     body: str
     created_at: datetime

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -30,10 +30,11 @@ from sqlalchemy import DateTime, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.functions import Function
+from teilhabe import clock
 from teilhabe.db import asyncpg_dsn
 from teilhabe.wakeup import Wakeup
 
-from notifications import domain
+from notifications import domain, email_text
 from notifications.config import NotificationsSettings
 from notifications.domain import AttemptOutcome, Channel, DeliveryStatus
 from notifications.models import Delivery, DeliveryAttempt
@@ -74,17 +75,22 @@ def describe_failure(error: Exception) -> SendFailure:
 
 
 def compose(delivery: Delivery, *, sender: str) -> EmailMessage:
-    """The e-mail of a delivery: plain text, marked as sent by a machine (RFC 3834)."""
+    """The e-mail of a delivery: plain text and HTML, marked as sent by a machine (RFC 3834)."""
     assert delivery.address is not None
     message = EmailMessage()
     message["From"] = sender
     message["To"] = delivery.address
     message["Subject"] = delivery.title
-    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Date"] = format_datetime(clock.now())
     # Stable across attempts: a resent message is recognisably the same one.
     message["Message-ID"] = f"<{delivery.id}@{sender.rpartition('@')[2] or 'teilhabe'}>"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(delivery.body)  # replaces every Content-* header: set them after
+    # Plain text first, HTML as the alternative a mail program prefers: both in the
+    # reader's direction (email_text). set_content replaces every Content-* header.
+    message.set_content(email_text.plain_text(delivery.body, delivery.language))
+    message.add_alternative(
+        email_text.html(delivery.title, delivery.body, delivery.language), subtype="html"
+    )
     message["Content-Language"] = delivery.language
     return message
 
@@ -164,7 +170,9 @@ class EmailSender:
                         .where(
                             Delivery.status == DeliveryStatus.PENDING,
                             Delivery.channel == Channel.EMAIL,
-                            Delivery.next_attempt_at <= _clock(),
+                            # The application's clock (teilhabe.clock), as quiet hours and
+                            # digests were reckoned with it.
+                            Delivery.next_attempt_at <= clock.now(),
                         )
                         .order_by(Delivery.next_attempt_at)
                         .limit(1)

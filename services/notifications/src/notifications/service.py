@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from datetime import time as dt_time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
@@ -30,7 +31,7 @@ from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.queries import count_and_page
 
-from notifications import domain, messages
+from notifications import digests, domain, messages, timing
 from notifications.dependencies import DELIVERIES, NOTIFICATIONS, RECIPIENTS
 from notifications.domain import Channel, DeliveryStatus, RecipientKind
 from notifications.models import (
@@ -42,12 +43,17 @@ from notifications.models import (
     audit_log,
     messaging,
 )
-from notifications.schemas import MeIn, PreferenceOut, PreferencesIn, RecipientIn
+from notifications.schemas import (
+    DeliveryTimesIn,
+    MeIn,
+    PreferenceOut,
+    PreferencesIn,
+    RecipientIn,
+)
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/notifications")
 audit = Auditor(audit_log)
-# Wakes the e-mail sender when a transaction that queued e-mails commits.
-EMAIL_NOTIFY_CHANNEL = "notifications_email"
+EMAIL_NOTIFY_CHANNEL = digests.EMAIL_NOTIFY_CHANNEL
 RECIPIENT = "recipient"
 
 
@@ -270,23 +276,28 @@ async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]])
     # cached executemany statement.
     moment = await session.scalar(select(func.now()))
     assert isinstance(moment, datetime)
-    rows = [row for event, people in addressed for row in context.rows(event, people, moment)]
-    created: list[Channel] = []
+    now = clock.now()
+    rows = [row for event, people in addressed for row in context.rows(event, people, moment, now)]
+    created: list[tuple[Channel, DeliveryStatus, str]] = []
     if rows:
         # executemany form: one cached statement, sent in pages below PostgreSQL's
         # parameter limit by the driver, whatever the size of the fan-out.
         result = await session.execute(
             insert(Delivery)
             .on_conflict_do_nothing(index_elements=["event_id", "recipient_id", "channel"])
-            .returning(Delivery.channel),
+            .returning(Delivery.channel, Delivery.status, Delivery.recipient_id),
             rows,
         )
-        created.extend(result.scalars())
-    if Channel.EMAIL in created:
+        created.extend((row[0], row[1], row[2]) for row in result)
+    if any(status is DeliveryStatus.PENDING for _, status, _ in created):
         # Delivered by PostgreSQL on commit only: the sender wakes for committed rows.
         await session.execute(
             text("SELECT pg_notify(:channel, '')"), {"channel": EMAIL_NOTIFY_CHANNEL}
         )
+    held = {recipient for _, status, recipient in created if status is DeliveryStatus.HELD}
+    await digests.ensure_timers(
+        session, {r: context.profiles[r].times for r in held if r in context.profiles}, now
+    )
     return len(created)
 
 
@@ -365,7 +376,9 @@ class _RunContext:
         if not ids:
             return
         self.profiles = {
-            r.id: domain.RecipientProfile(r.id, r.language, r.email, r.name)
+            r.id: domain.RecipientProfile(
+                r.id, r.language, r.email, r.name, digests.delivery_times(r)
+            )
             for r in await session.scalars(select(Recipient).where(Recipient.id.in_(ids)))
         }
         for recipient_id, event_type, channel in await session.execute(
@@ -378,8 +391,14 @@ class _RunContext:
             self.muted.setdefault(recipient_id, set()).add((event_type, channel))
 
     def rows(
-        self, event: ReceivedEvent[Any], people: Sequence[domain.Addressee], moment: datetime
+        self,
+        event: ReceivedEvent[Any],
+        people: Sequence[domain.Addressee],
+        moment: datetime,
+        now: datetime,
     ) -> list[dict[str, Any]]:
+        """The deliveries of one event: `moment` is the transaction's time (the inbox's),
+        `now` the clock the recipient's quiet hours are read against."""
         payload = event.payload
         event_type = payload.event_type
         household_id: uuid.UUID | None = getattr(payload, "household_id", None)
@@ -407,13 +426,19 @@ class _RunContext:
             wanted = domain.channels(profile, event_type, muted)
             if not wanted:
                 continue
-            message = messages.render(
-                event_type,
-                profile.language,
-                {**context, "audience": person.audience.value, "recipient_name": profile.name},
-            )
+            personal = {
+                **context,
+                "audience": person.audience.value,
+                "recipient_name": profile.name,
+            }
+            message = messages.render(event_type, profile.language, personal)
+            plan = domain.email_plan(event_type, profile.times, now)
             for channel in wanted:
                 email = channel is Channel.EMAIL
+                text = message
+                if email and plan.status is DeliveryStatus.HELD:
+                    # Held for the digest: written as one entry of it (no greeting of its own).
+                    text = messages.render(event_type, profile.language, personal, entry=True)
                 rows.append(
                     {
                         "id": uuid.uuid4(),
@@ -423,12 +448,12 @@ class _RunContext:
                         "channel": channel,
                         "household_id": household_id,
                         "volunteer_id": getattr(payload, "volunteer_id", None),
-                        "language": message.language,
-                        "title": message.title,
-                        "body": message.body,
+                        "language": text.language,
+                        "title": text.title,
+                        "body": text.body,
                         "address": profile.email if email else None,
-                        "status": DeliveryStatus.PENDING if email else DeliveryStatus.SENT,
-                        "next_attempt_at": moment if email else None,
+                        "status": plan.status if email else DeliveryStatus.SENT,
+                        "next_attempt_at": plan.next_attempt_at if email else None,
                         "sent_at": None if email else moment,
                     }
                 )
@@ -537,6 +562,42 @@ async def _preference_matrix(session: AsyncSession, recipient_id: str) -> list[P
         for t in domain.EVENT_TYPES
         for c in Channel
     ]
+
+
+async def get_delivery_times(*, session: AsyncSession, principal: Principal) -> Recipient:
+    return await get_me(session=session, principal=principal)
+
+
+async def put_delivery_times(
+    *, session: AsyncSession, principal: Principal, times_in: DeliveryTimesIn
+) -> Recipient:
+    """Set when e-mails reach the caller; the digest timer follows at once."""
+    problems: dict[str, str] = {}
+    if not timing.is_time_zone(times_in.time_zone):
+        problems["time_zone"] = "not a time zone; name one such as Europe/Berlin"
+    if (times_in.quiet_from is None) != (times_in.quiet_until is None):
+        problems["quiet_until" if times_in.quiet_until is None else "quiet_from"] = (
+            "quiet hours need a start and an end"
+        )
+    elif times_in.quiet_from is not None and times_in.quiet_from == times_in.quiet_until:
+        problems["quiet_until"] = "quiet hours must end at another time than they start"
+    if problems:
+        raise InvalidFields(problems)
+    recipient = await get_me(session=session, principal=principal)
+    recipient.time_zone = times_in.time_zone
+    recipient.quiet_from = _minute(times_in.quiet_from)
+    recipient.quiet_until = _minute(times_in.quiet_until)
+    recipient.digest_at = _minute(times_in.digest_at)
+    await session.flush()
+    await digests.reschedule(session, recipient)
+    await audit(session, principal, "update", RECIPIENT, [recipient.id])
+    await session.commit()
+    return recipient
+
+
+def _minute(value: dt_time | None) -> dt_time | None:
+    # Local wall times to the minute, without a zone (the recipient's zone is its own field).
+    return value.replace(second=0, microsecond=0, tzinfo=None) if value is not None else None
 
 
 # --- the inbox ------------------------------------------------------------------------------
@@ -657,8 +718,8 @@ async def get_recipient(
 async def put_recipient(
     *, session: AsyncSession, principal: Principal, recipient_id: str, recipient_in: RecipientIn
 ) -> Recipient:
-    _check_language(recipient_in.language)
     kind = domain.recipient_kind(recipient_id)
+    _check_language(recipient_in.language, domain.languages_for(kind))
     subject = recipient_in.subject
     if kind is RecipientKind.STAFF:
         # A staff entry is read by its own login only; pointing it elsewhere would hand
@@ -677,7 +738,9 @@ async def put_recipient(
     values = {
         "name": recipient_in.name,
         "email": str(recipient_in.email) if recipient_in.email else None,
-        "language": domain.template_language(recipient_in.language),
+        "language": domain.template_language(
+            recipient_in.language, available=domain.languages_for(kind)
+        ),
         "roles": sorted({role.value for role in recipient_in.roles}),
         "subject": subject,
         "updated_at": func.now(),
@@ -781,8 +844,8 @@ async def _delivery_with_log(session: AsyncSession, delivery_id: uuid.UUID) -> D
     return delivery
 
 
-def _check_language(language: str) -> None:
-    if domain.template_language(language) != language.split("-")[0].lower():
+def _check_language(language: str, available: tuple[str, ...] = domain.LANGUAGES) -> None:
+    if domain.template_language(language, available) != language.split("-")[0].lower():
         raise InvalidFields(
-            {"language": f"texts exist in {', '.join(domain.LANGUAGES)}; choose one of them"}
+            {"language": f"texts exist in {', '.join(available)}; choose one of them"}
         )

@@ -154,7 +154,7 @@ async def test_the_inbox_shows_ones_own_notifications_newest_first(
     assert "<title>Posteingang (3 ungelesen) – Benachrichtigungen – Teilhabe</title>" in inbox.text
     assert unread_count(inbox) == "Sie haben 3 ungelesene Benachrichtigungen."
     titles = re.findall(
-        r'<a class="kern-link" href="/ui/benachrichtigungen/[^"]+">([^<]+)</a>', inbox.text
+        r'<a class="kern-link" href="/ui/benachrichtigungen/[^"]+"[^>]*>([^<]+)</a>', inbox.text
     )
     assert len(titles) == 3
     assert "Integrationskurs B1" in titles[0]

@@ -8,7 +8,8 @@ from teilhabe.processing import DataCategory, Fields, Personal, Processing
 _NOTIFYING = "telling staff and volunteers what they must know"
 _BASIS = "Art. 6(1)(e) GDPR"
 _RECIPIENT = Personal(
-    "a staff member or volunteer receiving notices (user name, name, address, language, roles)",
+    "a staff member or volunteer receiving notices (user name, name, address, language, roles,"
+    " when e-mails reach them)",
     _NOTIFYING,
     _BASIS,
 )
@@ -82,7 +83,9 @@ PROCESSING = Processing(
     fields=(
         Fields(
             "recipient",
-            _RECIPIENT.of("id", "subject", "name", "email", "language", "roles"),
+            _RECIPIENT.of("id", "subject", "name", "email", "language", "roles")
+            # When they want to hear of it: their zone, quiet hours and digest time.
+            | _RECIPIENT.of("time_zone", "quiet_from", "quiet_until", "digest_at"),
         ),
         Fields("preference", _RECIPIENT.of("recipient_id"), not_personal=("event_type",)),
         Fields(
@@ -90,7 +93,8 @@ PROCESSING = Processing(
             _RECIPIENT.of("recipient_id", "language")
             | _NOTICE.of("title", "body", "address")
             | _SUBJECT.of("household_id", "volunteer_id"),
-            not_personal=("event_id", "event_type", "last_error"),
+            # digest_id: the digest delivery that carried it (its text is in `body`).
+            not_personal=("event_id", "event_type", "last_error", "digest_id"),
         ),
         # Transport errors (an SMTP reply, a status line), never the notice.
         Fields("delivery_attempt", {}, not_personal=("error",)),

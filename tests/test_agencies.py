@@ -1,13 +1,12 @@
-"""Partner agencies on AMQP, tried as an agency would: through its own broker user.
-
-An agency subscribed to `household.moved_in` hears of it for a household with a member
-who consented to that agency and purpose, not for one without, and nothing more after
-the consent is revoked; what it hears is stripped to the subscription's fields. The
-allocating authority sends allocations in: one sent twice is registered once, a
-malformed one or one in another's name is dead-lettered with the reason. A course
-provider reports attendance and completions: each recorded once, as the coordinator's
-would be (with courses' own events), and one about a stranger or another provider's
-course dead-lettered with the reason.
+"""Partner agencies on AMQP, tried as an agency would: through its own broker user. An
+agency subscribed to `household.moved_in` hears of it for a household whose adults
+consented to that agency and purpose, not for one without, nor for one where only one of
+two adults consented, and nothing more after the consent is revoked; what it hears is
+stripped to the subscription's fields. The allocating authority sends allocations in:
+one sent twice is registered once, a malformed one or one in another's name is dead-
+lettered with the reason. A course provider reports attendance and completions: each
+recorded once, as the coordinator's would be (with courses' own events), and one about a
+stranger or another provider's course dead-lettered with the reason.
 """
 
 from __future__ import annotations
@@ -93,12 +92,15 @@ async def test_an_agency_hears_only_of_consenting_households_and_nothing_after_r
     caseworker = system.headers(Role.CASEWORKER, subject="cw-agency")
     async with httpx.AsyncClient(base_url=intake.url, headers=caseworker, timeout=30) as api:
         households = {}
-        for key in ("consenting", "without", "sentinel"):
-            response = await api.post("/households", json=household_body(f"JC-{uuid.uuid4()}"))
+        for key in ("consenting", "without", "sentinel", "half"):
+            body = household_body(f"JC-{uuid.uuid4()}")
+            if key == "half":  # two adults, one of whom consents
+                body["members"][1]["date_of_birth"] = "1987-02-02"
+            response = await api.post("/households", json=body)
             assert response.status_code == 201, response.text
             households[key] = response.json()
         consents = {}
-        for key in ("consenting", "sentinel"):
+        for key in ("consenting", "sentinel", "half"):
             household = households[key]
             consent = {
                 "member_id": household["members"][0]["id"],
@@ -126,7 +128,7 @@ async def test_an_agency_hears_only_of_consenting_households_and_nothing_after_r
     async def consents_known(revoked: bool) -> bool:
         sql = "SELECT count(*) FROM agency_consent WHERE granted_on IS NOT NULL"
         sql += " AND revoked_on IS NOT NULL" if revoked else ""
-        return int(await system.query("notifications", sql)) == (1 if revoked else 2)
+        return int(await system.query("notifications", sql)) == (1 if revoked else 3)
 
     await eventually(lambda: consents_known(revoked=False), timeout=120)
 
@@ -134,6 +136,7 @@ async def test_an_agency_hears_only_of_consenting_households_and_nothing_after_r
     async with connection:
         queue = await (await connection.channel()).get_queue(agency_queue_name(JOBCENTER))
         await moved_in(system, households["without"]["id"])
+        await moved_in(system, households["half"]["id"])
         await moved_in(system, households["consenting"]["id"])
         first = await received(queue)
         assert first["data"] == {

@@ -9,6 +9,7 @@ is not written into the manifests fails here.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -68,3 +69,25 @@ def test_every_service_has_its_queues_bindings_and_the_matrix_permissions() -> N
             "write": user.topic_write,
             "read": "^$",
         }
+
+
+def test_the_inbound_senders_settings_name_the_agencies_that_may_send() -> None:
+    """INBOUND_SENDERS of intake and courses in deploy/k8s names exactly the agencies
+    deploy/k8s/agencies.yaml lets send each inbound type (the broker's topic permission)."""
+    k8s = GENERATOR.parent
+    agencies = yaml.safe_load((k8s / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
+    may_send: dict[str, set[str]] = {}
+    for agency in agencies:
+        for event_type in agency.get("sends", []):
+            may_send.setdefault(event_type, set()).add(agency["name"])
+    configured: dict[str, set[str]] = {}
+    for service in ("intake", "courses"):
+        path = k8s / "base" / "services" / service / "settings.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))["data"]
+        senders = json.loads(data["INBOUND_SENDERS"])
+        for event_type, names in senders.items():
+            configured.setdefault(event_type, set()).update(names)
+        if service == "courses":
+            providers = json.loads(data["AGENCY_PROVIDERS"])
+            assert set(providers) <= {name for names in senders.values() for name in names}
+    assert configured == may_send

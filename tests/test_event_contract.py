@@ -32,7 +32,7 @@ def test_a_service_declares_what_it_reads_of_every_event_it_handles(
     service: ServiceDefinition,
 ) -> None:
     assert set(service.reads) == set(service.handlers)
-    for model, fields in {**service.reads, **service.side_reads}.items():
+    for model, fields in [*service.reads.items(), *service.side_reads.items()]:
         known = {path for path, _ in field_paths(model)}
         assert fields <= known, f"{service.name} reads unknown fields of {model.event_type}"
 
@@ -43,7 +43,8 @@ def test_every_personal_field_of_an_event_has_a_consumer_that_needs_it() -> None
     read = {
         (model, path)
         for service in SERVICES
-        for model, fields in {**service.reads, **service.side_reads}.items()
+        # A type both consumers of a service read counts with what either reads.
+        for model, fields in [*service.reads.items(), *service.side_reads.items()]
         for path in fields
     }
     unneeded = sorted(

@@ -89,6 +89,10 @@ def main() -> int:
             "LOG_JSON": os.environ.get("LOG_JSON", "false"),
             "DEV_OIDC_PORT": str(OIDC_PORT),
             "AUDIT_KEY": development_audit_key(),
+            # A webhook receiver tried out locally listens on plain http.
+            "WEBHOOK_ALLOW_PLAIN_HTTP": "true",
+            # The partner agency a consent may name locally (intake refuses others).
+            "CONSENT_AGENCIES": '["jobcenter-kreis-coesfeld"]',
         }
         processes.append(spawn("teilhabe-dev-oidc", ["serve"], common, log_dir / "dev-oidc.log"))
         wait_http(f"{issuer}/.well-known/openid-configuration", "development identity provider")

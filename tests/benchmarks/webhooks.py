@@ -135,6 +135,7 @@ async def run(infra: Infrastructure, args: argparse.Namespace) -> None:
                     agency=agency,
                     url=f"{base}/hooks/{n}",
                     max_in_flight=settings.webhook_max_in_flight,
+                    allow_plain_http=True,  # the receiver is on this machine
                 )
                 secrets.append(secret)
         receiver = await asyncio.create_subprocess_exec(

@@ -41,6 +41,14 @@ async def test_a_consent_is_granted_revoked_and_told_by_events(
     assert (
         await intake.post(path, json={**consent, "agency": "Job Center"}, headers=headers)
     ).status_code == 422
+    # Well-formed, but not an agency consents may name (CONSENT_AGENCIES): at the field.
+    unknown = await intake.post(
+        path, json={**consent, "agency": "jobcenter-nirgendwo"}, headers=headers
+    )
+    assert unknown.status_code == 422
+    assert [(e["field"], e["message"]) for e in unknown.json()["errors"]] == [
+        ("agency", "not a partner agency a consent may name")
+    ]
 
     granted = await intake.post(path, json=consent, headers=headers)
     assert granted.status_code == 201, granted.text

@@ -11,17 +11,25 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from notifications.config import NotificationsSettings
 from notifications.main import SERVICE
-from notifications.models import WebhookAttempt, WebhookDelivery
+from notifications.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from notifications.webhooks import service
-from notifications.webhooks.policy import RetrySchedule, WebhookState, signature_header
+from notifications.webhooks.policy import (
+    RetrySchedule,
+    WebhookState,
+    address_problem,
+    signature_header,
+)
 from notifications.webhooks.secretbox import SecretBox
 from prometheus_client import REGISTRY
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks.webhooks import Webhook
+from teilhabe.api.problems import InvalidFields
 from teilhabe.auth import Principal, Role
 from teilhabe.db import create_engine, create_session_factory
+from teilhabe.timers import DueTimer
 from teilhabe_dev.testing.apps import migrated_database
 from teilhabe_dev.testing.infrastructure import Infrastructure
 
@@ -62,6 +70,7 @@ async def register(
             agency=agency,
             url=url,
             max_in_flight=kw.get("max_in_flight", 4),
+            allow_plain_http=True,  # the receiver is on this machine
         )
     return endpoint.id, secret
 
@@ -90,6 +99,89 @@ def test_retries_span_more_than_a_day_with_jitter_then_stop() -> None:
     assert first is not None
     assert other is not None
     assert first != other
+
+
+def test_plain_http_is_refused_unless_the_development_setting_allows_it() -> None:
+    assert NotificationsSettings.model_fields["webhook_allow_plain_http"].default is False
+    local, remote = "http://127.0.0.1:9000/hooks", "http://agency.example/hooks"
+    assert address_problem("https://agency.example/hooks", allow_plain_http=False) is None
+    assert address_problem(local, allow_plain_http=False) == "must be an https address"
+    assert address_problem(local, allow_plain_http=True) is None
+    assert address_problem(remote, allow_plain_http=True) == "must be an https address"
+
+
+async def test_a_plain_http_endpoint_is_refused_at_its_field_by_default(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    box = SecretBox("a-test-key-" + "k" * 30)
+    async with sessions() as session:
+        with pytest.raises(InvalidFields) as refused:
+            await service.create_endpoint(
+                session=session,
+                principal=ADMIN,
+                box=box,
+                agency="plain-test",
+                url="http://localhost:9000/hooks",
+                max_in_flight=2,
+            )
+    assert [(e["field"], e["message"]) for e in refused.value.extensions["errors"]] == [
+        ("url", "must be an https address")
+    ]
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(WebhookEndpoint)) == 0
+
+
+async def test_deliveries_to_a_switched_off_endpoint_wait_then_are_dead_and_counted(
+    database: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    receiver = Receiver(secrets=[])
+    endpoint_id, secret = await register(sessions, database, "off-test", receiver.url)
+    receiver.secrets = [secret]
+    async with sessions() as session:
+        await service.update_endpoint(
+            session=session,
+            principal=ADMIN,
+            endpoint_id=endpoint_id,
+            changes={"active": False},
+            hold_switched_off=timedelta(hours=26),
+        )
+        await session.execute(
+            update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).values(active=True)
+        )
+        await session.commit()
+    # Staged while it was on, then it is switched off again: they wait, not sent.
+    await stage_events(sessions, "off-test", 2)
+    async with sessions() as session:
+        await session.execute(
+            update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).values(active=False)
+        )
+        await session.commit()
+    async with sessions() as session:
+        due_at = await session.scalar(
+            text("SELECT due_at FROM timer WHERE kind = :kind AND key = :key"),
+            {"kind": service.SWITCHED_OFF_TIMER, "key": str(endpoint_id)},
+        )
+    assert due_at is not None
+    assert timedelta(hours=25) < due_at - datetime.now(UTC) <= timedelta(hours=26)
+    assert await states(sessions) == {"pending": 2}
+    before = _expired_count("off-test")
+    # The hold passed (the timer worker fires it): dead, with the reason, and counted.
+    async with sessions() as session, session.begin():
+        timer = DueTimer(service.SWITCHED_OFF_TIMER, str(endpoint_id), due_at, {}, 0)
+        await service.expire_switched_off(session, timer)
+    assert await states(sessions) == {"dead": 2}
+    assert _expired_count("off-test") == before + 2
+    async with sessions() as session:
+        errors = set((await session.scalars(select(WebhookDelivery.last_error))).all())
+    assert errors == {service.SWITCHED_OFF_ERROR}
+    assert receiver.events == []
+
+
+def _expired_count(agency: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "teilhabe_webhook_deliveries_expired_total", {"agency": agency}
+    )
+    return value or 0.0
 
 
 def test_during_a_rotation_either_secret_verifies_the_signature() -> None:
@@ -242,6 +334,7 @@ async def test_a_secret_sealed_with_another_key_holds_up_only_its_endpoint(
             agency="sealed-elsewhere",
             url=stranded.url,
             max_in_flight=2,
+            allow_plain_http=True,  # the receiver is on this machine
         )
     fine = Receiver(secrets=[])
     _, secret = await register(sessions, database, "sealed-here", fine.url)

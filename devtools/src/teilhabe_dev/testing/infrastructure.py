@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import shutil
@@ -28,6 +29,7 @@ AMQP_ENV = "TEILHABE_TEST_AMQP_URL"
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 AUDIT_KEY_ENV = "AUDIT_KEY"
+TEST_AGENCIES = ["jobcenter-kreis-coesfeld", "jc-test", "traeger-test", "jobcenter-matrix"]
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,10 @@ def provision() -> Iterator[Infrastructure]:
     run_id = f"t{uuid.uuid4().hex[:8]}"
     # Every process of the run seals its audit trail with a key of the run's own.
     os.environ.setdefault(AUDIT_KEY_ENV, secrets.token_hex(32))
+    # The tests' webhook receivers listen on this machine, on plain http.
+    os.environ.setdefault("WEBHOOK_ALLOW_PLAIN_HTTP", "true")
+    # The partner agencies the suites' consents name (intake refuses any other).
+    os.environ.setdefault("CONSENT_AGENCIES", json.dumps(TEST_AGENCIES))
     postgres = os.environ.get(POSTGRES_ENV, DEFAULT_POSTGRES)
     amqp = os.environ.get(AMQP_ENV, DEFAULT_AMQP)
     if answers(postgres) and answers(amqp):

@@ -11,6 +11,12 @@ class IntakeSettings(InboundSettings):
     service_name: str = "intake"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_intake"
     http_port: int = 8001
+    consent_agencies: list[str] = Field(
+        default=[],
+        description="The partner agencies a consent may name: their names as registered in "
+        "notifications' agency registry and on the broker, as JSON, e.g. "
+        '["jobcenter-kreis-coesfeld"]; a consent naming another is refused at its field.',
+    )
     residence_reminder_days: int = Field(
         default=56,
         ge=1,

@@ -19,6 +19,7 @@ from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
 from intake import consents, service
+from intake.config import get_settings
 from intake.dependencies import CONSENTS, HOUSEHOLDS, SocialCareStaff
 from intake.schemas import ConsentIn
 
@@ -43,6 +44,7 @@ HINTS = {
 }
 # The use cases' own messages, so that the catalogue translates them.
 RULE_MESSAGES = (
+    ui.N_("not a partner agency a consent may name"),
     ui.N_("not a member of this household"),
     ui.N_("must not be in the future"),
     ui.N_("must not be before the consent was given"),
@@ -97,6 +99,7 @@ async def grant_consent(
                 household_id=household_id,
                 consent=consent_in,
                 today=today(),
+                agencies=get_settings().consent_agencies,
             )
         )
         if granted is not None:

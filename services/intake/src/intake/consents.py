@@ -8,6 +8,7 @@ while a consent for it stands.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from intake.schemas import ConsentIn
 from intake.service import audit, outbox
 
 RESOURCE = "consent"
+UNKNOWN_AGENCY = "not a partner agency a consent may name"
 
 
 async def list_consents(
@@ -48,9 +50,14 @@ async def grant(
     household_id: uuid.UUID,
     consent: ConsentIn,
     today: date,
+    agencies: Collection[str],
 ) -> Consent:
+    """Record a consent to share with one of `agencies` (the setting CONSENT_AGENCIES)."""
     household = await HOUSEHOLDS.get(session, principal, household_id)
     problems: dict[str, str] = {}
+    if consent.agency not in agencies:
+        # A consent for an agency nobody can deliver to would gate nothing, unnoticed.
+        problems["agency"] = UNKNOWN_AGENCY
     if consent.member_id not in {m.id for m in household.members}:
         problems["member_id"] = "not a member of this household"
     if consent.granted_on > today:

@@ -13,6 +13,7 @@ from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
 from intake import appointments, casenotes, consents, followups, members, service
+from intake.config import get_settings
 from intake.dependencies import CONSENTS, HOUSEHOLDS, TEAM_HOUSEHOLDS, SocialCareStaff
 from intake.domain import Due, MemberChangeReason
 from intake.schemas import (
@@ -296,6 +297,7 @@ async def grant_consent(
         household_id=household_id,
         consent=body,
         today=today(),
+        agencies=get_settings().consent_agencies,
     )
     return ConsentOut.model_validate(consent)
 

@@ -34,6 +34,11 @@ class NotificationsSettings(ServiceSettings):
         description="Key (32+ characters) encrypting webhook signing secrets at rest; "
         "unset: derived from AUDIT_KEY.",
     )
+    webhook_allow_plain_http: bool = Field(
+        default=False,
+        description="Development and tests only: also accept webhook addresses on plain "
+        "http on this machine (localhost, 127.0.0.1); otherwise https only.",
+    )
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, le=120, description="Longest wait for a webhook receiver's answer."
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, delete, or_, select, text
+from sqlalchemy import ColumnElement, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
 
 from notifications.domain import VOLUNTEER_PREFIX
 from notifications.models import (
     AgencyConsent,
+    AgencyHousehold,
     Delivery,
     Household,
     Mentorship,
@@ -39,6 +40,14 @@ async def _erase_own(session: AsyncSession, kind: ErasureSubject, subject_id: uu
         gone = await session.execute(
             delete(AgencyConsent).where(AgencyConsent.member_id == subject_id)
         )
+        # Nor is their consent needed any more for their household's events.
+        await session.execute(
+            update(AgencyHousehold)
+            .where(AgencyHousehold.deciding_members.contains([subject_id]))
+            .values(
+                deciding_members=func.array_remove(AgencyHousehold.deciding_members, subject_id)
+            )
+        )
         return int(getattr(gone, "rowcount", 0) or 0)
     deletions: list[tuple[type, ColumnElement[bool]]]
     if kind is ErasureSubject.HOUSEHOLD:
@@ -47,6 +56,7 @@ async def _erase_own(session: AsyncSession, kind: ErasureSubject, subject_id: uu
             (Delivery, Delivery.household_id == subject_id),
             (Mentorship, Mentorship.household_id == subject_id),
             (AgencyConsent, AgencyConsent.household_id == subject_id),
+            (AgencyHousehold, AgencyHousehold.household_id == subject_id),
             (Household, Household.id == subject_id),
         ]
     else:

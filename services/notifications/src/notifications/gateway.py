@@ -3,8 +3,12 @@
 A consumer of its own inside notifications' consumer process (queue
 `notifications.agencies`, inbox `agency_inbox`; teilhabe.messaging.agencies). For each
 event of a type agencies may subscribe to, it looks up the subscription table, lets
-through to an agency only what a statutory subscription names or what a person consented
-to (per agency and purpose; `consent_subject` of the type names whose consent counts),
+through to an agency only what a statutory subscription names or what was consented to
+(per agency and purpose; `consent_subject` of the type names whose consent counts: for
+"member_id" that person's; for "household_id" the consent of every adult member of the
+household, or of every member if none is adult, as the newest household.assigned /
+household.members_changed names them, since one adult cannot agree for another; a
+household the gateway has not heard of passes nothing),
 strips the event to the fields that agency's subscriptions name, and publishes it,
 confirmed, to `teilhabe.agencies` with routing key `<agency>.<type>`, before the event
 is acked, and stages one signed webhook delivery per endpoint of the agency
@@ -36,13 +40,24 @@ from teilhabe.events.catalogue import CATALOGUE, EventPayload, load_catalogue, s
 from teilhabe.events.consent import ConsentGranted, ConsentRevoked
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.envelope import CONTENT_TYPE, CloudEvent
+from teilhabe.events.households import (
+    AgeGroup,
+    AllocatedMember,
+    HouseholdAssigned,
+    HouseholdMembersChanged,
+)
 from teilhabe.messaging.agencies import AGENCY_EXCHANGE, GATEWAY_QUEUE, agency_routing_key
 from teilhabe.messaging.connection import connect_broker
 from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
 from teilhabe.messaging.inbox import Handler, HandlerMap, PermanentError, ReceivedEvent
 from teilhabe.messaging.topology import existing_exchange
 
-from notifications.models import AgencyConsent, AgencySubscription, agency_inbox
+from notifications.models import (
+    AgencyConsent,
+    AgencyHousehold,
+    AgencySubscription,
+    agency_inbox,
+)
 from notifications.webhooks import service as webhooks
 
 log = structlog.get_logger(__name__)
@@ -78,8 +93,8 @@ async def admitted(
 ) -> list[dict[str, set[str]]]:
     """Per event, each agency that may hear of it and the fields it may see.
 
-    Two statements for a whole run of events of one type: its subscriptions, and the
-    standing consents of the people (or households) the events are about.
+    Three statements at most for a whole run of events of one type: its subscriptions, the
+    households' deciding members (household-level types), and the standing consents.
     """
     subject = model.consent_subject
     assert subject is not None
@@ -91,11 +106,24 @@ async def admitted(
     if not subscriptions:
         return [{} for _ in payloads]
     references = {getattr(payload, subject) for payload in payloads}
-    column = AgencyConsent.member_id if subject == "member_id" else AgencyConsent.household_id
+    # Whose consents an event about `reference` needs: the person, or the household's
+    # deciding members (none known: nobody can consent, so only statutory flows pass).
+    needed: dict[uuid.UUID, frozenset[uuid.UUID]]
+    if subject == "member_id":
+        needed = {reference: frozenset({reference}) for reference in references}
+        column = AgencyConsent.member_id
+    else:
+        needed = {
+            row.household_id: frozenset(row.deciding_members)
+            for row in await session.scalars(
+                select(AgencyHousehold).where(AgencyHousehold.household_id.in_(references))
+            )
+        }
+        column = AgencyConsent.household_id
     standing = {
-        (row.agency_id, row.purpose, row.reference)
+        (row.agency_id, row.purpose, row.member_id)
         for row in await session.execute(
-            select(AgencyConsent.agency_id, AgencyConsent.purpose, column.label("reference")).where(
+            select(AgencyConsent.agency_id, AgencyConsent.purpose, AgencyConsent.member_id).where(
                 column.in_(references),
                 AgencyConsent.granted_on.is_not(None),
                 AgencyConsent.revoked_on.is_(None),
@@ -104,14 +132,49 @@ async def admitted(
     }
     admitted_per_event: list[dict[str, set[str]]] = []
     for payload in payloads:
-        reference = getattr(payload, subject)
+        deciding = needed.get(getattr(payload, subject), frozenset())
         fields: dict[str, set[str]] = defaultdict(set)
         for subscription in subscriptions:
-            key = (subscription.agency_id, subscription.purpose, reference)
-            if subscription.statutory or key in standing:
+            consented = bool(deciding) and all(
+                (subscription.agency_id, subscription.purpose, member) in standing
+                for member in deciding
+            )
+            if subscription.statutory or consented:
                 fields[subscription.agency_id] |= set(subscription.fields)
         admitted_per_event.append(dict(fields))
     return admitted_per_event
+
+
+def deciding_members(members: Sequence[AllocatedMember]) -> list[uuid.UUID]:
+    """Whose consent a household-level event needs: the adults, or all if none is adult."""
+    adults = [m.member_id for m in members if m.age_group is AgeGroup.ADULT]
+    return sorted(adults or [m.member_id for m in members])
+
+
+async def record_household(
+    session: AsyncSession,
+    events: Sequence[ReceivedEvent[HouseholdAssigned] | ReceivedEvent[HouseholdMembersChanged]],
+) -> None:
+    """The household's members as the newest event names them (assigned: revision 0)."""
+    for event in events:
+        p = event.payload
+        revision = p.revision if isinstance(p, HouseholdMembersChanged) else 0
+        statement = insert(AgencyHousehold).values(
+            household_id=p.household_id,
+            revision=revision,
+            deciding_members=deciding_members(p.members),
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[AgencyHousehold.household_id],
+                set_={
+                    "revision": statement.excluded.revision,
+                    "deciding_members": statement.excluded.deciding_members,
+                },
+                # Events may arrive out of order: only a newer revision replaces.
+                where=AgencyHousehold.revision < statement.excluded.revision,
+            )
+        )
 
 
 async def record_granted(
@@ -181,6 +244,8 @@ class AgencyGateway:
         }
         handlers[ConsentGranted] = record_granted
         handlers[ConsentRevoked] = record_revoked
+        handlers[HouseholdAssigned] = record_household
+        handlers[HouseholdMembersChanged] = record_household
         return handlers
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -254,6 +319,10 @@ class AgencyGateway:
             )
 
 
+# Of a household's members, whose consent a household-level event needs.
+MEMBER_FIELDS = ("members.member_id", "members.age_group")
+
+
 # What the gateway reads of each event: the consents, and whatever a subscription may
 # name of a shareable event (the subscription table decides, per agency, what passes).
 def _gateway_reads() -> FieldsRead:
@@ -266,6 +335,8 @@ def _gateway_reads() -> FieldsRead:
         **shareable,
         ConsentGranted: reads(*fields, "granted_on"),
         ConsentRevoked: reads(*fields, "revoked_on"),
+        HouseholdAssigned: reads("household_id", *MEMBER_FIELDS),
+        HouseholdMembersChanged: reads("household_id", "revision", *MEMBER_FIELDS),
     }
 
 

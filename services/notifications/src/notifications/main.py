@@ -22,7 +22,12 @@ from notifications.router import router
 from notifications.sender import EmailSender
 from notifications.webhooks.router import router as webhooks_router
 from notifications.webhooks.sender import WebhookSender
-from notifications.webhooks.service import RETRY_TIMER, retry_due
+from notifications.webhooks.service import (
+    RETRY_TIMER,
+    SWITCHED_OFF_TIMER,
+    expire_switched_off,
+    retry_due,
+)
 
 
 def email_sender(settings: ServiceSettings) -> EmailSender:
@@ -47,7 +52,11 @@ SERVICE = service_of_package(
     ),
     ServiceExtras(
         companions=[email_sender, webhook_sender, gateway.AgencyGateway],
-        timers={RETRY_TIMER: retry_due, digests.DIGEST_TIMER: digests.send_digest},
+        timers={
+            RETRY_TIMER: retry_due,
+            SWITCHED_OFF_TIMER: expire_switched_off,
+            digests.DIGEST_TIMER: digests.send_digest,
+        },
         side_reads=gateway.READS,
     ),
 )

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    Uuid,
     func,
     text,
 )
@@ -323,3 +324,17 @@ class AgencyConsent(Base):
         Index("ix_agency_consent_household", "agency_id", "purpose", "household_id"),
         Index("ix_agency_consent_member", "agency_id", "purpose", "member_id"),
     )
+
+
+class AgencyHousehold(Base):
+    """The gateway's read model of whose consent a household-level event needs.
+
+    The adult members of the household (all members, if none is adult), as the newest
+    household.assigned / household.members_changed tells; `revision` orders them.
+    """
+
+    __tablename__ = "agency_household"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    deciding_members: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid()))

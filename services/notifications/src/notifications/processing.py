@@ -72,6 +72,11 @@ PROCESSING = Processing(
             "household", "caseworker and mentorships (who to tell), by the household's id"
         ),
         DataCategory(
+            "household",
+            "consents to share with agencies and whose consent the household's events need "
+            "(the adult members, by id)",
+        ),
+        DataCategory(
             "partner agency",
             "webhook endpoints and subscriptions; the events sent to them with their bodies",
         ),

@@ -68,6 +68,11 @@ RETENTION = Retention(
             legal_basis="Art. 5(1)(e), 7(3) GDPR (a revoked consent gates nothing)",
         ),
         Exempt(
+            "agency_household",
+            "whose consent a household's events need (member references), as a read model "
+            "of intake; removed by an erasure of the household (no clock of its own)",
+        ),
+        Exempt(
             "agency_inbox",
             "ids of events the agency gateway handled; it deletes them after 30 days",
         ),

@@ -29,6 +29,7 @@ from aio_pika.abc import AbstractChannel, AbstractExchange
 
 from teilhabe.events.catalogue import CATALOGUE, load_catalogue
 from teilhabe.events.consent import ConsentGranted, ConsentRevoked
+from teilhabe.events.households import HouseholdAssigned, HouseholdMembersChanged
 from teilhabe.messaging.access import NOTHING, BrokerUser, any_of
 from teilhabe.messaging.topology import (
     dead_letter_queue_name,
@@ -77,9 +78,15 @@ def inbound_types(owner: str | None = None) -> list[str]:
     )
 
 
+# Who belongs to a household: the gateway reads them to know whose consent counts.
+HOUSEHOLD_MEMBER_TYPES = (HouseholdAssigned.event_type, HouseholdMembersChanged.event_type)
+
+
 def gateway_types() -> list[str]:
-    """What the gateway consumes: the shareable types and the consents that gate them."""
-    return sorted({*shareable_types(), ConsentGranted.event_type, ConsentRevoked.event_type})
+    """What the gateway consumes: the shareable types, the consents that gate them, and
+    the households' members (whose consent a household-level event needs)."""
+    gating = {ConsentGranted.event_type, ConsentRevoked.event_type}
+    return sorted({*shareable_types(), *gating, *HOUSEHOLD_MEMBER_TYPES})
 
 
 @dataclass(frozen=True)

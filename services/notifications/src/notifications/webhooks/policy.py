@@ -8,11 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from standardwebhooks.webhooks import Webhook
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 SECRET_BYTES = 32
+# The only hosts a plain-http endpoint may name, and only in development and tests.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 
 class WebhookState(StrEnum):
@@ -46,6 +49,20 @@ class RetrySchedule:
         # The last retry falls at the window's end, not beyond: a day's promise, kept.
         next_at: datetime = min(now + pause, first_attempt_at + self.window)
         return next_at
+
+
+def address_problem(url: str, *, allow_plain_http: bool) -> str | None:
+    """Why an agency's endpoint address is refused, or None.
+
+    Agencies are reached by TLS alone; plain http to this machine only where the
+    development setting allows it (a receiver of the development setup or a test).
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return None
+    if allow_plain_http and parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
+        return None
+    return "must be an https address"
 
 
 def new_secret() -> str:

@@ -59,6 +59,7 @@ async def create_endpoint(
         agency=endpoint_in.agency,
         url=str(endpoint_in.url),
         max_in_flight=endpoint_in.max_in_flight or get_settings().webhook_max_in_flight,
+        allow_plain_http=get_settings().webhook_allow_plain_http,
     )
     return EndpointWithSecretOut.model_validate(endpoint).model_copy(update={"secret": secret})
 
@@ -108,7 +109,12 @@ async def change_endpoint(
     if "url" in changes:
         changes["url"] = str(changes["url"])
     endpoint = await service.update_endpoint(
-        session=session, principal=principal, endpoint_id=endpoint_id, changes=changes
+        session=session,
+        principal=principal,
+        endpoint_id=endpoint_id,
+        changes=changes,
+        hold_switched_off=timedelta(seconds=get_settings().webhook_retry_window_seconds),
+        allow_plain_http=get_settings().webhook_allow_plain_http,
     )
     return EndpointOut.model_validate(endpoint)
 

@@ -9,15 +9,16 @@ from typing import Annotated
 from pydantic import AnyHttpUrl, AwareDatetime, Field, StringConstraints, field_validator
 from teilhabe.api.schemas import RequestModel, ResponseModel
 
-from notifications.webhooks.policy import WebhookState
+from notifications.webhooks.policy import LOCAL_HOSTS, WebhookState
 
 Agency = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")]
 MaxInFlight = Annotated[int, Field(ge=1, le=100)]
 
 
 def _https_only(url: AnyHttpUrl) -> AnyHttpUrl:
-    # Plain http only to this machine (development, tests); agencies are reached by TLS.
-    if url.scheme != "https" and url.host not in {"127.0.0.1", "localhost"}:
+    # Plain http at most to this machine, and only where the setting
+    # WEBHOOK_ALLOW_PLAIN_HTTP allows it (the service checks: policy.address_problem).
+    if url.scheme != "https" and url.host not in LOCAL_HOSTS:
         raise ValueError("must be an https address")
     return url
 

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,17 +20,25 @@ from teilhabe.api.problems import Conflict, InvalidFields
 from teilhabe.auth import Principal
 from teilhabe.events.envelope import CloudEvent
 from teilhabe.queries import count_and_page
-from teilhabe.timers import DueTimer
+from teilhabe.timers import DueTimer, cancel, schedule
 
 from notifications.dependencies import WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS
 from notifications.models import WebhookDelivery, WebhookEndpoint
 from notifications.service import audit
-from notifications.webhooks.policy import WebhookState, new_secret
+from notifications.webhooks.policy import WebhookState, address_problem, new_secret
 from notifications.webhooks.secretbox import SecretBox
 
 # Wakes the webhook sender when a transaction that made deliveries due commits.
 WEBHOOK_NOTIFY_CHANNEL = "notifications_webhooks"
 RETRY_TIMER = "webhook.retry"
+# Fires a while after an endpoint was switched off: what still waits for it is given up.
+SWITCHED_OFF_TIMER = "webhook.endpoint_switched_off"
+SWITCHED_OFF_ERROR = "the endpoint was switched off"
+WEBHOOKS_EXPIRED = Counter(
+    "teilhabe_webhook_deliveries_expired_total",
+    "Webhook deliveries given up because their endpoint stayed switched off, by agency",
+    ["agency"],
+)
 # A replay of a time range is bounded; a larger one is several requests.
 REPLAY_RANGE_LIMIT = 10_000
 _NOTIFY = text(f"SELECT pg_notify('{WEBHOOK_NOTIFY_CHANNEL}', '')")
@@ -99,6 +108,37 @@ async def retry_due(session: AsyncSession, timer: DueTimer) -> None:
     await session.execute(_NOTIFY)
 
 
+async def expire_switched_off(session: AsyncSession, timer: DueTimer) -> None:
+    """An endpoint stayed switched off for the hold: what waits for it is dead, counted.
+
+    Switching off pauses an endpoint (deliveries wait, and go out when it is switched on
+    again); but not without limit: after as long as a failing delivery is retried, they
+    end in the dead state, from which an administrator may replay them.
+    """
+    endpoint = await session.get(WebhookEndpoint, uuid.UUID(timer.key), with_for_update=True)
+    if endpoint is None or endpoint.active:
+        return
+    expired = (
+        await session.scalars(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.endpoint_id == endpoint.id,
+                WebhookDelivery.state.in_([WebhookState.PENDING, WebhookState.RETRYING]),
+            )
+            .values(
+                state=WebhookState.DEAD,
+                next_attempt_at=None,
+                lease_until=None,
+                last_error=SWITCHED_OFF_ERROR,
+            )
+            .returning(WebhookDelivery.id)
+        )
+    ).all()
+    await cancel(session, RETRY_TIMER, *(str(i) for i in expired))
+    if expired:
+        WEBHOOKS_EXPIRED.labels(endpoint.agency).inc(len(expired))
+
+
 # --- administration ---------------------------------------------------------------------
 
 
@@ -110,8 +150,12 @@ async def create_endpoint(
     agency: str,
     url: str,
     max_in_flight: int,
+    allow_plain_http: bool = False,
 ) -> tuple[WebhookEndpoint, str]:
     """Register an agency's endpoint; its secret is returned this once, never again."""
+    problem = address_problem(url, allow_plain_http=allow_plain_http)
+    if problem:
+        raise InvalidFields({"url": problem})
     secret = new_secret()
     endpoint = WebhookEndpoint(
         id=uuid.uuid4(),
@@ -157,13 +201,27 @@ async def update_endpoint(
     principal: Principal,
     endpoint_id: uuid.UUID,
     changes: dict[str, Any],
+    hold_switched_off: timedelta,
+    allow_plain_http: bool = False,
 ) -> WebhookEndpoint:
+    """Change an endpoint; switched off, its waiting deliveries are held for
+    `hold_switched_off` (then dead), switched on again, they are due."""
+    if "url" in changes:
+        problem = address_problem(changes["url"], allow_plain_http=allow_plain_http)
+        if problem:
+            raise InvalidFields({"url": problem})
     endpoint = await WEBHOOK_ENDPOINTS.get(session, principal, endpoint_id, for_update=True)
+    was_active = endpoint.active
     for name, value in changes.items():
         setattr(endpoint, name, value)
-    if changes.get("active"):
+    if changes.get("active") and not was_active:
         # Deliveries that waited while it was off are due again.
+        await cancel(session, SWITCHED_OFF_TIMER, str(endpoint_id))
         await session.execute(_NOTIFY)
+    elif changes.get("active") is False and was_active:
+        await schedule(
+            session, SWITCHED_OFF_TIMER, str(endpoint_id), clock.now() + hold_switched_off
+        )
     await audit(session, principal, "update", "webhook_endpoint", [endpoint_id])
     await session.commit()
     await session.refresh(endpoint)
@@ -249,6 +307,7 @@ async def replay_delivery(
 ) -> WebhookDelivery:
     """Send a delivery once more, as a new delivery (a new `webhook-id`), on request."""
     original = await WEBHOOK_DELIVERIES.get(session, principal, delivery_id)
+    _refuse_switched_off(await session.get(WebhookEndpoint, original.endpoint_id))
     replay_id = uuid.uuid4()
     await session.execute(
         insert(WebhookDelivery).values(
@@ -277,7 +336,8 @@ async def replay_range(
     only_dead: bool,
 ) -> int:
     """Send once more every event delivered (or dead) to an endpoint in [since, until)."""
-    await WEBHOOK_ENDPOINTS.get(session, principal, endpoint_id)  # 404 out of scope
+    endpoint = await WEBHOOK_ENDPOINTS.get(session, principal, endpoint_id)  # 404 out of scope
+    _refuse_switched_off(endpoint)
     if until <= since:
         raise InvalidFields({"until": "must be after since"})
     originals = select(WebhookDelivery).where(
@@ -316,6 +376,15 @@ async def replay_range(
     await audit(session, principal, "replay", "webhook_delivery", [row.id for row in rows])
     await session.commit()
     return len(rows)
+
+
+def _refuse_switched_off(endpoint: WebhookEndpoint | None) -> None:
+    # A replay to a switched-off endpoint would wait for nobody.
+    if endpoint is None or not endpoint.active:
+        raise Conflict(
+            "the endpoint is switched off: switch it on before replaying",
+            code="endpoint-switched-off",
+        )
 
 
 async def _with_log(session: AsyncSession, delivery_id: uuid.UUID) -> WebhookDelivery:

@@ -117,6 +117,12 @@ PROCESSING = Processing(
             _SUBJECT.of("household_id", "member_id")
             | _CONSENT.of("agency_id", "purpose", "granted_on", "revoked_on"),
         ),
+        # Whose consent a household's events need: its adult members, by reference.
+        Fields(
+            "agency_household",
+            _SUBJECT.of("household_id", "deciding_members"),
+            not_personal=("revision",),
+        ),
         Fields(
             "webhook_delivery",
             _SHARED_EVENT.of("body"),

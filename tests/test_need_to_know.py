@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -451,6 +452,36 @@ async def seed(world: World, urls: dict[str, str]) -> None:
             f"/matches/{ids['former_match']}/end", json=ended, headers=vcoord
         )
     )
+
+    # volunteers' shifts: a facility with a template, and a shift the running mentor
+    # signed up for that was then called off (so only they and coordinators still see it).
+    ids["facility"] = ok(
+        await api["volunteers"].post(
+            "/facilities", json={"name": "Begegnungscafé", "kind": "cafe"}, headers=vcoord
+        ),
+        201,
+    )["id"]
+    template = {"title": "Theke", "starts": "15:00", "ends": "18:00", "slots": 2}
+    ids["template"] = ok(
+        await api["volunteers"].post(
+            f"/facilities/{ids['facility']}/shift-templates", json=template, headers=vcoord
+        ),
+        201,
+    )["id"]
+    ids["shift"] = ok(
+        await api["volunteers"].post(
+            f"/shift-templates/{ids['template']}/shifts",
+            json={"on": (today() + timedelta(days=2)).isoformat()},
+            headers=vcoord,
+        ),
+        201,
+    )["id"]
+    ok(
+        await api["volunteers"].post(
+            f"/shifts/{ids['shift']}/signup", headers=h("volunteer_mentoring")
+        )
+    )
+    ok(await api["volunteers"].post(f"/shifts/{ids['shift']}/cancel", headers=vcoord))
 
     # notifications: the northern caseworker's notification, an e-mail in the log, and a
     # directory entry.
@@ -1316,6 +1347,65 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             ok=422,
             body={},
         ),
+        Route(
+            "volunteers",
+            "GET",
+            f"/facilities/{ids['facility']}/shift-templates",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=200,
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/facilities/{ids['facility']}/shift-templates",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=422,
+            body={},
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/shift-templates/{ids['template']}/shifts",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=422,
+            body={},
+        ),
+        # A called-off shift: its coordinator and the volunteer signed up see it, nobody else.
+        Route(
+            "volunteers",
+            "GET",
+            f"/shifts/{ids['shift']}",
+            admitted=vcoord | VOLUNTEERS,
+            in_scope=vcoord | {"volunteer_mentoring"},
+            ok=200,
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/shifts/{ids['shift']}/signup",
+            admitted=VOLUNTEERS,
+            in_scope=frozenset({"volunteer_mentoring"}),
+            ok=409,
+        ),
+        Route(
+            "volunteers",
+            "DELETE",
+            f"/shifts/{ids['shift']}/signup",
+            admitted=VOLUNTEERS,
+            in_scope=frozenset({"volunteer_mentoring"}),
+            ok=409,
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/shifts/{ids['shift']}/cancel",
+            admitted=vcoord,
+            in_scope=vcoord,
+            ok=409,
+        ),
         # notifications
         Route("notifications", "GET", f"/inbox/{ids['notification']}", ok=200, **inbox),
         Route("notifications", "POST", f"/inbox/{ids['notification']}/read", ok=200, **inbox),
@@ -1541,6 +1631,9 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "mentor": "volunteer_id",
         "former": "volunteer_id",
         "mentor_match": "match_id",
+        "facility": "facility_id",
+        "template": "template_id",
+        "shift": "shift_id",
         "notification": "notification_id",
         "delivery": "delivery_id",
         "recipient": "recipient_id",

@@ -195,3 +195,20 @@ def test_the_latest_caseworker_wins_and_of_two_at_once_the_later_in_the_run() ->
     ]
     chosen = {a.household_id: a.caseworker_id for a in domain.latest_assignments(run)}
     assert chosen == {"h1": "cw-late", "h2": "cw-second"}
+
+
+def test_shifts_and_help_requests_reach_the_volunteers_they_name_and_who_asked() -> None:
+    circle = Circle(
+        volunteer="volunteer:v1",
+        named_volunteers=("volunteer:v1", "volunteer:v2"),
+        requester="cw-anna",
+    )
+    for event_type in ("shift.cancelled", "help_request.opened"):
+        assert domain.addressees(event_type, circle) == [
+            Addressee("volunteer:v1", Audience.NAMED_VOLUNTEERS),
+            Addressee("volunteer:v2", Audience.NAMED_VOLUNTEERS),
+        ]
+    assert domain.addressees("help_request.accepted", circle) == [
+        Addressee("cw-anna", Audience.REQUESTER),
+        Addressee("volunteer:v1", Audience.VOLUNTEER),
+    ]

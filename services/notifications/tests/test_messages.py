@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -38,7 +38,10 @@ from teilhabe.events.housing import (
 )
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
+    HelpRequestAccepted,
+    HelpRequested,
     MentorshipEnded,
+    ShiftCancelled,
     VolunteerMatched,
     VolunteerRegistered,
 )
@@ -181,6 +184,32 @@ SAMPLES: dict[str, EventPayload] = {
         closed_until=date(2026, 12, 18),
         closure_reason=ClosureReason.QUARANTINE,
         households_to_move=1,
+    ),
+    "shift.cancelled": ShiftCancelled(
+        shift_id=uuid.uuid4(),
+        facility_id=uuid.uuid4(),
+        facility_name="Begegnungscafé St. Viktor",
+        title="Kinderbetreuung",
+        starts_at=datetime(2026, 12, 8, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 8, 11, 0, tzinfo=UTC),
+        volunteer_ids=(uuid.uuid4(),),
+    ),
+    "help_request.opened": HelpRequested(
+        help_request_id=uuid.uuid4(),
+        language_needed="ar",
+        skill_needed="Dolmetschen",
+        starts_at=datetime(2026, 12, 8, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 8, 10, 0, tzinfo=UTC),
+        volunteer_ids=(uuid.uuid4(),),
+    ),
+    "help_request.accepted": HelpRequestAccepted(
+        help_request_id=uuid.uuid4(),
+        volunteer_id=uuid.uuid4(),
+        requested_by="cw-anna",
+        language_needed="ar",
+        skill_needed="Dolmetschen",
+        starts_at=datetime(2026, 12, 8, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 8, 10, 0, tzinfo=UTC),
     ),
 }
 
@@ -384,3 +413,18 @@ def test_languages_are_named_in_the_readers_words() -> None:
         "volunteer.registered", "en", context("volunteer.registered", audience)
     )
     assert "Languages: German, English, Arabic" in english.body
+
+
+def test_shift_and_help_texts_say_the_time_in_the_citys_zone() -> None:
+    text = messages.render(
+        "help_request.opened",
+        "de",
+        context("help_request.opened", domain.Audience.NAMED_VOLUNTEERS),
+    )
+    assert "08.12.2026, 10:00 Uhr" in text.body
+    assert "Arabisch" in text.body
+    text = messages.render(
+        "shift.cancelled", "en", context("shift.cancelled", domain.Audience.NAMED_VOLUNTEERS)
+    )
+    assert "8 December 2026, 10:00" in text.title
+    assert "12:00" in text.body

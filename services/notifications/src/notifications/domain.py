@@ -60,6 +60,9 @@ class Audience(StrEnum):
     CASEWORKERS = "caseworkers"  # every caseworker
     # The household's caseworker, or while it has none, every caseworker.
     CASEWORKER_OR_CASEWORKERS = "caseworker_or_caseworkers"
+    # The volunteers an event names (those a help request went to, those of a shift).
+    NAMED_VOLUNTEERS = "named_volunteers"
+    REQUESTER = "requester"  # the member of staff who asked for help
 
 
 # Audiences that are every staff recipient holding a role.
@@ -96,6 +99,12 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "mentorship.ended": (Audience.CASEWORKER,),
     # Beds opened or closed: those who place households plan with them.
     "unit.capacity_changed": (Audience.HOUSING_OFFICERS,),
+    # Critical: the volunteers signed up must not come for nothing.
+    "shift.cancelled": (Audience.NAMED_VOLUNTEERS,),
+    # To the volunteers who match it (language, skill, availability).
+    "help_request.opened": (Audience.NAMED_VOLUNTEERS,),
+    # Critical: who asked learns who comes; the volunteer has it confirmed.
+    "help_request.accepted": (Audience.REQUESTER, Audience.VOLUNTEER),
 }
 
 # The event types someone hears of: the ones a recipient can turn channels on or off for.
@@ -130,16 +139,21 @@ class Circle:
     mentors: Sequence[str] = ()
     volunteer: str | None = None
     staff_by_role: Mapping[Role, Sequence[str]] = field(default_factory=dict)
+    named_volunteers: Sequence[str] = ()
+    requester: str | None = None
 
     def members(self, audience: Audience) -> Sequence[str]:
         if audience in ROLE_AUDIENCES:
             return self.staff_by_role.get(ROLE_AUDIENCES[audience], ())
         if audience is Audience.MENTORS:
             return self.mentors
+        if audience is Audience.NAMED_VOLUNTEERS:
+            return self.named_volunteers
         person = {
             Audience.CASEWORKER: self.caseworker,
             Audience.NEW_CASEWORKER: self.new_caseworker,
             Audience.VOLUNTEER: self.volunteer,
+            Audience.REQUESTER: self.requester,
         }[audience]
         return (person,) if person else ()
 

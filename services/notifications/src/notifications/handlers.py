@@ -33,7 +33,10 @@ from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, UnitCap
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
+    HelpRequestAccepted,
+    HelpRequested,
     MentorshipEnded,
+    ShiftCancelled,
     VolunteerMatched,
     VolunteerRegistered,
 )
@@ -158,6 +161,14 @@ async def on_unit_capacity_changed(
     await service.notify(session=session, events=events)
 
 
+async def on_volunteer_notice(
+    session: AsyncSession,
+    events: Sequence[ReceivedEvent[ShiftCancelled | HelpRequested | HelpRequestAccepted]],
+) -> None:
+    """Shifts and help requests: the volunteers and staff they name are told."""
+    await service.notify(session=session, events=events)
+
+
 HANDLERS: HandlerMap = {
     ErasureRequested: erasure_handler("notifications", service.outbox, erasure.erase, get_settings),
     HouseholdAssigned: on_household_assigned,
@@ -178,6 +189,9 @@ HANDLERS: HandlerMap = {
     ClearanceReinspectionDue: on_clearance_reinspection_due,
     MentorshipEnded: on_mentorship_ended,
     UnitCapacityChanged: on_unit_capacity_changed,
+    ShiftCancelled: on_volunteer_notice,
+    HelpRequested: on_volunteer_notice,
+    HelpRequestAccepted: on_volunteer_notice,
 }
 
 
@@ -232,5 +246,25 @@ READS: FieldsRead = {
         "closed_until",
         "closure_reason",
         "households_to_move",
+    ),
+    ShiftCancelled: reads(
+        "shift_id", "facility_name", "title", "starts_at", "ends_at", "volunteer_ids"
+    ),
+    HelpRequested: reads(
+        "help_request_id",
+        "language_needed",
+        "skill_needed",
+        "starts_at",
+        "ends_at",
+        "volunteer_ids",
+    ),
+    HelpRequestAccepted: reads(
+        "help_request_id",
+        "volunteer_id",
+        "requested_by",
+        "language_needed",
+        "skill_needed",
+        "starts_at",
+        "ends_at",
     ),
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
+from teilhabe.clock import BERLIN
 from teilhabe.ui.formatting import language_names
 
 from notifications import domain
@@ -94,6 +95,23 @@ def _day(context: Context, value: date | None) -> str:
 
 
 @pass_context
+def _moment(context: Context, value: datetime | None) -> str:
+    """A point in time as readers of the language write it, in the city's time."""
+    if value is None:
+        return ""
+    local = value.astimezone(BERLIN)
+    if context.get("language") == "en":
+        return f"{_day(context, local.date())}, {local:%H:%M}"
+    return f"{local:%d.%m.%Y}, {local:%H:%M} Uhr"
+
+
+@pass_context
+def _clock(context: Context, value: datetime | None) -> str:
+    """The time of day alone, in the city's time."""
+    return "" if value is None else f"{value.astimezone(BERLIN):%H:%M}"
+
+
+@pass_context
 def _languages(context: Context, codes: Sequence[str]) -> str:
     """Language codes in the reader's words (`ar` → Arabisch), as every staff tool says them."""
     return language_names(codes, "en_GB" if context.get("language") == "en" else "de_DE")
@@ -111,4 +129,6 @@ def _environment() -> Environment:
     )
     environment.filters["day"] = _day
     environment.filters["languages"] = _languages
+    environment.filters["moment"] = _moment
+    environment.filters["clock"] = _clock
     return environment

@@ -80,6 +80,9 @@ EVENT_TYPE_LABELS = {
     "volunteer.clearance_reinspection_due": ui.N_("Police clearance due for re-inspection"),
     "mentorship.ended": ui.N_("Mentorship ended"),
     "unit.capacity_changed": ui.N_("Beds added or closed"),
+    "shift.cancelled": ui.N_("Shift cancelled"),
+    "help_request.opened": ui.N_("Request for help from volunteers"),
+    "help_request.accepted": ui.N_("Help request accepted"),
 }
 CHANNEL_LABELS = {Channel.INBOX: ui.N_("Inbox"), Channel.EMAIL: ui.N_("E-mail")}
 

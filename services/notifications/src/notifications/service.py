@@ -365,6 +365,10 @@ class _RunContext:
             mentors=self.mentors.get(household_id, []) if household_id else [],
             volunteer=domain.volunteer_recipient_id(volunteer_id) if volunteer_id else None,
             staff_by_role=self.staff_by_role,
+            named_volunteers=[
+                domain.volunteer_recipient_id(v) for v in getattr(payload, "volunteer_ids", ())
+            ],
+            requester=getattr(payload, "requested_by", None),
         )
 
     def addressees(self, event: ReceivedEvent[Any]) -> list[domain.Addressee]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -238,4 +238,180 @@ def suggest_mentors(
     return sorted(
         eligible,
         key=lambda c: (-len(spoken.intersection(c.languages)), c.display_name.casefold()),
+    )
+
+
+# --- shifts (Volunteer Planner's core) ---------------------------------------------------
+
+
+def signup_refusal(
+    *,
+    slots: int,
+    taken: int,
+    already_signed_up: bool,
+    cancelled: bool,
+    started: bool,
+    needs_clearance: bool,
+    clearance: Clearance | None,
+    shift_day: date,
+    today: date,
+    validity_years: int,
+) -> Refusal | None:
+    """Why the volunteer cannot take a slot of the shift, or None if they can.
+
+    A shift with work with children needs a clearance valid today and on the shift's day.
+    """
+    if cancelled:
+        return Refusal("shift-cancelled", "the shift has been cancelled")
+    if started:
+        return Refusal("shift-started", "the shift has already begun")
+    if already_signed_up:
+        return Refusal("already-signed-up", "the volunteer is already signed up for this shift")
+    if needs_clearance and not all(
+        may_work_with_minors(clearance, on=day, validity_years=validity_years)
+        for day in (today, max(today, shift_day))
+    ):
+        return Refusal(
+            "clearance-required",
+            "this shift includes work with children: it needs a valid extended police"
+            " clearance (§72a SGB VIII) without a relevant conviction, not expired on "
+            f"{max(today, shift_day).isoformat()}",
+        )
+    if taken >= slots:
+        return Refusal("shift-full", "every slot of this shift is taken")
+    return None
+
+
+def shift_problems(*, starts_at: datetime, ends_at: datetime, now: datetime) -> dict[str, str]:
+    """Field → reason, for a shift that cannot be planned as given."""
+    problems: dict[str, str] = {}
+    if ends_at <= starts_at:
+        problems["ends_at"] = "a shift must end after it starts"
+    elif starts_at <= now:
+        problems["starts_at"] = "a shift must lie in the future"
+    return problems
+
+
+# --- help requests from staff to the volunteer pool ------------------------------------
+
+
+@dataclass(frozen=True)
+class HelpNeed:
+    """What a help request asks for: a language and a skill (either may be open), when."""
+
+    language: str | None
+    skill: str | None
+    starts_at: datetime
+    ends_at: datetime
+    weekday: Weekday  # of the start, in the city's time
+
+
+@dataclass(frozen=True)
+class Helper:
+    volunteer_id: UUID
+    languages: tuple[str, ...]
+    skills: tuple[str, ...]
+    available_weekdays: tuple[str, ...]
+    # Shifts and accepted requests of the volunteer: (start, end) each.
+    busy: tuple[tuple[datetime, datetime], ...] = ()
+
+
+def can_help(helper: Helper, need: HelpNeed) -> bool:
+    """Speaks the language, has the skill (a tag containing it, in any case), is usually
+    available on that weekday, and has nothing else at that time."""
+    if need.language and need.language not in helper.languages:
+        return False
+    if need.skill and not any(need.skill.casefold() in tag.casefold() for tag in helper.skills):
+        return False
+    if need.weekday.value not in helper.available_weekdays:
+        return False
+    return not any(start < need.ends_at and need.starts_at < end for start, end in helper.busy)
+
+
+def helpers_for(need: HelpNeed, helpers: Sequence[Helper]) -> list[UUID]:
+    """The volunteers the request goes to, in a stable order."""
+    return sorted((h.volunteer_id for h in helpers if can_help(h, need)), key=str)
+
+
+def accept_refusal(*, open_: bool, offered: bool) -> Refusal | None:
+    """One acceptance closes a request: the others are told it is taken."""
+    if not offered:
+        return Refusal("not-offered", "this request was not offered to this volunteer")
+    if not open_:
+        return Refusal("already-accepted", "this request has already been accepted or withdrawn")
+    return None
+
+
+# --- mentorship suggestions --------------------------------------------------------------
+
+# Distance between two German postcodes, approximated by how many leading digits they
+# share: the first digit is the postal zone, the first two the region (Leitregion), the
+# first three roughly a town or district. Good enough to rank "nearby" without geodata.
+POSTCODE_UNKNOWN = 5
+
+
+def postcode_distance(first: str | None, second: str | None) -> int:
+    """0 same postcode, 1 same district (3 digits), 2 same region (2), 3 same zone (1),
+    4 elsewhere, 5 if either is unknown."""
+    if not first or not second or len(first) != 5 or len(second) != 5:
+        return POSTCODE_UNKNOWN
+    shared = 0
+    for a, b in zip(first, second, strict=True):
+        if a != b:
+            break
+        shared += 1
+    return {5: 0, 4: 1, 3: 1, 2: 2, 1: 3}.get(shared, 4)
+
+
+@dataclass(frozen=True)
+class MentorProspect:
+    volunteer_id: UUID
+    display_name: str
+    languages: tuple[str, ...]
+    postcode: str | None
+    available_weekdays: tuple[str, ...]
+    running_mentorships: int
+    clearance: Clearance | None
+
+
+@dataclass(frozen=True)
+class RankedMentor:
+    prospect: MentorProspect
+    shared_languages: tuple[str, ...]
+    distance: int
+
+
+def rank_mentors(
+    prospects: Sequence[MentorProspect],
+    *,
+    household_languages: Sequence[str],
+    household_postcode: str | None,
+    household_has_minors: bool,
+    today: date,
+    validity_years: int,
+) -> list[RankedMentor]:
+    """Volunteers who may mentor the household, best first: most shared languages, then
+    nearest (postcode_distance), then most weekdays available, then fewest mentorships
+    already running, then by name. A household with minors gets only volunteers who
+    may work with minors."""
+    spoken = set(household_languages)
+    ranked = [
+        RankedMentor(
+            prospect,
+            tuple(code for code in prospect.languages if code in spoken),
+            postcode_distance(prospect.postcode, household_postcode),
+        )
+        for prospect in prospects
+        if not household_has_minors
+        or may_work_with_minors(prospect.clearance, on=today, validity_years=validity_years)
+    ]
+    return sorted(
+        ranked,
+        key=lambda r: (
+            -len(r.shared_languages),
+            r.distance,
+            -len(r.prospect.available_weekdays),
+            r.prospect.running_mentorships,
+            r.prospect.display_name.casefold(),
+        ),
     )

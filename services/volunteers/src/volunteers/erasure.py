@@ -10,7 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
 from teilhabe.timers import cancel
 
-from volunteers.models import Household, Match, PoliceClearance, Volunteer
+from volunteers.models import (
+    HelpRequestOffer,
+    Household,
+    Match,
+    PoliceClearance,
+    ShiftSignup,
+    Volunteer,
+)
 from volunteers.service import CLEARANCE_DELETION, CLEARANCE_REINSPECTION
 
 
@@ -24,11 +31,16 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
             .union_all(
                 select(PoliceClearance.volunteer_id).where(
                     PoliceClearance.volunteer_id == subject_id
-                )
+                ),
+                select(ShiftSignup.id).where(ShiftSignup.volunteer_id == subject_id),
+                select(HelpRequestOffer.help_request_id).where(
+                    HelpRequestOffer.volunteer_id == subject_id
+                ),
             )
         )
         dependents = len(list(held))
-        # Clearance and mentorships go with the volunteer (ON DELETE CASCADE).
+        # Clearance, mentorships, sign-ups and offers go with the volunteer (ON DELETE
+        # CASCADE); a help request they took stays, no longer naming them (SET NULL).
         result = await session.execute(delete(Volunteer).where(Volunteer.id == subject_id))
         await cancel(session, CLEARANCE_REINSPECTION, str(subject_id))
         await cancel(session, CLEARANCE_DELETION, str(subject_id))

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from teilhabe.db import new_metadata
@@ -31,6 +44,8 @@ class Volunteer(Base):
     skills: Mapped[list[str]] = mapped_column(ARRAY(String(100)), default=list)
     available_weekdays: Mapped[list[str]] = mapped_column(ARRAY(String(3)), default=list)
     availability_note: Mapped[str | None] = mapped_column(Text)
+    # Where the volunteer lives, as far as ranking mentors by distance needs it.
+    postcode: Mapped[str | None] = mapped_column(String(5))
     # The volunteer's own account at the identity provider, if they have one.
     subject: Mapped[str | None] = mapped_column(String(200), unique=True)
     registered_by: Mapped[str] = mapped_column(String(200))
@@ -106,4 +121,113 @@ class Match(Base):
             unique=True,
             postgresql_where=text("ended_on IS NULL"),
         ),
+    )
+
+
+class Facility(Base):
+    """A place volunteers work shifts at: a shelter, the Begegnungscafé. No personal data."""
+
+    __tablename__ = "facility"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ShiftTemplate(Base):
+    """A recurring shift of a facility (e.g. breakfast, Tuesdays 8-11), to plan shifts from."""
+
+    __tablename__ = "shift_template"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    facility_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("facility.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+    slots: Mapped[int] = mapped_column(SmallInteger)
+    needs_clearance: Mapped[bool]
+
+    __table_args__ = (CheckConstraint("slots > 0", name="slots_positive"),)
+
+
+class Shift(Base):
+    """One shift on one day, with `slots` places volunteers sign up for."""
+
+    __tablename__ = "shift"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    facility_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("facility.id", ondelete="CASCADE"), index=True
+    )
+    template_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("shift_template.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    slots: Mapped[int] = mapped_column(SmallInteger)
+    # Work with children: only volunteers with a valid clearance (§72a SGB VIII).
+    needs_clearance: Mapped[bool]
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (
+        CheckConstraint("slots > 0", name="slots_positive"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+
+class ShiftSignup(Base):
+    """A volunteer holds a slot of a shift. Slots are counted under the shift's row lock."""
+
+    __tablename__ = "shift_signup"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (UniqueConstraint("shift_id", "volunteer_id"),)
+
+
+class HelpRequest(Base):
+    """Staff ask the volunteer pool for help, e.g. interpreting Arabic at the Jobcenter."""
+
+    __tablename__ = "help_request"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # What and where, as the volunteers it goes to read it; never about a person.
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(16))
+    skill: Mapped[str | None] = mapped_column(String(100))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_by: Mapped[str] = mapped_column(String(200), index=True)
+    accepted_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="SET NULL"), index=True
+    )
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+
+class HelpRequestOffer(Base):
+    """The request reached this volunteer (they matched it): only they may accept it."""
+
+    __tablename__ = "help_request_offer"
+
+    help_request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("help_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    volunteer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="CASCADE"), primary_key=True, index=True
     )

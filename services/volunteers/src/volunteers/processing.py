@@ -40,12 +40,15 @@ PROCESSING = Processing(
     purposes=(
         "Registering volunteers, checking their police clearance before they work with "
         "minors, and matching them with households as mentors.",
+        "Planning shifts at facilities that volunteers sign up for, and passing requests "
+        "for help from staff to the volunteers who match them.",
     ),
     legal_basis=(
         "Art. 6(1)(a), (e) GDPR; § 72a SGB VIII with Art. 10 GDPR for the police clearance"
     ),
     data_subjects=(
         "volunteers",
+        "staff asking volunteers for help",
         "allocated households (by their id, languages and whether minors live there)",
     ),
     categories=(
@@ -61,6 +64,8 @@ PROCESSING = Processing(
             "Art. 10 GDPR (criminal convictions)",
         ),
         DataCategory("household", "languages, minors living there, mentorships with dates"),
+        DataCategory("volunteer", "shifts signed up for, help requests offered and accepted"),
+        DataCategory("staff", "user name of who asked for help"),
     ),
     fields=(
         Fields(

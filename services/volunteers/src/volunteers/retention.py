@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from teilhabe.retention import Exempt, Retention, Rule
+from teilhabe.retention import Exempt, Follows, Retention, Rule
 
 INACTIVE_DAYS = 3 * 365
 
@@ -41,6 +41,30 @@ RETENTION = Retention(
             "WHERE m.household_id = household.household_id)",
             keep_days=INACTIVE_DAYS,
             legal_basis="Art. 6(1)(e) GDPR (coordination of volunteers)",
+        ),
+        Exempt("facility", "a place volunteers work at: no personal data"),
+        Exempt("shift_template", "a recurring shift of a facility: no personal data"),
+        Exempt("shift", "a shift of a facility, its times and slots: no personal data"),
+        Rule(
+            table="shift_signup",
+            record="which volunteer held a slot of which shift",
+            clock_starts="the sign-up (the shift lies within days of it)",
+            clock="created_at",
+            keep_days=365,
+            legal_basis="Art. 6(1)(a) and (e) GDPR (coordination of volunteers)",
+        ),
+        Rule(
+            table="help_request",
+            record="a request for help by staff: what, when, who asked, who took it",
+            clock_starts="the time it was needed",
+            clock="ends_at",
+            keep_days=365,
+            legal_basis="Art. 6(1)(e) GDPR (coordination of volunteers)",
+        ),
+        Follows(
+            "help_request_offer",
+            "help_request",
+            "which volunteers a help request reached",
         ),
     ]
 )

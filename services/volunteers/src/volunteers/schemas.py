@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 
 from volunteers.domain import Weekday
@@ -40,6 +41,9 @@ class VolunteerIn(RequestModel):
     availability_note: str | None = Field(
         default=None, max_length=500, description='Free text, e.g. "abends ab 18 Uhr".'
     )
+    postcode: Annotated[str | None, StringConstraints(pattern=r"^[0-9]{5}$")] = Field(
+        default=None, description="Postcode of home, to suggest mentorships nearby."
+    )
     subject: Annotated[str | None, StringConstraints(min_length=1, max_length=200)] = Field(
         default=None,
         description="The volunteer's own account at the identity provider (token subject).",
@@ -58,6 +62,7 @@ class VolunteerOut(ResponseModel):
     skills: list[str]
     available_weekdays: list[Weekday]
     availability_note: str | None
+    postcode: str | None = None
     subject: str | None
     created_at: datetime
 
@@ -107,6 +112,13 @@ class SuggestionOut(ResponseModel):
     display_name: str
     languages: list[str]
     shared_languages: list[str]
+    distance: int = Field(
+        default=5,
+        description="0 same postcode, 1 same district, 2 same region, 3 same postal zone, "
+        "4 elsewhere, 5 unknown (by the postcodes' shared leading digits).",
+    )
+    available_weekdays: list[Weekday] = Field(default_factory=list)
+    running_mentorships: int = 0
 
 
 class MentorOut(ResponseModel):
@@ -141,3 +153,119 @@ class HouseholdBrief(ResponseModel):
     allocation_notice_number: str | None
     has_minors: bool
     languages: list[str]
+
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class FacilityKind(StrEnum):
+    SHELTER = "shelter"
+    CAFE = "cafe"
+    OTHER = "other"
+
+
+class FacilityIn(RequestModel):
+    name: Title = Field(description='E.g. "Notunterkunft Lindenstraße", "Begegnungscafé".')
+    kind: FacilityKind = FacilityKind.SHELTER
+    address: Annotated[str | None, StringConstraints(max_length=300)] = None
+
+
+class FacilityOut(ResponseModel):
+    id: uuid.UUID
+    name: str
+    kind: FacilityKind
+    address: str | None
+
+
+class ShiftTemplateIn(RequestModel):
+    title: Title = Field(description='The work, e.g. "Frühstücksausgabe".')
+    starts: time
+    ends: time
+    slots: int = Field(ge=1, le=100)
+    needs_clearance: bool = Field(
+        default=False, description="Work with children: only volunteers with a valid clearance."
+    )
+
+
+class ShiftTemplateOut(ResponseModel):
+    id: uuid.UUID
+    facility_id: uuid.UUID
+    title: str
+    starts: time
+    ends: time
+    slots: int
+    needs_clearance: bool
+
+
+class ShiftFromTemplateIn(RequestModel):
+    on: date = Field(description="The day of the shift; its times come from the template.")
+
+
+class ShiftIn(RequestModel):
+    facility_id: uuid.UUID
+    title: Title
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    slots: int = Field(ge=1, le=100)
+    needs_clearance: bool = False
+
+
+class SignupOut(ResponseModel):
+    """Who holds a slot: shown to coordinators only, never to another volunteer."""
+
+    volunteer_id: uuid.UUID
+    display_name: str
+    signed_up_at: datetime
+
+
+class ShiftOut(ResponseModel):
+    id: uuid.UUID
+    facility_id: uuid.UUID
+    facility_name: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    slots: int
+    taken: int
+    needs_clearance: bool
+    cancelled: bool
+    signed_up: bool = Field(default=False, description="Whether the caller holds a slot.")
+    signups: list[SignupOut] | None = Field(
+        default=None, description="Coordinators only: who holds the slots."
+    )
+
+
+class HelpRequestIn(RequestModel):
+    title: Title = Field(description='What is needed, e.g. "Dolmetschen beim Jobcenter".')
+    place: Annotated[str | None, StringConstraints(max_length=200)] = None
+    language: LanguageCode | None = None
+    skill: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=100)] = None
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
+class HelperOut(ResponseModel):
+    """The volunteer who took a request, as the staff who asked see them."""
+
+    volunteer_id: uuid.UUID
+    display_name: str
+    email: str
+    phone: str | None
+
+
+class HelpRequestOut(ResponseModel):
+    id: uuid.UUID
+    title: str
+    place: str | None
+    language: str | None
+    skill: str | None
+    starts_at: datetime
+    ends_at: datetime
+    status: str = Field(description="open, accepted or withdrawn")
+    offered_to: int | None = Field(default=None, description="Staff only: how many it reached.")
+    accepted_by: HelperOut | None = Field(default=None, description="Staff only.")
+    accepted_by_me: bool = False
+
+
+class CalendarLinkOut(ResponseModel):
+    url: str = Field(description="The feed's address; keep it secret, it is the key.")

@@ -337,7 +337,7 @@ async def match(
     )
     refusal = domain.match_refusal(
         household_has_minors=household.has_minors,
-        clearance=_usable(clearance, today),
+        clearance=usable_clearance(clearance, today),
         started_on=match_in.started_on,
         today=today,
         validity_years=rules.validity_years,
@@ -471,7 +471,7 @@ async def suggest_mentors(
     if household.languages:
         query = query.where(Volunteer.languages.overlap(household.languages))
     candidates = [
-        domain.Candidate(volunteer_id, name, tuple(languages), _usable(clearance, today))
+        domain.Candidate(volunteer_id, name, tuple(languages), usable_clearance(clearance, today))
         for volunteer_id, name, languages, clearance in await session.execute(query)
     ]
     chosen = domain.suggest_mentors(
@@ -659,7 +659,7 @@ async def _with_mentors(
                     # cleared for minors (§72a SGB VIII): one without is flagged.
                     needs_clearance=domain.mentor_needs_clearance(
                         household_has_minors=household_id in with_minors,
-                        clearance=_usable(clearance, on),
+                        clearance=usable_clearance(clearance, on),
                         on=on,
                         rules=rules,
                     ),
@@ -698,7 +698,7 @@ async def _renew_deletion_day(
     await _schedule_deletion(session, clearance)
 
 
-def _usable(clearance: PoliceClearance | None, today: date) -> domain.Clearance | None:
+def usable_clearance(clearance: PoliceClearance | None, today: date) -> domain.Clearance | None:
     """The stored clearance as the rules see it (domain.visible_clearance)."""
     if clearance is None:
         return None
@@ -725,7 +725,7 @@ def _clearance_out(
             clearance.issued_on, validity_years=rules.validity_years
         ),
         may_work_with_minors=domain.may_work_with_minors(
-            _usable(clearance, today), on=today, validity_years=rules.validity_years
+            usable_clearance(clearance, today), on=today, validity_years=rules.validity_years
         ),
         delete_after=clearance.delete_after,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from pydantic import EmailStr, Field
@@ -70,3 +70,59 @@ class MentorshipEnded(EventPayload):
     household_id: Reference
     matched_on: date = Field(description="When it began (a consumer may hear of the end first).")
     ended_on: date
+
+
+class ShiftCancelled(EventPayload):
+    """A shift was called off: the volunteers signed up for it must hear (a critical event)."""
+
+    event_type: ClassVar[str] = "shift.cancelled"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
+    subject_field: ClassVar[str | None] = "shift_id"
+
+    shift_id: Reference
+    facility_id: Reference
+    # Labels of the place and the work (no personal data), so the message can say which.
+    facility_name: str = Field(max_length=200)
+    title: str = Field(max_length=200)
+    starts_at: datetime
+    ends_at: datetime
+    volunteer_ids: tuple[Reference, ...] = Field(
+        default=(), description="The volunteers who were signed up for it."
+    )
+
+
+class HelpRequested(EventPayload):
+    """Staff asked the volunteer pool for help; it goes to the volunteers who match it.
+
+    Carries what the request needs (language, skill, when), never its title or place,
+    which may say more: the volunteers read those in the staff tool.
+    """
+
+    event_type: ClassVar[str] = "help_request.opened"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
+    subject_field: ClassVar[str | None] = "help_request_id"
+
+    help_request_id: Reference
+    language_needed: str | None = Field(default=None, description="ISO 639 code, if any.")
+    skill_needed: str | None = Field(default=None, description="A skill tag, if any.")
+    starts_at: datetime
+    ends_at: datetime
+    volunteer_ids: tuple[Reference, ...] = Field(
+        description="The volunteers it matched (language, skill, availability)."
+    )
+
+
+class HelpRequestAccepted(EventPayload):
+    """One volunteer took a help request; it is closed for the others (a critical event)."""
+
+    event_type: ClassVar[str] = "help_request.accepted"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
+    subject_field: ClassVar[str | None] = "help_request_id"
+
+    help_request_id: Reference
+    volunteer_id: Reference
+    requested_by: str = Field(description="The staff member who asked (their account subject).")
+    language_needed: str | None = None
+    skill_needed: str | None = None
+    starts_at: datetime
+    ends_at: datetime

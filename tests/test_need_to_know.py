@@ -27,7 +27,7 @@ from notifications.models import Delivery, WebhookDelivery
 from notifications.webhooks import service as webhooks
 from sqlalchemy import select
 from teilhabe.auth import Role
-from teilhabe.clock import today
+from teilhabe.clock import on_day, today
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.envelope import new_event
@@ -422,6 +422,9 @@ async def seed(world: World, urls: dict[str, str]) -> None:
                     "email": f"{key}@example.org",
                     "languages": ["ar"],
                     "subject": person.subject,
+                    # Help requests for interpreting reach the running mentor alone.
+                    "skills": ["Dolmetschen"] if key == "mentor" else [],
+                    "available_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
                 },
                 headers=vcoord,
             ),
@@ -482,6 +485,22 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         )
     )
     ok(await api["volunteers"].post(f"/shifts/{ids['shift']}/cancel", headers=vcoord))
+
+    # A northern caseworker asks for an interpreter: it reaches the running mentor alone.
+    starts = on_day(today() + timedelta(days=3)).replace(hour=10)
+    help_request = {
+        "title": "Dolmetschen beim Jobcenter",
+        "language": "ar",
+        "skill": "Dolmetschen",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=1)).isoformat(),
+    }
+    ids["help_request"] = ok(
+        await api["volunteers"].post(
+            "/help-requests", json=help_request, headers=h("caseworker_same_team")
+        ),
+        201,
+    )["id"]
 
     # notifications: the northern caseworker's notification, an e-mail in the log, and a
     # directory entry.
@@ -1406,6 +1425,23 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             in_scope=vcoord,
             ok=409,
         ),
+        # A help request: who asked, coordinators and the volunteer it reached.
+        Route(
+            "volunteers",
+            "GET",
+            f"/help-requests/{ids['help_request']}",
+            admitted=vcoord | VOLUNTEERS | CASEWORKERS,
+            in_scope=vcoord | {"volunteer_mentoring", "caseworker_same_team"},
+            ok=200,
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/help-requests/{ids['help_request']}/accept",
+            admitted=VOLUNTEERS,
+            in_scope=frozenset({"volunteer_mentoring"}),
+            ok=200,
+        ),
         # notifications
         Route("notifications", "GET", f"/inbox/{ids['notification']}", ok=200, **inbox),
         Route("notifications", "POST", f"/inbox/{ids['notification']}/read", ok=200, **inbox),
@@ -1634,6 +1670,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "facility": "facility_id",
         "template": "template_id",
         "shift": "shift_id",
+        "help_request": "help_request_id",
         "notification": "notification_id",
         "delivery": "delivery_id",
         "recipient": "recipient_id",

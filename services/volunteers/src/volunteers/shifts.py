@@ -199,7 +199,7 @@ async def sign_up(
     rules: domain.ClearanceRules,
 ) -> ShiftOut:
     """The signed-in volunteer takes a slot of the shift, if one is free and they may."""
-    volunteer_id = await _own_volunteer_id(session, principal)
+    volunteer_id = await own_volunteer_id(session, principal)
     today = clock.today()
     # Lock order: clearance (shared: no purge under a sign-up), then the shift.
     clearance = await session.get(PoliceClearance, volunteer_id, with_for_update={"read": True})
@@ -238,7 +238,7 @@ async def cancel_signup(
     *, session: AsyncSession, principal: Principal, shift_id: uuid.UUID
 ) -> ShiftOut:
     """The signed-in volunteer gives their slot back, before the shift begins."""
-    volunteer_id = await _own_volunteer_id(session, principal)
+    volunteer_id = await own_volunteer_id(session, principal)
     shift = await session.scalar(
         SHIFTS.select(principal).where(Shift.id == shift_id).with_for_update()
     )
@@ -298,7 +298,7 @@ async def cancel_shift(
     return found
 
 
-async def _own_volunteer_id(session: AsyncSession, principal: Principal) -> uuid.UUID:
+async def own_volunteer_id(session: AsyncSession, principal: Principal) -> uuid.UUID:
     volunteer_id = await session.scalar(own_volunteer_ids(principal))
     if volunteer_id is None:
         raise NotFound("volunteer record of this account")

@@ -29,6 +29,18 @@ _MATCH = Personal(
     _BASIS,
     ("notifications (by event volunteer.matched, mentorship.ended)",),
 )
+_SHIFTS = Personal(
+    "which shifts a volunteer signed up for, and which help requests reached and were "
+    "taken by them",
+    "planning shifts and passing requests for help to volunteers",
+    _BASIS,
+    ("notifications (by event shift.cancelled, help_request.opened, help_request.accepted)",),
+)
+_REQUEST = Personal(
+    "what staff asked volunteers for help with, where and when",
+    "passing requests for help to volunteers",
+    "Art. 6(1)(e) GDPR",
+)
 _STAFF = Personal(
     "staff member acting (user name)",
     "who did what (accountability)",
@@ -70,7 +82,9 @@ PROCESSING = Processing(
     fields=(
         Fields(
             "volunteer",
-            _VOLUNTEER.of("display_name", "email", "phone", "preferred_language", "subject")
+            _VOLUNTEER.of(
+                "display_name", "email", "phone", "preferred_language", "subject", "postcode"
+            )
             | _OFFER.of("languages", "skills", "available_weekdays", "availability_note")
             | _STAFF.of("registered_by"),
         ),
@@ -89,5 +103,20 @@ PROCESSING = Processing(
             _MATCH.of("volunteer_id", "household_id", "started_on", "ended_on")
             | _STAFF.of("matched_by"),
         ),
+        Fields("facility", {}, not_personal=("name", "kind", "address")),
+        Fields("shift_template", {}, not_personal=("title", "starts", "ends", "needs_clearance")),
+        Fields(
+            "shift",
+            _STAFF.of("created_by"),
+            not_personal=("title", "starts_at", "ends_at", "needs_clearance", "cancelled_at"),
+        ),
+        Fields("shift_signup", _SHIFTS.of("shift_id", "volunteer_id", "created_at")),
+        Fields(
+            "help_request",
+            _REQUEST.of("title", "place", "language", "skill", "starts_at", "ends_at")
+            | _SHIFTS.of("accepted_by", "accepted_at")
+            | _STAFF.of("requested_by"),
+        ),
+        Fields("help_request_offer", _SHIFTS.of("help_request_id", "volunteer_id")),
     ),
 )

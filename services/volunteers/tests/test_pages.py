@@ -173,13 +173,19 @@ async def test_sections_are_the_ones_each_role_may_open(
         "Ehrenamtliche",
         "Haushalte",
         "Neu registrieren",
+        "Schichten",
+        "Hilfeanfragen",
     ]
     async with tool_client(volunteers.app) as client:  # type: ignore[attr-defined]
         await sign_in(client, subject=f"vera-{unique()}", roles=[Role.VOLUNTEER])
         own = await client.get("/ui/mein-engagement")
         nav = re.search(r'<nav class="section-nav".*?</nav>', own.text, re.S)
         assert nav
-        assert re.findall(r">([^<]+)</a>", nav.group(0)) == ["Mein Engagement"]
+        assert re.findall(r">([^<]+)</a>", nav.group(0)) == [
+            "Mein Engagement",
+            "Schichten",
+            "Hilfeanfragen",
+        ]
 
 
 # --- registering and the registry ------------------------------------------------------

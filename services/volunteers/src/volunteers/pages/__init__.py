@@ -1,6 +1,8 @@
 """Staff pages of volunteers at /ui: registry, registering, clearances, matching, own page;
 one module a screen area, one router assembled here.
 
+Shifts and help requests have pages of their own (shift_pages, help_pages).
+
 Every change goes through the use case the API calls (`service.register`,
 `service.record_clearance`, `service.delete_clearance`, `service.match`,
 `service.end_match`) by the shared form action; a page only turns a form into the API's
@@ -19,11 +21,11 @@ from teilhabe.auth import Role
 from teilhabe.config import ServiceSettings
 
 from volunteers import service
-from volunteers.dependencies import MANAGING_ROLES
-from volunteers.pages import households, own, registry, volunteer
+from volunteers.dependencies import MANAGING_ROLES, REQUESTING_ROLES
+from volunteers.pages import help_pages, households, own, registry, shift_pages, volunteer
 
 router = APIRouter()
-for _module in (registry, volunteer, households, own):
+for _module in (registry, volunteer, households, own, shift_pages, help_pages):
     router.include_router(_module.router)
 
 # The pages listed in the tool's navigation, by who may open them.
@@ -33,6 +35,12 @@ SECTIONS = (
     ui.Section("households", ui.N_("Households"), frozenset(MANAGING_ROLES)),
     ui.Section("new_volunteer", ui.N_("Register new"), frozenset(MANAGING_ROLES)),
     ui.Section("own_page", ui.N_("My volunteering"), frozenset({Role.VOLUNTEER})),
+    ui.Section("shifts", ui.N_("Shifts"), frozenset({*MANAGING_ROLES, Role.VOLUNTEER})),
+    ui.Section(
+        "help_requests",
+        ui.N_("Help requests"),
+        frozenset({*REQUESTING_ROLES, Role.VOLUNTEER}),
+    ),
 )
 
 

@@ -1,0 +1,141 @@
+"""Help requests (Hilfeanfragen): staff ask the volunteer pool, the volunteers it reached
+take it. A volunteer sees what they are asked and whether they took it, never who else
+was asked or took it; staff see who comes and how to reach them."""
+
+# No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from teilhabe import clock, ui
+from teilhabe.api.dependencies import DbSession
+from teilhabe.auth import Principal
+from teilhabe.scope import applies_scope
+
+from volunteers import help_requests
+from volunteers.dependencies import (
+    HELP_REQUESTS,
+    REQUESTING_ROLES,
+    Requester,
+    RequesterOrVolunteer,
+)
+from volunteers.pages.common import OwnVolunteer, labels, page
+from volunteers.pages.shift_pages import TIME_FORMAT, parse_time
+from volunteers.schemas import HelpRequestIn
+
+router = APIRouter()
+
+AskingStaff = Annotated[Principal, ui.page_roles(*ui.api_roles(Requester))]
+StaffOrHelper = Annotated[Principal, ui.page_roles(*ui.api_roles(RequesterOrVolunteer))]
+
+REQUEST_FIELDS = ("title", "place", "language", "skill", "day", "starts", "ends")
+ACCEPT_CONFLICTS = {
+    "already-accepted": (
+        ui.FORM,
+        ui.N_("Someone else has already taken this request, or it is no longer open."),
+    ),
+    "not-offered": (ui.FORM, ui.N_("This request was not offered to you.")),
+}
+FIELD_LABELS = {
+    "title": ui.N_("What is needed"),
+    "place": ui.N_("Where"),
+    "language": ui.N_("Language"),
+    "skill": ui.N_("Skill"),
+    "day": ui.N_("Day"),
+    "starts": ui.N_("From"),
+    "ends": ui.N_("Until"),
+}
+
+
+@router.get("/hilfeanfragen", name="help_requests")
+async def help_request_list(
+    request: Request, session: DbSession, principal: StaffOrHelper
+) -> Response:
+    return await _list(request, session, principal, {}, {})
+
+
+@router.post("/hilfeanfragen", name="ask_for_help")
+async def ask_for_help(request: Request, session: DbSession, principal: AskingStaff) -> Response:
+    form = await ui.FormAction.read(request, session, fields=REQUEST_FIELDS)
+    values = form.values(REQUEST_FIELDS)
+    data: dict[str, Any] = {
+        "title": values["title"],
+        "place": values["place"] or None,
+        "language": values["language"].lower() or None,
+        "skill": values["skill"] or None,
+    }
+    day: dict[str, Any] = {}
+    form.put_date(day, "day", values["day"])
+    for name in ("starts", "ends"):
+        moment = parse_time(values[name])
+        if moment is None:
+            form.refuse(name, TIME_FORMAT if values[name] else ui.REQUIRED)
+        elif "day" in day:
+            data[f"{name}_at"] = clock.on_day(day["day"], moment).astimezone(UTC)
+    request_in = form.model(HelpRequestIn, data)
+    form.rename({"starts_at": "starts", "ends_at": "ends"})
+    if request_in is not None:
+        asked = await form.call(
+            help_requests.ask(session=session, principal=principal, request_in=request_in)
+        )
+        form.rename({"starts_at": "starts", "ends_at": "ends"})
+        if asked is not None:
+            return form.done(
+                ui.page_path(request, "help_requests"),
+                form.texts.ngettext(
+                    "The request went to %(num)s matching volunteer.",
+                    "The request went to %(num)s matching volunteers.",
+                    asked.offered_to or 0,
+                )
+                % {"num": asked.offered_to or 0},
+            )
+    return await form.again(lambda errors: _list(request, session, principal, values, errors))
+
+
+@router.post(
+    "/hilfeanfragen/{help_request_id}/annehmen",
+    name="accept_help_request",
+    dependencies=[applies_scope(HELP_REQUESTS)],
+)
+async def accept_help_request(
+    request: Request, help_request_id: uuid.UUID, session: DbSession, principal: OwnVolunteer
+) -> Response:
+    form = await ui.FormAction.read(request, session, conflicts=ACCEPT_CONFLICTS, status=409)
+    taken = await form.call(
+        help_requests.accept(session=session, principal=principal, help_request_id=help_request_id)
+    )
+    if taken is not None:
+        return form.done(
+            ui.page_path(request, "help_requests"),
+            form.texts.gettext("You have taken the request. Thank you!"),
+        )
+    return await form.again(lambda errors: _list(request, session, principal, {}, errors))
+
+
+async def _list(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    values: Mapping[str, str],
+    errors: ui.FormErrors,
+) -> Response:
+    found = await help_requests.get_all(
+        session=session, principal=principal, since=clock.now(), limit=200
+    )
+    page_texts = ui.texts(request)
+    return await page(
+        request,
+        "volunteers/help_requests.html",
+        {
+            "requests": found,
+            "staff": principal.has_any_role(*REQUESTING_ROLES),
+            "values": values,
+            "labels": labels(page_texts) | ui.field_labels(FIELD_LABELS, page_texts),
+        },
+        section="help_requests",
+        errors=errors,
+    )

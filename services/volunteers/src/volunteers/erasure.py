@@ -17,6 +17,7 @@ from volunteers.models import (
     PoliceClearance,
     ShiftSignup,
     Volunteer,
+    calendar_feed,
 )
 from volunteers.service import CLEARANCE_DELETION, CLEARANCE_REINSPECTION
 
@@ -39,6 +40,10 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
             )
         )
         dependents = len(list(held))
+        # Their calendar feed goes too (kept by login, not by record).
+        subject = await session.scalar(select(Volunteer.subject).where(Volunteer.id == subject_id))
+        if subject is not None:
+            await session.execute(delete(calendar_feed).where(calendar_feed.c.holder == subject))
         # Clearance, mentorships, sign-ups and offers go with the volunteer (ON DELETE
         # CASCADE); a help request they took stays, no longer naming them (SET NULL).
         result = await session.execute(delete(Volunteer).where(Volunteer.id == subject_id))

@@ -13,7 +13,7 @@ from teilhabe.runtime import Command
 from teilhabe.runtime import cli as run_cli
 from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_package
 
-from volunteers import help_routes, service, shift_routes
+from volunteers import calendar_routes, help_routes, service, shift_routes
 from volunteers.pages import mount_pages
 from volunteers.router import router
 from volunteers.timers import TIMERS
@@ -46,7 +46,14 @@ SERVICE = service_of_package(
     ServiceApi(
         title="Teilhabe Volunteers",
         description="Volunteer registry, police clearances (§72a SGB VIII) and mentorships.",
-        routers=[router, shift_routes.router, help_routes.router],
+        routers=[
+            router,
+            shift_routes.router,
+            help_routes.router,
+            calendar_routes.router,
+            # A volunteer's calendar, at an address that is its own credential.
+            calendar_routes.feed,
+        ],
         pages=mount_pages,
     ),
     ServiceExtras(

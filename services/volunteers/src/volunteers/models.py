@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from teilhabe.calendar import define_calendar_feed_table
 from teilhabe.db import new_metadata
 from teilhabe.service_tables import define_service_tables
 
@@ -30,6 +31,8 @@ class Base(DeclarativeBase):
 
 
 messaging, audit_log, staff_session = define_service_tables(Base.metadata)
+# Volunteers' calendar feed addresses, kept hashed (teilhabe.calendar).
+calendar_feed = define_calendar_feed_table(Base.metadata)
 
 
 class Volunteer(Base):

@@ -118,5 +118,14 @@ PROCESSING = Processing(
             | _STAFF.of("requested_by"),
         ),
         Fields("help_request_offer", _SHIFTS.of("help_request_id", "volunteer_id")),
+        Fields(
+            "calendar_feed",
+            Personal(
+                "a volunteer's calendar feed (whose, when issued and last fetched)",
+                "a volunteer's shifts and help requests in their own calendar",
+                "Art. 6(1)(a) GDPR",
+            ).of("holder", "issued_at", "last_fetched_at"),
+            not_personal=("token_hash", "show_names"),
+        ),
     ),
 )

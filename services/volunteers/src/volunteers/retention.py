@@ -61,6 +61,15 @@ RETENTION = Retention(
             keep_days=365,
             legal_basis="Art. 6(1)(e) GDPR (coordination of volunteers)",
         ),
+        Rule(
+            table="calendar_feed",
+            record="a volunteer's calendar feed (the hashed address, when issued and last fetched)",
+            clock_starts="it was last fetched, or issued if never",
+            clock="COALESCE(last_fetched_at, issued_at)",
+            keep_days=365,
+            legal_basis="Art. 6(1)(a) GDPR (the volunteer asked for it); an address unused "
+            "for a year is ended",
+        ),
         Follows(
             "help_request_offer",
             "help_request",

@@ -1,5 +1,5 @@
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from volunteers import domain
 
@@ -164,25 +164,137 @@ def test_ending_a_mentorship() -> None:
     assert domain.end_match_problem(started_on=start, ended_on=start, already_ended=False) is None
 
 
+def prospect(
+    name: str,
+    languages: tuple[str, ...],
+    *,
+    cleared: bool = True,
+    postcode: str | None = None,
+    weekdays: tuple[str, ...] = ("tue",),
+    running: int = 0,
+) -> domain.MentorProspect:
+    return domain.MentorProspect(
+        uuid.uuid4(), name, languages, postcode, weekdays, running, clearance() if cleared else None
+    )
+
+
 def test_suggestions_respect_minors_and_rank_by_shared_languages() -> None:
-    def candidate(name: str, languages: tuple[str, ...], cleared: bool) -> domain.Candidate:
-        return domain.Candidate(uuid.uuid4(), name, languages, clearance() if cleared else None)
+    both = prospect("Bärbel", ("de", "ar", "ku"))
+    one = prospect("Anton", ("de", "ar"))
+    uncleared = prospect("Carla", ("ar", "ku"), cleared=False)
 
-    both = candidate("Bärbel", ("de", "ar", "ku"), cleared=True)
-    one = candidate("Anton", ("de", "ar"), cleared=True)
-    uncleared = candidate("Carla", ("ar", "ku"), cleared=False)
-
-    def suggest(has_minors: bool) -> list[domain.Candidate]:
-        return domain.suggest_mentors(
+    def suggest(has_minors: bool) -> list[domain.MentorProspect]:
+        ranked = domain.rank_mentors(
             [one, uncleared, both],
             household_languages=("ar", "ku"),
+            household_postcode=None,
             household_has_minors=has_minors,
             today=TODAY,
             validity_years=YEARS,
         )
+        return [r.prospect for r in ranked]
 
     assert suggest(True) == [both, one]
     assert suggest(False) == [both, uncleared, one]
+
+
+def test_postcode_distance_goes_by_shared_leading_digits() -> None:
+    assert domain.postcode_distance("48249", "48249") == 0
+    assert domain.postcode_distance("48249", "48653") == 2  # Dülmen, Coesfeld: region 48
+    assert domain.postcode_distance("48249", "48231") == 1  # same district, 482..
+    assert domain.postcode_distance("48249", "44137") == 3  # Dortmund: zone 4
+    assert domain.postcode_distance("48249", "10115") == 4  # Berlin
+    assert domain.postcode_distance("48249", None) == domain.POSTCODE_UNKNOWN
+    assert domain.postcode_distance("4824", "48249") == domain.POSTCODE_UNKNOWN
+
+
+def test_mentors_rank_by_language_then_distance_then_availability_then_load() -> None:
+    far = prospect("Anna", ("ar",), postcode="10115")
+    near = prospect("Berta", ("ar",), postcode="48249", weekdays=("mon",))
+    near_more_days = prospect("Cem", ("ar",), postcode="48249", weekdays=("mon", "wed", "fri"))
+    near_busy = prospect(
+        "Dora", ("ar",), postcode="48249", weekdays=("mon", "wed", "fri"), running=2
+    )
+    no_language = prospect("Emil", ("de",), postcode="48249", weekdays=("mon", "wed", "fri"))
+    ranked = domain.rank_mentors(
+        [far, near_busy, no_language, near, near_more_days],
+        household_languages=("ar",),
+        household_postcode="48249",
+        household_has_minors=False,
+        today=TODAY,
+        validity_years=YEARS,
+    )
+    assert [r.prospect.display_name for r in ranked] == ["Cem", "Dora", "Berta", "Anna", "Emil"]
+    assert [r.distance for r in ranked] == [0, 0, 0, 4, 0]
+    assert ranked[0].shared_languages == ("ar",)
+
+
+def test_a_shift_slot_is_refused_when_full_cancelled_begun_taken_or_not_cleared() -> None:
+    base = {
+        "slots": 3,
+        "taken": 2,
+        "already_signed_up": False,
+        "cancelled": False,
+        "started": False,
+        "needs_clearance": False,
+        "clearance": None,
+        "shift_day": TODAY,
+        "today": TODAY,
+        "validity_years": YEARS,
+    }
+    assert domain.signup_refusal(**base) is None  # type: ignore[arg-type]
+    for change, code in (
+        ({"taken": 3}, "shift-full"),
+        ({"cancelled": True}, "shift-cancelled"),
+        ({"started": True}, "shift-started"),
+        ({"already_signed_up": True}, "already-signed-up"),
+        ({"needs_clearance": True}, "clearance-required"),
+    ):
+        refusal = domain.signup_refusal(**(base | change))  # type: ignore[arg-type]
+        assert refusal is not None
+        assert refusal.code == code
+    cleared = base | {"needs_clearance": True, "clearance": clearance()}
+    assert domain.signup_refusal(**cleared) is None  # type: ignore[arg-type]
+
+
+def test_a_help_request_matches_language_skill_weekday_and_free_time() -> None:
+    starts = datetime(2026, 12, 8, 9, tzinfo=UTC)
+    need = domain.HelpNeed(
+        "ar", "dolmetsch", starts, starts + timedelta(hours=1), domain.Weekday.TUE
+    )
+
+    def helper(**changes: object) -> domain.Helper:
+        fields: dict[str, object] = {
+            "volunteer_id": uuid.uuid4(),
+            "languages": ("ar", "de"),
+            "skills": ("Dolmetschen",),
+            "available_weekdays": ("tue",),
+            "busy": (),
+        }
+        return domain.Helper(**(fields | changes))  # type: ignore[arg-type]
+
+    fits = helper()
+    assert domain.can_help(fits, need)
+    assert not domain.can_help(helper(languages=("de",)), need)
+    assert not domain.can_help(helper(skills=("Nachhilfe",)), need)
+    assert not domain.can_help(helper(available_weekdays=("wed",)), need)
+    overlapping = ((starts + timedelta(minutes=30), starts + timedelta(hours=2)),)
+    assert not domain.can_help(helper(busy=overlapping), need)
+    adjacent = ((starts + timedelta(hours=1), starts + timedelta(hours=2)),)
+    assert domain.can_help(helper(busy=adjacent), need)
+    assert domain.helpers_for(need, [helper(languages=("fa",)), fits]) == [fits.volunteer_id]
+    open_need = domain.HelpNeed(None, None, starts, starts + timedelta(hours=1), domain.Weekday.TUE)
+    assert domain.can_help(helper(languages=("fa",), skills=()), open_need)
+
+
+def test_one_acceptance_closes_a_request() -> None:
+    assert domain.accept_refusal(open_=True, offered=True) is None
+    taken = domain.accept_refusal(open_=False, offered=True)
+    assert taken is not None
+    assert taken.code == "already-accepted"
+    not_offered = domain.accept_refusal(open_=True, offered=False)
+    assert not_offered is not None
+    assert not_offered.code == "not-offered"
 
 
 RULES = domain.ClearanceRules(validity_years=YEARS, reminder_days=28, take_up_months=3)

@@ -211,36 +211,6 @@ def end_match_problem(*, started_on: date, ended_on: date, already_ended: bool) 
     return None
 
 
-@dataclass(frozen=True)
-class Candidate:
-    volunteer_id: UUID
-    display_name: str
-    languages: tuple[str, ...]
-    clearance: Clearance | None
-
-
-def suggest_mentors(
-    candidates: Sequence[Candidate],
-    *,
-    household_languages: Sequence[str],
-    household_has_minors: bool,
-    today: date,
-    validity_years: int,
-) -> list[Candidate]:
-    """Volunteers who could mentor the household: those allowed to, most shared languages first."""
-    spoken = set(household_languages)
-    eligible = [
-        candidate
-        for candidate in candidates
-        if not household_has_minors
-        or may_work_with_minors(candidate.clearance, on=today, validity_years=validity_years)
-    ]
-    return sorted(
-        eligible,
-        key=lambda c: (-len(spoken.intersection(c.languages)), c.display_name.casefold()),
-    )
-
-
 # --- shifts (Volunteer Planner's core) ---------------------------------------------------
 
 

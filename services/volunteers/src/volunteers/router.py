@@ -228,7 +228,9 @@ async def end_match(
     "/households/{household_id}/suggested-mentors",
     dependencies=[applies_scope(HOUSEHOLDS)],
     tags=["matches"],
-    summary="Volunteers who may mentor the household, most shared languages first",
+    summary="Volunteers who may mentor the household, best first: most shared languages, "
+    "then nearest to `postcode` (by shared leading digits), then most weekdays available, "
+    "then fewest mentorships running",
 )
 async def suggested_mentors(
     household_id: uuid.UUID,
@@ -236,6 +238,9 @@ async def suggested_mentors(
     principal: Coordinator,
     rules: Rules,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    postcode: Annotated[
+        str | None, Query(pattern=r"^[0-9]{5}$", description="The household's postcode")
+    ] = None,
 ) -> list[SuggestionOut]:
     return await service.suggest_mentors(
         session=session,
@@ -244,4 +249,5 @@ async def suggested_mentors(
         today=today(),
         limit=limit,
         rules=rules,
+        postcode=postcode,
     )

@@ -458,37 +458,57 @@ async def suggest_mentors(
     today: date,
     limit: int,
     rules: domain.ClearanceRules,
+    postcode: str | None = None,
 ) -> list[SuggestionOut]:
+    """Volunteers who may mentor the household, best first (domain.rank_mentors); the
+    household's `postcode`, if staff give it, ranks those living nearby higher."""
     household = await HOUSEHOLDS.get(session, principal, household_id)
     running = select(Match.volunteer_id).where(
         Match.household_id == household_id, Match.ended_on.is_(None)
     )
+    load = (
+        select(func.count())
+        .where(Match.volunteer_id == Volunteer.id, Match.ended_on.is_(None))
+        .scalar_subquery()
+    )
     query = (
-        select(Volunteer.id, Volunteer.display_name, Volunteer.languages, PoliceClearance)
+        select(Volunteer, load, PoliceClearance)
         .outerjoin(PoliceClearance, PoliceClearance.volunteer_id == Volunteer.id)
         .where(Volunteer.id.not_in(running))
     )
     if household.languages:
         query = query.where(Volunteer.languages.overlap(household.languages))
-    candidates = [
-        domain.Candidate(volunteer_id, name, tuple(languages), usable_clearance(clearance, today))
-        for volunteer_id, name, languages, clearance in await session.execute(query)
+    prospects = [
+        domain.MentorProspect(
+            volunteer_id=volunteer.id,
+            display_name=volunteer.display_name,
+            languages=tuple(volunteer.languages),
+            postcode=volunteer.postcode,
+            available_weekdays=tuple(volunteer.available_weekdays),
+            running_mentorships=int(mentorships),
+            clearance=usable_clearance(clearance, today),
+        )
+        for volunteer, mentorships, clearance in await session.execute(query)
     ]
-    chosen = domain.suggest_mentors(
-        candidates,
+    chosen = domain.rank_mentors(
+        prospects,
         household_languages=household.languages,
+        household_postcode=postcode,
         household_has_minors=household.has_minors,
         today=today,
         validity_years=rules.validity_years,
     )[:limit]
-    await audit(session, principal, "suggest", VOLUNTEER, [c.volunteer_id for c in chosen])
+    await audit(session, principal, "suggest", VOLUNTEER, [c.prospect.volunteer_id for c in chosen])
     await session.commit()
     return [
         SuggestionOut(
-            volunteer_id=c.volunteer_id,
-            display_name=c.display_name,
-            languages=list(c.languages),
-            shared_languages=[code for code in c.languages if code in household.languages],
+            volunteer_id=c.prospect.volunteer_id,
+            display_name=c.prospect.display_name,
+            languages=list(c.prospect.languages),
+            shared_languages=list(c.shared_languages),
+            distance=c.distance,
+            available_weekdays=[domain.Weekday(d) for d in c.prospect.available_weekdays],
+            running_mentorships=c.prospect.running_mentorships,
         )
         for c in chosen
     ]

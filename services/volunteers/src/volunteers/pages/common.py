@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "skills": ui.N_("Skills and interests"),
     "available_weekdays": ui.N_("Usually available on"),
     "availability_note": ui.N_("Note on availability"),
+    "postcode": ui.N_("Postcode"),
     "subject": ui.N_("User name"),
     "inspected_on": ui.N_("Inspected on"),
     "issued_on": ui.N_("Date of the certificate"),

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -115,6 +116,8 @@ async def _household_page(
     found = await service.get_household(
         session=session, principal=principal, household_id=household_id, rules=rules
     )
+    typed = request.query_params.get("postcode", "").strip()
+    postcode = typed if re.fullmatch(r"[0-9]{5}", typed) else None
     suggestions = await service.suggest_mentors(
         session=session,
         principal=principal,
@@ -122,6 +125,7 @@ async def _household_page(
         today=today(),
         limit=SUGGESTIONS,
         rules=rules,
+        postcode=postcode,
     )
     chosen = values.get("volunteer_id", "")
     if errors and chosen and chosen not in {str(s.volunteer_id) for s in suggestions}:
@@ -137,6 +141,7 @@ async def _household_page(
             "number": found.allocation_notice_number or page_texts.gettext(WITHOUT_NUMBER),
             "suggestions": suggestions,
             "mentor_choices": mentor_choices(page_texts, suggestions),
+            "postcode": postcode or "",
             "values": values,
             "labels": labels(page_texts),
         },

@@ -21,6 +21,14 @@ CLEARANCE_REQUIRED = ui.N_(
     " mentorship starts. Record the clearance on the volunteer's page first."
 )
 ALREADY_MATCHED = ui.N_("This volunteer already mentors this household.")
+# How near a suggested mentor lives (domain.postcode_distance); unknown says nothing.
+DISTANCE_WORDS = {
+    0: ui.N_("same postcode"),
+    1: ui.N_("lives nearby"),
+    2: ui.N_("lives in the region"),
+    3: ui.N_("lives further away"),
+    4: ui.N_("lives far away"),
+}
 
 
 def match_conflicts(refused_at: str) -> dict[str, tuple[str, str]]:
@@ -84,6 +92,14 @@ def mentor_choices(
                 page_texts.gettext("shared: %(languages)s")
                 % {"languages": _language_list(page_texts, suggestion.shared_languages)}
             )
+        if suggestion.distance in DISTANCE_WORDS:
+            label += ", " + page_texts.gettext(DISTANCE_WORDS[suggestion.distance])
+        if suggestion.running_mentorships:
+            label += ", " + page_texts.ngettext(
+                "%(num)s mentorship running",
+                "%(num)s mentorships running",
+                suggestion.running_mentorships,
+            ) % {"num": suggestion.running_mentorships}
         choices.append((str(suggestion.volunteer_id), label))
     return choices
 

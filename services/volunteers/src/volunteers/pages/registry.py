@@ -39,6 +39,7 @@ VOLUNTEER_FIELDS = (
     "skills",
     "available_weekdays",
     "availability_note",
+    "postcode",
     "subject",
 )
 HINTS = {
@@ -169,6 +170,7 @@ def _volunteer_data(values: Mapping[str, Any]) -> dict[str, Any]:
         "skills": [skill.strip() for skill in re.split(r"[,;]", values["skills"]) if skill.strip()],
         "available_weekdays": values["available_weekdays"],
         "availability_note": values["availability_note"] or None,
+        "postcode": values["postcode"] or None,
         "subject": values["subject"] or None,
     }
     for name in ("display_name", "email", "preferred_language"):

@@ -100,9 +100,9 @@ def _moment(context: Context, value: datetime | None) -> str:
     if value is None:
         return ""
     local = value.astimezone(BERLIN)
-    if context.get("language") == "en":
-        return f"{_day(context, local.date())}, {local:%H:%M}"
-    return f"{local:%d.%m.%Y}, {local:%H:%M} Uhr"
+    if context.get("language") in (domain.DEFAULT_LANGUAGE, None):
+        return f"{local:%d.%m.%Y}, {local:%H:%M} Uhr"
+    return f"{_day(context, local.date())}, {local:%H:%M}"
 
 
 @pass_context
@@ -114,7 +114,8 @@ def _clock(context: Context, value: datetime | None) -> str:
 @pass_context
 def _languages(context: Context, codes: Sequence[str]) -> str:
     """Language codes in the reader's words (`ar` → Arabisch), as every staff tool says them."""
-    return language_names(codes, "en_GB" if context.get("language") == "en" else "de_DE")
+    language = context.get("language") or domain.DEFAULT_LANGUAGE
+    return language_names(codes, {"en": "en_GB", "de": "de_DE"}.get(language, language))
 
 
 @lru_cache

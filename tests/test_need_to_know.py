@@ -708,6 +708,17 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             body={},
             **intake,
         ),
+        # Letters: the household's page; no placement notice before a placement, no
+        # invitation to a cancelled appointment.
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/briefe", ok=200, **intake),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/briefe/unterkunft", ok=409, **intake),
+        Route(
+            "intake",
+            "GET",
+            f"/ui/haushalte/{ids['north']}/termine/{ids['appointment']}/einladung",
+            ok=409,
+            **intake,
+        ),
         Route("intake", "GET", f"/ui/haushalte/{ids['north']}/wiedervorlagen", ok=200, **intake),
         Route(
             "intake",

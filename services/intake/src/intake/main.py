@@ -20,9 +20,11 @@ from intake import (
     calendar_feed,
     calendar_pages,
     erasure,
+    figure_pages,
     followup_pages,
     import_pages,
     inbound,
+    letter_pages,
     member_pages,
     note_pages,
 )
@@ -64,6 +66,8 @@ def _mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             appointment_pages.router,
             calendar_pages.router,
             import_pages.router,
+            letter_pages.router,
+            figure_pages.router,
         ],
     )
 

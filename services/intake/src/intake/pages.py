@@ -394,6 +394,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings, more: Sequence[APIRoute
                 ui.Section("ui_home", ui.N_("Households"), STAFF_ROLES),
                 ui.Section("new_allocation", ui.N_("Register allocation"), STAFF_ROLES),
                 ui.Section("allocation_imports", ui.N_("Import allocation list"), STAFF_ROLES),
+                ui.Section("figures", ui.N_("Figures"), STAFF_ROLES),
                 ui.Section(
                     "erasure_requests",
                     ui.N_("Erasure requests"),

@@ -1,0 +1,74 @@
+"""Staff page of intake's monthly figures (Zahlen): allocated and moved out per month of a
+year, as a table and as CSV or Excel for the state's quota report."""
+
+# No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from teilhabe import ui
+from teilhabe.api.dependencies import DbSession
+from teilhabe.clock import today
+
+from intake import figures
+from intake.pages import Staff
+
+router = APIRouter()
+
+COLUMNS = (
+    ui.N_("Month"),
+    ui.N_("Households allocated"),
+    ui.N_("Persons allocated"),
+    ui.N_("Households moved out"),
+    ui.N_("Persons moved out"),
+)
+FIRST_YEAR = 2015
+
+
+@router.get("/zahlen", name="figures")
+async def figures_page(request: Request, session: DbSession, principal: Staff) -> Response:
+    this_year = today().year
+    asked = request.query_params.get("jahr", "")
+    year = int(asked) if asked.isdigit() and FIRST_YEAR <= int(asked) <= this_year else this_year
+    months = await figures.monthly(session=session, principal=principal, year=year)
+    page_texts = ui.texts(request)
+    kind = ui.download_format(request)
+    if kind is not None:
+        rows = [
+            (
+                f"{m.month:%m/%Y}",
+                m.allocated_households,
+                m.allocated_persons,
+                m.moved_out_households,
+                m.moved_out_persons,
+            )
+            for m in months
+        ]
+        table = ui.Table(
+            name=page_texts.gettext("figures-%(year)s") % {"year": year},
+            title=page_texts.gettext("Figures %(year)s") % {"year": year},
+            headers=[page_texts.gettext(c) for c in COLUMNS],
+            rows=rows,
+        )
+        return ui.download(table, kind, on=today())
+    return await ui.render(
+        request,
+        "intake/figures.html",
+        {
+            "year": year,
+            "years": [(str(y), str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)],
+            "months": months,
+            "totals": {
+                name: sum(getattr(m, name) for m in months)
+                for name in (
+                    "allocated_households",
+                    "allocated_persons",
+                    "moved_out_households",
+                    "moved_out_persons",
+                )
+            },
+            "columns": [page_texts.gettext(c) for c in COLUMNS],
+            "downloads": ui.download_links(request),
+            "labels": {},
+        },
+        section="figures",
+    )

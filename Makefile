@@ -2,7 +2,7 @@
 UV_VERSION := 0.13.9
 UV := python3 -m uv
 
-.PHONY: install python-deps up test lint asyncapi retention processing-record typecheck unit deploy-check bench bench-flow bench-request bench-webhooks bench-gateway token
+.PHONY: install python-deps up test lint asyncapi retention processing-record typecheck unit deploy-check bench bench-flow bench-request bench-webhooks bench-gateway bench-shifts token
 
 install: python-deps ui-assets
 
@@ -55,6 +55,9 @@ bench-webhooks: install
 
 bench-gateway: install
 	$(UV) run python -m tests.benchmarks.gateway
+
+bench-shifts: install
+	$(UV) run python -m tests.benchmarks.shifts
 
 ROLE ?= caseworker
 SUBJECT ?= dev-user

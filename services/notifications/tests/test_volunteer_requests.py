@@ -115,3 +115,64 @@ async def test_a_called_off_shift_reaches_the_volunteers_signed_up(
     assert "Begegnungscafé St. Viktor" in str(told["body"])
     other = auth_headers(identity, Role.VOLUNTEER, subject=other_login)
     assert await inbox(notifications, other) == []
+
+
+async def test_a_called_off_shift_reaches_a_volunteer_at_once_whatever_they_chose(
+    notifications: httpx.AsyncClient, identity: RunningDevProvider, deliver: Deliver
+) -> None:
+    """Critical for the volunteer: past quiet hours and the daily digest, and it cannot be
+    turned off; a help request, not critical, waits for the digest as they chose."""
+    volunteer_id, login = await volunteer(deliver, "Farah N.", language="ar")
+    as_volunteer = auth_headers(identity, Role.VOLUNTEER, subject=login)
+    chosen = await notifications.put(
+        "/me/delivery-times",
+        json={
+            "time_zone": "Europe/Berlin",
+            "quiet_from": "00:00",
+            "quiet_until": "23:59",
+            "digest_at": "18:00",
+        },
+        headers=as_volunteer,
+    )
+    assert chosen.status_code == 200, chosen.text
+    refused = await notifications.put(
+        "/me/preferences",
+        json={
+            "preferences": [{"event_type": "shift.cancelled", "channel": "email", "enabled": False}]
+        },
+        headers=as_volunteer,
+    )
+    assert refused.status_code == 422
+
+    await deliver(
+        ShiftCancelled(
+            shift_id=uuid.uuid4(),
+            facility_id=uuid.uuid4(),
+            facility_name="Begegnungscafé St. Viktor",
+            title="Kinderbetreuung",
+            starts_at=STARTS,
+            ends_at=ENDS,
+            volunteer_ids=(volunteer_id,),
+        ),
+        HelpRequested(
+            help_request_id=uuid.uuid4(),
+            language_needed="ar",
+            skill_needed="Dolmetschen",
+            starts_at=STARTS,
+            ends_at=ENDS,
+            volunteer_ids=(volunteer_id,),
+        ),
+    )
+    admin = auth_headers(identity, Role.ADMIN, subject=f"admin-{uuid.uuid4().hex[:6]}")
+    response = await notifications.get(
+        "/deliveries",
+        params={"recipient_id": f"volunteer:{volunteer_id}", "channel": "email"},
+        headers=admin,
+    )
+    emails = {d["event_type"]: d for d in response.json()["items"]}
+    cancelled = emails["shift.cancelled"]
+    assert cancelled["status"] in ("pending", "sent")
+    assert cancelled["language"] == "ar"
+    due = cancelled["next_attempt_at"] or cancelled["sent_at"]
+    assert datetime.fromisoformat(due) <= datetime.now(UTC), "not held for quiet hours"
+    assert emails["help_request.opened"]["status"] == "held", "waits for the digest"

@@ -382,6 +382,45 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         201,
     )["id"]
 
+    # A full course whose freed seat was offered to the northern person, who declined it
+    # (answering again is refused, not done).
+    full = ok(
+        await api["courses"].post(
+            "/courses",
+            json={
+                "kind": "integration_course",
+                "provider": "VHS",
+                "title": "Integrationskurs B1",
+                "starts_on": "2026-12-01",
+                "place": "Königswall 1",
+                "seats": 1,
+            },
+            headers=coordinator,
+        ),
+        201,
+    )
+    seated = ok(
+        await api["courses"].post(
+            f"/courses/{full['id']}/enrollments",
+            json={"member_id": ids["south_member"]},
+            headers=coordinator,
+        ),
+        201,
+    )
+    ok(
+        await api["courses"].post(
+            f"/courses/{full['id']}/enrollments",
+            json={"member_id": ids["north_member"]},
+            headers=coordinator,
+        ),
+        201,
+    )
+    freed = ok(
+        await api["courses"].post(f"/enrollments/{seated['id']}/withdraw", headers=coordinator)
+    )
+    ids["seat_offer"] = freed["offered"][0]["id"]
+    ok(await api["courses"].post(f"/seat-offers/{ids['seat_offer']}/decline", headers=coordinator))
+
     # A community offer with two guests (locals): one to remove by API, one by page.
     community = ok(
         await api["courses"].post(
@@ -1201,6 +1240,41 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             in_scope=coordinator,
             ok=200,
         ),
+        # Seat offers: the course's coordinators and the person's caseworkers answer them.
+        Route(
+            "courses",
+            "POST",
+            f"/seat-offers/{ids['seat_offer']}/accept",
+            admitted=coordinator | CASEWORKERS,
+            in_scope=coordinator | {"caseworker_same_team", "team_lead"},
+            ok=409,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/seat-offers/{ids['seat_offer']}/decline",
+            admitted=coordinator | CASEWORKERS,
+            in_scope=coordinator | {"caseworker_same_team", "team_lead"},
+            ok=409,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/platzangebote/{ids['seat_offer']}/annehmen",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=409,
+            body={},
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/platzangebote/{ids['seat_offer']}/ablehnen",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=409,
+            body={},
+        ),
         # Guests of community offers: the offer's coordinators only.
         Route(
             "courses",
@@ -1720,6 +1794,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "community": "course_id",
         "guest": "guest_id",
         "guest_page": "guest_id",
+        "seat_offer": "offer_id",
         "mentor": "volunteer_id",
         "former": "volunteer_id",
         "mentor_match": "match_id",

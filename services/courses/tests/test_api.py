@@ -325,7 +325,7 @@ async def test_an_ended_course_takes_nobody(
     assert response.json()["type"] == "urn:teilhabe:problem:course-ended"
 
 
-async def test_withdrawal_gives_the_seat_to_the_next_on_the_waitlist(
+async def test_withdrawal_offers_the_seat_to_the_next_on_the_waitlist(
     courses: httpx.AsyncClient,
     coordinator: dict[str, str],
     caseworker: dict[str, str],
@@ -343,7 +343,17 @@ async def test_withdrawal_gives_the_seat_to_the_next_on_the_waitlist(
     assert withdrawn.status_code == 200, withdrawn.text
     body = withdrawn.json()
     assert body["withdrawn"]["status"] == "withdrawn"
-    assert [(p["id"], p["status"]) for p in body["promoted"]] == [(b["id"], "enrolled")]
+    assert [(o["enrollment_id"], o["status"]) for o in body["offered"]] == [(b["id"], "open")]
+    offered = (await courses.get(f"/courses/{course['id']}", headers=coordinator)).json()
+    assert (offered["enrolled"], offered["free"], offered["waitlisted"]) == (0, 1, 2)
+    assert offered["waitlist"][0]["seat_offer"]["id"] == body["offered"][0]["id"]
+    assert offered["waitlist"][1]["seat_offer"] is None
+    # Their caseworker accepts on their behalf: the seat is theirs.
+    accepted = await courses.post(
+        f"/seat-offers/{body['offered'][0]['id']}/accept", headers=caseworker
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "accepted"
 
     detail = (await courses.get(f"/courses/{course['id']}", headers=coordinator)).json()
     assert [p["member_id"] for p in detail["participants"]] == [second]
@@ -361,6 +371,8 @@ async def test_withdrawal_gives_the_seat_to_the_next_on_the_waitlist(
         ("course.waitlisted", second),
         ("course.waitlisted", third),
         ("course.withdrawn", first),
+        ("course.seat_offered", second),
+        ("course.seat_offer_accepted", second),
         ("course.enrolled", second),
     ]
     assert events[-1][1]["enrollment_id"] == b["id"]
@@ -372,7 +384,7 @@ async def test_withdrawal_gives_the_seat_to_the_next_on_the_waitlist(
 
     # Leaving the waitlist frees no seat; the withdrawn person may ask again, at the end.
     left = await courses.post(f"/enrollments/{c['id']}/withdraw", headers=coordinator)
-    assert left.json()["promoted"] == []
+    assert left.json()["offered"] == []
     back = await enroll(courses, caseworker, course["id"], first)
     assert (back.status_code, back.json()["waitlist_position"]) == (201, 1)
     detail = (await courses.get(f"/courses/{course['id']}", headers=coordinator)).json()

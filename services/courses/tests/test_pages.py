@@ -364,7 +364,7 @@ async def test_coordinator_creates_an_offer_and_errors_stand_at_their_fields(
 # --- enrolling, the waitlist and withdrawing --------------------------------------------
 
 
-async def test_enrolling_fills_the_seat_then_the_waitlist_and_withdrawing_promotes(
+async def test_enrolling_fills_the_seat_then_the_waitlist_and_a_freed_seat_is_offered(
     coordinator: httpx.AsyncClient,
     courses: httpx.AsyncClient,
     identity: RunningDevProvider,
@@ -450,15 +450,31 @@ async def test_enrolling_fills_the_seat_then_the_waitlist_and_withdrawing_promot
     withdrawn = await coordinator.post(withdraw_url.group(1), data={"csrf_token": token})
     assert withdrawn.status_code == 303
     detail = await coordinator.get(withdrawn.headers["location"])
+    message = flashed(detail)
+    assert message.startswith(
+        f"Person 1 des Haushalts {family.allocation_notice_number} ist abgemeldet. Der frei"
+        f" gewordene Platz wird Person 1 des Haushalts {single.allocation_notice_number}"
+        " von der Warteliste angeboten, anzunehmen bis "
+    ), message
+    assert rows(detail, "participants") == []
+    [offered] = rows(detail, "waitlist")
+    assert cells(offered)[5].startswith("angeboten bis ")
+    accept_url = re.search(r'action="(/ui/platzangebote/[^"]+/annehmen)"', offered)
+    assert accept_url
+    accepted = await coordinator.post(accept_url.group(1), data={"csrf_token": token})
+    assert accepted.status_code == 303, accepted.text
+    detail = await coordinator.get(accepted.headers["location"])
     assert flashed(detail) == (
-        f"Person 1 des Haushalts {family.allocation_notice_number} ist abgemeldet. Den frei"
-        f" gewordenen Platz erhält Person 1 des Haushalts {single.allocation_notice_number}"
-        " von der Warteliste."
+        f"Person 1 des Haushalts {single.allocation_notice_number} hat den Platz angenommen"
+        " und ist angemeldet."
     )
     [participant] = rows(detail, "participants")
     assert cells(participant)[1] == single.allocation_notice_number
     assert rows(detail, "waitlist") == []
     assert "Es wartet niemand." in detail.text
+    late = await coordinator.post(accept_url.group(1), data={"csrf_token": token})
+    assert late.status_code == 409
+    assert "Das Platzangebot war bereits beantwortet." in late.text
 
     twice = await coordinator.post(withdraw_url.group(1), data={"csrf_token": token})
     assert twice.status_code == 409
@@ -482,6 +498,8 @@ async def test_enrolling_fills_the_seat_then_the_waitlist_and_withdrawing_promot
         "course.enrolled",
         "course.waitlisted",
         "course.withdrawn",
+        "course.seat_offered",
+        "course.seat_offer_accepted",
         "course.enrolled",
     ], "the pages' changes went through the use cases, events and all"
     assert await audit_actions(courses_database, family.household_id) == [

@@ -212,3 +212,12 @@ def test_shifts_and_help_requests_reach_the_volunteers_they_name_and_who_asked()
         Addressee("cw-anna", Audience.REQUESTER),
         Addressee("volunteer:v1", Audience.VOLUNTEER),
     ]
+
+
+def test_a_seat_offer_and_its_expiry_reach_the_caseworker_only() -> None:
+    for event_type in ("course.seat_offered", "course.seat_offer_expired"):
+        assert domain.addressees(event_type, CIRCLE) == [
+            Addressee("cw-anna", Audience.CASEWORKER)
+        ], event_type
+    for event_type in ("course.seat_offer_accepted", "course.seat_offer_declined"):
+        assert domain.addressees(event_type, CIRCLE) == [], event_type

@@ -17,6 +17,8 @@ from teilhabe.events.courses import (
     CourseWaitlisted,
     CourseWithdrawn,
     OfferKind,
+    SeatOffered,
+    SeatOfferExpired,
 )
 from teilhabe.events.households import (
     AgeGroup,
@@ -130,6 +132,25 @@ SAMPLES: dict[str, EventPayload] = {
         member_id=MEMBER,
         withdrawn_on=date(2026, 12, 3),
         was_waitlisted=True,
+    ),
+    "course.seat_offered": SeatOffered(
+        offer_id=uuid.uuid4(),
+        enrollment_id=uuid.uuid4(),
+        course_id=uuid.uuid4(),
+        course_title="Integrationskurs A1 – Vormittag",
+        course_kind=OfferKind.INTEGRATION_COURSE,
+        household_id=HOUSEHOLD,
+        member_id=MEMBER,
+        expires_at=datetime(2026, 12, 6, 11, 0, tzinfo=UTC),
+    ),
+    "course.seat_offer_expired": SeatOfferExpired(
+        offer_id=uuid.uuid4(),
+        enrollment_id=uuid.uuid4(),
+        course_id=uuid.uuid4(),
+        course_title="Integrationskurs A1 – Vormittag",
+        household_id=HOUSEHOLD,
+        member_id=MEMBER,
+        expired_at=datetime(2026, 12, 6, 11, 0, tzinfo=UTC),
     ),
     "volunteer.matched": VolunteerMatched(
         match_id=uuid.uuid4(),

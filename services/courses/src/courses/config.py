@@ -11,6 +11,9 @@ class CoursesSettings(InboundSettings):
     service_name: str = "courses"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_courses"
     http_port: int = 8003
+    # A freed seat offered to the next on the waitlist may be accepted for this long; then
+    # it passes to the one after (a durable timer).
+    seat_offer_hours: int = Field(default=72, ge=1, le=24 * 30)
     agency_providers: dict[str, list[str]] = Field(
         default_factory=dict,
         description="For which course providers (as a course's `provider` names them) each "

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, or_, select
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
-from courses.models import Course, CourseSession, Enrollment, Guest, Person
+from courses.models import Course, CourseSession, Enrollment, Guest, Person, SeatOffer
 
 CourseManagers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR)]
 Enrollers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR, Role.CASEWORKER)]
@@ -87,3 +87,24 @@ def _guest_of_own_course(principal: Principal) -> ColumnElement[bool] | bool:
 
 # A guest of an offer (a local, a volunteer): the offer's coordinators' only.
 GUESTS = RecordScope(Guest, resource="guest", rule=_guest_of_own_course)
+
+
+def _seat_offer_to_answer(principal: Principal) -> ColumnElement[bool] | bool:
+    """The course's coordinators, and the caseworkers of the person it is offered to."""
+    rules: list[ColumnElement[bool]] = []
+    if principal.has_any_role(Role.COURSE_COORDINATOR):
+        rules.append(SeatOffer.course_id.in_(select(Course.id).where(_runs(principal))))
+    if principal.has_any_role(Role.CASEWORKER):
+        if principal.has_any_role(Role.TEAM_LEAD):
+            return True
+        rules.append(
+            SeatOffer.member_id.in_(
+                select(Person.member_id).where(Person.team.in_(sorted(principal.teams)))
+            )
+        )
+    return or_(*rules) if rules else False
+
+
+# A seat offer: answered by the course's coordinators or, on the person's behalf, by their
+# caseworkers.
+SEAT_OFFERS = RecordScope(SeatOffer, resource="seat_offer", rule=_seat_offer_to_answer)

@@ -27,6 +27,19 @@ class EnrollmentStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class SeatOfferStatus(StrEnum):
+    """A freed seat offered to someone waiting: open until answered or its deadline.
+
+    `void`: the offer ended without an answer because the waiting person was withdrawn.
+    """
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    VOID = "void"
+
+
 # States that hold a seat or a waitlist place; a person has at most one per course.
 ACTIVE_STATUSES = frozenset({EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED})
 
@@ -128,6 +141,20 @@ def decide_enrollment(
     if course.enrolled < course.seats and course.waitlisted == 0:
         return Seat()
     return WaitlistPlace(position=course.waitlisted + 1)
+
+
+def seats_to_offer_now(*, seats: int, taken: int, open_offers: int) -> int:
+    """Free seats not yet offered to anyone: each goes to the next on the waitlist."""
+    return max(seats - taken - open_offers, 0)
+
+
+def seat_offer_problem(status: SeatOfferStatus) -> Refusal | None:
+    """Only an open offer can be accepted or declined."""
+    if status is SeatOfferStatus.OPEN:
+        return None
+    if status is SeatOfferStatus.EXPIRED:
+        return Refusal("offer-expired", "the seat offer expired; the seat went to the next")
+    return Refusal("offer-closed", f"the seat offer is {status} already")
 
 
 def free_seats(*, seats: int, enrolled: int) -> int:

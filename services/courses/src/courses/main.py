@@ -8,6 +8,7 @@ from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_packa
 from courses import inbound
 from courses.pages import mount_pages
 from courses.router import router
+from courses.timers import TIMERS
 
 SERVICE = service_of_package(
     "courses",
@@ -15,12 +16,13 @@ SERVICE = service_of_package(
         title="Teilhabe Courses",
         description=(
             "Courses and other offers (integration and literacy courses, school and Kita"
-            " places, job readiness, leisure), enrolments and waitlists."
+            " places, job readiness, leisure, community offers), enrolments, waitlists and seat"
+            " offers."
         ),
         routers=[router],
         pages=mount_pages,
     ),
-    ServiceExtras(companions=[inbound.consumer], side_reads=inbound.READS),
+    ServiceExtras(companions=[inbound.consumer], side_reads=inbound.READS, timers=TIMERS),
 )
 
 

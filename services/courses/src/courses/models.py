@@ -26,7 +26,7 @@ from teilhabe.messaging.tables import define_inbox_table
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
-from courses.domain import EnrollmentStatus
+from courses.domain import EnrollmentStatus, SeatOfferStatus
 
 
 class Base(DeclarativeBase):
@@ -184,3 +184,36 @@ class Guest(Base):
     contact: Mapped[str] = mapped_column(String(200))
     added_by: Mapped[str] = mapped_column(String(200))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SeatOffer(Base):
+    """A freed seat offered to one waiting person, with a deadline (courses.seat_offers).
+
+    One offer per waitlist place, ever (the unique index): a declined or expired offer
+    ends the place, so nobody is offered the same seat twice.
+    """
+
+    __tablename__ = "seat_offer"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("course.id", ondelete="CASCADE"), index=True
+    )
+    enrollment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("enrollment.id", ondelete="CASCADE"), unique=True
+    )
+    member_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    status: Mapped[SeatOfferStatus] = mapped_column(sql_enum(SeatOfferStatus, "seat_offer_status"))
+    offered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index(
+            "ix_seat_offer_open_course",
+            "course_id",
+            postgresql_where=text("status = 'open'"),
+        ),
+    )

@@ -212,7 +212,7 @@ async def course(
     request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
     detail = await service.get_course(session=session, principal=principal, course_id=course_id)
-    return await _course_page(request, detail)
+    return await course_page(request, detail)
 
 
 @router.post(
@@ -239,7 +239,7 @@ async def withdraw(
             session=session, principal=principal, enrollment_id=enrollment_id
         )
         detail = await service.get_course(session=session, principal=principal, course_id=course_id)
-        return await _course_page(request, detail, errors=errors)
+        return await course_page(request, detail, errors=errors)
 
     return await form.again(again)
 
@@ -247,19 +247,24 @@ async def withdraw(
 async def _withdrawal_message(
     session: DbSession, principal: Principal, withdrawal: WithdrawalOut, page_texts: ui.Texts
 ) -> str:
-    enrollments = [withdrawal.withdrawn, *withdrawal.promoted]
+    member_ids = [withdrawal.withdrawn.member_id, *(o.member_id for o in withdrawal.offered)]
     people = await service.get_people_acted_on(
-        session=session, principal=principal, member_ids=[e.member_id for e in enrollments]
+        session=session, principal=principal, member_ids=member_ids
     )
     withdrawn = person_label(people.get(withdrawal.withdrawn.member_id), page_texts)
-    if withdrawal.promoted:
-        promoted = ", ".join(
-            person_label(people.get(e.member_id), page_texts) for e in withdrawal.promoted
+    if withdrawal.offered:
+        offered = ", ".join(
+            person_label(people.get(o.member_id), page_texts) for o in withdrawal.offered
         )
         message = page_texts.gettext(
-            "%(person)s is withdrawn. The freed seat goes to %(promoted)s from the waitlist."
+            "%(person)s is withdrawn. The freed seat is offered to %(offered)s from the "
+            "waitlist, to accept until %(deadline)s."
         )
-        return message % {"person": withdrawn, "promoted": promoted}
+        return message % {
+            "person": withdrawn,
+            "offered": offered,
+            "deadline": ui.format_datetime(withdrawal.offered[0].expires_at, page_texts.language),
+        }
     if withdrawal.withdrawn.enrolled_at is not None:
         message = page_texts.gettext("%(person)s is withdrawn. The seat is free again.")
     else:
@@ -267,7 +272,7 @@ async def _withdrawal_message(
     return message % {"person": withdrawn}
 
 
-async def _course_page(
+async def course_page(
     request: Request,
     detail: CourseDetail,
     *,
@@ -304,7 +309,7 @@ def person_label(person: PersonOut | None, page_texts: ui.Texts) -> str:
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve courses' staff pages under /ui of `app`."""
     # They take this module's role declaration and labels.
-    from courses import enrollment_pages, guest_pages, progress_pages
+    from courses import enrollment_pages, guest_pages, progress_pages, seat_offer_pages
 
     ui.mount_staff_ui(
         app,
@@ -317,6 +322,12 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("new_course", ui.N_("New offer")),
             ),
         ),
-        [router, enrollment_pages.router, progress_pages.router, guest_pages.router],
+        [
+            router,
+            enrollment_pages.router,
+            progress_pages.router,
+            guest_pages.router,
+            seat_offer_pages.router,
+        ],
         outbox=service.outbox,
     )

@@ -46,8 +46,8 @@ PROCESSING = Processing(
         DataCategory("member", "age group, languages, household and team"),
         DataCategory(
             "member",
-            "enrolments and waitlist places, attendance per session, completion and result "
-            "(e.g. the DTZ level)",
+            "enrolments and waitlist places, seat offers and their answers, attendance per "
+            "session, completion and result (e.g. the DTZ level)",
         ),
         DataCategory(
             "guest",
@@ -73,6 +73,10 @@ PROCESSING = Processing(
             | _STAFF.of("requested_by", "withdrawn_by", "completed_by"),
         ),
         Fields("session_attendance", _STAFF.of("recorded_by")),
+        Fields(
+            "seat_offer",
+            _ENROLMENT.of("member_id", "household_id") | _STAFF.of("answered_by"),
+        ),
         # The catalogue: offers and their sessions, no participant.
         Fields(
             "course",

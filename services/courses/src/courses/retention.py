@@ -56,6 +56,11 @@ RETENTION = Retention(
             "after 30 days",
         ),
         Follows(
+            table="seat_offer",
+            parent="enrollment",
+            record="a freed seat offered to a waiting person, its deadline and answer",
+        ),
+        Follows(
             table="session_attendance",
             parent="enrollment",
             record="a participant's attendance at one session (present, excused, absent)",

@@ -11,13 +11,14 @@ from teilhabe.clock import today
 from teilhabe.events.courses import OfferKind
 from teilhabe.scope import applies_scope
 
-from courses import guests, service
+from courses import guests, seat_offers, service
 from courses.dependencies import (
     COURSES_RUN,
     ENROLLMENTS,
     GUESTS,
     OFFERS,
     PEOPLE,
+    SEAT_OFFERS,
     SESSIONS,
     CatalogueReaders,
     CourseManagers,
@@ -33,6 +34,7 @@ from courses.schemas import (
     EnrollmentOut,
     GuestIn,
     GuestOut,
+    SeatOfferOut,
     SessionAttendanceOut,
     SessionIn,
     SessionOut,
@@ -94,7 +96,7 @@ async def enroll(
 
 @router.post(
     "/enrollments/{enrollment_id}/withdraw",
-    summary="Withdraw an enrolment; a freed seat goes to the next on the waitlist",
+    summary="Withdraw an enrolment; a freed seat is offered to the next on the waitlist",
     dependencies=[applies_scope(ENROLLMENTS)],
 )
 async def withdraw(
@@ -199,3 +201,37 @@ async def remove_guest(
 ) -> Response:
     await guests.remove_guest(session=session, principal=principal, guest_id=guest_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/seat-offers",
+    summary="Open seat offers the caller may answer (their courses, or their households' people)",
+)
+async def list_seat_offers(
+    session: DbSession, principal: Enrollers, limit: Limit = 50, offset: Offset = 0
+) -> list[SeatOfferOut]:
+    return await seat_offers.get_open_offers(
+        session=session, principal=principal, limit=limit, offset=offset
+    )
+
+
+@router.post(
+    "/seat-offers/{offer_id}/accept",
+    summary="Accept a seat offer before its deadline: the person holds the seat",
+    dependencies=[applies_scope(SEAT_OFFERS)],
+)
+async def accept_seat_offer(
+    offer_id: uuid.UUID, session: DbSession, principal: Enrollers
+) -> SeatOfferOut:
+    return await seat_offers.accept(session=session, principal=principal, offer_id=offer_id)
+
+
+@router.post(
+    "/seat-offers/{offer_id}/decline",
+    summary="Decline a seat offer: the waitlist place ends, the seat goes to the next in line",
+    dependencies=[applies_scope(SEAT_OFFERS)],
+)
+async def decline_seat_offer(
+    offer_id: uuid.UUID, session: DbSession, principal: Enrollers
+) -> SeatOfferOut:
+    return await seat_offers.decline(session=session, principal=principal, offer_id=offer_id)

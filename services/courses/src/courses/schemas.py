@@ -11,7 +11,7 @@ from teilhabe.api.schemas import RequestModel, ResponseModel
 from teilhabe.events.courses import Attendance, OfferKind
 from teilhabe.events.households import AgeGroup
 
-from courses.domain import EnrollmentStatus
+from courses.domain import EnrollmentStatus, SeatOfferStatus
 
 LanguageCode = Annotated[
     str, StringConstraints(pattern=r"^[a-z]{2,3}$", to_lower=True, strip_whitespace=True)
@@ -107,12 +107,29 @@ class ParticipantOut(ResponseModel):
     age_group: AgeGroup | None = None
 
 
+class SeatOfferOut(ResponseModel):
+    """A freed seat offered to one waiting person, to accept or decline until `expires_at`."""
+
+    id: uuid.UUID
+    course_id: uuid.UUID
+    enrollment_id: uuid.UUID
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    status: SeatOfferStatus
+    offered_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None
+
+
 class WaitlistEntryOut(ResponseModel):
     enrollment_id: uuid.UUID
     member_id: uuid.UUID
     household_id: uuid.UUID
     position: int = Field(description="Place on the waitlist (1 = next in line)")
     requested_at: datetime
+    seat_offer: SeatOfferOut | None = Field(
+        default=None, description="The freed seat offered to this person, while open"
+    )
     allocation_notice_number: str | None = Field(default=None, description=_NOTICE_NUMBER)
     member_position: int | None = Field(default=None, description=_MEMBER_POSITION)
     age_group: AgeGroup | None = None
@@ -156,8 +173,8 @@ class EnrollmentOut(ResponseModel):
 
 class WithdrawalOut(ResponseModel):
     withdrawn: EnrollmentOut
-    promoted: list[EnrollmentOut] = Field(
-        description="Who got the freed seat from the waitlist, in waitlist order"
+    offered: list[SeatOfferOut] = Field(
+        description="The freed seat offered to the next on the waitlist, with a deadline"
     )
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe import timers
 from teilhabe.api.problems import Conflict, InvalidFields, raise_refusal
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
@@ -26,6 +27,7 @@ from teilhabe.events.courses import (
     CourseWaitlisted,
     CourseWithdrawn,
     OfferKind,
+    SeatOffered,
 )
 from teilhabe.events.households import (
     HouseholdAssigned,
@@ -37,14 +39,16 @@ from teilhabe.queries import count_and_page
 from teilhabe.refusal import Refusal
 
 from courses import domain
+from courses.config import get_settings
 from courses.dependencies import COURSES_RUN, ENROLLMENTS, OFFERS, PEOPLE, SESSIONS
-from courses.domain import EnrollmentStatus
+from courses.domain import EnrollmentStatus, SeatOfferStatus
 from courses.models import (
     Course,
     CourseSession,
     Enrollment,
     Guest,
     Person,
+    SeatOffer,
     SessionAttendance,
     audit_log,
     messaging,
@@ -62,6 +66,7 @@ from courses.schemas import (
     GuestOut,
     ParticipantOut,
     PersonOut,
+    SeatOfferOut,
     SessionAttendanceOut,
     SessionIn,
     SessionOut,
@@ -70,6 +75,8 @@ from courses.schemas import (
 )
 
 outbox = Outbox(messaging.outbox, source="/teilhabe/courses")
+# The durable timer ending a seat offer nobody answered (courses.timers).
+SEAT_OFFER_EXPIRY = "seat_offer_expiry"
 audit = Auditor(audit_log)
 RESOURCE = "household"
 
@@ -148,6 +155,14 @@ async def get_course(
             select(Guest).where(Guest.course_id == course_id).order_by(Guest.joined_at, Guest.id)
         )
     )
+    offers = {
+        offer.enrollment_id: offer
+        for offer in await session.scalars(
+            select(SeatOffer).where(
+                SeatOffer.course_id == course_id, SeatOffer.status == SeatOfferStatus.OPEN
+            )
+        )
+    }
     enrolled = sorted(
         (row for row in active if row[0].status is EnrollmentStatus.ENROLLED),
         key=lambda row: (row[0].enrolled_at or row[0].requested_at, row[0].sequence),
@@ -179,6 +194,7 @@ async def get_course(
                 household_id=e.household_id,
                 position=position,
                 requested_at=e.requested_at,
+                seat_offer=seat_offer_out(offers[e.id]) if e.id in offers else None,
                 **_who(person),
             )
             for position, (e, person) in enumerate(waiting, start=1)
@@ -264,7 +280,7 @@ async def enroll(
         ) from error
     position = decision.position if isinstance(decision, domain.WaitlistPlace) else None
     if position is None:
-        await outbox.add(session, _enrolled_event(course, enrollment))
+        await outbox.add(session, enrolled_event(course, enrollment))
     else:
         await outbox.add(
             session,
@@ -319,18 +335,20 @@ async def withdraw(
             was_waitlisted=was_waitlisted,
         ),
     )
-    promoted = await fill_free_seats(session, course, moment)
+    if was_waitlisted:
+        await void_seat_offer(session, enrollment, moment)
+    offered = await fill_free_seats(session, course, moment)
     await audit(
         session,
         principal,
         "withdraw",
         RESOURCE,
-        _distinct([enrollment.household_id, *(e.household_id for e in promoted)]),
+        _distinct([enrollment.household_id, *(o.household_id for o in offered)]),
     )
     await session.commit()
     return WithdrawalOut(
         withdrawn=_enrollment_out(enrollment),
-        promoted=[_enrollment_out(e) for e in promoted],
+        offered=[seat_offer_out(o) for o in offered],
     )
 
 
@@ -707,33 +725,83 @@ async def record_member_changes(
 
 async def fill_free_seats(
     session: AsyncSession, course: Course, moment: datetime
-) -> list[Enrollment]:
-    """Give free seats to the waitlist in order; stage `course.enrolled` for each."""
+) -> list[SeatOffer]:
+    """Offer each free seat nobody has been offered yet to the next on the waitlist.
+
+    Under the course lock. The offer holds the seat until it is answered or its deadline
+    (a durable timer, courses.timers) passes; someone offered a seat once is never offered
+    one again for the same waitlist place (declining or missing the deadline ends it).
+    """
     counts = await active_counts(session, [course.id])
-    enrolled = counts.get(course.id, {}).get(EnrollmentStatus.ENROLLED, 0)
+    taken = counts.get(course.id, {}).get(EnrollmentStatus.ENROLLED, 0)
+    open_offers = await session.scalar(
+        select(func.count())
+        .select_from(SeatOffer)
+        .where(SeatOffer.course_id == course.id, SeatOffer.status == SeatOfferStatus.OPEN)
+    )
+    wanted = domain.seats_to_offer_now(
+        seats=course.seats, taken=taken, open_offers=int(open_offers or 0)
+    )
+    if wanted == 0:
+        return []
     waiting = list(
         await session.scalars(
             select(Enrollment)
             .where(
                 Enrollment.course_id == course.id,
                 Enrollment.status == EnrollmentStatus.WAITLISTED,
+                ~select(SeatOffer.id).where(SeatOffer.enrollment_id == Enrollment.id).exists(),
             )
             .order_by(Enrollment.sequence)
-            .limit(domain.free_seats(seats=course.seats, enrolled=enrolled))
+            .limit(wanted)
             .with_for_update()
         )
     )
-    chosen = set(
-        domain.seats_to_offer(
-            seats=course.seats, enrolled=enrolled, waitlist=[e.id for e in waiting]
+    expires_at = moment + timedelta(hours=get_settings().seat_offer_hours)
+    offers = []
+    for enrollment in waiting:
+        offer = SeatOffer(
+            id=uuid.uuid4(),
+            course_id=course.id,
+            enrollment_id=enrollment.id,
+            member_id=enrollment.member_id,
+            household_id=enrollment.household_id,
+            status=SeatOfferStatus.OPEN,
+            offered_at=moment,
+            expires_at=expires_at,
         )
+        session.add(offer)
+        offers.append(offer)
+        await timers.schedule(session, SEAT_OFFER_EXPIRY, str(offer.id), expires_at)
+        await outbox.add(
+            session,
+            SeatOffered(
+                offer_id=offer.id,
+                enrollment_id=enrollment.id,
+                course_id=course.id,
+                course_title=course.title,
+                course_kind=course.kind,
+                household_id=enrollment.household_id,
+                member_id=enrollment.member_id,
+                expires_at=expires_at,
+            ),
+        )
+    await session.flush()
+    return offers
+
+
+async def void_seat_offer(session: AsyncSession, enrollment: Enrollment, moment: datetime) -> None:
+    """The open offer of a waiting person who is withdrawn ends unanswered (no event: the
+    withdrawal's own says it); its timer goes with it."""
+    offer = await session.scalar(
+        select(SeatOffer)
+        .where(SeatOffer.enrollment_id == enrollment.id, SeatOffer.status == SeatOfferStatus.OPEN)
+        .with_for_update()
     )
-    promoted = [e for e in waiting if e.id in chosen]
-    for enrollment in promoted:
-        enrollment.status = EnrollmentStatus.ENROLLED
-        enrollment.enrolled_at = moment
-        await outbox.add(session, _enrolled_event(course, enrollment))
-    return promoted
+    if offer is not None:
+        offer.status = SeatOfferStatus.VOID
+        offer.answered_at = moment
+        await timers.cancel(session, SEAT_OFFER_EXPIRY, str(offer.id))
 
 
 def _who(person: Person) -> dict[str, Any]:
@@ -745,7 +813,11 @@ def _who(person: Person) -> dict[str, Any]:
     }
 
 
-def _enrolled_event(course: Course, enrollment: Enrollment) -> CourseEnrolled:
+def seat_offer_out(offer: SeatOffer) -> SeatOfferOut:
+    return SeatOfferOut.model_validate(offer)
+
+
+def enrolled_event(course: Course, enrollment: Enrollment) -> CourseEnrolled:
     return CourseEnrolled(
         enrollment_id=enrollment.id,
         course_id=course.id,

@@ -87,6 +87,13 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "course.attendance_recorded": (Audience.CASEWORKER,),
     "course.completed": (Audience.CASEWORKER, Audience.MENTORS),
     "course.withdrawn": (Audience.CASEWORKER,),
+    # A freed seat offered to a person of the household, to answer by a deadline: the
+    # caseworker may answer on their behalf, and hears if it passed unanswered. An answer
+    # is the caseworker's or the coordinator's own act (course.enrolled follows an accept).
+    "course.seat_offered": (Audience.CASEWORKER,),
+    "course.seat_offer_expired": (Audience.CASEWORKER,),
+    "course.seat_offer_accepted": (),
+    "course.seat_offer_declined": (),
     "volunteer.matched": (Audience.VOLUNTEER, Audience.CASEWORKER),
     "volunteer.registered": (Audience.VOLUNTEER_COORDINATORS,),
     "staff_member.signed_in": (),  # keeps the directory; nobody is notified

@@ -10,6 +10,7 @@ to reach a volunteer), then creates the deliveries, all in the consumer's transa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.erasure import ERASURE_READS, erasure_handler
@@ -20,6 +21,10 @@ from teilhabe.events.courses import (
     CourseEnrolled,
     CourseWaitlisted,
     CourseWithdrawn,
+    SeatOfferAccepted,
+    SeatOfferDeclined,
+    SeatOffered,
+    SeatOfferExpired,
 )
 from teilhabe.events.erasure import ErasureRequested
 from teilhabe.events.households import (
@@ -102,6 +107,14 @@ async def on_course_withdrawn(
     await service.notify(session=session, events=events)
 
 
+async def on_seat_offer(
+    session: AsyncSession,
+    events: Sequence[ReceivedEvent[Any]],
+) -> None:
+    """Every seat offer event: the rules say who hears of which (domain.RULES)."""
+    await service.notify(session=session, events=events)
+
+
 async def on_volunteer_registered(
     session: AsyncSession, events: Sequence[ReceivedEvent[VolunteerRegistered]]
 ) -> None:
@@ -180,6 +193,10 @@ HANDLERS: HandlerMap = {
     CourseAttendanceRecorded: on_course_attendance_recorded,
     CourseCompleted: on_course_completed,
     CourseWithdrawn: on_course_withdrawn,
+    SeatOffered: on_seat_offer,
+    SeatOfferAccepted: on_seat_offer,
+    SeatOfferDeclined: on_seat_offer,
+    SeatOfferExpired: on_seat_offer,
     VolunteerRegistered: on_volunteer_registered,
     VolunteerMatched: on_volunteer_matched,
     StaffMemberSignedIn: on_staff_member_signed_in,
@@ -218,6 +235,10 @@ READS: FieldsRead = {
     CourseWithdrawn: reads(
         "household_id", "course_title", "course_kind", "withdrawn_on", "was_waitlisted"
     ),
+    SeatOffered: reads("household_id", "course_title", "course_kind", "expires_at"),
+    SeatOfferExpired: reads("household_id", "course_title", "expired_at"),
+    SeatOfferAccepted: reads("household_id"),
+    SeatOfferDeclined: reads("household_id"),
     VolunteerRegistered: reads(
         "volunteer_id",
         "display_name",

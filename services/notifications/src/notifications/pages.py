@@ -72,6 +72,8 @@ EVENT_TYPE_LABELS = {
     "course.attendance_recorded": ui.N_("Attendance at a course session"),
     "course.completed": ui.N_("Course completed"),
     "course.withdrawn": ui.N_("Withdrawn from a course"),
+    "course.seat_offered": ui.N_("Seat in a course offered"),
+    "course.seat_offer_expired": ui.N_("Seat offer expired"),
     "volunteer.registered": ui.N_("Volunteer registered"),
     "volunteer.matched": ui.N_("Volunteer matched with a household"),
     "member.residence_status_expiring": ui.N_("Residence status expiring"),

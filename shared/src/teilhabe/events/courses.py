@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
@@ -114,3 +114,68 @@ class CourseWithdrawn(EventPayload):
     member_id: Reference
     withdrawn_on: date
     was_waitlisted: bool = Field(description="True: a waitlist place was given up, no seat.")
+
+
+class SeatOffered(EventPayload):
+    """A freed seat is offered to the first on the waitlist, to accept until a deadline.
+
+    Unanswered by then, or declined, the offer passes to the next in line.
+    """
+
+    event_type: ClassVar[str] = "course.seat_offered"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    offer_id: Reference
+    enrollment_id: Reference
+    course_id: Reference
+    course_title: str = Field(description="Title as staff and the household know it.")
+    course_kind: OfferKind
+    household_id: Reference
+    member_id: Reference
+    expires_at: datetime = Field(description="Until when the seat may be accepted.")
+
+
+class SeatOfferAccepted(EventPayload):
+    """A seat offer was accepted: the person holds the seat (course.enrolled follows)."""
+
+    event_type: ClassVar[str] = "course.seat_offer_accepted"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    offer_id: Reference
+    enrollment_id: Reference
+    course_id: Reference
+    household_id: Reference
+    member_id: Reference
+
+
+class SeatOfferDeclined(EventPayload):
+    """A seat offer was declined: the waitlist place ends, the seat goes to the next."""
+
+    event_type: ClassVar[str] = "course.seat_offer_declined"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    offer_id: Reference
+    enrollment_id: Reference
+    course_id: Reference
+    household_id: Reference
+    member_id: Reference
+
+
+class SeatOfferExpired(EventPayload):
+    """A seat offer's deadline passed unanswered: the waitlist place ends, the seat goes
+    to the next."""
+
+    event_type: ClassVar[str] = "course.seat_offer_expired"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    offer_id: Reference
+    enrollment_id: Reference
+    course_id: Reference
+    course_title: str = Field(description="Title as staff and the household know it.")
+    household_id: Reference
+    member_id: Reference
+    expired_at: datetime

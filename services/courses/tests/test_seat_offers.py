@@ -96,7 +96,9 @@ async def test_a_freed_seat_goes_to_the_first_then_the_second_when_the_deadline_
         "SELECT due_at FROM timer WHERE kind = 'seat_offer_expiry' AND key = $1",
         offer["id"],
     )
-    [row] = await sql(courses_database, "SELECT offered_at, expires_at FROM seat_offer")
+    [row] = await sql(
+        courses_database, "SELECT offered_at, expires_at FROM seat_offer WHERE id = $1", offer["id"]
+    )
     assert row["expires_at"] - row["offered_at"] == timedelta(hours=72)
     assert timer["due_at"] == row["expires_at"]
     assert await waitlist(courses, coordinator, course["id"]) == [(first, "open"), (second, None)]
@@ -114,7 +116,11 @@ async def test_a_freed_seat_goes_to_the_first_then_the_second_when_the_deadline_
     assert late.json()["type"] == "urn:teilhabe:problem:offer-expired"
 
     # The second declines: nobody is left to offer the seat to; it stays free.
-    [second_offer] = await sql(courses_database, "SELECT id FROM seat_offer WHERE status = 'open'")
+    [second_offer] = await sql(
+        courses_database,
+        "SELECT id FROM seat_offer WHERE status = 'open' AND course_id = $1",
+        course["id"],
+    )
     declined = await courses.post(f"/seat-offers/{second_offer['id']}/decline", headers=caseworker)
     assert declined.status_code == 200, declined.text
     assert declined.json()["status"] == "declined"

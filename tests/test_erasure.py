@@ -9,6 +9,7 @@ verify.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -30,6 +31,7 @@ from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.erasure import ERASING_SERVICES
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe.registry import installed_services
+from teilhabe.sealing import Unreadable, unseal
 from teilhabe_dev.testing.apps import migrated_database
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.infrastructure import AUDIT_KEY_ENV, Infrastructure
@@ -212,6 +214,18 @@ async def seed(system: System, tag: str, person: dict[str, str], email: str) -> 
     return ids
 
 
+async def sealed_copy(system: System, volunteer_id: uuid.UUID) -> dict[str, Any]:
+    """volunteers' outbox row of the volunteer's registration: its body and sealed fields."""
+    body = await system.query(
+        "volunteers",
+        "SELECT body FROM outbox_message WHERE event_type = 'volunteer.registered' "
+        "AND position(convert_to($1, 'UTF8') IN body) > 0",
+        str(volunteer_id),
+    )
+    data = json.loads(body)["data"]
+    return {"body": bytes(body), "display_name": data["display_name"], "email": data["email"]}
+
+
 async def test_one_request_erases_a_household_and_a_volunteer_everywhere(city: System) -> None:
     tag = uuid.uuid4().hex[:10]
     person = {
@@ -231,6 +245,18 @@ async def test_one_request_erases_a_household_and_a_volunteer_everywhere(city: S
 
     await eventually(everywhere, timeout=60, interval=0.5)
     assert await city.query("courses", "SELECT count(*) FROM enrollment") == 1
+
+    # The volunteer's name and address travelled sealed with their key: the outbox row
+    # (as a backup or a dead letter keeps it) holds only ciphertext, which opens with the
+    # key while the volunteer is not erased (and notifications read it: see above).
+    volunteer_id = uuid.UUID(ids["volunteer"])
+    old_copy = await sealed_copy(city, volunteer_id)
+    assert person["volunteer"].encode() not in old_copy["body"]
+    assert email.encode() not in old_copy["body"]
+    key = await city.query(
+        "volunteers", "SELECT key FROM subject_key WHERE subject_id = $1", volunteer_id
+    )
+    assert unseal(key, volunteer_id, old_copy["display_name"]) == person["volunteer"]
 
     async with client(city, "intake", Role.DATA_PROTECTION, "dpo") as dpo:
         requests = [
@@ -290,6 +316,21 @@ async def test_one_request_erases_a_household_and_a_volunteer_everywhere(city: S
                     reference,
                 )
                 assert count == 0, (service, table)
+
+    # The volunteer's key is shredded everywhere: the old copy no longer opens with any
+    # key left in any service.
+    for service in ALL:
+        keys = await city.query_all(
+            service,
+            "SELECT subject_id, key FROM subject_key"
+            if await city.query(service, "SELECT to_regclass('subject_key') IS NOT NULL")
+            else "SELECT NULL::uuid AS subject_id, NULL::bytea AS key WHERE false",
+        )
+        assert volunteer_id not in {row["subject_id"] for row in keys}, service
+        for row in keys:
+            for field in ("display_name", "email"):
+                with pytest.raises(Unreadable):
+                    unseal(row["key"], volunteer_id, old_copy[field])
 
     # Nothing waits or lies dead in any service's queue.
     connection = await aio_pika.connect(city.amqp_url)

@@ -24,10 +24,11 @@ from teilhabe.events.households import (
     ResidenceStatusExpiring,
 )
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
-from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.events.volunteers import VolunteerMatched
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
 from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.sealing import volunteer_registration
 
 Deliver = Any  # the conftest fixture: await deliver(*payloads) -> received events
 
@@ -435,12 +436,9 @@ async def test_volunteers_hear_of_their_match_and_their_household(
     )
     volunteer_id, household, caseworker = uuid.uuid4(), uuid.uuid4(), unique("cw")
     volunteer = f"volunteer:{volunteer_id}"
-    (registered,) = await deliver(
-        VolunteerRegistered(
-            volunteer_id=volunteer_id,
-            display_name="Greta M.",
-            email="greta@example.org",
-            preferred_language="en-GB",
+    (_key, registered) = await deliver(
+        *volunteer_registration(
+            volunteer_id, "Greta M.", "greta@example.org", preferred_language="en-GB"
         )
     )
     to_coordinator = await deliveries_of(notifications, admin, event_id=registered.id)

@@ -165,7 +165,7 @@ SAMPLES: dict[str, EventPayload] = {
         matched_on=date(2026, 12, 2),
         ended_on=date(2027, 3, 31),
     ),
-    "volunteer.registered": VolunteerRegistered(
+    "volunteer.registered": VolunteerRegistered.model_construct(
         volunteer_id=uuid.uuid4(),
         display_name="Greta M.",
         email="greta@example.org",

@@ -29,6 +29,7 @@ from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
 from teilhabe.ui import catalogues
 from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
 from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.sealing import volunteer_registration
 from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 Deliver = Any  # the conftest fixture: await deliver(*payloads) -> received events
@@ -492,10 +493,10 @@ async def test_a_volunteer_sees_their_entry_and_keeps_their_channels(
 
     volunteer_id = uuid.uuid4()
     await deliver(
-        VolunteerRegistered(
-            volunteer_id=volunteer_id,
-            display_name="Greta Münster",
-            email="greta.muenster@example.org",
+        *volunteer_registration(
+            volunteer_id,
+            "Greta Münster",
+            "greta.muenster@example.org",
             preferred_language="en-GB",
             account_subject=login,
         )

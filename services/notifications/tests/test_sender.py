@@ -38,6 +38,7 @@ from teilhabe.messaging.setup import EXCHANGE, declare_topology
 from teilhabe_dev.testing.apps import migrated_database
 from teilhabe_dev.testing.infrastructure import Infrastructure
 from teilhabe_dev.testing.processes import ServiceProcess
+from teilhabe_dev.testing.sealing import volunteer_registration
 from teilhabe_dev.testing.tcp_proxy import free_port
 
 SENDER_ADDRESS = "teilhabe@duelmen.example"
@@ -116,15 +117,13 @@ async def queue_emails(sessions: async_sessionmaker[AsyncSession], count: int) -
             me_in=MeIn(name="Dana Koordination", email="koordination@duelmen.example"),
         )
     for n in range(count):
-        payload = VolunteerRegistered(
-            volunteer_id=uuid.uuid4(),
-            display_name=f"Greta {n}",
-            email=f"greta{n}@example.org",
-            preferred_language="de",
+        key, payload = volunteer_registration(
+            uuid.uuid4(), f"Greta {n}", f"greta{n}@example.org", preferred_language="de"
         )
-        event = ReceivedEvent(envelope=new_event(payload, source="/test"), payload=payload)
         async with sessions() as session, session.begin():
-            await HANDLERS[VolunteerRegistered](session, [event])
+            for item in (key, payload):
+                event = ReceivedEvent(envelope=new_event(item, source="/test"), payload=item)
+                await HANDLERS[type(item)](session, [event])
     async with sessions() as session:
         return list(
             await session.scalars(
@@ -410,17 +409,14 @@ async def test_the_consumer_process_turns_an_event_into_an_email(
         async with connection:
             channel = await connection.channel(publisher_confirms=True)
             exchange = await channel.get_exchange("teilhabe.events")
-            payload = VolunteerRegistered(
-                volunteer_id=uuid.uuid4(),
-                display_name="Jonas K.",
-                email="jonas@example.org",
-                preferred_language="de",
-            )
-            event = new_event(payload, source="/teilhabe/volunteers")
-            await exchange.publish(
-                aio_pika.Message(event.to_json(), message_id=event.id),
-                routing_key=event.type,
-            )
+            for payload in volunteer_registration(
+                uuid.uuid4(), "Jonas K.", "jonas@example.org", preferred_language="de"
+            ):
+                event = new_event(payload, source="/teilhabe/volunteers")
+                await exchange.publish(
+                    aio_pika.Message(event.to_json(), message_id=event.id),
+                    routing_key=event.type,
+                )
         deadline = time.monotonic() + 30
         while not server.messages:
             assert time.monotonic() < deadline, process.log_tail()

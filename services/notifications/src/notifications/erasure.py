@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import ColumnElement, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
+from teilhabe.sealing import destroy_keys
 
 from notifications.domain import VOLUNTEER_PREFIX
 from notifications.models import (
@@ -19,6 +20,7 @@ from notifications.models import (
     Preference,
     Recipient,
     WebhookDelivery,
+    subject_key,
 )
 
 
@@ -85,4 +87,7 @@ async def _erase_own(session: AsyncSession, kind: ErasureSubject, subject_id: uu
     for model, condition in deletions:
         result = await session.execute(delete(model).where(condition))
         removed += int(getattr(result, "rowcount", 0) or 0)
+    if kind is ErasureSubject.VOLUNTEER:
+        # Shred: their sealed name and address, in any copy of an event, stop opening.
+        removed += await destroy_keys(session, subject_key, [subject_id])
     return removed

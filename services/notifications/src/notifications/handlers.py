@@ -10,6 +10,7 @@ to reach a volunteer), then creates the deliveries, all in the consumer's transa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,13 +43,16 @@ from teilhabe.events.volunteers import (
     HelpRequested,
     MentorshipEnded,
     ShiftCancelled,
+    VolunteerKeyIssued,
     VolunteerMatched,
     VolunteerRegistered,
 )
-from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
+from teilhabe.messaging.inbox import HandlerMap, PermanentError, ReceivedEvent
+from teilhabe.sealing import Unreadable, decode_key, keep_key, key_of, unseal
 
 from notifications import erasure, service
 from notifications.config import get_settings
+from notifications.models import subject_key
 
 
 async def on_household_assigned(
@@ -115,11 +119,44 @@ async def on_seat_offer(
     await service.notify(session=session, events=events)
 
 
+async def on_volunteer_key_issued(
+    session: AsyncSession, events: Sequence[ReceivedEvent[VolunteerKeyIssued]]
+) -> None:
+    for event in events:
+        await keep_key(
+            session, subject_key, event.payload.volunteer_id, decode_key(event.payload.key)
+        )
+
+
 async def on_volunteer_registered(
     session: AsyncSession, events: Sequence[ReceivedEvent[VolunteerRegistered]]
 ) -> None:
-    await service.record_volunteers(session=session, events=[e.payload for e in events])
-    await service.notify(session=session, events=events)
+    opened = [await _unsealed(session, event) for event in events]
+    await service.record_volunteers(session=session, events=[e.payload for e in opened])
+    await service.notify(session=session, events=opened)
+
+
+class KeyNotYetKnown(RuntimeError):
+    """The volunteer's key has not arrived (or was shredded): retried, then dead-lettered."""
+
+
+async def _unsealed(
+    session: AsyncSession, event: ReceivedEvent[VolunteerRegistered]
+) -> ReceivedEvent[VolunteerRegistered]:
+    """The event with the volunteer's name and address opened with their key."""
+    volunteer = event.payload.volunteer_id
+    key = await key_of(session, subject_key, volunteer)
+    if key is None:
+        raise KeyNotYetKnown(f"no key for volunteer {volunteer} (not yet issued, or erased)")
+    try:
+        fields = {
+            "display_name": unseal(key, volunteer, event.payload.display_name),
+            "email": unseal(key, volunteer, event.payload.email),
+        }
+    except Unreadable as error:
+        raise PermanentError(f"volunteer {volunteer}: sealed fields do not open") from error
+    # Opened values bypass the sealed-format check: they are for this transaction only.
+    return replace(event, payload=event.payload.model_copy(update=fields))
 
 
 async def on_volunteer_matched(
@@ -197,6 +234,7 @@ HANDLERS: HandlerMap = {
     SeatOfferAccepted: on_seat_offer,
     SeatOfferDeclined: on_seat_offer,
     SeatOfferExpired: on_seat_offer,
+    VolunteerKeyIssued: on_volunteer_key_issued,
     VolunteerRegistered: on_volunteer_registered,
     VolunteerMatched: on_volunteer_matched,
     StaffMemberSignedIn: on_staff_member_signed_in,
@@ -239,6 +277,7 @@ READS: FieldsRead = {
     SeatOfferExpired: reads("household_id", "course_title", "expired_at"),
     SeatOfferAccepted: reads("household_id"),
     SeatOfferDeclined: reads("household_id"),
+    VolunteerKeyIssued: reads("volunteer_id", "key"),
     VolunteerRegistered: reads(
         "volunteer_id",
         "display_name",

@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.db import new_metadata
 from teilhabe.messaging.tables import define_inbox_table
 from teilhabe.queries import sql_enum
+from teilhabe.sealing import define_subject_key_table
 from teilhabe.service_tables import define_service_tables
 
 from notifications.domain import AttemptOutcome, Channel, DeliveryStatus, RecipientKind
@@ -41,6 +42,9 @@ class Base(DeclarativeBase):
 messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 # The agency gateway's own inbox: it consumes some of the same events as the consumer.
 agency_inbox = define_inbox_table(Base.metadata, "agency_inbox")
+# Copies of volunteers' keys (volunteer.key_issued): their sealed name and e-mail address
+# open with them until the volunteer's erasure shreds them (teilhabe.sealing).
+subject_key = define_subject_key_table(Base.metadata)
 
 
 class Recipient(Base):

@@ -142,5 +142,13 @@ PROCESSING = Processing(
             not_personal=("agency", "url", "secret", "previous_secret"),
         ),
         Fields("agency_inbox", {}, not_personal=("event_id", "event_type")),
+        Fields(
+            "subject_key",
+            Personal(
+                "a copy of a volunteer's key to their sealed name and address",
+                "reading the volunteer's contact from volunteer.registered",
+                "Art. 5(1)(f), 32 GDPR",
+            ).of("subject_id", "key"),
+        ),
     ),
 )

@@ -22,6 +22,15 @@ RETENTION = Retention(
             legal_basis="Art. 6(1)(e) GDPR, § 18 DSG NRW (staff data needed for the work)",
         ),
         Rule(
+            table="subject_key",
+            record="a copy of a volunteer's key (opens their sealed name and address)",
+            clock_starts="their directory entry is gone (removed, expired or erased)",
+            clock="CASE WHEN NOT EXISTS (SELECT 1 FROM recipient r WHERE r.id = "
+            "'volunteer:' || subject_key.subject_id::text) THEN subject_key.created_at END",
+            keep_days=30,
+            legal_basis="Art. 5(1)(c), (e) GDPR (no longer needed once the entry is gone)",
+        ),
+        Rule(
             table="preference",
             record="a channel a recipient turned on or off",
             clock_starts="its recipient was removed",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
+from teilhabe.events.volunteers import VolunteerKeyIssued
 from teilhabe.timers import cancel
 
 from volunteers.models import (
@@ -44,9 +45,18 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         subject = await session.scalar(select(Volunteer.subject).where(Volunteer.id == subject_id))
         if subject is not None:
             await session.execute(delete(calendar_feed).where(calendar_feed.c.holder == subject))
-        # Clearance, mentorships, sign-ups and offers go with the volunteer (ON DELETE
-        # CASCADE); a help request they took stays, no longer naming them (SET NULL).
+        # Clearance, mentorships, sign-ups, offers and the key go with the volunteer (ON
+        # DELETE CASCADE); a help request they took stays, no longer naming them (SET
+        # NULL). What was sealed with the key no longer opens, wherever a copy lies; the
+        # outbox rows handing the key on are deleted too.
         result = await session.execute(delete(Volunteer).where(Volunteer.id == subject_id))
+        await session.execute(
+            text(
+                "DELETE FROM outbox_message WHERE event_type = :type "
+                "AND position(convert_to(:subject, 'UTF8') in body) > 0"
+            ),
+            {"type": VolunteerKeyIssued.event_type, "subject": str(subject_id)},
+        )
         await cancel(session, CLEARANCE_REINSPECTION, str(subject_id))
         await cancel(session, CLEARANCE_DELETION, str(subject_id))
         gone = int(getattr(result, "rowcount", 0) or 0)

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from teilhabe.calendar import define_calendar_feed_table
 from teilhabe.db import new_metadata
+from teilhabe.sealing import define_subject_key_table
 from teilhabe.service_tables import define_service_tables
 
 
@@ -234,3 +235,8 @@ class HelpRequestOffer(Base):
     volunteer_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("volunteer.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+# Each volunteer's key: their name and e-mail address travel sealed with it
+# (teilhabe.sealing); it goes with the volunteer, and an erasure shreds it.
+subject_key = define_subject_key_table(Base.metadata, owner="volunteer.id")

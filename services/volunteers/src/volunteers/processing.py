@@ -10,7 +10,10 @@ _VOLUNTEER = Personal(
     "a volunteer's identity and contact (name, e-mail, phone, user name)",
     _MENTORING,
     _BASIS,
-    ("notifications (by event volunteer.registered: name, e-mail, language)",),
+    (
+        "notifications (by event volunteer.registered: name and e-mail sealed with the "
+        "volunteer's key, language)",
+    ),
 )
 _OFFER = Personal("what a volunteer offers (languages, skills, availability)", _MENTORING, _BASIS)
 _CLEARANCE = Personal(
@@ -87,6 +90,15 @@ PROCESSING = Processing(
             )
             | _OFFER.of("languages", "skills", "available_weekdays", "availability_note")
             | _STAFF.of("registered_by"),
+        ),
+        Fields(
+            "subject_key",
+            Personal(
+                "the volunteer's key to their sealed name and address in events",
+                "crypto-shredding: an erasure makes every copy of those fields unreadable",
+                "Art. 5(1)(f), 17, 32 GDPR",
+                ("notifications (by event volunteer.key_issued)",),
+            ).of("subject_id", "key"),
         ),
         Fields(
             "police_clearance",

@@ -8,6 +8,11 @@ INACTIVE_DAYS = 3 * 365
 
 RETENTION = Retention(
     [
+        Follows(
+            table="subject_key",
+            parent="volunteer",
+            record="the volunteer's key, with which their name and address travel sealed",
+        ),
         Rule(
             table="volunteer",
             record="a volunteer's registration (name, contact, skills, availability)",

@@ -20,11 +20,13 @@ from teilhabe.events.households import HouseholdAssigned, HouseholdMembersChange
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
     MentorshipEnded,
+    VolunteerKeyIssued,
     VolunteerMatched,
     VolunteerRegistered,
 )
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.queries import contains, count_and_page, like_literal
+from teilhabe.sealing import encode_key, issue_key, seal
 from teilhabe.timers import cancel, schedule
 
 from volunteers import domain
@@ -36,6 +38,7 @@ from volunteers.models import (
     Volunteer,
     audit_log,
     messaging,
+    subject_key,
 )
 from volunteers.schemas import (
     ClearanceIn,
@@ -78,13 +81,16 @@ async def register(
         raise Conflict(
             f"a volunteer with this {taken} is already registered", code="duplicate-volunteer"
         ) from error
-    # Contact and matching facts only: the clearance never leaves this service.
+    # Contact and matching facts only: the clearance never leaves this service. Name and
+    # address are sealed with the volunteer's key, which goes first to the readers.
+    key = await issue_key(session, subject_key, volunteer.id)
+    await outbox.add(session, VolunteerKeyIssued(volunteer_id=volunteer.id, key=encode_key(key)))
     await outbox.add(
         session,
         VolunteerRegistered(
             volunteer_id=volunteer.id,
-            display_name=volunteer.display_name,
-            email=volunteer.email,
+            display_name=seal(key, volunteer.id, volunteer.display_name),
+            email=seal(key, volunteer.id, volunteer.email),
             preferred_language=volunteer.preferred_language,
             languages=tuple(volunteer.languages),
             skills=tuple(volunteer.skills),

@@ -21,6 +21,15 @@ class Change:
 
 CHANGELOG: tuple[Change, ...] = (
     Change(
+        "2.0.0",
+        "2026-12-03",
+        "A volunteer's name and e-mail address in volunteer.registered are sealed with the "
+        "volunteer's key (AES-256-GCM, `sealed:v1:...`); the key reaches the services that "
+        "must read them by the new volunteer.key_issued, and an erasure destroys it, so "
+        "every copy of the sealed fields stops opening.",
+        events=(("volunteer.key_issued", 1),),
+    ),
+    Change(
         "1.3.0",
         "2026-12-03",
         "Course providers send in attendance at a session (course.attendance_reported) and "

@@ -2,25 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import EmailStr, Field
+from pydantic import Field
 
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.contract import Reference
+from teilhabe.sealing import Sealed
+
+_SEALED_EXAMPLE = "sealed:v1:3q2-7wAAAAAAAAAAQUJDREVGR0hJSktMTU5PUFFSU1RVVldY"
+
+
+class VolunteerKeyIssued(EventPayload):
+    """The key a volunteer's sealed fields open with, for the services that must read them.
+
+    Published before the first event sealed with it. A reader keeps it until the
+    volunteer's erasure (`erasure.requested`), which destroys every copy: from then on
+    what was sealed with it, wherever a copy lies, no longer opens.
+    """
+
+    event_type: ClassVar[str] = "volunteer.key_issued"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
+    subject_field: ClassVar[str | None] = "volunteer_id"
+    example: ClassVar[Mapping[str, Any] | None] = {
+        "volunteer_id": "5b0d2f8e-3c1a-4e52-9d7b-2f4c6a8e0b13",
+        "key": "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA",
+    }
+
+    volunteer_id: Reference
+    key: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{43}$",
+        description="The volunteer's AES-256 key, base64url without padding.",
+    )
 
 
 class VolunteerRegistered(EventPayload):
-    """A volunteer joined the registry; carries what is needed to reach them."""
+    """A volunteer joined the registry; carries what is needed to reach them.
+
+    The name and e-mail address are sealed with the volunteer's key (see
+    `volunteer.key_issued`).
+    """
 
     event_type: ClassVar[str] = "volunteer.registered"
     published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
     subject_field: ClassVar[str | None] = "volunteer_id"
+    example: ClassVar[Mapping[str, Any] | None] = {
+        "volunteer_id": "5b0d2f8e-3c1a-4e52-9d7b-2f4c6a8e0b13",
+        "display_name": _SEALED_EXAMPLE,
+        "email": _SEALED_EXAMPLE,
+        "preferred_language": "de",
+        "languages": ["de", "ar"],
+        "skills": ["homework"],
+        "account_subject": None,
+    }
 
     volunteer_id: Reference
-    display_name: str
-    email: EmailStr
+    display_name: Sealed
+    email: Sealed
     preferred_language: str = Field(description="Language for messages to them, e.g. de or en.")
     languages: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()

@@ -145,7 +145,8 @@ SHARED_FIELDS: tuple[Fields, ...] = (
     Fields(
         "outbox_message",
         Personal(
-            "event bodies: references to people and what the consumers need",
+            "event bodies: references to people and what the consumers need; personal "
+            "fields sealed with the person's key (teilhabe.sealing)",
             _BACKBONE,
             "Art. 6(1)(e) GDPR (as each event's purpose)",
             ("the services and agencies receiving the event",),

@@ -93,6 +93,8 @@ def main() -> int:
             "WEBHOOK_ALLOW_PLAIN_HTTP": "true",
             # The partner agency a consent may name locally (intake refuses others).
             "CONSENT_AGENCIES": '["jobcenter-kreis-coesfeld"]',
+            # Case files offered to the archive before retention deletes them.
+            "ARCHIVE_OFFER_DIR": str(REPO / ".dev" / "archive"),
         }
         processes.append(spawn("teilhabe-dev-oidc", ["serve"], common, log_dir / "dev-oidc.log"))
         wait_http(f"{issuer}/.well-known/openid-configuration", "development identity provider")

@@ -21,6 +21,7 @@ from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
 from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.messaging.inbox import ReceivedEvent
+from teilhabe.sealing import decode_key, unseal
 from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
 from teilhabe_dev.testing.identity import auth_headers
 from volunteers import domain, service
@@ -131,10 +132,14 @@ async def test_registration_publishes_contact_facts_and_no_clearance(
 
     rows = await fetch(
         volunteers_database,
-        "SELECT event_type, body FROM outbox_message WHERE convert_from(body, 'UTF8') LIKE $1",
+        "SELECT event_type, body FROM outbox_message WHERE convert_from(body, 'UTF8') LIKE $1 "
+        "ORDER BY id",
         f"%{volunteer['id']}%",
     )
-    assert [r["event_type"] for r in rows] == ["volunteer.registered"]
+    # The volunteer's key for the readers first, then the registration sealed with it.
+    assert [r["event_type"] for r in rows] == ["volunteer.key_issued", "volunteer.registered"]
+    key = decode_key(json.loads(rows[0]["body"])["data"]["key"])
+    rows = rows[1:]
     data = json.loads(rows[0]["body"])["data"]
     assert set(data) == {
         "volunteer_id",
@@ -145,7 +150,11 @@ async def test_registration_publishes_contact_facts_and_no_clearance(
         "skills",
         "account_subject",
     }
-    assert data["email"] == volunteer["email"]
+    assert volunteer["email"].encode() not in rows[0]["body"]
+    assert volunteer["display_name"].encode() not in rows[0]["body"]
+    volunteer_id = uuid.UUID(volunteer["id"])
+    assert unseal(key, volunteer_id, data["email"]) == volunteer["email"]
+    assert unseal(key, volunteer_id, data["display_name"]) == volunteer["display_name"]
     assert b"clearance" not in rows[0]["body"]
     assert b"conviction" not in rows[0]["body"]
 

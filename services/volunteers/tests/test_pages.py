@@ -224,7 +224,10 @@ async def test_coordinator_registers_a_volunteer_through_the_use_case(
         "SELECT event_type FROM outbox_message WHERE convert_from(body, 'UTF8') LIKE $1",
         f"%{volunteer_id}%",
     )
-    assert [event["event_type"] for event in events] == ["volunteer.registered"]
+    assert sorted(event["event_type"] for event in events) == [
+        "volunteer.key_issued",
+        "volunteer.registered",
+    ]
 
 
 async def test_registry_filters_by_language_and_skill_and_keeps_the_filters(

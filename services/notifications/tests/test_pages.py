@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
 from teilhabe.events.courses import CourseEnrolled, OfferKind
 from teilhabe.events.households import CaseworkerAssigned
-from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.events.volunteers import VolunteerMatched
 from teilhabe.ui import catalogues
 from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
 from teilhabe_dev.testing.identity import auth_headers
@@ -532,10 +532,10 @@ async def test_an_arabic_notification_reads_right_to_left_in_the_inbox(
     login = unique("vol")
     volunteer_id = uuid.uuid4()
     await deliver(
-        VolunteerRegistered(
-            volunteer_id=volunteer_id,
-            display_name="Layla Haddad",
-            email="layla@example.org",
+        *volunteer_registration(
+            volunteer_id,
+            "Layla Haddad",
+            "layla@example.org",
             preferred_language="ar",
             account_subject=login,
         )

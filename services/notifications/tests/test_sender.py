@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Principal, Role
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events import new_event
-from teilhabe.events.volunteers import VolunteerMatched, VolunteerRegistered
+from teilhabe.events.volunteers import VolunteerMatched
 from teilhabe.messaging.access import service_user
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.setup import EXCHANGE, declare_topology
@@ -205,11 +205,8 @@ async def test_an_arabic_email_is_written_right_to_left(
     server, port = mailbox
     volunteer_id = uuid.uuid4()
     household_id = uuid.uuid4()
-    registered = VolunteerRegistered(
-        volunteer_id=volunteer_id,
-        display_name="Layla Haddad",
-        email="layla@example.org",
-        preferred_language="ar",
+    key, registered = volunteer_registration(
+        volunteer_id, "Layla Haddad", "layla@example.org", preferred_language="ar"
     )
     matched = VolunteerMatched(
         match_id=uuid.uuid4(),
@@ -217,7 +214,7 @@ async def test_an_arabic_email_is_written_right_to_left(
         volunteer_id=volunteer_id,
         matched_on=date(2026, 12, 1),
     )
-    for payload in (registered, matched):
+    for payload in (key, registered, matched):
         event = ReceivedEvent(envelope=new_event(payload, source="/test"), payload=payload)
         async with sessions() as session, session.begin():
             await HANDLERS[type(payload)](session, [event])

@@ -12,10 +12,10 @@ from teilhabe.events.volunteers import (
     HelpRequestAccepted,
     HelpRequested,
     ShiftCancelled,
-    VolunteerRegistered,
 )
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.sealing import volunteer_registration
 from teilhabe_dev.testing.service_fixtures import Deliver
 
 STARTS = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in the city
@@ -25,10 +25,10 @@ ENDS = datetime(2027, 1, 12, 10, 0, tzinfo=UTC)
 async def volunteer(deliver: Deliver, name: str, language: str = "de") -> tuple[uuid.UUID, str]:
     volunteer_id, login = uuid.uuid4(), f"vol-{uuid.uuid4().hex[:8]}"
     await deliver(
-        VolunteerRegistered(
-            volunteer_id=volunteer_id,
-            display_name=name,
-            email=f"{login}@example.org",
+        *volunteer_registration(
+            volunteer_id,
+            name,
+            f"{login}@example.org",
             preferred_language=language,
             languages=("ar",),
             account_subject=login,

@@ -338,6 +338,13 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         await api["housing"].post("/reservations", json=reserve, headers=officer), 201
     )["id"]
     ok(await api["housing"].post(f"/reservations/{ids['reservation']}/cancel", headers=officer))
+    arrival = {"arrived_on": "2026-11-25", "person_count": 2}
+    ok(
+        await api["housing"].post(
+            f"/households/{ids['north']}/arrival", json=arrival, headers=officer
+        ),
+        201,
+    )
 
     # courses: the coordinator's course, the northern person enrolled, then withdrawn and
     # enrolled again (a withdrawn enrolment to withdraw again).
@@ -986,6 +993,17 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             **housing,
         ),
         Route("housing", "GET", f"/units/{ids['unit']}/closures", ok=200, **housing),
+        # Arrivals and persons: the officers'. An arrival recorded twice is refused (409).
+        Route("housing", "GET", f"/households/{ids['north']}/arrival", ok=200, **housing),
+        Route(
+            "housing",
+            "POST",
+            f"/households/{ids['north']}/arrival",
+            ok=409,
+            body={"arrived_on": "2026-11-25", "person_count": 1},
+            **housing,
+        ),
+        Route("housing", "GET", f"/units/{ids['unit']}/residents", ok=200, **housing),
         # Protection needs: the household's caseworkers record them, officers read them.
         Route(
             "housing",

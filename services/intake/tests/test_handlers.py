@@ -10,9 +10,17 @@ from intake.handlers import HANDLERS
 from intake.models import Household
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
+from teilhabe.clock import today
 from teilhabe.events import new_event
 from teilhabe.events.catalogue import EventPayload
-from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, MoveOutReason, SiteKind
+from teilhabe.events.housing import (
+    HouseholdArrived,
+    HouseholdMovedIn,
+    HouseholdMovedOut,
+    HouseholdNotArrived,
+    MoveOutReason,
+    SiteKind,
+)
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.identity import auth_headers
@@ -100,3 +108,47 @@ async def test_the_household_page_says_where_housing_placed_the_household(
         '<dd class="kern-description-list-item__value" data-housing>untergebracht in '
         "Übergangswohnheim Halterner Straße, Wohneinheit A1</dd>"
     ) in page.text
+
+
+async def test_a_no_show_housing_saw_is_a_follow_up_for_the_caseworker_once(
+    intake: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    caseworker = auth_headers(identity, Role.CASEWORKER, subject="cw-no-show")
+    response = await intake.post("/households", json=allocation(), headers=caseworker)
+    assert response.status_code == 201, response.text
+    household_id = uuid.UUID(response.json()["id"])
+    assigned = await intake.put(
+        f"/households/{household_id}/caseworker",
+        json={"caseworker_id": "cw-no-show"},
+        headers=caseworker,
+    )
+    assert assigned.status_code == 200, assigned.text
+    expected = today() - timedelta(days=2)
+    not_arrived = received(
+        HouseholdNotArrived(household_id=household_id, expected_arrival_on=expected),
+        datetime.now(UTC),
+    )
+    # Delivered twice (a redelivery after a lost acknowledgement, the inbox aside).
+    for _ in range(2):
+        async with sessions() as session, session.begin():
+            await HANDLERS[HouseholdNotArrived](session, [not_arrived])
+
+    url = f"/households/{household_id}/follow-ups"
+    [follow_up] = (await intake.get(url, headers=caseworker)).json()
+    assert (follow_up["assignee"], follow_up["due_on"], follow_up["done_on"]) == (
+        "cw-no-show",
+        str(today()),
+        None,
+    )
+    assert expected.strftime("%d.%m.%Y") in follow_up["reason"]
+    due = (await intake.get("/follow-ups/due", headers=caseworker)).json()
+    assert follow_up["id"] in [item["id"] for item in due["today"]]
+
+    # The household comes after all: the follow-up is done.
+    arrived = HouseholdArrived(household_id=household_id, arrived_on=today())
+    async with sessions() as session, session.begin():
+        await HANDLERS[HouseholdArrived](session, [received(arrived, datetime.now(UTC))])
+    [done] = (await intake.get(url, headers=caseworker)).json()
+    assert (done["done_on"], done["done_by"]) == (str(today()), "housing")

@@ -17,6 +17,9 @@ class HousingSettings(ServiceSettings):
     # Beds reserved for a household that does not arrive are freed this many days after its
     # expected arrival (or the reservation, when none is expected): a durable timer.
     reservation_expiry_days: int = 14
+    # A household neither recorded as arrived nor moved in this many days after its expected
+    # arrival is a no-show: its caseworker gets a follow-up (a durable timer).
+    no_show_grace_days: int = 1
 
 
 # Read from the environment once; an app run in-process is given its own

@@ -344,3 +344,46 @@ def reservation_expires_on(reserved_on: date, expected_arrival_on: date | None, 
     made)."""
     start = max(reserved_on, expected_arrival_on) if expected_arrival_on else reserved_on
     return start + timedelta(days=days)
+
+
+def arrival_problem(
+    *,
+    arrived_on: date,
+    today: date,
+    allocated_on: date,
+    already_recorded: bool,
+    known_members: set[UUID],
+    came: set[UUID],
+    person_count: int | None,
+) -> Refusal | None:
+    """An arrival is recorded once, on a day between the allocation and today, with the
+    persons who came: those of the household's members housing knows, or their number
+    where it knows none yet."""
+    if already_recorded:
+        return Refusal("arrival-recorded", "the household's arrival is already recorded")
+    if arrived_on > today:
+        return Refusal("arrival-ahead", "an arrival cannot lie ahead", field="arrived_on")
+    if arrived_on < allocated_on:
+        return Refusal(
+            "arrival-before-allocation",
+            "an arrival cannot be before the allocation",
+            field="arrived_on",
+        )
+    if known_members:
+        if not came:
+            return Refusal("nobody-came", "name at least one member who came", field="member_ids")
+        if not came <= known_members:
+            return Refusal(
+                "not-a-member",
+                "a person named is not a member of the household",
+                field="member_ids",
+            )
+    elif not person_count:
+        return Refusal("person-count-missing", "how many persons came", field="person_count")
+    return None
+
+
+def not_arrived(*, arrived: bool, ever_placed: bool) -> bool:
+    """A household is a no-show on its day when no arrival is recorded and it never moved
+    in (a placement means it came, recorded or not)."""
+    return not arrived and not ever_placed

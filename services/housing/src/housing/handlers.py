@@ -8,27 +8,51 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.erasure import ERASURE_READS, erasure_handler
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureRequested
-from teilhabe.events.households import HouseholdMembersChanged, HouseholdReferredToHousing
+from teilhabe.events.households import (
+    HouseholdAssigned,
+    HouseholdMembersChanged,
+    HouseholdReferredToHousing,
+)
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from housing import erasure, service
+from housing import arrivals, erasure, persons, service
 from housing.config import get_settings
 
 
 async def on_household_referred_to_housing(
     session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdReferredToHousing]]
 ) -> None:
-    await service.enqueue_households(session=session, events=[event.payload for event in events])
+    queued = await service.enqueue_households(
+        session=session, events=[event.payload for event in events]
+    )
+    # Only the households queued now: a redelivered referral schedules nothing again.
+    await arrivals.schedule_arrival_checks(session, queued)
+
+
+async def on_household_assigned(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
+) -> None:
+    for event in events:
+        await persons.record_assigned_members(
+            session=session, household_id=event.payload.household_id, members=event.payload.members
+        )
 
 
 async def on_household_members_changed(
     session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdMembersChanged]]
 ) -> None:
-    await service.resize_households(session=session, events=[event.payload for event in events])
+    changed = await service.resize_households(
+        session=session, events=[event.payload for event in events]
+    )
+    for event in changed:
+        await persons.replace_members(
+            session=session, household_id=event.household_id, members=event.members
+        )
 
 
 HANDLERS: HandlerMap = {
     ErasureRequested: erasure_handler("housing", service.outbox, erasure.erase, get_settings),
+    HouseholdAssigned: on_household_assigned,
     HouseholdReferredToHousing: on_household_referred_to_housing,
     HouseholdMembersChanged: on_household_members_changed,
 }
@@ -47,5 +71,13 @@ READS: FieldsRead = {
         "needs_accessible_housing",
         "team",
     ),
-    HouseholdMembersChanged: reads("household_id", "revision", "member_count", "minor_count"),
+    HouseholdAssigned: reads("household_id", "members.member_id", "members.age_group"),
+    HouseholdMembersChanged: reads(
+        "household_id",
+        "revision",
+        "member_count",
+        "minor_count",
+        "members.member_id",
+        "members.age_group",
+    ),
 }

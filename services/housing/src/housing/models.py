@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.db import new_metadata
+from teilhabe.events.households import AgeGroup
 from teilhabe.events.housing import ClosureReason, MoveOutReason, SiteKind
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
@@ -101,6 +102,11 @@ class WaitingHousehold(Base):
     # The intake member revision the counts are from (household.members_changed): an
     # older change arriving later does not undo a newer one.
     members_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The household's arrival in the city as an officer recorded it: the day and how many
+    # persons really came (its members who came are marked in household_member).
+    arrived_on: Mapped[date | None] = mapped_column(Date)
+    arrived_person_count: Mapped[int | None]
+    arrival_recorded_by: Mapped[str | None] = mapped_column(String(200))
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
@@ -110,6 +116,21 @@ class WaitingHousehold(Base):
             postgresql_where=text("status = 'awaiting'"),
         ),
     )
+
+
+class HouseholdMember(Base):
+    """A person of a household, as housing needs to know them: intake's reference and the
+    age group, no name (`household.assigned`, `household.members_changed`)."""
+
+    __tablename__ = "household_member"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("waiting_household.household_id", ondelete="CASCADE"), index=True
+    )
+    age_group: Mapped[AgeGroup] = mapped_column(sql_enum(AgeGroup, "age_group"))
+    # Whether the person came when the household arrived; None: no arrival recorded yet.
+    arrived: Mapped[bool | None]
 
 
 class Closure(Base):

@@ -40,12 +40,19 @@ PROCESSING = Processing(
         "Art. 6(1)(e) GDPR with the FlüAG NRW and § 12 KAG NRW (fees); Art. 9(2)(b) GDPR "
         "for protection needs"
     ),
-    data_subjects=("allocated households (by their id and size, not by their members' names)",),
+    data_subjects=(
+        "allocated households and their members (by reference, size and age group, never by name)",
+    ),
     categories=(
         DataCategory(
             "household",
             "allocation notice number and date, expected arrival, size and number of minors, "
-            "team, waiting status and priority with its reason",
+            "team, waiting status and priority with its reason, the day it arrived and how "
+            "many persons came",
+        ),
+        DataCategory(
+            "household member",
+            "intake's reference of the person, age group, whether the person came on arrival",
         ),
         DataCategory(
             "household",

@@ -44,6 +44,11 @@ RETENTION = Retention(
             parent="waiting_household",
             record="a household's protection needs (flags from a list, recorded by its caseworker)",
         ),
+        Follows(
+            table="household_member",
+            parent="waiting_household",
+            record="a household's persons: intake's reference, age group, whether they came",
+        ),
         Exempt("protection_need_kind", "the list of protection needs a household may have"),
         Exempt("unit_protection_kind", "the list of protections a unit may offer"),
         Rule(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from teilhabe.api.dependencies import DbSession
 from teilhabe.scope import applies_scope
 
-from housing import closures, protection, service
+from housing import arrivals, closures, persons, protection, service
 from housing.dependencies import (
     PLACEMENTS,
     PROTECTION_NEEDS,
@@ -20,10 +21,13 @@ from housing.dependencies import (
     NeedsRecorder,
 )
 from housing.schemas import (
+    ArrivalIn,
+    ArrivalOut,
     BedsIn,
     ClosureIn,
     ClosureOut,
     MoveOutIn,
+    PersonOut,
     PlacementIn,
     PlacementOut,
     PriorityIn,
@@ -40,6 +44,7 @@ from housing.schemas import (
     UnitIn,
     UnitNameIn,
     UnitProtectionsIn,
+    UnitResidents,
     WaitingHouseholdOut,
 )
 
@@ -283,3 +288,63 @@ async def raise_priority(
         session=session, principal=principal, household_id=household_id, reason=body.reason
     )
     return WaitingHouseholdOut.model_validate(household)
+
+
+@router.post(
+    "/households/{household_id}/arrival",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record that a household arrived, with the persons who really came",
+    description="Once per household. `member_ids` names the members who came (they may "
+    "differ from the allocation notice); where housing knows no members of the household "
+    "yet, `person_count` says how many came. Publishes household.arrived.",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
+async def record_arrival(
+    household_id: uuid.UUID, body: ArrivalIn, session: DbSession, principal: HousingStaff
+) -> ArrivalOut:
+    return await arrivals.record_arrival(
+        session=session, principal=principal, household_id=household_id, arrival_in=body
+    )
+
+
+@router.get(
+    "/households/{household_id}/arrival",
+    summary="A household's recorded arrival, with which of its members came",
+    dependencies=[applies_scope(WAITING_HOUSEHOLDS)],
+)
+async def read_arrival(
+    household_id: uuid.UUID, session: DbSession, principal: HousingStaff
+) -> ArrivalOut:
+    return await arrivals.get_arrival(
+        session=session, principal=principal, household_id=household_id
+    )
+
+
+@router.get(
+    "/persons",
+    summary="Where does this person live: by intake's reference or the allocation notice",
+    description="Across every site; each person with the site and unit living there today "
+    "(none: not accommodated now). Names stay in intake.",
+)
+async def find_persons(
+    session: DbSession,
+    principal: HousingStaff,
+    member_id: Annotated[uuid.UUID | None, Query(description="intake's reference")] = None,
+    notice_number: Annotated[
+        str | None, Query(max_length=100, description="the allocation notice number")
+    ] = None,
+) -> list[PersonOut]:
+    return await persons.find_persons(
+        session=session, principal=principal, member_id=member_id, notice_number=notice_number
+    )
+
+
+@router.get(
+    "/units/{unit_id}/residents",
+    summary="The persons living in a unit today (reference, age group, household)",
+    dependencies=[applies_scope(SITES)],
+)
+async def unit_residents(
+    unit_id: uuid.UUID, session: DbSession, principal: HousingStaff
+) -> UnitResidents:
+    return await persons.get_unit_residents(session=session, principal=principal, unit_id=unit_id)

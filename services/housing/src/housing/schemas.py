@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
+from teilhabe.events.households import AgeGroup
 from teilhabe.events.housing import ClosureReason, MoveOutReason, SiteKind
 
 from housing.domain import QueueReasonKind, ReservationEnd, WaitingStatus
@@ -212,6 +213,10 @@ class WaitingHouseholdOut(ResponseModel):
     priority_reason: str | None = Field(
         default=None, description="Why an officer raised its priority, if one did"
     )
+    arrived_on: date | None = Field(default=None, description="When it arrived, if recorded")
+    arrived_person_count: int | None = Field(
+        default=None, description="How many persons came (may differ from the notice)"
+    )
 
 
 class PlacementOut(ResponseModel):
@@ -328,3 +333,53 @@ class UnitFit(ResponseModel):
 
     needs: list[str]
     lacking: dict[uuid.UUID, list[str]]
+
+
+class ArrivalIn(RequestModel):
+    arrived_on: date
+    member_ids: list[uuid.UUID] = Field(
+        default=[],
+        max_length=100,
+        description="The members who came (intake's references); required when housing "
+        "knows the household's members",
+    )
+    person_count: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="How many persons came, where housing knows no members of the household",
+    )
+
+
+class MemberOut(ResponseModel):
+    member_id: uuid.UUID
+    age_group: AgeGroup
+    arrived: bool | None = Field(description="Came on arrival; null: no arrival recorded")
+
+
+class ArrivalOut(ResponseModel):
+    household_id: uuid.UUID
+    arrived_on: date
+    arrived_person_count: int
+    expected_person_count: int
+    members: list[MemberOut]
+
+
+class PersonOut(ResponseModel):
+    """A person and where the person lives today (no name: housing never receives it)."""
+
+    member_id: uuid.UUID = Field(description="intake's reference of the person")
+    age_group: AgeGroup
+    arrived: bool | None = Field(description="Came on arrival; null: no arrival recorded")
+    household_id: uuid.UUID
+    allocation_notice_number: str
+    site_id: uuid.UUID | None = Field(description="null: not living in any site today")
+    site: str | None
+    unit_id: uuid.UUID | None
+    unit: str | None
+    living_there_since: date | None
+
+
+class UnitResidents(ResponseModel):
+    unit_id: uuid.UUID
+    residents: list[PersonOut]

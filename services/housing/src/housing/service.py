@@ -813,11 +813,14 @@ async def _move_out(
 
 async def enqueue_households(
     *, session: AsyncSession, events: Sequence[HouseholdReferredToHousing]
-) -> None:
-    """Put newly allocated households on the waiting queue (once, whatever the redelivery)."""
+) -> list[WaitingHousehold]:
+    """Put newly allocated households on the waiting queue (once, whatever the redelivery);
+    the households queued now."""
     # executemany form: one cached statement whatever the number of events.
-    await session.execute(
-        insert(WaitingHousehold).on_conflict_do_nothing(index_elements=["household_id"]),
+    inserted = await session.scalars(
+        insert(WaitingHousehold)
+        .on_conflict_do_nothing(index_elements=["household_id"])
+        .returning(WaitingHousehold),
         [
             {
                 "household_id": event.household_id,
@@ -833,15 +836,18 @@ async def enqueue_households(
             for event in events
         ],
     )
+    return list(inserted)
 
 
 async def resize_households(
     *, session: AsyncSession, events: Sequence[HouseholdMembersChanged]
-) -> None:
+) -> list[HouseholdMembersChanged]:
     """A household's members changed in intake: keep its size (how many beds it needs) and
-    its minors; a change older than the one applied is ignored, whatever the order."""
+    its minors; a change older than the one applied is ignored, whatever the order. The
+    changes applied."""
+    changed: list[HouseholdMembersChanged] = []
     for event in events:
-        await session.execute(
+        applied = await session.scalar(
             update(WaitingHousehold)
             .where(
                 WaitingHousehold.household_id == event.household_id,
@@ -852,10 +858,14 @@ async def resize_households(
                 minor_count=event.minor_count,
                 members_revision=event.revision,
             )
+            .returning(WaitingHousehold.household_id)
         )
-        if await session.get(WaitingHousehold, event.household_id) is None:
+        if applied is not None:
+            changed.append(event)
+        elif await session.get(WaitingHousehold, event.household_id) is None:
             # The referral is still on its way (retries may reorder): try again later.
             raise LookupError(f"household {event.household_id} not referred yet")
+    return changed
 
 
 async def _current_occupancy(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:

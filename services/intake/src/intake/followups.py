@@ -149,3 +149,65 @@ async def remind(*, session: AsyncSession, follow_up_id: uuid.UUID, due_on: date
             due_on=follow_up.due_on,
         ),
     )
+
+
+# The follow-ups housing's no-show opens, one per household and expected day: their id
+# derives from both, so a repeated event opens none twice.
+_NO_SHOW = uuid.UUID("5b0c7d4e-2f1a-4c8e-9d3b-6a7e8f901234")
+NO_SHOW_BY = "housing"
+
+
+def no_show_id(household_id: uuid.UUID, expected_on: date) -> uuid.UUID:
+    return uuid.uuid5(_NO_SHOW, f"{household_id}:{expected_on.isoformat()}")
+
+
+async def open_no_show(
+    *, session: AsyncSession, household_id: uuid.UUID, expected_on: date, today: date
+) -> bool:
+    """Housing saw the household not arrive by its expected day: a follow-up due today on
+    its caseworker's list (reminded like any other). Idempotent; an erased household
+    gets none."""
+    household = await session.get(Household, household_id)
+    follow_up_id = no_show_id(household_id, expected_on)
+    if household is None or await session.get(FollowUp, follow_up_id) is not None:
+        return False
+    follow_up = FollowUp(
+        id=follow_up_id,
+        household_id=household.id,
+        due_on=today,
+        reason=f"Nicht angereist: erwartet am {expected_on:%d.%m.%Y}. Verbleib klären.",
+        assignee=household.caseworker_id or "",
+        created_by=NO_SHOW_BY,
+    )
+    session.add(follow_up)
+    if household.caseworker_id:
+        await schedule(
+            session,
+            FOLLOW_UP_DUE,
+            str(follow_up.id),
+            on_day(today, REMINDER_TIME),
+            {"due_on": today.isoformat()},
+        )
+    await session.flush()
+    return True
+
+
+async def close_no_show(*, session: AsyncSession, household_id: uuid.UUID, arrived_on: date) -> int:
+    """The household arrived after all: its open no-show follow-ups are done, on the day
+    it came, and remind nobody any more."""
+    open_ones = list(
+        await session.scalars(
+            select(FollowUp)
+            .where(
+                FollowUp.household_id == household_id,
+                FollowUp.created_by == NO_SHOW_BY,
+                FollowUp.done_on.is_(None),
+            )
+            .with_for_update()
+        )
+    )
+    for follow_up in open_ones:
+        follow_up.done_on = max(arrived_on, follow_up.created_at.date())
+        follow_up.done_by = NO_SHOW_BY
+        await cancel(session, FOLLOW_UP_DUE, str(follow_up.id))
+    return len(open_ones)

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe.clock import today
 from teilhabe.events.catalogue import SOURCE_PREFIX
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureCompleted
-from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut
+from teilhabe.events.housing import (
+    HouseholdArrived,
+    HouseholdMovedIn,
+    HouseholdMovedOut,
+    HouseholdNotArrived,
+)
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from intake import erasure, service
+from intake import erasure, followups, service
 from intake.domain import HousingStatus
 
 
@@ -41,6 +47,29 @@ async def on_household_moved_out(
         )
 
 
+async def on_household_not_arrived(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdNotArrived]]
+) -> None:
+    for event in events:
+        await followups.open_no_show(
+            session=session,
+            household_id=event.payload.household_id,
+            expected_on=event.payload.expected_arrival_on,
+            today=today(),
+        )
+
+
+async def on_household_arrived(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdArrived]]
+) -> None:
+    for event in events:
+        await followups.close_no_show(
+            session=session,
+            household_id=event.payload.household_id,
+            arrived_on=event.payload.arrived_on,
+        )
+
+
 async def on_staff_member_signed_in(
     session: AsyncSession, events: Sequence[ReceivedEvent[StaffMemberSignedIn]]
 ) -> None:
@@ -60,8 +89,10 @@ async def on_erasure_completed(
 
 HANDLERS: HandlerMap = {
     ErasureCompleted: on_erasure_completed,
+    HouseholdArrived: on_household_arrived,
     HouseholdMovedIn: on_household_moved_in,
     HouseholdMovedOut: on_household_moved_out,
+    HouseholdNotArrived: on_household_not_arrived,
     StaffMemberSignedIn: on_staff_member_signed_in,
 }
 
@@ -71,5 +102,7 @@ READS: FieldsRead = {
     ErasureCompleted: reads("request_id", "records"),
     HouseholdMovedIn: reads("household_id", "site_name", "unit_name"),
     HouseholdMovedOut: reads("household_id"),
+    HouseholdArrived: reads("household_id", "arrived_on"),
+    HouseholdNotArrived: reads("household_id", "expected_arrival_on"),
     StaffMemberSignedIn: reads("account_subject", "display_name", "roles", "teams"),
 }

@@ -99,3 +99,28 @@ class UnitCapacityChanged(EventPayload):
     households_to_move: int = Field(
         default=0, ge=0, description="Households living in what is closed, to be transferred"
     )
+
+
+class HouseholdArrived(EventPayload):
+    """A household arrived in the city, on this day. Who of it came (it may differ from the
+    allocation notice) housing keeps: no consumer needs it yet."""
+
+    event_type: ClassVar[str] = "household.arrived"
+    published_by: ClassVar[frozenset[str]] = frozenset({"housing"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    arrived_on: date
+
+
+class HouseholdNotArrived(EventPayload):
+    """A household allocated to the city has not arrived by its expected day (and the
+    grace days after it): its caseworker is to find out why. Published once, by housing's
+    durable timer."""
+
+    event_type: ClassVar[str] = "household.not_arrived"
+    published_by: ClassVar[frozenset[str]] = frozenset({"housing"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    expected_arrival_on: date

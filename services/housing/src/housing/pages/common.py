@@ -7,6 +7,7 @@ from typing import Annotated
 
 from teilhabe import ui
 from teilhabe.auth import Principal
+from teilhabe.events.households import AgeGroup
 from teilhabe.events.housing import SiteKind
 
 from housing.dependencies import HousingStaff
@@ -19,6 +20,12 @@ SITE_KIND_LABELS = {
     SiteKind.EMERGENCY_SHELTER: ui.N_("Emergency shelter"),
     SiteKind.COMMUNAL_HOUSING: ui.N_("Communal accommodation"),
     SiteKind.APARTMENT: ui.N_("Apartment"),
+}
+AGE_GROUP_LABELS = {
+    AgeGroup.ADULT: ui.N_("Adult"),
+    AgeGroup.SCHOOL: ui.N_("School child"),
+    AgeGroup.KITA: ui.N_("Kita child"),
+    AgeGroup.UNDER_THREE: ui.N_("Under three"),
 }
 # The labels of the forms about one household (placing, reserving, moving).
 FIELD_LABELS = {

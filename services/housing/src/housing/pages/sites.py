@@ -13,9 +13,9 @@ from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
 from teilhabe.scope import applies_scope
 
-from housing import protection, service
+from housing import persons, protection, service
 from housing.dependencies import SITES
-from housing.pages.common import SITE_KIND_LABELS, Officer
+from housing.pages.common import AGE_GROUP_LABELS, SITE_KIND_LABELS, Officer
 from housing.schemas import BedsIn, SiteIn, SiteNameIn, UnitIn, UnitNameIn
 
 router = APIRouter()
@@ -262,6 +262,10 @@ async def _site_page(
         {
             "site": found,
             "protection_kinds": lists.unit_protections,
+            "residents": await persons.get_site_residents(
+                session=session, principal=principal, site_id=site_id
+            ),
+            "age_group_labels": AGE_GROUP_LABELS,
             "values": {"site_name": found.name, **(values or {})},
             "kind_labels": SITE_KIND_LABELS,
             "labels": labels,

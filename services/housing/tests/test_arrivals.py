@@ -1,0 +1,206 @@
+"""Arrivals: an officer records who really came; a household that does not come by its
+expected day is a no-show intake hears of once (a durable timer). Persons: housing knows
+the members by reference and age group, and says where a person lives."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+
+import httpx
+import pytest
+from teilhabe.auth import Role
+from teilhabe.clock import on_day, today
+from teilhabe.events.households import (
+    AgeGroup,
+    AllocatedMember,
+    HouseholdAssigned,
+    HouseholdMembersChanged,
+    HouseholdReferredToHousing,
+)
+from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.service_fixtures import Deliver
+
+from .test_api import new_site
+from .test_reservation_expiry import DUE_NOW, fire_due_timers, sql
+
+GROUPS = (AgeGroup.ADULT, AgeGroup.ADULT, AgeGroup.SCHOOL)
+
+
+@pytest.fixture
+def officer(identity: RunningDevProvider) -> dict[str, str]:
+    return auth_headers(identity, Role.HOUSING_OFFICER, subject="ho-arrivals")
+
+
+async def referred(
+    deliver: Deliver, *, expected: date | None, groups: tuple[AgeGroup, ...] = GROUPS
+) -> tuple[uuid.UUID, list[uuid.UUID], str]:
+    """A household registered in intake and referred to housing, as intake tells it."""
+    household_id = uuid.uuid4()
+    number = f"BRA-{household_id.hex[:8].upper()}"
+    members = tuple(AllocatedMember(member_id=uuid.uuid4(), age_group=g) for g in groups)
+    common = {
+        "household_id": household_id,
+        "allocation_notice_number": number,
+        "allocated_on": today() - timedelta(days=20),
+        "expected_arrival_on": expected,
+        "member_count": len(groups),
+        "minor_count": sum(g is not AgeGroup.ADULT for g in groups),
+    }
+    # The assignment may come before the referral: it waits for it (a retry).
+    with pytest.raises(LookupError):
+        await deliver(HouseholdAssigned(**common, members=members))
+    await deliver(HouseholdReferredToHousing(**common, needs_accessible_housing=False))
+    await deliver(HouseholdAssigned(**common, members=members))
+    return household_id, [m.member_id for m in members], number
+
+
+async def staged(
+    database: str, event_type: str, household_id: uuid.UUID
+) -> list[dict[str, object]]:
+    rows = await sql(database, "SELECT body FROM outbox_message WHERE event_type = $1", event_type)
+    found = [json.loads(row["body"])["data"] for row in rows]
+    return [data for data in found if data["household_id"] == str(household_id)]
+
+
+async def test_an_arrival_is_recorded_with_who_came_once(
+    housing: httpx.AsyncClient, officer: dict[str, str], deliver: Deliver, housing_database: str
+) -> None:
+    household, members, _ = await referred(deliver, expected=today() - timedelta(days=2))
+    url = f"/households/{household}/arrival"
+    assert (await housing.get(url, headers=officer)).status_code == 404
+
+    came = [str(m) for m in members[:2]]
+    ahead = await housing.post(
+        url,
+        json={"arrived_on": str(today() + timedelta(days=1)), "member_ids": came},
+        headers=officer,
+    )
+    assert ahead.status_code == 422
+    assert "arrived_on" in ahead.text
+    stranger = await housing.post(
+        url, json={"arrived_on": str(today()), "member_ids": [str(uuid.uuid4())]}, headers=officer
+    )
+    assert stranger.status_code == 422
+    assert "member_ids" in stranger.text
+
+    # Two of the three came; the third stayed behind.
+    recorded = await housing.post(
+        url, json={"arrived_on": str(today()), "member_ids": came}, headers=officer
+    )
+    assert recorded.status_code == 201, recorded.text
+    body = recorded.json()
+    assert (body["arrived_person_count"], body["expected_person_count"]) == (2, 3)
+    assert {m["member_id"]: m["arrived"] for m in body["members"]} == {
+        str(members[0]): True,
+        str(members[1]): True,
+        str(members[2]): False,
+    }
+    again = await housing.post(
+        url, json={"arrived_on": str(today()), "member_ids": came}, headers=officer
+    )
+    assert again.status_code == 409
+    assert (await housing.get(url, headers=officer)).json() == body
+    [event] = await staged(housing_database, "household.arrived", household)
+    assert event == {"household_id": str(household), "arrived_on": str(today())}
+
+    # Its no-show check finds it came: nothing for intake.
+    await sql(housing_database, DUE_NOW, str(household))
+    await fire_due_timers(housing_database)
+    assert await staged(housing_database, "household.not_arrived", household) == []
+
+
+async def test_a_household_that_does_not_come_is_a_no_show_once(
+    housing: httpx.AsyncClient, officer: dict[str, str], deliver: Deliver, housing_database: str
+) -> None:
+    expected = today() - timedelta(days=2)
+    household, _, _ = await referred(deliver, expected=expected)
+    [timer] = await sql(
+        housing_database,
+        "SELECT due_at FROM timer WHERE kind = 'arrival_due' AND key = $1",
+        str(household),
+    )
+    assert timer["due_at"] == on_day(expected + timedelta(days=1)), "one grace day"
+    # A redelivered referral schedules nothing again, and no household without a day is checked.
+    await deliver(
+        HouseholdReferredToHousing(
+            household_id=household,
+            allocation_notice_number="X",
+            allocated_on=expected,
+            expected_arrival_on=expected,
+            member_count=1,
+            minor_count=0,
+            needs_accessible_housing=False,
+        )
+    )
+    undated, _, _ = await referred(deliver, expected=None)
+    assert await sql(housing_database, "SELECT 1 FROM timer WHERE key = $1", str(undated)) == []
+
+    await sql(housing_database, DUE_NOW, str(household))
+    await fire_due_timers(housing_database)
+    await fire_due_timers(housing_database)
+    assert await staged(housing_database, "household.not_arrived", household) == [
+        {"household_id": str(household), "expected_arrival_on": str(expected)}
+    ]
+
+
+async def test_where_does_this_person_live(
+    housing: httpx.AsyncClient,
+    officer: dict[str, str],
+    identity: RunningDevProvider,
+    deliver: Deliver,
+) -> None:
+    household, members, number = await referred(deliver, expected=None)
+    site = await new_site(housing, officer, beds=4)
+    unit = site["units"][0]  # type: ignore[index]
+    placed = await housing.post(
+        "/placements",
+        json={"household_id": str(household), "unit_id": unit["id"], "moved_in_on": str(today())},
+        headers=officer,
+    )
+    assert placed.status_code == 201, placed.text
+
+    found = await housing.get("/persons", params={"member_id": str(members[2])}, headers=officer)
+    assert found.status_code == 200, found.text
+    [person] = found.json()
+    assert (person["site"], person["unit"], person["age_group"]) == (
+        site["name"],
+        unit["name"],
+        "school",
+    )
+    assert not {"name", "first_name", "family_name"} & set(person), "names stay in intake"
+    by_notice = await housing.get(
+        "/persons", params={"notice_number": number.lower()}, headers=officer
+    )
+    assert {p["member_id"] for p in by_notice.json()} == {str(m) for m in members}
+    assert (await housing.get("/persons", headers=officer)).status_code == 422
+
+    coordinator = auth_headers(identity, Role.COURSE_COORDINATOR, subject="cc-persons")
+    refused = await housing.get(
+        "/persons", params={"member_id": str(members[2])}, headers=coordinator
+    )
+    assert refused.status_code == 403
+    assert "site" not in refused.text
+
+    residents = await housing.get(f"/units/{unit['id']}/residents", headers=officer)
+    shown = residents.json()["residents"]
+    assert sorted(p["member_id"] for p in shown) == sorted(str(m) for m in members)
+    assert shown[0]["age_group"] == "adult"
+
+    # A member leaves the household in intake: housing forgets the person.
+    await deliver(
+        HouseholdMembersChanged(
+            household_id=household,
+            revision=1,
+            allocation_notice_number=number,
+            member_count=2,
+            minor_count=0,
+            members=tuple(
+                AllocatedMember(member_id=m, age_group=AgeGroup.ADULT) for m in members[:2]
+            ),
+        )
+    )
+    gone = await housing.get("/persons", params={"member_id": str(members[2])}, headers=officer)
+    assert gone.json() == []

@@ -22,6 +22,7 @@ from teilhabe.events.households import (
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.identity import auth_headers
 from teilhabe_dev.testing.service_fixtures import Deliver
+from teilhabe_dev.testing.ui import sign_in, tool_client
 
 from .test_api import new_site
 from .test_reservation_expiry import DUE_NOW, fire_due_timers, sql
@@ -204,3 +205,27 @@ async def test_where_does_this_person_live(
     )
     gone = await housing.get("/persons", params={"member_id": str(members[2])}, headers=officer)
     assert gone.json() == []
+
+
+async def test_the_site_page_lists_each_units_residents(
+    housing: httpx.AsyncClient, officer: dict[str, str], deliver: Deliver
+) -> None:
+    household, members, number = await referred(deliver, expected=None)
+    site = await new_site(housing, officer, beds=4)
+    unit = site["units"][0]  # type: ignore[index]
+    placed = await housing.post(
+        "/placements",
+        json={"household_id": str(household), "unit_id": unit["id"], "moved_in_on": str(today())},
+        headers=officer,
+    )
+    assert placed.status_code == 201, placed.text
+    async with tool_client(housing.app) as browser:  # type: ignore[attr-defined]
+        await sign_in(browser, subject="bernd", roles=[Role.HOUSING_OFFICER])
+        page = await browser.get(f"/ui/standorte/{site['id']}")
+    assert page.status_code == 200
+    table = page.text.split(f"Bewohnerinnen und Bewohner der Einheit {unit['name']}")[1]
+    table = table.split("</table>")[0]
+    assert table.count(number) == 3
+    assert table.count("Erwachsene Person") == 2
+    assert "Schulkind" in table
+    assert all(str(m) in table for m in members)

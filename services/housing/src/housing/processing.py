@@ -23,6 +23,17 @@ _PROTECTION = Personal(
     "placing the household only where it is safe",
     "Art. 9(2)(b) GDPR",
 )
+_ARRIVAL = Personal(
+    "when the household arrived and who of it came",
+    _PLACING,
+    _BASIS,
+    ("intake (by event household.arrived, household.not_arrived)",),
+)
+_PERSON = Personal(
+    "a household's person by intake's reference and age group (no name)",
+    "knowing who lives in each unit, and where a person lives",
+    _BASIS,
+)
 _REASON = Personal("a staff member's reason about the household", _PLACING, _BASIS)
 _STAFF = Personal(
     "staff member acting (user name)",
@@ -77,7 +88,8 @@ PROCESSING = Processing(
             )
             | _PROTECTION.of("needs_accessible_housing")
             | _REASON.of("priority_reason")
-            | _STAFF.of("priority_raised_by"),
+            | _ARRIVAL.of("arrived_on", "arrived_person_count")
+            | _STAFF.of("priority_raised_by", "arrival_recorded_by"),
         ),
         Fields(
             "placement",
@@ -92,6 +104,12 @@ PROCESSING = Processing(
             | _REASON.of("split_reason", "protection_override_reason")
             | _STAFF.of("reserved_by"),
             not_personal=("end_reason",),
+        ),
+        Fields(
+            "household_member",
+            _HOUSEHOLD.of("household_id")
+            | _PERSON.of("member_id", "age_group")
+            | _ARRIVAL.of("arrived"),
         ),
         Fields(
             "household_protection_need",

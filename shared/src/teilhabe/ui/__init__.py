@@ -14,6 +14,7 @@ first (see `i18n`); dates and numbers are formatted for de-DE in Europe/Berlin.
 from teilhabe.ui.actions import FormAction
 from teilhabe.ui.app import MOUNT_PATH, STATIC_PATH, mount_staff_ui
 from teilhabe.ui.auth import PageGuard, api_roles, page_roles
+from teilhabe.ui.charts import Chart, Series
 from teilhabe.ui.downloads import (
     DOWNLOAD_LIMIT,
     DownloadFormat,
@@ -67,6 +68,7 @@ __all__ = [
     "N_",
     "REQUIRED",
     "STATIC_PATH",
+    "Chart",
     "DownloadFormat",
     "FormAction",
     "FormErrors",
@@ -74,6 +76,7 @@ __all__ = [
     "PageLink",
     "Pager",
     "Section",
+    "Series",
     "StaffTool",
     "Table",
     "Texts",

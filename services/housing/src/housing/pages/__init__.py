@@ -16,10 +16,19 @@ from teilhabe import ui
 from teilhabe.config import ServiceSettings
 
 from housing import service
-from housing.pages import closures, moves, occupancy, protection, queue, sites, waiting
+from housing.pages import (
+    closures,
+    figures,
+    moves,
+    occupancy,
+    protection,
+    queue,
+    sites,
+    waiting,
+)
 
 router = APIRouter()
-for _module in (occupancy, waiting, moves, sites, closures, protection, queue):
+for _module in (occupancy, waiting, moves, sites, closures, protection, queue, figures):
     router.include_router(_module.router)
 
 
@@ -35,6 +44,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("ui_home", ui.N_("Occupancy")),
                 ui.Section("waiting_queue", ui.N_("Waiting queue")),
                 ui.Section("sites", ui.N_("Sites and beds")),
+                ui.Section("figures", ui.N_("Figures")),
             ),
         ),
         [router],

@@ -45,7 +45,7 @@ async def a_year_of_housing(system: System) -> None:
         months_back.append((months_back[-1] - timedelta(days=1)).replace(day=1))
     async with httpx.AsyncClient(base_url=system.api("housing").url, headers=officer) as api:
         units = []
-        for name, beds in (("Übergangswohnheim Nord", 12), ("Notunterkunft Süd", 8)):
+        for name, beds in (("Übergangswohnheim Nord", 20), ("Notunterkunft Süd", 12)):
             site = await api.post(
                 "/sites",
                 json={

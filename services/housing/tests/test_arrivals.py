@@ -10,8 +10,11 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+from housing import erasure
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
 from teilhabe.clock import on_day, today
+from teilhabe.events.erasure import ErasureSubject
 from teilhabe.events.households import (
     AgeGroup,
     AllocatedMember,
@@ -229,3 +232,27 @@ async def test_the_site_page_lists_each_units_residents(
     assert table.count("Erwachsene Person") == 2
     assert "Schulkind" in table
     assert all(str(m) in table for m in members)
+
+
+async def test_an_erasure_removes_the_person_or_the_household_with_its_persons_and_timer(
+    deliver: Deliver, sessions: async_sessionmaker[AsyncSession], housing_database: str
+) -> None:
+    household, members, _ = await referred(deliver, expected=today() + timedelta(days=3))
+    async with sessions() as session, session.begin():
+        assert await erasure.erase(session, ErasureSubject.MEMBER, members[0]) == 1
+    left = await sql(
+        housing_database,
+        "SELECT member_id FROM household_member WHERE household_id = $1",
+        household,
+    )
+    assert {row["member_id"] for row in left} == set(members[1:])
+
+    async with sessions() as session, session.begin():
+        assert await erasure.erase(session, ErasureSubject.HOUSEHOLD, household) == 3
+    for table, column in (("household_member", "household_id"), ("timer", "key")):
+        traces = await sql(
+            housing_database,
+            f"SELECT 1 FROM {table} WHERE CAST({column} AS text) = $1",
+            str(household),
+        )
+        assert traces == [], table

@@ -8,7 +8,9 @@ import uuid
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
+from teilhabe.timers import cancel
 
+from housing.arrivals import ARRIVAL_DUE
 from housing.models import HouseholdMember, Placement, Reservation, WaitingHousehold
 
 
@@ -24,6 +26,8 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         return int(getattr(result, "rowcount", 0) or 0)
     if kind is not ErasureSubject.HOUSEHOLD:
         return 0
+    # Its no-show check would find nothing, yet its key names the household.
+    await cancel(session, ARRIVAL_DUE, str(subject_id))
     removed = int(
         await session.scalar(select(func.count()).where(HouseholdMember.household_id == subject_id))
         or 0

@@ -1,5 +1,5 @@
 """Housing's figures page in Chromium: charts with a text alternative and a table each,
-no axe violation (WCAG 2.1 AA), and the downloads it offers."""
+no axe violation (WCAG 2.1 AA), and the downloads it offers; the person search too."""
 
 from __future__ import annotations
 
@@ -85,6 +85,13 @@ async def a_year_of_housing(system: System) -> None:
                 json={"arrived_on": str(min(moved_in, today())), "person_count": size},
             )
             assert arrived.status_code == 201, arrived.text
+            await system.query(
+                "housing",
+                "INSERT INTO household_member (member_id, household_id, age_group) "
+                "VALUES ($1, $2, 'adult')",
+                uuid.uuid4(),
+                household,
+            )
             if n in (8, 10):
                 left = await api.post(
                     f"/placements/{placed.json()['id']}/move-out",
@@ -142,3 +149,7 @@ async def test_the_figures_page_shows_charts_with_tables_and_passes_axe(
         )
     download = await started.value
     assert download.suggested_filename == f"quote-{today().isoformat()}.xlsx"
+
+    # Where does a person live: the search across sites.
+    await checks.visit(page, "/ui/personen?q=BRA-2026-F000", "housing-person-search")
+    await expect(page.get_by_role("table", name="1 Person gefunden")).to_be_visible()

@@ -256,3 +256,33 @@ async def test_an_erasure_removes_the_person_or_the_household_with_its_persons_a
             str(household),
         )
         assert traces == [], table
+
+
+async def test_the_person_search_page_says_where_a_person_lives_for_officers_only(
+    housing: httpx.AsyncClient, officer: dict[str, str], deliver: Deliver
+) -> None:
+    household, members, number = await referred(deliver, expected=None)
+    site = await new_site(housing, officer, beds=4)
+    unit = site["units"][0]  # type: ignore[index]
+    placed = await housing.post(
+        "/placements",
+        json={"household_id": str(household), "unit_id": unit["id"], "moved_in_on": str(today())},
+        headers=officer,
+    )
+    assert placed.status_code == 201, placed.text
+    async with tool_client(housing.app) as browser:  # type: ignore[attr-defined]
+        await sign_in(browser, subject="bernd", roles=[Role.HOUSING_OFFICER])
+        found = await browser.get("/ui/personen", params={"q": str(members[2])})
+        by_notice = await browser.get("/ui/personen", params={"q": number.lower()})
+        nobody = await browser.get("/ui/personen", params={"q": "BRA-0000-NIEMAND"})
+    assert found.status_code == 200
+    assert "1 Person gefunden" in found.text
+    assert str(site["name"]) in found.text
+    assert "Schulkind" in found.text
+    assert "3 Personen gefunden" in by_notice.text
+    assert "Niemand gefunden" in nobody.text
+    async with tool_client(housing.app) as other:  # type: ignore[attr-defined]
+        await sign_in(other, subject="kurt", roles=[Role.COURSE_COORDINATOR])
+        refused = await other.get("/ui/personen", params={"q": str(members[2])})
+    assert refused.status_code == 403
+    assert str(site["name"]) not in refused.text

@@ -21,6 +21,7 @@ from housing.pages import (
     figures,
     moves,
     occupancy,
+    persons,
     protection,
     queue,
     sites,
@@ -28,7 +29,17 @@ from housing.pages import (
 )
 
 router = APIRouter()
-for _module in (occupancy, waiting, moves, sites, closures, protection, queue, figures):
+for _module in (
+    occupancy,
+    waiting,
+    moves,
+    sites,
+    closures,
+    protection,
+    queue,
+    persons,
+    figures,
+):
     router.include_router(_module.router)
 
 
@@ -44,6 +55,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("ui_home", ui.N_("Occupancy")),
                 ui.Section("waiting_queue", ui.N_("Waiting queue")),
                 ui.Section("sites", ui.N_("Sites and beds")),
+                ui.Section("persons", ui.N_("Find a person")),
                 ui.Section("figures", ui.N_("Figures")),
             ),
         ),

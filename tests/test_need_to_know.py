@@ -1054,6 +1054,10 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
         Route(
             "housing", "POST", f"/ui/warteliste/{ids['south']}/vorrang", ok=422, body={}, **housing
         ),
+        Route("housing", "GET", f"/ui/warteliste/{ids['south']}/ankunft", ok=200, **housing),
+        Route(
+            "housing", "POST", f"/ui/warteliste/{ids['south']}/ankunft", ok=422, body={}, **housing
+        ),
         Route("housing", "GET", f"/ui/standorte/{ids['site']}", ok=200, **housing),
         Route("housing", "POST", f"/ui/standorte/{ids['site']}/name", ok=422, body={}, **housing),
         Route(

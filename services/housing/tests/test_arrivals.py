@@ -25,7 +25,7 @@ from teilhabe.events.households import (
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.identity import auth_headers
 from teilhabe_dev.testing.service_fixtures import Deliver
-from teilhabe_dev.testing.ui import sign_in, tool_client
+from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 from .test_api import new_site
 from .test_reservation_expiry import DUE_NOW, fire_due_timers, sql
@@ -286,3 +286,37 @@ async def test_the_person_search_page_says_where_a_person_lives_for_officers_onl
         refused = await other.get("/ui/personen", params={"q": str(members[2])})
     assert refused.status_code == 403
     assert str(site["name"]) not in refused.text
+
+
+async def test_an_officer_records_an_arrival_on_the_waiting_queue(
+    housing: httpx.AsyncClient, deliver: Deliver, housing_database: str
+) -> None:
+    household, members, number = await referred(deliver, expected=today())
+    async with tool_client(housing.app) as browser:  # type: ignore[attr-defined]
+        await sign_in(browser, subject="bernd", roles=[Role.HOUSING_OFFICER])
+        queue = await browser.get("/ui/warteliste")
+        assert f"/ui/warteliste/{household}/ankunft" in queue.text
+        page = await browser.get(f"/ui/warteliste/{household}/ankunft")
+        assert page.status_code == 200
+        assert page.text.count('name="member_ids"') == 3
+        token = form_token(page)
+        ahead = {"csrf_token": token, "arrived_on": "01.01.2099", "member_ids": str(members[0])}
+        refused = await browser.post(f"/ui/warteliste/{household}/ankunft", data=ahead)
+        assert refused.status_code == 422
+        assert "Zukunft" in error_next_to(refused, "arrived_on")
+        came = {
+            "csrf_token": token,
+            "arrived_on": today().strftime("%d.%m.%Y"),
+            "member_ids": [str(m) for m in members[:2]],
+        }
+        done = await browser.post(
+            f"/ui/warteliste/{household}/ankunft", data=came, follow_redirects=True
+        )
+    assert done.status_code == 200
+    assert f"Die Ankunft des Haushalts {number} ist erfasst." in done.text
+    [row] = await sql(
+        housing_database,
+        "SELECT arrived_on, arrived_person_count FROM waiting_household WHERE household_id = $1",
+        household,
+    )
+    assert (row["arrived_on"], row["arrived_person_count"]) == (today(), 2)

@@ -147,3 +147,12 @@ async def check_arrival(*, session: AsyncSession, household_id: uuid.UUID) -> bo
         ),
     )
     return True
+
+
+async def get_members(
+    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
+) -> list[MemberOut]:
+    """The household's members as housing knows them, for the arrival form; read after
+    the household itself (audited)."""
+    await WAITING_HOUSEHOLDS.get(session, principal, household_id)
+    return [MemberOut.model_validate(m) for m in await _members(session, household_id)]

@@ -17,6 +17,7 @@ from teilhabe.config import ServiceSettings
 
 from housing import service
 from housing.pages import (
+    arrival,
     closures,
     figures,
     moves,
@@ -38,6 +39,7 @@ for _module in (
     protection,
     queue,
     persons,
+    arrival,
     figures,
 ):
     router.include_router(_module.router)

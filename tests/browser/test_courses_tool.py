@@ -182,13 +182,21 @@ async def test_coordinator_creates_a_course_fills_it_and_the_waitlist_moves_up(
     await screenshot(page, "courses-course-with-waitlist")
     await check_axe(page, axe_report, "courses course with waitlist (course_coordinator)")
 
-    # Withdrawing the participant gives the seat to the first on the waitlist.
+    # Withdrawing the participant offers the seat to the first on the waitlist, who takes it.
     await page.get_by_role(
         "button", name=f"Vom Kurs abmelden Person 1, Haushalt {first.number}"
     ).click()
+    await expect(page.get_by_role("status")).to_contain_text(
+        f"Person 1 des Haushalts {first.number} ist abgemeldet. Der frei gewordene Platz"
+        f" wird Person 1 des Haushalts {second.number} von der Warteliste angeboten"
+    )
+    await expect(row(page, "waitlist", second.number)).to_contain_text("angeboten bis")
+    await check_axe(page, axe_report, "courses course with a seat offer (course_coordinator)")
+    await page.get_by_role(
+        "button", name=f"Platz annehmen Person 1, Haushalt {second.number}"
+    ).click()
     await expect(page.get_by_role("status")).to_have_text(
-        f"Person 1 des Haushalts {first.number} ist abgemeldet. Den frei gewordenen Platz"
-        f" erhält Person 1 des Haushalts {second.number} von der Warteliste."
+        f"Person 1 des Haushalts {second.number} hat den Platz angenommen und ist angemeldet."
     )
     await expect(row(page, "participants", second.number)).to_contain_text("Person 1")
     await expect(row(page, "participants", first.number)).to_have_count(0)
@@ -334,6 +342,24 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.submit_with_errors(page, "Anmelden", f"courses-enrol-not-eligible-{tag}")
         await expect(page.locator("#member_id-error")).to_contain_text("Erwachsen")
 
+        # A community offer: the guest form, its errors, and the course page with a guest.
+        cafe = await new_course(
+            tools,
+            seats=1,
+            kind="community",
+            title=f"Begegnungscafé {uuid.uuid4().hex[:6]}",
+            starts_on="2026-12-01",
+            ends_on="2099-12-31",
+        )
+        cafe_url = f"{courses_url}/kurse/{cafe['id']}"
+        await checks.visit(page, f"{cafe_url}/gaeste/neu", f"courses-guest-form-{tag}")
+        await checks.submit_with_errors(page, "Gast aufnehmen", f"courses-guest-errors-{tag}")
+        await page.get_by_label("Name").fill("Jutta Brinkmann")
+        await page.get_by_label("Kontakt").fill("0151 2345678")
+        await page.get_by_role("button", name="Gast aufnehmen").click()
+        await expect(page.locator("#guests")).to_contain_text("Jutta Brinkmann")
+        await checks.check(page, f"courses-course-with-guest-{tag}")
+
         await checks.visit(
             page, f"{courses_url}/kurse/{uuid.uuid4()}", f"courses-404-{tag}", status=404
         )
@@ -346,7 +372,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 23, checks.checked
+    assert len(checks.checked) == 26, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------

@@ -40,6 +40,10 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
         "consent.revoked",
         "erasure.requested",
         "erasure.completed",
+        # Work: for partner agencies by consent (the gateway); staff read it in courses.
+        "employment.started",
+        "employment.ended",
+        "work.handed_over_to_jobcenter",
     }
     assert {event_type for event_type, _ in CATALOGUE} - not_notices == set(domain.RULES)
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
 
 from courses.models import Enrollment, Person
+from courses.work_models import Employment, WorkPermit
 
 
 async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID) -> int:
@@ -25,5 +26,12 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
     else:
         enrollments, people = Enrollment.member_id, Person.member_id
     removed = await session.execute(delete(Enrollment).where(enrollments == subject_id))
+    # Their work: the permit status and employments.
+    if kind is ErasureSubject.HOUSEHOLD:
+        work_rows = (Employment.household_id, WorkPermit.household_id)
+    else:
+        work_rows = (Employment.member_id, WorkPermit.member_id)
+    for column in work_rows:
+        await session.execute(delete(column.class_).where(column == subject_id))
     gone = await session.execute(delete(Person).where(people == subject_id))
     return int(getattr(removed, "rowcount", 0) or 0) + int(getattr(gone, "rowcount", 0) or 0)

@@ -9,7 +9,11 @@ The report is applied through the coordinator's use cases, under the same rules,
 agency is who recorded it, in the records and the audit log. Anything refused goes to
 `courses.inbound.dlq` with the reason (`teilhabe-courses dead-letters list --queue
 courses.inbound`). Idempotent by event id (the inbox); a report repeating what is
-recorded (the same attendance, a completion already recorded) changes nothing.
+recorded (the same attendance, a completion already recorded) changes nothing. The
+Jobcenter reports employment starts (`employment.start_reported`), recorded through the
+same use case as the staff form (courses.work), so `employment.started` follows; one for
+a person courses does not know, or without a recorded permit that allows it, is
+dead-lettered with the reason.
 """
 
 from __future__ import annotations
@@ -23,14 +27,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import ProblemError
 from teilhabe.config import ServiceSettings
 from teilhabe.events.contract import FieldsRead, reads
-from teilhabe.events.inbound import CourseAttendanceReported, CourseCompletionReported
+from teilhabe.events.inbound import (
+    CourseAttendanceReported,
+    CourseCompletionReported,
+    EmploymentStartReported,
+)
 from teilhabe.messaging.inbound import InboundConsumer, agency_principal, sender
 from teilhabe.messaging.inbox import HandlerMap, PermanentError, ReceivedEvent
 
-from courses import domain, service
+from courses import domain, service, work
 from courses.config import CoursesSettings, get_settings
 from courses.domain import EnrollmentStatus
-from courses.models import Course, CourseSession, Enrollment, inbound_inbox
+from courses.models import Course, CourseSession, Enrollment, Person, inbound_inbox
 from courses.schemas import AttendanceEntryIn, AttendanceIn, CompletionIn
 
 log = structlog.get_logger(__name__)
@@ -99,13 +107,38 @@ def _reasons(error: ProblemError) -> str:
     return "; ".join(f"{p['field']}: {p['message']}" for p in problems)
 
 
+async def on_employment_start_reported(
+    session: AsyncSession, events: Sequence[ReceivedEvent[EmploymentStartReported]]
+) -> None:
+    """The Jobcenter's report of an employment start, recorded as the staff form would."""
+    for event in events:
+        report = event.payload
+        person = await session.get(Person, report.member_id, with_for_update=True)
+        if person is None:
+            raise PermanentError(f"no person {report.member_id}")
+        start = work.EmploymentStartIn(
+            member_id=report.member_id,
+            started_on=report.started_on,
+            employer_category=report.employer_category,
+            hours_per_week=report.hours_per_week,
+        )
+        try:
+            await work.record_start(session, agency_principal(event), person, start)
+        except ProblemError as error:
+            raise PermanentError(f"invalid employment start: {_reasons(error)}") from error
+
+
 HANDLERS: HandlerMap = {
     CourseAttendanceReported: on_attendance_reported,
     CourseCompletionReported: on_completion_reported,
+    EmploymentStartReported: on_employment_start_reported,
 }
 READS: FieldsRead = {
     CourseAttendanceReported: reads("session_id", "entries.enrollment_id", "entries.attendance"),
     CourseCompletionReported: reads("enrollment_id", "result"),
+    EmploymentStartReported: reads(
+        "member_id", "started_on", "employer_category", "hours_per_week"
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from courses import inbound
 from courses.pages import mount_pages
 from courses.router import router
 from courses.timers import TIMERS
+from courses.work_router import router as work_router
 
 SERVICE = service_of_package(
     "courses",
@@ -19,7 +20,7 @@ SERVICE = service_of_package(
             " places, job readiness, leisure, community offers), enrolments, waitlists and seat"
             " offers."
         ),
-        routers=[router],
+        routers=[router, work_router],
         pages=mount_pages,
     ),
     ServiceExtras(companions=[inbound.consumer], side_reads=inbound.READS, timers=TIMERS),

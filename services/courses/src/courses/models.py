@@ -217,3 +217,7 @@ class SeatOffer(Base):
             postgresql_where=text("status = 'open'"),
         ),
     )
+
+
+# Work (permits, employments) shares this metadata: imported so that it is complete.
+from courses import work_models  # noqa: E402, F401

@@ -17,6 +17,12 @@ _ENROLMENT = Personal(
     _BASIS,
     ("intake, notifications, agencies by subscription (by event course.*)",),
 )
+_WORK = Personal(
+    "a member's work permit status and employments (employer category, hours, dates)",
+    "supporting people into work and the city's monthly figures",
+    "Art. 6(1)(e) GDPR, § 4a AufenthG, § 16d SGB II",
+    ("notifications, the Jobcenter with the person's consent (by event employment.*)",),
+)
 _GUEST = Personal(
     "a guest of a community offer (a local or a volunteer): name and one contact",
     "letting locals and volunteers join community offers and reaching them if it changes",
@@ -54,6 +60,11 @@ PROCESSING = Processing(
             "name and one contact (phone or e-mail) for the offer joined; deleted the day "
             "after it ends or when the guest leaves",
         ),
+        DataCategory(
+            "member",
+            "work permit status, employments (employer category, hours per week, dates; no "
+            "employer names), handover to the Jobcenter",
+        ),
         DataCategory("staff", "user name of who created, enrolled, recorded"),
     ),
     external_recipients=(
@@ -76,6 +87,25 @@ PROCESSING = Processing(
         Fields(
             "seat_offer",
             _ENROLMENT.of("member_id", "household_id") | _STAFF.of("answered_by"),
+        ),
+        Fields(
+            "employment",
+            _WORK.of(
+                "member_id",
+                "household_id",
+                "employer_category",
+                "hours_per_week",
+                "work_permit_status",
+                "started_on",
+                "ended_on",
+                "end_reason",
+            )
+            | _STAFF.of("recorded_by", "ended_by"),
+        ),
+        Fields(
+            "work_permit",
+            _WORK.of("member_id", "household_id", "status", "valid_until")
+            | _STAFF.of("recorded_by"),
         ),
         # The catalogue: offers and their sessions, no participant.
         Fields(

@@ -7,6 +7,9 @@ from teilhabe.retention import Exempt, Follows, Retention, Rule
 # Attendance of integration courses may be asked for by the BAMF and the immigration
 # office for three years after the course (§§ 8, 14 IntV); other offers the same.
 COURSE_DAYS = 3 * 365
+# Work records serve the caseworker and the city's monthly figures: two years after an
+# employment ended, long enough for the figures of the year before.
+WORK_DAYS = 2 * 365
 
 RETENTION = Retention(
     [
@@ -49,6 +52,25 @@ RETENTION = Retention(
             "FROM course c WHERE c.id = guest.course_id)",
             keep_days=0,
             legal_basis="Art. 6(1)(a) GDPR (they asked to join); Art. 5(1)(c), (e) GDPR",
+        ),
+        Rule(
+            table="employment",
+            record="a person's employment (employer category, hours, permit status, dates)",
+            clock_starts="the employment ended",
+            clock="CAST(ended_on AS timestamptz)",
+            where="ended_on IS NOT NULL",
+            keep_days=WORK_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR; § 44 AufenthG, § 16d SGB II (placement into work)",
+        ),
+        Rule(
+            table="work_permit",
+            record="whether a person may work (status, until when), as staff recorded it",
+            clock_starts="it was last recorded, once no employment of theirs is kept",
+            clock="recorded_at",
+            where="NOT EXISTS (SELECT 1 FROM employment e "
+            "WHERE e.member_id = work_permit.member_id)",
+            keep_days=WORK_DAYS,
+            legal_basis="Art. 6(1)(e) GDPR; § 4a AufenthG (whether employment is allowed)",
         ),
         Exempt(
             "inbound_inbox",

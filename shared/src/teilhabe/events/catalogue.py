@@ -122,4 +122,5 @@ def load_catalogue() -> None:
         inbound,
         staff,
         volunteers,
+        work,
     )

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.contract import Reference
 from teilhabe.events.courses import Attendance
+from teilhabe.events.work import EmployerCategory, HoursPerWeek
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -100,3 +101,22 @@ class CourseCompletionReported(EventPayload):
     result: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
         default=None, description="The offer's result, e.g. the integration course's DTZ level."
     )
+
+
+class EmploymentStartReported(EventPayload):
+    """The Jobcenter reports that a person it placed started work.
+
+    Courses records it as the coordinator's or caseworker's form would, under the same
+    rules (a recorded work permit that allows it), and publishes `employment.started`;
+    idempotent by event id. No employer name: its category and the hours.
+    """
+
+    event_type: ClassVar[str] = "employment.start_reported"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    inbound: ClassVar[bool] = True
+    subject_field: ClassVar[str | None] = "member_id"
+
+    member_id: Reference
+    started_on: date
+    employer_category: EmployerCategory
+    hours_per_week: HoursPerWeek

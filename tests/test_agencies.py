@@ -16,6 +16,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -27,15 +28,18 @@ from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 from teilhabe.auth import Role
 from teilhabe.events.catalogue import AGENCY_SOURCE_PREFIX
 from teilhabe.events.courses import Attendance
-from teilhabe.events.envelope import new_event
+from teilhabe.events.envelope import CloudEvent, new_event
+from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
 from teilhabe.events.housing import HouseholdMovedIn, SiteKind
 from teilhabe.events.inbound import (
     AllocationNotified,
     CourseAttendanceReported,
     CourseCompletionReported,
+    EmploymentStartReported,
     NotifiedMember,
     ReportedAttendance,
 )
+from teilhabe.events.work import EmployerCategory
 from teilhabe.messaging.agencies import (
     INBOUND_EXCHANGE,
     INBOUND_QUEUE,
@@ -49,6 +53,7 @@ from teilhabe.messaging.disposition import REASON_HEADER
 from teilhabe.messaging.setup import EXCHANGE
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe_dev.testing.auth import RunningDevProvider
+from teilhabe_dev.testing.identity import TEST_TEAM
 from teilhabe_dev.testing.infrastructure import Infrastructure
 from teilhabe_dev.testing.processes import ServiceProcess
 
@@ -288,16 +293,23 @@ async def test_a_course_provider_reports_attendance_and_completion_once_and_bad_
     api = system.start("courses", "api")
     consumer = system.start("courses", "consumer", env=env)
 
-    # The person as courses learned of them from household.assigned; the provider's course
-    # (and another provider's) with a session, planned and filled by the coordinator.
+    # The person as courses learns of them: household.assigned, as intake's relay publishes
+    # it; the provider's course (and another provider's) with a session, planned and
+    # filled by the coordinator.
     member_id, household_id = uuid.uuid4(), uuid.uuid4()
-    await system.query(
-        "courses",
-        "INSERT INTO person (member_id, household_id, age_group, languages) "
-        "VALUES ($1, $2, 'adult', ARRAY['ar'])",
-        member_id,
-        household_id,
+    assigned = HouseholdAssigned(
+        household_id=household_id,
+        allocation_notice_number=f"VHS-{household_id.hex[:8].upper()}",
+        allocated_on=date(2026, 11, 20),
+        member_count=1,
+        minor_count=0,
+        members=(
+            AllocatedMember(member_id=member_id, age_group=AgeGroup.ADULT, languages=("ar",)),
+        ),
     )
+    await publish(system, new_event(assigned, source="/teilhabe/intake"))
+    known = "SELECT count(*) FROM person WHERE member_id = $1"
+    await eventually(lambda: _equals(system.query("courses", known, member_id), 1), timeout=120)
     headers = system.headers(Role.COURSE_COORDINATOR, subject="kc-inbound")
     async with httpx.AsyncClient(base_url=api.url, headers=headers, timeout=30) as client:
         ours, theirs = [await course(client, name) for name in (PROVIDER, "Anderer Träger")]
@@ -418,3 +430,107 @@ async def enrol(client: httpx.AsyncClient, course_id: str, member_id: uuid.UUID)
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "enrolled"
     return uuid.UUID(response.json()["id"])
+
+
+async def test_the_jobcenter_reports_employment_starts_once_and_a_refused_one_dead_lettered(
+    courses_system: System,
+) -> None:
+    system = courses_system
+    jobcenter = Agency("jc-work-test", sends=("employment.start_reported",))
+    url = await provision(system, jobcenter)
+    sender = unquote(urlsplit(url).username or "")
+    env = {"INBOUND_SENDERS": json.dumps({"employment.start_reported": [sender]})}
+    api = system.start("courses", "api")
+    consumer = system.start("courses", "consumer", env=env)
+
+    # The household reaches courses as intake's relay publishes it, not written into its
+    # database: an adult with a permit (recorded by the caseworker), one without.
+    permitted, without = uuid.uuid4(), uuid.uuid4()
+    assigned = HouseholdAssigned(
+        household_id=uuid.uuid4(),
+        allocation_notice_number=f"JC-W-{uuid.uuid4().hex[:8].upper()}",
+        allocated_on=date(2026, 11, 20),
+        member_count=2,
+        minor_count=0,
+        members=tuple(
+            AllocatedMember(member_id=m, age_group=AgeGroup.ADULT) for m in (permitted, without)
+        ),
+        team=TEST_TEAM,
+    )
+    await publish(system, new_event(assigned, source="/teilhabe/intake"))
+    sql = "SELECT count(*) FROM person WHERE household_id = $1"
+    await eventually(
+        lambda: _equals(system.query("courses", sql, assigned.household_id), 2), timeout=120
+    )
+    caseworker = system.headers(Role.CASEWORKER, subject="cw-work-inbound")
+    async with httpx.AsyncClient(base_url=api.url, headers=caseworker, timeout=30) as client:
+        permit = {"member_id": str(permitted), "status": "permitted"}
+        response = await client.put("/work/permits", json=permit)
+        assert response.status_code == 200, response.text
+
+    source = f"{AGENCY_SOURCE_PREFIX}{sender}"
+
+    def report(member_id: uuid.UUID) -> EmploymentStartReported:
+        return EmploymentStartReported(
+            member_id=member_id,
+            started_on=date(2026, 12, 1),
+            employer_category=EmployerCategory.LOGISTICS,
+            hours_per_week=Decimal("25"),
+        )
+
+    started = new_event(report(permitted), source=source)
+    connection = await aio_pika.connect(url)  # as the Jobcenter
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(INBOUND_EXCHANGE)
+        for event in (started, started, new_event(report(without), source=source)):
+            message = aio_pika.Message(
+                event.to_json(), message_id=event.id, type=event.type, user_id=sender
+            )
+            await exchange.publish(message, routing_key=event.type)
+
+    admin = await aio_pika.connect(system.amqp_url)
+    async with admin:
+        queue = dead_letter_queue_name(inbound_queue_name("courses"))
+        dead = await (await admin.channel()).get_queue(queue)
+        letter = await eventually(lambda: dead.get(fail=False), timeout=120)
+        await letter.ack()
+    reason = str(letter.headers[REASON_HEADER])
+    assert reason.startswith("invalid employment start: member_id: no work permit"), reason
+
+    labels = {"service": "courses", "event_type": "employment.start_reported"}
+
+    async def handled_and_duplicate() -> bool:
+        handled = await metric(
+            consumer, "teilhabe_events_consumed_total", **labels, outcome="handled"
+        )
+        duplicate = await metric(
+            consumer, "teilhabe_events_consumed_total", **labels, outcome="duplicate"
+        )
+        return handled >= 1 and duplicate >= 1
+
+    await eventually(handled_and_duplicate, timeout=60)
+    rows = await system.query_all(
+        "courses",
+        "SELECT member_id, employer_category::text, recorded_by FROM employment",
+    )
+    assert [tuple(r) for r in rows] == [(permitted, "logistics", f"agency:{sender}")]
+    events = await system.query_all(
+        "courses",
+        "SELECT count(*) FROM outbox_message WHERE event_type = 'employment.started'",
+    )
+    assert events[0][0] == 1
+
+
+async def _equals(value: Any, expected: int) -> bool:
+    return int(await value) == expected
+
+
+async def publish(system: System, event: CloudEvent) -> None:
+    """A service's event, as its relay would publish it."""
+    connection = await aio_pika.connect(system.amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(EXCHANGE)
+        message = aio_pika.Message(event.to_json(), message_id=event.id, type=event.type)
+        await exchange.publish(message, routing_key=event.type)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 import asyncpg
 import httpx

@@ -232,6 +232,22 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         ids[f"{key}_member"] = created["members"][0]["id"]
         households.append(household_assigned(created))
         referred.append(referred_to_housing(created))
+    # A referral of the northern household, declined (a further step is refused).
+    ids["referral"] = ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/referrals",
+            json={"member_id": ids["north_member"], "target": "doctor", "purpose": "Impfung"},
+            headers=h("caseworker_same_team"),
+        ),
+        201,
+    )["id"]
+    ok(
+        await api["intake"].post(
+            f"/households/{ids['north']}/referrals/{ids['referral']}/state",
+            json={"state": "declined"},
+            headers=h("caseworker_same_team"),
+        )
+    )
     # A follow-up of the northern household, done (doing it again is refused, not done).
     follow_up = {"due_on": today().isoformat(), "reason": "Schulanmeldung"}
     ids["follow_up"] = ok(
@@ -807,6 +823,80 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             f"/ui/haushalte/{ids['north']}/termine/{ids['appointment']}/absagen",
             ok=409,
             body={},
+            **intake,
+        ),
+        # The residence obligation (§ 12a AufenthG): one ending before any recognition is
+        # refused; lifting one where none is recorded finds nothing, within scope too.
+        Route(
+            "intake",
+            "PUT",
+            f"/households/{ids['north']}/members/{ids['north_member']}/residence-obligation",
+            ok=422,
+            body={"bound_until": "2020-01-01", "recognised_on": "2021-01-01"},
+            **intake,
+        ),
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/members/{ids['north_member']}/residence-obligation/lifting",
+            ok=404,
+            body={"lifted_on": "2020-01-01", "reason": "employment"},
+            **intake,
+        ),
+        Route(
+            "intake", "GET", f"/households/{ids['north']}/residence-obligations", ok=200, **intake
+        ),
+        # Closing a case: a day ahead is refused (nothing closes).
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/closure",
+            ok=422,
+            body={"reason": "other", "closed_on": "2099-01-01"},
+            **intake,
+        ),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/abschluss",
+            ok=422,
+            body={},
+            **intake,
+        ),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/abschluss", ok=200, **intake),
+        # Referrals: someone not of the household is refused; the seeded one is declined.
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/referrals",
+            ok=422,
+            body={"member_id": ids["south_member"], "target": "doctor", "purpose": "x"},
+            **intake,
+        ),
+        Route("intake", "GET", f"/households/{ids['north']}/referrals", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/households/{ids['north']}/referrals/{ids['referral']}/state",
+            ok=409,
+            body={"state": "done"},
+            **intake,
+        ),
+        Route("intake", "GET", f"/ui/haushalte/{ids['north']}/vermittlungen", ok=200, **intake),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/vermittlungen",
+            ok=422,
+            body={},
+            **intake,
+        ),
+        Route(
+            "intake",
+            "POST",
+            f"/ui/haushalte/{ids['north']}/vermittlungen/{ids['referral']}/status",
+            ok=409,
+            body={"state": "done"},
             **intake,
         ),
         # A caseworker's own calendar feed: the page for every caseworker; the feed's
@@ -1804,6 +1894,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "note": "note_id",
         "follow_up": "follow_up_id",
         "appointment": "appointment_id",
+        "referral": "referral_id",
         "north": "household_id",
         "south": "household_id",
         "site": "site_id",

@@ -1,7 +1,8 @@
 """Reminders that survive restarts: intake's timer workers as processes, killed mid-run.
 
 A household is registered with residence statuses expiring within the reminder's lead
-time, so its reminders are due at once. While the outbox is locked, a timer worker is
+time, and one member's residence obligation (§ 12a AufenthG) ends within its lead time,
+so their reminders are due at once. While the outbox is locked, a timer worker is
 caught inside its transaction (its handler waits to stage the event) and killed with
 SIGKILL; then two workers run at once. Each member's reminder must reach the broker
 exactly once. (Who hears of it is notifications' handler test.)
@@ -29,6 +30,7 @@ from teilhabe_dev.testing.infrastructure import Infrastructure
 from .support import System, eventually, household_body, provisioned_system
 
 REMINDER = "member.residence_status_expiring"
+OBLIGATION_REMINDER = "member.residence_obligation_ending"
 # Fast polls: a worker that died holding a timer leaves it to the others' next look.
 TIMER_ENV = {"TIMER_POLL_SECONDS": "1", "RUN_TIMERS_IN_CONSUMER": "false"}
 
@@ -59,13 +61,14 @@ async def waiting_outbox_inserts(connection: asyncpg.Connection) -> int:
     )
 
 
-async def test_a_residence_reminder_comes_once_also_after_a_sigkill_and_with_two_workers(
+async def test_residence_reminders_come_once_also_after_a_sigkill_and_with_two_workers(
     city: System,
 ) -> None:
     broker = await aio_pika.connect(city.amqp_url)
     channel = await broker.channel()
     tap = await channel.declare_queue("reminder-tap", exclusive=True)
     await tap.bind("teilhabe.events", REMINDER)
+    await tap.bind("teilhabe.events", OBLIGATION_REMINDER)
 
     body = household_body("BRA-2026-0856", members=3)
     expires_on = today() + timedelta(weeks=8) - timedelta(days=1)  # within the 56 days
@@ -75,8 +78,14 @@ async def test_a_residence_reminder_comes_once_also_after_a_sigkill_and_with_two
         base_url=city.api("intake").url, headers=city.headers(Role.CASEWORKER, "cw-anna")
     ) as intake:
         registered = await intake.post("/households", json=body)
-    assert registered.status_code == 201, registered.text
-    member_ids = {member["id"] for member in registered.json()["members"]}
+        assert registered.status_code == 201, registered.text
+        member_ids = {member["id"] for member in registered.json()["members"]}
+        bound = registered.json()["members"][0]["id"]
+        obligation = await intake.put(
+            f"/households/{registered.json()['id']}/members/{bound}/residence-obligation",
+            json={"bound_until": expires_on.isoformat()},
+        )
+        assert obligation.status_code == 200, obligation.text
 
     lock = await asyncpg.connect(asyncpg_dsn(city.databases["intake"]))
     try:
@@ -100,26 +109,36 @@ async def test_a_residence_reminder_comes_once_also_after_a_sigkill_and_with_two
         ),
         timeout=120,
     )
+    await eventually(
+        lambda: city.query(
+            "intake",
+            "SELECT count(*) = 1 FROM timer WHERE kind = 'residence_obligation_ending' "
+            "AND state = 'fired'",
+        ),
+        timeout=120,
+    )
     # Fired and staged in one transaction: the outbox holds all there will ever be; once
     # the relay has published (and the broker confirmed) it, so does the queue.
     await eventually(
         lambda: city.query(
             "intake",
-            "SELECT count(*) = 0 FROM outbox_message WHERE event_type = $1 "
+            "SELECT count(*) = 0 FROM outbox_message WHERE event_type = ANY($1::text[]) "
             "AND published_at IS NULL",
-            REMINDER,
+            [REMINDER, OBLIGATION_REMINDER],
         ),
         timeout=60,
     )
     declared = await channel.declare_queue("reminder-tap", passive=True)
-    assert declared.declaration_result.message_count == 3
-    reminded = []
-    for _ in range(3):
+    assert declared.declaration_result.message_count == 4
+    reminded: dict[str, list[str]] = {REMINDER: [], OBLIGATION_REMINDER: []}
+    for _ in range(4):
         message = await tap.get(timeout=10)
         await message.ack()
-        reminded.append(json.loads(message.body)["data"]["member_id"])
+        event = json.loads(message.body)
+        reminded[event["type"]].append(event["data"]["member_id"])
     await broker.close()
-    assert sorted(reminded) == sorted(member_ids), "each member's reminder exactly once"
+    assert sorted(reminded[REMINDER]) == sorted(member_ids), "each member's reminder once"
+    assert reminded[OBLIGATION_REMINDER] == [bound], "the obligation's reminder exactly once"
 
 
 async def _positive(value: Any) -> bool:

@@ -87,6 +87,8 @@ async def test_caseworker_registers_reads_and_assigns(
     assert [e["event_type"] for e in events] == [
         "household.assigned",
         "household.referred_to_housing",
+        # Yusuf is of school age: a school place is needed from the allocation on.
+        "school_place.requested",
         "caseworker.assigned",
     ]
     assert b"Haddad" not in events[0]["body"], "events carry references, not names"

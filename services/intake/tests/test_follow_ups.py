@@ -225,7 +225,10 @@ async def test_erasing_a_person_erases_the_follow_ups_about_them_and_their_remin
     )
     assert erased.status_code == 201, erased.text
     left = await sql(
-        intake_database, "SELECT id::text FROM follow_up WHERE household_id = $1", found["id"]
+        intake_database,
+        "SELECT id::text FROM follow_up WHERE household_id = $1 AND id = ANY($2::uuid[])",
+        found["id"],
+        ids,
     )
     assert [r["id"] for r in left] == [ids[1]]
     timers = await sql(

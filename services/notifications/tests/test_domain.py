@@ -31,7 +31,9 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
     load_catalogue()
     # What housing alone needs; a household's members as they are now (courses, housing
     # and volunteers keep them; nobody is told); consents (the agency gateway's); what
-    # agencies send in (their receivers'); an erasure and its confirmations (told to nobody).
+    # agencies send in (their receivers'); an erasure and its confirmations (told to nobody);
+    # a closed case (each service ends its own, and their events tell whom it concerns);
+    # a school-place request (courses keeps it for its coordinators).
     sent_in = {event_type for (event_type, _), model in CATALOGUE.items() if model.inbound}
     not_notices = sent_in | {
         "household.referred_to_housing",
@@ -44,6 +46,8 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
         "employment.started",
         "employment.ended",
         "work.handed_over_to_jobcenter",
+        "household.case_closed",
+        "school_place.requested",
     }
     assert {event_type for event_type, _ in CATALOGUE} - not_notices == set(domain.RULES)
 

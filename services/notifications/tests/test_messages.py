@@ -26,6 +26,7 @@ from teilhabe.events.households import (
     CaseworkerAssigned,
     FollowUpDue,
     HouseholdAssigned,
+    ResidenceObligationEnding,
     ResidenceStatusChanged,
     ResidenceStatusExpiring,
 )
@@ -175,6 +176,9 @@ SAMPLES: dict[str, EventPayload] = {
     ),
     "member.residence_status_expiring": ResidenceStatusExpiring(
         household_id=HOUSEHOLD, member_id=MEMBER, expires_on=date(2027, 2, 1)
+    ),
+    "member.residence_obligation_ending": ResidenceObligationEnding(
+        household_id=HOUSEHOLD, member_id=MEMBER, ends_on=date(2027, 3, 1)
     ),
     "follow_up.due": FollowUpDue(
         household_id=HOUSEHOLD,

@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
 
-from courses.models import Enrollment, Person
+from courses.models import Enrollment, Person, SchoolPlaceRequest
 from courses.work_models import Employment, WorkPermit
 
 
@@ -23,8 +23,11 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         return 0
     if kind is ErasureSubject.HOUSEHOLD:
         enrollments, people = Enrollment.household_id, Person.household_id
+        requests = SchoolPlaceRequest.household_id
     else:
         enrollments, people = Enrollment.member_id, Person.member_id
+        requests = SchoolPlaceRequest.member_id
+    asked = await session.execute(delete(SchoolPlaceRequest).where(requests == subject_id))
     removed = await session.execute(delete(Enrollment).where(enrollments == subject_id))
     # Their work: the permit status and employments.
     if kind is ErasureSubject.HOUSEHOLD:
@@ -34,4 +37,4 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
     for column in work_rows:
         await session.execute(delete(column.class_).where(column == subject_id))
     gone = await session.execute(delete(Person).where(people == subject_id))
-    return int(getattr(removed, "rowcount", 0) or 0) + int(getattr(gone, "rowcount", 0) or 0)
+    return sum(int(getattr(r, "rowcount", 0) or 0) for r in (asked, removed, gone))

@@ -8,10 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.erasure import ERASURE_READS, erasure_handler
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureRequested
-from teilhabe.events.households import HouseholdAssigned, HouseholdMembersChanged
+from teilhabe.events.households import (
+    HouseholdAssigned,
+    HouseholdCaseClosed,
+    HouseholdMembersChanged,
+    SchoolPlaceRequested,
+)
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from courses import erasure, service
+from courses import case_closure, erasure, school_places, service
 from courses.config import get_settings
 
 
@@ -27,10 +32,24 @@ async def on_household_members_changed(
     await service.record_member_changes(session=session, events=[event.payload for event in events])
 
 
+async def on_household_case_closed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdCaseClosed]]
+) -> None:
+    await case_closure.close_cases(session=session, events=[event.payload for event in events])
+
+
+async def on_school_place_requested(
+    session: AsyncSession, events: Sequence[ReceivedEvent[SchoolPlaceRequested]]
+) -> None:
+    await school_places.record_requests(session=session, events=[event.payload for event in events])
+
+
 HANDLERS: HandlerMap = {
     ErasureRequested: erasure_handler("courses", service.outbox, erasure.erase, get_settings),
     HouseholdAssigned: on_household_assigned,
     HouseholdMembersChanged: on_household_members_changed,
+    HouseholdCaseClosed: on_household_case_closed,
+    SchoolPlaceRequested: on_school_place_requested,
 }
 
 
@@ -54,4 +73,6 @@ READS: FieldsRead = {
         "members.age_group",
         "members.languages",
     ),
+    HouseholdCaseClosed: reads("household_id"),
+    SchoolPlaceRequested: reads("household_id", "member_id", "age", "languages", "requested_on"),
 }

@@ -219,5 +219,21 @@ class SeatOffer(Base):
     )
 
 
+class SchoolPlaceRequest(Base):
+    """A school place needed for a child in school duty (school_place.requested from
+    intake): age and languages only, for the coordinators who find the place."""
+
+    __tablename__ = "school_place_request"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    age: Mapped[int]
+    languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+    requested_on: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
 # Work (permits, employments) shares this metadata: imported so that it is complete.
 from courses import work_models  # noqa: E402, F401

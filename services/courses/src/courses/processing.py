@@ -65,6 +65,9 @@ PROCESSING = Processing(
             "work permit status, employments (employer category, hours per week, dates; no "
             "employer names), handover to the Jobcenter",
         ),
+        DataCategory(
+            "member", "school-place requests for children in school duty (age, languages)"
+        ),
         DataCategory("staff", "user name of who created, enrolled, recorded"),
     ),
     external_recipients=(
@@ -126,5 +129,13 @@ PROCESSING = Processing(
         Fields("guest", _GUEST.of("name", "contact") | _STAFF.of("added_by")),
         Fields("course_session", _STAFF.of("created_by"), not_personal=("topic",)),
         Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),
+        Fields(
+            "school_place_request",
+            Personal(
+                "a child's school-place request (age, languages)",
+                "finding a school place for a child in school duty",
+                "Art. 6(1)(e) GDPR, § 34(6) SchulG NRW",
+            ).of("member_id", "household_id", "age", "languages", "requested_on"),
+        ),
     ),
 )

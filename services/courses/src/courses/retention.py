@@ -72,6 +72,14 @@ RETENTION = Retention(
             keep_days=WORK_DAYS,
             legal_basis="Art. 6(1)(e) GDPR; § 4a AufenthG (whether employment is allowed)",
         ),
+        Rule(
+            table="school_place_request",
+            record="a school place needed for a child (age, languages) from intake",
+            clock_starts="the request",
+            clock="requested_on",
+            keep_days=365,
+            legal_basis="Art. 6(1)(e) GDPR, § 34(6) SchulG NRW (finding the school place)",
+        ),
         Exempt(
             "inbound_inbox",
             "ids of handled reports course providers sent in; the consumer deletes them "

@@ -10,12 +10,13 @@ from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureRequested
 from teilhabe.events.households import (
     HouseholdAssigned,
+    HouseholdCaseClosed,
     HouseholdMembersChanged,
     HouseholdReferredToHousing,
 )
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from housing import arrivals, erasure, persons, service
+from housing import arrivals, case_closure, erasure, persons, service
 from housing.config import get_settings
 
 
@@ -50,11 +51,18 @@ async def on_household_members_changed(
         )
 
 
+async def on_household_case_closed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdCaseClosed]]
+) -> None:
+    await case_closure.close_cases(session=session, events=[event.payload for event in events])
+
+
 HANDLERS: HandlerMap = {
     ErasureRequested: erasure_handler("housing", service.outbox, erasure.erase, get_settings),
     HouseholdAssigned: on_household_assigned,
     HouseholdReferredToHousing: on_household_referred_to_housing,
     HouseholdMembersChanged: on_household_members_changed,
+    HouseholdCaseClosed: on_household_case_closed,
 }
 
 
@@ -80,4 +88,5 @@ READS: FieldsRead = {
         "members.member_id",
         "members.age_group",
     ),
+    HouseholdCaseClosed: reads("household_id", "reason", "closed_on"),
 }

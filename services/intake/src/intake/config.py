@@ -6,6 +6,8 @@ from pydantic import Field
 from teilhabe.messaging.inbound import InboundSettings
 from teilhabe.settings_source import SettingsSource
 
+from intake.domain import CourseEntitlement
+
 
 class IntakeSettings(InboundSettings):
     service_name: str = "intake"
@@ -23,6 +25,23 @@ class IntakeSettings(InboundSettings):
         le=365,
         description="Days before a member's residence status expires that the caseworker "
         "is reminded (member.residence_status_expiring).",
+    )
+    obligation_reminder_days: int = Field(
+        default=56,
+        ge=1,
+        le=365,
+        description="Days before a member's residence obligation (§ 12a AufenthG) ends that "
+        "the caseworker is reminded (member.residence_obligation_ending).",
+    )
+    integration_course_rules: dict[str, CourseEntitlement] = Field(
+        default_factory=lambda: {
+            "aufenthaltserlaubnis": CourseEntitlement.OBLIGED,
+            "aufenthaltsgestattung": CourseEntitlement.ADMISSIBLE,
+            "duldung": CourseEntitlement.ADMISSIBLE,
+        },
+        description="What each residence status gives towards the integration course "
+        "(IntV; entitled, obliged or admissible on application): adults registered with it "
+        "get the matching follow-up. The law changes, so this is a setting (JSON).",
     )
     case_note_edit_minutes: int = Field(
         default=30,

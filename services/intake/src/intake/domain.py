@@ -351,3 +351,229 @@ def appointment_problems(*, starts_at: datetime | None, now: datetime) -> dict[s
     if starts_at is not None and starts_at < now:
         return {"starts_at": "an appointment is made for a time ahead"}
     return {}
+
+
+# --- the residence rule (§ 12a AufenthG) -------------------------------------------------
+
+
+class ObligationLift(StrEnum):
+    """Why a residence obligation ended before its day (§ 12a(1) sentence 2 AufenthG)."""
+
+    EMPLOYMENT = "employment"  # 15 hours a week subject to social insurance, enough income
+    TRAINING = "training"  # vocational training
+    STUDIES = "studies"
+    OTHER = "other"  # e.g. lifted by the authority for hardship
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A member's residence obligation as the rules see it."""
+
+    member_position: int
+    bound_until: date
+    lifted_on: date | None = None
+
+    def binds_on(self, day: date) -> bool:
+        """Whether it still ties the member to the city on `day`."""
+        return day < self.bound_until and (self.lifted_on is None or day < self.lifted_on)
+
+
+def obligation_problems(
+    *, bound_until: date | None, recognised_on: date | None, today: date
+) -> dict[str, str]:
+    """An obligation ends after the recognition it runs from, three years at the most."""
+    problems: dict[str, str] = {}
+    if bound_until is not None and recognised_on is not None:
+        if bound_until <= recognised_on:
+            problems["bound_until"] = "the obligation ends after the recognition"
+        elif bound_until > _years_after(recognised_on, 3):
+            problems["bound_until"] = "the obligation lasts three years from recognition at most"
+    if recognised_on is not None and recognised_on > today:
+        problems["recognised_on"] = "recognition lies in the future"
+    return problems
+
+
+def lift_problems(
+    *, lifted_on: date, bound_until: date, already_lifted: bool, today: date
+) -> dict[str, str]:
+    if already_lifted:
+        return {"lifted_on": "the obligation is lifted already"}
+    if lifted_on > today:
+        return {"lifted_on": "an obligation is lifted on a day not ahead"}
+    if lifted_on >= bound_until:
+        return {"lifted_on": "the obligation has ended by then anyway"}
+    return {}
+
+
+def obligation_reminder_on(bound_until: date, *, lead_days: int) -> date:
+    """The day the caseworker hears that the obligation ends: `lead_days` before."""
+    return bound_until - timedelta(days=lead_days)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- closing a case ----------------------------------------------------------------------
+
+
+class ClosureReason(StrEnum):
+    MOVED_AWAY = "moved_away"  # left the city
+    NATURALISED = "naturalised"  # became German: no refugee case any more
+    OTHER = "other"  # e.g. deceased, returned, care no longer needed
+
+
+def closure_problems(
+    *,
+    reason: ClosureReason,
+    closed_on: date,
+    allocated_on: date,
+    today: date,
+    already_closed: bool,
+    obligations: list[Obligation],
+) -> dict[str, str]:
+    """A case closes once, on a day from its allocation up to today; a household whose
+    member is still bound to the city (§ 12a AufenthG) cannot be closed as moved away:
+    the obligation must be lifted (or have ended) first."""
+    if already_closed:
+        return {"closed_on": "the case is closed already"}
+    problems: dict[str, str] = {}
+    if closed_on > today:
+        problems["closed_on"] = "a case is closed on a day not ahead"
+    elif closed_on < allocated_on:
+        problems["closed_on"] = "a case cannot close before its allocation"
+    if reason is ClosureReason.MOVED_AWAY:
+        bound = sorted(
+            (o for o in obligations if o.binds_on(closed_on)), key=lambda o: o.member_position
+        )
+        if bound:
+            first = bound[0]
+            problems["reason"] = (
+                f"member {first.member_position + 1} is bound to the city until "
+                f"{first.bound_until.isoformat()} (§ 12a AufenthG)"
+            )
+    return problems
+
+
+# --- school duty and integration course ------------------------------------------------
+
+# Compulsory schooling in NRW: full-time from six for ten school years, then vocational
+# school to eighteen (§§ 34–38 SchulG NRW); for children of asylum seekers from their
+# allocation to a municipality (§ 34(6)).
+SCHOOL_DUTY_FROM = 6
+SCHOOL_DUTY_UNTIL = 18
+# The city looks for a school place at once: the follow-up is due within a week.
+SCHOOL_PLACE_FOLLOW_UP_DAYS = 7
+# Registering for an integration course: three months after admission (IntV § 7).
+INTEGRATION_COURSE_FOLLOW_UP_DAYS = 14
+
+
+def in_school_duty(date_of_birth: date, day: date) -> bool:
+    return SCHOOL_DUTY_FROM <= age_on(date_of_birth, day) < SCHOOL_DUTY_UNTIL
+
+
+class CourseEntitlement(StrEnum):
+    """What a residence status gives towards the integration course (IntV, §§ 44, 44a
+    AufenthG), as the city configures it (the law changes; the rule is data)."""
+
+    ENTITLED = "entitled"  # Teilnahmeberechtigung
+    OBLIGED = "obliged"  # Teilnahmeverpflichtung
+    ADMISSIBLE = "admissible"  # may be admitted on application (e.g. Gestattung)
+
+
+@dataclass(frozen=True)
+class ArrivalFollowUp:
+    """A follow-up an allocation starts for one member: what, and by when."""
+
+    member_position: int
+    kind: str  # "school_duty" or "integration_course"
+    due_on: date
+    reason: str
+    entitlement: CourseEntitlement | None = None
+
+
+def arrival_follow_ups(
+    members: list[tuple[date, str]],
+    *,
+    allocated_on: date,
+    today: date,
+    course_rules: dict[str, CourseEntitlement],
+) -> list[ArrivalFollowUp]:
+    """The follow-ups an allocation needs: a school place for every member in school duty,
+    and the integration course for adults whose status gives an entitlement, obligation or
+    admission. `members` are (date of birth, residence status) in the household's order."""
+    start = max(allocated_on, today)
+    found = []
+    for position, (date_of_birth, status) in enumerate(members):
+        if in_school_duty(date_of_birth, allocated_on):
+            found.append(
+                ArrivalFollowUp(
+                    position,
+                    "school_duty",
+                    start + timedelta(days=SCHOOL_PLACE_FOLLOW_UP_DAYS),
+                    "Schulpflicht (§ 34 Abs. 6 SchulG NRW): Schulplatz finden und anmelden",
+                )
+            )
+        elif age_on(date_of_birth, allocated_on) >= ADULT_AGE and status in course_rules:
+            entitlement = course_rules[status]
+            found.append(
+                ArrivalFollowUp(
+                    position,
+                    "integration_course",
+                    start + timedelta(days=INTEGRATION_COURSE_FOLLOW_UP_DAYS),
+                    INTEGRATION_COURSE_REASONS[entitlement],
+                    entitlement,
+                )
+            )
+    return found
+
+
+INTEGRATION_COURSE_REASONS = {
+    CourseEntitlement.ENTITLED: "Integrationskurs (IntV): teilnahmeberechtigt, Anmeldung "
+    "beim Kursträger begleiten",
+    CourseEntitlement.OBLIGED: "Integrationskurs (IntV): zur Teilnahme verpflichtet, "
+    "Anmeldung veranlassen",
+    CourseEntitlement.ADMISSIBLE: "Integrationskurs (IntV): Zulassung beim BAMF beantragen, "
+    "dann binnen drei Monaten anmelden",
+}
+
+
+# --- referrals ---------------------------------------------------------------------------
+
+
+class ReferralTarget(StrEnum):
+    """Where a caseworker refers a person to."""
+
+    JOBCENTER = "jobcenter"
+    IMMIGRATION_OFFICE = "auslaenderbehoerde"
+    MIGRATION_COUNSELLING = "migration_counselling"
+    DOCTOR = "doctor"
+    SCHOOL = "school"
+    COURSE = "course"
+
+
+class ReferralState(StrEnum):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+# Where a referral may go from each state: accepted or declined by the agency, then done.
+REFERRAL_STEPS: dict[ReferralState, frozenset[ReferralState]] = {
+    ReferralState.SENT: frozenset({ReferralState.ACCEPTED, ReferralState.DECLINED}),
+    ReferralState.ACCEPTED: frozenset({ReferralState.DONE, ReferralState.DECLINED}),
+    ReferralState.DONE: frozenset(),
+    ReferralState.DECLINED: frozenset(),
+}
+
+
+def referral_step_refusal(current: ReferralState, new: ReferralState) -> Refusal | None:
+    if new in REFERRAL_STEPS[current]:
+        return None
+    if not REFERRAL_STEPS[current]:
+        return Refusal("referral-closed", f"the referral is {current.value} already")
+    return Refusal("referral-step", f"a referral that is {current.value} cannot become {new.value}")

@@ -42,6 +42,7 @@ from intake.models import (
     Household,
     Member,
 )
+from intake.obligations import OBLIGATION_ENDING
 from intake.service import RESIDENCE_EXPIRY, audit, outbox
 
 SERVICE = "intake"
@@ -91,6 +92,8 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
     members = Member.household_id if kind is ErasureSubject.HOUSEHOLD else Member.id
     member_ids = list(await session.scalars(select(Member.id).where(members == subject_id)))
     await cancel(session, RESIDENCE_EXPIRY, *(str(member) for member in member_ids))
+    # Obligations go with their member (ON DELETE CASCADE), and so do their reminders.
+    await cancel(session, OBLIGATION_ENDING, *(str(member) for member in member_ids))
     if kind is ErasureSubject.MEMBER:
         # Notes about the person go with them (their addenda follow); a household's notes
         # go with the household (ON DELETE CASCADE).

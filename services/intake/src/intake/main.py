@@ -19,6 +19,7 @@ from intake import (
     appointment_pages,
     calendar_feed,
     calendar_pages,
+    closure_pages,
     erasure,
     figure_pages,
     followup_pages,
@@ -27,6 +28,7 @@ from intake import (
     letter_pages,
     member_pages,
     note_pages,
+    referral_pages,
 )
 from intake.erasure_router import router as erasure_router
 from intake.pages import mount_pages
@@ -68,6 +70,8 @@ def _mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             import_pages.router,
             letter_pages.router,
             figure_pages.router,
+            referral_pages.router,
+            closure_pages.router,
         ],
     )
 

@@ -50,6 +50,11 @@ class Household(Base):
     # Counts the changes of its members after registration (0: as registered); published
     # with each change so that consumers apply only newer ones.
     members_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The case closed (domain.ClosureReason) on a day: its retention clock starts then.
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closure_reason: Mapped[str | None] = mapped_column(String(20))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -360,4 +365,49 @@ class AllocationImportDraft(Base):
     )
     # [{"rows": [3, 4], "allocation": {AllocationIn as JSON}}, …]
     households: Mapped[list[dict[str, Any]]] = mapped_column(postgresql.JSONB)
+
+
+class ResidenceObligation(Base):
+    """A member's residence obligation (Wohnsitzauflage, § 12a AufenthG): bound to the city
+    until a day, unless lifted earlier for a reason (domain.ObligationLift)."""
+
+    __tablename__ = "residence_obligation"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), primary_key=True
+    )
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    recognised_on: Mapped[date | None] = mapped_column(Date)
+    bound_until: Mapped[date] = mapped_column(Date)
+    lifted_on: Mapped[date | None] = mapped_column(Date)
+    lift_reason: Mapped[str | None] = mapped_column(String(20))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class Referral(Base):
+    """A person referred to a partner agency or service (domain.ReferralTarget), with a
+    purpose, and its state (domain.ReferralState). The purpose is the team's working text
+    and stays in intake like a case note."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(30))
+    # The connected partner agency it goes to (its id at the gateway), if any.
+    agency: Mapped[str | None] = mapped_column(String(63))
+    purpose: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(20))
+    sent_on: Mapped[date] = mapped_column(Date)
+    state_changed_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(200))
+    state_changed_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

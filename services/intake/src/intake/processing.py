@@ -105,6 +105,11 @@ PROCESSING = Processing(
             "appointments with it or a member: time, place, interpreter and language, "
             "caseworker; follow-ups with their reason",
         ),
+        DataCategory(
+            "member",
+            "referrals to partner agencies and services (where, purpose, state); the "
+            "residence obligation (§ 12a AufenthG) and the case's closure",
+        ),
         DataCategory("staff", "user name, name, roles and teams, last sign-in"),
         DataCategory(
             "staff",
@@ -115,6 +120,8 @@ PROCESSING = Processing(
     external_recipients=(
         "the immigration office and the Bezirksregierung, as the law requires (by the "
         "caseworkers, outside this system)",
+        "a partner agency a person is referred to, if connected: the referral's reference "
+        "and state, with the person's consent (agency gateway)",
     ),
     fields=(
         Fields(
@@ -130,6 +137,13 @@ PROCESSING = Processing(
             | Personal("where the household lives", _CARE, _BASIS).of(
                 "housing_status", "housing_site", "housing_unit"
             )
+            | Personal(
+                "the case's closure (day, reason)",
+                _CARE,
+                _BASIS,
+                ("housing, courses, volunteers (by event household.case_closed)",),
+            ).of("closed_on", "closure_reason", "closed_at")
+            | _STAFF.of("closed_by")
             | Personal(
                 "the household's team",
                 "need to know: which team's staff may see it",
@@ -158,6 +172,28 @@ PROCESSING = Processing(
                 "residence_status", "previous_residence_status", "valid_from", "expires_on"
             )
             | _STAFF.of("recorded_by"),
+        ),
+        Fields(
+            "residence_obligation",
+            _REFERENCE.of("household_id", "member_id")
+            | Personal(
+                "residence obligation (§ 12a AufenthG)",
+                _CARE,
+                _BASIS,
+                ("notifications (by event member.residence_obligation_ending)",),
+            ).of("recognised_on", "bound_until", "lifted_on", "lift_reason")
+            | _STAFF.of("recorded_by"),
+        ),
+        Fields(
+            "referral",
+            _REFERENCE.of("household_id", "member_id")
+            | Personal(
+                "referral to a partner agency or service (where, purpose, state)",
+                _CARE,
+                _BASIS,
+                ("the named partner agency, by event with the person's consent",),
+            ).of("target", "agency", "purpose", "state", "sent_on", "state_changed_on")
+            | _STAFF.of("created_by", "state_changed_by"),
         ),
         Fields(
             "case_note",

@@ -16,8 +16,9 @@ RETENTION = Retention(
         Rule(
             table="household",
             record="a household's case file (allocation, team, caseworker, housing status)",
-            clock_starts="the household moved out of the city's accommodation",
-            clock="CASE WHEN housing_status = 'moved_out' THEN housing_status_at END",
+            clock_starts="its case was closed, or else it moved out of the city's accommodation",
+            clock="COALESCE(closed_at, "
+            "CASE WHEN housing_status = 'moved_out' THEN housing_status_at END)",
             keep_days=CASE_FILE_DAYS,
             legal_basis="Art. 5(1)(e), 17(1)(a) GDPR; § 84(2) SGB X; the city's filing plan "
             "keeps social-care files five years after the case ended",
@@ -58,6 +59,17 @@ RETENTION = Retention(
             table="appointment",
             parent="household",
             record="appointments with a household (time, place, interpreter, caseworker)",
+        ),
+        Follows(
+            table="residence_obligation",
+            parent="household",
+            record="a member's residence obligation (§ 12a AufenthG: until when, lifted "
+            "when and why)",
+        ),
+        Follows(
+            table="referral",
+            parent="household",
+            record="referrals of a member to an agency or service (where, purpose, state)",
         ),
         Follows(
             table="follow_up",

@@ -12,7 +12,17 @@ from teilhabe.api.schemas import Limit, Offset, Page
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from intake import appointments, casenotes, consents, followups, members, service
+from intake import (
+    appointments,
+    casenotes,
+    closure,
+    consents,
+    followups,
+    members,
+    obligations,
+    referrals,
+    service,
+)
 from intake.config import get_settings
 from intake.dependencies import CONSENTS, HOUSEHOLDS, TEAM_HOUSEHOLDS, SocialCareStaff
 from intake.domain import Due, MemberChangeReason
@@ -24,6 +34,7 @@ from intake.schemas import (
     AppointmentIn,
     AppointmentOut,
     CaseworkerIn,
+    ClosureIn,
     ConsentIn,
     ConsentOut,
     DueFollowUpOut,
@@ -39,6 +50,12 @@ from intake.schemas import (
     NoteChangeIn,
     NoteIn,
     NoteOut,
+    ObligationIn,
+    ObligationLiftIn,
+    ObligationOut,
+    ReferralIn,
+    ReferralOut,
+    ReferralStateIn,
     ResidenceStatusIn,
     ResidenceStatusRecordOut,
     RevocationIn,
@@ -264,6 +281,143 @@ async def residence_status_history(
         session=session, principal=principal, household_id=household_id, member_id=member_id
     )
     return [ResidenceStatusRecordOut.model_validate(record) for record in history]
+
+
+@router.put(
+    "/{household_id}/members/{member_id}/residence-obligation",
+    summary="Record a member's residence obligation (Wohnsitzauflage, § 12a AufenthG)",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def record_residence_obligation(
+    household_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: ObligationIn,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> ObligationOut:
+    recorded = await obligations.record(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        member_id=member_id,
+        obligation_in=body,
+        today=today(),
+    )
+    return ObligationOut.model_validate(recorded)
+
+
+@router.post(
+    "/{household_id}/members/{member_id}/residence-obligation/lifting",
+    summary="Record that a member's residence obligation ended early, and why",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def lift_residence_obligation(
+    household_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: ObligationLiftIn,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> ObligationOut:
+    lifted = await obligations.lift(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        member_id=member_id,
+        lift_in=body,
+        today=today(),
+    )
+    return ObligationOut.model_validate(lifted)
+
+
+@router.get(
+    "/{household_id}/residence-obligations",
+    summary="The residence obligations of the household's members",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def list_residence_obligations(
+    household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> list[ObligationOut]:
+    _, found = await obligations.of_household(
+        session=session, principal=principal, household_id=household_id
+    )
+    return [ObligationOut.model_validate(o) for o in found]
+
+
+@router.post(
+    "/{household_id}/referrals",
+    status_code=status.HTTP_201_CREATED,
+    summary="Refer a member to a partner agency or service, with a purpose",
+    tags=["referrals"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def refer(
+    household_id: uuid.UUID, body: ReferralIn, session: DbSession, principal: SocialCareStaff
+) -> ReferralOut:
+    referral = await referrals.refer(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        referral_in=body,
+        today=today(),
+    )
+    return ReferralOut.model_validate(referral)
+
+
+@router.get(
+    "/{household_id}/referrals",
+    summary="The household's referrals, newest first",
+    tags=["referrals"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def list_referrals(
+    household_id: uuid.UUID, session: DbSession, principal: SocialCareStaff
+) -> list[ReferralOut]:
+    _, found = await referrals.of_household(
+        session=session, principal=principal, household_id=household_id
+    )
+    return [ReferralOut.model_validate(r) for r in found]
+
+
+@router.post(
+    "/{household_id}/referrals/{referral_id}/state",
+    summary="Record that a referral was accepted, done or declined",
+    tags=["referrals"],
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def change_referral_state(
+    household_id: uuid.UUID,
+    referral_id: uuid.UUID,
+    body: ReferralStateIn,
+    session: DbSession,
+    principal: SocialCareStaff,
+) -> ReferralOut:
+    referral = await referrals.change_state(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        referral_id=referral_id,
+        state_in=body,
+        today=today(),
+    )
+    return ReferralOut.model_validate(referral)
+
+
+@router.post(
+    "/{household_id}/closure",
+    summary="Close the household's case: moved away, naturalised or otherwise ended",
+    dependencies=[applies_scope(HOUSEHOLDS)],
+)
+async def close_case(
+    household_id: uuid.UUID, body: ClosureIn, session: DbSession, principal: SocialCareStaff
+) -> HouseholdOut:
+    closed = await closure.close(
+        session=session,
+        principal=principal,
+        household_id=household_id,
+        closure_in=body,
+        today=today(),
+    )
+    return HouseholdOut.model_validate(closed)
 
 
 @router.get(

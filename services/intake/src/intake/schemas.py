@@ -14,10 +14,14 @@ from teilhabe.events.households import normalise_notice_number
 
 from intake.domain import (
     EXPIRING_STATUSES,
+    ClosureReason,
     Due,
     MemberChangeKind,
     MemberChangeReason,
     NoteCategory,
+    ObligationLift,
+    ReferralState,
+    ReferralTarget,
     ResidenceStatus,
     Sex,
 )
@@ -139,6 +143,8 @@ class HouseholdOut(ResponseModel):
     team: str | None
     caseworker_id: str | None
     housing_status: str
+    closed_on: date | None = None
+    closure_reason: str | None = None
     created_at: datetime
     members: list[MemberOut]
 
@@ -383,3 +389,67 @@ class AppointmentOut(ResponseModel):
     caseworker: str
     created_by: str
     cancelled_at: datetime | None
+
+
+# --- the residence rule (§ 12a AufenthG) and closing a case ------------------------------
+
+
+class ObligationIn(RequestModel):
+    """A member's residence obligation: bound to the city until a day (at most three years
+    from the recognition it runs from)."""
+
+    bound_until: date
+    recognised_on: date | None = Field(default=None, description="The recognition's day.")
+
+
+class ObligationLiftIn(RequestModel):
+    lifted_on: date = Field(description="The day it ended early (not ahead).")
+    reason: ObligationLift = Field(description="employment, training, studies or other")
+
+
+class ObligationOut(ResponseModel):
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    recognised_on: date | None
+    bound_until: date
+    lifted_on: date | None
+    lift_reason: ObligationLift | None
+    recorded_by: str
+
+
+class ClosureIn(RequestModel):
+    reason: ClosureReason = Field(description="moved_away, naturalised or other")
+    closed_on: date = Field(description="The day the case ended (not ahead).")
+
+
+# --- referrals -----------------------------------------------------------------------
+
+
+class ReferralIn(RequestModel):
+    member_id: uuid.UUID = Field(description="The person referred (a household member).")
+    target: ReferralTarget
+    purpose: Annotated[str, StringConstraints(min_length=1, max_length=500)] = Field(
+        description="What for; stays in intake, never in an event."
+    )
+    agency: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")] | None = Field(
+        default=None,
+        description="The connected partner agency it goes to (its id at the agency gateway); "
+        "it then hears of it, with the person's consent.",
+    )
+
+
+class ReferralStateIn(RequestModel):
+    state: ReferralState = Field(description="accepted, done or declined")
+
+
+class ReferralOut(ResponseModel):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    member_id: uuid.UUID
+    target: ReferralTarget
+    agency: str | None
+    purpose: str
+    state: ReferralState
+    sent_on: date
+    state_changed_on: date | None
+    created_by: str

@@ -107,6 +107,10 @@ async def store_registered(
         return known
     await outbox.add_many(session, [event for h in households for event in registered_events(h)])
     await schedule_residence_reminders(session, [m for h in households for m in h.members])
+    # School duty and integration course: follow-ups and school-place requests at once.
+    from intake import arrival
+
+    await arrival.start(session, principal, households, today)
     await audit(session, principal, "create", RESOURCE, [h.id for h in households])
     return []
 

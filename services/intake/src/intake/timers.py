@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.timers import DueTimer, TimerHandlers
 
-from intake import erasure, followups, service
+from intake import erasure, followups, obligations, service
 
 
 async def on_residence_status_expiry(session: AsyncSession, timer: DueTimer) -> None:
@@ -27,6 +27,14 @@ async def on_follow_up_due(session: AsyncSession, timer: DueTimer) -> None:
     )
 
 
+async def on_residence_obligation_ending(session: AsyncSession, timer: DueTimer) -> None:
+    await obligations.remind(
+        session=session,
+        member_id=uuid.UUID(timer.key),
+        ends_on=date.fromisoformat(timer.payload["ends_on"]),
+    )
+
+
 async def on_erasure_dead_letters(session: AsyncSession, timer: DueTimer) -> None:
     await erasure.forget_own_dead_letters(session, uuid.UUID(timer.key))
 
@@ -35,4 +43,5 @@ TIMERS: TimerHandlers = {
     erasure.ERASURE_DEAD_LETTERS: on_erasure_dead_letters,
     service.RESIDENCE_EXPIRY: on_residence_status_expiry,
     followups.FOLLOW_UP_DUE: on_follow_up_due,
+    obligations.OBLIGATION_ENDING: on_residence_obligation_ending,
 }

@@ -99,6 +99,7 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "staff_member.signed_in": (),  # keeps the directory; nobody is notified
     "member.residence_status_expiring": (Audience.CASEWORKER_OR_CASEWORKERS,),
     "member.residence_status_changed": (Audience.CASEWORKER,),
+    "member.residence_obligation_ending": (Audience.CASEWORKER_OR_CASEWORKERS,),
     # Whose list the follow-up is on (the caseworker the event names).
     "follow_up.due": (Audience.NEW_CASEWORKER,),
     "volunteer.clearance_reinspection_due": (Audience.VOLUNTEER_COORDINATORS,),

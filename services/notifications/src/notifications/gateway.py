@@ -130,11 +130,16 @@ async def admitted(
             )
         )
     }
+    # An event addressed to one agency (a referral names its `agency`) reaches that
+    # agency alone, and none when it names none.
+    addressed = "agency" in model.model_fields
     admitted_per_event: list[dict[str, set[str]]] = []
     for payload in payloads:
         deciding = needed.get(getattr(payload, subject), frozenset())
         fields: dict[str, set[str]] = defaultdict(set)
         for subscription in subscriptions:
+            if addressed and subscription.agency_id != getattr(payload, "agency", None):
+                continue
             consented = bool(deciding) and all(
                 (subscription.agency_id, subscription.purpose, member) in standing
                 for member in deciding

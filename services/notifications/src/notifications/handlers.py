@@ -32,6 +32,7 @@ from teilhabe.events.households import (
     CaseworkerAssigned,
     FollowUpDue,
     HouseholdAssigned,
+    ResidenceObligationEnding,
     ResidenceStatusChanged,
     ResidenceStatusExpiring,
 )
@@ -180,6 +181,12 @@ async def on_residence_status_expiring(
     await service.notify(session=session, events=events)
 
 
+async def on_residence_obligation_ending(
+    session: AsyncSession, events: Sequence[ReceivedEvent[ResidenceObligationEnding]]
+) -> None:
+    await service.notify(session=session, events=events)
+
+
 async def on_residence_status_changed(
     session: AsyncSession, events: Sequence[ReceivedEvent[ResidenceStatusChanged]]
 ) -> None:
@@ -239,6 +246,7 @@ HANDLERS: HandlerMap = {
     VolunteerMatched: on_volunteer_matched,
     StaffMemberSignedIn: on_staff_member_signed_in,
     ResidenceStatusExpiring: on_residence_status_expiring,
+    ResidenceObligationEnding: on_residence_obligation_ending,
     ResidenceStatusChanged: on_residence_status_changed,
     FollowUpDue: on_follow_up_due,
     ClearanceReinspectionDue: on_clearance_reinspection_due,
@@ -290,6 +298,7 @@ READS: FieldsRead = {
     VolunteerMatched: reads("household_id", "volunteer_id", "matched_on"),
     StaffMemberSignedIn: reads("account_subject", "display_name", "email", "locale", "roles"),
     ResidenceStatusExpiring: reads("household_id", "expires_on"),
+    ResidenceObligationEnding: reads("household_id", "ends_on"),
     FollowUpDue: reads("household_id", "caseworker_id", "due_on"),
     ResidenceStatusChanged: reads(
         "household_id", "residence_status", "previous_residence_status", "valid_from", "expires_on"

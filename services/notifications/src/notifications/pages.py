@@ -78,6 +78,7 @@ EVENT_TYPE_LABELS = {
     "volunteer.matched": ui.N_("Volunteer matched with a household"),
     "member.residence_status_expiring": ui.N_("Residence status expiring"),
     "member.residence_status_changed": ui.N_("Residence status changed"),
+    "member.residence_obligation_ending": ui.N_("Residence obligation ending"),
     "follow_up.due": ui.N_("Follow-up due"),
     "volunteer.clearance_reinspection_due": ui.N_("Police clearance due for re-inspection"),
     "mentorship.ended": ui.N_("Mentorship ended"),

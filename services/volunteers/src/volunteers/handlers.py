@@ -8,10 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.erasure import ERASURE_READS, erasure_handler
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureRequested
-from teilhabe.events.households import HouseholdAssigned, HouseholdMembersChanged
+from teilhabe.events.households import (
+    HouseholdAssigned,
+    HouseholdCaseClosed,
+    HouseholdMembersChanged,
+)
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from volunteers import erasure, service
+from volunteers import case_closure, erasure, service
 from volunteers.config import get_settings
 
 
@@ -27,10 +31,17 @@ async def on_household_members_changed(
     await service.record_member_changes(session=session, events=[event.payload for event in events])
 
 
+async def on_household_case_closed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdCaseClosed]]
+) -> None:
+    await case_closure.close_cases(session=session, events=[event.payload for event in events])
+
+
 HANDLERS: HandlerMap = {
     ErasureRequested: erasure_handler("volunteers", service.outbox, erasure.erase, get_settings),
     HouseholdAssigned: on_household_assigned,
     HouseholdMembersChanged: on_household_members_changed,
+    HouseholdCaseClosed: on_household_case_closed,
 }
 
 
@@ -41,4 +52,5 @@ READS: FieldsRead = {
         "household_id", "allocation_notice_number", "minor_count", "members.languages"
     ),
     HouseholdMembersChanged: reads("household_id", "revision", "minor_count", "members.languages"),
+    HouseholdCaseClosed: reads("household_id", "closed_on"),
 }

@@ -171,3 +171,97 @@ class FollowUpDue(EventPayload):
     follow_up_id: Reference
     caseworker_id: str = Field(description="Whose list it is on (subject at the provider).")
     due_on: date
+
+
+class ResidenceObligationEnding(EventPayload):
+    """A member's residence obligation (Wohnsitzauflage, § 12a AufenthG) ends soon: the
+    caseworker sees to what follows (the person may then move elsewhere).
+
+    Published once per member and end day, the configured lead time before it (intake's
+    timer); references only.
+    """
+
+    event_type: ClassVar[str] = "member.residence_obligation_ending"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    member_id: Reference
+    ends_on: date
+
+
+class CaseClosureReason(StrEnum):
+    MOVED_AWAY = "moved_away"
+    NATURALISED = "naturalised"
+    OTHER = "other"
+
+
+class HouseholdCaseClosed(EventPayload):
+    """A household's case is closed (it moved away, was naturalised, or the case ended
+    otherwise): every service ends what it holds for it (placements and reservations,
+    enrolments, mentorships) on that day."""
+
+    event_type: ClassVar[str] = "household.case_closed"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    reason: CaseClosureReason
+    closed_on: date
+
+
+class SchoolPlaceRequested(EventPayload):
+    """A child of an allocated household is of school age: compulsory school applies from
+    the allocation (§ 34(6) SchulG NRW), and a school place is needed. Courses records the
+    request for the coordinators who find the place; the age group and languages are all
+    it needs, no name or birth date."""
+
+    event_type: ClassVar[str] = "school_place.requested"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    member_id: Reference
+    age: int = Field(ge=0, le=25, description="Age in years on the day of the request.")
+    languages: tuple[str, ...] = Field(default=(), description="ISO 639 codes.")
+    requested_on: date
+
+
+class ReferralSent(EventPayload):
+    """A caseworker referred a person to a partner agency or service (the Jobcenter, the
+    immigration office, migration counselling, a doctor, a school, a course).
+
+    Agencies hear of it through the agency gateway, the named agency alone and only with
+    the person's consent (or a statutory subscription). No purpose text: the agency learns
+    the purpose from the caseworker, and the person's case stays in intake.
+    """
+
+    event_type: ClassVar[str] = "referral.sent"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+    consent_subject: ClassVar[str | None] = "member_id"
+
+    referral_id: Reference
+    household_id: Reference
+    member_id: Reference
+    target: str = Field(description="intake's referral target code, e.g. jobcenter")
+    agency: str | None = Field(
+        default=None, description="The connected agency it is addressed to, if any."
+    )
+    sent_on: date
+
+
+class ReferralStateChanged(EventPayload):
+    """A referral was accepted, done or declined (recorded by the caseworker)."""
+
+    event_type: ClassVar[str] = "referral.state_changed"
+    published_by: ClassVar[frozenset[str]] = frozenset({"intake"})
+    subject_field: ClassVar[str | None] = "household_id"
+    consent_subject: ClassVar[str | None] = "member_id"
+
+    referral_id: Reference
+    household_id: Reference
+    member_id: Reference
+    agency: str | None = None
+    state: str = Field(description="accepted, done or declined")
+    changed_on: date

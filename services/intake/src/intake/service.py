@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from teilhabe import clock
 from teilhabe.api.problems import Conflict, InvalidFields
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal, Role
@@ -107,10 +108,11 @@ async def store_registered(
         return known
     await outbox.add_many(session, [event for h in households for event in registered_events(h)])
     await schedule_residence_reminders(session, [m for h in households for m in h.members])
-    # School duty and integration course: follow-ups and school-place requests at once.
+    # School duty and integration course: follow-ups and school-place requests at once
+    # (intake.arrival builds on this module, hence imported here).
     from intake import arrival
 
-    await arrival.start(session, principal, households, today)
+    await arrival.start(session, principal, households, clock.today())
     await audit(session, principal, "create", RESOURCE, [h.id for h in households])
     return []
 

@@ -33,7 +33,8 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
     # and volunteers keep them; nobody is told); consents (the agency gateway's); what
     # agencies send in (their receivers'); an erasure and its confirmations (told to nobody);
     # a closed case (each service ends its own, and their events tell whom it concerns);
-    # a school-place request (courses keeps it for its coordinators).
+    # a school-place request (courses keeps it for its coordinators); a referral's steps
+    # (for the named agency, by the agency gateway).
     sent_in = {event_type for (event_type, _), model in CATALOGUE.items() if model.inbound}
     not_notices = sent_in | {
         "household.referred_to_housing",
@@ -48,6 +49,8 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
         "work.handed_over_to_jobcenter",
         "household.case_closed",
         "school_place.requested",
+        "referral.sent",
+        "referral.state_changed",
     }
     assert {event_type for event_type, _ in CATALOGUE} - not_notices == set(domain.RULES)
 

@@ -365,6 +365,7 @@ class AllocationImportDraft(Base):
     )
     # [{"rows": [3, 4], "allocation": {AllocationIn as JSON}}, …]
     households: Mapped[list[dict[str, Any]]] = mapped_column(postgresql.JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class ResidenceObligation(Base):

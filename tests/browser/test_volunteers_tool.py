@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 from teilhabe.auth import Role
-from teilhabe.clock import today
+from teilhabe.clock import on_day, today
 
 from tests.browser.helpers import (
     AxeReport,
@@ -113,6 +113,31 @@ async def match_by_api(tools: Tools, volunteer_id: str, household_id: str) -> st
         )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
+
+
+async def shift_by_api(tools: Tools) -> str:
+    """A facility's shift next week, with children (a clearance needed), 3 slots."""
+    async with httpx.AsyncClient(
+        base_url=tools.volunteers.url, headers=coordinator_headers(tools)
+    ) as client:
+        facility = await client.post(
+            "/facilities", json={"name": f"Begegnungscafé {unique()}", "kind": "cafe"}
+        )
+        assert facility.status_code == 201, facility.text
+        starts = on_day(today() + timedelta(days=7)).replace(hour=15)
+        shift = await client.post(
+            "/shifts",
+            json={
+                "facility_id": facility.json()["id"],
+                "title": "Kinderbetreuung",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).isoformat(),
+                "slots": 3,
+                "needs_clearance": True,
+            },
+        )
+        assert shift.status_code == 201, shift.text
+    return str(shift.json()["id"])
 
 
 # --- the coordinator's flow ----------------------------------------------------------
@@ -310,6 +335,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await volunteer_by_api(tools, languages=["fa"])
     await match_by_api(tools, mentor["id"], household_id)
     uncleared = await volunteer_by_api(tools, languages=["ar"], cleared=False)
+    shift_id = await shift_by_api(tools)
     base = f"{tools.volunteers.url}/ui"
     checks = PageChecks(axe_report, base=base)
 
@@ -359,6 +385,13 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
             page, "Patenschaft eintragen", f"volunteers-household-errors-{tag}"
         )
         await checks.visit(page, f"/haushalte/{uuid.uuid4()}", f"volunteers-404-{tag}", status=404)
+        await checks.visit(page, "/schichten", f"volunteers-shifts-{tag}")
+        await checks.submit_with_errors(page, "Schicht planen", f"volunteers-shifts-errors-{tag}")
+        await checks.visit(page, f"/schichten/{shift_id}", f"volunteers-shift-{tag}")
+        await checks.visit(page, "/hilfeanfragen", f"volunteers-help-requests-{tag}")
+        await checks.submit_with_errors(
+            page, "Anfrage senden", f"volunteers-help-requests-errors-{tag}"
+        )
         await checks.visit(page, "/barrierefreiheit", f"volunteers-accessibility-{tag}")
         await checks.visit(page, "/mein-engagement", f"volunteers-own-forbidden-{tag}", status=403)
         await checks.visit(page, "/sprache/en?next=/ui/", f"volunteers-registry-en-{tag}")
@@ -371,6 +404,16 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     assert page.url.endswith("/ui/mein-engagement")
     await checks.visit(page, "/haushalte", "volunteers-forbidden-households-volunteer", status=403)
     await checks.visit(page, "/barrierefreiheit", "volunteers-accessibility-volunteer")
+    await checks.visit(page, "/schichten", "volunteers-shifts-volunteer")
+    await checks.visit(page, f"/schichten/{shift_id}", "volunteers-shift-volunteer")
+    await page.get_by_role("button", name="Für diese Schicht eintragen").click()
+    await expect(page.get_by_role("status")).to_contain_text("eingetragen")
+    await checks.check(page, "volunteers-shift-signed-up-volunteer")
+    await checks.visit(page, "/hilfeanfragen", "volunteers-help-requests-volunteer")
+    await checks.visit(page, "/mein-engagement", "volunteers-own-with-shift-volunteer")
+    await page.get_by_role("button", name="Kalenderadresse holen").click()
+    await expect(page.locator("#feed-address")).to_contain_text("/kalender/")
+    await checks.check(page, "volunteers-own-calendar-volunteer")
 
     page = await signed_in(
         new_context, f"{base}/", subject=f"neu-{unique()}", roles=[Role.VOLUNTEER]
@@ -379,6 +422,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await expect(page.get_by_role("main")).to_contain_text("noch keine Registrierung")
 
     page = await signed_in(new_context, f"{base}/", subject="anna", roles=[Role.CASEWORKER])
+    await checks.visit(page, "/hilfeanfragen", "volunteers-help-requests-caseworker")
     await checks.visit(page, "/", "volunteers-forbidden-caseworker", status=403)
     assert mentor["display_name"] not in await page.content()
     assert await page.get_by_role("table").count() == 0

@@ -24,10 +24,10 @@ async def test_a_caseworker_imports_a_list_after_its_preview(
     listed = tmp_path / "Zuweisungsliste.csv"
     listed.write_text(
         "Bescheidnummer;Zuweisungsdatum;Zuweisende Behörde;Familienname;Vorname;Geburtsdatum;"
-        "Geschlecht;Aufenthaltsstatus\n"
-        f"{prefix}-1;20.11.2026;Bezirksregierung Arnsberg;Haddad;Amina;14.03.1988;w;"
+        "Geschlecht;Staatsangehörigkeit;Aufenthaltsstatus\n"
+        f"{prefix}-1;20.11.2026;Bezirksregierung Arnsberg;Haddad;Amina;14.03.1988;w;SYR;"
         "niederlassungserlaubnis\n"
-        f"{prefix}-2;20.11.2026;Bezirksregierung Arnsberg;Karimi;Reza;31.02.1990;m;"
+        f"{prefix}-2;20.11.2026;Bezirksregierung Arnsberg;Karimi;Reza;31.02.1990;m;AFG;"
         "niederlassungserlaubnis\n",
         encoding="utf-8",
     )

@@ -23,8 +23,10 @@ def ids(event_type: str, circle: Circle = CIRCLE) -> list[str]:
 
 
 def test_every_event_notifications_handles_has_a_rule() -> None:
-    # An erasure is obeyed (notifications.erasure), not told to anyone.
-    assert {model.event_type for model in HANDLERS} - {"erasure.requested"} == set(domain.RULES)
+    # An erasure is obeyed (notifications.erasure), not told to anyone; a volunteer's key
+    # is kept to open their sealed name and address, not told either.
+    told_nobody = {"erasure.requested", "volunteer.key_issued"}
+    assert {model.event_type for model in HANDLERS} - told_nobody == set(domain.RULES)
 
 
 def test_notifications_handles_every_event_but_those_that_keep_other_read_models() -> None:
@@ -51,6 +53,12 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
         "school_place.requested",
         "referral.sent",
         "referral.state_changed",
+        # An arrival is housing's; a no-show becomes the caseworker's follow-up in intake,
+        # which reminds them when it is due.
+        "household.arrived",
+        "household.not_arrived",
+        # A volunteer's key (notifications keeps it to open their sealed contact data).
+        "volunteer.key_issued",
     }
     assert {event_type for event_type, _ in CATALOGUE} - not_notices == set(domain.RULES)
 

@@ -309,7 +309,13 @@ def person_label(person: PersonOut | None, page_texts: ui.Texts) -> str:
 def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve courses' staff pages under /ui of `app`."""
     # They take this module's role declaration and labels.
-    from courses import enrollment_pages, guest_pages, progress_pages, seat_offer_pages
+    from courses import (
+        enrollment_pages,
+        figure_pages,
+        guest_pages,
+        progress_pages,
+        seat_offer_pages,
+    )
 
     ui.mount_staff_ui(
         app,
@@ -320,6 +326,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             sections=(
                 ui.Section("ui_home", ui.N_("Course offer")),
                 ui.Section("new_course", ui.N_("New offer")),
+                ui.Section("figures", ui.N_("Figures")),
             ),
         ),
         [
@@ -328,6 +335,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             progress_pages.router,
             guest_pages.router,
             seat_offer_pages.router,
+            figure_pages.router,
         ],
         outbox=service.outbox,
     )

@@ -22,10 +22,18 @@ from teilhabe.config import ServiceSettings
 
 from volunteers import service
 from volunteers.dependencies import MANAGING_ROLES, REQUESTING_ROLES
-from volunteers.pages import help_pages, households, own, registry, shift_pages, volunteer
+from volunteers.pages import (
+    figures,
+    help_pages,
+    households,
+    own,
+    registry,
+    shift_pages,
+    volunteer,
+)
 
 router = APIRouter()
-for _module in (registry, volunteer, households, own, shift_pages, help_pages):
+for _module in (registry, volunteer, households, own, shift_pages, help_pages, figures):
     router.include_router(_module.router)
 
 # The pages listed in the tool's navigation, by who may open them.
@@ -41,6 +49,7 @@ SECTIONS = (
         ui.N_("Help requests"),
         frozenset({*REQUESTING_ROLES, Role.VOLUNTEER}),
     ),
+    ui.Section("figures", ui.N_("Figures"), frozenset(MANAGING_ROLES)),
 )
 
 

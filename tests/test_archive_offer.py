@@ -7,6 +7,7 @@ Without that directory, the run deletes no case file.
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 import zipfile
@@ -16,6 +17,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from pdfminer.high_level import extract_text
 from teilhabe import clock
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.retention import run as retention_run
@@ -43,12 +45,13 @@ def _listing(directory: Path) -> list[str]:
     return sorted(path.name for path in directory.iterdir())
 
 
-def _opened(path: Path) -> tuple[list[str], dict[str, Any], str, int]:
+def _opened(path: Path) -> tuple[list[str], dict[str, Any], str, str, int]:
     with zipfile.ZipFile(path) as archive:
         names = sorted(archive.namelist())
         case = json.loads(archive.read("case.json"))
         page = archive.read("case.html").decode()
-    return names, case, page, path.stat().st_size
+        printed = extract_text(io.BytesIO(archive.read("case.pdf")))
+    return names, case, page, printed, path.stat().st_size
 
 
 async def test_an_expired_case_file_is_offered_to_the_archive_then_deleted(
@@ -100,9 +103,9 @@ async def test_an_expired_case_file_is_offered_to_the_archive_then_deleted(
             await db.close()
 
     assert _listing(tmp_path) == [f"fallakte-{closed}.zip"]
-    names, case, page, size = _opened(path)
+    names, case, page, printed, size = _opened(path)
     assert size == offer["size_bytes"]
-    assert names == ["case.html", "case.json"]
+    assert names == ["case.html", "case.json", "case.pdf"]
     assert case["format"] == "teilhabe-case-file/1"
     records = case["records"]
     assert records["household"][0]["allocation_notice_number"] == f"BRA-{closed}"
@@ -115,5 +118,6 @@ async def test_an_expired_case_file_is_offered_to_the_archive_then_deleted(
     assert records["case_note"][0]["text"] == "Beratung zur Schule <b>"
     # The reading copy shows the same, escaped.
     assert "Haddad" in page
+    assert "Haddad" in printed  # the PDF shows what the page shows
     assert "Beratung zur Schule &lt;b&gt;" in page
     assert "<h2>Vermerke (1)</h2>" in page

@@ -4,8 +4,9 @@ Records of the city's social care are offered to its archive before their deleti
 (§§ 4, 10 ArchivG NRW); the archive decides what it takes. When the retention rule of
 `household` finds a case file expired, the run first writes it as one zip file to the
 configured directory (ARCHIVE_OFFER_DIR, where the archive collects it), in open formats:
-`case.json` (every record of the file, as stored) and `case.html` (the same for reading,
-self-contained), then records the offer (`archive_offer`: which household, file name,
+`case.json` (every record of the file, as stored), `case.html` (the same for reading,
+self-contained) and `case.pdf` (that page as PDF/A-3b, the archives' format for keeping),
+then records the offer (`archive_offer`: which household, file name,
 SHA-256, when) with an audit entry, and only then deletes the file's records, in the
 same transaction. A run killed in between deletes nothing; the next writes the file
 again under the same name and replaces the offer.
@@ -130,11 +131,18 @@ def render_html(case: Mapping[str, Any], *, offered_at: datetime) -> str:
     return "\n".join(out)
 
 
+def _pdf(page: str) -> bytes:
+    from weasyprint import HTML  # Pango is loaded only where a file is rendered
+
+    return bytes(HTML(string=page).write_pdf(pdf_variant="pdf/a-3b"))
+
+
 def _zip(case: Mapping[str, Any], page: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("case.json", json.dumps(case, ensure_ascii=False, indent=2))
         archive.writestr("case.html", page)
+        archive.writestr("case.pdf", _pdf(page))
     return buffer.getvalue()
 
 
@@ -157,7 +165,7 @@ async def offer_case_files(
     offered_at = clock.now()
     for household_id in household_ids:
         case = await case_file(session, household_id)
-        content = _zip(case, render_html(case, offered_at=offered_at))
+        content = await asyncio.to_thread(_zip, case, render_html(case, offered_at=offered_at))
         name = file_name(household_id)
         await asyncio.to_thread(_write, directory, name, content)
         offer = {

@@ -299,7 +299,10 @@ async def test_a_volunteer_sees_only_their_own_page_and_mentorship(
     assert page.url.endswith("/ui/mein-engagement")
     await expect(page.locator("[data-own-name]")).to_have_text(me["display_name"])
     await expect(page.locator(f'tr[data-match="{number}"]')).to_contain_text(german())
-    await expect(sections(page).get_by_role("link")).to_have_text(["Mein Engagement"])
+    # A volunteer's own pages: their engagement, the shifts to sign up for, help asked of them.
+    await expect(sections(page).get_by_role("link")).to_have_text(
+        ["Mein Engagement", "Schichten", "Hilfeanfragen"]
+    )
     content = await page.content()
     assert other["display_name"] not in content
     assert "Führungszeugnis" not in content

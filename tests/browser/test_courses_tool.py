@@ -364,6 +364,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
             page, f"{courses_url}/kurse/{uuid.uuid4()}", f"courses-404-{tag}", status=404
         )
         await checks.visit(page, f"{courses_url}/barrierefreiheit", f"courses-accessibility-{tag}")
+        await checks.visit(page, f"{courses_url}/kennzahlen", f"courses-figures-{tag}")
         await checks.visit(
             page, f"{courses_url}/sprache/en?next=/ui/", f"courses-catalogue-en-{tag}"
         )
@@ -372,7 +373,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 26, checks.checked
+    assert len(checks.checked) == 27, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------

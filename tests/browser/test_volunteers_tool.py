@@ -396,6 +396,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
             page, "Anfrage senden", f"volunteers-help-requests-errors-{tag}"
         )
         await checks.visit(page, "/barrierefreiheit", f"volunteers-accessibility-{tag}")
+        await checks.visit(page, "/kennzahlen", f"volunteers-figures-{tag}")
         await checks.visit(page, "/mein-engagement", f"volunteers-own-forbidden-{tag}", status=403)
         await checks.visit(page, "/sprache/en?next=/ui/", f"volunteers-registry-en-{tag}")
         await checks.visit(page, f"/haushalte/{household_id}", f"volunteers-household-en-{tag}")

@@ -121,12 +121,14 @@ class System:
         return next(p for p in self.processes if p.service == service and p.command == command)
 
     async def consumed(self, service: str, event_type: str, outcome: str) -> float:
-        """How many `event_type` events `service`'s consumer counted with `outcome`
-        (handled, duplicate, retried, dead_lettered), from its metrics endpoint."""
+        """How many `event_type` events `service`'s consumer (its own queue, not a second
+        consumer in the process) counted with `outcome` (handled, duplicate, retried,
+        dead_lettered), from its metrics endpoint."""
         return await metric(
             self.process(service, "consumer"),
             "teilhabe_events_consumed_total",
             service=service,
+            queue=service,
             event_type=event_type,
             outcome=outcome,
         )

@@ -63,7 +63,12 @@ def options(amqp_url: str, **overrides: Any) -> ConsumerOptions:
 
 def consumed(outcome: str, service: str = "probe") -> float:
     """How many household.assigned events the test consumer counted with this outcome."""
-    labels = {"service": service, "event_type": "household.assigned", "outcome": outcome}
+    labels = {
+        "service": service,
+        "queue": service,
+        "event_type": "household.assigned",
+        "outcome": outcome,
+    }
     return REGISTRY.get_sample_value("teilhabe_events_consumed_total", labels) or 0.0
 
 

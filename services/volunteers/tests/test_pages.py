@@ -175,6 +175,7 @@ async def test_sections_are_the_ones_each_role_may_open(
         "Neu registrieren",
         "Schichten",
         "Hilfeanfragen",
+        "Kennzahlen",
     ]
     async with tool_client(volunteers.app) as client:  # type: ignore[attr-defined]
         await sign_in(client, subject=f"vera-{unique()}", roles=[Role.VOLUNTEER])

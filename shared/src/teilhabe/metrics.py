@@ -12,8 +12,9 @@ PUBLISH_FAILURES = Counter(
 )
 EVENTS_CONSUMED = Counter(
     "teilhabe_events_consumed_total",
-    "Events taken off the queue, by outcome (handled, duplicate, retried, dead_lettered)",
-    ["service", "event_type", "outcome"],
+    "Events taken off the queue, by outcome (handled, duplicate, retried, dead_lettered); "
+    "by queue too, since one process may run two consumers (notifications' gateway)",
+    ["service", "queue", "event_type", "outcome"],
 )
 EVENTS_DEAD_LETTERED = Counter(
     "teilhabe_events_dead_lettered_total",

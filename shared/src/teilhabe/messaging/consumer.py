@@ -233,7 +233,9 @@ class EventConsumer:
             for index, item in enumerate(items)
         )
         for (event_type, outcome), count in outcomes.items():
-            EVENTS_CONSUMED.labels(self._options.service_name, event_type, outcome).inc(count)
+            EVENTS_CONSUMED.labels(
+                self._options.service_name, self._options.queue_name, event_type, outcome
+            ).inc(count)
 
     async def _handle_alone(self, item: _Decoded) -> None:
         while True:
@@ -244,6 +246,7 @@ class EventConsumer:
                         await self._call_handler(session, [item.event])
                 EVENTS_CONSUMED.labels(
                     self._options.service_name,
+                    self._options.queue_name,
                     item.event.envelope.type,
                     "handled" if new else "duplicate",
                 ).inc()

@@ -80,7 +80,7 @@ class Disposition:
             retry_queue_name(self._queue, attempt),
             {RETRY_ATTEMPT_HEADER: attempt, LAST_ERROR_HEADER: repr(error)[:500]},
         )
-        EVENTS_CONSUMED.labels(self._service, event_type_of(message), "retried").inc()
+        EVENTS_CONSUMED.labels(self._service, self._queue, event_type_of(message), "retried").inc()
 
     async def dead_letter(
         self, message: AbstractIncomingMessage, kind: DeadLetterKind, reason: str
@@ -99,7 +99,9 @@ class Disposition:
             },
         )
         EVENTS_DEAD_LETTERED.labels(self._service, kind.value).inc()
-        EVENTS_CONSUMED.labels(self._service, event_type_of(message), "dead_lettered").inc()
+        EVENTS_CONSUMED.labels(
+            self._service, self._queue, event_type_of(message), "dead_lettered"
+        ).inc()
 
     async def _republish(
         self, message: AbstractIncomingMessage, queue: str, extra_headers: dict[str, Any]

@@ -26,17 +26,18 @@ from notifications.domain import Channel, DeliveryStatus
 from notifications.handlers import HANDLERS
 from notifications.main import SERVICE
 from notifications.models import Delivery
-from notifications.schemas import DeliveryTimesIn, MeIn
+from notifications.schemas import DeliveryTimesIn, MeIn, PreferenceIn, PreferencesIn
 from notifications.sender import EmailSender
 from notifications.timing import DeliveryTimes, next_digest, quiet_hours_end
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe import clock
+from teilhabe.api.problems import InvalidFields
 from teilhabe.auth import Principal, Role
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events import new_event
 from teilhabe.events.catalogue import EventPayload
-from teilhabe.events.courses import CourseEnrolled, OfferKind
+from teilhabe.events.courses import CourseEnrolled, OfferKind, SeatOffered
 from teilhabe.events.erasure import ErasureSubject
 from teilhabe.events.households import (
     AgeGroup,
@@ -369,3 +370,63 @@ async def test_the_digest_holds_the_days_events_once_and_critical_ones_go_out_at
     async with sessions() as session, session.begin():
         await erasure.erase(session, ErasureSubject.HOUSEHOLD, household_id)
     assert await emails_of(sessions, principal.subject) == []
+
+
+def seat_offer(household_id: uuid.UUID, title: str, expires_at: datetime) -> SeatOffered:
+    return SeatOffered(
+        offer_id=uuid.uuid4(),
+        enrollment_id=uuid.uuid4(),
+        course_id=uuid.uuid4(),
+        course_title=title,
+        course_kind=OfferKind.INTEGRATION_COURSE,
+        household_id=household_id,
+        member_id=uuid.uuid4(),
+        expires_at=expires_at,
+    )
+
+
+async def test_a_seat_offer_arrives_at_once_in_quiet_hours_and_despite_a_digest(
+    mailbox: tuple[Mailbox, int],
+    database: str,
+    sessions: async_sessionmaker[AsyncSession],
+    fixed_clock: FixedClock,
+) -> None:
+    """A seat offer has a deadline: held until morning or evening, it may pass unanswered."""
+    server, port = mailbox
+    fixed_clock.set(berlin(2026, 11, 30, 8, 0))
+    principal, household_id = await caseworker_with(
+        sessions,
+        DeliveryTimesIn(
+            time_zone="Europe/Berlin",
+            quiet_from=time(22, 0),
+            quiet_until=time(7, 0),
+            digest_at=time(18, 0),
+        ),
+    )
+    mail = sender(database, port)
+    async with sessions() as session:
+        with pytest.raises(InvalidFields):
+            await service.put_preferences(
+                session=session,
+                principal=principal,
+                preferences_in=PreferencesIn(
+                    preferences=[
+                        PreferenceIn(
+                            event_type="course.seat_offered", channel=Channel.EMAIL, enabled=False
+                        )
+                    ]
+                ),
+            )
+    fixed_clock.set(berlin(2026, 11, 30, 23, 30))
+    await deliver(sessions, enrolment(household_id, "Sprachcafé am Markt"))
+    await deliver(
+        sessions, seat_offer(household_id, "Integrationskurs B1", berlin(2026, 12, 2, 12, 0))
+    )
+    await mail.send_due()
+    (message,) = server.messages
+    assert "Integrationskurs B1" in message["Subject"]
+    emails = await emails_of(sessions, principal.subject)
+    assert {d.event_type: d.status for d in emails if d.event_type.startswith("course.")} == {
+        "course.enrolled": DeliveryStatus.HELD,
+        "course.seat_offered": DeliveryStatus.SENT,
+    }

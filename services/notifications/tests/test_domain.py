@@ -150,6 +150,11 @@ def test_a_critical_event_ignores_what_was_turned_off() -> None:
     assert not domain.is_critical("course.enrolled")
 
 
+def test_a_seat_offer_with_its_deadline_is_critical() -> None:
+    assert domain.is_critical("course.seat_offered")
+    assert not domain.is_critical("course.seat_offer_expired")
+
+
 def test_every_critical_event_is_one_somebody_hears_of() -> None:
     assert set(domain.EVENT_TYPES) >= domain.CRITICAL_EVENT_TYPES
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from notifications import domain, messages
+from notifications.messages import TEMPLATES
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.courses import (
     Attendance,
@@ -48,6 +49,7 @@ from teilhabe.events.volunteers import (
     VolunteerMatched,
     VolunteerRegistered,
 )
+from teilhabe.ui.i18n import read_catalogue
 
 HOUSEHOLD = uuid.UUID("0b5e4a1c-0000-4000-8000-000000000001")
 MEMBER = uuid.UUID("0b5e4a1c-0000-4000-8000-0000000000aa")
@@ -455,3 +457,30 @@ def test_shift_and_help_texts_say_the_time_in_the_citys_zone() -> None:
     )
     assert "8 December 2026, 10:00" in text.title
     assert "12:00" in text.body
+
+
+def _settings_page_title(language: str) -> str:
+    """The settings page's title as the tool shows it in `language` (German beside the
+    volunteers' languages, which the tool does not speak)."""
+    tool_language = language if language in domain.LANGUAGES else domain.DEFAULT_LANGUAGE
+    catalogue = read_catalogue(TEMPLATES / "locale", tool_language)
+    if catalogue is None or not (found := catalogue.get("Settings")) or not found.string:
+        return "Settings"
+    return str(found.string)
+
+
+@pytest.mark.parametrize("language", domain.VOLUNTEER_LANGUAGES)
+def test_footers_name_the_settings_page_as_the_tool_calls_it(language: str) -> None:
+    title = _settings_page_title(language)
+    message = messages.render(
+        "volunteer.matched", language, context("volunteer.matched", domain.Audience.VOLUNTEER)
+    )
+    footer = message.body.rsplit("-- \n", 1)[1]
+    assert any(f"{open_}{title}{close}" in footer for open_, close in QUOTES), footer
+    assert "Benachrichtigungen" not in footer
+    assert "Notifications" not in footer
+    digest = messages.render_digest(language, day=date(2027, 1, 4), entries=[], recipient_name=None)
+    assert any(f"{open_}{title}{close}" in digest.body for open_, close in QUOTES)
+
+
+QUOTES = (("„", "“"), ('"', '"'), ("«", "»"), ("“", "”"))

@@ -121,9 +121,15 @@ EVENT_TYPES = tuple(event_type for event_type, audiences in RULES.items() if aud
 # Events that always arrive, on every channel the recipient can be reached on, whatever
 # they turned off, and at once rather than in a digest: missing or postponing one has
 # consequences within a day (a residence title running out, volunteers coming to a shift
-# called off, staff waiting to hear who comes).
+# called off, staff waiting to hear who comes, a freed seat passing to the next in line
+# when its deadline is missed).
 CRITICAL_EVENT_TYPES: frozenset[str] = frozenset(
-    {"member.residence_status_expiring", "shift.cancelled", "help_request.accepted"}
+    {
+        "member.residence_status_expiring",
+        "shift.cancelled",
+        "help_request.accepted",
+        "course.seat_offered",
+    }
 )
 
 

@@ -1,4 +1,3 @@
-import uuid
 from datetime import date
 
 import pytest
@@ -96,12 +95,12 @@ def test_a_course_cannot_end_before_it_starts() -> None:
     assert domain.course_problems(starts_on=TODAY, ends_on=None) == {}
 
 
-def test_freed_seats_go_to_the_waitlist_in_order() -> None:
-    line = [uuid.UUID(int=n) for n in range(1, 5)]
-    assert domain.seats_to_offer(seats=3, enrolled=2, waitlist=line) == (line[0],)
-    assert domain.seats_to_offer(seats=5, enrolled=2, waitlist=line) == tuple(line[:3])
-    assert domain.seats_to_offer(seats=3, enrolled=3, waitlist=line) == ()
-    assert domain.seats_to_offer(seats=3, enrolled=0, waitlist=[]) == ()
+def test_free_seats_not_yet_offered_go_to_the_waitlist() -> None:
+    assert domain.seats_to_offer_now(seats=3, taken=2, open_offers=0) == 1
+    assert domain.seats_to_offer_now(seats=5, taken=2, open_offers=1) == 2
+    assert domain.seats_to_offer_now(seats=3, taken=3, open_offers=0) == 0
+    # Seats cut below those taken offer nothing, never a negative count.
+    assert domain.seats_to_offer_now(seats=2, taken=3, open_offers=1) == 0
 
 
 def test_a_withdrawn_enrollment_is_not_withdrawn_again() -> None:

@@ -118,6 +118,19 @@ async def test_a_local_joins_a_begegnungscafe_with_a_name_and_a_contact_only(
     assert (await courses.delete(f"/guests/{guest['id']}", headers=coordinator)).status_code == 404
     after = (await courses.get(f"/courses/{course['id']}", headers=coordinator)).json()
     assert [g["name"] for g in after["guests"]] == ["Ömer Yıldız"]
+    assert after["waitlist"][0]["seat_offer"]["status"] == "open"
+    # The waiting person was offered the seat, not enrolled: the audit says so.
+    actions = await sql(
+        courses_database,
+        "SELECT a.actor, a.action FROM audit_entry a JOIN person p"
+        " ON a.resource_id = p.household_id::text"
+        " WHERE p.member_id = $1 AND a.resource_type = 'household' ORDER BY a.id",
+        second,
+    )
+    assert [(a["actor"], a["action"]) for a in actions][-2:] == [
+        ("coord-petra", "offer_seat"),  # the guest left
+        ("coord-petra", "read"),  # the course page after
+    ]
 
 
 async def test_guests_join_only_offers_open_to_them_and_only_their_coordinators_see_them(

@@ -123,7 +123,7 @@ def decide_enrollment(
     """A seat, a waitlist place or a refusal for one person asking to join a course.
 
     Nobody gets a seat directly while others wait: free seats go to the waitlist first
-    (see `seats_to_offer`), so a free seat here also means an empty waitlist.
+    (see `seats_to_offer_now`), so a free seat here also means an empty waitlist.
     """
     if course.ends_on is not None and course.ends_on < today:
         return Refusal("course-ended", f"the course ended on {course.ends_on.isoformat()}")
@@ -160,11 +160,6 @@ def seat_offer_problem(status: SeatOfferStatus) -> Refusal | None:
 def free_seats(*, seats: int, enrolled: int) -> int:
     """Seats nobody holds; never below none (seats may be cut below those enrolled)."""
     return max(seats - enrolled, 0)
-
-
-def seats_to_offer(*, seats: int, enrolled: int, waitlist: Sequence[UUID]) -> tuple[UUID, ...]:
-    """Whom of the waitlist (given in waitlist order) a free seat goes to, first come first."""
-    return tuple(waitlist[: free_seats(seats=seats, enrolled=enrolled)])
 
 
 def guest_problem(

@@ -69,11 +69,13 @@ async def remove_guest(
     await session.delete(found)
     await session.flush()
     moment = await service.database_clock(session)
-    promoted = await service.fill_free_seats(session, course, moment)
+    # The freed seat is offered (not given) to the next on the waitlist: nobody is
+    # enrolled here, so the entry says what was done to those households, a seat offer.
+    offered = await service.fill_free_seats(session, course, moment)
     await service.audit(session, principal, "delete", RESOURCE, [guest_id])
-    if promoted:
+    if offered:
         await service.audit(
-            session, principal, "enroll", service.RESOURCE, [e.household_id for e in promoted]
+            session, principal, "offer_seat", service.RESOURCE, [o.household_id for o in offered]
         )
     await session.commit()
     return course.id

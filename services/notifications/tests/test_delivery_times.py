@@ -430,3 +430,39 @@ async def test_a_seat_offer_arrives_at_once_in_quiet_hours_and_despite_a_digest(
         "course.enrolled": DeliveryStatus.HELD,
         "course.seat_offered": DeliveryStatus.SENT,
     }
+
+
+@pytest.mark.parametrize(
+    ("deadline", "on_their_clock"),
+    [
+        # Before the change of 25 October 2026 London is UTC+1 (Berlin UTC+2) ...
+        (datetime(2026, 10, 24, 11, 0, tzinfo=UTC), "24.10.2026, 12:00 Uhr"),
+        # ... after it UTC+0 (Berlin UTC+1): the same wall time, an hour later in UTC.
+        (datetime(2026, 10, 26, 12, 0, tzinfo=UTC), "26.10.2026, 12:00 Uhr"),
+    ],
+)
+async def test_an_email_says_the_deadline_on_the_recipients_own_clock_across_a_change(
+    deadline: datetime,
+    on_their_clock: str,
+    mailbox: tuple[Mailbox, int],
+    database: str,
+    sessions: async_sessionmaker[AsyncSession],
+    fixed_clock: FixedClock,
+) -> None:
+    server, port = mailbox
+    fixed_clock.set(berlin(2026, 10, 23, 9, 0))
+    _principal, household_id = await caseworker_with(
+        sessions, DeliveryTimesIn(time_zone="Europe/London")
+    )
+    mail = sender(database, port)
+    await mail.send_due()
+    server.messages.clear()
+    await deliver(sessions, seat_offer(household_id, "Integrationskurs A2", deadline))
+    await mail.send_due()
+    (message,) = server.messages
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    content = body.get_content()
+    assert f"bis zum {on_their_clock}" in content.replace("\n", " ")
+    berlin_time = deadline.astimezone(BERLIN)
+    assert f"{berlin_time:%H:%M} Uhr" not in content, "not the city's clock"

@@ -484,3 +484,37 @@ def test_footers_name_the_settings_page_as_the_tool_calls_it(language: str) -> N
 
 
 QUOTES = (("„", "“"), ('"', '"'), ("«", "»"), ("“", "”"))
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "in_london", "in_berlin"),
+    [
+        # British summer time (UTC+1) against Berlin's (UTC+2), before the night to
+        # Sunday 25 October 2026 ...
+        (datetime(2026, 10, 24, 11, 0, tzinfo=UTC), "24.10.2026, 12:00 Uhr", "13:00"),
+        # ... and winter time (UTC+0 against UTC+1) after it.
+        (datetime(2026, 10, 26, 12, 0, tzinfo=UTC), "26.10.2026, 12:00 Uhr", "13:00"),
+        # Spring: Berlin and London both move on 28 March 2027.
+        (datetime(2027, 3, 29, 11, 0, tzinfo=UTC), "29.03.2027, 12:00 Uhr", "13:00"),
+    ],
+)
+def test_times_are_written_on_the_readers_own_clock_across_a_change(
+    starts_at: datetime, in_london: str, in_berlin: str
+) -> None:
+    values = {
+        **context("shift.cancelled", domain.Audience.NAMED_VOLUNTEERS),
+        "starts_at": starts_at,
+        "ends_at": starts_at.replace(hour=starts_at.hour + 2),
+    }
+    london = messages.render("shift.cancelled", "de", {**values, "time_zone": "Europe/London"})
+    assert in_london in london.title
+    assert f"bis {int(in_london[-9:-7]) + 2}:00 Uhr" in london.body
+    berlin = messages.render("shift.cancelled", "de", values)  # no zone known: the city's
+    assert f", {in_berlin} Uhr" in berlin.title
+    # A deadline's day and time too.
+    offer = {
+        **context("course.seat_offered", domain.Audience.CASEWORKER),
+        "expires_at": starts_at,
+        "time_zone": "Europe/London",
+    }
+    assert in_london in messages.render("course.seat_offered", "de", offer).body

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -19,7 +20,7 @@ from jinja2.runtime import Context
 from teilhabe.clock import BERLIN
 from teilhabe.ui.formatting import language_names
 
-from notifications import domain
+from notifications import domain, timing
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -41,7 +42,9 @@ def render(
 ) -> Message:
     """The text for `event_type` in the recipient's language, or in German if none exists.
 
-    As an `entry` of a digest it has no greeting and no footer of its own.
+    Times are written in the zone `context["time_zone"]` names (the recipient's own, which
+    also governs their quiet hours), or in the city's. As an `entry` of a digest it has no
+    greeting and no footer of its own.
     """
     chosen = _language_with(f"{event_type}.txt", language)
     template = _environment().get_template(f"{chosen}/{event_type}.txt")
@@ -81,11 +84,20 @@ def _message(language: str, text: str) -> Message:
     return Message(language=language, title=title.strip()[:300], body=body.strip() + "\n")
 
 
+def _zone(context: Context) -> ZoneInfo:
+    """The reader's time zone: a volunteer abroad or a member of staff travelling reads a
+    shift's start as their own clock shows it. The city's if none is known."""
+    name = context.get("time_zone")
+    return timing.DeliveryTimes(time_zone=name).zone if name else BERLIN
+
+
 @pass_context
 def _day(context: Context, value: date | None) -> str:
-    """A date as readers of the language write it."""
+    """A date as readers of the language write it (a moment's date in the reader's zone)."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone(context)).date()
     language = context.get("language")
     if language == "en":
         return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
@@ -96,10 +108,10 @@ def _day(context: Context, value: date | None) -> str:
 
 @pass_context
 def _moment(context: Context, value: datetime | None) -> str:
-    """A point in time as readers of the language write it, in the city's time."""
+    """A point in time as readers of the language write it, in the reader's zone."""
     if value is None:
         return ""
-    local = value.astimezone(BERLIN)
+    local = value.astimezone(_zone(context))
     if context.get("language") in (domain.DEFAULT_LANGUAGE, None):
         return f"{local:%d.%m.%Y}, {local:%H:%M} Uhr"
     return f"{_day(context, local.date())}, {local:%H:%M}"
@@ -107,8 +119,8 @@ def _moment(context: Context, value: datetime | None) -> str:
 
 @pass_context
 def _clock(context: Context, value: datetime | None) -> str:
-    """The time of day alone, in the city's time."""
-    return "" if value is None else f"{value.astimezone(BERLIN):%H:%M}"
+    """The time of day alone, in the reader's zone."""
+    return "" if value is None else f"{value.astimezone(_zone(context)):%H:%M}"
 
 
 @pass_context

@@ -434,6 +434,8 @@ class _RunContext:
                 **context,
                 "audience": person.audience.value,
                 "recipient_name": profile.name,
+                # Times in the text on the recipient's own clock, as their quiet hours.
+                "time_zone": profile.times.time_zone,
             }
             message = messages.render(event_type, profile.language, personal)
             plan = domain.email_plan(event_type, profile.times, now)

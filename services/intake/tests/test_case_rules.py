@@ -136,3 +136,15 @@ def test_an_allocation_starts_the_school_duty_and_integration_course_follow_ups(
     assert "verpflichtet" in found[0].reason
     assert domain.in_school_duty(date(2020, 12, 3), TODAY)
     assert not domain.in_school_duty(date(2020, 12, 4), TODAY)
+
+
+def test_a_closed_case_takes_nothing_new() -> None:
+    assert domain.case_closed_refusal(None) is None
+    refusal = domain.case_closed_refusal(date(2026, 11, 30))
+    assert refusal is not None
+    # No field is at fault: the case's state refuses (409), whatever was typed.
+    assert (refusal.code, refusal.reason, refusal.field) == (
+        "case-closed",
+        "the case is closed",
+        None,
+    )

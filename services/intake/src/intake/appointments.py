@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
 from teilhabe.auth import Principal
 from teilhabe.clock import now, on_day
 
@@ -37,6 +37,9 @@ async def make(
     appointment_in: AppointmentIn,
 ) -> Appointment:
     household = await HOUSEHOLDS.get(session, principal, household_id)
+    closed = domain.case_closed_refusal(household.closed_on)
+    if closed is not None:
+        raise_refusal(closed)
     problems = domain.appointment_problems(starts_at=appointment_in.starts_at, now=now())
     if appointment_in.member_id is not None and appointment_in.member_id not in {
         m.id for m in household.members

@@ -3,8 +3,9 @@ bound to the city, § 12a AufenthG), was naturalised, or the case ended otherwis
 
 Closed with a reason and a day, once; published as household.case_closed, on which
 housing ends placements and reservations, courses withdraws enrolments and volunteers
-ends mentorships. Intake's own reminders for the household stop, and the closure starts
-the case file's retention clock (intake.retention)."""
+ends mentorships. Intake's own reminders for the household stop, its open follow-ups are
+done (reason: case closed), nothing new is taken for it (domain.case_closed_refusal), and
+the closure starts the case file's retention clock (intake.retention)."""
 
 from __future__ import annotations
 
@@ -63,10 +64,20 @@ async def close(
     member_keys = [str(member_id) for member_id in positions]
     await cancel(session, RESIDENCE_EXPIRY, *member_keys)
     await cancel(session, obligations.OBLIGATION_ENDING, *member_keys)
-    open_follow_ups = await session.scalars(
-        select(FollowUp.id).where(FollowUp.household_id == household.id, FollowUp.done_on.is_(None))
+    # What was still to be seen to is off every list: done, because the case closed, and
+    # reminds nobody any more.
+    open_follow_ups = list(
+        await session.scalars(
+            select(FollowUp)
+            .where(FollowUp.household_id == household.id, FollowUp.done_on.is_(None))
+            .with_for_update()
+        )
     )
-    await cancel(session, followups.FOLLOW_UP_DUE, *(str(i) for i in open_follow_ups))
+    for follow_up in open_follow_ups:
+        follow_up.done_on = today
+        follow_up.done_by = principal.subject
+        follow_up.done_reason = domain.DONE_CASE_CLOSED
+    await cancel(session, followups.FOLLOW_UP_DUE, *(str(f.id) for f in open_follow_ups))
     await outbox.add(
         session,
         HouseholdCaseClosed(

@@ -458,6 +458,20 @@ def closure_problems(
     return problems
 
 
+CASE_CLOSED = "the case is closed"
+# Why a follow-up still open when its case closed is done (FollowUp.done_reason).
+DONE_CASE_CLOSED = "case_closed"
+
+
+def case_closed_refusal(closed_on: date | None) -> Refusal | None:
+    """A closed case takes nothing new: no follow-up, appointment, referral or residence
+    obligation for the household or its members (what is on record stays, and may still be
+    finished: a follow-up done, an appointment cancelled, a referral answered)."""
+    if closed_on is None:
+        return None
+    return Refusal("case-closed", CASE_CLOSED)
+
+
 # --- school duty and integration course ------------------------------------------------
 
 # Compulsory schooling in NRW: full-time from six for ten school years, then vocational

@@ -36,7 +36,11 @@ DUE_LABELS = {
     domain.Due.THIS_WEEK: ui.N_("due this week"),
     domain.Due.LATER: ui.N_("due later"),
 }
-RULE_MESSAGES = (ui.N_("a follow-up is due today or later"),)
+RULE_MESSAGES = (
+    ui.N_("a follow-up is due today or later"),
+    # domain.CASE_CLOSED: the refusal of anything new for a closed case, on every page.
+    ui.N_("the case is closed"),
+)
 CONFLICTS = {"follow-up-done": (ui.FORM, ui.N_("This follow-up is done already."))}
 
 

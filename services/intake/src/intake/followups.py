@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.api.problems import Conflict, InvalidFields, NotFound
+from teilhabe.api.problems import Conflict, InvalidFields, NotFound, raise_refusal
 from teilhabe.auth import Principal
 from teilhabe.clock import on_day
 from teilhabe.events.households import FollowUpDue
@@ -43,6 +43,9 @@ async def set_follow_up(
     today: date,
 ) -> FollowUp:
     household = await HOUSEHOLDS.get(session, principal, household_id)
+    closed = domain.case_closed_refusal(household.closed_on)
+    if closed is not None:
+        raise_refusal(closed)
     problems = domain.follow_up_problems(due_on=follow_up_in.due_on, today=today, created=True)
     if follow_up_in.member_id is not None and follow_up_in.member_id not in {
         m.id for m in household.members
@@ -165,11 +168,13 @@ async def open_no_show(
     *, session: AsyncSession, household_id: uuid.UUID, expected_on: date, today: date
 ) -> bool:
     """Housing saw the household not arrive by its expected day: a follow-up due today on
-    its caseworker's list (reminded like any other). Idempotent; an erased household
-    gets none."""
+    its caseworker's list (reminded like any other). Idempotent; an erased household,
+    or one whose case is closed, gets none."""
     household = await session.get(Household, household_id)
     follow_up_id = no_show_id(household_id, expected_on)
     if household is None or await session.get(FollowUp, follow_up_id) is not None:
+        return False
+    if domain.case_closed_refusal(household.closed_on) is not None:
         return False
     follow_up = FollowUp(
         id=follow_up_id,

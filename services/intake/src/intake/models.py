@@ -276,6 +276,8 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     done_on: Mapped[date | None] = mapped_column(Date)
     done_by: Mapped[str | None] = mapped_column(String(200))
+    # Why it is done when no one saw to it: its case was closed (domain.DONE_CASE_CLOSED).
+    done_reason: Mapped[str | None] = mapped_column(String(30))
 
     __table_args__ = (
         Index("ix_follow_up_open", "assignee", "due_on", postgresql_where=text("done_on IS NULL")),

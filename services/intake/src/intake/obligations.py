@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.api.problems import InvalidFields, NotFound
+from teilhabe.api.problems import InvalidFields, NotFound, raise_refusal
 from teilhabe.auth import Principal
 from teilhabe.clock import on_day
 from teilhabe.events.households import ResidenceObligationEnding
@@ -41,6 +41,9 @@ async def record(
     household = await HOUSEHOLDS.get(session, principal, household_id, for_update=True)
     if member_id not in {m.id for m in household.members}:
         raise NotFound("member")
+    closed = domain.case_closed_refusal(household.closed_on)
+    if closed is not None:
+        raise_refusal(closed)
     problems = domain.obligation_problems(
         bound_until=obligation_in.bound_until,
         recognised_on=obligation_in.recognised_on,

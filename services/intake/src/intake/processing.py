@@ -215,6 +215,7 @@ PROCESSING = Processing(
             | _CASE.of("due_on", "reason", "done_on")
             | _CASEWORKER.of("assignee")
             | _STAFF.of("created_by", "done_by"),
+            not_personal=("done_reason",),
         ),
         Fields(
             "consent",

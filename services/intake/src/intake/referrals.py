@@ -33,6 +33,9 @@ async def refer(
     today: date,
 ) -> Referral:
     household = await HOUSEHOLDS.get(session, principal, household_id)
+    closed = domain.case_closed_refusal(household.closed_on)
+    if closed is not None:
+        raise_refusal(closed)
     if referral_in.member_id not in {m.id for m in household.members}:
         raise InvalidFields({"member_id": "not a member of this household"})
     referral = Referral(

@@ -349,6 +349,9 @@ class FollowUpOut(ResponseModel):
     created_by: str
     done_on: date | None
     done_by: str | None
+    done_reason: str | None = Field(
+        default=None, description="case_closed: done because its case was closed; else empty"
+    )
 
 
 class DueFollowUpOut(FollowUpOut):

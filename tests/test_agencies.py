@@ -246,6 +246,81 @@ async def test_an_allocation_sent_twice_is_registered_once_and_a_bad_one_dead_le
     assert [row[0] for row in rows] == [number]
 
 
+async def test_an_erasure_deletes_the_dead_lettered_allocation_of_the_household(
+    agencies_system: System,
+) -> None:
+    """The state's allocation carries names and dates of birth but no id of ours: one
+    refused and dead-lettered goes with the erasure of the household a caseworker then
+    registered under the same notice (typed differently), found by its notice number."""
+    system = agencies_system
+    authority = Agency("bra-erase", sends=("allocation.notified",))
+    url = await provision(system, authority)
+    sender = unquote(urlsplit(url).username or "")
+    senders = json.dumps({"allocation.notified": [sender]})
+    system.start("intake", "consumer", env={"INBOUND_SENDERS": senders})
+    api = system.start("intake", "api")
+
+    number = f"BRA-ER-{uuid.uuid4().hex[:8].upper()}"
+    refused = allocation(f" {number.lower()}  ", residence_status="unbekannt")
+    another = allocation(f"{number}-2", residence_status="unbekannt")  # another's: stays
+    connection = await aio_pika.connect(url)  # as the authority
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(INBOUND_EXCHANGE)
+        for payload in (refused, another):
+            event = new_event(payload, source=f"{AGENCY_SOURCE_PREFIX}{sender}")
+            message = aio_pika.Message(
+                event.to_json(), message_id=event.id, type=event.type, user_id=sender
+            )
+            await exchange.publish(message, routing_key=event.type)
+
+    admin = await aio_pika.connect(system.amqp_url)
+    async with admin:
+        channel = await admin.channel()
+        dead = await channel.get_queue(dead_letter_queue_name(INBOUND_QUEUE))
+
+        async def lying(count: int) -> bool:
+            return (await dead.declare()).message_count == count
+
+        await eventually(lambda: lying(2), timeout=120)
+
+        # The caseworker registers the household by hand, under the same notice.
+        async with httpx.AsyncClient(base_url=api.url, timeout=30) as intake:
+            registered = await intake.post(
+                "/households",
+                json=household_body(number),
+                headers=system.headers(Role.CASEWORKER),
+            )
+            assert registered.status_code == 201, registered.text
+            dpo = system.headers(Role.DATA_PROTECTION, subject="dpo")
+            made = await intake.post(
+                "/erasure-requests",
+                json={
+                    "subject_kind": "household",
+                    "subject_id": registered.json()["id"],
+                    "reason": "Antrag nach Art. 17 DSGVO",
+                },
+                headers=dpo,
+            )
+            assert made.status_code == 201, made.text
+
+            # Intake's timer deletes its dead letters naming the notice (the other stays)
+            # and counts them to intake's confirmation: household, two members, the letter.
+            async def counted() -> bool:
+                read = await intake.get(f"/erasure-requests/{made.json()['id']}", headers=dpo)
+                [own] = [s for s in read.json()["services"] if s["service"] == "intake"]
+                return bool(own["records"] == 4)
+
+            await eventually(lambda: lying(1), timeout=60, interval=0.5)
+            await eventually(counted, timeout=30, interval=0.5)
+        letter = await eventually(lambda: dead.get(fail=False), timeout=30)
+        await letter.nack(requeue=True)
+        assert f"{number}-2".encode() in letter.body
+    # The timer that did it no longer names the notice.
+    payloads = await system.query_all("intake", "SELECT payload FROM timer")
+    assert not [row for row in payloads if number in str(row[0]).upper()]
+
+
 def allocation(
     number: str, *, residence_status: str = "aufenthaltsgestattung"
 ) -> AllocationNotified:

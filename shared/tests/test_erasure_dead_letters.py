@@ -7,14 +7,20 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import date
 
 import aio_pika
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_session_factory
-from teilhabe.erasure import consumer_queues, erasure_handler
+from teilhabe.erasure import consumer_queues, erasure_handler, forget_published
 from teilhabe.events.erasure import ErasureRequested, ErasureSubject
+from teilhabe.events.volunteers import (
+    ClearanceReinspectionDue,
+    MentorshipEnded,
+    VolunteerKeyIssued,
+)
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.messaging.topology import dead_letter_queue_name
 from teilhabe_dev.testing.service_fixtures import received
@@ -117,3 +123,50 @@ async def test_a_service_whose_consumer_never_ran_has_no_dead_letters_to_forget(
         bodies = await session.scalars(select(messaging.outbox.c.body))
         confirmed = [json.loads(b)["data"] for b in bodies if str(request_id).encode() in b]
     assert [data["records"] for data in confirmed] == [1]
+
+
+async def test_the_erasure_deletes_sent_outbox_rows_and_unsent_ones_only_of_the_named_types(
+    backbone_engine: AsyncEngine,
+) -> None:
+    """Published events naming the subject go; unsent ones stay (the erasure's own must
+    still go out) unless of a type that must never go out after it (a destroyed key's)."""
+    subject, other = uuid.uuid4(), uuid.uuid4()
+    outbox = Outbox(messaging.outbox, source="/teilhabe/volunteers")
+    sessions = create_session_factory(backbone_engine)
+    key = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA"
+    table = messaging.outbox
+    async with sessions() as session, session.begin():
+        for volunteer in (subject, other):
+            await outbox.add(session, VolunteerKeyIssued(volunteer_id=volunteer, key=key))
+            await outbox.add(
+                session, ClearanceReinspectionDue(volunteer_id=volunteer, due_on=date(2027, 1, 1))
+            )
+            await outbox.add(session, _mentorship_ended(volunteer))
+        # Of each volunteer, the mentorship's end went out; the rest waits.
+        await session.execute(
+            update(table)
+            .where(table.c.event_type == MentorshipEnded.event_type)
+            .values(published_at=func.now())
+        )
+    async with sessions() as session, session.begin():
+        gone = await forget_published(session, outbox, subject, unsent_too=(VolunteerKeyIssued,))
+    assert gone == 2  # the sent mentorship's end and the unsent key
+
+    async def left(volunteer: uuid.UUID) -> list[str]:
+        async with sessions() as session:
+            rows = await session.execute(select(table.c.event_type, table.c.body))
+            return sorted(t for t, body in rows if str(volunteer).encode() in body)
+
+    assert await left(subject) == [ClearanceReinspectionDue.event_type]
+    kinds = [VolunteerKeyIssued, ClearanceReinspectionDue, MentorshipEnded]
+    assert await left(other) == sorted(kind.event_type for kind in kinds)
+
+
+def _mentorship_ended(volunteer: uuid.UUID) -> MentorshipEnded:
+    return MentorshipEnded(
+        match_id=uuid.uuid4(),
+        volunteer_id=volunteer,
+        household_id=uuid.uuid4(),
+        matched_on=date(2026, 1, 1),
+        ended_on=date(2026, 6, 1),
+    )

@@ -333,3 +333,60 @@ async def test_an_erased_household_leaves_no_trace_in_the_reports(
     report = await browser.get(report_url)
     assert f"{prefix}-0001" not in report.text
     assert f"{prefix}-0002" in report.text
+
+
+async def test_an_erased_household_leaves_the_preview_waiting_for_its_confirmation(
+    browser: httpx.AsyncClient,
+    intake: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    intake_database: str,
+) -> None:
+    """A preview keeps its households' people by name until confirmed: the erasure of one
+    registered meanwhile (by hand, its notice typed differently) takes it out, so that the
+    confirmation does not register it again."""
+    await sign_in(browser, subject="anna", roles=[Role.CASEWORKER])
+    prefix = f"IMP{uuid.uuid4().hex[:6].upper()}"
+    rows = list_rows(prefix)[:3]
+    preview = await upload(browser, "liste.csv", as_csv(rows))
+    report_url = preview.headers["location"]
+
+    caseworker = auth_headers(identity, Role.CASEWORKER)
+    by_hand = {
+        "allocation_notice_number": f" {prefix.lower()}-0001",
+        "allocated_on": "2026-11-20",
+        "allocating_authority": "Bezirksregierung Arnsberg",
+        "members": [
+            {
+                "given_name": "Amina",
+                "family_name": "Importiert1",
+                "date_of_birth": "1988-03-14",
+                "sex": "female",
+                "nationality": "SYR",
+                "residence_status": "aufenthaltsgestattung",
+                "residence_status_expires_on": "2027-05-20",
+            }
+        ],
+    }
+    registered = await intake.post("/households", json=by_hand, headers=caseworker)
+    assert registered.status_code == 201, registered.text
+    erased = await intake.post(
+        "/erasure-requests",
+        json={
+            "subject_kind": "household",
+            "subject_id": registered.json()["id"],
+            "reason": "Art. 17",
+        },
+        headers=auth_headers(identity, Role.DATA_PROTECTION),
+    )
+    assert erased.status_code == 201, erased.text
+
+    db = await asyncpg.connect(asyncpg_dsn(intake_database))
+    try:
+        drafts = await db.fetch("SELECT households::text FROM allocation_import_draft")
+    finally:
+        await db.close()
+    assert not [d for d in drafts if f"{prefix}-0001" in d[0] or "Importiert1" in d[0]]
+    assert [d for d in drafts if f"{prefix}-0002" in d[0]]
+
+    assert (await confirm(browser, report_url)).status_code == 303
+    assert await count_households(intake_database, prefix) == 2  # rows 0 and 2, not 1

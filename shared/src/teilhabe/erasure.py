@@ -9,15 +9,17 @@ once.
 
 Dead letters are copies too: the service's dead-letter queues (its own consumer's and its
 side consumer's) lose every message that mentions the subject, counted in the
-confirmation. The broker is no part of the transaction: a rollback after the deletion
-leaves the letters deleted, which is what the request wants anyway, and the redelivered
-request finds none left.
+confirmation; a service that knows the household's allocation notice number (intake, the
+receiver of the state's `allocation.notified`) also has those naming it deleted. The
+broker is no part of the transaction: a rollback after the deletion leaves the letters
+deleted, which is what the request wants anyway, and the redelivered request finds none
+left.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 
 import aio_pika
 import structlog
@@ -25,6 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teilhabe.config import ServiceSettings
+from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureCompleted, ErasureRequested, ErasureSubject
 from teilhabe.messaging import dead_letters
@@ -43,15 +46,29 @@ ERASURE_READS: FieldsRead = {
 }
 
 
-async def forget_published(session: AsyncSession, outbox: Outbox, subject_id: uuid.UUID) -> int:
-    """Published events that mention the subject: kept a few days for operations only."""
+async def forget_published(
+    session: AsyncSession,
+    outbox: Outbox,
+    subject_id: uuid.UUID,
+    *,
+    unsent_too: Collection[type[EventPayload]] = (),
+) -> int:
+    """Delete the outbox rows that mention the subject; how many went.
+
+    Published events are kept a few days for operations only, so they go. Unsent ones
+    stay (the erasure's own events name the subject and must still go out), except those
+    of the types in `unsent_too`: events that must never go out once the subject is
+    erased, e.g. the hand-over of a key the erasure destroyed.
+    """
     table = outbox.table.name
+    types = sorted(payload.event_type for payload in unsent_too)
     result = await session.execute(
         text(
-            f"DELETE FROM {table} WHERE published_at IS NOT NULL "  # noqa: S608 - a table name
+            f"DELETE FROM {table} "  # noqa: S608 - a table name
+            "WHERE (published_at IS NOT NULL OR event_type = ANY(CAST(:types AS varchar[]))) "
             "AND position(CAST(:needle AS bytea) IN body) > 0"
         ),
-        {"needle": str(subject_id).encode()},
+        {"needle": str(subject_id).encode(), "types": types},
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -62,8 +79,16 @@ def consumer_queues(service: str) -> list[str]:
     return [service, *([side.queue] if side else [])]
 
 
-async def forget_dead_letters(settings: ServiceSettings, subject_ids: Sequence[uuid.UUID]) -> int:
-    """Delete the service's dead letters that mention any of `subject_ids`; how many went.
+async def forget_dead_letters(
+    settings: ServiceSettings,
+    subject_ids: Sequence[uuid.UUID],
+    *,
+    notices: Sequence[str] = (),
+) -> int:
+    """Delete the service's dead letters that mention any of `subject_ids`, or name one of
+    the allocation notice numbers `notices` (compared normalised: the state's
+    `allocation.notified` names a household's people but carries no id of ours); how many
+    went.
 
     A dead-letter queue that does not exist yet (its consumer never ran) holds nothing.
     """
@@ -81,7 +106,7 @@ async def forget_dead_letters(settings: ServiceSettings, subject_ids: Sequence[u
                 except aio_pika.exceptions.ChannelNotFoundEntity:
                     continue
             async with connection.channel() as channel:
-                gone, _kept = await dead_letters.forget(channel, queue, mentions)
+                gone, _kept = await dead_letters.forget(channel, queue, mentions, notices=notices)
                 deleted += gone
     finally:
         await connection.close()
@@ -93,9 +118,12 @@ def erasure_handler(
     outbox: Outbox,
     erase: Eraser,
     settings: Callable[[], ServiceSettings] | None = None,
+    *,
+    unsent_too: Collection[type[EventPayload]] = (),
 ) -> Handler:
     """The handler of `erasure.requested`; with `settings`, it also deletes the service's
-    dead letters mentioning the subject (see the module's note)."""
+    dead letters mentioning the subject (see the module's note). The outbox rows naming
+    the subject go by `forget_published`, with `unsent_too` as it says."""
 
     async def on_erasure_requested(
         session: AsyncSession, events: Sequence[ReceivedEvent[ErasureRequested]]
@@ -111,7 +139,9 @@ def erasure_handler(
         for event in events:
             request = event.payload
             records = await erase(session, request.subject_kind, request.subject_id)
-            records += await forget_published(session, outbox, request.subject_id)
+            records += await forget_published(
+                session, outbox, request.subject_id, unsent_too=unsent_too
+            )
             records += letters.pop(request.subject_id, 0)
             await outbox.add(
                 session,

@@ -212,7 +212,18 @@ def _add_dead_letter_commands(commands: Any) -> None:
         help="delete the dead letters that mention an erased household, person or volunteer",
     )
     forget.add_argument(
-        "--mention", action="append", dest="mentions", required=True, help="an id (repeatable)"
+        "--mention", action="append", dest="mentions", default=[], help="an id (repeatable)"
+    )
+    forget.add_argument(
+        "--notice",
+        action="append",
+        dest="notices",
+        default=[],
+        help="an allocation notice number, compared as intake compares them (case and "
+        "spaces do not count): the state's allocation.notified carries no id (repeatable)",
+    )
+    forget.add_argument(
+        "--queue", help="a second consumer's queue (e.g. intake.inbound) instead of the service's"
     )
     for action in (back, forget):
         action.add_argument(
@@ -225,6 +236,8 @@ def _add_dead_letter_commands(commands: Any) -> None:
 async def dead_letter_command(
     settings: ServiceSettings, args: argparse.Namespace, service: ServiceDefinition
 ) -> None:
+    if args.action == "forget" and not (args.mentions or args.notices):
+        raise SystemExit("name what to forget: --mention ID or --notice NUMBER")
     audit: DeadLetterAudit | None = None
     if args.action != "list":
         # Redrive and deletion are audited: the trail must be writable before acting.
@@ -260,7 +273,7 @@ async def dead_letter_command(
             assert audit is not None
             try:
                 deleted, kept = await dead_letters.forget(
-                    channel, queue, args.mentions, moved=moved
+                    channel, queue, args.mentions, notices=args.notices, moved=moved
                 )
             finally:
                 await audit.record(args.by, dead_letter_audit.DELETED, queue, moved)

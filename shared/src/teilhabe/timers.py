@@ -139,6 +139,9 @@ _ENSURE = text(
     VALUES (:kind, :key, :due_at, :due_at, CAST(:payload AS jsonb))
     ON CONFLICT (kind, key) DO NOTHING"""  # noqa: S608 - a table name
 )
+_FORGET_PAYLOAD = text(
+    f"UPDATE {TIMER_TABLE} SET payload = '{{}}'::jsonb WHERE kind = :kind AND key = :key"  # noqa: S608
+)
 _NOTIFY = text("SELECT pg_notify(:channel, '')")
 
 
@@ -191,6 +194,12 @@ async def cancel(session: AsyncSession, kind: str, *keys: str) -> None:
     """Remove the timers `kind`/`key`, in the caller's transaction; unknown keys are fine."""
     if keys:
         await session.execute(_CANCEL, {"kind": kind, "keys": list(keys)})
+
+
+async def forget_payload(session: AsyncSession, kind: str, key: str) -> None:
+    """Empty the payload of the timer `kind`/`key` in the caller's transaction: a handler
+    whose payload names someone empties it once done, as a fired timer is kept a while."""
+    await session.execute(_FORGET_PAYLOAD, {"kind": kind, "key": key})
 
 
 async def ensure_all(session: AsyncSession, timers: Sequence[Timer]) -> None:

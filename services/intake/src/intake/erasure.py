@@ -5,8 +5,9 @@ transaction, records intake's confirmation and stages `erasure.requested` for th
 others; each answers `erasure.completed`, and the request is complete once every service
 in `ERASING_SERVICES` has. The reason stays here, with the request; no event carries it.
 Intake's dead letters that mention the subject go by a durable timer the request
-schedules (the broker is no part of its transaction); their number is added to intake's
-confirmation.
+schedules (the broker is no part of its transaction), also those naming the household's
+allocation notice number (the state's `allocation.notified` carries names but no id of
+ours); their number is added to intake's confirmation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -27,6 +29,8 @@ from teilhabe.events.erasure import (
     ErasureRequested,
     ErasureSubject,
 )
+from teilhabe.events.households import normalise_notice_number
+from teilhabe.messaging.dead_letters import NOTICE_FIELD
 from teilhabe.queries import count_and_page
 from teilhabe.timers import cancel, schedule
 
@@ -35,6 +39,7 @@ from intake.dependencies import ERASURE_REQUESTS
 from intake.followups import FOLLOW_UP_DUE
 from intake.models import (
     AllocationImport,
+    AllocationImportDraft,
     CaseNote,
     ErasureConfirmation,
     ErasureRequest,
@@ -47,8 +52,10 @@ from intake.service import RESIDENCE_EXPIRY, audit, outbox
 
 SERVICE = "intake"
 RESOURCE = "erasure_request"
-# The timer that deletes intake's dead letters mentioning the subject, keyed by request.
+# The timer that deletes intake's dead letters mentioning the subject, keyed by request;
+# its payload holds the household's notice numbers under NOTICES until it has fired.
 ERASURE_DEAD_LETTERS = "erasure_dead_letters"
+NOTICES = "notices"
 
 
 async def request_erasure(
@@ -69,6 +76,9 @@ async def request_erasure(
         confirmations=[],  # known empty: appending later loads nothing
     )
     session.add(request)
+    # Read before the household goes: the state's allocation notice names its people
+    # under this number, and no id of ours.
+    notices = await notice_numbers(session, subject_kind, subject_id)
     records = await erase(session, subject_kind, subject_id)
     records += await forget_published(session, outbox, subject_id)
     request.confirmations.append(
@@ -78,11 +88,31 @@ async def request_erasure(
         session,
         ErasureRequested(request_id=request.id, subject_kind=subject_kind, subject_id=subject_id),
     )
-    # Keyed by the request alone: a timer row naming the subject would outlive it.
-    await schedule(session, ERASURE_DEAD_LETTERS, str(request.id), clock.now())
+    # Keyed by the request alone: a timer row naming the subject would outlive it. The
+    # notice number rides in its payload until the dead letters are gone, then is emptied.
+    await schedule(session, ERASURE_DEAD_LETTERS, str(request.id), clock.now(), {NOTICES: notices})
     await audit(session, principal, "request_erasure", subject_kind.value, [subject_id])
     await session.commit()
     return request
+
+
+async def notice_numbers(
+    session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID
+) -> list[str]:
+    """The allocation notice number of the subject's household (a person's: the one they
+    were allocated with), if intake holds it."""
+    if kind is ErasureSubject.HOUSEHOLD:
+        query = select(Household.allocation_notice_number).where(Household.id == subject_id)
+    elif kind is ErasureSubject.MEMBER:
+        query = (
+            select(Household.allocation_notice_number)
+            .join(Member, Member.household_id == Household.id)
+            .where(Member.id == subject_id)
+        )
+    else:
+        return []
+    number = await session.scalar(query)
+    return [number] if number else []
 
 
 async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID) -> int:
@@ -111,26 +141,48 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         select(Household.allocation_notice_number).where(Household.id == subject_id)
     )
     households = await session.execute(delete(Household).where(Household.id == subject_id))
-    reports = await forget_in_import_reports(session, number) if number else 0
+    reports = await forget_in_imports(session, number) if number else 0
     return len(member_ids) + int(getattr(households, "rowcount", 0) or 0) + reports
 
 
-async def forget_in_import_reports(session: AsyncSession, number: str) -> int:
+async def forget_in_imports(session: AsyncSession, number: str) -> int:
     """Take the household's notice number out of the reports of imported lists (a report
-    keeps rows and notice numbers, never names); how many reports named it."""
-    named = AllocationImport.problems.contains([{"notice": number}]) | (
-        AllocationImport.skipped.contains([{"notice": number}])
-    )
-    reports = list(await session.scalars(select(AllocationImport).where(named)))
-    for report in reports:
-        report.problems = [p for p in report.problems if p.get("notice") != number]
-        report.skipped = [s for s in report.skipped if s.get("notice") != number]
-    return len(reports)
+    keeps rows and notice numbers, never names), and the household out of the previews
+    still waiting for their confirmation (a preview keeps the allocation with its people's
+    names; confirmed later, it would register the erased household again). Compared
+    normalised, as intake compares notice numbers; how many reports and previews named it.
+    """
+    wanted = normalise_notice_number(number)
+
+    def names(item: dict[str, Any], field: str) -> bool:
+        value = item.get(field)
+        return isinstance(value, str) and normalise_notice_number(value) == wanted
+
+    # Few reports and previews exist at a time (previews go after a day): read them all
+    # rather than trust that every copy was stored in the normalised form.
+    changed = 0
+    for report in await session.scalars(select(AllocationImport)):
+        problems = [p for p in report.problems if not names(p, "notice")]
+        skipped = [s for s in report.skipped if not names(s, "notice")]
+        if len(problems) != len(report.problems) or len(skipped) != len(report.skipped):
+            report.problems, report.skipped = problems, skipped
+            changed += 1
+    for draft in await session.scalars(select(AllocationImportDraft)):
+        waiting = [
+            h for h in draft.households if not names(h.get("allocation") or {}, NOTICE_FIELD)
+        ]
+        if len(waiting) != len(draft.households):
+            draft.households = waiting
+            changed += 1
+    return changed
 
 
-async def forget_own_dead_letters(session: AsyncSession, request_id: uuid.UUID) -> int:
-    """Delete intake's dead letters mentioning the request's subject; count them to its
-    confirmation.
+async def forget_own_dead_letters(
+    session: AsyncSession, request_id: uuid.UUID, notices: Sequence[str] = ()
+) -> int:
+    """Delete intake's dead letters mentioning the request's subject, or naming its
+    household's allocation notice number (`notices`: the state's `allocation.notified`
+    names the people but carries no id of ours); count them to its confirmation.
 
     Run by the request's timer, after the request committed; tried again if the broker
     cannot be reached. Run again, it finds nothing more.
@@ -138,7 +190,7 @@ async def forget_own_dead_letters(session: AsyncSession, request_id: uuid.UUID) 
     request = await session.get(ErasureRequest, request_id)
     if request is None:
         return 0  # a request this database does not hold (restored from before it)
-    deleted = await forget_dead_letters(get_settings(), [request.subject_id])
+    deleted = await forget_dead_letters(get_settings(), [request.subject_id], notices=notices)
     if deleted:
         await session.execute(
             update(ErasureConfirmation)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from teilhabe.timers import DueTimer, TimerHandlers
+from teilhabe.timers import DueTimer, TimerHandlers, forget_payload
 
 from intake import erasure, followups, obligations, service
 
@@ -36,7 +36,10 @@ async def on_residence_obligation_ending(session: AsyncSession, timer: DueTimer)
 
 
 async def on_erasure_dead_letters(session: AsyncSession, timer: DueTimer) -> None:
-    await erasure.forget_own_dead_letters(session, uuid.UUID(timer.key))
+    notices = [str(number) for number in timer.payload.get(erasure.NOTICES, [])]
+    await erasure.forget_own_dead_letters(session, uuid.UUID(timer.key), notices)
+    # Done: the fired timer (kept a while for operations) no longer names the household.
+    await forget_payload(session, timer.kind, timer.key)
 
 
 TIMERS: TimerHandlers = {

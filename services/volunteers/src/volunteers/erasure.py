@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
 from teilhabe.events.volunteers import VolunteerKeyIssued
@@ -21,6 +21,10 @@ from volunteers.models import (
     calendar_feed,
 )
 from volunteers.service import CLEARANCE_DELETION, CLEARANCE_REINSPECTION
+
+# Outbox rows deleted at an erasure even before they are sent: the key of an erased
+# volunteer must never be handed on (teilhabe.erasure.forget_published).
+UNSENT_TOO = (VolunteerKeyIssued,)
 
 
 async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID) -> int:
@@ -48,15 +52,9 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         # Clearance, mentorships, sign-ups, offers and the key go with the volunteer (ON
         # DELETE CASCADE); a help request they took stays, no longer naming them (SET
         # NULL). What was sealed with the key no longer opens, wherever a copy lies; the
-        # outbox rows handing the key on are deleted too.
+        # outbox rows handing the key on go too, sent or not (`UNSENT_TOO`, through the
+        # shared erasure handler).
         result = await session.execute(delete(Volunteer).where(Volunteer.id == subject_id))
-        await session.execute(
-            text(
-                "DELETE FROM outbox_message WHERE event_type = :type "
-                "AND position(convert_to(:subject, 'UTF8') in body) > 0"
-            ),
-            {"type": VolunteerKeyIssued.event_type, "subject": str(subject_id)},
-        )
         await cancel(session, CLEARANCE_REINSPECTION, str(subject_id))
         await cancel(session, CLEARANCE_DELETION, str(subject_id))
         gone = int(getattr(result, "rowcount", 0) or 0)

@@ -38,7 +38,9 @@ async def on_household_case_closed(
 
 
 HANDLERS: HandlerMap = {
-    ErasureRequested: erasure_handler("volunteers", service.outbox, erasure.erase, get_settings),
+    ErasureRequested: erasure_handler(
+        "volunteers", service.outbox, erasure.erase, get_settings, unsent_too=erasure.UNSENT_TOO
+    ),
     HouseholdAssigned: on_household_assigned,
     HouseholdMembersChanged: on_household_members_changed,
     HouseholdCaseClosed: on_household_case_closed,

@@ -9,13 +9,17 @@ crash in between leaves a copy in both queues and loses none.
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+import json
+import re
+from collections.abc import Collection, Container, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 
+from teilhabe.events.households import normalise_notice_number
 from teilhabe.messaging.disposition import (
     LAST_ERROR_HEADER,
     REASON_HEADER,
@@ -34,6 +38,9 @@ _PASSAGE_HEADERS = (
     "x-death",
 )
 REDRIVEN_HEADER = "x-redriven-at"
+# Where events name a household's allocation notice (the state's `allocation.notified`,
+# intake's household events).
+NOTICE_FIELD = "allocation_notice_number"
 
 
 @dataclass(frozen=True)
@@ -115,20 +122,25 @@ async def forget(
     queue: str,
     mentions: Sequence[str],
     *,
+    notices: Sequence[str] = (),
     moved: list[str | None] | None = None,
 ) -> tuple[int, int]:
     """Delete the dead letters of `queue` whose body mentions one of `mentions` (the ids of
-    an erased household, person or volunteer); their event ids are appended to `moved`.
+    an erased household, person or volunteer) or names one of the allocation notice
+    numbers `notices` (see `names_notice`); their event ids are appended to `moved`.
     Returns (deleted, left in the queue)."""
     dlq = await channel.get_queue(dead_letter_queue_name(queue))
     needles = [mention.encode() for mention in mentions if mention]
+    numbers = {normalise_notice_number(notice) for notice in notices if notice.strip()}
     deleted, kept = 0, []
     try:
         while True:
             message = await dlq.get(fail=False, no_ack=False)
             if message is None:
                 break
-            if any(needle in message.body for needle in needles):
+            if any(needle in message.body for needle in needles) or (
+                numbers and names_notice(message.body, numbers)
+            ):
                 await message.ack()
                 deleted += 1
                 if moved is not None:
@@ -139,6 +151,37 @@ async def forget(
         for message in kept:
             await message.nack(requeue=True)
     return deleted, len(kept)
+
+
+def names_notice(body: bytes, numbers: Collection[str]) -> bool:
+    """Whether a message names one of the (normalised) allocation notice numbers.
+
+    The state's `allocation.notified` carries names and dates of birth but no id of ours:
+    a dead-lettered one is found by its notice number, compared as intake compares them
+    (case and spaces do not count). In a JSON body, any field `allocation_notice_number`
+    at any depth counts; a body that is no JSON is searched as normalised text, the number
+    standing on its own (`BRA-1` is not `BRA-12`).
+    """
+    try:
+        document = json.loads(body)
+    except ValueError:
+        text = normalise_notice_number(body.decode("utf-8", errors="replace"))
+        return any(
+            re.search(rf"(?<![\w-]){re.escape(number)}(?![\w-])", text) for number in numbers
+        )
+    pending: list[Any] = [document]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            for field, value in item.items():
+                if field == NOTICE_FIELD and isinstance(value, str):
+                    if normalise_notice_number(value) in numbers:
+                        return True
+                elif isinstance(value, dict | list):
+                    pending.append(value)
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _fresh_copy(message: AbstractIncomingMessage) -> aio_pika.Message:

@@ -16,12 +16,12 @@ from fastapi.responses import Response
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
-from teilhabe.clock import on_day
+from teilhabe.clock import on_day, today
 from teilhabe.scope import applies_scope
 
 from intake import appointments
 from intake.dependencies import HOUSEHOLDS
-from intake.pages import Staff
+from intake.pages import Staff, list_downloads
 from intake.schemas import AppointmentIn
 
 router = APIRouter()
@@ -42,6 +42,15 @@ RULE_MESSAGES = (
     ui.N_("an appointment is made for a time ahead"),
     ui.N_("Please enter the time as HH:MM, for example 09:30."),
 )
+# The download's columns.
+COLUMNS = (
+    ui.N_("Time"),
+    ui.N_("Place"),
+    ui.N_("With"),
+    ui.N_("Caseworker"),
+    ui.N_("Interpreter needed for"),
+    ui.N_("Cancelled"),
+)
 CONFLICTS = {
     "appointment-cancelled": (ui.FORM, ui.N_("This appointment is cancelled already.")),
 }
@@ -56,6 +65,9 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 async def appointments_page(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
+    kind = ui.download_format(request)
+    if kind is not None:
+        return await _download(request, session, principal, household_id, kind)
     return await _page(request, session, principal, household_id, dict.fromkeys(FIELDS, ""))
 
 
@@ -138,6 +150,41 @@ async def cancel_appointment(
     )
 
 
+async def _download(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    kind: ui.DownloadFormat,
+) -> Response:
+    """The household's appointments as the page lists them, audited as an export."""
+    household, found = await appointments.of_household(
+        session=session, principal=principal, household_id=household_id, action="export"
+    )
+    page_texts = ui.texts(request)
+    gettext = page_texts.gettext
+    members = {m.id: f"{m.family_name}, {m.given_name}" for m in household.members}
+    table = ui.Table(
+        name=gettext(ui.N_("appointments")),
+        title=gettext("Appointments"),
+        headers=[gettext(heading) for heading in COLUMNS],
+        rows=[
+            (
+                a.starts_at,
+                a.place,
+                members.get(a.member_id, "") if a.member_id else gettext("The whole household"),
+                a.caseworker,
+                ui.spoken_language_name(a.interpreter_language, page_texts.locale)
+                if a.interpreter_language
+                else None,
+                gettext("cancelled") if a.cancelled_at else None,
+            )
+            for a in found
+        ],
+    )
+    return ui.download(table, kind, on=today())
+
+
 async def _page(
     request: Request,
     session: DbSession,
@@ -161,6 +208,9 @@ async def _page(
             ],
             "values": values,
             "labels": ui.field_labels(LABELS, ui.texts(request)),
+            "downloads": list_downloads(
+                request, ui.page_path(request, "appointments", household_id=household_id)
+            ),
         },
         section="ui_home",
         errors=ui.in_field_order(errors or {}, FIELDS),

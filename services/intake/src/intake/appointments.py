@@ -87,7 +87,11 @@ async def cancel(
 
 
 async def of_household(
-    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    action: str = "read",
 ) -> tuple[Household, list[Appointment]]:
     household = await HOUSEHOLDS.get(session, principal, household_id)
     found = list(
@@ -97,7 +101,7 @@ async def of_household(
             .order_by(Appointment.starts_at.desc())
         )
     )
-    await audit(session, principal, "read", RESOURCE, [a.id for a in found])
+    await audit(session, principal, action, RESOURCE, [a.id for a in found])
     await session.commit()
     return household, found
 

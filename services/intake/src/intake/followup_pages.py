@@ -19,7 +19,7 @@ from teilhabe.scope import applies_scope
 
 from intake import domain, followups
 from intake.dependencies import HOUSEHOLDS
-from intake.pages import Staff
+from intake.pages import Staff, list_downloads
 from intake.schemas import FollowUpIn
 
 router = APIRouter()
@@ -36,6 +36,17 @@ DUE_LABELS = {
     domain.Due.THIS_WEEK: ui.N_("due this week"),
     domain.Due.LATER: ui.N_("due later"),
 }
+# The download's columns.
+COLUMNS = (
+    ui.N_("Due on"),
+    ui.N_("Reason"),
+    ui.N_("About"),
+    ui.N_("Assigned to"),
+    ui.N_("State"),
+    ui.N_("Done on"),
+    ui.N_("Done by"),
+    ui.N_("Done because"),
+)
 RULE_MESSAGES = (
     ui.N_("a follow-up is due today or later"),
     # domain.CASE_CLOSED: the refusal of anything new for a closed case, on every page.
@@ -52,6 +63,9 @@ CONFLICTS = {"follow-up-done": (ui.FORM, ui.N_("This follow-up is done already."
 async def follow_ups(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
+    kind = ui.download_format(request)
+    if kind is not None:
+        return await _download(request, session, principal, household_id, kind)
     values = dict.fromkeys(FIELDS, "")
     return await _page(request, session, principal, household_id, values)
 
@@ -134,6 +148,45 @@ async def complete_follow_up(
     )
 
 
+async def _download(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    kind: ui.DownloadFormat,
+) -> Response:
+    """The household's follow-ups as the page lists them, audited as an export."""
+    household, found = await followups.of_household(
+        session=session, principal=principal, household_id=household_id, action="export"
+    )
+    gettext = ui.texts(request).gettext
+    members = {m.id: f"{m.family_name}, {m.given_name}" for m in household.members}
+    day = today()
+    table = ui.Table(
+        name=gettext(ui.N_("follow-ups")),
+        title=gettext("Follow-ups"),
+        headers=[gettext(heading) for heading in COLUMNS],
+        rows=[
+            (
+                f.due_on,
+                f.reason,
+                members.get(f.member_id, "") if f.member_id else gettext("The whole household"),
+                f.assignee,
+                gettext(ui.N_("done"))
+                if f.done_on
+                else gettext(DUE_LABELS[domain.due(f.due_on, day)]),
+                f.done_on,
+                f.done_by,
+                gettext(ui.N_("the case was closed"))
+                if f.done_reason == domain.DONE_CASE_CLOSED
+                else None,
+            )
+            for f in found
+        ],
+    )
+    return ui.download(table, kind, on=day)
+
+
 async def _page(
     request: Request,
     session: DbSession,
@@ -161,6 +214,9 @@ async def _page(
             ],
             "values": values,
             "labels": ui.field_labels(LABELS, page_texts),
+            "downloads": list_downloads(
+                request, ui.page_path(request, "follow_ups", household_id=household_id)
+            ),
         },
         section="ui_home",
         errors=ui.in_field_order(errors or {}, FIELDS),

@@ -103,7 +103,11 @@ async def complete(
 
 
 async def of_household(
-    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    action: str = "read",
 ) -> tuple[Household, list[FollowUp]]:
     """The household's follow-ups, open ones first by day, then those done."""
     household = await HOUSEHOLDS.get(session, principal, household_id)
@@ -114,13 +118,16 @@ async def of_household(
             .order_by(FollowUp.done_on.is_not(None), FollowUp.due_on, FollowUp.created_at)
         )
     )
-    await audit(session, principal, "read", RESOURCE, [f.id for f in found])
+    await audit(session, principal, action, RESOURCE, [f.id for f in found])
     await session.commit()
     return household, found
 
 
-async def due_list(*, session: AsyncSession, principal: Principal, today: date) -> list[DueItem]:
-    """The caller's open follow-ups up to the end of this week, of households they see."""
+async def due_list(
+    *, session: AsyncSession, principal: Principal, today: date, action: str = "list"
+) -> list[DueItem]:
+    """The caller's open follow-ups up to the end of this week, of households they see;
+    audited as `action` ("export" for a download)."""
     rows = await session.execute(
         select(FollowUp, Household.allocation_notice_number)
         .join(Household, Household.id == FollowUp.household_id)
@@ -133,7 +140,7 @@ async def due_list(*, session: AsyncSession, principal: Principal, today: date) 
         .order_by(FollowUp.due_on, FollowUp.created_at)
     )
     items = [DueItem(f, number, domain.due(f.due_on, today)) for f, number in rows]
-    await audit(session, principal, "list", RESOURCE, [i.follow_up.id for i in items])
+    await audit(session, principal, action, RESOURCE, [i.follow_up.id for i in items])
     await session.commit()
     return items
 

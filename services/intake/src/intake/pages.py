@@ -9,10 +9,11 @@ a refusal back into errors next to the fields.
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Protocol
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -22,6 +23,7 @@ from teilhabe.auth import Principal, Role
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.scope import applies_scope
+from teilhabe.ui.downloads import DownloadLink
 
 from intake import appointments, consent_pages, domain, erasure_pages, followups, members, service
 from intake.dependencies import HOUSEHOLDS, DataProtection, SocialCareStaff
@@ -149,6 +151,9 @@ async def households(request: Request, session: DbSession, principal: StaffOrOff
     for key in ("allocated_from", "allocated_to", "arriving_from", "arriving_to"):
         _optional_date(getattr(filters, key), key, errors, page_texts)
     download = ui.download_format(request)
+    is_caseworker = principal.has_any_role(Role.CASEWORKER)
+    if download and params.get(LIST_KEY) == DUE_LIST:
+        return await _due_download(request, session, principal, download, mine=is_caseworker)
     if download and not errors:
         return await _households_download(request, session, principal, filters, download)
     if not errors:
@@ -162,7 +167,6 @@ async def households(request: Request, session: DbSession, principal: StaffOrOff
     else:
         found, total = [], 0
     # A caseworker starts the day with what is due: overdue, today, this week.
-    is_caseworker = principal.has_any_role(Role.CASEWORKER)
     due = (
         await followups.due_list(session=session, principal=principal, today=today())
         if is_caseworker
@@ -182,6 +186,9 @@ async def households(request: Request, session: DbSession, principal: StaffOrOff
             "total": total,
             "pager": ui.pager(filters.page, total, PAGE_SIZE, ui.same_query(request)),
             "downloads": ui.download_links(request),
+            "due_downloads": list_downloads(
+                request, ui.page_path(request, "ui_home"), **{LIST_KEY: DUE_LIST}
+            ),
             "housing_labels": HOUSING_LABELS,
             "status_options": ui.options(HOUSING_LABELS, page_texts),
             "labels": ui.field_labels(FIELD_LABELS, page_texts),
@@ -245,6 +252,60 @@ async def _households_download(
         title=gettext("Households"),
         headers=[gettext(heading) for heading in HOUSEHOLD_COLUMNS],
         rows=rows,
+    )
+    return ui.download(table, kind, on=today())
+
+
+# --- the caseworker's due list, as a file -------------------------------------------
+
+# The start page's address with `?liste=faellig&download=…` downloads the due list (the
+# same address without it, the households).
+LIST_KEY = "liste"
+DUE_LIST = "faellig"
+DUE_GROUPS = {
+    domain.Due.OVERDUE: ui.N_("Overdue"),
+    domain.Due.TODAY: ui.N_("Due today"),
+    domain.Due.THIS_WEEK: ui.N_("Due this week"),
+}
+DUE_COLUMNS = (
+    ui.N_("Due"),
+    ui.N_("Due on"),
+    ui.N_("Allocation notice"),
+    ui.N_("Reason"),
+)
+
+
+async def _due_download(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    kind: ui.DownloadFormat,
+    *,
+    mine: bool,
+) -> Response:
+    """The caller's follow-ups the start page lists as due (overdue, today, this week),
+    through the same use case, audited as an export; none for whom the page shows none."""
+    due = (
+        await followups.due_list(
+            session=session, principal=principal, today=today(), action="export"
+        )
+        if mine
+        else []
+    )
+    gettext = ui.texts(request).gettext
+    table = ui.Table(
+        name=gettext(ui.N_("due")),
+        title=gettext("Due"),
+        headers=[gettext(heading) for heading in DUE_COLUMNS],
+        rows=[
+            (
+                gettext(DUE_GROUPS[item.due]),
+                item.follow_up.due_on,
+                item.allocation_notice_number,
+                item.follow_up.reason,
+            )
+            for item in due
+        ],
     )
     return ui.download(table, kind, on=today())
 
@@ -368,6 +429,16 @@ def _staff_names(caseworkers: Sequence[Caseworker]) -> dict[str, str]:
 
 
 # --- small helpers -------------------------------------------------------------------
+
+
+def list_downloads(request: Request, path: str, **query: str) -> list[DownloadLink]:
+    """Links to the list at `path` (with `query`) as each format: a page whose forms post
+    elsewhere shows them again on their errors, so the links name the list's own address."""
+    kept = urlencode(query)
+    return [
+        replace(link, url=f"{path}?{kept + '&' if kept else ''}download={link.format}")
+        for link in ui.download_links(request)
+    ]
 
 
 def _optional_date(

@@ -21,7 +21,7 @@ from teilhabe.scope import applies_scope
 from intake import referrals
 from intake.dependencies import HOUSEHOLDS
 from intake.domain import REFERRAL_STEPS, ReferralState, ReferralTarget
-from intake.pages import Staff
+from intake.pages import Staff, list_downloads
 from intake.schemas import ReferralIn, ReferralStateIn
 
 router = APIRouter()
@@ -53,6 +53,16 @@ STEP_BUTTONS = {
     ReferralState.DONE: ui.N_("Done"),
     ReferralState.DECLINED: ui.N_("Declined"),
 }
+# The download's columns.
+COLUMNS = (
+    ui.N_("Sent on"),
+    ui.N_("Person"),
+    ui.N_("Referred to"),
+    ui.N_("Connected partner agency"),
+    ui.N_("Purpose"),
+    ui.N_("State"),
+    ui.N_("State since"),
+)
 CONFLICTS = {
     "referral-closed": (ui.FORM, ui.N_("This referral is finished already.")),
     "referral-step": (ui.FORM, ui.N_("This referral cannot take that step.")),
@@ -68,6 +78,9 @@ RULE_MESSAGES = (ui.N_("not a member of this household"),)
 async def referrals_page(
     request: Request, household_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
+    kind = ui.download_format(request)
+    if kind is not None:
+        return await _download(request, session, principal, household_id, kind)
     return await _page(request, session, principal, household_id, dict.fromkeys(FIELDS, ""))
 
 
@@ -148,6 +161,39 @@ async def referral_state(
     )
 
 
+async def _download(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    kind: ui.DownloadFormat,
+) -> Response:
+    """The household's referrals as the page lists them, audited as an export."""
+    household, found = await referrals.of_household(
+        session=session, principal=principal, household_id=household_id, action="export"
+    )
+    gettext = ui.texts(request).gettext
+    members = {m.id: f"{m.family_name}, {m.given_name}" for m in household.members}
+    table = ui.Table(
+        name=gettext(ui.N_("referrals")),
+        title=gettext("Referrals"),
+        headers=[gettext(heading) for heading in COLUMNS],
+        rows=[
+            (
+                r.sent_on,
+                members.get(r.member_id, ""),
+                gettext(TARGET_LABELS[ReferralTarget(r.target)]),
+                r.agency,
+                r.purpose,
+                gettext(STATE_LABELS[ReferralState(r.state)]),
+                r.state_changed_on,
+            )
+            for r in found
+        ],
+    )
+    return ui.download(table, kind, on=today())
+
+
 async def _page(
     request: Request,
     session: DbSession,
@@ -177,6 +223,9 @@ async def _page(
             "step_buttons": STEP_BUTTONS,
             "values": values,
             "labels": ui.field_labels(LABELS, page_texts),
+            "downloads": list_downloads(
+                request, ui.page_path(request, "referrals", household_id=household_id)
+            ),
         },
         section="ui_home",
         errors=ui.in_field_order(errors or {}, FIELDS),

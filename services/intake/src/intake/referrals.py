@@ -106,7 +106,11 @@ async def change_state(
 
 
 async def of_household(
-    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    action: str = "read",
 ) -> tuple[Household, list[Referral]]:
     household = await HOUSEHOLDS.get(session, principal, household_id)
     found = list(
@@ -116,6 +120,6 @@ async def of_household(
             .order_by(Referral.sent_on.desc(), Referral.created_at.desc())
         )
     )
-    await audit(session, principal, "read", RESOURCE, [r.id for r in found])
+    await audit(session, principal, action, RESOURCE, [r.id for r in found])
     await session.commit()
     return household, found

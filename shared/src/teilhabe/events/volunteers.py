@@ -42,10 +42,13 @@ class VolunteerRegistered(EventPayload):
     """A volunteer joined the registry; carries what is needed to reach them.
 
     The name and e-mail address are sealed with the volunteer's key (see
-    `volunteer.key_issued`).
+    `volunteer.key_issued`). Version 2: version 1 carried them in clear; the sealed
+    fields first went out under version 1 (contract 2.0.0), and have their own version
+    since 3.0.0. Version 1 left the catalogue: no copy should hold the fields in clear.
     """
 
     event_type: ClassVar[str] = "volunteer.registered"
+    event_version: ClassVar[int] = 2
     published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
     subject_field: ClassVar[str | None] = "volunteer_id"
     example: ClassVar[Mapping[str, Any] | None] = {

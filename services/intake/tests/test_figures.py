@@ -1,5 +1,5 @@
 """Intake's monthly figures for the allocation quota: the page, and the Excel file that
-holds what the database holds."""
+holds what the database holds (moved away: cases closed for that reason, by closure day)."""
 
 from __future__ import annotations
 
@@ -50,12 +50,12 @@ async def database_figures(database: str) -> dict[int, tuple[int, int, int, int]
             " WHERE extract(year FROM h.allocated_on) = $1 GROUP BY 1",
             YEAR,
         )
+        # Moved away: cases closed for that reason, in the month they closed.
         moved = await db.fetch(
-            "SELECT extract(month FROM timezone('Europe/Berlin', h.housing_status_at))::int AS m,"
+            "SELECT extract(month FROM h.closed_on)::int AS m,"
             " count(DISTINCT h.id) AS h, count(m.id) AS p"
             " FROM household h JOIN member m ON m.household_id = h.id"
-            " WHERE h.housing_status = 'moved_out'"
-            " AND extract(year FROM timezone('Europe/Berlin', h.housing_status_at)) = $1"
+            " WHERE h.closure_reason = 'moved_away' AND extract(year FROM h.closed_on) = $1"
             " GROUP BY 1",
             YEAR,
         )
@@ -91,9 +91,18 @@ async def test_the_excel_file_holds_the_figures_the_database_holds(
         )
         assert response.status_code == 201, response.text
         created.append(response.json())
+    # One case closes as moved away, one as naturalised; a third household moves out of
+    # the city's accommodation without leaving the city: only the first moved away.
+    for household, reason in ((created[0], "moved_away"), (created[1], "naturalised")):
+        closed = await intake.post(
+            f"/households/{household['id']}/closure",
+            json={"reason": reason, "closed_on": "2026-07-15"},
+            headers=headers,
+        )
+        assert closed.status_code == 200, closed.text
     await deliver(
         HouseholdMovedOut(
-            household_id=created[0]["id"],
+            household_id=created[2]["id"],
             placement_id=uuid.uuid4(),
             site_id=uuid.uuid4(),
             unit_id=uuid.uuid4(),
@@ -120,8 +129,8 @@ async def test_the_excel_file_holds_the_figures_the_database_holds(
         "Monat",
         "Zugewiesene Haushalte",
         "Zugewiesene Personen",
-        "Ausgezogene Haushalte",
-        "Ausgezogene Personen",
+        "Weggezogene Haushalte",
+        "Weggezogene Personen",
     )
     assert len(rows) == 13
     held = {int(str(row[0])[:2]): tuple(row[1:]) for row in rows[1:]}
@@ -131,3 +140,5 @@ async def test_the_excel_file_holds_the_figures_the_database_holds(
     assert held[3][1] >= 4
     assert expected[3][0] >= 2
     assert held[7][1] >= 2
+    assert held[7][2] >= 1
+    assert held[7][3] >= 3

@@ -1,5 +1,5 @@
-"""Staff page of intake's monthly figures (Zahlen): allocated and moved out per month of a
-year, as a table and as CSV or Excel for the state's quota report."""
+"""Staff page of intake's monthly figures (Zahlen): allocated and moved away per month of
+a year, as a table and as CSV or Excel for the state's quota report."""
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
@@ -18,8 +18,8 @@ COLUMNS = (
     ui.N_("Month"),
     ui.N_("Households allocated"),
     ui.N_("Persons allocated"),
-    ui.N_("Households moved out"),
-    ui.N_("Persons moved out"),
+    ui.N_("Households moved away"),
+    ui.N_("Persons moved away"),
 )
 FIRST_YEAR = 2015
 
@@ -38,8 +38,8 @@ async def figures_page(request: Request, session: DbSession, principal: Staff) -
                 f"{m.month:%m/%Y}",
                 m.allocated_households,
                 m.allocated_persons,
-                m.moved_out_households,
-                m.moved_out_persons,
+                m.moved_away_households,
+                m.moved_away_persons,
             )
             for m in months
         ]
@@ -62,8 +62,8 @@ async def figures_page(request: Request, session: DbSession, principal: Staff) -
                 for name in (
                     "allocated_households",
                     "allocated_persons",
-                    "moved_out_households",
-                    "moved_out_persons",
+                    "moved_away_households",
+                    "moved_away_persons",
                 )
             },
             "columns": [page_texts.gettext(c) for c in COLUMNS],

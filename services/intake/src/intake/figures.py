@@ -1,6 +1,8 @@
 """The monthly figures the state's allocation quota needs, from intake's records: how
-many households (and persons) were allocated, and how many moved out of the city's
-accommodation, per month of a year. Arrivals and housing are housing's figures.
+many households (and persons) were allocated, and how many moved away (their case closed
+with the reason moved away, counted by the day it closed), per month of a year. Arrivals
+and housing are housing's figures; a move out of the city's accommodation is no move away
+(the household may still live in the city).
 
 Counts only, within the caller's scope (a team lead: the whole city); no person is named,
 so reading them is not an access to a personal record and is not audited.
@@ -11,15 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, cast, extract, func, select
+from sqlalchemy import and_, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.auth import Principal
 
 from intake.dependencies import HOUSEHOLDS
-from intake.domain import HousingStatus
+from intake.domain import ClosureReason
 from intake.models import Household, Member
-
-_CITY_TIME = "Europe/Berlin"
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ class MonthFigures:
     month: date  # its first day
     allocated_households: int = 0
     allocated_persons: int = 0
-    moved_out_households: int = 0
-    moved_out_persons: int = 0
+    moved_away_households: int = 0
+    moved_away_persons: int = 0
 
 
 async def monthly(*, session: AsyncSession, principal: Principal, year: int) -> list[MonthFigures]:
@@ -49,10 +49,9 @@ async def monthly(*, session: AsyncSession, principal: Principal, year: int) -> 
         .where(in_scope, extract("year", Household.allocated_on) == year)
         .group_by("month")
     )
-    moved_on = cast(func.timezone(_CITY_TIME, Household.housing_status_at), Date)
     moved = await session.execute(
         select(
-            extract("month", moved_on).label("month"),
+            extract("month", Household.closed_on).label("month"),
             func.count(Household.id),
             func.coalesce(func.sum(persons.c.persons), 0),
         )
@@ -60,8 +59,8 @@ async def monthly(*, session: AsyncSession, principal: Principal, year: int) -> 
         .where(
             and_(
                 in_scope,
-                Household.housing_status == HousingStatus.MOVED_OUT,
-                extract("year", moved_on) == year,
+                Household.closure_reason == ClosureReason.MOVED_AWAY,
+                extract("year", Household.closed_on) == year,
             )
         )
         .group_by("month")
@@ -70,7 +69,7 @@ async def monthly(*, session: AsyncSession, principal: Principal, year: int) -> 
     for month, households, members in allocated:
         by_month[int(month)] |= {"allocated_households": households, "allocated_persons": members}
     for month, households, members in moved:
-        by_month[int(month)] |= {"moved_out_households": households, "moved_out_persons": members}
+        by_month[int(month)] |= {"moved_away_households": households, "moved_away_persons": members}
     return [
         MonthFigures(month=date(year, month, 1), **{k: int(v) for k, v in counts.items()})
         for month, counts in by_month.items()

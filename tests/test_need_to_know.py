@@ -676,6 +676,10 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
     housing = {"admitted": officer, "in_scope": officer}
     coordinator = frozenset({"course_coordinator"})
     vcoord = frozenset({"volunteer_coordinator"})
+    worker = {
+        "admitted": CASEWORKERS | coordinator,
+        "in_scope": frozenset({"caseworker_same_team", "team_lead"}) | coordinator,
+    }
     own_volunteer = {"admitted": vcoord | VOLUNTEERS, "in_scope": vcoord | {"volunteer_mentoring"}}
     inbox = {"admitted": EVERYONE, "in_scope": frozenset({"caseworker_same_team"})}
     admin = frozenset({"admin"})
@@ -1456,6 +1460,20 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             in_scope=coordinator,
             ok=422,
             body={},
+        ),
+        # Work: a person's caseworkers and the coordinators of an offer they take part in.
+        Route("courses", "GET", f"/work/persons/{ids['north_member']}", ok=200, **worker),
+        Route("courses", "GET", f"/ui/arbeit/personen/{ids['north_member']}", ok=200, **worker),
+        *(
+            Route(
+                "courses",
+                "POST",
+                f"/ui/arbeit/personen/{ids['north_member']}/{action}",
+                ok=422,
+                body={},
+                **worker,
+            )
+            for action in ("erlaubnis", "beschaeftigung", "beschaeftigung-ende", "jobcenter")
         ),
         # volunteers
         Route("volunteers", "GET", f"/volunteers/{ids['mentor']}", ok=200, **own_volunteer),

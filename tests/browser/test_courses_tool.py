@@ -299,6 +299,18 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await expect(row(page, "waitlist", waiting.number).locator("[data-position]")).to_have_text(
             "1"
         )
+        # Work: the list, a participant's work page and its forms' refusals at their fields.
+        await checks.visit(page, f"{courses_url}/arbeit", f"courses-work-{tag}")
+        work_url = f"{courses_url}/arbeit/personen/{taken.member_ids[0]}"
+        await checks.visit(page, work_url, f"courses-work-person-{tag}")
+        await checks.submit_with_errors(
+            page, "Arbeitserlaubnis erfassen", f"courses-work-permit-errors-{tag}"
+        )
+        await page.locator("#started_on").fill("02.11.2026")
+        await page.locator("#employer_category").select_option("care")
+        await page.locator("#hours_per_week").fill("19,5")
+        await checks.submit_with_errors(page, "Beginn erfassen", f"courses-work-no-permit-{tag}")
+        await expect(page.locator("#started_on-error")).to_contain_text("Arbeitserlaubnis")
         # Sessions and the attendance at one: the forms' errors, then a session recorded.
         await checks.visit(page, f"{course_url}/termine", f"courses-sessions-{tag}")
         await checks.submit_with_errors(page, "Termin anlegen", f"courses-sessions-errors-{tag}")
@@ -371,9 +383,26 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.visit(page, course_url, f"courses-course-en-{tag}")
         await page.goto(f"{courses_url}/sprache/de?next=/ui/")
 
+    # A caseworker finds a person of their household and records the permit status.
+    [family] = await households(tools, 1)
+    page = await signed_in(
+        new_context, f"{courses_url}/arbeit", subject="caseworker-work", roles=[Role.CASEWORKER]
+    )
+    await checks.visit(
+        page,
+        f"{courses_url}/arbeit?allocation_notice_number={family.number}",
+        "courses-work-find-caseworker",
+    )
+    await page.locator("[data-found] a").first.click()
+    await page.locator("#status").select_option("permitted")
+    await page.get_by_role("button", name="Arbeitserlaubnis erfassen").click()
+    await expect(page.get_by_role("status")).to_have_text("Die Arbeitserlaubnis ist erfasst.")
+    await expect(page.locator("#permit-history")).to_contain_text("Erwerbstätigkeit gestattet")
+    await checks.check(page, "courses-work-person-caseworker")
+
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 27, checks.checked
+    assert len(checks.checked) == 33, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------

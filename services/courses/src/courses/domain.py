@@ -11,6 +11,7 @@ from uuid import UUID
 
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
+from teilhabe.events.work import WorkPermitStatus
 from teilhabe.refusal import Refusal
 
 
@@ -216,3 +217,116 @@ def attendance_problems(entries: Sequence[UUID], participants: Collection[UUID])
     if strangers:
         return {"entries": "not an enrolled participant of this course: " + str(strangers[0])}
     return {}
+
+
+# --- work: permits, opportunities and placements ------------------------------------------
+# (WorkPermitStatus is the event catalogue's; the rules about it are here.)
+
+NO_PERMIT = "no work permit status recorded that allows employment on this day"
+NO_PERMIT_FOR_PLACEMENT = "no work permit status recorded that allows this placement on this day"
+
+
+class OpportunityKind(StrEnum):
+    """What a work opportunity is. Job-readiness offers and Arbeitsgelegenheiten under
+    § 5 AsylbLG are no employment; an internship (Praktikum) and an Arbeitsgelegenheit
+    under § 16d SGB II need a permit that allows employment."""
+
+    JOB_READINESS = "job_readiness"
+    INTERNSHIP = "internship"
+    AGH_ASYLBLG = "agh_asylblg"  # Arbeitsgelegenheit, § 5 AsylbLG
+    AGH_SGB2 = "agh_sgb2"  # Arbeitsgelegenheit, § 16d SGB II
+
+
+NEEDS_PERMIT = frozenset({OpportunityKind.INTERNSHIP, OpportunityKind.AGH_SGB2})
+
+
+class PlacementStatus(StrEnum):
+    PROPOSED = "proposed"
+    STARTED = "started"
+    ENDED = "ended"
+    WITHDRAWN = "withdrawn"  # proposed, never started
+
+
+OPEN_PLACEMENTS = frozenset({PlacementStatus.PROPOSED, PlacementStatus.STARTED})
+
+
+class PlacementOutcome(StrEnum):
+    COMPLETED = "completed"  # finished as planned
+    EMPLOYMENT = "employment"  # went on into work
+    TRAINING = "training"  # went on into vocational training
+    BROKE_OFF = "broke_off"
+    OTHER = "other"
+
+
+class ConsentState(StrEnum):
+    """Whether the Jobcenter may receive events about a person (their consent to it)."""
+
+    GIVEN = "given"
+    REVOKED = "revoked"
+    NONE = "none"
+
+
+# Partner agencies are named by their broker user; the Jobcenter's starts so
+# (e.g. jobcenter-kreis-coesfeld), whichever Jobcenter serves the city.
+JOBCENTER_AGENCY_PREFIX = "jobcenter"
+
+
+def permit_allows_employment(
+    status: WorkPermitStatus | None, valid_until: date | None, on: date
+) -> bool:
+    """Whether a recorded permit status allows employment on day `on`: permitted (also
+    with the foreigners' authority's approval) and not run out before that day."""
+    if status is None or not status.allows_employment:
+        return False
+    return valid_until is None or valid_until >= on
+
+
+def employment_start_problem(
+    status: WorkPermitStatus | None, valid_until: date | None, started_on: date
+) -> dict[str, str]:
+    if permit_allows_employment(status, valid_until, started_on):
+        return {}
+    return {"member_id": NO_PERMIT}
+
+
+def placement_needs_permit(kind: OpportunityKind) -> bool:
+    return kind in NEEDS_PERMIT
+
+
+def placement_problem(
+    kind: OpportunityKind, status: WorkPermitStatus | None, valid_until: date | None, on: date
+) -> dict[str, str]:
+    """A placement proposed or started on day `on`: refused at the person for a kind that
+    needs a permit when none allows employment that day."""
+    if not placement_needs_permit(kind) or permit_allows_employment(status, valid_until, on):
+        return {}
+    return {"member_id": NO_PERMIT_FOR_PLACEMENT}
+
+
+def placement_change_problem(current: PlacementStatus, wanted: PlacementStatus) -> Refusal | None:
+    """proposed → started or withdrawn; started → ended; nothing after ended or withdrawn."""
+    allowed = {
+        PlacementStatus.PROPOSED: {PlacementStatus.STARTED, PlacementStatus.WITHDRAWN},
+        PlacementStatus.STARTED: {PlacementStatus.ENDED},
+    }
+    if wanted in allowed.get(current, set()):
+        return None
+    return Refusal(
+        code=f"placement-{current.value}",
+        reason=f"a {current.value} placement cannot be {wanted.value}",
+    )
+
+
+def jobcenter_consent(
+    consents: Sequence[tuple[str, date, date | None]], on: date
+) -> tuple[ConsentState, date | None]:
+    """The person's consent to the Jobcenter on day `on`, from (agency, granted_on,
+    revoked_on) rows: given (since when), revoked (when), or none."""
+    state, since = ConsentState.NONE, None
+    for agency, granted_on, revoked_on in sorted(consents, key=lambda c: c[1]):
+        if not agency.startswith(JOBCENTER_AGENCY_PREFIX) or granted_on > on:
+            continue
+        if revoked_on is None or revoked_on > on:
+            return ConsentState.GIVEN, granted_on
+        state, since = ConsentState.REVOKED, revoked_on
+    return state, since

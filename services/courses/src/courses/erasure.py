@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
 
 from courses.models import Enrollment, Person, SchoolPlaceRequest
-from courses.work_models import Employment, WorkPermit
+from courses.work_models import (
+    Employment,
+    JobcenterHandover,
+    WorkConsent,
+    WorkPermit,
+    WorkPermitChange,
+    WorkPlacement,
+)
 
 
 async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UUID) -> int:
@@ -29,11 +36,20 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         requests = SchoolPlaceRequest.member_id
     asked = await session.execute(delete(SchoolPlaceRequest).where(requests == subject_id))
     removed = await session.execute(delete(Enrollment).where(enrollments == subject_id))
-    # Their work: the permit status and employments.
+    # Their work: the permit status with its history, employments, handovers, consents
+    # and placements.
+    work_tables = (
+        Employment,
+        WorkPermit,
+        WorkPermitChange,
+        JobcenterHandover,
+        WorkConsent,
+        WorkPlacement,
+    )
     if kind is ErasureSubject.HOUSEHOLD:
-        work_rows = (Employment.household_id, WorkPermit.household_id)
+        work_rows = tuple(table.household_id for table in work_tables)
     else:
-        work_rows = (Employment.member_id, WorkPermit.member_id)
+        work_rows = tuple(table.member_id for table in work_tables)
     for column in work_rows:
         await session.execute(delete(column.class_).where(column == subject_id))
     gone = await session.execute(delete(Person).where(people == subject_id))

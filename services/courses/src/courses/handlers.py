@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.erasure import ERASURE_READS, erasure_handler
+from teilhabe.events.consent import ConsentGranted, ConsentRevoked
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureRequested
 from teilhabe.events.households import (
@@ -16,7 +17,7 @@ from teilhabe.events.households import (
 )
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
 
-from courses import case_closure, erasure, school_places, service
+from courses import case_closure, erasure, school_places, service, work
 from courses.config import get_settings
 
 
@@ -44,7 +45,15 @@ async def on_school_place_requested(
     await school_places.record_requests(session=session, events=[event.payload for event in events])
 
 
+async def on_consent_changed(
+    session: AsyncSession, events: Sequence[ReceivedEvent[ConsentGranted | ConsentRevoked]]
+) -> None:
+    await work.record_consents(session=session, events=[event.payload for event in events])
+
+
 HANDLERS: HandlerMap = {
+    ConsentGranted: on_consent_changed,
+    ConsentRevoked: on_consent_changed,
     ErasureRequested: erasure_handler("courses", service.outbox, erasure.erase, get_settings),
     HouseholdAssigned: on_household_assigned,
     HouseholdMembersChanged: on_household_members_changed,
@@ -74,5 +83,11 @@ READS: FieldsRead = {
         "members.languages",
     ),
     HouseholdCaseClosed: reads("household_id"),
+    ConsentGranted: reads(
+        "consent_id", "household_id", "member_id", "agency", "purpose", "granted_on"
+    ),
+    ConsentRevoked: reads(
+        "consent_id", "household_id", "member_id", "agency", "purpose", "revoked_on"
+    ),
     SchoolPlaceRequested: reads("household_id", "member_id", "age", "languages", "requested_on"),
 }

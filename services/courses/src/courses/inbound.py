@@ -39,7 +39,7 @@ from courses import domain, service, work
 from courses.config import CoursesSettings, get_settings
 from courses.domain import EnrollmentStatus
 from courses.models import Course, CourseSession, Enrollment, Person, inbound_inbox
-from courses.schemas import AttendanceEntryIn, AttendanceIn, CompletionIn
+from courses.schemas import AttendanceEntryIn, AttendanceIn, CompletionIn, EmploymentStartIn
 
 log = structlog.get_logger(__name__)
 
@@ -116,7 +116,7 @@ async def on_employment_start_reported(
         person = await session.get(Person, report.member_id, with_for_update=True)
         if person is None:
             raise PermanentError(f"no person {report.member_id}")
-        start = work.EmploymentStartIn(
+        start = EmploymentStartIn(
             member_id=report.member_id,
             started_on=report.started_on,
             employer_category=report.employer_category,

@@ -315,6 +315,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
         guest_pages,
         progress_pages,
         seat_offer_pages,
+        work_pages,
     )
 
     ui.mount_staff_ui(
@@ -327,6 +328,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("ui_home", ui.N_("Course offer")),
                 ui.Section("new_course", ui.N_("New offer")),
                 ui.Section("figures", ui.N_("Figures")),
+                ui.Section("work", ui.N_("Work"), roles=work_pages.WORK_ROLES),
             ),
         ),
         [
@@ -336,6 +338,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             guest_pages.router,
             seat_offer_pages.router,
             figure_pages.router,
+            work_pages.router,
         ],
         outbox=service.outbox,
     )

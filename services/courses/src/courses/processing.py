@@ -21,7 +21,10 @@ _WORK = Personal(
     "a member's work permit status and employments (employer category, hours, dates)",
     "supporting people into work and the city's monthly figures",
     "Art. 6(1)(e) GDPR, § 4a AufenthG, § 16d SGB II",
-    ("notifications, the Jobcenter with the person's consent (by event employment.*)",),
+    (
+        "notifications, the Jobcenter with the person's consent (by event employment.*, "
+        "work_placement.*)",
+    ),
 )
 _GUEST = Personal(
     "a guest of a community offer (a local or a volunteer): name and one contact",
@@ -62,8 +65,9 @@ PROCESSING = Processing(
         ),
         DataCategory(
             "member",
-            "work permit status, employments (employer category, hours per week, dates; no "
-            "employer names), handover to the Jobcenter",
+            "work permit status with its history, employments (employer category, hours per "
+            "week, dates; no employer names), handovers to the Jobcenter and the consent to "
+            "it, placements into work opportunities (internships, Arbeitsgelegenheiten)",
         ),
         DataCategory(
             "member", "school-place requests for children in school duty (age, languages)"
@@ -109,6 +113,52 @@ PROCESSING = Processing(
             "work_permit",
             _WORK.of("member_id", "household_id", "status", "valid_until")
             | _STAFF.of("recorded_by"),
+        ),
+        Fields(
+            "work_permit_change",
+            _WORK.of("member_id", "household_id", "status", "valid_until")
+            | _STAFF.of("recorded_by"),
+        ),
+        Fields(
+            "jobcenter_handover",
+            _WORK.of("member_id", "household_id", "handed_over_on", "work_permit_status")
+            | _STAFF.of("recorded_by"),
+        ),
+        Fields(
+            "work_consent",
+            Personal(
+                "a member's consent to share with a partner agency (agency, purpose, dates)",
+                "showing staff whether a handover reaches the Jobcenter",
+                "Art. 6(1)(a), 7(1) GDPR",
+            ).of("member_id", "household_id", "agency", "purpose", "granted_on", "revoked_on"),
+        ),
+        Fields(
+            "work_placement",
+            _WORK.of(
+                "member_id",
+                "household_id",
+                "work_permit_status",
+                "proposed_on",
+                "started_on",
+                "ended_on",
+                "outcome",
+            )
+            | _STAFF.of("recorded_by", "changed_by"),
+        ),
+        Fields(
+            "work_opportunity",
+            _STAFF.of("created_by"),
+            not_personal=(
+                "title",
+                "employer_category",
+                "hours_per_week",
+                "place",
+                "postcode",
+                "seats",
+                "starts_on",
+                "ends_on",
+                "team",
+            ),
         ),
         # The catalogue: offers and their sessions, no participant.
         Fields(

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 from teilhabe.api.schemas import RequestModel, ResponseModel
 from teilhabe.events.courses import Attendance, OfferKind
 from teilhabe.events.households import AgeGroup
+from teilhabe.events.work import (
+    EmployerCategory,
+    EmploymentEndReason,
+    HoursPerWeek,
+    WorkPermitStatus,
+)
 
-from courses.domain import EnrollmentStatus, SeatOfferStatus
+from courses.domain import (
+    ConsentState,
+    EnrollmentStatus,
+    OpportunityKind,
+    PlacementOutcome,
+    PlacementStatus,
+    SeatOfferStatus,
+)
 
 LanguageCode = Annotated[
     str, StringConstraints(pattern=r"^[a-z]{2,3}$", to_lower=True, strip_whitespace=True)
@@ -231,3 +245,166 @@ class CompletionIn(RequestModel):
     result: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
         default=None, description="The offer's result, e.g. the DTZ level (A2, B1)"
     )
+
+
+# --- work ---------------------------------------------------------------------------------
+
+
+class PermitIn(RequestModel):
+    member_id: uuid.UUID
+    status: WorkPermitStatus
+    valid_until: date | None = Field(default=None, description="Until when it applies, if limited.")
+
+
+class EmploymentStartIn(RequestModel):
+    member_id: uuid.UUID
+    started_on: date
+    employer_category: EmployerCategory = Field(description="The kind of employer, never its name")
+    hours_per_week: HoursPerWeek
+
+
+class EmploymentEndIn(RequestModel):
+    member_id: uuid.UUID
+    ended_on: date
+    reason: EmploymentEndReason
+
+
+class HandoverIn(RequestModel):
+    member_id: uuid.UUID
+    handed_over_on: date
+
+
+class PermitOut(ResponseModel):
+    member_id: uuid.UUID
+    status: WorkPermitStatus
+    valid_until: date | None
+
+
+class PermitChangeOut(ResponseModel):
+    status: WorkPermitStatus
+    valid_until: date | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class EmploymentOut(ResponseModel):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    employer_category: EmployerCategory
+    hours_per_week: Decimal
+    work_permit_status: WorkPermitStatus
+    started_on: date
+    ended_on: date | None
+    end_reason: EmploymentEndReason | None
+
+
+class HandoverOut(ResponseModel):
+    handover_id: uuid.UUID
+
+
+class HandoverRecordOut(ResponseModel):
+    id: uuid.UUID
+    handed_over_on: date
+    work_permit_status: WorkPermitStatus
+    recorded_by: str
+    consent: ConsentState = Field(
+        description="The person's consent to the Jobcenter on the day of the handover: "
+        "without it the Jobcenter does not receive it"
+    )
+
+
+class WorkRecordOut(ResponseModel):
+    """A person's work: permit status with its history, employments, handovers to the
+    Jobcenter, the consent to it today, and their placements."""
+
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    allocation_notice_number: str | None = Field(default=None, description=_NOTICE_NUMBER)
+    member_position: int | None = Field(default=None, description=_MEMBER_POSITION)
+    age_group: AgeGroup
+    permit: PermitOut | None
+    permit_history: list[PermitChangeOut] = Field(description="Newest first")
+    employments: list[EmploymentOut] = Field(description="Newest first")
+    handovers: list[HandoverRecordOut] = Field(description="Newest first")
+    consent: ConsentState
+    consent_since: date | None = Field(description="Granted or revoked on, if any")
+    placements: list[PlacementOut] = Field(default_factory=list, description="Newest first")
+
+
+class WorkingPersonOut(ResponseModel):
+    """A person in work or in a job-readiness offer or work opportunity now."""
+
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    allocation_notice_number: str | None = Field(default=None, description=_NOTICE_NUMBER)
+    member_position: int | None = Field(default=None, description=_MEMBER_POSITION)
+    permit_status: WorkPermitStatus | None
+    employer_category: EmployerCategory | None = Field(description="Of the running employment")
+    hours_per_week: Decimal | None
+    job_readiness: int = Field(description="Job-readiness offers and opportunities taken now")
+
+
+# --- work opportunities and placements -----------------------------------------------------
+
+Postcode = Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$", strip_whitespace=True)]
+
+
+class OpportunityIn(RequestModel):
+    kind: OpportunityKind
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="What the work is, e.g. Praktikum Hauswirtschaft; never the employer's name"
+    )
+    employer_category: EmployerCategory = Field(description="The kind of employer, never its name")
+    hours_per_week: HoursPerWeek
+    place: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="Where (street or district), without the employer's name"
+    )
+    postcode: Postcode
+    seats: int = Field(ge=1, le=1000)
+    starts_on: date
+    ends_on: date | None = None
+
+
+class OpportunityOut(ResponseModel):
+    id: uuid.UUID
+    kind: OpportunityKind
+    title: str
+    employer_category: EmployerCategory
+    hours_per_week: Decimal
+    place: str
+    postcode: str
+    seats: int
+    starts_on: date
+    ends_on: date | None
+    team: str | None
+    taken: int = Field(default=0, description="Placements proposed or started")
+
+
+class PlacementIn(RequestModel):
+    member_id: uuid.UUID
+    proposed_on: date
+
+
+class PlacementStartIn(RequestModel):
+    started_on: date
+
+
+class PlacementEndIn(RequestModel):
+    ended_on: date
+    outcome: PlacementOutcome
+
+
+class PlacementOut(ResponseModel):
+    id: uuid.UUID
+    opportunity_id: uuid.UUID
+    member_id: uuid.UUID
+    household_id: uuid.UUID
+    status: PlacementStatus
+    work_permit_status: WorkPermitStatus
+    proposed_on: date
+    started_on: date | None
+    ended_on: date | None
+    outcome: PlacementOutcome | None
+
+
+WorkRecordOut.model_rebuild()

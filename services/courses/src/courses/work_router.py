@@ -6,54 +6,56 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel
 from teilhabe.api.dependencies import DbSession
 from teilhabe.clock import today
-from teilhabe.events.work import EmployerCategory, EmploymentEndReason, WorkPermitStatus
+from teilhabe.scope import applies_scope
 
 from courses import work
-from courses.work import (
+from courses.schemas import (
     EmploymentEndIn,
+    EmploymentOut,
     EmploymentStartIn,
-    FigureReaders,
     HandoverIn,
-    MonthFigure,
+    HandoverOut,
     PermitIn,
-    WorkStaff,
+    PermitOut,
+    WorkingPersonOut,
+    WorkRecordOut,
 )
+from courses.work import WORKERS, FigureReaders, MonthFigure, WorkStaff
 
 router = APIRouter(prefix="/work", tags=["work"])
 Months = Annotated[int, Query(ge=1, le=36, description="Months up to this one")]
 
 
-class PermitOut(BaseModel):
-    member_id: uuid.UUID
-    status: WorkPermitStatus
-    valid_until: date | None
-
-
-class EmploymentOut(BaseModel):
-    id: uuid.UUID
-    member_id: uuid.UUID
-    employer_category: EmployerCategory
-    hours_per_week: Decimal
-    work_permit_status: WorkPermitStatus
-    started_on: date
-    ended_on: date | None
-    end_reason: EmploymentEndReason | None
-
-
-class HandoverOut(BaseModel):
-    handover_id: uuid.UUID
-
-
 def _employment(e: object) -> EmploymentOut:
     return EmploymentOut.model_validate(e, from_attributes=True)
+
+
+@router.get(
+    "/persons",
+    summary="The people in the caller's care in work or in job readiness today",
+    dependencies=[applies_scope(WORKERS)],
+)
+async def working_people(session: DbSession, principal: WorkStaff) -> list[WorkingPersonOut]:
+    return await work.list_working(session=session, principal=principal, today=today())
+
+
+@router.get(
+    "/persons/{member_id}",
+    summary="A person's work: permit status with its history, employments, handovers "
+    "to the Jobcenter with the consent to it, placements",
+    dependencies=[applies_scope(WORKERS)],
+)
+async def work_record(
+    member_id: uuid.UUID, session: DbSession, principal: WorkStaff
+) -> WorkRecordOut:
+    return await work.get_work_record(
+        session=session, principal=principal, member_id=member_id, today=today()
+    )
 
 
 @router.put("/permits", summary="Record a person's work permit status")

@@ -563,6 +563,19 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         ),
         201,
     )["id"]
+    # ... and another, no longer needed, withdrawn: withdrawing it again is a conflict.
+    ids["withdrawn_help_request"] = ok(
+        await api["volunteers"].post(
+            "/help-requests", json=help_request, headers=h("caseworker_same_team")
+        ),
+        201,
+    )["id"]
+    ok(
+        await api["volunteers"].post(
+            f"/help-requests/{ids['withdrawn_help_request']}/withdraw",
+            headers=h("caseworker_same_team"),
+        )
+    )
 
     # notifications: the northern caseworker's notification, an e-mail in the log, and a
     # directory entry.
@@ -1657,6 +1670,16 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             in_scope=frozenset({"volunteer_mentoring"}),
             ok=200,
         ),
+        # Who asked and coordinators withdraw (already withdrawn: 409); a caseworker of
+        # another team does not see it, a volunteer may not.
+        Route(
+            "volunteers",
+            "POST",
+            f"/help-requests/{ids['withdrawn_help_request']}/withdraw",
+            admitted=vcoord | CASEWORKERS,
+            in_scope=vcoord | {"caseworker_same_team"},
+            ok=409,
+        ),
         Route(
             "volunteers",
             "GET",
@@ -1699,6 +1722,15 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             f"/ui/hilfeanfragen/{ids['help_request']}/annehmen",
             admitted=VOLUNTEERS,
             in_scope=frozenset({"volunteer_mentoring"}),
+            ok=409,
+            body={},
+        ),
+        Route(
+            "volunteers",
+            "POST",
+            f"/ui/hilfeanfragen/{ids['withdrawn_help_request']}/zurueckziehen",
+            admitted=vcoord | CASEWORKERS,
+            in_scope=vcoord | {"caseworker_same_team"},
             ok=409,
             body={},
         ),
@@ -1933,6 +1965,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "template": "template_id",
         "shift": "shift_id",
         "help_request": "help_request_id",
+        "withdrawn_help_request": "help_request_id",
         "notification": "notification_id",
         "delivery": "delivery_id",
         "recipient": "recipient_id",

@@ -46,10 +46,12 @@ from teilhabe.events.households import (
     HouseholdAssigned,
     ResidenceStatusExpiring,
 )
+from teilhabe.events.volunteers import HelpRequestWithdrawn
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.timer_worker import TimerOptions, TimerWorker
 from teilhabe_dev.testing.apps import migrated_database
 from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.sealing import volunteer_registration
 from teilhabe_dev.testing.tcp_proxy import free_port
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -466,3 +468,54 @@ async def test_an_email_says_the_deadline_on_the_recipients_own_clock_across_a_c
     assert f"bis zum {on_their_clock}" in content.replace("\n", " ")
     berlin_time = deadline.astimezone(BERLIN)
     assert f"{berlin_time:%H:%M} Uhr" not in content, "not the city's clock"
+
+
+async def test_a_withdrawn_request_reaches_who_took_it_by_email_at_once_in_their_language(
+    mailbox: tuple[Mailbox, int],
+    database: str,
+    sessions: async_sessionmaker[AsyncSession],
+    fixed_clock: FixedClock,
+) -> None:
+    """The volunteer must not come for nothing: past their digest, in Ukrainian, on their
+    own clock (Kyiv, an hour ahead of the city)."""
+    server, port = mailbox
+    fixed_clock.set(berlin(2026, 12, 7, 20, 0))
+    volunteer_id, login = uuid.uuid4(), f"vol-{uuid.uuid4().hex[:8]}"
+    for payload in volunteer_registration(
+        volunteer_id,
+        "Hanna S.",
+        f"{login}@example.org",
+        preferred_language="uk",
+        languages=("uk",),
+        account_subject=login,
+    ):
+        await deliver(sessions, payload)
+    principal = Principal(subject=login, roles=frozenset({Role.VOLUNTEER}), name="Hanna S.")
+    async with sessions() as session:
+        await service.put_delivery_times(
+            session=session,
+            principal=principal,
+            times_in=DeliveryTimesIn(time_zone="Europe/Kyiv", digest_at=time(18, 0)),
+        )
+    mail = sender(database, port)
+    await mail.send_due()
+    server.messages.clear()
+    await deliver(
+        sessions,
+        HelpRequestWithdrawn(
+            help_request_id=uuid.uuid4(),
+            volunteer_id=volunteer_id,
+            starts_at=berlin(2026, 12, 8, 10, 0),
+            ends_at=berlin(2026, 12, 8, 11, 0),
+        ),
+    )
+    await mail.send_due()
+    (message,) = server.messages
+    assert message["To"] == f"{login}@example.org"
+    assert message["Subject"].startswith("Запит на допомогу відкликано")
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    content = body.get_content()
+    assert "Приходити не потрібно" in content
+    assert "11:00" in message["Subject"], "10:00 in the city is 11:00 in Kyiv"
+    assert "«Einstellungen»" in content

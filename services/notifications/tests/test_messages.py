@@ -44,6 +44,7 @@ from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
     HelpRequestAccepted,
     HelpRequested,
+    HelpRequestWithdrawn,
     MentorshipEnded,
     ShiftCancelled,
     VolunteerMatched,
@@ -235,6 +236,12 @@ SAMPLES: dict[str, EventPayload] = {
         requested_by="cw-anna",
         language_needed="ar",
         skill_needed="Dolmetschen",
+        starts_at=datetime(2026, 12, 8, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 8, 10, 0, tzinfo=UTC),
+    ),
+    "help_request.withdrawn": HelpRequestWithdrawn(
+        help_request_id=uuid.uuid4(),
+        volunteer_id=uuid.uuid4(),
         starts_at=datetime(2026, 12, 8, 9, 0, tzinfo=UTC),
         ends_at=datetime(2026, 12, 8, 10, 0, tzinfo=UTC),
     ),
@@ -518,3 +525,18 @@ def test_times_are_written_on_the_readers_own_clock_across_a_change(
         "time_zone": "Europe/London",
     }
     assert in_london in messages.render("course.seat_offered", "de", offer).body
+
+
+def test_a_withdrawn_request_tells_who_took_it_not_to_come() -> None:
+    event_type = "help_request.withdrawn"
+    took = messages.render(event_type, "de", context(event_type, domain.Audience.VOLUNTEER))
+    assert took.title == (
+        "Hilfeanfrage zurückgezogen: Sie brauchen am 08.12.2026, 10:00 Uhr nicht zu kommen"
+    )
+    assert "die Sie\nübernommen hatten" in took.body
+    offered = messages.render(
+        event_type, "ar", context(event_type, domain.Audience.NAMED_VOLUNTEERS)
+    )
+    assert offered.language == "ar"
+    assert "لم يعد بالإمكان قبوله" in offered.body
+    assert domain.is_critical(event_type)

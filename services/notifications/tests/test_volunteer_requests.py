@@ -11,6 +11,7 @@ from teilhabe.auth import Role
 from teilhabe.events.volunteers import (
     HelpRequestAccepted,
     HelpRequested,
+    HelpRequestWithdrawn,
     ShiftCancelled,
 )
 from teilhabe_dev.testing.auth import RunningDevProvider
@@ -176,3 +177,30 @@ async def test_a_called_off_shift_reaches_a_volunteer_at_once_whatever_they_chos
     due = cancelled["next_attempt_at"] or cancelled["sent_at"]
     assert datetime.fromisoformat(due) <= datetime.now(UTC), "not held for quiet hours"
     assert emails["help_request.opened"]["status"] == "held", "waits for the digest"
+
+
+async def test_a_withdrawn_request_reaches_those_it_was_offered_to_or_who_took_it(
+    notifications: httpx.AsyncClient, identity: RunningDevProvider, deliver: Deliver
+) -> None:
+    offered, offered_login = await volunteer(deliver, "Gül A.", language="tr")
+    took, took_login = await volunteer(deliver, "Hanna S.", language="uk")
+    _, other_login = await volunteer(deliver, "Ilja W.", language="ru")
+    open_request = HelpRequestWithdrawn(
+        help_request_id=uuid.uuid4(), volunteer_ids=(offered,), starts_at=STARTS, ends_at=ENDS
+    )
+    taken_request = HelpRequestWithdrawn(
+        help_request_id=uuid.uuid4(), volunteer_id=took, starts_at=STARTS, ends_at=ENDS
+    )
+    await deliver(open_request, taken_request)
+    [to_offered] = await inbox(
+        notifications, auth_headers(identity, Role.VOLUNTEER, subject=offered_login)
+    )
+    assert to_offered["event_type"] == "help_request.withdrawn"
+    assert str(to_offered["title"]).startswith("Yardım talebi geri çekildi")
+    [to_took] = await inbox(
+        notifications, auth_headers(identity, Role.VOLUNTEER, subject=took_login)
+    )
+    assert str(to_took["title"]).startswith("Запит на допомогу відкликано: приходити")
+    assert "Приходити не потрібно" in str(to_took["body"])
+    other = auth_headers(identity, Role.VOLUNTEER, subject=other_login)
+    assert await inbox(notifications, other) == []

@@ -288,13 +288,59 @@ def test_a_help_request_matches_language_skill_weekday_and_free_time() -> None:
 
 
 def test_one_acceptance_closes_a_request() -> None:
-    assert domain.accept_refusal(open_=True, offered=True) is None
-    taken = domain.accept_refusal(open_=False, offered=True)
-    assert taken is not None
-    assert taken.code == "already-accepted"
-    not_offered = domain.accept_refusal(open_=True, offered=False)
+    open_ = domain.HelpStatus.OPEN
+    assert domain.accept_refusal(status=open_, offered=True) is None
+    for status in (
+        domain.HelpStatus.ACCEPTED,
+        domain.HelpStatus.WITHDRAWN,
+        domain.HelpStatus.CLOSED,
+    ):
+        taken = domain.accept_refusal(status=status, offered=True)
+        assert taken is not None
+        assert taken.code == "already-accepted"
+    not_offered = domain.accept_refusal(status=open_, offered=False)
     assert not_offered is not None
     assert not_offered.code == "not-offered"
+
+
+def test_a_request_is_open_until_taken_withdrawn_or_begun() -> None:
+    now = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    later = now + timedelta(hours=1)
+
+    def status(
+        *, accepted: bool = False, withdrawn: bool = False, starts_at: datetime = later
+    ) -> str:
+        return domain.help_status(
+            accepted=accepted, withdrawn=withdrawn, starts_at=starts_at, now=now
+        )
+
+    assert status() == "open"
+    assert status(accepted=True) == "accepted"
+    assert status(withdrawn=True) == "withdrawn"
+    assert status(accepted=True, withdrawn=True) == "withdrawn"
+    assert status(starts_at=now) == "closed"
+    assert status(accepted=True, starts_at=now) == "accepted"
+
+
+def test_who_asked_or_a_coordinator_withdraws_a_request_before_it_begins() -> None:
+    open_, accepted = domain.HelpStatus.OPEN, domain.HelpStatus.ACCEPTED
+    for status in (open_, accepted):
+        assert domain.withdraw_refusal(status=status, asked_by_them=True, coordinator=False) is None
+        assert domain.withdraw_refusal(status=status, asked_by_them=False, coordinator=True) is None
+    codes = {
+        refusal.code
+        for refusal in (
+            domain.withdraw_refusal(status=open_, asked_by_them=False, coordinator=False),
+            domain.withdraw_refusal(
+                status=domain.HelpStatus.WITHDRAWN, asked_by_them=True, coordinator=False
+            ),
+            domain.withdraw_refusal(
+                status=domain.HelpStatus.CLOSED, asked_by_them=True, coordinator=True
+            ),
+        )
+        if refusal is not None
+    }
+    assert codes == {"not-yours", "already-withdrawn", "already-begun"}
 
 
 RULES = domain.ClearanceRules(validity_years=YEARS, reminder_days=28, take_up_months=3)

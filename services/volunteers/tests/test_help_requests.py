@@ -222,3 +222,87 @@ async def test_help_is_asked_for_a_time_to_come_by_staff_only(
     assert (
         await volunteers.post("/help-requests", json=body, headers=volunteer)
     ).status_code == 403
+
+
+async def withdrawn_events(database: str, request_id: str) -> list[dict[str, Any]]:
+    rows = await fetch(
+        database,
+        "SELECT body FROM outbox_message WHERE event_type = 'help_request.withdrawn'"
+        " AND convert_from(body, 'UTF8') LIKE $1",
+        f"%{request_id}%",
+    )
+    return [json.loads(row["body"])["data"] for row in rows]
+
+
+async def test_who_asked_withdraws_an_open_request_and_those_it_reached_are_named(
+    volunteers: httpx.AsyncClient,
+    coordinator: dict[str, str],
+    identity: RunningDevProvider,
+    volunteers_database: str,
+) -> None:
+    skill = f"Dolmetschen {uuid.uuid4().hex[:6]}"
+    reached, reached_headers = await registered_volunteer(
+        volunteers, coordinator, identity, languages=["ar"], skills=[skill], **TUESDAYS
+    )
+    subject = f"cw-{uuid.uuid4().hex[:6]}"
+    caseworker = auth_headers(identity, Role.CASEWORKER, subject=subject)
+    asked = (
+        await volunteers.post("/help-requests", json=interpreting(skill), headers=caseworker)
+    ).json()
+    path = f"/help-requests/{asked['id']}"
+
+    # Neither another caseworker (it is not theirs: 404) nor a volunteer may withdraw it.
+    another = auth_headers(identity, Role.CASEWORKER, subject="cw-another")
+    assert (await volunteers.post(f"{path}/withdraw", headers=another)).status_code == 404
+    assert (await volunteers.post(f"{path}/withdraw", headers=reached_headers)).status_code == 403
+
+    withdrawn = await volunteers.post(f"{path}/withdraw", headers=caseworker)
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["status"] == "withdrawn"
+    [data] = await withdrawn_events(volunteers_database, asked["id"])
+    assert (data["volunteer_ids"], data["volunteer_id"]) == ([reached["id"]], None)
+    assert "Jobcenter" not in json.dumps(data)  # references and the time alone
+
+    again = await volunteers.post(f"{path}/withdraw", headers=coordinator)
+    assert again.status_code == 409
+    assert again.json()["type"] == "urn:teilhabe:problem:already-withdrawn"
+    late = await volunteers.post(f"{path}/accept", headers=reached_headers)
+    assert late.status_code == 409
+    listed = (await volunteers.get("/help-requests", headers=reached_headers)).json()
+    assert asked["id"] not in [r["id"] for r in listed]
+    audit = await fetch(
+        volunteers_database,
+        "SELECT actor, action FROM audit_entry WHERE resource_id = $1 AND action = 'withdraw'",
+        asked["id"],
+    )
+    assert [tuple(a) for a in audit] == [(subject, "withdraw")]
+
+
+async def test_a_coordinator_withdraws_a_taken_request_and_the_volunteer_who_took_it_is_named(
+    volunteers: httpx.AsyncClient,
+    coordinator: dict[str, str],
+    identity: RunningDevProvider,
+    volunteers_database: str,
+) -> None:
+    skill = f"Begleitung {uuid.uuid4().hex[:6]}"
+    helper, helper_headers = await registered_volunteer(
+        volunteers, coordinator, identity, languages=["ar"], skills=[skill], **TUESDAYS
+    )
+    await registered_volunteer(
+        volunteers, coordinator, identity, languages=["ar"], skills=[skill], **TUESDAYS
+    )
+    caseworker = auth_headers(identity, Role.CASEWORKER, subject=f"cw-{uuid.uuid4().hex[:6]}")
+    asked = (
+        await volunteers.post("/help-requests", json=interpreting(skill), headers=caseworker)
+    ).json()
+    assert asked["offered_to"] == 2
+    path = f"/help-requests/{asked['id']}"
+    assert (await volunteers.post(f"{path}/accept", headers=helper_headers)).status_code == 200
+
+    withdrawn = await volunteers.post(f"{path}/withdraw", headers=coordinator)
+    assert withdrawn.status_code == 200, withdrawn.text
+    [data] = await withdrawn_events(volunteers_database, asked["id"])
+    # The other volunteer already saw it closed: only the one who took it hears of it.
+    assert (data["volunteer_id"], data["volunteer_ids"]) == (helper["id"], [])
+    mine = (await volunteers.get(path, headers=helper_headers)).json()
+    assert mine["status"] == "withdrawn"

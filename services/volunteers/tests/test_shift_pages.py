@@ -159,4 +159,19 @@ async def test_a_caseworker_asks_for_help_and_a_matching_volunteer_takes_it(
             taken = await client.post(accept.group(1), data={"csrf_token": form_token(mine)})
             assert taken.status_code == 303, taken.text
             assert "von Ihnen übernommen" in (await client.get("/ui/hilfeanfragen")).text
-        assert "übernommen von" in (await caseworker.get("/ui/hilfeanfragen")).text
+        listed = await caseworker.get("/ui/hilfeanfragen")
+        assert "übernommen von" in listed.text
+        # No longer needed: who asked withdraws it, once.
+        withdraw = re.search(r'action="([^"]+/zurueckziehen)"', listed.text)
+        assert withdraw
+        assert "Zurückziehen" in listed.text
+        withdrawn = await caseworker.post(
+            withdraw.group(1), data={"csrf_token": form_token(listed)}
+        )
+        assert withdrawn.status_code == 303, withdrawn.text
+        after = await caseworker.get("/ui/hilfeanfragen")
+        assert "Die Anfrage ist zurückgezogen." in after.text
+        assert "/zurueckziehen" not in after.text
+        again = await caseworker.post(withdraw.group(1), data={"csrf_token": form_token(after)})
+        assert again.status_code == 409
+        assert "bereits zurückgezogen" in again.text

@@ -113,6 +113,9 @@ RULES: Mapping[str, tuple[Audience, ...]] = {
     "help_request.opened": (Audience.NAMED_VOLUNTEERS,),
     # Critical: who asked learns who comes; the volunteer has it confirmed.
     "help_request.accepted": (Audience.REQUESTER, Audience.VOLUNTEER),
+    # Critical: the volunteer who took it must not come for nothing; while it was open,
+    # those it was offered to learn it is no longer asked.
+    "help_request.withdrawn": (Audience.VOLUNTEER, Audience.NAMED_VOLUNTEERS),
 }
 
 # The event types someone hears of: the ones a recipient can turn channels on or off for.
@@ -121,14 +124,15 @@ EVENT_TYPES = tuple(event_type for event_type, audiences in RULES.items() if aud
 # Events that always arrive, on every channel the recipient can be reached on, whatever
 # they turned off, and at once rather than in a digest: missing or postponing one has
 # consequences within a day (a residence title running out, volunteers coming to a shift
-# called off, staff waiting to hear who comes, a freed seat passing to the next in line
-# when its deadline is missed).
+# called off or a help request withdrawn, staff waiting to hear who comes, a freed seat
+# passing to the next in line when its deadline is missed).
 CRITICAL_EVENT_TYPES: frozenset[str] = frozenset(
     {
         "member.residence_status_expiring",
         "shift.cancelled",
         "help_request.accepted",
         "course.seat_offered",
+        "help_request.withdrawn",
     }
 )
 

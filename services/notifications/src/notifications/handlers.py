@@ -42,6 +42,7 @@ from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
     HelpRequestAccepted,
     HelpRequested,
+    HelpRequestWithdrawn,
     MentorshipEnded,
     ShiftCancelled,
     VolunteerKeyIssued,
@@ -220,7 +221,9 @@ async def on_unit_capacity_changed(
 
 async def on_volunteer_notice(
     session: AsyncSession,
-    events: Sequence[ReceivedEvent[ShiftCancelled | HelpRequested | HelpRequestAccepted]],
+    events: Sequence[
+        ReceivedEvent[ShiftCancelled | HelpRequested | HelpRequestAccepted | HelpRequestWithdrawn]
+    ],
 ) -> None:
     """Shifts and help requests: the volunteers and staff they name are told."""
     await service.notify(session=session, events=events)
@@ -255,6 +258,7 @@ HANDLERS: HandlerMap = {
     ShiftCancelled: on_volunteer_notice,
     HelpRequested: on_volunteer_notice,
     HelpRequestAccepted: on_volunteer_notice,
+    HelpRequestWithdrawn: on_volunteer_notice,
 }
 
 
@@ -335,5 +339,8 @@ READS: FieldsRead = {
         "skill_needed",
         "starts_at",
         "ends_at",
+    ),
+    HelpRequestWithdrawn: reads(
+        "help_request_id", "volunteer_id", "volunteer_ids", "starts_at", "ends_at"
     ),
 }

@@ -86,6 +86,7 @@ EVENT_TYPE_LABELS = {
     "shift.cancelled": ui.N_("Shift cancelled"),
     "help_request.opened": ui.N_("Request for help from volunteers"),
     "help_request.accepted": ui.N_("Help request accepted"),
+    "help_request.withdrawn": ui.N_("Help request withdrawn"),
 }
 CHANNEL_LABELS = {Channel.INBOX: ui.N_("Inbox"), Channel.EMAIL: ui.N_("E-mail")}
 

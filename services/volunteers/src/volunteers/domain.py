@@ -303,12 +303,46 @@ def helpers_for(need: HelpNeed, helpers: Sequence[Helper]) -> list[UUID]:
     return sorted((h.volunteer_id for h in helpers if can_help(h, need)), key=str)
 
 
-def accept_refusal(*, open_: bool, offered: bool) -> Refusal | None:
+class HelpStatus(StrEnum):
+    OPEN = "open"  # nobody took it yet, and its time is still to come: it may be accepted
+    ACCEPTED = "accepted"
+    WITHDRAWN = "withdrawn"  # by whoever asked, or a coordinator
+    CLOSED = "closed"  # its time began without anyone taking it
+
+
+def help_status(
+    *, accepted: bool, withdrawn: bool, starts_at: datetime, now: datetime
+) -> HelpStatus:
+    """Where a help request stands: the one rule of when it is open (the use cases, the
+    pages and the list of a volunteer's requests all ask this; `help_requests.open_now`
+    says the same in SQL)."""
+    if withdrawn:
+        return HelpStatus.WITHDRAWN
+    if accepted:
+        return HelpStatus.ACCEPTED
+    return HelpStatus.OPEN if starts_at > now else HelpStatus.CLOSED
+
+
+def accept_refusal(*, status: HelpStatus, offered: bool) -> Refusal | None:
     """One acceptance closes a request: the others are told it is taken."""
     if not offered:
         return Refusal("not-offered", "this request was not offered to this volunteer")
-    if not open_:
+    if status is not HelpStatus.OPEN:
         return Refusal("already-accepted", "this request has already been accepted or withdrawn")
+    return None
+
+
+def withdraw_refusal(
+    *, status: HelpStatus, asked_by_them: bool, coordinator: bool
+) -> Refusal | None:
+    """Whoever asked (or a coordinator) may withdraw a request, open or accepted, until
+    its time begins; the volunteers it reached are then told."""
+    if not (asked_by_them or coordinator):
+        return Refusal("not-yours", "only who asked for the help or a coordinator may withdraw it")
+    if status is HelpStatus.WITHDRAWN:
+        return Refusal("already-withdrawn", "this request has already been withdrawn")
+    if status is HelpStatus.CLOSED:
+        return Refusal("already-begun", "the time of this request has begun")
     return None
 
 

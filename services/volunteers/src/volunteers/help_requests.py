@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import clock
 from teilhabe.api.problems import InvalidFields, raise_refusal
 from teilhabe.auth import Principal, Role
-from teilhabe.events.volunteers import HelpRequestAccepted, HelpRequested
+from teilhabe.events.volunteers import HelpRequestAccepted, HelpRequested, HelpRequestWithdrawn
 
 from volunteers import domain
 from volunteers.dependencies import (
@@ -84,7 +84,7 @@ async def get_all(
     query = HELP_REQUESTS.select(principal).where(HelpRequest.ends_at > since)
     if not principal.has_any_role(*REQUESTING_ROLES):
         mine = HelpRequest.accepted_by.in_(own_volunteer_ids(principal))
-        query = query.where(or_(_open(), mine))
+        query = query.where(or_(open_now(clock.now()), mine))
     requests = list(
         await session.scalars(query.order_by(HelpRequest.starts_at, HelpRequest.id).limit(limit))
     )
@@ -116,12 +116,7 @@ async def accept(
             )
         )
     )
-    refusal = domain.accept_refusal(
-        open_=request.accepted_by is None
-        and request.withdrawn_at is None
-        and request.starts_at > clock.now(),
-        offered=bool(offered),
-    )
+    refusal = domain.accept_refusal(status=status_of(request, clock.now()), offered=bool(offered))
     if refusal is not None:
         raise_refusal(refusal)
     request.accepted_by = volunteer_id
@@ -144,8 +139,62 @@ async def accept(
     return found
 
 
-def _open() -> ColumnElement[bool]:
-    return and_(HelpRequest.accepted_by.is_(None), HelpRequest.withdrawn_at.is_(None))
+async def withdraw(
+    *, session: AsyncSession, principal: Principal, help_request_id: uuid.UUID
+) -> HelpRequestOut:
+    """Whoever asked (or a coordinator) withdraws the request before its time; those it
+    was offered to while open, or the volunteer who took it, are told."""
+    request = await HELP_REQUESTS.get(session, principal, help_request_id, for_update=True)
+    status = status_of(request, clock.now())
+    refusal = domain.withdraw_refusal(
+        status=status,
+        asked_by_them=request.requested_by == principal.subject,
+        coordinator=principal.has_any_role(*MANAGING_ROLES),
+    )
+    if refusal is not None:
+        raise_refusal(refusal)
+    offered_to: tuple[uuid.UUID, ...] = ()
+    if status is domain.HelpStatus.OPEN:
+        offered_to = tuple(
+            await session.scalars(
+                select(HelpRequestOffer.volunteer_id)
+                .where(HelpRequestOffer.help_request_id == request.id)
+                .order_by(HelpRequestOffer.volunteer_id)
+            )
+        )
+    request.withdrawn_at = clock.now()
+    await outbox.add(
+        session,
+        HelpRequestWithdrawn(
+            help_request_id=request.id,
+            volunteer_id=request.accepted_by,
+            volunteer_ids=offered_to,
+            starts_at=request.starts_at,
+            ends_at=request.ends_at,
+        ),
+    )
+    await audit(session, principal, "withdraw", HELP_REQUEST, [request.id])
+    [found] = await _out(session, principal, [request])
+    await session.commit()
+    return found
+
+
+def status_of(request: HelpRequest, now: datetime) -> domain.HelpStatus:
+    return domain.help_status(
+        accepted=request.accepted_by is not None,
+        withdrawn=request.withdrawn_at is not None,
+        starts_at=request.starts_at,
+        now=now,
+    )
+
+
+def open_now(now: datetime) -> ColumnElement[bool]:
+    """domain.help_status's OPEN, as a query's condition (kept beside `status_of`)."""
+    return and_(
+        HelpRequest.accepted_by.is_(None),
+        HelpRequest.withdrawn_at.is_(None),
+        HelpRequest.starts_at > now,
+    )
 
 
 async def _helpers(session: AsyncSession, need: domain.HelpNeed) -> list[domain.Helper]:
@@ -199,6 +248,7 @@ async def _out(
     """The requests as the principal may see them: staff see how many it reached and who
     took it (audited); a volunteer only whether they took it."""
     staff = principal.has_any_role(*MANAGING_ROLES, Role.CASEWORKER)
+    now = clock.now()
     own = set(await session.scalars(own_volunteer_ids(principal))) if requests else set()
     helpers: dict[uuid.UUID, HelperOut] = {}
     reached: dict[uuid.UUID, int] = {}
@@ -228,13 +278,7 @@ async def _out(
             skill=r.skill,
             starts_at=r.starts_at,
             ends_at=r.ends_at,
-            status=(
-                "withdrawn"
-                if r.withdrawn_at is not None
-                else "accepted"
-                if r.accepted_by is not None
-                else "open"
-            ),
+            status=status_of(r, now).value,
             offered_to=reached.get(r.id, 0) if staff else None,
             accepted_by=helpers.get(r.accepted_by) if staff and r.accepted_by else None,
             accepted_by_me=r.accepted_by is not None and r.accepted_by in own,

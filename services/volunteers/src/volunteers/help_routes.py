@@ -74,3 +74,17 @@ async def accept_help_request(
     return await help_requests.accept(
         session=session, principal=principal, help_request_id=help_request_id
     )
+
+
+@router.post(
+    "/help-requests/{help_request_id}/withdraw",
+    dependencies=[applies_scope(HELP_REQUESTS)],
+    summary="Withdraw the request before its time (who asked, or a coordinator); the "
+    "volunteers it was offered to, or the one who took it, are told",
+)
+async def withdraw_help_request(
+    help_request_id: uuid.UUID, session: DbSession, principal: Requester
+) -> HelpRequestOut:
+    return await help_requests.withdraw(
+        session=session, principal=principal, help_request_id=help_request_id
+    )

@@ -261,7 +261,10 @@ class HelpRequestOut(ResponseModel):
     skill: str | None
     starts_at: datetime
     ends_at: datetime
-    status: str = Field(description="open, accepted or withdrawn")
+    status: str = Field(
+        description="open (it may be accepted), accepted, withdrawn, or closed (its time "
+        "began with nobody taking it)"
+    )
     offered_to: int | None = Field(default=None, description="Staff only: how many it reached.")
     accepted_by: HelperOut | None = Field(default=None, description="Staff only.")
     accepted_by_me: bool = False

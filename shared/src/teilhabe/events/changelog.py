@@ -22,6 +22,13 @@ class Change:
 
 CHANGELOG: tuple[Change, ...] = (
     Change(
+        "3.1.0",
+        "2026-12-03",
+        "help_request.withdrawn: staff withdrew a help request before its time; it names the "
+        "volunteers it was offered to while open, or the one who had taken it.",
+        events=(("help_request.withdrawn", 1),),
+    ),
+    Change(
         "3.0.0",
         "2026-12-03",
         "volunteer.registered v2: the name and e-mail address sealed with the volunteer's "

@@ -169,3 +169,25 @@ class HelpRequestAccepted(EventPayload):
     skill_needed: str | None = None
     starts_at: datetime
     ends_at: datetime
+
+
+class HelpRequestWithdrawn(EventPayload):
+    """Whoever asked (or a coordinator) withdrew a help request before its time: the
+    volunteers it was offered to while open, or the one who took it, need not come.
+
+    References and the time alone, which the volunteers' texts name."""
+
+    event_type: ClassVar[str] = "help_request.withdrawn"
+    published_by: ClassVar[frozenset[str]] = frozenset({"volunteers"})
+    subject_field: ClassVar[str | None] = "help_request_id"
+
+    help_request_id: Reference
+    volunteer_id: Reference | None = Field(
+        default=None, description="The volunteer who had taken it, if anyone had."
+    )
+    volunteer_ids: tuple[Reference, ...] = Field(
+        default=(),
+        description="The volunteers it was offered to, while nobody had taken it yet.",
+    )
+    starts_at: datetime
+    ends_at: datetime

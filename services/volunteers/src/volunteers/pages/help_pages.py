@@ -40,6 +40,17 @@ ACCEPT_CONFLICTS = {
     ),
     "not-offered": (ui.FORM, ui.N_("This request was not offered to you.")),
 }
+WITHDRAW_CONFLICTS = {
+    "already-withdrawn": (ui.FORM, ui.N_("This request has already been withdrawn.")),
+    "already-begun": (
+        ui.FORM,
+        ui.N_("The time of this request has begun: it can no longer be withdrawn."),
+    ),
+    "not-yours": (
+        ui.FORM,
+        ui.N_("Only whoever asked for the help or a coordinator may withdraw the request."),
+    ),
+}
 FIELD_LABELS = {
     "title": ui.N_("What is needed"),
     "place": ui.N_("Where"),
@@ -112,6 +123,30 @@ async def accept_help_request(
         return form.done(
             ui.page_path(request, "help_requests"),
             form.texts.gettext("You have taken the request. Thank you!"),
+        )
+    return await form.again(lambda errors: _list(request, session, principal, {}, errors))
+
+
+@router.post(
+    "/hilfeanfragen/{help_request_id}/zurueckziehen",
+    name="withdraw_help_request",
+    dependencies=[applies_scope(HELP_REQUESTS)],
+)
+async def withdraw_help_request(
+    request: Request, help_request_id: uuid.UUID, session: DbSession, principal: AskingStaff
+) -> Response:
+    form = await ui.FormAction.read(request, session, conflicts=WITHDRAW_CONFLICTS, status=409)
+    withdrawn = await form.call(
+        help_requests.withdraw(
+            session=session, principal=principal, help_request_id=help_request_id
+        )
+    )
+    if withdrawn is not None:
+        return form.done(
+            ui.page_path(request, "help_requests"),
+            form.texts.gettext(
+                "The request is withdrawn. The volunteers it reached are told they need not come."
+            ),
         )
     return await form.again(lambda errors: _list(request, session, principal, {}, errors))
 

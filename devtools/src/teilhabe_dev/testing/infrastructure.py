@@ -200,6 +200,28 @@ def answers(url: str) -> bool:
         return False
 
 
+AMQP_PROTOCOL_HEADER = b"AMQP\x00\x00\x09\x01"
+
+
+def broker_answers(url: str, timeout: float = 15.0) -> bool:
+    """Whether the broker at `url` opens an AMQP handshake (sends connection.start) in time.
+
+    A node can accept TCP and still not speak: a stalled broker is told apart from a slow
+    test only by asking it to begin a connection.
+    """
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or 5672), timeout
+        ) as connection:
+            connection.settimeout(timeout)
+            connection.sendall(AMQP_PROTOCOL_HEADER)
+            frame = connection.recv(7)
+    except OSError:
+        return False
+    return len(frame) == 7 and frame[0] == 1  # a method frame on channel 0
+
+
 def docker_engine() -> bool:
     docker = shutil.which("docker")
     if docker is None:

@@ -37,6 +37,7 @@ from teilhabe.events.households import (
     CaseworkerAssigned,
     HouseholdAssigned,
     HouseholdReferredToHousing,
+    SchoolPlaceRequested,
 )
 from teilhabe.events.staff import StaffMemberSignedIn
 from teilhabe.messaging.inbox import ReceivedEvent
@@ -443,6 +444,23 @@ async def seed(world: World, urls: dict[str, str]) -> None:
     )
     ids["seat_offer"] = freed["offered"][0]["id"]
     ok(await api["courses"].post(f"/seat-offers/{ids['seat_offer']}/decline", headers=coordinator))
+
+    # A school-place request of a northern child, closed (a further outcome is refused).
+    ids["school_place"] = str(uuid.uuid4())
+    request = SchoolPlaceRequested(
+        household_id=uuid.UUID(ids["north"]),
+        member_id=uuid.UUID(ids["school_place"]),
+        age=9,
+        requested_on=today(),
+    )
+    await deliver(SERVICES["courses"], urls["courses"], [request])
+    ok(
+        await api["courses"].post(
+            f"/school-place-requests/{ids['school_place']}/outcome",
+            json={"outcome": "closed", "reason": "other"},
+            headers=coordinator,
+        )
+    )
 
     # A community offer with two guests (locals): one to remove by API, one by page.
     community = ok(
@@ -1487,6 +1505,42 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
                 **worker,
             )
             for action in ("erlaubnis", "beschaeftigung", "beschaeftigung-ende", "jobcenter")
+        ),
+        # School-place requests: coordinators record outcomes, the child's caseworkers
+        # follow them; a closed request takes no further outcome (409).
+        Route(
+            "courses",
+            "GET",
+            f"/school-place-requests/{ids['school_place']}",
+            admitted=coordinator | CASEWORKERS,
+            in_scope=coordinator | {"caseworker_same_team", "team_lead"},
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/school-place-requests/{ids['school_place']}/outcome",
+            body={"outcome": "waiting"},
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=409,
+        ),
+        Route(
+            "courses",
+            "GET",
+            f"/ui/schulplaetze/{ids['school_place']}",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/schulplaetze/{ids['school_place']}",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=422,
+            body={},
         ),
         # volunteers
         Route("volunteers", "GET", f"/volunteers/{ids['mentor']}", ok=200, **own_volunteer),

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+from intake.domain import SCHOOL_DUTY_REASON
 from intake.followups import NO_SHOW_BY
 from intake.handlers import HANDLERS
 from intake.models import Household
@@ -15,6 +16,7 @@ from teilhabe.auth import Role
 from teilhabe.clock import today
 from teilhabe.events import new_event
 from teilhabe.events.catalogue import EventPayload
+from teilhabe.events.courses import Institution, SchoolPlaceAssigned
 from teilhabe.events.housing import (
     HouseholdArrived,
     HouseholdMovedIn,
@@ -163,3 +165,39 @@ async def _from_housing(
     """The household's follow-ups that housing's no-show set."""
     follow_ups = (await intake.get(url, headers=headers)).json()
     return [item for item in follow_ups if item["created_by"] == NO_SHOW_BY]
+
+
+async def test_a_school_place_found_in_courses_closes_the_childs_school_duty_follow_up(
+    intake: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    caseworker = auth_headers(identity, Role.CASEWORKER, subject="cw-school")
+    response = await intake.post("/households", json=allocation(), headers=caseworker)
+    assert response.status_code == 201, response.text
+    household = response.json()
+    child = uuid.UUID(household["members"][1]["id"])
+    url = f"/households/{household['id']}/follow-ups"
+
+    def school_duty(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [item for item in items if item["reason"] == SCHOOL_DUTY_REASON]
+
+    [open_one] = school_duty((await intake.get(url, headers=caseworker)).json())
+    assert open_one["done_on"] is None
+    placed = SchoolPlaceAssigned(
+        household_id=uuid.UUID(household["id"]),
+        member_id=child,
+        institution=Institution.SCHOOL,
+        institution_name="Grundschule Mitte",
+        assigned_on=today(),
+    )
+    event = ReceivedEvent(envelope=new_event(placed, source="/teilhabe/courses"), payload=placed)
+    # Delivered twice (a redelivery after a lost acknowledgement, the inbox aside).
+    for _ in range(2):
+        async with sessions() as session, session.begin():
+            await HANDLERS[SchoolPlaceAssigned](session, [event])
+    follow_ups = (await intake.get(url, headers=caseworker)).json()
+    [done] = school_duty(follow_ups)
+    assert (done["done_on"], done["done_by"]) == (str(today()), "courses")
+    # The adult's follow-ups (the integration course) stay as they were.
+    assert all(item["done_on"] is None for item in follow_ups if item["id"] != done["id"])

@@ -19,7 +19,15 @@ from sqlalchemy import ColumnElement, or_, select
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
-from courses.models import Course, CourseSession, Enrollment, Guest, Person, SeatOffer
+from courses.models import (
+    Course,
+    CourseSession,
+    Enrollment,
+    Guest,
+    Person,
+    SchoolPlaceRequest,
+    SeatOffer,
+)
 
 CourseManagers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR)]
 Enrollers = Annotated[Principal, require_roles(Role.COURSE_COORDINATOR, Role.CASEWORKER)]
@@ -108,3 +116,24 @@ def _seat_offer_to_answer(principal: Principal) -> ColumnElement[bool] | bool:
 # A seat offer: answered by the course's coordinators or, on the person's behalf, by their
 # caseworkers.
 SEAT_OFFERS = RecordScope(SeatOffer, resource="seat_offer", rule=_seat_offer_to_answer)
+
+
+def _school_place_request(principal: Principal) -> ColumnElement[bool] | bool:
+    """Coordinators find places for every allocated child (as they enrol every allocated
+    person); a household's caseworkers (a team lead: every team's) follow their children's
+    requests."""
+    if principal.has_any_role(Role.COURSE_COORDINATOR):
+        return True
+    if not principal.has_any_role(Role.CASEWORKER):
+        return False
+    if principal.has_any_role(Role.TEAM_LEAD):
+        return True
+    return SchoolPlaceRequest.household_id.in_(
+        select(Person.household_id).where(Person.team.in_(sorted(principal.teams)))
+    )
+
+
+# A child's school-place request: recorded by coordinators, followed by caseworkers.
+SCHOOL_PLACES = RecordScope(
+    SchoolPlaceRequest, resource="school_place_request", rule=_school_place_request
+)

@@ -8,6 +8,7 @@ from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_packa
 from courses import inbound
 from courses.pages import mount_pages
 from courses.router import router
+from courses.school_place_router import router as school_place_router
 from courses.timers import TIMERS
 from courses.work_router import router as work_router
 
@@ -20,7 +21,7 @@ SERVICE = service_of_package(
             " places, job readiness, leisure, community offers), enrolments, waitlists and seat"
             " offers."
         ),
-        routers=[router, work_router],
+        routers=[router, work_router, school_place_router],
         pages=mount_pages,
     ),
     ServiceExtras(companions=[inbound.consumer], side_reads=inbound.READS, timers=TIMERS),

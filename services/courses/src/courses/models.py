@@ -20,13 +20,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from teilhabe.db import new_metadata
-from teilhabe.events.courses import Attendance, OfferKind
+from teilhabe.events.courses import Attendance, Institution, OfferKind, SchoolPlaceCloseReason
 from teilhabe.events.households import AgeGroup
 from teilhabe.messaging.tables import define_inbox_table
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
 from courses.domain import EnrollmentStatus, SeatOfferStatus
+from courses.school_place_rules import SchoolPlaceStatus
 
 
 class Base(DeclarativeBase):
@@ -232,6 +233,28 @@ class SchoolPlaceRequest(Base):
     requested_on: Mapped[date] = mapped_column(Date)
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
+    )
+    # What a coordinator recorded of it (courses.school_places): open until then.
+    status: Mapped[SchoolPlaceStatus] = mapped_column(
+        sql_enum(SchoolPlaceStatus, "school_place_status"),
+        default=SchoolPlaceStatus.OPEN,
+        server_default=SchoolPlaceStatus.OPEN.value,
+    )
+    # Placed: the school or Kita (a public institution, not personal data).
+    institution: Mapped[Institution | None] = mapped_column(sql_enum(Institution, "institution"))
+    institution_name: Mapped[str | None] = mapped_column(String(200))
+    close_reason: Mapped[SchoolPlaceCloseReason | None] = mapped_column(
+        sql_enum(SchoolPlaceCloseReason, "school_place_close_reason")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index(
+            "ix_school_place_request_pending",
+            "requested_on",
+            postgresql_where=text("status IN ('open', 'waiting')"),
+        ),
     )
 
 

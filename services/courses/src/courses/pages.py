@@ -314,6 +314,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
         figure_pages,
         guest_pages,
         progress_pages,
+        school_place_pages,
         seat_offer_pages,
         work_pages,
     )
@@ -327,6 +328,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             sections=(
                 ui.Section("ui_home", ui.N_("Course offer")),
                 ui.Section("new_course", ui.N_("New offer")),
+                ui.Section("school_places", ui.N_("School and Kita places")),
                 ui.Section("figures", ui.N_("Figures")),
                 ui.Section("work", ui.N_("Work"), roles=work_pages.WORK_ROLES),
             ),
@@ -337,6 +339,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             progress_pages.router,
             guest_pages.router,
             seat_offer_pages.router,
+            school_place_pages.router,
             figure_pages.router,
             work_pages.router,
         ],

@@ -70,7 +70,9 @@ PROCESSING = Processing(
             "it, placements into work opportunities (internships, Arbeitsgelegenheiten)",
         ),
         DataCategory(
-            "member", "school-place requests for children in school duty (age, languages)"
+            "member",
+            "school-place requests for children in school duty (age, languages) and their "
+            "outcome (the school or Kita found, waiting, or closed with a reason)",
         ),
         DataCategory("staff", "user name of who created, enrolled, recorded"),
     ),
@@ -185,7 +187,20 @@ PROCESSING = Processing(
                 "a child's school-place request (age, languages)",
                 "finding a school place for a child in school duty",
                 "Art. 6(1)(e) GDPR, § 34(6) SchulG NRW",
-            ).of("member_id", "household_id", "age", "languages", "requested_on"),
+                ("intake, for the child's caseworker (by event school_place.*)",),
+            ).of(
+                "member_id",
+                "household_id",
+                "age",
+                "languages",
+                "requested_on",
+                "status",
+                "institution",
+                "institution_name",
+                "close_reason",
+                "decided_at",
+            )
+            | _STAFF.of("decided_by"),
         ),
     ),
 )

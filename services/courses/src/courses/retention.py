@@ -118,9 +118,10 @@ RETENTION = Retention(
         ),
         Rule(
             table="school_place_request",
-            record="a school place needed for a child (age, languages) from intake",
-            clock_starts="the request",
-            clock="requested_on",
+            record="a school place needed for a child (age, languages) from intake, and "
+            "its outcome (the school or Kita, waiting, or closed with a reason)",
+            clock_starts="the outcome was recorded, else the request",
+            clock="coalesce(decided_at, CAST(requested_on AS timestamptz))",
             keep_days=365,
             legal_basis="Art. 6(1)(e) GDPR, § 34(6) SchulG NRW (finding the school place)",
         ),

@@ -485,6 +485,11 @@ SCHOOL_PLACE_FOLLOW_UP_DAYS = 7
 INTEGRATION_COURSE_FOLLOW_UP_DAYS = 14
 
 
+# The school-duty follow-up's reason, by which a place found in courses
+# (school_place.assigned) finds the follow-up to close.
+SCHOOL_DUTY_REASON = "Schulpflicht (§ 34 Abs. 6 SchulG NRW): Schulplatz finden und anmelden"
+
+
 def in_school_duty(date_of_birth: date, day: date) -> bool:
     return SCHOOL_DUTY_FROM <= age_on(date_of_birth, day) < SCHOOL_DUTY_UNTIL
 
@@ -528,7 +533,7 @@ def arrival_follow_ups(
                     position,
                     "school_duty",
                     start + timedelta(days=SCHOOL_PLACE_FOLLOW_UP_DAYS),
-                    "Schulpflicht (§ 34 Abs. 6 SchulG NRW): Schulplatz finden und anmelden",
+                    SCHOOL_DUTY_REASON,
                 )
             )
         elif age_on(date_of_birth, allocated_on) >= ADULT_AGE and status in course_rules:

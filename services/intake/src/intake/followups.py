@@ -223,3 +223,32 @@ async def close_no_show(*, session: AsyncSession, household_id: uuid.UUID, arriv
         follow_up.done_by = NO_SHOW_BY
         await cancel(session, FOLLOW_UP_DUE, str(follow_up.id))
     return len(open_ones)
+
+
+# Who closed a follow-up that an event of another service settled.
+SCHOOL_PLACE_BY = "courses"
+
+
+async def close_school_duty(
+    *, session: AsyncSession, household_id: uuid.UUID, member_id: uuid.UUID, placed_on: date
+) -> int:
+    """Courses found the child a school or Kita place (school_place.assigned): the child's
+    open school-duty follow-ups are done on that day and remind nobody any more. Finding
+    none (done already, or an event delivered again) changes nothing."""
+    open_ones = list(
+        await session.scalars(
+            select(FollowUp)
+            .where(
+                FollowUp.household_id == household_id,
+                FollowUp.member_id == member_id,
+                FollowUp.reason == domain.SCHOOL_DUTY_REASON,
+                FollowUp.done_on.is_(None),
+            )
+            .with_for_update()
+        )
+    )
+    for follow_up in open_ones:
+        follow_up.done_on = max(placed_on, follow_up.created_at.date())
+        follow_up.done_by = SCHOOL_PLACE_BY
+        await cancel(session, FOLLOW_UP_DUE, str(follow_up.id))
+    return len(open_ones)

@@ -1,4 +1,5 @@
-"""Events intake listens to: where its households live, from housing; who signed in."""
+"""Events intake listens to: where its households live, from housing; a child's school
+place found, from courses; who signed in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.clock import today
 from teilhabe.events.catalogue import SOURCE_PREFIX
 from teilhabe.events.contract import FieldsRead, reads
+from teilhabe.events.courses import SchoolPlaceAssigned
 from teilhabe.events.erasure import ErasureCompleted
 from teilhabe.events.housing import (
     HouseholdArrived,
@@ -70,6 +72,18 @@ async def on_household_arrived(
         )
 
 
+async def on_school_place_assigned(
+    session: AsyncSession, events: Sequence[ReceivedEvent[SchoolPlaceAssigned]]
+) -> None:
+    for event in events:
+        await followups.close_school_duty(
+            session=session,
+            household_id=event.payload.household_id,
+            member_id=event.payload.member_id,
+            placed_on=event.payload.assigned_on,
+        )
+
+
 async def on_staff_member_signed_in(
     session: AsyncSession, events: Sequence[ReceivedEvent[StaffMemberSignedIn]]
 ) -> None:
@@ -93,6 +107,7 @@ HANDLERS: HandlerMap = {
     HouseholdMovedIn: on_household_moved_in,
     HouseholdMovedOut: on_household_moved_out,
     HouseholdNotArrived: on_household_not_arrived,
+    SchoolPlaceAssigned: on_school_place_assigned,
     StaffMemberSignedIn: on_staff_member_signed_in,
 }
 
@@ -104,5 +119,6 @@ READS: FieldsRead = {
     HouseholdMovedOut: reads("household_id"),
     HouseholdArrived: reads("household_id", "arrived_on"),
     HouseholdNotArrived: reads("household_id", "expected_arrival_on"),
+    SchoolPlaceAssigned: reads("household_id", "member_id", "assigned_on"),
     StaffMemberSignedIn: reads("account_subject", "display_name", "roles", "teams"),
 }

@@ -22,6 +22,18 @@ class Change:
 
 CHANGELOG: tuple[Change, ...] = (
     Change(
+        "3.2.0",
+        "2026-12-03",
+        "What became of a school-place request: courses publishes school_place.assigned "
+        "(the school or Kita), school_place.waiting and school_place.closed (with a reason "
+        "from a fixed list), references only.",
+        events=(
+            ("school_place.assigned", 1),
+            ("school_place.waiting", 1),
+            ("school_place.closed", 1),
+        ),
+    ),
+    Change(
         "3.1.0",
         "2026-12-03",
         "help_request.withdrawn: staff withdrew a help request before its time; it names the "

@@ -179,3 +179,63 @@ class SeatOfferExpired(EventPayload):
     household_id: Reference
     member_id: Reference
     expired_at: datetime
+
+
+class Institution(StrEnum):
+    """Where a child in school duty (or of Kita age) takes up a place."""
+
+    SCHOOL = "school"
+    KITA = "kita"
+
+
+class SchoolPlaceCloseReason(StrEnum):
+    """Why a school-place request ended without a place found by the city."""
+
+    PLACED_OTHERWISE = "placed_otherwise"  # the family or the school found one directly
+    MOVED_AWAY = "moved_away"
+    NOT_NEEDED = "not_needed"  # e.g. no longer of school age, or a mistaken request
+    OTHER = "other"
+
+
+class SchoolPlaceAssigned(EventPayload):
+    """A child's school-place request (school_place.requested) is met: a place at a school
+    or Kita. The institution's name is a public institution's, not personal data; so the
+    caseworker can close the school-duty follow-up."""
+
+    event_type: ClassVar[str] = "school_place.assigned"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    member_id: Reference
+    institution: Institution
+    institution_name: str = Field(
+        max_length=200, description="The school or Kita, e.g. 'Grundschule Mitte'."
+    )
+    assigned_on: date
+
+
+class SchoolPlaceWaiting(EventPayload):
+    """A child's school-place request is on a waiting list: asked for, no place yet."""
+
+    event_type: ClassVar[str] = "school_place.waiting"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    member_id: Reference
+    waiting_since: date
+
+
+class SchoolPlaceClosed(EventPayload):
+    """A child's school-place request ended without a place the city found, with a reason
+    (no text: the reason is one of a fixed list)."""
+
+    event_type: ClassVar[str] = "school_place.closed"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "household_id"
+
+    household_id: Reference
+    member_id: Reference
+    reason: SchoolPlaceCloseReason
+    closed_on: date

@@ -1075,7 +1075,13 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
                 body={},
                 **intake,
             )
-            for action in ("korrektur", "aufenthaltsstatus", "entfernen")
+            for action in (
+                "korrektur",
+                "aufenthaltsstatus",
+                "entfernen",
+                "wohnsitzauflage",
+                "wohnsitzauflage/aufhebung",
+            )
         ),
         Route(
             "intake",

@@ -388,6 +388,20 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         member = f"{intake_url}/haushalte/{housed_id}/mitglieder/{member_id}"
         await checks.visit(page, member, f"intake-member-{tag}")
         await checks.submit_with_errors(page, "Mitglied entfernen", f"intake-member-errors-{tag}")
+        if role is Role.CASEWORKER:  # the residence obligation (§ 12a AufenthG)
+            await page.goto(member)
+            await checks.submit_with_errors(
+                page, "Wohnsitzauflage speichern", f"intake-obligation-errors-{tag}"
+            )
+            await page.get_by_label("An die Stadt gebunden bis").fill(
+                f"{today() + timedelta(days=400):%d.%m.%Y}"
+            )
+            await page.get_by_role("button", name="Wohnsitzauflage speichern").click()
+            await expect(page.locator("[data-obligation]")).to_contain_text("An die Stadt gebunden")
+            await checks.check(page, f"intake-member-obligation-{tag}")
+            await checks.submit_with_errors(
+                page, "Wohnsitzauflage aufheben", f"intake-obligation-lift-errors-{tag}"
+            )
         if role is Role.CASEWORKER:  # case notes: the household's own team only
             notes = f"{intake_url}/haushalte/{housed_id}/vermerke"
             await checks.visit(page, notes, f"intake-notes-{tag}")

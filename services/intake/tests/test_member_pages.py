@@ -194,3 +194,86 @@ async def test_another_team_finds_no_member_page(
         assert (await other.get(amina)).status_code == 404
         new = await other.get(f"/ui/haushalte/{household_id}/mitglieder/neu")
         assert new.status_code == 404
+
+
+async def test_a_residence_obligation_is_recorded_and_lifted_on_the_member_page(
+    browser: httpx.AsyncClient,
+) -> None:
+    household_id = await registered(browser)
+    [member, *_] = member_links(await browser.get(f"/ui/haushalte/{household_id}"))
+    page = await browser.get(member)
+    assert "Wohnsitzauflage (§ 12a AufenthG)" in page.text
+    assert "Es ist keine Wohnsitzauflage erfasst." in page.text
+    assert "Wohnsitzauflage aufheben" not in page.text
+    token = form_token(page)
+
+    # Every rule in one round: a day typed wrongly, a recognition ahead.
+    refused = await browser.post(
+        f"{member}/wohnsitzauflage",
+        data={
+            "csrf_token": token,
+            "bound_until": "bald",
+            "recognised_on": german(today() + timedelta(days=1)),
+        },
+    )
+    assert refused.status_code == 422
+    assert error_next_to(refused, "bound_until").startswith("Bitte geben Sie ein Datum")
+    assert error_next_to(refused, "recognised_on") == "Die Anerkennung liegt in der Zukunft."
+    assert 'value="bald"' in refused.text
+    too_long = await browser.post(
+        f"{member}/wohnsitzauflage",
+        data={
+            "csrf_token": token,
+            "bound_until": german(today() + timedelta(days=4 * 365)),
+            "recognised_on": german(today()),
+        },
+    )
+    assert error_next_to(too_long, "bound_until") == (
+        "Die Wohnsitzauflage gilt höchstens drei Jahre ab der Anerkennung."
+    )
+
+    until = today() + timedelta(days=400)
+    recorded = await browser.post(
+        f"{member}/wohnsitzauflage",
+        data={
+            "csrf_token": token,
+            "bound_until": german(until),
+            "recognised_on": german(today() - timedelta(days=30)),
+        },
+    )
+    assert recorded.status_code == 303, recorded.text
+    shown = await browser.get(recorded.headers["location"])
+    assert f"Die Wohnsitzauflage ist erfasst: an die Stadt gebunden bis {german(until)}." in (
+        shown.text
+    )
+    assert f"An die Stadt gebunden bis {german(until)}." in shown.text
+    assert "Wohnsitzauflage vorzeitig aufheben" in shown.text
+
+    no_reason = await browser.post(
+        f"{member}/wohnsitzauflage/aufhebung",
+        data={"csrf_token": token, "lifted_on": german(today() + timedelta(days=1))},
+    )
+    assert no_reason.status_code == 422
+    assert error_next_to(no_reason, "lift_reason") == (
+        "Bitte wählen Sie einen Eintrag aus der Liste."
+    )
+    ahead = await browser.post(
+        f"{member}/wohnsitzauflage/aufhebung",
+        data={
+            "csrf_token": token,
+            "lifted_on": german(today() + timedelta(days=1)),
+            "lift_reason": "employment",
+        },
+    )
+    assert error_next_to(ahead, "lifted_on") == (
+        "Eine Wohnsitzauflage wird zu einem Tag aufgehoben, der nicht in der Zukunft liegt."
+    )
+    lifted = await browser.post(
+        f"{member}/wohnsitzauflage/aufhebung",
+        data={"csrf_token": token, "lifted_on": german(today()), "lift_reason": "training"},
+    )
+    assert lifted.status_code == 303, lifted.text
+    after = await browser.get(lifted.headers["location"])
+    assert "Die Wohnsitzauflage ist aufgehoben." in after.text
+    assert f"aufgehoben am {german(today())}: Berufsausbildung." in after.text
+    assert "Wohnsitzauflage vorzeitig aufheben" not in after.text

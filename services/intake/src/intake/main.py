@@ -28,6 +28,7 @@ from intake import (
     letter_pages,
     member_pages,
     note_pages,
+    obligation_pages,
     referral_pages,
 )
 from intake.erasure_router import router as erasure_router
@@ -63,6 +64,7 @@ def _mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
         [
             allocation_pages.router,
             member_pages.router,
+            obligation_pages.router,
             note_pages.router,
             followup_pages.router,
             appointment_pages.router,

@@ -1,5 +1,6 @@
 """Staff pages of the household over time: a member added (a birth, a reunited relative),
-corrected or removed, and a new residence status with its history.
+corrected or removed, and a new residence status with its history; the member's page also
+shows their residence obligation (its forms: intake.obligation_pages).
 
 Every change goes through the use case the API calls (`intake.members`); a page only turns
 a form into the API's request model and a refusal back into errors next to the fields.
@@ -8,7 +9,8 @@ a form into the API's request model and a refusal back into errors next to the f
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 import uuid
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,9 +21,15 @@ from teilhabe.auth import Principal
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from intake import domain, members, service
+from intake import domain, members, obligations, service
 from intake.dependencies import HOUSEHOLDS
-from intake.domain import REASONS_FOR, MemberChangeKind, MemberChangeReason, ResidenceStatus
+from intake.domain import (
+    REASONS_FOR,
+    MemberChangeKind,
+    MemberChangeReason,
+    ObligationLift,
+    ResidenceStatus,
+)
 from intake.pages import (
     CHANGE_REASON_LABELS,
     FIELD_LABELS,
@@ -53,10 +61,25 @@ ADD_FIELDS = (
 )
 STATUS_FIELDS = ("residence_status", "valid_from", "expires_on")
 REMOVE_FIELDS = ("removal_reason",)
+# The residence obligation (§ 12a AufenthG): recorded, and lifted early (intake.obligations).
+OBLIGATION_FIELDS = ("bound_until", "recognised_on")
+LIFT_FIELDS = ("lifted_on", "lift_reason")
+LIFT_LABELS = {
+    ObligationLift.EMPLOYMENT: ui.N_(
+        "Employment (at least 15 hours a week, subject to social insurance)"
+    ),
+    ObligationLift.TRAINING: ui.N_("Vocational training"),
+    ObligationLift.STUDIES: ui.N_("Studies"),
+    ObligationLift.OTHER: ui.N_("Other reason, e.g. hardship"),
+}
 LABELS = {
     **FIELD_LABELS,
     "reason": ui.N_("Reason"),
     "removal_reason": ui.N_("Reason"),
+    "bound_until": ui.N_("Bound to the city until"),
+    "recognised_on": ui.N_("Recognised on"),
+    "lifted_on": ui.N_("Lifted on"),
+    "lift_reason": ui.N_("Why lifted"),
     "valid_from": ui.N_("Valid from"),
     "expires_on": ui.N_("Valid until"),
 }
@@ -187,7 +210,7 @@ async def member(
     session: DbSession,
     principal: Staff,
 ) -> Response:
-    return await _member_page(request, session, principal, household_id, member_id)
+    return await member_page(request, session, principal, household_id, member_id)
 
 
 @router.post(
@@ -225,7 +248,7 @@ async def correct_member(
                 form.texts.gettext("The member's facts are corrected."),
             )
     return await form.again(
-        lambda errors: _member_page(
+        lambda errors: member_page(
             request, session, principal, household_id, member_id, facts=values, errors=errors
         )
     )
@@ -267,7 +290,7 @@ async def change_residence_status(
                 form.texts.gettext("The new residence status is recorded."),
             )
     return await form.again(
-        lambda errors: _member_page(
+        lambda errors: member_page(
             request, session, principal, household_id, member_id, status=values, errors=errors
         )
     )
@@ -314,13 +337,13 @@ async def remove_member(
                 )
             form.rename({"reason": "removal_reason"})
     return await form.again(
-        lambda errors: _member_page(
+        lambda errors: member_page(
             request, session, principal, household_id, member_id, removal=values, errors=errors
         )
     )
 
 
-async def _member_page(
+async def member_page(
     request: Request,
     session: DbSession,
     principal: Principal,
@@ -330,9 +353,15 @@ async def _member_page(
     facts: dict[str, str] | None = None,
     status: dict[str, str] | None = None,
     removal: dict[str, str] | None = None,
+    obligation: dict[str, str] | None = None,
+    lifting: dict[str, str] | None = None,
     errors: ui.FormErrors | None = None,
 ) -> Response:
+    """The member's page (also shown again with the errors of one of its forms)."""
     household, found, history = await members.member_record(
+        session=session, principal=principal, household_id=household_id, member_id=member_id
+    )
+    bound = await obligations.of_member(
         session=session, principal=principal, household_id=household_id, member_id=member_id
     )
     page_texts = ui.texts(request)
@@ -360,11 +389,40 @@ async def _member_page(
             "sex_options": ui.options(SEX_LABELS, page_texts),
             "residence_options": ui.options(RESIDENCE_LABELS, page_texts),
             "removal_options": _reasons(MemberChangeKind.REMOVED, page_texts),
+            "obligation": bound,
+            "obligation_values": obligation or _recorded_obligation(bound, page_texts),
+            "lifting": lifting or dict.fromkeys(LIFT_FIELDS, ""),
+            "lift_labels": LIFT_LABELS,
+            "lift_options": ui.options(LIFT_LABELS, page_texts),
             "labels": ui.field_labels(LABELS, page_texts),
         },
         section="ui_home",
-        errors=ui.in_field_order(errors or {}, (*FACT_FIELDS, *STATUS_FIELDS, *REMOVE_FIELDS)),
+        errors=ui.in_field_order(
+            errors or {},
+            (*FACT_FIELDS, *STATUS_FIELDS, *OBLIGATION_FIELDS, *LIFT_FIELDS, *REMOVE_FIELDS),
+        ),
     )
+
+
+class RecordedObligation(Protocol):
+    """What the member's page shows of a residence obligation."""
+
+    @property
+    def bound_until(self) -> date: ...
+    @property
+    def recognised_on(self) -> date | None: ...
+
+
+def _recorded_obligation(bound: RecordedObligation | None, page_texts: ui.Texts) -> dict[str, str]:
+    """The record form filled with the obligation as recorded (recording again corrects it)."""
+    if bound is None:
+        return dict.fromkeys(OBLIGATION_FIELDS, "")
+    return {
+        "bound_until": ui.date_input_value(bound.bound_until, page_texts.locale),
+        "recognised_on": ui.date_input_value(bound.recognised_on, page_texts.locale)
+        if bound.recognised_on
+        else "",
+    }
 
 
 # --- small helpers -------------------------------------------------------------------

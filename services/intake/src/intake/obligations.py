@@ -111,6 +111,20 @@ async def of_household(
     return household, found
 
 
+async def of_member(
+    *, session: AsyncSession, principal: Principal, household_id: uuid.UUID, member_id: uuid.UUID
+) -> ResidenceObligation | None:
+    """A member's residence obligation, if one is recorded (the member's page shows it)."""
+    household = await HOUSEHOLDS.get(session, principal, household_id)
+    if member_id not in {m.id for m in household.members}:
+        raise NotFound("member")
+    found = await session.get(ResidenceObligation, member_id)
+    if found is not None:
+        await audit(session, principal, "read", RESOURCE, [member_id])
+    await session.commit()
+    return found
+
+
 async def schedule_reminder(session: AsyncSession, obligation: ResidenceObligation) -> None:
     lead_days = get_settings().obligation_reminder_days
     reminder_on = domain.obligation_reminder_on(obligation.bound_until, lead_days=lead_days)

@@ -377,6 +377,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         )
         await checks.visit(page, f"{courses_url}/barrierefreiheit", f"courses-accessibility-{tag}")
         await checks.visit(page, f"{courses_url}/kennzahlen", f"courses-figures-{tag}")
+        await checks.visit(page, f"{courses_url}/arbeit/kennzahlen", f"courses-work-figures-{tag}")
         await checks.visit(
             page, f"{courses_url}/sprache/en?next=/ui/", f"courses-catalogue-en-{tag}"
         )
@@ -399,10 +400,11 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await expect(page.get_by_role("status")).to_have_text("Die Arbeitserlaubnis ist erfasst.")
     await expect(page.locator("#permit-history")).to_contain_text("Erwerbstätigkeit gestattet")
     await checks.check(page, "courses-work-person-caseworker")
+    await checks.visit(page, f"{courses_url}/arbeit/kennzahlen", "courses-work-figures-caseworker")
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 33, checks.checked
+    assert len(checks.checked) == 35, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------

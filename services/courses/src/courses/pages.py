@@ -316,6 +316,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
         progress_pages,
         school_place_pages,
         seat_offer_pages,
+        work_figure_pages,
         work_pages,
     )
 
@@ -331,6 +332,11 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("school_places", ui.N_("School and Kita places")),
                 ui.Section("figures", ui.N_("Figures")),
                 ui.Section("work", ui.N_("Work"), roles=work_pages.WORK_ROLES),
+                ui.Section(
+                    "work_figures",
+                    ui.N_("Work figures"),
+                    roles=work_figure_pages.FIGURE_ROLES,
+                ),
             ),
         ),
         [
@@ -342,6 +348,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             school_place_pages.router,
             figure_pages.router,
             work_pages.router,
+            work_figure_pages.router,
         ],
         outbox=service.outbox,
     )

@@ -95,8 +95,8 @@ WORKERS = RecordScope(Person, resource="person", rule=_acts_for)
 
 @dataclass(frozen=True)
 class MonthFigure:
-    """People in work, in job-readiness offers (training) and in courses in one month;
-    `total` counts each person once."""
+    """People in work, in job readiness (job-readiness offers, internships and work
+    opportunities: training) and in courses in one month; `total` counts each person once."""
 
     month: date
     in_work: int
@@ -498,9 +498,15 @@ async def monthly_figures(
                 Course.kind.not_in([OfferKind.LEISURE, OfferKind.COMMUNITY]),
             )
         )
+        placed = select(WorkPlacement.member_id).where(
+            WorkPlacement.status.in_([PlacementStatus.STARTED, PlacementStatus.ENDED]),
+            WorkPlacement.started_on <= end,
+            or_(WorkPlacement.ended_on.is_(None), WorkPlacement.ended_on >= month),
+        )
         work_ids = set(await session.scalars(working))
         rows = (await session.execute(taking_part)).all()
         training = {m for m, kind in rows if kind is OfferKind.JOB_READINESS}
+        training |= set(await session.scalars(placed))
         courses = {m for m, kind in rows if kind is not OfferKind.JOB_READINESS}
         figures.append(
             MonthFigure(

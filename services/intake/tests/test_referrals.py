@@ -33,12 +33,28 @@ async def test_a_referral_goes_from_sent_to_accepted_to_done_as_events_without_i
     member = household["members"][0]["id"]
     sent = await intake.post(
         path,
-        json={"member_id": member, "target": "jobcenter", "purpose": PURPOSE, "agency": "jc-dl"},
+        json={"member_id": member, "target": "jobcenter", "purpose": PURPOSE, "agency": "jc-test"},
         headers=me,
     )
     assert sent.status_code == 201, sent.text
     assert sent.json()["state"] == "sent"
     referral = sent.json()["id"]
+    # An agency the city does not know (not in CONSENT_AGENCIES): refused at its field,
+    # with every other problem in the same round.
+    unknown = await intake.post(
+        path,
+        json={"member_id": member, "target": "jobcenter", "purpose": PURPOSE, "agency": "jc-x"},
+        headers=me,
+    )
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.json()["errors"]] == ["agency"]
+    assert unknown.json()["errors"][0]["message"] == "not a partner agency known to the city"
+    stranger = await intake.post(
+        path,
+        json={"member_id": household["id"], "target": "school", "purpose": "x", "agency": "jc-x"},
+        headers=me,
+    )
+    assert sorted(e["field"] for e in stranger.json()["errors"]) == ["agency", "member_id"]
     bad = await intake.post(
         path, json={"member_id": member, "target": "astrologer", "purpose": ""}, headers=me
     )
@@ -70,7 +86,7 @@ async def test_a_referral_goes_from_sent_to_accepted_to_done_as_events_without_i
         "referral.state_changed",
         "referral.state_changed",
     ]
-    assert mine[0]["data"]["agency"] == "jc-dl"
+    assert mine[0]["data"]["agency"] == "jc-test"
     assert mine[0]["data"]["member_id"] == member
     assert "Arbeitsuchend" not in json.dumps(mine)
 
@@ -90,6 +106,20 @@ async def test_the_referrals_page_refers_and_records_the_answer(
         assert refused.status_code == 422
         assert error_next_to(refused, "purpose") == "Bitte füllen Sie dieses Feld aus."
         [member] = re.findall(r'<option value="([0-9a-f-]{36})"', page.text)[:1]
+        unknown = await browser.post(
+            f"{household}/vermittlungen",
+            data={
+                "csrf_token": token,
+                "member_id": member,
+                "target": "jobcenter",
+                "purpose": "Arbeitsuchendmeldung",
+                "agency": "Jobcenter-Irgendwo",
+            },
+        )
+        assert unknown.status_code == 422
+        assert (
+            error_next_to(unknown, "agency") == "Diese Partnerbehörde ist der Stadt nicht bekannt."
+        )
         made = await browser.post(
             f"{household}/vermittlungen",
             data={

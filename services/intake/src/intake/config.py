@@ -15,9 +15,10 @@ class IntakeSettings(InboundSettings):
     http_port: int = 8001
     consent_agencies: list[str] = Field(
         default=[],
-        description="The partner agencies a consent may name: their names as registered in "
-        "notifications' agency registry and on the broker, as JSON, e.g. "
-        '["jobcenter-kreis-coesfeld"]; a consent naming another is refused at its field.',
+        description="The partner agencies the city knows, which a consent or a referral may "
+        "name: their names as registered in notifications' agency registry and on the broker, "
+        'as JSON, e.g. ["jobcenter-kreis-coesfeld"]; a consent or referral naming another is '
+        "refused at its field.",
     )
     residence_reminder_days: int = Field(
         default=56,

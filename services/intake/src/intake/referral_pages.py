@@ -19,6 +19,7 @@ from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
 from intake import referrals
+from intake.config import get_settings
 from intake.dependencies import HOUSEHOLDS
 from intake.domain import REFERRAL_STEPS, ReferralState, ReferralTarget
 from intake.pages import Staff, list_downloads
@@ -33,7 +34,12 @@ LABELS = {
     "purpose": ui.N_("Purpose"),
     "agency": ui.N_("Connected partner agency"),
 }
-HINTS = {"agency": ui.N_("Please enter the agency's short name, e.g. jobcenter-duelmen.")}
+HINTS = {
+    "agency": ui.N_(
+        "The agency's short name as the city's administrator registered it, "
+        "e.g. jobcenter-kreis-coesfeld (lower-case letters, digits, hyphens)."
+    )
+}
 TARGET_LABELS = {
     ReferralTarget.JOBCENTER: ui.N_("Jobcenter"),
     ReferralTarget.IMMIGRATION_OFFICE: ui.N_("Immigration office"),
@@ -67,7 +73,10 @@ CONFLICTS = {
     "referral-closed": (ui.FORM, ui.N_("This referral is finished already.")),
     "referral-step": (ui.FORM, ui.N_("This referral cannot take that step.")),
 }
-RULE_MESSAGES = (ui.N_("not a member of this household"),)
+RULE_MESSAGES = (
+    ui.N_("not a member of this household"),
+    ui.N_("not a partner agency known to the city"),
+)
 
 
 @router.get(
@@ -110,6 +119,7 @@ async def refer(
                 household_id=household_id,
                 referral_in=body,
                 today=today(),
+                agencies=get_settings().consent_agencies,
             )
         )
         if made is not None:

@@ -7,6 +7,7 @@ whoever sees the household."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from intake.schemas import ReferralIn, ReferralStateIn
 from intake.service import audit, outbox
 
 RESOURCE = "referral"
+UNKNOWN_AGENCY = "not a partner agency known to the city"
 
 
 async def refer(
@@ -31,13 +33,22 @@ async def refer(
     household_id: uuid.UUID,
     referral_in: ReferralIn,
     today: date,
+    agencies: Collection[str],
 ) -> Referral:
+    """Refer a member; a named agency is one of `agencies` (the setting CONSENT_AGENCIES,
+    the partner agencies the city knows, as for consents)."""
     household = await HOUSEHOLDS.get(session, principal, household_id)
     closed = domain.case_closed_refusal(household.closed_on)
     if closed is not None:
         raise_refusal(closed)
+    problems: dict[str, str] = {}
     if referral_in.member_id not in {m.id for m in household.members}:
-        raise InvalidFields({"member_id": "not a member of this household"})
+        problems["member_id"] = "not a member of this household"
+    if referral_in.agency is not None and referral_in.agency not in agencies:
+        # Its steps would travel to an agency nobody can deliver to, unnoticed.
+        problems["agency"] = UNKNOWN_AGENCY
+    if problems:
+        raise InvalidFields(problems)
     referral = Referral(
         id=uuid.uuid4(),
         household_id=household.id,

@@ -359,6 +359,7 @@ async def refer(
         household_id=household_id,
         referral_in=body,
         today=today(),
+        agencies=get_settings().consent_agencies,
     )
     return ReferralOut.model_validate(referral)
 

@@ -436,7 +436,8 @@ class ReferralIn(RequestModel):
     )
     agency: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")] | None = Field(
         default=None,
-        description="The connected partner agency it goes to (its id at the agency gateway); "
+        description="The connected partner agency it goes to (its id at the agency gateway), "
+        "one the city knows (the setting CONSENT_AGENCIES; another is refused at this field); "
         "it then hears of it, with the person's consent.",
     )
 

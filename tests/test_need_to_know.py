@@ -2005,6 +2005,7 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "follow_up": "follow_up_id",
         "appointment": "appointment_id",
         "referral": "referral_id",
+        "school_place": "member_id",
         "north": "household_id",
         "south": "household_id",
         "site": "site_id",

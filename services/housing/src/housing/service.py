@@ -186,7 +186,11 @@ def _bed_label(unit_name: str, number: int) -> str:
 
 
 async def get_all_sites(
-    *, session: AsyncSession, principal: Principal, for_household: uuid.UUID | None = None
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    for_household: uuid.UUID | None = None,
+    action: str = "list",
 ) -> list[SiteOut]:
     """Every site's occupancy; `for_household`: as that household sees it.
 
@@ -198,7 +202,7 @@ async def get_all_sites(
     reserved = await _reserved_beds(session, excluding=for_household)
     closed = await closed_beds(session, today())
     shown = [_site_out(site, occupancy, reserved, closed) for site in sites]
-    await _audit_residents(session, principal, shown, action="list")
+    await _audit_residents(session, principal, shown, action=action)
     return shown
 
 
@@ -261,12 +265,12 @@ async def get_placed_household(
 
 
 async def get_board(
-    *, session: AsyncSession, principal: Principal
+    *, session: AsyncSession, principal: Principal, action: str = "list"
 ) -> tuple[list[SiteOut], dict[uuid.UUID, list[ResidentOut]]]:
     """Every site's occupancy, and unit id → the households living there now (notice
     number and size, no names: housing never receives them); audited once, by
-    `get_all_sites`, for the same households."""
-    sites = await get_all_sites(session=session, principal=principal)
+    `get_all_sites`, for the same households, as `action` ("export" for a download)."""
+    sites = await get_all_sites(session=session, principal=principal, action=action)
     rows = await session.execute(
         select(
             Placement.id,
@@ -355,12 +359,13 @@ async def get_held_beds(*, session: AsyncSession, household_id: uuid.UUID) -> He
 
 
 async def get_waiting_queue(
-    *, session: AsyncSession, principal: Principal
+    *, session: AsyncSession, principal: Principal, action: str = "list"
 ) -> list[WaitingHouseholdOut]:
     """Households awaiting accommodation, most urgent first (`domain.order_queue`), each
     with its position, the reasons for it, and its reservation.
 
-    Audited: the queue shows each household's size, its minors and barrier-free need.
+    Audited (as `action`, "export" for a download): the queue shows each household's
+    size, its minors and barrier-free need.
     """
     query = (
         select(WaitingHousehold, Reservation)
@@ -400,7 +405,7 @@ async def get_waiting_queue(
         entry.position = placed.position
         entry.reasons = [QueueReasonOut(kind=r.kind, on=r.on, days=r.days) for r in placed.reasons]
         queue.append(entry)
-    await audit(session, principal, "list", "household", [entry.household_id for entry in queue])
+    await audit(session, principal, action, "household", [entry.household_id for entry in queue])
     await session.commit()
     return queue
 

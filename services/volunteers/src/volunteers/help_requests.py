@@ -77,10 +77,16 @@ async def ask(
 
 
 async def get_all(
-    *, session: AsyncSession, principal: Principal, since: datetime, limit: int
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    since: datetime,
+    limit: int,
+    action: str = "read",
 ) -> list[HelpRequestOut]:
     """Requests ending after `since`, soonest first; a volunteer's: open ones offered to
-    them and those they took."""
+    them and those they took. Who took them, for staff, is audited as `action` ("export"
+    for a download)."""
     query = HELP_REQUESTS.select(principal).where(HelpRequest.ends_at > since)
     if not principal.has_any_role(*REQUESTING_ROLES):
         mine = HelpRequest.accepted_by.in_(own_volunteer_ids(principal))
@@ -88,7 +94,7 @@ async def get_all(
     requests = list(
         await session.scalars(query.order_by(HelpRequest.starts_at, HelpRequest.id).limit(limit))
     )
-    found = await _out(session, principal, requests)
+    found = await _out(session, principal, requests, action=action)
     await session.commit()
     return found
 
@@ -243,7 +249,10 @@ async def _helpers(session: AsyncSession, need: domain.HelpNeed) -> list[domain.
 
 
 async def _out(
-    session: AsyncSession, principal: Principal, requests: Sequence[HelpRequest]
+    session: AsyncSession,
+    principal: Principal,
+    requests: Sequence[HelpRequest],
+    action: str = "read",
 ) -> list[HelpRequestOut]:
     """The requests as the principal may see them: staff see how many it reached and who
     took it (audited); a volunteer only whether they took it."""
@@ -262,7 +271,7 @@ async def _out(
                 phone=volunteer.phone,
             )
         if helpers:
-            await audit(session, principal, "read", VOLUNTEER, sorted(helpers, key=str))
+            await audit(session, principal, action, VOLUNTEER, sorted(helpers, key=str))
         counts = (
             select(HelpRequestOffer.help_request_id, func.count())
             .where(HelpRequestOffer.help_request_id.in_([r.id for r in requests]))

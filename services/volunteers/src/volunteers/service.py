@@ -110,7 +110,9 @@ async def get_all(
     skill: str | None,
     limit: int,
     offset: int,
+    action: str = "list",
 ) -> tuple[list[Volunteer], int]:
+    """Volunteers by name, filtered; audited as `action` ("export" for a download)."""
     query: Select[Any] = VOLUNTEERS.select(principal)
     if language:
         query = query.where(Volunteer.languages.contains([language]))
@@ -124,7 +126,7 @@ async def get_all(
         limit=limit,
         offset=offset,
     )
-    await audit(session, principal, "list", VOLUNTEER, [v.id for v in volunteers])
+    await audit(session, principal, action, VOLUNTEER, [v.id for v in volunteers])
     await session.commit()
     return volunteers, total
 

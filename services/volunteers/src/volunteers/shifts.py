@@ -154,15 +154,17 @@ async def get_shifts(
     until: datetime | None,
     facility_id: uuid.UUID | None,
     limit: int,
+    action: str = "list",
 ) -> list[ShiftOut]:
-    """Shifts ending after `since`, soonest first (a volunteer: the board)."""
+    """Shifts ending after `since`, soonest first (a volunteer: the board); who holds the
+    slots, for a coordinator, audited as `action` ("export" for a download)."""
     query = SHIFTS.select(principal).where(Shift.ends_at > since)
     if until is not None:
         query = query.where(Shift.starts_at < until)
     if facility_id is not None:
         query = query.where(Shift.facility_id == facility_id)
     shifts = list(await session.scalars(query.order_by(Shift.starts_at, Shift.id).limit(limit)))
-    found = await _shifts_out(session, principal, shifts)
+    found = await _shifts_out(session, principal, shifts, action=action)
     await session.commit()
     return found
 
@@ -321,7 +323,7 @@ async def _slots(
 
 
 async def _shifts_out(
-    session: AsyncSession, principal: Principal, shifts: Sequence[Shift]
+    session: AsyncSession, principal: Principal, shifts: Sequence[Shift], action: str = "list"
 ) -> list[ShiftOut]:
     """The shifts as the principal may see them: who holds the slots for coordinators
     (audited), only whether they hold one themselves for a volunteer."""
@@ -354,7 +356,7 @@ async def _shifts_out(
     if coordinator:
         shown = sorted({s.volunteer_id for held in signups.values() for s in held}, key=str)
         if shown:
-            await audit(session, principal, "list", VOLUNTEER, shown)
+            await audit(session, principal, action, VOLUNTEER, shown)
     return [
         ShiftOut(
             id=s.id,

@@ -4,6 +4,7 @@ searched, filtered and paged by units."""
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -12,6 +13,7 @@ from teilhabe.api.dependencies import DbSession
 
 from housing import service
 from housing.board import BoardFilters, board_units
+from housing.pages import lists
 from housing.pages.common import SITE_KIND_LABELS, Officer
 from housing.schemas import SiteOut
 
@@ -21,8 +23,19 @@ BOARD_PAGE_SIZE = 25  # units a page
 
 @router.get("/", name="ui_home")
 async def board(request: Request, session: DbSession, principal: Officer) -> Response:
-    sites, residents = await service.get_board(session=session, principal=principal)
+    kind = ui.download_format(request)
+    sites, residents = await service.get_board(
+        session=session, principal=principal, action="export" if kind else "list"
+    )
     filters = _board_filters(request, sites)
+    if kind:  # every unit the filters find (not one page), with who lives there
+        every, _ = board_units(
+            sites,
+            {unit: [r.notice_number for r in living] for unit, living in residents.items()},
+            replace(filters, page=1),
+            size=ui.DOWNLOAD_LIMIT,
+        )
+        return lists.occupancy_file(ui.texts(request), every, residents, kind)
     shown, total = board_units(
         sites,
         {unit: [r.notice_number for r in living] for unit, living in residents.items()},
@@ -38,6 +51,7 @@ async def board(request: Request, session: DbSession, principal: Officer) -> Res
             "filters": filters,
             "total": total,
             "pager": ui.pager(filters.page, total, BOARD_PAGE_SIZE, ui.same_query(request)),
+            "downloads": ui.download_links(request),
             "site_options": [(str(site.id), site.name) for site in sites],
             "residents": residents,
             "kind_labels": SITE_KIND_LABELS,

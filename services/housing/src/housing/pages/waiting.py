@@ -18,6 +18,7 @@ from teilhabe.scope import applies_scope
 from housing import protection, service
 from housing.config import get_settings
 from housing.dependencies import RESERVATIONS, WAITING_HOUSEHOLDS
+from housing.pages import lists
 from housing.pages.common import FIELD_LABELS, NOT_ENOUGH_BEDS, SITE_KIND_LABELS, Officer, where
 from housing.schemas import PlacementIn, ReservationIn, SiteOut, WaitingHouseholdOut
 
@@ -52,6 +53,14 @@ CANCEL_CONFLICTS = {
 
 @router.get("/warteliste", name="waiting_queue")
 async def waiting_queue(request: Request, session: DbSession, principal: Officer) -> Response:
+    kind = ui.download_format(request)
+    if kind:  # the whole queue in its order, as the page shows it: an export
+        households = await service.get_waiting_queue(
+            session=session, principal=principal, action="export"
+        )
+        reserved_in = [h.reservation.unit_id for h in households if h.reservation]
+        places = await service.get_unit_places(session=session, unit_ids=reserved_in)
+        return lists.queue_file(ui.texts(request), households, places, kind)
     return await _waiting_queue_page(request, session, principal)
 
 
@@ -72,6 +81,7 @@ async def _waiting_queue_page(
             "households": households,
             "places": await service.get_unit_places(session=session, unit_ids=reserved_in),
             "arrival_window": get_settings().queue_arrival_window_days,
+            "downloads": ui.download_links(request),
         },
         section="waiting_queue",
         errors=errors,

@@ -23,6 +23,7 @@ from volunteers.dependencies import (
     Requester,
     RequesterOrVolunteer,
 )
+from volunteers.pages import lists
 from volunteers.pages.common import OwnVolunteer, labels, page
 from volunteers.pages.shift_pages import TIME_FORMAT, parse_time
 from volunteers.schemas import HelpRequestIn
@@ -66,6 +67,17 @@ FIELD_LABELS = {
 async def help_request_list(
     request: Request, session: DbSession, principal: StaffOrHelper
 ) -> Response:
+    kind = ui.download_format(request)
+    if kind and principal.has_any_role(*REQUESTING_ROLES):
+        # Staff's coming requests and who comes (an export of those volunteers).
+        found = await help_requests.get_all(
+            session=session,
+            principal=principal,
+            since=clock.now(),
+            limit=ui.DOWNLOAD_LIMIT,
+            action="export",
+        )
+        return lists.help_requests_file(ui.texts(request), found, kind)
     return await _list(request, session, principal, {}, {})
 
 
@@ -168,6 +180,7 @@ async def _list(
         {
             "requests": found,
             "staff": principal.has_any_role(*REQUESTING_ROLES),
+            "downloads": ui.download_links(request),
             "values": values,
             "labels": labels(page_texts) | ui.field_labels(FIELD_LABELS, page_texts),
         },

@@ -16,6 +16,7 @@ from teilhabe.auth import Principal
 
 from volunteers import service
 from volunteers.dependencies import MANAGING_ROLES
+from volunteers.pages import lists
 from volunteers.pages.common import (
     PAGE_SIZE,
     WEEKDAY_LABELS,
@@ -78,6 +79,18 @@ async def registry(request: Request, session: DbSession, principal: StaffOrVolun
         skill=params.get("skill", "").strip()[:100],
         page=ui.page_number(params.get("page")),
     )
+    kind = ui.download_format(request)
+    if kind:  # every volunteer the filters find, not one page: an export
+        everyone, _ = await service.get_all(
+            session=session,
+            principal=principal,
+            language=filters.language or None,
+            skill=filters.skill or None,
+            limit=ui.DOWNLOAD_LIMIT,
+            offset=0,
+            action="export",
+        )
+        return lists.volunteers_file(ui.texts(request), everyone, kind)
     found, total = await service.get_all(
         session=session,
         principal=principal,
@@ -95,6 +108,7 @@ async def registry(request: Request, session: DbSession, principal: StaffOrVolun
             "volunteers": found,
             "total": total,
             "pager": ui.pager(filters.page, total, PAGE_SIZE, ui.same_query(request)),
+            "downloads": ui.download_links(request),
             "language_options": _language_options(
                 ui.texts(request), [*spoken, *([filters.language] if filters.language else [])]
             ),

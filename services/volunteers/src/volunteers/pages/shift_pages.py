@@ -19,6 +19,7 @@ from teilhabe.scope import applies_scope
 
 from volunteers import shifts
 from volunteers.dependencies import MANAGING_ROLES, SHIFTS, Rules
+from volunteers.pages import lists
 from volunteers.pages.common import OwnVolunteer, Staff, StaffOrVolunteer, labels, page
 from volunteers.schemas import FacilityIn, FacilityKind, ShiftIn
 
@@ -53,6 +54,19 @@ _TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 async def shift_board(
     request: Request, session: DbSession, principal: StaffOrVolunteer
 ) -> Response:
+    kind = ui.download_format(request)
+    if kind:  # the coming shifts as the board shows them; names for coordinators
+        coordinator = principal.has_any_role(*MANAGING_ROLES)
+        found = await shifts.get_shifts(
+            session=session,
+            principal=principal,
+            since=clock.now(),
+            until=None,
+            facility_id=None,
+            limit=ui.DOWNLOAD_LIMIT,
+            action="export",
+        )
+        return lists.shifts_file(ui.texts(request), found, kind, coordinator=coordinator)
     return await _board(request, session, principal, {}, {})
 
 
@@ -204,6 +218,7 @@ async def _board(
         "volunteers/shifts.html",
         {
             "shifts": found,
+            "downloads": ui.download_links(request),
             "coordinator": coordinator,
             "facility_options": [(str(f.id), f.name) for f in facilities],
             "kind_options": ui.options(FACILITY_KINDS, page_texts),

@@ -1512,6 +1512,78 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             )
             for action in ("erlaubnis", "beschaeftigung", "beschaeftigung-ende", "jobcenter")
         ),
+        # Calendar feeds: an offer's by its coordinators; a participant's by their
+        # caseworkers and their offers' coordinators; an unknown address is not found.
+        Route(
+            "courses",
+            "POST",
+            f"/courses/{ids['course']}/calendar",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "DELETE",
+            f"/courses/{ids['course']}/calendar",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=204,
+        ),
+        Route("courses", "POST", f"/persons/{ids['north_member']}/calendar", ok=200, **worker),
+        Route("courses", "DELETE", f"/persons/{ids['north_member']}/calendar", ok=204, **worker),
+        Route(
+            "courses",
+            "GET",
+            f"/ui/kurse/{ids['course']}/kalender",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/kurse/{ids['course']}/kalender",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=200,
+            body={},
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/kurse/{ids['course']}/kalender/beenden",
+            admitted=coordinator,
+            in_scope=coordinator,
+            ok=303,
+            body={},
+        ),
+        Route("courses", "GET", f"/ui/teilnehmende/{ids['north_member']}", ok=200, **worker),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/teilnehmende/{ids['north_member']}/kalender",
+            ok=200,
+            body={},
+            **worker,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/teilnehmende/{ids['north_member']}/kalender/beenden",
+            ok=303,
+            body={},
+            **worker,
+        ),
+        Route(
+            "courses",
+            "GET",
+            "/kalender/not-a-feed.ics",
+            admitted=EVERYONE,
+            in_scope=frozenset(),
+            ok=200,
+            overrides={"anonymous": 404},
+        ),
         # School-place requests: coordinators record outcomes, the child's caseworkers
         # follow them; a closed request takes no further outcome (409).
         Route(

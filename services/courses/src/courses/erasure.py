@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete
+from sqlalchemy import String, cast, delete, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.events.erasure import ErasureSubject
 
-from courses.models import Enrollment, Person, SchoolPlaceRequest
+from courses.calendar_feeds import PERSON_HOLDER
+from courses.models import Enrollment, Person, SchoolPlaceRequest, calendar_feed
 from courses.work_models import (
     Employment,
     JobcenterHandover,
@@ -52,5 +53,15 @@ async def erase(session: AsyncSession, kind: ErasureSubject, subject_id: uuid.UU
         work_rows = tuple(table.member_id for table in work_tables)
     for column in work_rows:
         await session.execute(delete(column.class_).where(column == subject_id))
+    # Their calendar feeds go too (kept by holder, "person:<member id>", not by record).
+    await session.execute(
+        delete(calendar_feed).where(
+            calendar_feed.c.holder.in_(
+                select(literal(PERSON_HOLDER) + cast(Person.member_id, String)).where(
+                    people == subject_id
+                )
+            )
+        )
+    )
     gone = await session.execute(delete(Person).where(people == subject_id))
     return sum(int(getattr(r, "rowcount", 0) or 0) for r in (asked, removed, gone))

@@ -19,6 +19,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from teilhabe.calendar import define_calendar_feed_table
 from teilhabe.db import new_metadata
 from teilhabe.events.courses import Attendance, Institution, OfferKind, SchoolPlaceCloseReason
 from teilhabe.events.households import AgeGroup
@@ -37,6 +38,8 @@ class Base(DeclarativeBase):
 messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 # The inbound consumer's own inbox (reports course providers send in; courses.inbound).
 inbound_inbox = define_inbox_table(Base.metadata, "inbound_inbox")
+# Offers' and participants' calendar feed addresses, kept hashed (courses.calendar_feeds).
+calendar_feed = define_calendar_feed_table(Base.metadata)
 
 
 class Course(Base):

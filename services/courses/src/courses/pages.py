@@ -310,6 +310,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve courses' staff pages under /ui of `app`."""
     # They take this module's role declaration and labels.
     from courses import (
+        calendar_pages,
         enrollment_pages,
         figure_pages,
         guest_pages,
@@ -346,6 +347,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             guest_pages.router,
             seat_offer_pages.router,
             school_place_pages.router,
+            calendar_pages.router,
             figure_pages.router,
             work_pages.router,
             work_figure_pages.router,

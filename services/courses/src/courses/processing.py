@@ -182,6 +182,16 @@ PROCESSING = Processing(
         Fields("course_session", _STAFF.of("created_by"), not_personal=("topic",)),
         Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),
         Fields(
+            "calendar_feed",
+            Personal(
+                "a participant's calendar feed (whose, by member id; when issued and last "
+                "fetched), or an offer's",
+                "a participant's sessions in their own calendar",
+                "Art. 6(1)(e) GDPR, § 44 AufenthG",
+            ).of("holder", "issued_at", "last_fetched_at"),
+            not_personal=("token_hash", "show_names"),
+        ),
+        Fields(
             "school_place_request",
             Personal(
                 "a child's school-place request (age, languages)",

@@ -125,6 +125,16 @@ RETENTION = Retention(
             keep_days=365,
             legal_basis="Art. 6(1)(e) GDPR, § 34(6) SchulG NRW (finding the school place)",
         ),
+        Rule(
+            table="calendar_feed",
+            record="an offer's or a participant's calendar feed (the hashed address, when "
+            "issued and last fetched)",
+            clock_starts="it was last fetched, or issued if never",
+            clock="COALESCE(last_fetched_at, issued_at)",
+            keep_days=365,
+            legal_basis="Art. 6(1)(e) GDPR (taking part in the offer); an address unused for "
+            "a year is ended",
+        ),
         Exempt(
             "inbound_inbox",
             "ids of handled reports course providers sent in; the consumer deletes them "

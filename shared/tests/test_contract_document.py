@@ -61,7 +61,8 @@ def test_the_webhook_channel_and_the_agency_queue_carry_what_agencies_may_subscr
     document = build_document([])
     outbound = {message_name(m) for m in CATALOGUE.values() if m.consent_subject is not None}
     assert outbound
-    assert "StaffMemberSignedInV1" not in outbound
+    assert "StaffMemberSignedInV2" not in outbound
+    assert "StaffMemberKeyIssuedV1" not in outbound
     webhook = document["channels"]["webhook"]
     assert set(webhook["messages"]) == {f"Webhook{name}" for name in outbound}
     assert document["operations"]["notifications.sends.webhook"]["action"] == "send"

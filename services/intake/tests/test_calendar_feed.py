@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.auth import Role
 from teilhabe.clock import today
-from teilhabe.events.staff import StaffMemberSignedIn
+from teilhabe.events.staff import StaffEntry, StaffMemberSignedIn, announcement
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.identity import auth_headers
 from teilhabe_dev.testing.ui import form_token, sign_in, tool_client
@@ -54,8 +54,10 @@ async def test_the_feed_shows_my_appointments_and_follow_ups_without_names_unles
     me = auth_headers(identity, Role.CASEWORKER, subject=subject, teams=(NORTH,))
     # Intake knows its staff from their sign-ins; the feed reads with those roles and teams.
     await deliver(  # type: ignore[operator]
-        StaffMemberSignedIn(
-            account_subject=subject, display_name="Cal", roles=("caseworker",), teams=(NORTH,)
+        *announcement(
+            StaffEntry(
+                account_subject=subject, display_name="Cal", roles=("caseworker",), teams=(NORTH,)
+            )
         )
     )
     household = (await intake.post("/households", json=allocation(), headers=me)).json()

@@ -15,6 +15,7 @@ import pytest
 from teilhabe.auth import Role
 from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn
+from teilhabe.sealing import decode_key, unseal
 from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
 from teilhabe_dev.testing.identity import auth_headers
 from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
@@ -474,9 +475,29 @@ async def test_a_sign_in_tells_the_other_services_once_who_signed_in(
         await db.close()
     assert len(rows) == 1, "once per sign-in, not per page"
     data = json.loads(rows[0]["data"])
-    assert data["display_name"] == "Jana Kuhn"
-    assert data["email"] == f"{subject}@duelmen.de"
+    # Name and address sealed with the sign-in's key, staged just before it.
+    assert "Jana" not in rows[0]["data"]
+    assert subject not in data["email"]
+    keys = await db_rows(
+        intake_database,
+        "SELECT convert_from(body, 'UTF8')::jsonb -> 'data' ->> 'key' AS key FROM outbox_message"
+        " WHERE event_type = 'staff_member.key_issued'"
+        " AND convert_from(body, 'UTF8')::jsonb -> 'data' ->> 'key_id' = $1",
+        data["key_id"],
+    )
+    [key] = [decode_key(row["key"]) for row in keys]
+    key_id = uuid.UUID(data["key_id"])
+    assert unseal(key, key_id, data["display_name"]) == "Jana Kuhn"
+    assert unseal(key, key_id, data["email"]) == f"{subject}@duelmen.de"
     assert data["roles"] == ["caseworker"]
+
+
+async def db_rows(database: str, sql: str, *args: object) -> list[asyncpg.Record]:
+    db = await asyncpg.connect(asyncpg_dsn(database))
+    try:
+        return list(await db.fetch(sql, *args))
+    finally:
+        await db.close()
 
 
 async def test_unknown_household_is_a_german_404_page(browser: httpx.AsyncClient) -> None:

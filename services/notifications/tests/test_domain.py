@@ -24,8 +24,8 @@ def ids(event_type: str, circle: Circle = CIRCLE) -> list[str]:
 
 def test_every_event_notifications_handles_has_a_rule() -> None:
     # An erasure is obeyed (notifications.erasure), not told to anyone; a volunteer's key
-    # is kept to open their sealed name and address, not told either.
-    told_nobody = {"erasure.requested", "volunteer.key_issued"}
+    # is kept to open their sealed name and address, not told either, nor a sign-in's.
+    told_nobody = {"erasure.requested", "volunteer.key_issued", "staff_member.key_issued"}
     assert {model.event_type for model in HANDLERS} - told_nobody == set(domain.RULES)
 
 
@@ -57,8 +57,10 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
         # which reminds them when it is due.
         "household.arrived",
         "household.not_arrived",
-        # A volunteer's key (notifications keeps it to open their sealed contact data).
+        # A volunteer's key (notifications keeps it to open their sealed contact data),
+        # and a sign-in's (kept until it opened the sign-in).
         "volunteer.key_issued",
+        "staff_member.key_issued",
     }
     assert {event_type for event_type, _ in CATALOGUE} - not_notices == set(domain.RULES)
 

@@ -11,7 +11,7 @@ import pytest
 from notifications.domain import Channel, RecipientKind
 from notifications.handlers import HANDLERS
 from notifications.main import SERVICE
-from notifications.models import Delivery, Recipient
+from notifications.models import Delivery, Recipient, subject_key
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from teilhabe.db import create_engine, create_session_factory
@@ -23,6 +23,12 @@ from teilhabe.events.households import (
     CaseworkerAssigned,
     HouseholdAssigned,
     ResidenceStatusExpiring,
+)
+from teilhabe.events.staff import (
+    StaffEntry,
+    StaffMemberKeyIssued,
+    StaffMemberSignedIn,
+    announcement,
 )
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe_dev.testing.apps import migrated_database
@@ -145,3 +151,30 @@ async def test_a_residence_reminder_reaches_the_caseworker_once_assigned_every_c
             ],
         )
     assert await reached(reminder()) == ["cw-ben"], "the household's caseworker alone"
+
+
+async def test_a_staff_sign_in_is_read_with_its_key_which_then_goes(
+    fresh_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A sign-in from any tool makes the staff member a recipient with their address,
+    opened with the sign-in's key; the key is destroyed once used."""
+    entry = StaffEntry(
+        "ho-ines", "Ines Berg", "ines.berg@duelmen.example", "de", roles=("housing_officer",)
+    )
+    key, signed_in = announcement(entry)
+    assert isinstance(key, StaffMemberKeyIssued)
+    assert isinstance(signed_in, StaffMemberSignedIn)
+    assert "Ines" not in signed_in.model_dump_json()
+    async with fresh_sessions() as session, session.begin():
+        await HANDLERS[StaffMemberKeyIssued](session, [from_housing(key)])
+        await HANDLERS[StaffMemberSignedIn](session, [from_housing(signed_in)])
+    async with fresh_sessions() as session:
+        recipient = await session.get(Recipient, "ho-ines")
+        assert recipient is not None
+        assert (recipient.name, recipient.email) == ("Ines Berg", "ines.berg@duelmen.example")
+        keys = await session.scalar(select(func.count()).select_from(subject_key))
+    assert keys == 0
+
+
+def from_housing(payload: P) -> ReceivedEvent[P]:
+    return ReceivedEvent(envelope=new_event(payload, source="/teilhabe/housing"), payload=payload)

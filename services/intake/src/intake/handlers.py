@@ -17,11 +17,13 @@ from teilhabe.events.housing import (
     HouseholdMovedOut,
     HouseholdNotArrived,
 )
-from teilhabe.events.staff import StaffMemberSignedIn
+from teilhabe.events.staff import StaffMemberKeyIssued, StaffMemberSignedIn
 from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
+from teilhabe.staff_directory import keep_sign_in_keys, open_sign_ins
 
 from intake import erasure, followups, service
 from intake.domain import HousingStatus
+from intake.models import subject_key
 
 
 async def on_household_moved_in(
@@ -84,12 +86,20 @@ async def on_school_place_assigned(
         )
 
 
+async def on_staff_member_key_issued(
+    session: AsyncSession, events: Sequence[ReceivedEvent[StaffMemberKeyIssued]]
+) -> None:
+    await keep_sign_in_keys(session, subject_key, [e.payload for e in events])
+
+
 async def on_staff_member_signed_in(
     session: AsyncSession, events: Sequence[ReceivedEvent[StaffMemberSignedIn]]
 ) -> None:
-    await service.record_staff_members(
-        session=session, events=[(e.payload, e.envelope.time) for e in events]
+    # Opened with each sign-in's key, which goes once it has been used.
+    opened = await open_sign_ins(
+        session, subject_key, [(e.payload, e.envelope.time) for e in events]
     )
+    await service.record_staff_members(session=session, events=opened)
 
 
 async def on_erasure_completed(
@@ -108,6 +118,7 @@ HANDLERS: HandlerMap = {
     HouseholdMovedOut: on_household_moved_out,
     HouseholdNotArrived: on_household_not_arrived,
     SchoolPlaceAssigned: on_school_place_assigned,
+    StaffMemberKeyIssued: on_staff_member_key_issued,
     StaffMemberSignedIn: on_staff_member_signed_in,
 }
 
@@ -120,5 +131,6 @@ READS: FieldsRead = {
     HouseholdArrived: reads("household_id", "arrived_on"),
     HouseholdNotArrived: reads("household_id", "expected_arrival_on"),
     SchoolPlaceAssigned: reads("household_id", "member_id", "assigned_on"),
-    StaffMemberSignedIn: reads("account_subject", "display_name", "roles", "teams"),
+    StaffMemberKeyIssued: reads("key_id", "key"),
+    StaffMemberSignedIn: reads("account_subject", "key_id", "display_name", "roles", "teams"),
 }

@@ -12,6 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from teilhabe.calendar import define_calendar_feed_table
 from teilhabe.db import new_metadata
 from teilhabe.messaging.tables import define_inbox_table
+from teilhabe.sealing import define_subject_key_table
 from teilhabe.service_tables import define_service_tables
 
 from intake.domain import HousingStatus, ResidenceStatus, Sex
@@ -26,6 +27,9 @@ messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 inbound_inbox = define_inbox_table(Base.metadata, "inbound_inbox")
 # Caseworkers' calendar feed addresses, kept hashed (teilhabe.calendar).
 calendar_feed = define_calendar_feed_table(Base.metadata)
+# The keys of staff sign-ins, each kept only until it opened its sign-in
+# (teilhabe.staff_directory).
+subject_key = define_subject_key_table(Base.metadata)
 
 
 class Household(Base):

@@ -255,6 +255,14 @@ PROCESSING = Processing(
             _IMPORT_DRAFT.of("households"),
         ),
         Fields("staff_member", _SIGN_IN.of("subject", "name", "roles", "teams")),
+        Fields(
+            "subject_key",
+            Personal(
+                "the key of a staff sign-in's sealed name and address, until it opened it",
+                "reading a staff member's name from staff_member.signed_in",
+                "Art. 5(1)(f), 32 GDPR",
+            ).of("subject_id", "key"),
+        ),
         Fields("inbound_inbox", {}, not_personal=("event_id", "event_type")),
         Fields(
             "calendar_feed",

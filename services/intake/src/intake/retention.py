@@ -105,6 +105,15 @@ RETENTION = Retention(
             legal_basis="Art. 6(1)(e) GDPR, § 18 DSG NRW (staff data needed for the work)",
         ),
         Rule(
+            table="subject_key",
+            record="the key of a staff sign-in (opens its sealed name and address)",
+            clock_starts="it came (it is destroyed as soon as it opened its sign-in; one "
+            "whose sign-in never came goes after a day)",
+            clock="created_at",
+            keep_days=1,
+            legal_basis="Art. 5(1)(c), (e) GDPR (no longer needed once the sign-in is read)",
+        ),
+        Rule(
             table="calendar_feed",
             record="a caseworker's calendar feed (the hashed address, whether it shows "
             "names, when issued and last fetched)",

@@ -25,7 +25,7 @@ from teilhabe.events.households import (
     HouseholdReferredToHousing,
     ResidenceStatusExpiring,
 )
-from teilhabe.events.staff import StaffMemberSignedIn
+from teilhabe.events.staff import StaffEntry
 from teilhabe.messaging.outbox import Outbox
 from teilhabe.queries import contains, count_and_page
 from teilhabe.timers import Timer, cancel, schedule_all
@@ -339,7 +339,7 @@ async def record_housing(
 
 
 async def record_staff_members(
-    *, session: AsyncSession, events: Sequence[tuple[StaffMemberSignedIn, datetime]]
+    *, session: AsyncSession, events: Sequence[tuple[StaffEntry, datetime]]
 ) -> None:
     """Keep who signed in, with roles and teams: (directory data, when it was true)."""
     for event, at in events:

@@ -37,7 +37,7 @@ from teilhabe.events.households import (
     ResidenceStatusExpiring,
 )
 from teilhabe.events.housing import HouseholdMovedIn, HouseholdMovedOut, UnitCapacityChanged
-from teilhabe.events.staff import StaffMemberSignedIn
+from teilhabe.events.staff import StaffMemberKeyIssued, StaffMemberSignedIn
 from teilhabe.events.volunteers import (
     ClearanceReinspectionDue,
     HelpRequestAccepted,
@@ -51,6 +51,7 @@ from teilhabe.events.volunteers import (
 )
 from teilhabe.messaging.inbox import HandlerMap, PermanentError, ReceivedEvent
 from teilhabe.sealing import Unreadable, decode_key, keep_key, key_of, unseal
+from teilhabe.staff_directory import keep_sign_in_keys, open_sign_ins
 
 from notifications import erasure, service
 from notifications.config import get_settings
@@ -168,12 +169,20 @@ async def on_volunteer_matched(
     await service.notify(session=session, events=events)
 
 
+async def on_staff_member_key_issued(
+    session: AsyncSession, events: Sequence[ReceivedEvent[StaffMemberKeyIssued]]
+) -> None:
+    await keep_sign_in_keys(session, subject_key, [e.payload for e in events])
+
+
 async def on_staff_member_signed_in(
     session: AsyncSession, events: Sequence[ReceivedEvent[StaffMemberSignedIn]]
 ) -> None:
-    await service.record_staff_members(
-        session=session, events=[(e.payload, e.envelope.time) for e in events]
+    # Opened with each sign-in's key, which goes once it has been used.
+    opened = await open_sign_ins(
+        session, subject_key, [(e.payload, e.envelope.time) for e in events]
     )
+    await service.record_staff_members(session=session, events=opened)
 
 
 async def on_residence_status_expiring(
@@ -247,6 +256,7 @@ HANDLERS: HandlerMap = {
     VolunteerKeyIssued: on_volunteer_key_issued,
     VolunteerRegistered: on_volunteer_registered,
     VolunteerMatched: on_volunteer_matched,
+    StaffMemberKeyIssued: on_staff_member_key_issued,
     StaffMemberSignedIn: on_staff_member_signed_in,
     ResidenceStatusExpiring: on_residence_status_expiring,
     ResidenceObligationEnding: on_residence_obligation_ending,
@@ -300,7 +310,10 @@ READS: FieldsRead = {
         "skills",
     ),
     VolunteerMatched: reads("household_id", "volunteer_id", "matched_on"),
-    StaffMemberSignedIn: reads("account_subject", "display_name", "email", "locale", "roles"),
+    StaffMemberKeyIssued: reads("key_id", "key"),
+    StaffMemberSignedIn: reads(
+        "account_subject", "key_id", "display_name", "email", "locale", "roles"
+    ),
     ResidenceStatusExpiring: reads("household_id", "expires_on"),
     ResidenceObligationEnding: reads("household_id", "ends_on"),
     FollowUpDue: reads("household_id", "caseworker_id", "due_on"),

@@ -42,7 +42,8 @@ class Base(DeclarativeBase):
 messaging, audit_log, staff_session = define_service_tables(Base.metadata)
 # The agency gateway's own inbox: it consumes some of the same events as the consumer.
 agency_inbox = define_inbox_table(Base.metadata, "agency_inbox")
-# Copies of volunteers' keys (volunteer.key_issued): their sealed name and e-mail address
+# Copies of volunteers' keys (volunteer.key_issued), and of staff sign-ins' keys until used
+# (staff_member.key_issued; teilhabe.staff_directory): their sealed name and e-mail address
 # open with them until the volunteer's erasure shreds them (teilhabe.sealing).
 subject_key = define_subject_key_table(Base.metadata)
 

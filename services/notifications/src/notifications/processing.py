@@ -145,8 +145,10 @@ PROCESSING = Processing(
         Fields(
             "subject_key",
             Personal(
-                "a copy of a volunteer's key to their sealed name and address",
-                "reading the volunteer's contact from volunteer.registered",
+                "a copy of a volunteer's key to their sealed name and address, or of a "
+                "staff sign-in's key until it opened the sign-in",
+                "reading the volunteer's contact from volunteer.registered, a staff "
+                "member's from staff_member.signed_in",
                 "Art. 5(1)(f), 32 GDPR",
             ).of("subject_id", "key"),
         ),

@@ -23,8 +23,10 @@ RETENTION = Retention(
         ),
         Rule(
             table="subject_key",
-            record="a copy of a volunteer's key (opens their sealed name and address)",
-            clock_starts="their directory entry is gone (removed, expired or erased)",
+            record="a copy of a volunteer's key (opens their sealed name and address), or "
+            "of a staff sign-in's key (destroyed once it opened the sign-in)",
+            clock_starts="the volunteer's directory entry is gone (removed, expired or "
+            "erased); a sign-in's key never used: when it came",
             clock="CASE WHEN NOT EXISTS (SELECT 1 FROM recipient r WHERE r.id = "
             "'volunteer:' || subject_key.subject_id::text) THEN subject_key.created_at END",
             keep_days=30,

@@ -25,7 +25,7 @@ from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal, Role
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.households import CaseworkerAssigned, FollowUpDue, HouseholdAssigned
-from teilhabe.events.staff import StaffMemberSignedIn, is_staff
+from teilhabe.events.staff import StaffEntry, is_staff
 from teilhabe.events.volunteers import MentorshipEnded, VolunteerMatched, VolunteerRegistered
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.messaging.outbox import Outbox
@@ -139,9 +139,9 @@ async def record_volunteers(
 
 
 async def record_staff_members(
-    *, session: AsyncSession, events: Sequence[tuple[StaffMemberSignedIn, datetime]]
+    *, session: AsyncSession, events: Sequence[tuple[StaffEntry, datetime]]
 ) -> None:
-    """Staff become recipients at sign-in: (directory data, when it was true) per event.
+    """Staff become recipients at sign-in: (directory data, when it was true) per sign-in.
 
     Roles follow the identity provider; name, e-mail and language fill only what the
     person has not set themselves (`PUT /me`). A sign-in older than the entry's last
@@ -178,14 +178,14 @@ async def record_staff_members(
 # Callers already written to the directory by this process, so that repeated calls with the
 # same token data write nothing. Bounded; forgetting an entry only costs one upsert.
 _KNOWN_CALLERS_MAX = 10_000
-_known_callers: OrderedDict[StaffMemberSignedIn, None] = OrderedDict()
+_known_callers: OrderedDict[StaffEntry, None] = OrderedDict()
 
 
 async def know_caller(*, session: AsyncSession, principal: Principal) -> None:
     """A staff member's first call (API or tool) makes them a recipient, as a sign-in does."""
     if not is_staff(principal):
         return
-    data = StaffMemberSignedIn.of(principal)
+    data = StaffEntry.of(principal)
     if data in _known_callers:
         _known_callers.move_to_end(data)
         return

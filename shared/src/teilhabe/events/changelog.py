@@ -22,6 +22,16 @@ class Change:
 
 CHANGELOG: tuple[Change, ...] = (
     Change(
+        "4.0.0",
+        "2026-12-03",
+        "staff_member.signed_in v2: a staff member's name and e-mail address are sealed "
+        "with a key of the sign-in (AES-256-GCM, `sealed:v1:...`), named by the new "
+        "`key_id`; the key reaches the readers by the new staff_member.key_issued, staged "
+        "just before, and a reader destroys it once it opened the sign-in. v1 (the fields "
+        "in clear) is withdrawn.",
+        events=(("staff_member.signed_in", 2), ("staff_member.key_issued", 1)),
+    ),
+    Change(
         "3.2.0",
         "2026-12-03",
         "What became of a school-place request: courses publishes school_place.assigned "

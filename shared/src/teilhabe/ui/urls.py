@@ -10,11 +10,14 @@ import weakref
 from typing import Any
 
 from fastapi import Request
+from fastapi.routing import iter_route_contexts
 from starlette.routing import Route
 
 # Route by name, per app: Starlette's url_path_for tries every route in turn, raising and
 # catching an exception for each that does not match, which added up on a list page.
-_ROUTES_BY_NAME: weakref.WeakKeyDictionary[Any, dict[str, Route]] = weakref.WeakKeyDictionary()
+# Included routers stay one entry each in `app.router.routes` (FastAPI resolves them
+# lazily), so the map is built from their effective routes, in url_path_for's order.
+_ROUTES_BY_NAME: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def page_path(request: Request, name: str, **params: Any) -> str:
@@ -25,13 +28,16 @@ def page_path(request: Request, name: str, **params: Any) -> str:
     return f"{root}{path}"
 
 
-def _route(app: Any, name: str) -> Route | None:
+def _route(app: Any, name: str) -> Any:
+    """The route (or an included router's effective route) named `name`, if a page."""
     routes = _ROUTES_BY_NAME.get(app)
     if routes is None:
         routes = {}
-        for route in app.router.routes:
-            if isinstance(route, Route):
-                routes.setdefault(route.name, route)  # the first wins, as in url_path_for
+        for context in iter_route_contexts(app.router.routes):
+            if isinstance(context.original_route, Route) and context.name is not None:
+                # The first wins, as in url_path_for; the context builds the path with
+                # the prefix of the router it was included with.
+                routes.setdefault(context.name, context)
         _ROUTES_BY_NAME[app] = routes
     return routes.get(name)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Table, insert
@@ -15,20 +16,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.auth import Principal
 from teilhabe.clock import on_day
 from teilhabe.events.households import SchoolPlaceRequested
-from teilhabe.timers import Timer, schedule_all
+from teilhabe.timers import Timer
 
 from intake import domain
 from intake.config import get_settings
 from intake.followups import FOLLOW_UP_DUE
 from intake.models import FollowUp, Household
-from intake.service import REMINDER_TIME, outbox
+from intake.service import REMINDER_TIME
+
+_TABLE: Table = FollowUp.__table__  # type: ignore[assignment]
+_COLUMNS = tuple(_TABLE.columns)
+_INSERT_FOLLOW_UPS = insert(_TABLE)
 
 
-async def start(
-    session: AsyncSession, principal: Principal, households: Sequence[Household], today: date
-) -> list[FollowUp]:
-    """Stage the follow-ups (on the registering caseworker's list) and the school-place
-    requests of newly registered households, in the registration's transaction."""
+@dataclass(frozen=True)
+class Arrival:
+    """What newly registered households start: follow-ups, their timers, school-place
+    requests. Built without the database, so the registration stages the timers and
+    events with its own in one statement each."""
+
+    follow_ups: list[FollowUp]
+    timers: list[Timer]
+    requests: list[SchoolPlaceRequested]
+
+
+def plan(principal: Principal, households: Sequence[Household], today: date) -> Arrival:
+    """The follow-ups (on the registering caseworker's list), their timers and the
+    school-place requests of newly registered households."""
     rules = get_settings().integration_course_rules
     follow_ups: list[FollowUp] = []
     requests: list[SchoolPlaceRequested] = []
@@ -62,31 +76,30 @@ async def start(
                         requested_on=today,
                     )
                 )
+    timers = [
+        Timer(
+            FOLLOW_UP_DUE,
+            str(f.id),
+            on_day(f.due_on, REMINDER_TIME),
+            {"due_on": f.due_on.isoformat()},
+        )
+        for f in follow_ups
+    ]
+    return Arrival(follow_ups, timers, requests)
+
+
+async def store_follow_ups(session: AsyncSession, follow_ups: Sequence[FollowUp]) -> None:
+    """Insert the planned follow-ups, in the registration's transaction."""
     if follow_ups:
         # Core inserts, like the households themselves (intake.registration).
-        table: Table = FollowUp.__table__  # type: ignore[assignment]
         await session.execute(
-            insert(table),
+            _INSERT_FOLLOW_UPS,
             [
                 {
-                    column.key: getattr(f, column.key)
-                    for column in table.columns
+                    column.key: f.__dict__[column.key]
+                    for column in _COLUMNS
                     if column.key in f.__dict__
                 }
                 for f in follow_ups
             ],
         )
-    await schedule_all(
-        session,
-        [
-            Timer(
-                FOLLOW_UP_DUE,
-                str(f.id),
-                on_day(f.due_on, REMINDER_TIME),
-                {"due_on": f.due_on.isoformat()},
-            )
-            for f in follow_ups
-        ],
-    )
-    await outbox.add_many(session, requests)
-    return follow_ups

@@ -106,13 +106,21 @@ async def store_registered(
     known = await registration.insert_households(session, households)
     if known:
         return known
-    await outbox.add_many(session, [event for h in households for event in registered_events(h)])
-    await schedule_residence_reminders(session, [m for h in households for m in h.members])
     # School duty and integration course: follow-ups and school-place requests at once
     # (intake.arrival builds on this module, hence imported here).
     from intake import arrival
 
-    await arrival.start(session, principal, households, clock.today())
+    started = arrival.plan(principal, households, clock.today())
+    await arrival.store_follow_ups(session, started.follow_ups)
+    # The events and timers of all of it in one statement each (and one wake-up each):
+    # the households' events, then the school-place requests, as before.
+    await outbox.add_many(
+        session,
+        [*(event for h in households for event in registered_events(h)), *started.requests],
+    )
+    # New members have no reminders yet, so none to cancel for those without an expiry.
+    reminders, _ = residence_reminders([m for h in households for m in h.members])
+    await schedule_all(session, [*reminders, *started.timers])
     await audit(session, principal, "create", RESOURCE, [h.id for h in households])
     return []
 
@@ -154,6 +162,13 @@ async def schedule_residence_reminders(session: AsyncSession, members: Iterable[
 
     Called wherever a member is registered or their expiry date changes.
     """
+    reminders, without = residence_reminders(members)
+    await schedule_all(session, reminders)
+    await cancel(session, RESIDENCE_EXPIRY, *without)
+
+
+def residence_reminders(members: Iterable[Member]) -> tuple[list[Timer], list[str]]:
+    """The expiry reminders of `members`, and the ids of those without an expiry."""
     lead_days = get_settings().residence_reminder_days
     reminders: list[Timer] = []
     without: list[str] = []
@@ -171,8 +186,7 @@ async def schedule_residence_reminders(session: AsyncSession, members: Iterable[
                 {"expires_on": expires_on.isoformat()},
             )
         )
-    await schedule_all(session, reminders)
-    await cancel(session, RESIDENCE_EXPIRY, *without)
+    return reminders, without
 
 
 async def remind_residence_expiry(

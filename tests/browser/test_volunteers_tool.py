@@ -427,6 +427,18 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
 
     page = await signed_in(new_context, f"{base}/", subject="anna", roles=[Role.CASEWORKER])
     await checks.visit(page, "/hilfeanfragen", "volunteers-help-requests-caseworker")
+    # A request of theirs, with its download links and the button to withdraw it.
+    await page.get_by_label("Was gebraucht wird", exact=True).fill("Dolmetschen beim Jobcenter")
+    await page.get_by_label("Tag", exact=True).fill(german(3))
+    await page.get_by_label("Von", exact=True).fill("10:00")
+    await page.get_by_label("Bis", exact=True).fill("11:00")
+    await page.get_by_role("button", name="Anfrage senden").click()
+    await expect(page.get_by_role("status").first).to_contain_text("Anfrage")
+    await expect(page.locator("[data-downloads]")).to_contain_text("Excel")
+    await checks.check(page, "volunteers-help-request-asked-caseworker")
+    await page.get_by_role("button", name=re.compile("^Zurückziehen")).first.click()
+    await expect(page.get_by_role("status").first).to_contain_text("zurückgezogen")
+    await checks.check(page, "volunteers-help-request-withdrawn-caseworker")
     await checks.visit(page, "/", "volunteers-forbidden-caseworker", status=403)
     assert mentor["display_name"] not in await page.content()
     assert await page.get_by_role("table").count() == 0

@@ -19,12 +19,13 @@ from fastapi.responses import Response
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
+from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.events.courses import OfferKind
 from teilhabe.events.households import AgeGroup
 from teilhabe.scope import applies_scope
 
-from courses import domain, service
+from courses import domain, download_pages, service
 from courses.dependencies import COURSES_RUN, ENROLLMENTS, CourseManagers
 from courses.schemas import (
     CourseDetail,
@@ -118,14 +119,19 @@ async def catalogue(request: Request, session: DbSession, principal: Coordinator
         kind=kind if kind in KIND_LABELS else "",
         page=ui.page_number(params.get("page")),
     )
+    download = ui.download_format(request)
     courses, total = await service.get_catalogue(
         session=session,
         principal=principal,
         kind=OfferKind(filters.kind) if filters.kind else None,
-        limit=PAGE_SIZE,
-        offset=ui.page_offset(filters.page, PAGE_SIZE),
+        # A download holds every offer the filter finds, not one page.
+        limit=ui.DOWNLOAD_LIMIT if download else PAGE_SIZE,
+        offset=0 if download else ui.page_offset(filters.page, PAGE_SIZE),
     )
     page_texts = ui.texts(request)
+    if download:
+        table = download_pages.offers_table(courses, KIND_LABELS, page_texts.gettext)
+        return ui.download(table, download, on=today())
     return await ui.render(
         request,
         "courses/catalogue.html",
@@ -134,6 +140,7 @@ async def catalogue(request: Request, session: DbSession, principal: Coordinator
             "courses": courses,
             "total": total,
             "pager": ui.pager(filters.page, total, PAGE_SIZE, ui.same_query(request)),
+            "downloads": ui.download_links(request),
             "kind_labels": KIND_LABELS,
             "kind_options": ui.options(KIND_LABELS, page_texts),
             "labels": ui.field_labels(FIELD_LABELS, page_texts),
@@ -211,6 +218,16 @@ async def _course_form_page(
 async def course(
     request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
 ) -> Response:
+    download = ui.download_format(request)
+    which = request.query_params.get(download_pages.LIST_KEY)
+    if download and which in (download_pages.PARTICIPANTS, download_pages.WAITLIST):
+        # The same use case as the page (scoped to the course's coordinators), as an export.
+        detail = await service.get_course(
+            session=session, principal=principal, course_id=course_id, action="export"
+        )
+        gettext = ui.texts(request).gettext
+        table = download_pages.course_table(detail, which, AGE_GROUP_LABELS, gettext)
+        return ui.download(table, download, on=today())
     detail = await service.get_course(session=session, principal=principal, course_id=course_id)
     return await course_page(request, detail)
 
@@ -284,6 +301,9 @@ async def course_page(
         {
             "course": detail,
             "open_to_guests": detail.kind in domain.OPEN_TO_GUESTS,
+            "downloads": download_pages.course_links(
+                request, ui.page_path(request, "course", course_id=detail.id)
+            ),
             "kind_labels": KIND_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
             "labels": ui.field_labels(FIELD_LABELS, ui.texts(request)),

@@ -132,8 +132,9 @@ async def get_offer(
 
 
 async def get_course(
-    *, session: AsyncSession, principal: Principal, course_id: uuid.UUID
+    *, session: AsyncSession, principal: Principal, course_id: uuid.UUID, action: str = "read"
 ) -> CourseDetail:
+    """One course with its participants and waitlist; `action` "export" for a download."""
     course = await COURSES_RUN.get(session, principal, course_id)
     rows = await session.execute(
         select(Enrollment, Person)
@@ -212,9 +213,9 @@ async def get_course(
         ],
         guests=[GuestOut.model_validate(guest) for guest in guests],
     )
-    await audit(session, principal, "read", RESOURCE, _distinct(e.household_id for e, _ in listed))
+    await audit(session, principal, action, RESOURCE, _distinct(e.household_id for e, _ in listed))
     if guests:
-        await audit(session, principal, "read", "guest", [guest.id for guest in guests])
+        await audit(session, principal, action, "guest", [guest.id for guest in guests])
     await session.commit()
     return detail
 

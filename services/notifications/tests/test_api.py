@@ -199,6 +199,12 @@ async def test_the_inbox_is_newest_first_with_unread_filter_and_pages(
         await notifications.get("/inbox", params={"limit": 2, "offset": 2}, headers=headers)
     ).json()
     assert [n["event_type"] for n in second["items"]] == ["caseworker.assigned"]
+    assert second["total"] == 3
+    # A page past the end has no rows to carry the total; it is still told.
+    beyond = (
+        await notifications.get("/inbox", params={"limit": 2, "offset": 4}, headers=headers)
+    ).json()
+    assert (beyond["total"], beyond["items"]) == (3, [])
 
     newest = first["items"][0]["id"]
     read = await notifications.post(f"/inbox/{newest}/read", headers=headers)

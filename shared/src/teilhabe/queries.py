@@ -35,7 +35,17 @@ async def count_and_page(
     limit: int,
     offset: int,
 ) -> tuple[list[T], int]:
-    """One page of `query`'s rows in `order_by` order, and how many rows there are in all."""
+    """One page of `query`'s rows in `order_by` order, and how many rows there are in all.
+
+    One statement: the total comes with the page as a window count, taken over every row
+    before LIMIT and OFFSET. Only a page past the end (no row to carry it) counts apart.
+    `query` must not be DISTINCT (the window would count the rows before DISTINCT).
+    """
+    paged = query.add_columns(func.count().over()).order_by(*order_by).limit(limit).offset(offset)
+    rows = (await session.execute(paged)).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][-1])
+    if offset == 0:
+        return [], 0
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = await session.scalars(query.order_by(*order_by).limit(limit).offset(offset))
-    return list(rows), total
+    return [], total

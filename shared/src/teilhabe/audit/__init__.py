@@ -12,6 +12,7 @@ Three layers keep it honest:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -101,10 +102,25 @@ async def record_access(
     if not rows:
         return
     key = chain_key(session)
-    await session.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
-    previous = await session.scalar(select(table.c.entry_hash).order_by(table.c.id.desc()).limit(1))
+    statements = _statements(table)
+    await session.execute(statements.lock)
+    previous = await session.scalar(statements.chain_end)
     previous = previous or GENESIS
     for row in rows:
         row["previous_hash"] = previous
         row["entry_hash"] = previous = seal(key, previous, row)
-    await session.execute(insert(table), rows)
+    await session.execute(statements.insert, rows)
+
+
+class _Statements:
+    """An audit table's statements, built once: every audited request ran all three."""
+
+    def __init__(self, table: Table) -> None:
+        self.lock = select(func.pg_advisory_xact_lock(CHAIN_LOCK))
+        self.chain_end = select(table.c.entry_hash).order_by(table.c.id.desc()).limit(1)
+        self.insert = insert(table)
+
+
+@cache
+def _statements(table: Table) -> _Statements:
+    return _Statements(table)

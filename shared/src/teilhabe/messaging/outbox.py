@@ -15,6 +15,8 @@ from teilhabe.messaging.inbox import ReceivedEvent
 
 # One channel per database; each service has its own database.
 NOTIFY_CHANNEL = "teilhabe_outbox"
+# Built once: every staged event would otherwise build and key these statements anew.
+_NOTIFY = text("SELECT pg_notify(:channel, '')")
 
 
 class Outbox:
@@ -23,6 +25,7 @@ class Outbox:
     def __init__(self, table: Table, *, source: str) -> None:
         self._table = table
         self._source = source
+        self._insert = insert(table)
 
     @property
     def table(self) -> Table:
@@ -54,10 +57,10 @@ class Outbox:
         if not events:
             return []
         await session.execute(
-            insert(self._table),
+            self._insert,
             [{"event_id": e.id, "event_type": e.type, "body": e.to_json()} for e in events],
         )
         # PostgreSQL folds identical notifications of one transaction into one, and
         # delivers it only on commit: the relay wakes for committed rows alone.
-        await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+        await session.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL})
         return list(events)

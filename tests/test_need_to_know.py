@@ -462,6 +462,33 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         )
     )
 
+    # A work opportunity (job readiness: no permit needed) and the northern person proposed.
+    ids["opportunity"] = ok(
+        await api["courses"].post(
+            "/work/opportunities",
+            json={
+                "kind": "job_readiness",
+                "title": "Berufsorientierung",
+                "employer_category": "other",
+                "hours_per_week": "20",
+                "place": "Innenstadt",
+                "postcode": "48249",
+                "seats": 5,
+                "starts_on": "2026-12-01",
+            },
+            headers=coordinator,
+        ),
+        201,
+    )["id"]
+    ids["work_placement"] = ok(
+        await api["courses"].post(
+            f"/work/opportunities/{ids['opportunity']}/placements",
+            json={"member_id": ids["north_member"], "proposed_on": "2026-12-01"},
+            headers=coordinator,
+        ),
+        201,
+    )["id"]
+
     # A community offer with two guests (locals): one to remove by API, one by page.
     community = ok(
         await api["courses"].post(
@@ -1620,6 +1647,70 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             ok=422,
             body={},
         ),
+        # Work opportunities hold no person; a placement is its person's workers'.
+        Route(
+            "courses",
+            "GET",
+            f"/work/opportunities/{ids['opportunity']}",
+            ok=200,
+            admitted=worker["admitted"],
+            in_scope=worker["admitted"],
+        ),
+        Route(
+            "courses",
+            "GET",
+            f"/ui/arbeit/angebote/{ids['opportunity']}",
+            ok=200,
+            admitted=worker["admitted"],
+            in_scope=worker["admitted"],
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/work/opportunities/{ids['opportunity']}/placements",
+            body={"member_id": ids["north_member"], "proposed_on": "2026-12-01"},
+            ok=409,
+            out_of_scope=422,  # already placed; a person out of scope is unknown
+            **worker,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/work/placements/{ids['work_placement']}/end",
+            body={"ended_on": "2026-12-31", "outcome": "completed"},
+            ok=409,  # proposed, not started: nothing changes
+            **worker,
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/work/placements/{ids['work_placement']}/start",
+            body={"started_on": "2026-11-01"},
+            ok=422,  # before it was proposed: nothing changes
+            **worker,
+        ),
+        Route(
+            "courses", "GET", f"/ui/arbeit/vermittlungen/{ids['work_placement']}", ok=200, **worker
+        ),
+        *(
+            Route(
+                "courses",
+                "POST",
+                f"/ui/arbeit/vermittlungen/{ids['work_placement']}/{action}",
+                ok=422,
+                body={},
+                **worker,
+            )
+            for action in ("beginn", "ende")
+        ),
+        Route(
+            "courses",
+            "POST",
+            f"/ui/arbeit/personen/{ids['north_member']}/vermittlung",
+            ok=422,
+            body={},
+            **worker,
+        ),
         # volunteers
         Route("volunteers", "GET", f"/volunteers/{ids['mentor']}", ok=200, **own_volunteer),
         Route("volunteers", "GET", f"/volunteers/{ids['mentor']}/matches", ok=200, **own_volunteer),
@@ -2083,6 +2174,8 @@ def _template(path: str, ids: Mapping[str, str]) -> str:
         "site": "site_id",
         "unit": "unit_id",
         "placement": "placement_id",
+        "work_placement": "placement_id",
+        "opportunity": "opportunity_id",
         "reservation": "reservation_id",
         "course": "course_id",
         "enrollment": "enrollment_id",

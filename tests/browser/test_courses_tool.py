@@ -311,6 +311,35 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await page.locator("#hours_per_week").fill("19,5")
         await checks.submit_with_errors(page, "Beginn erfassen", f"courses-work-no-permit-{tag}")
         await expect(page.locator("#started_on-error")).to_contain_text("Arbeitserlaubnis")
+        # Work opportunities: the list, a new one (errors, then created), and the
+        # participant proposed for it from their work page, then the placement's page.
+        await checks.visit(page, f"{courses_url}/arbeit/angebote", f"courses-opportunities-{tag}")
+        await checks.visit(
+            page, f"{courses_url}/arbeit/angebote/neu", f"courses-new-opportunity-{tag}"
+        )
+        await checks.submit_with_errors(
+            page, "Arbeitsangebot anlegen", f"courses-new-opportunity-errors-{tag}"
+        )
+        await page.locator("#kind").select_option("job_readiness")
+        await page.locator("#title").fill("Berufsorientierung Handwerk")
+        await page.locator("#employer_category").select_option("craft")
+        await page.locator("#hours_per_week").fill("20")
+        await page.locator("#place").fill("Innenstadt")
+        await page.locator("#postcode").fill("48249")
+        await page.locator("#seats").fill("4")
+        await page.locator("#starts_on").fill("01.12.2026")
+        await page.get_by_role("button", name="Arbeitsangebot anlegen").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Berufsorientierung Handwerk"
+        )
+        await checks.check(page, f"courses-opportunity-{tag}")
+        await page.goto(work_url)
+        await page.locator("#opportunity_id").select_option(index=1)
+        await page.locator("#proposed_on").fill("01.12.2026")
+        await page.get_by_role("button", name="Vorschlagen").click()
+        await page.locator("#placements a").first.click()
+        await checks.check(page, f"courses-placement-{tag}")
+        await checks.submit_with_errors(page, "Beginn erfassen", f"courses-placement-errors-{tag}")
         # Sessions and the attendance at one: the forms' errors, then a session recorded.
         await checks.visit(page, f"{course_url}/termine", f"courses-sessions-{tag}")
         await checks.submit_with_errors(page, "Termin anlegen", f"courses-sessions-errors-{tag}")
@@ -404,7 +433,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 35, checks.checked
+    assert len(checks.checked) == 41, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------

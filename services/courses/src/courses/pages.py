@@ -338,6 +338,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
         school_place_pages,
         seat_offer_pages,
         work_figure_pages,
+        work_opportunity_pages,
         work_pages,
     )
 
@@ -353,6 +354,11 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
                 ui.Section("school_places", ui.N_("School and Kita places")),
                 ui.Section("figures", ui.N_("Figures")),
                 ui.Section("work", ui.N_("Work"), roles=work_pages.WORK_ROLES),
+                ui.Section(
+                    "work_opportunities",
+                    ui.N_("Work opportunities"),
+                    roles=work_pages.WORK_ROLES,
+                ),
                 ui.Section(
                     "work_figures",
                     ui.N_("Work figures"),
@@ -370,6 +376,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
             calendar_pages.router,
             figure_pages.router,
             work_pages.router,
+            work_opportunity_pages.router,
             work_figure_pages.router,
         ],
         outbox=service.outbox,

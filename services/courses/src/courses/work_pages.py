@@ -22,7 +22,7 @@ from teilhabe.clock import today
 from teilhabe.events.work import EmployerCategory, EmploymentEndReason, WorkPermitStatus
 from teilhabe.scope import applies_scope
 
-from courses import domain, work
+from courses import domain, work, work_placements
 from courses.domain import ConsentState, OpportunityKind, PlacementOutcome, PlacementStatus
 from courses.pages import AGE_GROUP_LABELS
 from courses.schemas import (
@@ -98,6 +98,8 @@ FIELD_LABELS = {
     "ended_on": ui.N_("Ended on"),
     "reason": ui.N_("Reason"),
     "handed_over_on": ui.N_("Handed over on"),
+    "opportunity_id": ui.N_("Opportunity"),
+    "proposed_on": ui.N_("Proposed on"),
 }
 # The rules' own messages (courses.domain, courses.work), for the catalogue.
 RULE_MESSAGES = (
@@ -170,7 +172,7 @@ async def work_people(request: Request, session: DbSession, principal: Worker) -
 async def work_person(
     request: Request, member_id: uuid.UUID, session: DbSession, principal: Worker
 ) -> Response:
-    return await _person_page(request, session, principal, member_id, {})
+    return await person_page(request, session, principal, member_id, {})
 
 
 @router.post(
@@ -187,14 +189,14 @@ async def record_permit(
     form.put_choice(data, "status", values["status"])
     form.put_date(data, "valid_until", values["valid_until"], required=False)
     body = form.model(PermitIn, data)
-    if body is not None and await _in_care(session, principal, member_id):
+    if body is not None and await in_care(session, principal, member_id):
         permit = await form.call(
             work.record_permit(session=session, principal=principal, permit_in=body)
         )
         if permit is not None:
-            return _done(form, request, member_id, ui.N_("The work permit status is recorded."))
+            return done(form, request, member_id, ui.N_("The work permit status is recorded."))
     return await form.again(
-        lambda errors: _person_page(request, session, principal, member_id, values, errors)
+        lambda errors: person_page(request, session, principal, member_id, values, errors)
     )
 
 
@@ -217,22 +219,20 @@ async def start_employment(
     data: dict[str, Any] = {"member_id": member_id}
     form.put_date(data, "started_on", values["started_on"])
     form.put_choice(data, "employer_category", values["employer_category"])
-    _put_hours(form, data, values["hours_per_week"])
+    put_hours(form, data, values["hours_per_week"])
     body = form.model(EmploymentStartIn, data)
-    if body is not None and await _in_care(session, principal, member_id):
+    if body is not None and await in_care(session, principal, member_id):
         started = await form.call(
             work.start_employment(session=session, principal=principal, start_in=body)
         )
         if started is not None:
-            return _done(
-                form, request, member_id, ui.N_("The start of the employment is recorded.")
-            )
+            return done(form, request, member_id, ui.N_("The start of the employment is recorded."))
         # The permit refuses the person on that day: said at the day.
         if "member_id" in form.errors:
             form.errors.pop("member_id")
             form.refuse("started_on", NO_PERMIT_HINT)
     return await form.again(
-        lambda errors: _person_page(request, session, principal, member_id, values, errors)
+        lambda errors: person_page(request, session, principal, member_id, values, errors)
     )
 
 
@@ -252,14 +252,14 @@ async def end_employment(
     form.put_date(data, "ended_on", values["ended_on"])
     form.put_choice(data, "reason", values["reason"])
     body = form.model(EmploymentEndIn, data)
-    if body is not None and await _in_care(session, principal, member_id):
+    if body is not None and await in_care(session, principal, member_id):
         ended = await form.call(
             work.end_employment(session=session, principal=principal, end_in=body)
         )
         if ended is not None:
-            return _done(form, request, member_id, ui.N_("The end of the employment is recorded."))
+            return done(form, request, member_id, ui.N_("The end of the employment is recorded."))
     return await form.again(
-        lambda errors: _person_page(request, session, principal, member_id, values, errors)
+        lambda errors: person_page(request, session, principal, member_id, values, errors)
     )
 
 
@@ -276,12 +276,12 @@ async def hand_over(
     data: dict[str, Any] = {"member_id": member_id}
     form.put_date(data, "handed_over_on", values["handed_over_on"])
     body = form.model(HandoverIn, data)
-    if body is not None and await _in_care(session, principal, member_id):
+    if body is not None and await in_care(session, principal, member_id):
         handed = await form.call(
             work.hand_over(session=session, principal=principal, handover_in=body)
         )
         if handed is not None:
-            return _done(
+            return done(
                 form,
                 request,
                 member_id,
@@ -291,20 +291,20 @@ async def hand_over(
                 ),
             )
     return await form.again(
-        lambda errors: _person_page(request, session, principal, member_id, values, errors)
+        lambda errors: person_page(request, session, principal, member_id, values, errors)
     )
 
 
 # --- helpers ----------------------------------------------------------------------------
 
 
-async def _in_care(session: DbSession, principal: Principal, member_id: uuid.UUID) -> bool:
+async def in_care(session: DbSession, principal: Principal, member_id: uuid.UUID) -> bool:
     """Whether the person is the caller's; a person out of their care is not found."""
     await work.get_person(session=session, principal=principal, member_id=member_id)
     return True
 
 
-def _put_hours(form: ui.FormAction, data: dict[str, Any], typed: str) -> None:
+def put_hours(form: ui.FormAction, data: dict[str, Any], typed: str) -> None:
     # "19,5" as staff write it in German; the model checks the range.
     if typed:
         data["hours_per_week"] = typed.replace(" ", "").replace(",", ".")
@@ -312,13 +312,13 @@ def _put_hours(form: ui.FormAction, data: dict[str, Any], typed: str) -> None:
         form.refuse("hours_per_week", ui.REQUIRED)
 
 
-def _done(form: ui.FormAction, request: Request, member_id: uuid.UUID, message: str) -> Response:
+def done(form: ui.FormAction, request: Request, member_id: uuid.UUID, message: str) -> Response:
     return form.done(
         ui.page_path(request, "work_person", member_id=member_id), form.texts.gettext(message)
     )
 
 
-async def _person_page(
+async def person_page(
     request: Request,
     session: DbSession,
     principal: Principal,
@@ -335,6 +335,11 @@ async def _person_page(
         typed["status"] = record.permit.status.value
         typed["valid_until"] = ui.date_input_value(record.permit.valid_until, page_texts.language)
     running = next((e for e in record.employments if e.ended_on is None), None)
+    opportunities = await work_placements.list_opportunities(
+        session=session, principal=principal, today=today()
+    )
+    for name in ("opportunity_id", "proposed_on"):
+        typed[name] = values.get(name, "")
     return await ui.render(
         request,
         "courses/work_person.html",
@@ -356,6 +361,14 @@ async def _person_page(
             "consent_labels": CONSENT_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
             "opportunity_kind_labels": OPPORTUNITY_KIND_LABELS,
+            "opportunity_options": [
+                (
+                    str(o.id),
+                    f"{o.title} ({page_texts.gettext(OPPORTUNITY_KIND_LABELS[o.kind])}, "
+                    f"{o.postcode})",
+                )
+                for o in opportunities
+            ],
             "placement_status_labels": PLACEMENT_STATUS_LABELS,
             "outcome_labels": OUTCOME_LABELS,
             "labels": ui.field_labels(FIELD_LABELS, page_texts),

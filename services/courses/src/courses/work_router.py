@@ -13,19 +13,26 @@ from teilhabe.api.dependencies import DbSession
 from teilhabe.clock import today
 from teilhabe.scope import applies_scope
 
-from courses import work
+from courses import work, work_placements
 from courses.schemas import (
     EmploymentEndIn,
     EmploymentOut,
     EmploymentStartIn,
     HandoverIn,
     HandoverOut,
+    OpportunityIn,
+    OpportunityOut,
     PermitIn,
     PermitOut,
+    PlacementEndIn,
+    PlacementIn,
+    PlacementOut,
+    PlacementStartIn,
     WorkingPersonOut,
     WorkRecordOut,
 )
 from courses.work import WORKERS, FigureReaders, MonthFigure, WorkStaff
+from courses.work_placements import OPPORTUNITIES, PLACEMENTS
 
 router = APIRouter(prefix="/work", tags=["work"])
 Months = Annotated[int, Query(ge=1, le=36, description="Months up to this one")]
@@ -92,6 +99,85 @@ async def end_employment(
 async def hand_over(body: HandoverIn, session: DbSession, principal: WorkStaff) -> HandoverOut:
     handover_id = await work.hand_over(session=session, principal=principal, handover_in=body)
     return HandoverOut(handover_id=handover_id)
+
+
+@router.post(
+    "/opportunities",
+    status_code=status.HTTP_201_CREATED,
+    summary="A work opportunity: job readiness, internship or Arbeitsgelegenheit (no employer"
+    " name)",
+)
+async def create_opportunity(
+    body: OpportunityIn, session: DbSession, principal: WorkStaff
+) -> OpportunityOut:
+    return await work_placements.create_opportunity(
+        session=session, principal=principal, opportunity_in=body
+    )
+
+
+@router.get(
+    "/opportunities",
+    summary="Work opportunities not ended, with their open placements counted",
+    dependencies=[applies_scope(OPPORTUNITIES)],
+)
+async def opportunities(session: DbSession, principal: WorkStaff) -> list[OpportunityOut]:
+    return await work_placements.list_opportunities(
+        session=session, principal=principal, today=today()
+    )
+
+
+@router.get(
+    "/opportunities/{opportunity_id}",
+    summary="A work opportunity",
+    dependencies=[applies_scope(OPPORTUNITIES)],
+)
+async def opportunity(
+    opportunity_id: uuid.UUID, session: DbSession, principal: WorkStaff
+) -> OpportunityOut:
+    found, _ = await work_placements.get_opportunity(
+        session=session, principal=principal, opportunity_id=opportunity_id
+    )
+    return found
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/placements",
+    status_code=status.HTTP_201_CREATED,
+    summary="Propose a person for a work opportunity (under the work permit rules)",
+    dependencies=[applies_scope(OPPORTUNITIES, WORKERS)],
+)
+async def propose_placement(
+    opportunity_id: uuid.UUID, body: PlacementIn, session: DbSession, principal: WorkStaff
+) -> PlacementOut:
+    return await work_placements.propose(
+        session=session, principal=principal, opportunity_id=opportunity_id, placement_in=body
+    )
+
+
+@router.post(
+    "/placements/{placement_id}/start",
+    summary="The person started in the opportunity (publishes work_placement.started)",
+    dependencies=[applies_scope(PLACEMENTS)],
+)
+async def start_placement(
+    placement_id: uuid.UUID, body: PlacementStartIn, session: DbSession, principal: WorkStaff
+) -> PlacementOut:
+    return await work_placements.start(
+        session=session, principal=principal, placement_id=placement_id, start_in=body
+    )
+
+
+@router.post(
+    "/placements/{placement_id}/end",
+    summary="The placement ended with an outcome (publishes work_placement.ended)",
+    dependencies=[applies_scope(PLACEMENTS)],
+)
+async def end_placement(
+    placement_id: uuid.UUID, body: PlacementEndIn, session: DbSession, principal: WorkStaff
+) -> PlacementOut:
+    return await work_placements.end(
+        session=session, principal=principal, placement_id=placement_id, end_in=body
+    )
 
 
 @router.get("/figures", summary="People in work, training or courses per month (counts only)")

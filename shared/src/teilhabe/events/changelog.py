@@ -22,6 +22,14 @@ class Change:
 
 CHANGELOG: tuple[Change, ...] = (
     Change(
+        "4.1.0",
+        "2026-12-03",
+        "Placements into work opportunities (job-readiness offers, internships, "
+        "Arbeitsgelegenheiten): courses publishes work_placement.started and "
+        "work_placement.ended, references only, to agencies with the person's consent.",
+        events=(("work_placement.started", 1), ("work_placement.ended", 1)),
+    ),
+    Change(
         "4.0.0",
         "2026-12-03",
         "staff_member.signed_in v2: a staff member's name and e-mail address are sealed "

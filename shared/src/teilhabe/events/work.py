@@ -106,3 +106,35 @@ class HandedOverToJobcenter(EventPayload):
     household_id: Reference
     handed_over_on: date
     work_permit_status: WorkPermitStatus
+
+
+class WorkPlacementStarted(EventPayload):
+    """A person started in a work opportunity (a job-readiness offer, an internship or an
+    Arbeitsgelegenheit) they were placed into. References only: what the opportunity is
+    stays in courses."""
+
+    event_type: ClassVar[str] = "work_placement.started"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "member_id"
+    consent_subject: ClassVar[str | None] = "member_id"
+
+    placement_id: Reference
+    opportunity_id: Reference
+    member_id: Reference
+    household_id: Reference
+    started_on: date
+
+
+class WorkPlacementEnded(EventPayload):
+    """A person's placement into a work opportunity ended. References only."""
+
+    event_type: ClassVar[str] = "work_placement.ended"
+    published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
+    subject_field: ClassVar[str | None] = "member_id"
+    consent_subject: ClassVar[str | None] = "member_id"
+
+    placement_id: Reference
+    opportunity_id: Reference
+    member_id: Reference
+    household_id: Reference
+    ended_on: date

@@ -299,6 +299,47 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await expect(row(page, "waitlist", waiting.number).locator("[data-position]")).to_have_text(
             "1"
         )
+        # School and Kita places: the list, a request's page with its form's refusal, then
+        # an outcome recorded (the household's school child, requested by intake).
+        child = taken.member_ids[1]
+
+        async def requested(child: str = child) -> list[Any]:
+            return await tools.system.query_all(
+                "courses",
+                "SELECT 1 FROM school_place_request WHERE member_id = $1",
+                uuid.UUID(child),
+            )
+
+        await eventually(requested)
+        await checks.visit(page, f"{courses_url}/schulplaetze", f"courses-school-places-{tag}")
+        await expect(page.locator(f'#school-places tr[data-member="{child}"]')).to_contain_text(
+            "Schulkind"
+        )
+        await checks.visit(
+            page, f"{courses_url}/schulplaetze/{child}", f"courses-school-place-{tag}"
+        )
+        await page.locator("#outcome").select_option("placed")
+        await checks.submit_with_errors(
+            page, "Ergebnis erfassen", f"courses-school-place-errors-{tag}"
+        )
+        await page.locator("#institution").select_option("school")
+        await page.locator("#institution_name").fill("Grundschule Mitte")
+        await page.get_by_role("button", name="Ergebnis erfassen").click()
+        await expect(page.locator(".kern-alert[role=status]")).to_have_text(
+            "Das Ergebnis ist erfasst: Platz gefunden."
+        )
+        await checks.check(page, f"courses-school-places-after-{tag}")
+        # Calendars: the offer's, and a participant's page with theirs, each address issued.
+        await checks.visit(page, f"{course_url}/kalender", f"courses-course-calendar-{tag}")
+        await page.get_by_role("button", name="Adresse ausstellen").click()
+        await expect(page.locator("#feed-address")).to_contain_text("/kalender/")
+        await checks.check(page, f"courses-course-calendar-issued-{tag}")
+        participant_url = f"{courses_url}/teilnehmende/{taken.member_ids[0]}"
+        await checks.visit(page, participant_url, f"courses-participant-{tag}")
+        await expect(page.locator("#participant-offers")).to_contain_text(course["title"])
+        await page.get_by_role("button", name="Adresse ausstellen").click()
+        await expect(page.locator("#feed-address")).to_contain_text("/kalender/")
+        await checks.check(page, f"courses-participant-calendar-issued-{tag}")
         # Work: the list, a participant's work page and its forms' refusals at their fields.
         await checks.visit(page, f"{courses_url}/arbeit", f"courses-work-{tag}")
         work_url = f"{courses_url}/arbeit/personen/{taken.member_ids[0]}"
@@ -433,7 +474,7 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 41, checks.checked
+    assert len(checks.checked) == 49, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------

@@ -16,7 +16,7 @@ from teilhabe.auth import Role
 from teilhabe.clock import today
 from teilhabe.events import new_event
 from teilhabe.events.catalogue import EventPayload
-from teilhabe.events.courses import Institution, SchoolPlaceAssigned
+from teilhabe.events.courses import SchoolPlaceAssigned
 from teilhabe.events.housing import (
     HouseholdArrived,
     HouseholdMovedIn,
@@ -187,8 +187,6 @@ async def test_a_school_place_found_in_courses_closes_the_childs_school_duty_fol
     placed = SchoolPlaceAssigned(
         household_id=uuid.UUID(household["id"]),
         member_id=child,
-        institution=Institution.SCHOOL,
-        institution_name="Grundschule Mitte",
         assigned_on=today(),
     )
     event = ReceivedEvent(envelope=new_event(placed, source="/teilhabe/courses"), payload=placed)

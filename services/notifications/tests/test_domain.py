@@ -49,8 +49,15 @@ def test_notifications_handles_every_event_but_those_that_keep_other_read_models
         "employment.started",
         "employment.ended",
         "work.handed_over_to_jobcenter",
+        "work_placement.started",
+        "work_placement.ended",
         "household.case_closed",
         "school_place.requested",
+        # What became of it: intake closes the school-duty follow-up; caseworkers read the
+        # school in courses.
+        "school_place.assigned",
+        "school_place.waiting",
+        "school_place.closed",
         "referral.sent",
         "referral.state_changed",
         # An arrival is housing's; a no-show becomes the caseworker's follow-up in intake,

@@ -122,18 +122,10 @@ def _event(
 ) -> EventPayload:
     refs = {"household_id": request.household_id, "member_id": request.member_id}
     if outcome_in.outcome is Outcome.PLACED:
-        assert outcome_in.institution is not None
-        assert outcome_in.institution_name is not None
-        return SchoolPlaceAssigned(
-            **refs,
-            institution=outcome_in.institution,
-            institution_name=outcome_in.institution_name,
-            assigned_on=day,
-        )
+        return SchoolPlaceAssigned(**refs, assigned_on=day)
     if outcome_in.outcome is Outcome.WAITING:
-        return SchoolPlaceWaiting(**refs, waiting_since=day)
-    assert outcome_in.reason is not None
-    return SchoolPlaceClosed(**refs, reason=outcome_in.reason, closed_on=day)
+        return SchoolPlaceWaiting(**refs)
+    return SchoolPlaceClosed(**refs)
 
 
 def _out(request: SchoolPlaceRequest, person: Person | None) -> SchoolPlaceRequestOut:

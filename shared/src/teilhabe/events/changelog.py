@@ -43,8 +43,8 @@ CHANGELOG: tuple[Change, ...] = (
         "3.2.0",
         "2026-12-03",
         "What became of a school-place request: courses publishes school_place.assigned "
-        "(the school or Kita), school_place.waiting and school_place.closed (with a reason "
-        "from a fixed list), references only.",
+        "(from which day), school_place.waiting and school_place.closed, references only; "
+        "the school and the reason stay in courses.",
         events=(
             ("school_place.assigned", 1),
             ("school_place.waiting", 1),

@@ -199,8 +199,8 @@ class SchoolPlaceCloseReason(StrEnum):
 
 class SchoolPlaceAssigned(EventPayload):
     """A child's school-place request (school_place.requested) is met: a place at a school
-    or Kita. The institution's name is a public institution's, not personal data; so the
-    caseworker can close the school-duty follow-up."""
+    or Kita, from `assigned_on`; so intake can close the child's school-duty follow-up.
+    Which school it is stays in courses, where the child's caseworker reads it."""
 
     event_type: ClassVar[str] = "school_place.assigned"
     published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
@@ -208,15 +208,12 @@ class SchoolPlaceAssigned(EventPayload):
 
     household_id: Reference
     member_id: Reference
-    institution: Institution
-    institution_name: str = Field(
-        max_length=200, description="The school or Kita, e.g. 'Grundschule Mitte'."
-    )
     assigned_on: date
 
 
 class SchoolPlaceWaiting(EventPayload):
-    """A child's school-place request is on a waiting list: asked for, no place yet."""
+    """A child's school-place request is on a waiting list: asked for, no place yet (the
+    envelope's time says since when)."""
 
     event_type: ClassVar[str] = "school_place.waiting"
     published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
@@ -224,12 +221,11 @@ class SchoolPlaceWaiting(EventPayload):
 
     household_id: Reference
     member_id: Reference
-    waiting_since: date
 
 
 class SchoolPlaceClosed(EventPayload):
-    """A child's school-place request ended without a place the city found, with a reason
-    (no text: the reason is one of a fixed list)."""
+    """A child's school-place request ended without a place the city found; the reason
+    stays in courses."""
 
     event_type: ClassVar[str] = "school_place.closed"
     published_by: ClassVar[frozenset[str]] = frozenset({"courses"})
@@ -237,5 +233,3 @@ class SchoolPlaceClosed(EventPayload):
 
     household_id: Reference
     member_id: Reference
-    reason: SchoolPlaceCloseReason
-    closed_on: date

@@ -10,9 +10,8 @@ from teilhabe import ui
 from teilhabe.clock import today
 from teilhabe.ui.downloads import Cell
 
-from volunteers.models import Volunteer
 from volunteers.pages.common import WEEKDAY_LABELS
-from volunteers.schemas import HelpRequestOut, ShiftOut
+from volunteers.schemas import HelpRequestOut, ShiftOut, VolunteerOut
 
 VOLUNTEER_COLUMNS = (
     ui.N_("Name"),
@@ -56,7 +55,7 @@ HELP_STATUS_LABELS = {
 
 
 def volunteers_file(
-    page_texts: ui.Texts, found: Sequence[Volunteer], kind: ui.DownloadFormat
+    page_texts: ui.Texts, found: Sequence[VolunteerOut], kind: ui.DownloadFormat
 ) -> Response:
     gettext = page_texts.gettext
     rows = [

@@ -90,7 +90,8 @@ async def registry(request: Request, session: DbSession, principal: StaffOrVolun
             offset=0,
             action="export",
         )
-        return lists.volunteers_file(ui.texts(request), everyone, kind)
+        rows = [VolunteerOut.model_validate(volunteer) for volunteer in everyone]
+        return lists.volunteers_file(ui.texts(request), rows, kind)
     found, total = await service.get_all(
         session=session,
         principal=principal,

@@ -119,6 +119,7 @@ async def test_sending_dead_letters_back_or_deleting_them_is_audited(
                 limit=1000,
                 event_ids=None,
                 mentions=[subject],
+                notices=[],
             )
             await dead_letter_command(settings, args, service)
 

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from icalendar import Calendar, Event
 from sqlalchemy import (
@@ -278,3 +278,9 @@ def feed_router(
         )
 
     return router
+
+
+def feed_address(request: Request, path: str, token: str, *, root: str = "") -> str:
+    """A feed's full address to hand to a calendar client: `path` is the feed route's
+    template with `{token}`, `root` where the service's app is mounted."""
+    return f"{request.url.scheme}://{request.url.netloc}{root}{path.format(token=token)}"

@@ -8,6 +8,7 @@ import uuid
 
 from fastapi import APIRouter, Request, status
 from pydantic import Field
+from teilhabe import calendar
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.schemas import ResponseModel
 from teilhabe.calendar import feed_router
@@ -27,8 +28,7 @@ class CalendarLinkOut(ResponseModel):
 
 def feed_address(request: Request, token: str, *, root: str = "") -> str:
     """The feed's full address; `root` where the service's app is mounted."""
-    path = calendar_feeds.FEED_PATH.format(token=token)
-    return f"{request.url.scheme}://{request.url.netloc}{root}{path}"
+    return calendar.feed_address(request, calendar_feeds.FEED_PATH, token, root=root)
 
 
 @router.post(

@@ -8,7 +8,7 @@ Every change goes through the use cases of `intake.calendar_feed`.
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from teilhabe import ui
+from teilhabe import calendar, ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
 
@@ -35,7 +35,7 @@ async def issue_calendar_feed(request: Request, session: DbSession, principal: S
         session=session, principal=principal, show_names=form.text("names") == "on"
     )
     root = request.scope.get("root_path", "").removesuffix(ui.MOUNT_PATH)
-    address = f"{request.url.scheme}://{request.url.netloc}{root}" + FEED_PATH.format(token=token)
+    address = calendar.feed_address(request, FEED_PATH, token, root=root)
     return await _page(request, session, principal, address=address)
 
 

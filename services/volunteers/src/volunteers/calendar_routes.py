@@ -4,6 +4,7 @@ feed itself, at an address that is its own credential."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
+from teilhabe import calendar
 from teilhabe.api.dependencies import DbSession
 from teilhabe.calendar import feed_router
 
@@ -16,9 +17,7 @@ router = APIRouter(tags=["calendar"])
 
 
 def feed_address(request: Request, token: str, *, root: str = "") -> str:
-    return f"{request.url.scheme}://{request.url.netloc}{root}" + calendar_feed.FEED_PATH.format(
-        token=token
-    )
+    return calendar.feed_address(request, calendar_feed.FEED_PATH, token, root=root)
 
 
 @router.post(

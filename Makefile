@@ -6,9 +6,13 @@ UV := python3 -m uv
 
 install: python-deps ui-assets
 
+# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on CI machines),
+# every process would otherwise compile every module it imports at each start (6.6 s of
+# CPU for a service's imports instead of 2.6 s), and a test run starts hundreds of them.
 python-deps:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
-	@$(UV) sync --frozen
+	@$(UV) sync --frozen --compile-bytecode
+	@$(UV) run python -m compileall -q -j0 shared/src services/*/src devtools/src tests >/dev/null
 
 up: install
 	$(UV) run python deploy/local/run.py

@@ -129,18 +129,27 @@ def start_intake(
     if profile is None:
         command = [str(Path(sys.executable).parent / "teilhabe-intake"), "api"]
     else:
-        # uvicorn returns from run() on SIGINT, and the profile is written then. CPU time,
-        # not wall time: on a busy machine the wall clock also counts other processes.
-        command = [
-            sys.executable,
-            "-c",
-            "import cProfile, sys, time; sys.argv = ['teilhabe-intake', 'api']; "
-            "from intake.main import cli; "
-            "profiler = cProfile.Profile(time.process_time); profiler.runcall(cli); "
-            f"profiler.dump_stats({str(profile)!r})",
-        ]
+        # Only the measured rounds are profiled (SIGUSR1 starts, SIGUSR2 stops and writes),
+        # not the imports and the warm-up. CPU time, not wall time: on a busy machine the
+        # wall clock also counts other processes. Coroutines count a call per resumption.
+        command = [sys.executable, "-c", PROFILED_INTAKE.format(path=str(profile))]
+        profile.unlink(missing_ok=True)  # an older file must not pass for this run's
     process = spawn(command, env, LOGS / f"bench-request-intake-{port}.log")
     return Server("intake", f"http://127.0.0.1:{port}", process)
+
+
+PROFILED_INTAKE = """
+import cProfile, signal, sys, time
+sys.argv = ["teilhabe-intake", "api"]
+from intake.main import cli
+profiler = cProfile.Profile(time.process_time)
+def stop(*_):
+    profiler.disable()
+    profiler.dump_stats({path!r})
+signal.signal(signal.SIGUSR1, lambda *_: profiler.enable())
+signal.signal(signal.SIGUSR2, stop)
+cli()
+"""
 
 
 def start_minimal(database: str, workers: int) -> Server:
@@ -197,7 +206,9 @@ async def register(client: aiohttp.ClientSession, server: Server, index: int) ->
         server.household_ids.append((await answer.json())["id"])
 
 
-async def read_one(client: aiohttp.ClientSession, server: Server, _: int) -> None:
+async def read_one(client: aiohttp.ClientSession, server: Server, index: int) -> None:
+    if not server.household_ids:  # run alone (--only): the warm-up registers some first
+        await register(client, server, index)
     household_id = random.choice(server.household_ids)
     async with client.get(f"{server.url}/households/{household_id}") as answer:
         answer.raise_for_status()
@@ -253,12 +264,20 @@ async def client_for(server: Server, concurrency: int, page: bool) -> AsyncItera
 
 
 async def one_round(
-    server: Server, request: Request, *, seconds: float, concurrency: int, page: bool
+    server: Server,
+    request: Request,
+    *,
+    seconds: float,
+    concurrency: int,
+    page: bool,
+    profiling: bool = False,
 ) -> Round:
     latencies: list[float] = []
     counter = itertools.count()
     async with client_for(server, concurrency, page) as client:
         await asyncio.gather(*(request(client, server, next(counter)) for _ in range(concurrency)))
+        if profiling:
+            server.process.send_signal(signal.SIGUSR1)
         cpu_before = process_tree_cpu(server.process.pid)
         begin = time.perf_counter()
         end = begin + seconds
@@ -272,6 +291,8 @@ async def one_round(
         await asyncio.gather(*(loop() for _ in range(concurrency)))
         elapsed = time.perf_counter() - begin
         cpu = process_tree_cpu(server.process.pid) - cpu_before
+        if profiling:
+            server.process.send_signal(signal.SIGUSR2)
     return Round(len(latencies), elapsed, latencies, cpu)
 
 
@@ -365,12 +386,18 @@ async def run(args: argparse.Namespace) -> None:
                     for name, request in selected(args):
                         if name.startswith("GET /ui/"):
                             await sign_in(intake, identity)
-                        await one_round(
+                        profiled = await one_round(
                             intake,
                             request,
                             seconds=args.seconds,
                             concurrency=args.concurrency,
                             page=name.startswith("GET /ui/"),
+                            profiling=True,
+                        )
+                        rate, p50, p99, cpu = summary([profiled])
+                        print(
+                            f"  {name} under cProfile: {rate:.0f} req/s, p50 {p50:.1f} ms, "
+                            f"p99 {p99:.1f} ms, {cpu:.2f} CPU ms/req"
                         )
             finally:
                 for server in servers:

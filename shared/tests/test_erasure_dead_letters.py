@@ -12,6 +12,7 @@ from datetime import date
 import aio_pika
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from teilhabe.audit.trail import AUDIT_ENTRY
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_session_factory
 from teilhabe.erasure import consumer_queues, erasure_handler, forget_published
@@ -34,11 +35,14 @@ async def _erase_one(session: AsyncSession, kind: ErasureSubject, subject_id: uu
     return 1  # what the service's own tables held
 
 
-async def _dead_letter(channel: aio_pika.abc.AbstractChannel, queue: str, subject: str) -> None:
-    body = json.dumps({"data": {"household_id": subject}}).encode()
+async def _dead_letter(channel: aio_pika.abc.AbstractChannel, queue: str, subject: str) -> str:
+    """A dead letter mentioning `subject`; its event id."""
+    event_id = str(uuid.uuid4())
+    body = json.dumps({"id": event_id, "data": {"household_id": subject}}).encode()
     await channel.default_exchange.publish(
-        aio_pika.Message(body=body), routing_key=dead_letter_queue_name(queue)
+        aio_pika.Message(body=body, message_id=event_id), routing_key=dead_letter_queue_name(queue)
     )
+    return event_id
 
 
 async def _left(channel: aio_pika.abc.AbstractChannel, queue: str) -> int:
@@ -61,9 +65,10 @@ async def test_the_erasure_deletes_and_counts_the_dead_letters_mentioning_the_su
     connection = await aio_pika.connect(vhost)
     try:
         channel = await connection.channel()
+        ids_of_erased: dict[str, str] = {}
         for queue in queues:
             await channel.declare_queue(dead_letter_queue_name(queue), durable=True)
-            await _dead_letter(channel, queue, erased)
+            ids_of_erased[queue] = await _dead_letter(channel, queue, erased)
             await _dead_letter(channel, queue, other)
         settings = ServiceSettings(service_name=SERVICE, amqp_url=vhost)
         outbox = Outbox(messaging.outbox, source=f"/teilhabe/{SERVICE}")
@@ -93,6 +98,20 @@ async def test_the_erasure_deletes_and_counts_the_dead_letters_mentioning_the_su
         assert await confirmed_records() == [3]
         for queue in queues:
             assert await _left(channel, queue) == 1
+        # Each deleted letter is in the audit trail, as one deleted by hand would be: in
+        # the erasure's name, by queue and event id, never by its content.
+        async with create_session_factory(backbone_engine)() as session:
+            entries = (
+                await session.execute(
+                    select(AUDIT_ENTRY.c.actor, AUDIT_ENTRY.c.action, AUDIT_ENTRY.c.resource_id)
+                    .where(AUDIT_ENTRY.c.resource_type == "dead_letter")
+                    .where(AUDIT_ENTRY.c.actor == f"erasure-request:{request_id}")
+                )
+            ).all()
+        assert sorted(resource for _, _, resource in entries) == sorted(
+            f"{queue}.dlq/{letter}" for queue, letter in ids_of_erased.items()
+        )
+        assert {action for _, action, _ in entries} == {"erase"}
         # Handled again (a redelivery): nothing more to delete, confirmed again.
         assert sorted(await confirmed_records()) == [1, 3]
         for queue in queues:

@@ -36,6 +36,18 @@ async def _timer(url: str, key: str) -> asyncpg.Record | None:
         await connection.close()
 
 
+async def _audited_letters(url: str) -> list[tuple[str, str, str]]:
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        rows = await connection.fetch(
+            "SELECT actor, action, resource_id FROM audit_entry"
+            " WHERE resource_type = 'dead_letter' ORDER BY resource_id"
+        )
+    finally:
+        await connection.close()
+    return [(row["actor"], row["action"], row["resource_id"]) for row in rows]
+
+
 async def test_the_request_deletes_intakes_dead_letters_mentioning_the_subject(
     intake: httpx.AsyncClient,
     identity: RunningDevProvider,
@@ -44,6 +56,7 @@ async def test_the_request_deletes_intakes_dead_letters_mentioning_the_subject(
     infra: Infrastructure,
 ) -> None:
     subject, other = str(uuid.uuid4()), str(uuid.uuid4())
+    erased_letters: list[str] = []
     connection = await aio_pika.connect(infra.amqp_url)
     try:
         channel = await connection.channel()
@@ -52,7 +65,12 @@ async def test_the_request_deletes_intakes_dead_letters_mentioning_the_subject(
             await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"})
             for mention in (subject, other):
                 body = json.dumps({"data": {"member_id": mention}}).encode()
-                await channel.default_exchange.publish(aio_pika.Message(body), routing_key=name)
+                letter = str(uuid.uuid4())
+                if mention == subject:
+                    erased_letters.append(f"{queue}.dlq/{letter}")
+                await channel.default_exchange.publish(
+                    aio_pika.Message(body, message_id=letter), routing_key=name
+                )
 
         officer = auth_headers(identity, Role.DATA_PROTECTION, subject="dpo")
         made = await intake.post(
@@ -73,6 +91,10 @@ async def test_the_request_deletes_intakes_dead_letters_mentioning_the_subject(
         read = await intake.get(f"/erasure-requests/{request_id}", headers=officer)
         [own] = [s for s in read.json()["services"] if s["service"] == "intake"]
         assert own["records"] == 2  # nothing of the person in the tables, two dead letters
+        # Each deleted letter has its audit entry, by the officer who asked for the erasure.
+        assert await _audited_letters(intake_database) == [
+            ("dpo", "erase", letter) for letter in sorted(erased_letters)
+        ]
 
         # Fired again (a retry after a failed commit): nothing more, counted once.
         async with sessions() as session, session.begin():
@@ -80,6 +102,7 @@ async def test_the_request_deletes_intakes_dead_letters_mentioning_the_subject(
         read = await intake.get(f"/erasure-requests/{request_id}", headers=officer)
         [own] = [s for s in read.json()["services"] if s["service"] == "intake"]
         assert own["records"] == 2
+        assert len(await _audited_letters(intake_database)) == 2
         for queue in QUEUES:
             dlq = await channel.get_queue(dead_letter_queue_name(queue))
             # The kept letter is back once the broker has handled its requeue.

@@ -13,7 +13,9 @@ confirmation; a service that knows the household's allocation notice number (int
 receiver of the state's `allocation.notified`) also has those naming it deleted. The
 broker is no part of the transaction: a rollback after the deletion leaves the letters
 deleted, which is what the request wants anyway, and the redelivered request finds none
-left.
+left. Each deleted letter gets an audit entry of its own in the erasure's transaction
+(`audit_forgotten`), as one deleted by hand does (`teilhabe.messaging.dead_letter_audit`):
+action `erase`, the letter as the resource, the erasure request as the actor.
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from teilhabe.audit import record_access
+from teilhabe.audit.trail import AUDIT_ENTRY
+from teilhabe.auth import Principal, Role
 from teilhabe.config import ServiceSettings
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.contract import FieldsRead, reads
 from teilhabe.events.erasure import ErasureCompleted, ErasureRequested, ErasureSubject
-from teilhabe.messaging import dead_letters
+from teilhabe.messaging import dead_letter_audit, dead_letters
 from teilhabe.messaging.agencies import SIDE_CONSUMERS
 from teilhabe.messaging.inbox import Handler, ReceivedEvent
 from teilhabe.messaging.outbox import Outbox
@@ -39,6 +44,10 @@ from teilhabe.messaging.topology import dead_letter_queue_name
 log = structlog.get_logger(__name__)
 
 Eraser = Callable[[AsyncSession, ErasureSubject, uuid.UUID], Awaitable[int]]
+
+# The audit action of a dead letter deleted by an erasure (one deleted by hand:
+# dead_letter_audit.DELETED).
+ERASED = "erase"
 
 # What every erasing service reads of the request.
 ERASURE_READS: FieldsRead = {
@@ -84,11 +93,14 @@ async def forget_dead_letters(
     subject_ids: Sequence[uuid.UUID],
     *,
     notices: Sequence[str] = (),
+    deleted_letters: list[str] | None = None,
 ) -> int:
     """Delete the service's dead letters that mention any of `subject_ids`, or name one of
     the allocation notice numbers `notices` (compared normalised: the state's
     `allocation.notified` names a household's people but carries no id of ours); how many
-    went.
+    went. The audit references of those deleted (queue and event id, as
+    `dead_letter_audit.reference` writes them) are appended to `deleted_letters`, for
+    `audit_forgotten`.
 
     A dead-letter queue that does not exist yet (its consumer never ran) holds nothing.
     """
@@ -105,12 +117,46 @@ async def forget_dead_letters(
                     await channel.get_queue(dead_letter_queue_name(queue))
                 except aio_pika.exceptions.ChannelNotFoundEntity:
                     continue
+            moved: list[str | None] = []
             async with connection.channel() as channel:
-                gone, _kept = await dead_letters.forget(channel, queue, mentions, notices=notices)
+                try:
+                    gone, _kept = await dead_letters.forget(
+                        channel, queue, mentions, notices=notices, moved=moved
+                    )
+                finally:
+                    # Also those deleted before a failure: they are gone all the same.
+                    if deleted_letters is not None:
+                        deleted_letters.extend(
+                            dead_letter_audit.reference(queue, event_id) for event_id in moved
+                        )
                 deleted += gone
     finally:
         await connection.close()
     return deleted
+
+
+def erasure_actor(request_id: uuid.UUID, by: str | None = None) -> Principal:
+    """Who deletes in an erasure's name: the data-protection officer who requested it
+    where the service knows them (intake keeps its requests), else the request itself,
+    which intake's record of it ties to that person (the event carries no one's name)."""
+    if by is None:
+        return Principal(subject=f"erasure-request:{request_id}", roles=frozenset())
+    return Principal(subject=by, roles=frozenset({Role.DATA_PROTECTION}))
+
+
+async def audit_forgotten(
+    session: AsyncSession, actor: Principal, deleted_letters: Sequence[str]
+) -> None:
+    """An audit entry per dead letter an erasure deleted (action `erase`, resource type
+    `dead_letter`), in the caller's transaction."""
+    await record_access(
+        session,
+        AUDIT_ENTRY,
+        actor,
+        action=ERASED,
+        resource_type=dead_letter_audit.RESOURCE_TYPE,
+        resource_ids=deleted_letters,
+    )
 
 
 def erasure_handler(
@@ -128,21 +174,26 @@ def erasure_handler(
     async def on_erasure_requested(
         session: AsyncSession, events: Sequence[ReceivedEvent[ErasureRequested]]
     ) -> None:
-        letters: dict[uuid.UUID, int] = {}
+        letters: dict[uuid.UUID, list[str]] = {}
         if settings is not None:
             # One look through the queues per batch; counted to the first request naming
             # the subject (a batch rarely holds two requests for one subject).
             for event in events:
                 subject = event.payload.subject_id
                 if subject not in letters:
-                    letters[subject] = await forget_dead_letters(settings(), [subject])
+                    letters[subject] = []
+                    await forget_dead_letters(
+                        settings(), [subject], deleted_letters=letters[subject]
+                    )
         for event in events:
             request = event.payload
             records = await erase(session, request.subject_kind, request.subject_id)
             records += await forget_published(
                 session, outbox, request.subject_id, unsent_too=unsent_too
             )
-            records += letters.pop(request.subject_id, 0)
+            forgotten = letters.pop(request.subject_id, [])
+            await audit_forgotten(session, erasure_actor(request.request_id), forgotten)
+            records += len(forgotten)
             await outbox.add(
                 session,
                 ErasureCompleted(request_id=request.request_id, records=records),

@@ -22,7 +22,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import clock
 from teilhabe.auth import Principal
-from teilhabe.erasure import forget_dead_letters, forget_published
+from teilhabe.erasure import (
+    audit_forgotten,
+    erasure_actor,
+    forget_dead_letters,
+    forget_published,
+)
 from teilhabe.events.erasure import (
     ERASING_SERVICES,
     ErasureCompleted,
@@ -185,12 +190,17 @@ async def forget_own_dead_letters(
     names the people but carries no id of ours); count them to its confirmation.
 
     Run by the request's timer, after the request committed; tried again if the broker
-    cannot be reached. Run again, it finds nothing more.
+    cannot be reached. Run again, it finds nothing more. Each letter deleted is audited
+    as deleted by the person who requested the erasure, in the timer's transaction.
     """
     request = await session.get(ErasureRequest, request_id)
     if request is None:
         return 0  # a request this database does not hold (restored from before it)
-    deleted = await forget_dead_letters(get_settings(), [request.subject_id], notices=notices)
+    forgotten: list[str] = []
+    deleted = await forget_dead_letters(
+        get_settings(), [request.subject_id], notices=notices, deleted_letters=forgotten
+    )
+    await audit_forgotten(session, erasure_actor(request.id, request.requested_by), forgotten)
     if deleted:
         await session.execute(
             update(ErasureConfirmation)

@@ -4,8 +4,11 @@ households wait. Counts only, derived from the placement history (who lived wher
 when to when), so no snapshot table is needed: a day's occupancy is the placements
 holding beds that day.
 
-Departures ("moved away") are the move-outs housing records other than transfers: a
-household leaving the city's accommodation (own flat, another municipality, other).
+Departures ("moved out") are the move-outs housing records other than transfers: a
+household leaving the city's accommodation (own flat, another municipality, other). They
+are not the quota's "moved away": a household moving into a flat of its own still lives
+in the city, and one that leaves the city before it is housed moves out of nothing. The
+quota counts cases closed as moved away, which intake's figures (intake.figures) hold.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ class MonthFigures:
     arrived_persons: int
     housed_households: int
     housed_persons: int
-    moved_away_households: int
-    moved_away_persons: int
+    moved_out_households: int
+    moved_out_persons: int
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ _MONTHLY = text(
         SELECT date_trunc('month', f.housed_on)::date, 'housed', 1, w.member_count
             FROM first f JOIN waiting_household w USING (household_id)
         UNION ALL
-        SELECT date_trunc('month', p.moved_out_on)::date, 'moved_away', 1, w.member_count
+        SELECT date_trunc('month', p.moved_out_on)::date, 'moved_out', 1, w.member_count
             FROM placement p JOIN waiting_household w USING (household_id)
             WHERE p.moved_out_on IS NOT NULL AND p.move_out_reason <> 'transfer'
             AND p.moved_out_on <= :today
@@ -147,7 +150,7 @@ async def get_figures(*, session: AsyncSession, today: date) -> Figures:
             *of(month, "allocated"),
             *of(month, "arrived"),
             *of(month, "housed"),
-            *of(month, "moved_away"),
+            *of(month, "moved_out"),
         )
         for month in months
     ]

@@ -30,8 +30,10 @@ QUOTA_COLUMNS = (
     ui.N_("Persons arrived"),
     ui.N_("Households housed"),
     ui.N_("Persons housed"),
-    ui.N_("Households moved away"),
-    ui.N_("Persons moved away"),
+    # Move-outs of the city's accommodation, not the quota's "moved away" (a case closed
+    # as moved away from the city): intake's figures count those.
+    ui.N_("Households moved out of the accommodation"),
+    ui.N_("Persons moved out of the accommodation"),
 )
 
 
@@ -99,15 +101,15 @@ def _monthly_chart(found: Figures, gettext: Callable[[str], str]) -> ui.Chart:
         "allocated": sum(m.allocated_persons for m in rows),
         "arrived": sum(m.arrived_persons for m in rows),
         "housed": sum(m.housed_persons for m in rows),
-        "moved": sum(m.moved_away_persons for m in rows),
+        "moved": sum(m.moved_out_persons for m in rows),
     }
     return ui.Chart(
         id="chart-monthly",
         kind="bar",
-        title=gettext("Persons allocated, arrived, housed and moved away per month"),
+        title=gettext("Persons allocated, arrived, housed and moved out per month"),
         description=gettext(
             "In the last twelve months %(allocated)s persons were allocated, %(arrived)s "
-            "arrived, %(housed)s were housed and %(moved)s moved away."
+            "arrived, %(housed)s were housed and %(moved)s moved out of the accommodation."
         )
         % totals,
         category_heading=gettext("Month"),
@@ -116,7 +118,7 @@ def _monthly_chart(found: Figures, gettext: Callable[[str], str]) -> ui.Chart:
             ui.Series(gettext("Allocated"), [m.allocated_persons for m in rows]),
             ui.Series(gettext("Arrived"), [m.arrived_persons for m in rows]),
             ui.Series(gettext("Housed"), [m.housed_persons for m in rows]),
-            ui.Series(gettext("Moved away"), [m.moved_away_persons for m in rows]),
+            ui.Series(gettext("Moved out"), [m.moved_out_persons for m in rows]),
         ],
         unit=gettext("Persons"),
     )
@@ -165,7 +167,7 @@ def _chart_table(chart: ui.Chart) -> ui.Table:
 
 def _quota_table(found: Figures, gettext: Callable[[str], str]) -> ui.Table:
     """The state's quota figures in one table: per month, households and persons
-    allocated, arrived, housed and moved away."""
+    allocated, arrived, housed and moved out of the accommodation."""
     return ui.Table(
         name=gettext(ui.N_("quota-figures")),
         title=gettext("Quota figures"),
@@ -179,8 +181,8 @@ def _quota_table(found: Figures, gettext: Callable[[str], str]) -> ui.Table:
                 m.arrived_persons,
                 m.housed_households,
                 m.housed_persons,
-                m.moved_away_households,
-                m.moved_away_persons,
+                m.moved_out_households,
+                m.moved_out_persons,
             )
             for m in found.monthly
         ],

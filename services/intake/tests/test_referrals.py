@@ -77,7 +77,9 @@ async def test_a_referral_goes_from_sent_to_accepted_to_done_as_events_without_i
         bodies = [
             json.loads(body)
             for body in await session.scalars(
-                select(outbox.c.body).where(outbox.c.event_type.like("referral.%"))
+                select(outbox.c.body)
+                .where(outbox.c.event_type.like("referral.%"))
+                .order_by(outbox.c.id)
             )
         ]
     mine = [b for b in bodies if b["data"]["referral_id"] == referral]

@@ -5,6 +5,7 @@ sees the household; the caseworker's appointments of the week are on the start p
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -80,10 +81,43 @@ async def cancel(
         raise NotFound("appointment")
     if appointment.cancelled_at is not None:
         raise Conflict("the appointment is cancelled already", code="appointment-cancelled")
-    appointment.cancelled_at = now()
-    await audit(session, principal, "update", RESOURCE, [appointment.id])
+    await cancel_all(session, principal, [appointment])
     await session.commit()
     return appointment
+
+
+async def cancel_all(
+    session: AsyncSession,
+    principal: Principal,
+    found: Sequence[Appointment],
+    *,
+    reason: str | None = None,
+) -> None:
+    """Cancel `found` (locked, not cancelled yet) in the caller's transaction: one way for
+    a caseworker's cancellation and for a closing case's (`reason`: why, when no one
+    cancelled it by hand). An appointment publishes no event and has no timer of its own;
+    a caseworker's calendar feed shows it as cancelled from now on."""
+    cancelled = now()
+    for appointment in found:
+        appointment.cancelled_at = cancelled
+        appointment.cancel_reason = reason
+    await audit(session, principal, "update", RESOURCE, [a.id for a in found])
+
+
+async def ahead(session: AsyncSession, household_id: uuid.UUID) -> list[Appointment]:
+    """The household's appointments still to come and not cancelled, locked."""
+    return list(
+        await session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.household_id == household_id,
+                Appointment.cancelled_at.is_(None),
+                Appointment.starts_at > now(),
+            )
+            .order_by(Appointment.starts_at)
+            .with_for_update()
+        )
+    )
 
 
 async def of_household(

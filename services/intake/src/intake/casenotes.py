@@ -41,6 +41,9 @@ async def write_note(
     today: date,
 ) -> CaseNote:
     household = await TEAM_HOUSEHOLDS.get(session, principal, household_id)
+    closed = domain.case_closed_refusal(household.closed_on)
+    if closed is not None:
+        raise_refusal(closed)
     problems = domain.note_problems(noted_on=note_in.noted_on, today=today)
     if note_in.member_id is not None and note_in.member_id not in {m.id for m in household.members}:
         problems["member_id"] = "not a member of this household"

@@ -4,8 +4,9 @@ bound to the city, § 12a AufenthG), was naturalised, or the case ended otherwis
 Closed with a reason and a day, once; published as household.case_closed, on which
 housing ends placements and reservations, courses withdraws enrolments and volunteers
 ends mentorships. Intake's own reminders for the household stop, its open follow-ups are
-done (reason: case closed), nothing new is taken for it (domain.case_closed_refusal), and
-the closure starts the case file's retention clock (intake.retention)."""
+done and its appointments still ahead cancelled (reason: case closed), nothing new is
+taken for it (domain.case_closed_refusal), and the closure starts the case file's
+retention clock (intake.retention)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from teilhabe.clock import now
 from teilhabe.events.households import CaseClosureReason, HouseholdCaseClosed
 from teilhabe.timers import cancel
 
-from intake import domain, followups, obligations
+from intake import appointments, domain, followups, obligations
 from intake.dependencies import HOUSEHOLDS
 from intake.models import FollowUp, Household, ResidenceObligation
 from intake.schemas import ClosureIn
@@ -78,6 +79,14 @@ async def close(
         follow_up.done_by = principal.subject
         follow_up.done_reason = domain.DONE_CASE_CLOSED
     await cancel(session, followups.FOLLOW_UP_DUE, *(str(f.id) for f in open_follow_ups))
+    # Appointments still ahead are off: cancelled as a caseworker would, saying why; those
+    # that took place stay as they are.
+    await appointments.cancel_all(
+        session,
+        principal,
+        await appointments.ahead(session, household.id),
+        reason=domain.CANCELLED_CASE_CLOSED,
+    )
     await outbox.add(
         session,
         HouseholdCaseClosed(

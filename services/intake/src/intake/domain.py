@@ -461,12 +461,15 @@ def closure_problems(
 CASE_CLOSED = "the case is closed"
 # Why a follow-up still open when its case closed is done (FollowUp.done_reason).
 DONE_CASE_CLOSED = "case_closed"
+# Why an appointment still ahead when its case closed is cancelled (Appointment.cancel_reason).
+CANCELLED_CASE_CLOSED = "case_closed"
 
 
 def case_closed_refusal(closed_on: date | None) -> Refusal | None:
-    """A closed case takes nothing new: no follow-up, appointment, referral or residence
-    obligation for the household or its members (what is on record stays, and may still be
-    finished: a follow-up done, an appointment cancelled, a referral answered)."""
+    """A closed case takes nothing new: no follow-up, appointment, referral, residence
+    obligation or case note for the household or its members (what is on record stays,
+    and may still be finished: a follow-up done, an appointment cancelled, a referral
+    answered, a note corrected by an addendum)."""
     if closed_on is None:
         return None
     return Refusal("case-closed", CASE_CLOSED)

@@ -309,6 +309,9 @@ class Appointment(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why it was cancelled when no one cancelled it by hand: its case was closed
+    # (domain.CANCELLED_CASE_CLOSED).
+    cancel_reason: Mapped[str | None] = mapped_column(String(30))
 
     __table_args__ = (
         Index(

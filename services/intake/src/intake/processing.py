@@ -208,6 +208,7 @@ PROCESSING = Processing(
             | _CASE.of("place", "interpreter_language")
             | _CASEWORKER.of("caseworker")
             | _STAFF.of("created_by"),
+            not_personal=("cancel_reason",),
         ),
         Fields(
             "follow_up",

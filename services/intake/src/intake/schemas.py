@@ -392,6 +392,9 @@ class AppointmentOut(ResponseModel):
     caseworker: str
     created_by: str
     cancelled_at: datetime | None
+    cancel_reason: str | None = Field(
+        default=None, description="case_closed: cancelled because its case was closed; else empty"
+    )
 
 
 # --- the residence rule (§ 12a AufenthG) and closing a case ------------------------------

@@ -1634,8 +1634,8 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             "courses",
             "GET",
             f"/ui/schulplaetze/{ids['school_place']}",
-            admitted=coordinator,
-            in_scope=coordinator,
+            admitted=coordinator | CASEWORKERS,
+            in_scope=coordinator | {"caseworker_same_team", "team_lead"},
             ok=200,
         ),
         Route(
@@ -2262,3 +2262,33 @@ async def test_lists_and_searches_show_nothing_out_of_scope(world: World) -> Non
     assert ids["north"] not in own_page.text
     registry = await volunteers.get("/volunteers", headers=world.headers("volunteer_coordinator"))
     assert {v["id"] for v in registry.json()["items"]} >= {ids["mentor"], ids["former"]}
+
+    # The courses tool: each person it has pages for starts on one of theirs (coordinators
+    # on the course offer, caseworkers on their people's work, administrators on the work
+    # figures), everyone else at the refusal; school places list a caseworker's own.
+    starts = {
+        "course_coordinator": (200, None),
+        "caseworker_same_team": (303, "/ui/arbeit"),
+        "caseworker_other_team": (303, "/ui/arbeit"),
+        "team_lead": (303, "/ui/arbeit"),
+        "admin": (303, "/ui/arbeit/kennzahlen"),
+    }
+    for who in PEOPLE:
+        start = await world.pages[("courses", who)].get("/ui/")
+        status, location = starts.get(who, (303 if who == "anonymous" else 403, None))
+        assert start.status_code == status, who
+        if location is not None:
+            assert start.headers["location"].endswith(location), who
+            assert (await world.pages[("courses", who)].get(location)).status_code == 200, who
+    for who, sees in (
+        ("course_coordinator", True),
+        ("caseworker_same_team", True),
+        ("team_lead", True),
+        ("caseworker_other_team", False),
+    ):
+        places = await world.pages[("courses", who)].get("/ui/schulplaetze?status=closed")
+        assert places.status_code == 200, who
+        assert (f'data-member="{ids["school_place"]}"' in places.text) is sees, who
+    for who in ("housing_officer", "agency", "admin", "volunteer_mentoring"):
+        refused = await world.pages[("courses", who)].get("/ui/schulplaetze")
+        assert refused.status_code == 403, who

@@ -146,7 +146,7 @@ async def test_every_page_declares_who_may_see_it(courses: httpx.AsyncClient) ->
     assert routes_without_declared_roles(courses.app) == []  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.AGENCY, Role.VOLUNTEER])
+@pytest.mark.parametrize("role", [Role.AGENCY, Role.VOLUNTEER])
 async def test_other_roles_get_no_access_and_see_no_participant(
     role: Role,
     browser: httpx.AsyncClient,
@@ -190,9 +190,45 @@ async def test_other_roles_get_no_access_and_see_no_participant(
 async def test_administrators_administer_and_see_no_participant(
     browser: httpx.AsyncClient,
 ) -> None:
+    # They start at the work figures (counts only), the one page of the tool for them.
     page = await sign_in(browser, subject="root", roles=[Role.ADMIN])
-    assert page.status_code == 403
+    assert page.status_code == 303
+    assert page.headers["location"].endswith("/ui/arbeit/kennzahlen")
+    figures = await browser.get(page.headers["location"])
+    assert figures.status_code == 200
+    assert section_links(figures) == ["/ui/arbeit/kennzahlen"]
     assert (await browser.get("/ui/kurse/neu")).status_code == 403
+
+
+def section_links(page: httpx.Response) -> list[str]:
+    """The addresses the tool's own navigation offers on `page`."""
+    found = re.search(r'<nav class="section-nav".*?</nav>', page.text, re.S)
+    return re.findall(r'href="([^"]+)"', found.group(0)) if found else []
+
+
+async def test_caseworkers_start_at_their_peoples_work_and_are_offered_only_what_they_may_see(
+    browser: httpx.AsyncClient, courses: httpx.AsyncClient, identity: RunningDevProvider
+) -> None:
+    course = await new_course(courses, identity)
+    page = await sign_in(browser, subject="cw-kurse", roles=[Role.CASEWORKER])
+    assert page.status_code == 303, "no refusal as the tool's start page"
+    assert page.headers["location"].endswith("/ui/arbeit")
+    work = await browser.get(page.headers["location"])
+    assert work.status_code == 200
+    # The tool is among the caseworker's tools, and its navigation holds their pages.
+    assert re.search(r'<a href="[^"]*/ui/" aria-current="true">Sprache und Bildung</a>', work.text)
+    offered = section_links(work)
+    assert offered == [
+        "/ui/schulplaetze",
+        "/ui/arbeit",
+        "/ui/arbeit/angebote",
+        "/ui/arbeit/kennzahlen",
+    ]
+    for link in offered:
+        assert (await browser.get(link)).status_code == 200, link
+    # The coordinators' pages stay closed, and are not offered.
+    for path in ("/ui/kurse/neu", f"/ui/kurse/{course['id']}", "/ui/kennzahlen"):
+        assert (await browser.get(path)).status_code == 403, path
 
 
 # --- the catalogue -------------------------------------------------------------------------

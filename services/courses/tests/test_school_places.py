@@ -195,6 +195,33 @@ async def test_caseworkers_follow_their_teams_children_only_and_record_nothing(
     assert unknown.status_code == 404
 
 
+async def test_a_caseworkers_page_shows_their_teams_children_without_the_outcome_form(
+    courses: httpx.AsyncClient, courses_database: str
+) -> None:
+    ours = await child(courses_database, team="Soziale Betreuung Nord")
+    theirs = await child(courses_database, team="Soziale Betreuung Süd")
+    ours_id, theirs_id = (f.members[1].member_id for f in (ours, theirs))
+    async with tool_client(courses.app) as client:  # type: ignore[attr-defined]
+        await sign_in(
+            client, subject="cw-nord", roles=[Role.CASEWORKER], teams=["Soziale Betreuung Nord"]
+        )
+        page = await client.get("/ui/schulplaetze")
+        assert page.status_code == 200
+        assert f'data-member="{ours_id}"' in page.text
+        assert f'data-member="{theirs_id}"' not in page.text
+        assert "Ergebnis erfassen" not in page.text
+        request = await client.get(f"/ui/schulplaetze/{ours_id}")
+        assert request.status_code == 200
+        assert 'data-status="open"' in request.text
+        assert f'action="/ui/schulplaetze/{ours_id}"' not in request.text, "coordinators record"
+        assert (await client.get(f"/ui/schulplaetze/{theirs_id}")).status_code == 404
+        token = form_token(request)
+        refused = await client.post(
+            f"/ui/schulplaetze/{ours_id}", data={"csrf_token": token, "outcome": "waiting"}
+        )
+        assert refused.status_code == 403
+
+
 @pytest.fixture
 async def browser(courses: httpx.AsyncClient) -> Any:
     async with tool_client(courses.app) as client:  # type: ignore[attr-defined]

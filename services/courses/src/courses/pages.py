@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
@@ -26,19 +26,40 @@ from teilhabe.events.households import AgeGroup
 from teilhabe.scope import applies_scope
 
 from courses import domain, download_pages, service
-from courses.dependencies import COURSES_RUN, ENROLLMENTS, CourseManagers
+from courses.dependencies import COURSES_RUN, ENROLLMENTS, CourseManagers, Enrollers
 from courses.schemas import (
     CourseDetail,
     CourseIn,
     PersonOut,
     WithdrawalOut,
 )
+from courses.work import FigureReaders, WorkStaff
 
 router = APIRouter()
-# Coordinators: whom the API admits to a course's participants. (The
-# API lets caseworkers enrol and agencies read the catalogue, but this tool, listed in
-# the navigation for coordinators only, shows participants on most of its pages.)
-Coordinator = Annotated[Principal, ui.page_roles(*ui.api_roles(CourseManagers))]
+# Coordinators: whom the API admits to a course's participants. (The API lets
+# caseworkers enrol and agencies read the catalogue, but most of this tool's pages show
+# participants.)
+COORDINATOR_ROLES = ui.api_roles(CourseManagers)
+Coordinator = Annotated[Principal, ui.page_roles(*COORDINATOR_ROLES)]
+# Caseworkers use the tool for their people's work and their children's school and Kita
+# places; administrators see the work figures (counts only).
+SCHOOL_PLACE_ROLES = ui.api_roles(Enrollers)
+WORK_ROLES = ui.api_roles(WorkStaff)
+WORK_FIGURE_ROLES = ui.api_roles(FigureReaders)
+# The tool's own navigation: each entry for those its page admits, so that nobody is
+# offered a page that answers "no access".
+SECTIONS = (
+    ui.Section("ui_home", ui.N_("Course offer"), roles=COORDINATOR_ROLES),
+    ui.Section("new_course", ui.N_("New offer"), roles=COORDINATOR_ROLES),
+    ui.Section("school_places", ui.N_("School and Kita places"), roles=SCHOOL_PLACE_ROLES),
+    ui.Section("figures", ui.N_("Figures"), roles=COORDINATOR_ROLES),
+    ui.Section("work", ui.N_("Work"), roles=WORK_ROLES),
+    ui.Section("work_opportunities", ui.N_("Work opportunities"), roles=WORK_ROLES),
+    ui.Section("work_figures", ui.N_("Work figures"), roles=WORK_FIGURE_ROLES),
+)
+# Where someone starts who sees no course offer: the first of these they may see.
+OTHER_START_PAGES = ("work", "work_figures")
+Visitor = Annotated[Principal, ui.page_roles(*(COORDINATOR_ROLES | WORK_ROLES | WORK_FIGURE_ROLES))]
 
 PAGE_SIZE = 25
 
@@ -112,7 +133,12 @@ class Filters:
 
 
 @router.get("/", name="ui_home")
-async def catalogue(request: Request, session: DbSession, principal: Coordinator) -> Response:
+async def catalogue(request: Request, session: DbSession, principal: Visitor) -> Response:
+    if not principal.has_any_role(*COORDINATOR_ROLES):
+        # A caseworker (or an administrator) starts on a page of theirs, not at a refusal.
+        offered = {section.name for section in SECTIONS if section.offered_to(principal)}
+        start = next(name for name in OTHER_START_PAGES if name in offered)
+        return RedirectResponse(ui.page_path(request, start), status_code=303)
     params = request.query_params
     kind = params.get("kind", "")
     filters = Filters(
@@ -348,23 +374,7 @@ def mount_pages(app: FastAPI, settings: ServiceSettings) -> None:
         ui.StaffTool(
             name="courses",
             templates=Path(__file__).parent / "templates",
-            sections=(
-                ui.Section("ui_home", ui.N_("Course offer")),
-                ui.Section("new_course", ui.N_("New offer")),
-                ui.Section("school_places", ui.N_("School and Kita places")),
-                ui.Section("figures", ui.N_("Figures")),
-                ui.Section("work", ui.N_("Work"), roles=work_pages.WORK_ROLES),
-                ui.Section(
-                    "work_opportunities",
-                    ui.N_("Work opportunities"),
-                    roles=work_pages.WORK_ROLES,
-                ),
-                ui.Section(
-                    "work_figures",
-                    ui.N_("Work figures"),
-                    roles=work_figure_pages.FIGURE_ROLES,
-                ),
-            ),
+            sections=SECTIONS,
         ),
         [
             router,

@@ -9,7 +9,7 @@ Every change goes through the use case the API calls (`school_places.record_outc
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -22,11 +22,14 @@ from teilhabe.scope import applies_scope
 
 from courses import school_place_rules, school_places
 from courses.dependencies import SCHOOL_PLACES
-from courses.pages import AGE_GROUP_LABELS, Coordinator
+from courses.pages import AGE_GROUP_LABELS, COORDINATOR_ROLES, SCHOOL_PLACE_ROLES, Coordinator
 from courses.school_place_rules import PENDING, SchoolPlaceStatus
 from courses.school_place_schemas import Outcome, SchoolPlaceOutcomeIn, SchoolPlaceRequestOut
 
 router = APIRouter()
+# Whom the API shows requests to: coordinators, and a household's caseworkers their
+# children's (courses.dependencies.SCHOOL_PLACES); coordinators alone record outcomes.
+Follower = Annotated[Principal, ui.page_roles(*SCHOOL_PLACE_ROLES)]
 
 PAGE_SIZE = 25
 
@@ -93,9 +96,7 @@ MESSAGES = (
 
 
 @router.get("/schulplaetze", name="school_places")
-async def school_place_list(
-    request: Request, session: DbSession, principal: Coordinator
-) -> Response:
+async def school_place_list(request: Request, session: DbSession, principal: Follower) -> Response:
     params = request.query_params
     shown = params.get("status", "")
     shown = shown if shown in SHOWN else ""
@@ -125,6 +126,7 @@ async def school_place_list(
             "age_group_labels": AGE_GROUP_LABELS,
             "institution_labels": INSTITUTION_LABELS,
             "reason_labels": REASON_LABELS,
+            "records": principal.has_any_role(*COORDINATOR_ROLES),
         },
         section="school_places",
     )
@@ -181,14 +183,16 @@ def _where(found: SchoolPlaceRequestOut, gettext: Any) -> str:
     "/schulplaetze/{member_id}", name="school_place", dependencies=[applies_scope(SCHOOL_PLACES)]
 )
 async def school_place(
-    request: Request, member_id: uuid.UUID, session: DbSession, principal: Coordinator
+    request: Request, member_id: uuid.UUID, session: DbSession, principal: Follower
 ) -> Response:
     found = await school_places.get_request(
         session=session, principal=principal, member_id=member_id
     )
     values = dict.fromkeys(OUTCOME_FIELDS, "")
     values["institution"] = school_place_rules.institution_for(found.age).value
-    return await _outcome_page(request, found, values)
+    return await _outcome_page(
+        request, found, values, records=principal.has_any_role(*COORDINATOR_ROLES)
+    )
 
 
 @router.post(
@@ -221,7 +225,7 @@ async def record_school_place(
         found = await school_places.get_request(
             session=session, principal=principal, member_id=member_id
         )
-        return await _outcome_page(request, found, values, errors=errors)
+        return await _outcome_page(request, found, values, records=True, errors=errors)
 
     return await form.again(again)
 
@@ -250,6 +254,7 @@ async def _outcome_page(
     found: SchoolPlaceRequestOut,
     values: Mapping[str, str],
     *,
+    records: bool,
     errors: ui.FormErrors | None = None,
 ) -> Response:
     page_texts = ui.texts(request)
@@ -259,7 +264,8 @@ async def _outcome_page(
         {
             "found": found,
             "values": values,
-            "pending": found.status in PENDING,
+            # The outcome form: for a coordinator, while the request is still to be met.
+            "pending": records and found.status in PENDING,
             "status_labels": STATUS_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
             "institution_labels": INSTITUTION_LABELS,

@@ -30,10 +30,11 @@ TOOLS: dict[str, Tool] = {
             frozenset({Role.CASEWORKER, Role.ADMIN, Role.DATA_PROTECTION}),
         ),
         Tool("housing", N_("Accommodation"), frozenset({Role.HOUSING_OFFICER, Role.ADMIN})),
+        # Caseworkers: their people's work and their children's school and Kita places.
         Tool(
             "courses",
             N_("Language and education"),
-            frozenset({Role.COURSE_COORDINATOR, Role.ADMIN}),
+            frozenset({Role.COURSE_COORDINATOR, Role.CASEWORKER, Role.ADMIN}),
         ),
         Tool(
             "volunteers",

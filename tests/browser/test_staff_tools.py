@@ -351,6 +351,17 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
             f"/households/{housed_id}", headers=tools.system.headers(Role.CASEWORKER)
         )
     member_id = read.json()["members"][0]["id"]
+    # A closed case: its pages show since when instead of the forms it would refuse.
+    [closed_id] = await register_households(
+        tools.intake, tools.system.headers(Role.CASEWORKER), [notice()]
+    )
+    async with httpx.AsyncClient(base_url=tools.intake.url) as client:
+        closing = await client.post(
+            f"/households/{closed_id}/closure",
+            json={"reason": "other", "closed_on": today().isoformat()},
+            headers=tools.system.headers(Role.CASEWORKER),
+        )
+        assert closing.status_code == 200, closing.text
 
     intake_url, housing_url = f"{tools.intake.url}/ui", f"{tools.housing.url}/ui"
     # A caseworker of the household's team, and a team lead who also places households.
@@ -427,6 +438,11 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         await checks.submit_with_errors(
             page, "Wiedervorlage anlegen", f"intake-follow-ups-errors-{tag}"
         )
+        if role is Role.CASEWORKER:  # a closed case, read-only
+            closed = f"{intake_url}/haushalte/{closed_id}"
+            for suffix in ("", "/termine", "/wiedervorlagen", "/vermittlungen", "/vermerke"):
+                await checks.visit(page, closed + suffix, f"intake-closed{suffix}-{tag}")
+            await expect(page.locator("[data-case-closed]")).to_contain_text("abgeschlossen")
         await checks.visit(page, f"{intake_url}/zuweisungen/neu", f"intake-new-allocation-{tag}")
         await checks.submit_with_errors(
             page, "Zuweisung erfassen", f"intake-new-allocation-errors-{tag}"

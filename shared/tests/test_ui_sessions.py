@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from teilhabe.db import create_session_factory
 from teilhabe.staff_sessions import create_staff_session_table, define_staff_session_table
@@ -46,8 +46,17 @@ def tool(engine: AsyncEngine) -> Starlette:
         ]
     )
     state = SimpleNamespace(sessions=create_session_factory(engine))
+
+    async def database_busy(_: Request) -> Response:
+        return PlainTextResponse("busy", status_code=503)
+
     app.add_middleware(
-        ServerSideSessions, state=state, cookie_name=COOKIE, max_age=600, https_only=True
+        ServerSideSessions,
+        state=state,
+        cookie_name=COOKIE,
+        max_age=600,
+        https_only=True,
+        database_busy=database_busy,
     )
     return app
 

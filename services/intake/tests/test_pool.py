@@ -15,6 +15,7 @@ from teilhabe_dev.testing.apps import app_client
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.identity import auth_headers
 from teilhabe_dev.testing.infrastructure import Infrastructure
+from teilhabe_dev.testing.ui import sign_in, tool_client
 
 
 def allocation() -> dict[str, Any]:
@@ -44,15 +45,20 @@ async def exhausted_count(client: httpx.AsyncClient) -> float:
     return 0.0
 
 
-async def test_exhausted_pool_answers_503_with_retry_after(
-    intake_database: str, infra: Infrastructure, identity: RunningDevProvider
-) -> None:
-    env = {
-        "DATABASE_URL": intake_database,
+def one_connection(database: str, infra: Infrastructure) -> dict[str, str]:
+    """A process that may hold one connection and waits half a second for it."""
+    return {
+        "DATABASE_URL": database,
         "AMQP_URL": infra.amqp_url,
         "DATABASE_POOL_SIZE": "1",
         "DATABASE_POOL_TIMEOUT_SECONDS": "0.5",
     }
+
+
+async def test_exhausted_pool_answers_503_with_retry_after(
+    intake_database: str, infra: Infrastructure, identity: RunningDevProvider
+) -> None:
+    env = one_connection(intake_database, infra)
     headers = auth_headers(identity, Role.CASEWORKER)
     async with app_client(SERVICE, env=env, identity=identity) as intake:
         created = await intake.post("/households", json=allocation(), headers=headers)
@@ -96,3 +102,36 @@ async def test_exhausted_pool_answers_503_with_retry_after(
         assert problem["type"] == "urn:teilhabe:problem:database-busy"
         assert (await first).status_code == 200  # the one holding the connection goes on
         assert await exhausted_count(intake) == counted_before + 1
+
+
+async def test_exhausted_pool_answers_a_staff_page_503_while_reading_or_writing_the_session(
+    intake_database: str, infra: Infrastructure, identity: RunningDevProvider
+) -> None:
+    # The staff session is read before the pages run and written as the response starts,
+    # both outside the pages' own exception handlers.
+    env = one_connection(intake_database, infra)
+    async with (
+        app_client(SERVICE, env=env, identity=identity) as intake,
+        tool_client(intake.app) as signed_in,  # type: ignore[attr-defined]
+        tool_client(intake.app) as stranger,  # type: ignore[attr-defined]
+    ):
+        await sign_in(signed_in, subject="cw-anna", roles=[Role.CASEWORKER])
+        counted_before = await exhausted_count(intake)
+        async with intake.app.state.sessions() as held:  # type: ignore[attr-defined]
+            await held.connection()  # the pool's only connection
+            # Reading: the signed-in person's session is in the database.
+            reading = await signed_in.get("/ui/")
+            # Writing: a sign-in begun must be remembered for the provider's answer.
+            writing = await stranger.get("/ui/anmelden", params={"next": "/ui/"})
+
+        for answer in (reading, writing):
+            assert answer.status_code == 503, answer.text
+            assert answer.headers["retry-after"] == "2"
+            assert answer.headers["content-type"].startswith("text/html")
+            assert answer.headers["content-language"] == "de"
+            assert "Vorübergehend nicht erreichbar" in answer.text
+            assert "default-src 'self'" in answer.headers["content-security-policy"]
+        assert "set-cookie" not in writing.headers  # no session was begun
+        assert await exhausted_count(intake) == counted_before + 2
+        # With a connection free again, the same session goes on.
+        assert (await signed_in.get("/ui/")).status_code == 200

@@ -43,7 +43,7 @@ from teilhabe.ui.rendering import (
     renderer,
     texts,
 )
-from teilhabe.ui.sessions import ServerSideSessions
+from teilhabe.ui.sessions import BusyResponse, ServerSideSessions
 from teilhabe.ui.settings import UiSettings
 from teilhabe.ui.settings import ui_settings as current_ui_settings
 
@@ -105,8 +105,12 @@ def mount_staff_ui(
         pages.include_router(router, include_in_schema=False)
     _install_error_pages(pages)
     install_internal_error_handler(pages)
-    _install_pool_exhaustion_page(pages, settings.service_name)
-    pages.add_middleware(_PageSecurityHeaders, issuer=settings.oidc_issuer)
+    database_busy = _pool_exhaustion_page(settings.service_name)
+
+    @pages.exception_handler(PoolTimeoutError)
+    async def pool_exhausted(request: Request, _: PoolTimeoutError) -> Response:
+        return await database_busy(request)
+
     pages.add_middleware(
         ServerSideSessions,
         state=app.state,
@@ -115,7 +119,11 @@ def mount_staff_ui(
         cookie_name=f"teilhabe_{tool.name}_session",
         max_age=ui.session_max_age_seconds,
         https_only=ui.cookie_secure,
+        # The session is read and written outside the pages' exception handlers.
+        database_busy=database_busy,
     )
+    # Outside the sessions, so that a page they answer themselves has the headers too.
+    pages.add_middleware(_PageSecurityHeaders, issuer=settings.oidc_issuer)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR, check_dir=True), name="static")
     app.mount(MOUNT_PATH, pages)
     return pages
@@ -211,9 +219,10 @@ def _install_error_pages(pages: FastAPI) -> None:
         return await page(request, 503)
 
 
-def _install_pool_exhaustion_page(pages: FastAPI, service: str) -> None:
-    @pages.exception_handler(PoolTimeoutError)
-    async def pool_exhausted(request: Request, _: PoolTimeoutError) -> Response:
+def _pool_exhaustion_page(service: str) -> BusyResponse:
+    """The page when no database connection came free in time: counted, 503, Retry-After."""
+
+    async def pool_exhausted(request: Request) -> Response:
         count_pool_exhausted(service, request.url.path)
         response = await render(
             request,
@@ -223,6 +232,8 @@ def _install_pool_exhaustion_page(pages: FastAPI, service: str) -> None:
         )
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+    return pool_exhausted
 
 
 class _PageSecurityHeaders:

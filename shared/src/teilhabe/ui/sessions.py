@@ -5,23 +5,32 @@ it unchanged), but the cookie carries only a random id and the data stays in the
 service's database (`teilhabe.staff_sessions`). Clearing the session ends it: its row is
 deleted, and whatever is put into the session afterwards gets a new id (sign-in after
 sign-out, or a fixated id, never carries over).
+
+The session is read before the app runs and written when the response starts, both
+outside the app's exception handlers: when no database connection comes free in time
+(`sqlalchemy.exc.TimeoutError`), this middleware answers with `database_busy` itself, a
+503 page, rather than letting the error become a 500.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import MutableHeaders
-from starlette.requests import cookie_parser
+from starlette.requests import Request, cookie_parser
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from teilhabe import staff_sessions
 
 SessionFactory = Callable[[], AsyncSession]
+# The answer when the pool has no connection free: counted, 503, Retry-After.
+BusyResponse = Callable[[Request], Awaitable[Response]]
 _PRUNE_ONE_IN = 100
 
 
@@ -44,8 +53,10 @@ class ServerSideSessions:
         cookie_name: str,
         max_age: int,
         https_only: bool,
+        database_busy: BusyResponse,
     ) -> None:
         self._app = app
+        self._database_busy = database_busy
         self._state = state  # holds `sessions`, the database session factory, once started
         self._cookie_name = cookie_name
         self._max_age = max_age
@@ -59,20 +70,42 @@ class ServerSideSessions:
         session_id = _cookie(scope, self._cookie_name)
         stored: dict[str, Any] | None = None
         if session_id:
-            async with self._db() as db:
-                stored = await staff_sessions.load(db, session_id)
+            try:
+                async with self._db() as db:
+                    stored = await staff_sessions.load(db, session_id)
+            except PoolTimeoutError:
+                # Refused before the app runs: the page is shown as to someone signed out,
+                # the session stays as it is.
+                scope["session"] = _Session()
+                await self._refuse(scope, receive, send)
+                return
         session = _Session(stored or {})
         scope["session"] = session
+        refused = False
 
         async def send_with_cookie(message: Message) -> None:
+            nonlocal refused
+            if refused:
+                return  # the rest of the app's response, replaced by the 503
             if message["type"] == "http.response.start":
                 live_id = session_id if stored is not None else None
-                cookie = await self._persist(live_id, stored, session)
+                try:
+                    cookie = await self._persist(live_id, stored, session)
+                except PoolTimeoutError:
+                    # Not a 500 after all: what the session was to become (signed in,
+                    # signed out, a message for the next page) was not kept.
+                    refused = True
+                    await self._refuse(scope, receive, send)
+                    return
                 if cookie:
                     MutableHeaders(scope=message).append("Set-Cookie", cookie)
             await send(message)
 
         await self._app(scope, receive, send_with_cookie)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self._database_busy(Request(scope, receive))
+        await response(scope, receive, send)
 
     async def _persist(
         self, live_id: str | None, stored: dict[str, Any] | None, session: _Session

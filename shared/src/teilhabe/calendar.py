@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from icalendar import Calendar, Event
 from sqlalchemy import (
     Boolean,
     Column,
@@ -194,6 +193,9 @@ class CalendarEvent:
 
 def render_calendar(name: str, events: Sequence[CalendarEvent], *, stamp: datetime) -> bytes:
     """The feed as an iCalendar document (times in UTC: every client converts them)."""
+    # Imported here: only serving a feed needs icalendar, not every process at its start.
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

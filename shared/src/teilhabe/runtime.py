@@ -41,7 +41,6 @@ from teilhabe.messaging.relay import OutboxRelay, RelayOptions
 from teilhabe.messaging.setup import declare_topology
 from teilhabe.messaging.tables import MessagingTables
 from teilhabe.messaging.topology import dead_letter_queue_name
-from teilhabe.migrations import new_revision, upgrade
 from teilhabe.processing import Processing
 from teilhabe.retention import Retention
 from teilhabe.retention import run as retention_run
@@ -136,11 +135,17 @@ def cli(service: ServiceDefinition, argv: list[str] | None = None) -> None:
     configure_logging(
         f"{service.name}-{args.command}", level=settings.log_level, json=settings.log_json
     )
+    # Alembic (with mako) is imported only by the commands that need it, `migrate` and
+    # `revision`, not by every process at its start.
     if args.command == "migrate":
+        from teilhabe.migrations import upgrade
+
         asyncio.run(
             upgrade(service.migrations_dir, settings.migration_url, app_url=settings.database_url)
         )
     elif args.command == "revision":
+        from teilhabe.migrations import new_revision
+
         new_revision(service.migrations_dir, settings.migration_url, args.message)
     elif args.command == "api":
         uvicorn.run(

@@ -15,8 +15,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from openpyxl import load_workbook
-
 # A list of a few thousand rows; more is not an allocation list.
 MAX_ROWS = 5_000
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -70,6 +68,10 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    # Imported here: openpyxl is a large import that only reading a workbook needs, not
+    # every process of intake at its start.
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

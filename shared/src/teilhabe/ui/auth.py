@@ -22,15 +22,6 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 import structlog
-
-with warnings.catch_warnings():
-    # Authlib announces a move from httpx to httpx2; the workspace locks httpx, which
-    # Authlib still supports. Its own "always" filter is installed first, ours before it.
-    import authlib.deprecate  # noqa: F401
-
-    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
-    from authlib.integrations.base_client import OAuthError
-    from authlib.integrations.starlette_client import OAuth
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
@@ -136,8 +127,26 @@ def page_roles(*roles: Role) -> Any:
     return Depends(PageGuard(frozenset(Role(role) for role in roles)))
 
 
+def _import_authlib() -> None:
+    """Import Authlib, when a tool's pages are mounted.
+
+    Not at the module's import: a service's relay, consumer and timers import its pages'
+    modules too, and never sign anyone in; Authlib (with joserfc) is a large import.
+    """
+    with warnings.catch_warnings():
+        # Authlib announces a move from httpx to httpx2; the workspace locks httpx, which
+        # Authlib still supports. Its own "always" filter is installed first, ours before it.
+        import authlib.deprecate
+
+        warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+        import authlib.integrations.starlette_client  # noqa: F401
+
+
 def create_oidc_client(settings: ServiceSettings, ui: UiSettings) -> Any:
     """Authlib's Starlette client for the provider named by the service's OIDC settings."""
+    _import_authlib()
+    from authlib.integrations.starlette_client import OAuth
+
     discovery = ui.oidc_discovery_url or (
         settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
     )
@@ -184,6 +193,9 @@ def auth_router(
 
     `on_signed_in` runs once per sign-in, after the provider's token was accepted.
     """
+    _import_authlib()
+    from authlib.integrations.base_client import OAuthError
+
     router = APIRouter(dependencies=[Depends(PublicEndpoint())], include_in_schema=False)
 
     def home(request: Request) -> str:

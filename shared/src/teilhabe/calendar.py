@@ -8,6 +8,12 @@ new one and revoked by deleting it. An unknown token answers 404 like any missin
 A feed names no person unless its holder chose so: the service's loader builds each
 event's summary with or without names by `FeedHolder.show_names`. Every fetch is
 audited as the holder reading the records the feed shows.
+
+A service describes its feeds once, as `CalendarFeeds` (its tokens, its loader, its
+audit): that gives the use cases every holder's feed shares (its state, a new address,
+names or none, stopping it, each audited), the route serving the feeds, and their
+addresses. `feed_link_routes` adds the API's routes that issue and stop one holder's
+feed; the staff tools' pages have theirs in `teilhabe.ui.calendar`.
 """
 
 from __future__ import annotations
@@ -17,9 +23,13 @@ import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.params import Depends as Dependency
 from fastapi.responses import Response
+from pydantic import Field
 from sqlalchemy import (
     Boolean,
     Column,
@@ -39,11 +49,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import clock
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.problems import NotFound
+from teilhabe.api.schemas import ResponseModel
 from teilhabe.audit.auditor import Auditor
 from teilhabe.auth import Principal
 from teilhabe.auth.dependencies import public_endpoint
 
 CALENDAR_FEED_TABLE = "calendar_feed"
+# What the audit trail names a change to a feed (its new address, names, stopping it).
+RESOURCE = "calendar_feed"
+# Where a service serves its feeds: on its app beside the API, not below the staff tool,
+# since calendar clients have no staff session.
+FEED_PATH = "/kalender/{token}.ics"
+FEED_ROUTE = "calendar_feed_ics"
 PRODUCT_ID = "-//Teilhabe//Calendar feed//DE"
 # 32 random bytes: not guessable, and long enough that hashing without salt is safe.
 TOKEN_BYTES = 32
@@ -286,3 +303,153 @@ def feed_address(request: Request, path: str, token: str, *, root: str = "") -> 
     """A feed's full address to hand to a calendar client: `path` is the feed route's
     template with `{token}`, `root` where the service's app is mounted."""
     return f"{request.url.scheme}://{request.url.netloc}{root}{path.format(token=token)}"
+
+
+@dataclass(frozen=True)
+class CalendarFeeds:
+    """A service's calendar feeds: its tokens, what a feed shows (`load`) and its audit.
+
+    The use cases take the holder whose feed it is, checked by the caller (an offer the
+    caller runs, the caller themselves); each change is audited as the caller's, on the
+    holder, and committed.
+    """
+
+    tokens: FeedTokens
+    calendar_name: str
+    load: FeedLoader
+    audit: Auditor
+    path: str = FEED_PATH
+
+    async def state(self, session: AsyncSession, holder: str) -> FeedState | None:
+        found = await self.tokens.state(session, holder)
+        await session.commit()
+        return found
+
+    async def issue(
+        self, session: AsyncSession, principal: Principal, holder: str, *, show_names: bool
+    ) -> str:
+        """A new address of the holder's feed (an earlier one stops working), shown once."""
+        token = await self.tokens.issue(session, holder, show_names=show_names)
+        await self.audit(session, principal, "create", RESOURCE, [holder])
+        await session.commit()
+        return token
+
+    async def choose_names(
+        self, session: AsyncSession, principal: Principal, holder: str, *, show_names: bool
+    ) -> bool:
+        """Whether the feed names people, keeping its address; False if it has none."""
+        changed = await self.tokens.choose_names(session, holder, show_names=show_names)
+        if changed:
+            await self.audit(session, principal, "update", RESOURCE, [holder])
+        await session.commit()
+        return changed
+
+    async def revoke(self, session: AsyncSession, principal: Principal, holder: str) -> bool:
+        """The holder's address stops working; False if there was none."""
+        revoked = await self.tokens.revoke(session, holder)
+        if revoked:
+            await self.audit(session, principal, "delete", RESOURCE, [holder])
+        await session.commit()
+        return revoked
+
+    def router(self) -> APIRouter:
+        """The route serving the feeds at `path`, whose token is the credential."""
+        return feed_router(
+            path=self.path,
+            name=FEED_ROUTE,
+            tokens=self.tokens,
+            audit=self.audit,
+            calendar_name=self.calendar_name,
+            load=self.load,
+        )
+
+    def address(self, request: Request, token: str, *, root: str | None = None) -> str:
+        """The full address of the feed `token` opens; `root` where the service's app is
+        mounted, by default that of the API answering `request`."""
+        mounted = request.scope.get("root_path", "") if root is None else root
+        return feed_address(request, self.path, token, root=mounted)
+
+
+@dataclass(frozen=True)
+class FeedAccess:
+    """One holder's feed as the caller may handle it: the service's use cases, bound to
+    the caller and the holder, that check the caller's scope when called.
+
+    `issue` takes `show_names` where the holder chooses whether their feed names people.
+    """
+
+    issue: Callable[..., Awaitable[str]]
+    stop: Callable[[], Awaitable[bool]]
+
+    @classmethod
+    def of(
+        cls,
+        issue: Callable[..., Awaitable[str]],
+        stop: Callable[..., Awaitable[bool]],
+        /,
+        **arguments: Any,
+    ) -> FeedAccess:
+        """The use cases `issue` and `stop`, each called with `arguments` (the session,
+        the caller, the holder's id, as the use cases name them)."""
+        return cls(partial(issue, **arguments), partial(stop, **arguments))
+
+
+class CalendarLinkOut(ResponseModel):
+    url: str = Field(description="The feed's address; keep it secret, it is the key.")
+
+
+def feed_link_routes(
+    router: APIRouter,
+    *,
+    path: str,
+    feeds: CalendarFeeds,
+    access: Callable[..., Any],
+    names: tuple[str, str],
+    summaries: tuple[str, str],
+    dependencies: Sequence[Dependency] = (),
+) -> None:
+    """Add to `router` the API's `POST path` (a new address of a holder's feed, shown this
+    once) and `DELETE path` (stopping it), named `names` and described by `summaries`.
+
+    `access` is a dependency giving the holder's `FeedAccess`: it takes the route's path
+    parameters and the caller, as the service's own routes would.
+    """
+
+    async def issue(request: Request, feed: FeedAccess) -> CalendarLinkOut:
+        return CalendarLinkOut(url=feeds.address(request, await feed.issue()))
+
+    async def stop(feed: FeedAccess) -> None:
+        await feed.stop()
+
+    for endpoint in (issue, stop):
+        depends_on(endpoint, "feed", access)
+
+    router.add_api_route(
+        path,
+        issue,
+        methods=["POST"],
+        name=names[0],
+        summary=summaries[0],
+        dependencies=list(dependencies),
+    )
+    router.add_api_route(
+        path,
+        stop,
+        methods=["DELETE"],
+        name=names[1],
+        summary=summaries[1],
+        status_code=status.HTTP_204_NO_CONTENT,
+        dependencies=list(dependencies),
+    )
+
+
+def depends_on(
+    endpoint: Callable[..., Any], parameter: str, dependency: Callable[..., Any]
+) -> None:
+    """Let `endpoint`'s `parameter` be given by `dependency`, as `Annotated[..., Depends()]`
+    would: a route made by a factory cannot name its factory's argument in its signature
+    (FastAPI resolves annotations in the module, not in the factory)."""
+    annotation = endpoint.__annotations__[parameter]
+    if isinstance(annotation, str):
+        annotation = endpoint.__globals__[annotation]
+    endpoint.__annotations__[parameter] = Annotated[annotation, Depends(dependency)]

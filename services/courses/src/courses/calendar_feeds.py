@@ -18,7 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import clock
 from teilhabe.auth import Principal
-from teilhabe.calendar import CalendarEvent, FeedContent, FeedHolder, FeedState, FeedTokens
+from teilhabe.calendar import (
+    CalendarEvent,
+    CalendarFeeds,
+    FeedContent,
+    FeedHolder,
+    FeedState,
+    FeedTokens,
+)
 
 from courses.dependencies import COURSES_RUN
 from courses.domain import EnrollmentStatus
@@ -26,12 +33,7 @@ from courses.models import Course, CourseSession, Enrollment, Person, calendar_f
 from courses.service import audit
 from courses.work import WORKERS
 
-RESOURCE = "calendar_feed"
-FEED_TOKENS = FeedTokens(calendar_feed)
 CALENDAR_NAME = "Teilhabe – Kurstermine"
-# Where the feeds are served: on the service's app beside the API, not below the staff
-# tool, since calendar clients have no staff session.
-FEED_PATH = "/kalender/{token}.ics"
 # Whose feed a row is: an offer's or a participant's (the table keeps one per holder).
 COURSE_HOLDER = "course:"
 PERSON_HOLDER = "person:"
@@ -54,9 +56,7 @@ async def course_feed(
     *, session: AsyncSession, principal: Principal, course_id: uuid.UUID
 ) -> tuple[Course, FeedState | None]:
     course = await COURSES_RUN.get(session, principal, course_id)
-    found = await FEED_TOKENS.state(session, course_holder(course.id))
-    await session.commit()
-    return course, found
+    return course, await FEEDS.state(session, course_holder(course.id))
 
 
 async def issue_course_feed(
@@ -64,14 +64,15 @@ async def issue_course_feed(
 ) -> str:
     """A new address of the offer's feed (an earlier one stops working), shown once."""
     course = await COURSES_RUN.get(session, principal, course_id)
-    return await _issue(session, principal, course_holder(course.id))
+    # No names ever: courses has none to show.
+    return await FEEDS.issue(session, principal, course_holder(course.id), show_names=False)
 
 
 async def stop_course_feed(
     *, session: AsyncSession, principal: Principal, course_id: uuid.UUID
 ) -> bool:
     course = await COURSES_RUN.get(session, principal, course_id)
-    return await _stop(session, principal, course_holder(course.id))
+    return await FEEDS.revoke(session, principal, course_holder(course.id))
 
 
 # --- a participant's feed, by their caseworker or coordinator ----------------------------
@@ -81,9 +82,7 @@ async def person_feed(
     *, session: AsyncSession, principal: Principal, member_id: uuid.UUID
 ) -> tuple[Person, FeedState | None]:
     person = await WORKERS.get(session, principal, member_id)
-    found = await FEED_TOKENS.state(session, person_holder(person.member_id))
-    await session.commit()
-    return person, found
+    return person, await FEEDS.state(session, person_holder(person.member_id))
 
 
 async def issue_person_feed(
@@ -91,30 +90,14 @@ async def issue_person_feed(
 ) -> str:
     """A new address of the person's feed (an earlier one stops working), shown once."""
     person = await WORKERS.get(session, principal, member_id)
-    return await _issue(session, principal, person_holder(person.member_id))
+    return await FEEDS.issue(session, principal, person_holder(person.member_id), show_names=False)
 
 
 async def stop_person_feed(
     *, session: AsyncSession, principal: Principal, member_id: uuid.UUID
 ) -> bool:
     person = await WORKERS.get(session, principal, member_id)
-    return await _stop(session, principal, person_holder(person.member_id))
-
-
-async def _issue(session: AsyncSession, principal: Principal, holder: str) -> str:
-    # No names ever: courses has none to show.
-    token = await FEED_TOKENS.issue(session, holder, show_names=False)
-    await audit(session, principal, "create", RESOURCE, [holder])
-    await session.commit()
-    return token
-
-
-async def _stop(session: AsyncSession, principal: Principal, holder: str) -> bool:
-    stopped = await FEED_TOKENS.revoke(session, holder)
-    if stopped:
-        await audit(session, principal, "delete", RESOURCE, [holder])
-    await session.commit()
-    return stopped
+    return await FEEDS.revoke(session, principal, person_holder(person.member_id))
 
 
 # --- the feed itself ----------------------------------------------------------------------
@@ -173,3 +156,6 @@ def _event(held: CourseSession, course: Course) -> CalendarEvent:
         location=course.place,
         description=course.provider,
     )
+
+
+FEEDS = CalendarFeeds(FeedTokens(calendar_feed), CALENDAR_NAME, load, audit)

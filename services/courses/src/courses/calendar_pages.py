@@ -10,6 +10,7 @@ of `courses.calendar_feeds`.
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -17,10 +18,10 @@ from fastapi.responses import Response
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
+from teilhabe.calendar import FeedAccess
 from teilhabe.scope import applies_scope
 
 from courses import calendar_feeds, participants
-from courses.calendar_router import feed_address
 from courses.dependencies import COURSES_RUN
 from courses.pages import AGE_GROUP_LABELS, KIND_LABELS, Coordinator
 from courses.work import WORKERS, WorkStaff
@@ -35,56 +36,34 @@ STATUS_LABELS = {
 }
 
 
-def _address(request: Request, token: str) -> str:
-    root = request.scope.get("root_path", "").removesuffix(ui.MOUNT_PATH)
-    return feed_address(request, token, root=root)
-
-
 # --- an offer's calendar ------------------------------------------------------------------
 
 
-@router.get(
-    "/kurse/{course_id}/kalender",
-    name="course_calendar",
-    dependencies=[applies_scope(COURSES_RUN)],
-)
-async def course_calendar(
+async def _course_feed(
     request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
-) -> Response:
-    return await _course_page(request, session, principal, course_id)
-
-
-@router.post(
-    "/kurse/{course_id}/kalender",
-    name="issue_course_calendar",
-    dependencies=[applies_scope(COURSES_RUN)],
-)
-async def issue_course_calendar(
-    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
-) -> Response:
-    await ui.FormAction.read(request, session)
-    token = await calendar_feeds.issue_course_feed(
-        session=session, principal=principal, course_id=course_id
-    )
-    return await _course_page(
-        request, session, principal, course_id, address=_address(request, token)
+) -> ui.FeedPage:
+    return ui.FeedPage(
+        access=FeedAccess.of(
+            calendar_feeds.issue_course_feed,
+            calendar_feeds.stop_course_feed,
+            session=session,
+            principal=principal,
+            course_id=course_id,
+        ),
+        show=partial(_course_page, request, session, principal, course_id),
+        back=ui.page_path(request, "course_calendar", course_id=course_id),
     )
 
 
-@router.post(
-    "/kurse/{course_id}/kalender/beenden",
-    name="stop_course_calendar",
+ui.feed_page_routes(
+    router,
+    path="/kurse/{course_id}/kalender",
+    feeds=calendar_feeds.FEEDS,
+    page=_course_feed,
+    show_name="course_calendar",
+    names=("issue_course_calendar", "stop_course_calendar"),
     dependencies=[applies_scope(COURSES_RUN)],
 )
-async def stop_course_calendar(
-    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
-) -> Response:
-    form = await ui.FormAction.read(request, session)
-    await calendar_feeds.stop_course_feed(session=session, principal=principal, course_id=course_id)
-    return form.done(
-        ui.page_path(request, "course_calendar", course_id=course_id),
-        form.texts.gettext("The calendar address no longer works."),
-    )
 
 
 async def _course_page(
@@ -92,7 +71,6 @@ async def _course_page(
     session: DbSession,
     principal: Principal,
     course_id: uuid.UUID,
-    *,
     address: str | None = None,
 ) -> Response:
     course, feed = await calendar_feeds.course_feed(
@@ -116,37 +94,30 @@ async def participant(
     return await _participant_page(request, session, principal, member_id)
 
 
-@router.post(
-    "/teilnehmende/{member_id}/kalender",
-    name="issue_participant_calendar",
-    dependencies=[applies_scope(WORKERS)],
-)
-async def issue_participant_calendar(
+async def _participant_feed(
     request: Request, member_id: uuid.UUID, session: DbSession, principal: Carer
-) -> Response:
-    await ui.FormAction.read(request, session)
-    token = await calendar_feeds.issue_person_feed(
-        session=session, principal=principal, member_id=member_id
-    )
-    return await _participant_page(
-        request, session, principal, member_id, address=_address(request, token)
+) -> ui.FeedPage:
+    return ui.FeedPage(
+        access=FeedAccess.of(
+            calendar_feeds.issue_person_feed,
+            calendar_feeds.stop_person_feed,
+            session=session,
+            principal=principal,
+            member_id=member_id,
+        ),
+        show=partial(_participant_page, request, session, principal, member_id),
+        back=ui.page_path(request, "participant", member_id=member_id),
     )
 
 
-@router.post(
-    "/teilnehmende/{member_id}/kalender/beenden",
-    name="stop_participant_calendar",
+ui.feed_page_routes(
+    router,
+    path="/teilnehmende/{member_id}/kalender",
+    feeds=calendar_feeds.FEEDS,
+    page=_participant_feed,
+    names=("issue_participant_calendar", "stop_participant_calendar"),
     dependencies=[applies_scope(WORKERS)],
 )
-async def stop_participant_calendar(
-    request: Request, member_id: uuid.UUID, session: DbSession, principal: Carer
-) -> Response:
-    form = await ui.FormAction.read(request, session)
-    await calendar_feeds.stop_person_feed(session=session, principal=principal, member_id=member_id)
-    return form.done(
-        ui.page_path(request, "participant", member_id=member_id),
-        form.texts.gettext("The calendar address no longer works."),
-    )
 
 
 async def _participant_page(
@@ -154,7 +125,6 @@ async def _participant_page(
     session: DbSession,
     principal: Principal,
     member_id: uuid.UUID,
-    *,
     address: str | None = None,
 ) -> Response:
     found = await participants.get_participant(

@@ -13,15 +13,20 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.auth import Principal, Role
-from teilhabe.calendar import CalendarEvent, FeedContent, FeedHolder, FeedState, FeedTokens
+from teilhabe.calendar import (
+    CalendarEvent,
+    CalendarFeeds,
+    FeedContent,
+    FeedHolder,
+    FeedState,
+    FeedTokens,
+)
 from teilhabe.clock import on_day, today
 
 from intake.dependencies import HOUSEHOLDS
 from intake.models import Appointment, FollowUp, Household, Member, StaffMember, calendar_feed
 from intake.service import audit
 
-RESOURCE = "calendar_feed"
-FEED_TOKENS = FeedTokens(calendar_feed)
 CALENDAR_NAME = "Teilhabe – Termine und Wiedervorlagen"
 # How far back and ahead the feed reaches: calendars keep what they saw before.
 PAST_DAYS = 30
@@ -29,34 +34,24 @@ AHEAD_DAYS = 366
 APPOINTMENT_LENGTH = timedelta(hours=1)
 
 
+# A caseworker holds one feed, their own: its holder is the caller.
+
+
 async def state(*, session: AsyncSession, principal: Principal) -> FeedState | None:
-    found = await FEED_TOKENS.state(session, principal.subject)
-    await session.commit()
-    return found
+    return await FEEDS.state(session, principal.subject)
 
 
 async def issue(*, session: AsyncSession, principal: Principal, show_names: bool) -> str:
     """A new address for the caller's feed (an earlier one stops working)."""
-    token = await FEED_TOKENS.issue(session, principal.subject, show_names=show_names)
-    await audit(session, principal, "create", RESOURCE, [principal.subject])
-    await session.commit()
-    return token
+    return await FEEDS.issue(session, principal, principal.subject, show_names=show_names)
 
 
 async def choose_names(*, session: AsyncSession, principal: Principal, show_names: bool) -> bool:
-    changed = await FEED_TOKENS.choose_names(session, principal.subject, show_names=show_names)
-    if changed:
-        await audit(session, principal, "update", RESOURCE, [principal.subject])
-    await session.commit()
-    return changed
+    return await FEEDS.choose_names(session, principal, principal.subject, show_names=show_names)
 
 
 async def revoke(*, session: AsyncSession, principal: Principal) -> bool:
-    revoked = await FEED_TOKENS.revoke(session, principal.subject)
-    if revoked:
-        await audit(session, principal, "delete", RESOURCE, [principal.subject])
-    await session.commit()
-    return revoked
+    return await FEEDS.revoke(session, principal, principal.subject)
 
 
 async def load(session: AsyncSession, holder: FeedHolder) -> FeedContent | None:
@@ -155,3 +150,6 @@ def _who(household: Household, member_id: object) -> str:
     member = next((m for m in members if m.id == member_id), members[0] if members else None)
     name = f"{member.family_name}, {member.given_name}" if member else ""
     return f"{name} ({household.allocation_notice_number})".strip()
+
+
+FEEDS = CalendarFeeds(FeedTokens(calendar_feed), CALENDAR_NAME, load, audit)

@@ -1,42 +1,48 @@
 """Staff page of a caseworker's calendar feed: get its address (shown once), choose
-whether it names people, get a new address (the old one stops working), or end it.
+whether it names people, get a new address (the old one stops working), or end it
+(the routes of `ui.feed_page_routes`).
 
 Every change goes through the use cases of `intake.calendar_feed`.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from teilhabe import calendar, ui
+from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.auth import Principal
+from teilhabe.calendar import FeedAccess
 
 from intake import calendar_feed
 from intake.pages import Staff
 
 router = APIRouter()
 
-# Where the feed is served: on the service's app beside the API, not below the staff
-# tool, since calendar clients have no staff session.
-FEED_PATH = "/kalender/{token}.ics"
 
-
-@router.get("/kalender", name="calendar_feed")
-async def calendar_page(request: Request, session: DbSession, principal: Staff) -> Response:
-    return await _page(request, session, principal)
-
-
-@router.post("/kalender", name="issue_calendar_feed")
-async def issue_calendar_feed(request: Request, session: DbSession, principal: Staff) -> Response:
-    """A new address, shown on this answer only: it is kept hashed and cannot be shown again."""
-    form = await ui.FormAction.read(request, session, fields=["names"])
-    token = await calendar_feed.issue(
-        session=session, principal=principal, show_names=form.text("names") == "on"
+async def _own_feed(request: Request, session: DbSession, principal: Staff) -> ui.FeedPage:
+    """The caller's own feed: a caseworker holds one, chooses whether it names people."""
+    return ui.FeedPage(
+        access=FeedAccess.of(
+            calendar_feed.issue, calendar_feed.revoke, session=session, principal=principal
+        ),
+        show=partial(_page, request, session, principal),
+        back=ui.page_path(request, "calendar_feed"),
     )
-    root = request.scope.get("root_path", "").removesuffix(ui.MOUNT_PATH)
-    address = calendar.feed_address(request, FEED_PATH, token, root=root)
-    return await _page(request, session, principal, address=address)
+
+
+ui.feed_page_routes(
+    router,
+    path="/kalender",
+    feeds=calendar_feed.FEEDS,
+    page=_own_feed,
+    show_name="calendar_feed",
+    names=("issue_calendar_feed", "revoke_calendar_feed"),
+    stop_path="/kalender/widerrufen",
+    choose_names=True,
+)
 
 
 @router.post("/kalender/namen", name="calendar_feed_names")
@@ -54,16 +60,6 @@ async def calendar_feed_names(request: Request, session: DbSession, principal: S
     return form.done(ui.page_path(request, "calendar_feed"), form.texts.gettext(message))
 
 
-@router.post("/kalender/widerrufen", name="revoke_calendar_feed")
-async def revoke_calendar_feed(request: Request, session: DbSession, principal: Staff) -> Response:
-    form = await ui.FormAction.read(request, session)
-    await calendar_feed.revoke(session=session, principal=principal)
-    return form.done(
-        ui.page_path(request, "calendar_feed"),
-        form.texts.gettext("The calendar address no longer works."),
-    )
-
-
 MESSAGES = (
     ui.N_("Your calendar now shows names."),
     ui.N_("Your calendar now shows no names."),
@@ -72,7 +68,7 @@ MESSAGES = (
 
 
 async def _page(
-    request: Request, session: DbSession, principal: Principal, *, address: str | None = None
+    request: Request, session: DbSession, principal: Principal, address: str | None = None
 ) -> Response:
     found = await calendar_feed.state(session=session, principal=principal)
     return await ui.render(

@@ -7,7 +7,6 @@ from datetime import datetime
 
 import structlog
 from fastapi import FastAPI
-from teilhabe.calendar import feed_router
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.runtime import Command
@@ -34,7 +33,6 @@ from intake import (
 from intake.erasure_router import router as erasure_router
 from intake.pages import mount_pages
 from intake.router import follow_ups_router, router
-from intake.service import audit
 from intake.timers import TIMERS
 
 
@@ -88,14 +86,7 @@ SERVICE = service_of_package(
             erasure_router,
             follow_ups_router,
             # A caseworker's calendar, at an address that is its own credential.
-            feed_router(
-                path=calendar_pages.FEED_PATH,
-                name="calendar_feed_ics",
-                tokens=calendar_feed.FEED_TOKENS,
-                audit=audit,
-                calendar_name=calendar_feed.CALENDAR_NAME,
-                load=calendar_feed.load,
-            ),
+            calendar_feed.FEEDS.router(),
         ],
         pages=_mount_pages,
     ),

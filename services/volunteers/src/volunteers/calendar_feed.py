@@ -15,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe import clock
 from teilhabe.api.problems import NotFound
 from teilhabe.auth import Principal, Role
-from teilhabe.calendar import CalendarEvent, FeedContent, FeedHolder, FeedState, FeedTokens
+from teilhabe.calendar import (
+    CalendarEvent,
+    CalendarFeeds,
+    FeedContent,
+    FeedHolder,
+    FeedState,
+    FeedTokens,
+)
 
 from volunteers.models import (
     Facility,
@@ -27,20 +34,16 @@ from volunteers.models import (
 )
 from volunteers.service import audit
 
-RESOURCE = "calendar_feed"
-FEED_TOKENS = FeedTokens(calendar_feed)
 CALENDAR_NAME = "Teilhabe – meine Schichten und Einsätze"
-# Where the feed is served: on the service's app, not below the staff tool, since
-# calendar clients have no session.
-FEED_PATH = "/kalender/{token}.ics"
 # How far back the feed reaches: calendars keep what they saw before.
 PAST_DAYS = 30
 
 
+# A volunteer holds one feed, their own: its holder is the caller.
+
+
 async def state(*, session: AsyncSession, principal: Principal) -> FeedState | None:
-    found = await FEED_TOKENS.state(session, principal.subject)
-    await session.commit()
-    return found
+    return await FEEDS.state(session, principal.subject)
 
 
 async def issue(*, session: AsyncSession, principal: Principal) -> str:
@@ -50,18 +53,11 @@ async def issue(*, session: AsyncSession, principal: Principal) -> str:
     )
     if registered is None:
         raise NotFound("volunteer record of this account")
-    token = await FEED_TOKENS.issue(session, principal.subject, show_names=False)
-    await audit(session, principal, "create", RESOURCE, [principal.subject])
-    await session.commit()
-    return token
+    return await FEEDS.issue(session, principal, principal.subject, show_names=False)
 
 
 async def revoke(*, session: AsyncSession, principal: Principal) -> bool:
-    revoked = await FEED_TOKENS.revoke(session, principal.subject)
-    if revoked:
-        await audit(session, principal, "delete", RESOURCE, [principal.subject])
-    await session.commit()
-    return revoked
+    return await FEEDS.revoke(session, principal, principal.subject)
 
 
 async def load(session: AsyncSession, holder: FeedHolder) -> FeedContent | None:
@@ -112,3 +108,6 @@ async def load(session: AsyncSession, holder: FeedHolder) -> FeedContent | None:
         for request in taken
     ]
     return FeedContent(reader=reader, events=events)
+
+
+FEEDS = CalendarFeeds(FeedTokens(calendar_feed), CALENDAR_NAME, load, audit)

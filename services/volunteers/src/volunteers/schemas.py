@@ -268,7 +268,3 @@ class HelpRequestOut(ResponseModel):
     offered_to: int | None = Field(default=None, description="Staff only: how many it reached.")
     accepted_by: HelperOut | None = Field(default=None, description="Staff only.")
     accepted_by_me: bool = False
-
-
-class CalendarLinkOut(ResponseModel):
-    url: str = Field(description="The feed's address; keep it secret, it is the key.")

@@ -14,6 +14,7 @@ first (see `i18n`); dates and numbers are formatted for de-DE in Europe/Berlin.
 from teilhabe.ui.actions import FormAction
 from teilhabe.ui.app import MOUNT_PATH, STATIC_PATH, mount_staff_ui
 from teilhabe.ui.auth import PageGuard, api_roles, page_roles
+from teilhabe.ui.calendar_feeds import FeedPage, feed_page_routes, page_feed_address
 from teilhabe.ui.charts import Chart, Series
 from teilhabe.ui.downloads import (
     DOWNLOAD_LIMIT,
@@ -70,6 +71,7 @@ __all__ = [
     "STATIC_PATH",
     "Chart",
     "DownloadFormat",
+    "FeedPage",
     "FormAction",
     "FormErrors",
     "PageGuard",
@@ -88,6 +90,7 @@ __all__ = [
     "download",
     "download_format",
     "download_links",
+    "feed_page_routes",
     "field_labels",
     "flash",
     "format_date",
@@ -97,6 +100,7 @@ __all__ = [
     "language_names",
     "mount_staff_ui",
     "options",
+    "page_feed_address",
     "page_number",
     "page_offset",
     "page_path",

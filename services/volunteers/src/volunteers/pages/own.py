@@ -3,15 +3,17 @@ nothing of anyone else."""
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
 from teilhabe.api.problems import NotFound
 from teilhabe.auth import Principal
+from teilhabe.calendar import FeedAccess
 
 from volunteers import calendar_feed, service, shifts
-from volunteers.calendar_routes import feed_address
 from volunteers.pages.common import OwnVolunteer, page
 
 router = APIRouter()
@@ -22,33 +24,27 @@ async def own_page(request: Request, session: DbSession, principal: OwnVolunteer
     return await _own_page(request, session, principal)
 
 
-@router.post("/mein-engagement/kalender", name="issue_own_calendar")
-async def issue_own_calendar(
-    request: Request, session: DbSession, principal: OwnVolunteer
-) -> Response:
-    """A new address, shown on this answer only: it is kept hashed and cannot be shown again."""
-    await ui.FormAction.read(request, session)
-    token = await calendar_feed.issue(session=session, principal=principal)
-    root = request.scope.get("root_path", "").removesuffix(ui.MOUNT_PATH)
-    return await _own_page(
-        request, session, principal, address=feed_address(request, token, root=root)
+async def _own_feed(request: Request, session: DbSession, principal: OwnVolunteer) -> ui.FeedPage:
+    return ui.FeedPage(
+        access=FeedAccess.of(
+            calendar_feed.issue, calendar_feed.revoke, session=session, principal=principal
+        ),
+        show=partial(_own_page, request, session, principal),
+        back=ui.page_path(request, "own_page"),
     )
 
 
-@router.post("/mein-engagement/kalender/beenden", name="revoke_own_calendar")
-async def revoke_own_calendar(
-    request: Request, session: DbSession, principal: OwnVolunteer
-) -> Response:
-    form = await ui.FormAction.read(request, session)
-    await calendar_feed.revoke(session=session, principal=principal)
-    return form.done(
-        ui.page_path(request, "own_page"),
-        form.texts.gettext("The calendar address no longer works."),
-    )
+ui.feed_page_routes(
+    router,
+    path="/mein-engagement/kalender",
+    feeds=calendar_feed.FEEDS,
+    page=_own_feed,
+    names=("issue_own_calendar", "revoke_own_calendar"),
+)
 
 
 async def _own_page(
-    request: Request, session: DbSession, principal: Principal, *, address: str | None = None
+    request: Request, session: DbSession, principal: Principal, address: str | None = None
 ) -> Response:
     try:
         found = await service.get_own(session=session, principal=principal)

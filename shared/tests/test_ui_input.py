@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from teilhabe.ui.formatting import (
@@ -11,6 +11,7 @@ from teilhabe.ui.formatting import (
     language_name,
     language_names,
     parse_date,
+    parse_time,
     parse_whole_number,
     spoken_language_name,
 )
@@ -84,3 +85,22 @@ def test_the_tools_name_a_language_also_by_its_other_name_here() -> None:
     assert spoken_language_name("qqq", "de_DE") == "qqq"
     assert language_names(["so", "de", "fa"], "de_DE") == "Somali, Deutsch, Persisch (Farsi)"
     assert language_names([], "de_DE") == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "moment"),
+    [
+        ("8:30", time(8, 30)),
+        ("08:30", time(8, 30)),
+        (" 8.30 ", time(8, 30)),
+        ("23:59", time(23, 59)),
+    ],
+)
+def test_a_time_of_day_is_typed_as_hours_and_minutes(typed: str, moment: time) -> None:
+    assert parse_time(typed) == moment
+
+
+@pytest.mark.parametrize("typed", ["", "8", "830", "8:5", "24:00", "12:60", "123:00", "8:30 Uhr"])
+def test_what_is_no_time_of_day_is_refused(typed: str) -> None:
+    with pytest.raises(ValueError, match="not a time of day"):
+        parse_time(typed)

@@ -7,7 +7,6 @@ refusal back into errors next to the fields.
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-import re
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, time
@@ -44,16 +43,6 @@ ATTENDANCE_LABELS = {
 RULE_MESSAGES = (ui.N_("a session ends after it starts"),)
 NOT_A_TIME = ui.N_("Please enter a time as hours and minutes, e.g. 08:30.")
 NOTHING_CHOSEN = ui.N_("Please choose the attendance of at least one participant.")
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-
-
-def _time(typed: str) -> time | None:
-    """A time of day typed as 8:30, 08:30 or 8.30; None if it is none."""
-    match = _TIME.match(typed.strip())
-    if match is None:
-        return None
-    hours, minutes = (int(part) for part in match.groups())
-    return time(hours, minutes) if hours < 24 and minutes < 60 else None
 
 
 # --- a course's sessions -------------------------------------------------------------
@@ -81,13 +70,12 @@ async def add_session(
     data: dict[str, Any] = {"topic": values["topic"] or None}
     day: dict[str, Any] = {}
     form.put_date(day, "day", values["day"])
+    times: dict[str, time] = {}
     for name in ("starts_at", "ends_at"):
-        at = _time(values[name])
-        if at is None:
-            form.refuse(name, NOT_A_TIME if values[name] else ui.REQUIRED)
-        elif "day" in day:
+        form.put_time(times, name, values[name], message=NOT_A_TIME)
+        if name in times and "day" in day:
             # Typed in the city's local time: the session is where the city is.
-            data[name] = on_day(day["day"], at)
+            data[name] = on_day(day["day"], times[name])
     session_in = form.model(SessionIn, data)
     if session_in is not None:
         held = await form.call(

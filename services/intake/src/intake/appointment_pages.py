@@ -6,7 +6,6 @@ Every change goes through the use case the API calls (`intake.appointments`).
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-import re
 import uuid
 from datetime import time
 from typing import Any
@@ -38,10 +37,8 @@ LABELS = {
 HINTS = {
     "interpreter_language": ui.N_("Please enter a language code such as ar, fa or uk."),
 }
-RULE_MESSAGES = (
-    ui.N_("an appointment is made for a time ahead"),
-    ui.N_("Please enter the time as HH:MM, for example 09:30."),
-)
+RULE_MESSAGES = (ui.N_("an appointment is made for a time ahead"),)
+TIME_FORMAT = ui.N_("Please enter the time as HH:MM, for example 09:30.")
 # The download's columns.
 COLUMNS = (
     ui.N_("Time"),
@@ -54,7 +51,6 @@ COLUMNS = (
 CONFLICTS = {
     "appointment-cancelled": (ui.FORM, ui.N_("This appointment is cancelled already.")),
 }
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 @router.get(
@@ -87,13 +83,10 @@ async def make_appointment(
     }
     days: dict[str, Any] = {}
     form.put_date(days, "day", values["day"])
-    found = _TIME.match(values["time"])
-    if not values["time"]:
-        form.refuse("time", ui.REQUIRED)
-    elif found is None:
-        form.refuse("time", "Please enter the time as HH:MM, for example 09:30.")
-    if "day" in days and found is not None:
-        data["starts_at"] = on_day(days["day"], time(int(found[1]), int(found[2])))
+    times: dict[str, time] = {}
+    form.put_time(times, "time", values["time"], message=TIME_FORMAT)
+    if "day" in days and "time" in times:
+        data["starts_at"] = on_day(days["day"], times["time"])
     if values["place"]:
         data["place"] = values["place"]
     else:

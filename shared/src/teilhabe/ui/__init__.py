@@ -31,6 +31,7 @@ from teilhabe.ui.formatting import (
     format_datetime,
     language_names,
     parse_date,
+    parse_time,
     spoken_language_name,
 )
 from teilhabe.ui.forms import (
@@ -107,6 +108,7 @@ __all__ = [
     "page_roles",
     "pager",
     "parse_date",
+    "parse_time",
     "problem_errors",
     "put_date",
     "put_whole_number",

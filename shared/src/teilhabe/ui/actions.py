@@ -39,7 +39,8 @@ from starlette.datastructures import FormData
 
 from teilhabe.api.problems import ProblemError
 from teilhabe.ui import forms
-from teilhabe.ui.forms import CHOOSE, FormErrors, in_field_order, read_form
+from teilhabe.ui.formatting import parse_time
+from teilhabe.ui.forms import CHOOSE, REQUIRED, FormErrors, in_field_order, read_form
 from teilhabe.ui.i18n import Texts
 from teilhabe.ui.rendering import flash, texts
 
@@ -131,6 +132,17 @@ class FormAction:
     ) -> None:
         """A date typed as DD.MM.YYYY into `data[name]` (see `forms.put_date`)."""
         forms.put_date(data, name, typed, self.errors, self.texts, key=key, required=required)
+
+    def put_time(
+        self, data: dict[str, Any], name: str, typed: str, *, message: str, key: str | None = None
+    ) -> None:
+        """A time of day typed as HH:MM (or H.MM) into `data[name]` (see
+        `formatting.parse_time`); left empty it is required, typed wrongly it is refused
+        with `message`, the page's own words for how to type it."""
+        try:
+            data[name] = parse_time(typed)
+        except ValueError:
+            self.refuse(key or name, message if typed else REQUIRED)
 
     def put_whole_number(
         self, data: dict[str, Any], name: str, typed: str, *, key: str | None = None

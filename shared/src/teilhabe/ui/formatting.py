@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pycountry
 from babel import Locale, UnknownLocaleError
@@ -18,6 +18,7 @@ from teilhabe.clock import BERLIN
 _INPUT_PATTERNS = {"de_DE": "dd.MM.yyyy", "en_GB": "dd/MM/yyyy"}
 _GERMAN_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 @functools.cache
@@ -77,6 +78,15 @@ def parse_date(text: str) -> date:
         return date(year, month, day)
     except ValueError as error:
         raise NoSuchDate(f"no such day: {text!r}") from error
+
+
+def parse_time(text: str) -> time:
+    """A typed time of day, hours and minutes: `8:30`, `08:30` or `8.30`; ValueError
+    otherwise (also for `24:00` or `8:5`)."""
+    found = _TIME.match(text.strip())
+    if found is None:
+        raise ValueError(f"not a time of day: {text!r}")
+    return time(int(found[1]), int(found[2]))
 
 
 def parse_whole_number(text: str, locale: str) -> int:

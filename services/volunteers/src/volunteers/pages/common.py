@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import UTC, time
 from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from teilhabe import ui
+from teilhabe import clock, ui
 from teilhabe.auth import Principal
 
 from volunteers.dependencies import Coordinator, CoordinatorOrVolunteer, SignedInVolunteer
@@ -23,6 +24,7 @@ StaffOrVolunteer = Annotated[Principal, ui.page_roles(*ui.api_roles(CoordinatorO
 OwnVolunteer = Annotated[Principal, ui.page_roles(*ui.api_roles(SignedInVolunteer))]
 
 PAGE_SIZE = 25
+TIME_FORMAT = ui.N_("Please enter a time as HH:MM, for example 08:30.")
 
 WEEKDAY_LABELS = {
     Weekday.MON: ui.N_("Monday"),
@@ -108,3 +110,15 @@ def labels(page_texts: ui.Texts, matches: Sequence[MatchOut] = ()) -> dict[str, 
 def moved(errors: ui.FormErrors, key: str, to: str) -> ui.FormErrors:
     """The errors with `key`'s message under the form's own field `to`."""
     return {to if name == key else name: message for name, message in errors.items()}
+
+
+def put_times(
+    form: ui.FormAction, data: dict[str, Any], day: Mapping[str, Any], values: Mapping[str, str]
+) -> None:
+    """A shift's or a request's hours, typed in `starts` and `ends`, into `data` as
+    `starts_at` and `ends_at` on the day typed (a time in the city, kept in UTC)."""
+    times: dict[str, time] = {}
+    for name in ("starts", "ends"):
+        form.put_time(times, name, values[name], message=TIME_FORMAT)
+        if name in times and "day" in day:
+            data[f"{name}_at"] = clock.on_day(day["day"], times[name]).astimezone(UTC)

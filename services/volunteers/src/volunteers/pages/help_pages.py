@@ -6,7 +6,6 @@ was asked or took it; staff see who comes and how to reach them."""
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -24,8 +23,7 @@ from volunteers.dependencies import (
     RequesterOrVolunteer,
 )
 from volunteers.pages import lists
-from volunteers.pages.common import OwnVolunteer, labels, page
-from volunteers.pages.shift_pages import TIME_FORMAT, parse_time
+from volunteers.pages.common import OwnVolunteer, labels, page, put_times
 from volunteers.schemas import HelpRequestIn
 
 router = APIRouter()
@@ -93,12 +91,7 @@ async def ask_for_help(request: Request, session: DbSession, principal: AskingSt
     }
     day: dict[str, Any] = {}
     form.put_date(day, "day", values["day"])
-    for name in ("starts", "ends"):
-        moment = parse_time(values[name])
-        if moment is None:
-            form.refuse(name, TIME_FORMAT if values[name] else ui.REQUIRED)
-        elif "day" in day:
-            data[f"{name}_at"] = clock.on_day(day["day"], moment).astimezone(UTC)
+    put_times(form, data, day, values)
     request_in = form.model(HelpRequestIn, data)
     form.rename({"starts_at": "starts", "ends_at": "ends"})
     if request_in is not None:

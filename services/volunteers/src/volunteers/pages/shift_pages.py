@@ -4,10 +4,9 @@ to coordinators alone, as in the API."""
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
-import re
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,7 +19,14 @@ from teilhabe.scope import applies_scope
 from volunteers import shifts
 from volunteers.dependencies import MANAGING_ROLES, SHIFTS, Rules
 from volunteers.pages import lists
-from volunteers.pages.common import OwnVolunteer, Staff, StaffOrVolunteer, labels, page
+from volunteers.pages.common import (
+    OwnVolunteer,
+    Staff,
+    StaffOrVolunteer,
+    labels,
+    page,
+    put_times,
+)
 from volunteers.schemas import FacilityIn, FacilityKind, ShiftIn
 
 router = APIRouter()
@@ -32,7 +38,6 @@ FACILITY_KINDS = {
     FacilityKind.CAFE: ui.N_("Meeting café"),
     FacilityKind.OTHER: ui.N_("Other place"),
 }
-TIME_FORMAT = ui.N_("Please enter a time as HH:MM, for example 08:30.")
 SIGNUP_CONFLICTS = {
     "clearance-required": (
         ui.FORM,
@@ -47,7 +52,6 @@ SIGNUP_CONFLICTS = {
     "shift-started": (ui.FORM, ui.N_("This shift has already begun.")),
     "already-signed-up": (ui.FORM, ui.N_("You are already signed up for this shift.")),
 }
-_TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
 
 @router.get("/schichten", name="shifts")
@@ -101,12 +105,7 @@ async def plan_shift(request: Request, session: DbSession, principal: Staff) -> 
     form.put_whole_number(data, "slots", values["slots"])
     day: dict[str, Any] = {}
     form.put_date(day, "day", values["day"])
-    for name in ("starts", "ends"):
-        moment = parse_time(values[name])
-        if moment is None:
-            form.refuse(name, TIME_FORMAT if values[name] else ui.REQUIRED)
-        elif "day" in day:
-            data[f"{name}_at"] = clock.on_day(day["day"], moment).astimezone(UTC)
+    put_times(form, data, day, values)
     shift_in = form.model(ShiftIn, data)
     form.rename({"starts_at": "starts", "ends_at": "ends"})
     if shift_in is not None:
@@ -187,12 +186,6 @@ async def cancel_shift(
     return await form.again(
         lambda errors: _shift_page(request, session, principal, shift_id, errors)
     )
-
-
-def parse_time(typed: str) -> time | None:
-    """A time of day typed as HH:MM (or HH.MM), or None."""
-    found = _TIME.match(typed.strip())
-    return time(int(found.group(1)), int(found.group(2))) if found else None
 
 
 async def _board(

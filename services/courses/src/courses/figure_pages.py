@@ -5,7 +5,6 @@ Excel. Counts only, no persons."""
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,7 +18,6 @@ from courses.pages import KIND_LABELS, Coordinator
 
 router = APIRouter()
 
-TABLE_KEY = "tabelle"
 PLACES, ENROLMENTS = "plaetze", "anmeldungen"
 
 
@@ -31,30 +29,7 @@ async def figures(request: Request, session: DbSession, principal: Coordinator) 
         PLACES: _places_chart(found, gettext),
         ENROLMENTS: _enrolments_chart(found, gettext),
     }
-    kind = ui.download_format(request)
-    asked = request.query_params.get(TABLE_KEY)
-    if kind is not None and asked in charts:
-        chart = charts[asked]
-        table = ui.Table(
-            name=chart.id.removeprefix("chart-"),
-            title=chart.title,
-            headers=chart.headings,
-            rows=chart.rows,
-        )
-        return ui.download(table, kind, on=today())
-    links = ui.download_links(request)
-    return await ui.render(
-        request,
-        "courses/figures.html",
-        {
-            "charts": charts,
-            "downloads": {
-                key: [replace(link, url=f"{link.url}&{TABLE_KEY}={key}") for link in links]
-                for key in charts
-            },
-        },
-        section="figures",
-    )
+    return await ui.figures_page(request, "courses/figures.html", charts)
 
 
 def _places_chart(found: Figures, gettext: Callable[[str], str]) -> ui.Chart:

@@ -29,19 +29,11 @@ async def work_figures(request: Request, session: DbSession, principal: Reader) 
         session=session, principal=principal, months=work.months_back(today(), MONTHS_SHOWN)
     )
     chart = _chart(found, ui.texts(request).gettext)
-    kind = ui.download_format(request)
-    if kind is not None:
-        table = ui.Table(
-            name=chart.id.removeprefix("chart-"),
-            title=chart.title,
-            headers=chart.headings,
-            rows=chart.rows,
-        )
-        return ui.download(table, kind, on=today())
-    return await ui.render(
+    return await ui.table_page(
         request,
         "courses/work_figures.html",
-        {"chart": chart, "downloads": ui.download_links(request)},
+        ui.chart_table(chart),
+        context={"chart": chart},
         section="work_figures",
     )
 

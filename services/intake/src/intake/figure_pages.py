@@ -31,29 +31,27 @@ async def figures_page(request: Request, session: DbSession, principal: Staff) -
     year = int(asked) if asked.isdigit() and FIRST_YEAR <= int(asked) <= this_year else this_year
     months = await figures.monthly(session=session, principal=principal, year=year)
     page_texts = ui.texts(request)
-    kind = ui.download_format(request)
-    if kind is not None:
-        rows = [
-            (
-                f"{m.month:%m/%Y}",
-                m.allocated_households,
-                m.allocated_persons,
-                m.moved_away_households,
-                m.moved_away_persons,
-            )
-            for m in months
-        ]
-        table = ui.Table(
-            name=page_texts.gettext("figures-%(year)s") % {"year": year},
-            title=page_texts.gettext("Figures %(year)s") % {"year": year},
-            headers=[page_texts.gettext(c) for c in COLUMNS],
-            rows=rows,
+    rows = [
+        (
+            f"{m.month:%m/%Y}",
+            m.allocated_households,
+            m.allocated_persons,
+            m.moved_away_households,
+            m.moved_away_persons,
         )
-        return ui.download(table, kind, on=today())
-    return await ui.render(
+        for m in months
+    ]
+    table = ui.Table(
+        name=page_texts.gettext("figures-%(year)s") % {"year": year},
+        title=page_texts.gettext("Figures %(year)s") % {"year": year},
+        headers=[page_texts.gettext(c) for c in COLUMNS],
+        rows=rows,
+    )
+    return await ui.table_page(
         request,
         "intake/figures.html",
-        {
+        table,
+        context={
             "year": year,
             "years": [(str(y), str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)],
             "months": months,
@@ -66,9 +64,7 @@ async def figures_page(request: Request, session: DbSession, principal: Staff) -
                     "moved_away_persons",
                 )
             },
-            "columns": [page_texts.gettext(c) for c in COLUMNS],
-            "downloads": ui.download_links(request),
+            "columns": table.headers,
             "labels": {},
         },
-        section="figures",
     )

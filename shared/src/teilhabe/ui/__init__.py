@@ -24,6 +24,7 @@ from teilhabe.ui.downloads import (
     download_format,
     download_links,
 )
+from teilhabe.ui.figures import chart_table, figures_page, table_page
 from teilhabe.ui.formatting import (
     country_name,
     date_input_value,
@@ -85,6 +86,7 @@ __all__ = [
     "Texts",
     "UiSettings",
     "api_roles",
+    "chart_table",
     "country_name",
     "date_error",
     "date_input_value",
@@ -93,6 +95,7 @@ __all__ = [
     "download_links",
     "feed_page_routes",
     "field_labels",
+    "figures_page",
     "flash",
     "format_date",
     "format_datetime",
@@ -117,6 +120,7 @@ __all__ = [
     "request_model",
     "same_query",
     "spoken_language_name",
+    "table_page",
     "text",
     "texts",
     "validation_errors",

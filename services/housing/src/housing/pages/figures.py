@@ -5,7 +5,6 @@ wait; each a chart with its table, each table downloadable as CSV and Excel."""
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 
 from fastapi import APIRouter, Request
@@ -20,7 +19,6 @@ from housing.pages.common import Officer
 
 router = APIRouter()
 
-TABLE_KEY = "tabelle"
 OCCUPANCY, MONTHLY, WAITING = "belegung", "monate", "wartezeit"
 QUOTA_COLUMNS = (
     ui.N_("Month"),
@@ -46,24 +44,13 @@ async def figures(request: Request, session: DbSession, principal: Officer) -> R
         MONTHLY: _monthly_chart(found, gettext),
         WAITING: _waiting_chart(found, gettext),
     }
-    kind = ui.download_format(request)
-    asked = request.query_params.get(TABLE_KEY)
-    if kind is not None and asked in charts:
-        table = _quota_table(found, gettext) if asked == MONTHLY else _chart_table(charts[asked])
-        return ui.download(table, kind, on=today())
-    links = ui.download_links(request)
-    return await ui.render(
+    return await ui.figures_page(
         request,
         "housing/figures.html",
-        {
-            "charts": charts,
-            "downloads": {
-                key: [replace(link, url=f"{link.url}&{TABLE_KEY}={key}") for link in links]
-                for key in charts
-            },
-            "quota": found.monthly,
-        },
-        section="figures",
+        charts,
+        # The month's table holds the state's quota figures, households and persons.
+        tables={MONTHLY: _quota_table(found, gettext)},
+        context={"quota": found.monthly},
     )
 
 
@@ -153,15 +140,6 @@ def _waiting_chart(found: Figures, gettext: Callable[[str], str]) -> ui.Chart:
             ui.Series(gettext("Still waiting for"), [g.waiting for g in groups]),
         ],
         unit=gettext("Households"),
-    )
-
-
-def _chart_table(chart: ui.Chart) -> ui.Table:
-    return ui.Table(
-        name=chart.id.removeprefix("chart-"),
-        title=chart.title,
-        headers=chart.headings,
-        rows=chart.rows,
     )
 
 

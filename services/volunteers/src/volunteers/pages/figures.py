@@ -5,7 +5,6 @@ table downloadable as CSV and Excel. Counts only, no persons."""
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,7 +18,6 @@ from volunteers.pages.common import Staff
 
 router = APIRouter()
 
-TABLE_KEY = "tabelle"
 ACTIVE, SHIFTS = "aktiv", "schichten"
 
 
@@ -28,30 +26,7 @@ async def figures(request: Request, session: DbSession, principal: Staff) -> Res
     monthly = await figures_service.get_monthly(session=session, today=today())
     gettext = ui.texts(request).gettext
     charts = {ACTIVE: _active_chart(monthly, gettext), SHIFTS: _shifts_chart(monthly, gettext)}
-    kind = ui.download_format(request)
-    asked = request.query_params.get(TABLE_KEY)
-    if kind is not None and asked in charts:
-        chart = charts[asked]
-        table = ui.Table(
-            name=chart.id.removeprefix("chart-"),
-            title=chart.title,
-            headers=chart.headings,
-            rows=chart.rows,
-        )
-        return ui.download(table, kind, on=today())
-    links = ui.download_links(request)
-    return await ui.render(
-        request,
-        "volunteers/figures.html",
-        {
-            "charts": charts,
-            "downloads": {
-                key: [replace(link, url=f"{link.url}&{TABLE_KEY}={key}") for link in links]
-                for key in charts
-            },
-        },
-        section="figures",
-    )
+    return await ui.figures_page(request, "volunteers/figures.html", charts)
 
 
 def _active_chart(rows: list[MonthFigures], gettext: Callable[[str], str]) -> ui.Chart:

@@ -27,8 +27,7 @@ from teilhabe.messaging.tables import define_inbox_table
 from teilhabe.queries import sql_enum
 from teilhabe.service_tables import define_service_tables
 
-from courses.domain import EnrollmentStatus, SeatOfferStatus
-from courses.school_place_rules import SchoolPlaceStatus
+from courses.domain import EnrollmentStatus, SchoolPlaceStatus, SeatOfferStatus
 
 
 class Base(DeclarativeBase):

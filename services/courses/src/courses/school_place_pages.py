@@ -20,11 +20,11 @@ from teilhabe.clock import today
 from teilhabe.events.courses import Institution, SchoolPlaceCloseReason
 from teilhabe.scope import applies_scope
 
-from courses import school_place_rules, school_places
+from courses import domain, school_places
 from courses.dependencies import SCHOOL_PLACES
+from courses.domain import PENDING_SCHOOL_PLACES, SchoolPlaceStatus
 from courses.pages import AGE_GROUP_LABELS, COORDINATOR_ROLES, SCHOOL_PLACE_ROLES, Coordinator
-from courses.school_place_rules import PENDING, SchoolPlaceStatus
-from courses.school_place_schemas import Outcome, SchoolPlaceOutcomeIn, SchoolPlaceRequestOut
+from courses.schemas import Outcome, SchoolPlaceOutcomeIn, SchoolPlaceRequestOut
 
 router = APIRouter()
 # Whom the API shows requests to: coordinators, and a household's caseworkers their
@@ -41,7 +41,7 @@ STATUS_LABELS = {
 }
 # What the list shows: those still to be met, else one final state.
 SHOWN = {
-    "": PENDING,
+    "": PENDING_SCHOOL_PLACES,
     SchoolPlaceStatus.PLACED.value: frozenset({SchoolPlaceStatus.PLACED}),
     SchoolPlaceStatus.CLOSED.value: frozenset({SchoolPlaceStatus.CLOSED}),
 }
@@ -189,7 +189,7 @@ async def school_place(
         session=session, principal=principal, member_id=member_id
     )
     values = dict.fromkeys(OUTCOME_FIELDS, "")
-    values["institution"] = school_place_rules.institution_for(found.age).value
+    values["institution"] = domain.institution_for(found.age).value
     return await _outcome_page(
         request, found, values, records=principal.has_any_role(*COORDINATOR_ROLES)
     )
@@ -265,7 +265,7 @@ async def _outcome_page(
             "found": found,
             "values": values,
             # The outcome form: for a coordinator, while the request is still to be met.
-            "pending": records and found.status in PENDING,
+            "pending": records and found.status in PENDING_SCHOOL_PLACES,
             "status_labels": STATUS_LABELS,
             "age_group_labels": AGE_GROUP_LABELS,
             "institution_labels": INSTITUTION_LABELS,

@@ -12,8 +12,8 @@ from teilhabe.scope import applies_scope
 
 from courses import school_places
 from courses.dependencies import SCHOOL_PLACES, CourseManagers, Enrollers
-from courses.school_place_rules import PENDING, SchoolPlaceStatus
-from courses.school_place_schemas import SchoolPlaceOutcomeIn, SchoolPlaceRequestOut
+from courses.domain import PENDING_SCHOOL_PLACES, SchoolPlaceStatus
+from courses.schemas import SchoolPlaceOutcomeIn, SchoolPlaceRequestOut
 
 router = APIRouter(tags=["school places"])
 
@@ -35,7 +35,7 @@ async def list_requests(
     items, total = await school_places.get_requests(
         session=session,
         principal=principal,
-        statuses=frozenset(status) if status else PENDING,
+        statuses=frozenset(status) if status else PENDING_SCHOOL_PLACES,
         limit=limit,
         offset=offset,
     )

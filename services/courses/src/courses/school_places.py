@@ -20,11 +20,11 @@ from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.courses import SchoolPlaceAssigned, SchoolPlaceClosed, SchoolPlaceWaiting
 from teilhabe.events.households import SchoolPlaceRequested
 
-from courses import school_place_rules as rules
+from courses import domain
 from courses.dependencies import SCHOOL_PLACES
+from courses.domain import SchoolPlaceStatus
 from courses.models import Person, SchoolPlaceRequest
-from courses.school_place_rules import SchoolPlaceStatus
-from courses.school_place_schemas import Outcome, SchoolPlaceOutcomeIn, SchoolPlaceRequestOut
+from courses.schemas import Outcome, SchoolPlaceOutcomeIn, SchoolPlaceRequestOut
 from courses.service import RESOURCE, audit, database_clock, outbox
 
 _STATUS_OF = {
@@ -99,7 +99,7 @@ async def record_outcome(
 ) -> SchoolPlaceRequestOut:
     """Record what became of a request still to be met, and publish it."""
     request = await SCHOOL_PLACES.get(session, principal, member_id, for_update=True)
-    refusal = rules.outcome_problem(request.status)
+    refusal = domain.outcome_problem(request.status)
     if refusal is not None:
         raise_refusal(refusal)
     moment = await database_clock(session)
@@ -136,7 +136,7 @@ def _out(request: SchoolPlaceRequest, person: Person | None) -> SchoolPlaceReque
         member_position=person.position if person else None,
         age=request.age,
         # The age group courses keeps of the person, else the one the request's age gives.
-        age_group=person.age_group if person else rules.age_group(request.age),
+        age_group=person.age_group if person else domain.age_group(request.age),
         languages=list(request.languages),
         requested_on=request.requested_on,
         status=request.status,

@@ -13,7 +13,7 @@ from teilhabe.runtime import Command
 from teilhabe.runtime import cli as run_cli
 from teilhabe.service_package import ServiceApi, ServiceExtras, service_of_package
 
-from volunteers import calendar_routes, help_routes, service, shift_routes
+from volunteers import calendar_router, help_request_router, service, shift_router
 from volunteers.pages import mount_pages
 from volunteers.router import router
 from volunteers.timers import TIMERS
@@ -48,11 +48,11 @@ SERVICE = service_of_package(
         description="Volunteer registry, police clearances (§72a SGB VIII) and mentorships.",
         routers=[
             router,
-            shift_routes.router,
-            help_routes.router,
-            calendar_routes.router,
+            shift_router.router,
+            help_request_router.router,
+            calendar_router.router,
             # A volunteer's calendar, at an address that is its own credential.
-            calendar_routes.feed,
+            calendar_router.feed,
         ],
         pages=mount_pages,
     ),

@@ -1,7 +1,7 @@
 """Staff pages of volunteers at /ui: registry, registering, clearances, matching, own page;
 one module a screen area, one router assembled here.
 
-Shifts and help requests have pages of their own (shift_pages, help_pages).
+Shifts and help requests have pages of their own (pages.shifts, pages.help_requests).
 
 Every change goes through the use case the API calls (`service.register`,
 `service.record_clearance`, `service.delete_clearance`, `service.match`,
@@ -24,16 +24,16 @@ from volunteers import service
 from volunteers.dependencies import MANAGING_ROLES, REQUESTING_ROLES
 from volunteers.pages import (
     figures,
-    help_pages,
+    help_requests,
     households,
     own,
     registry,
-    shift_pages,
+    shifts,
     volunteer,
 )
 
 router = APIRouter()
-for _module in (registry, volunteer, households, own, shift_pages, help_pages, figures):
+for _module in (registry, volunteer, households, own, shifts, help_requests, figures):
     router.include_router(_module.router)
 
 # The pages listed in the tool's navigation, by who may open them.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import asyncpg
 from sqlalchemy import MetaData
 from sqlalchemy.engine import make_url
@@ -11,6 +13,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+if TYPE_CHECKING:
+    from teilhabe.config import ServiceSettings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -71,6 +76,17 @@ def create_session_factory(
     from teilhabe.audit.chain import session_info
 
     return async_sessionmaker(engine, expire_on_commit=False, info=session_info(audit_key))
+
+
+def service_session_factory(
+    settings: ServiceSettings, *, pool_size: int
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions of the service's own database, from a pool of `pool_size` connections of
+    its own, sealing audit entries with the service's key where it has one: what each
+    worker process (a consumer, the timers, a gateway) opens for itself."""
+    audit_key = settings.audit_key.get_secret_value() if settings.audit_key else None
+    engine = create_engine(settings.database_url, pool_size=pool_size)
+    return create_session_factory(engine, audit_key=audit_key)
 
 
 def asyncpg_dsn(database_url: str) -> str:

@@ -28,12 +28,17 @@ from teilhabe.audit import AUDIT_TABLE
 from teilhabe.audit.chain import key_bytes
 from teilhabe.audit.verify import verify_chain
 from teilhabe.config import ServiceSettings
-from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
+from teilhabe.db import (
+    asyncpg_dsn,
+    create_engine,
+    create_session_factory,
+    service_session_factory,
+)
 from teilhabe.events.catalogue import set_schema_base_url
 from teilhabe.events.contract import FieldsRead
 from teilhabe.logging import configure_logging
 from teilhabe.messaging import dead_letter_audit, dead_letters
-from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
+from teilhabe.messaging.consumer import EventConsumer
 from teilhabe.messaging.dead_letter_audit import DeadLetterAudit
 from teilhabe.messaging.inbox import HandlerMap
 from teilhabe.messaging.policies import put_policies
@@ -365,28 +370,20 @@ def build_relay(settings: ServiceSettings) -> OutboxRelay:
 
 def build_consumer(service: ServiceDefinition, settings: ServiceSettings) -> EventConsumer:
     # Batches run one after another; the rest is for the health check and housekeeping.
-    engine = create_engine(settings.database_url, pool_size=CONSUMER_POOL_SIZE)
-    return EventConsumer(
-        ConsumerOptions.from_settings(settings),
-        session_factory=create_session_factory(
-            engine,
-            audit_key=settings.audit_key.get_secret_value() if settings.audit_key else None,
-        ),
+    return EventConsumer.of_service(
+        settings,
         inbox=service.messaging.inbox,
         handlers=service.handlers,
+        pool_size=CONSUMER_POOL_SIZE,
     )
 
 
 def build_timer_worker(service: ServiceDefinition, settings: ServiceSettings) -> TimerWorker:
-    # Two connections: one firing, one for housekeeping; the wake-up listens on its own.
-    engine = create_engine(settings.database_url, pool_size=2)
     return TimerWorker(
         TimerOptions.from_settings(settings),
+        # Two connections: one firing, one for housekeeping; the wake-up listens on its own.
         # Timers may audit (the archive offer before a retention deletion).
-        session_factory=create_session_factory(
-            engine,
-            audit_key=settings.audit_key.get_secret_value() if settings.audit_key else None,
-        ),
+        session_factory=service_session_factory(settings, pool_size=2),
         handlers=timer_handlers(service, settings),
         recurring=retention_run.seeds(service.retention),
     )

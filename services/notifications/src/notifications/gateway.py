@@ -35,7 +35,6 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.config import ServiceSettings
-from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.catalogue import CATALOGUE, EventPayload, load_catalogue, source_of
 from teilhabe.events.consent import ConsentGranted, ConsentRevoked
 from teilhabe.events.contract import FieldsRead, reads
@@ -48,7 +47,7 @@ from teilhabe.events.households import (
 )
 from teilhabe.messaging.agencies import AGENCY_EXCHANGE, GATEWAY_QUEUE, agency_routing_key
 from teilhabe.messaging.connection import connect_broker
-from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
+from teilhabe.messaging.consumer import EventConsumer
 from teilhabe.messaging.inbox import Handler, HandlerMap, PermanentError, ReceivedEvent
 from teilhabe.messaging.topology import existing_exchange
 
@@ -229,15 +228,12 @@ class AgencyGateway:
 
     def __init__(self, settings: ServiceSettings) -> None:
         self._settings = settings
-        engine = create_engine(settings.database_url, pool_size=2)
-        self._consumer = EventConsumer(
-            ConsumerOptions.from_settings(settings, queue_name=GATEWAY_QUEUE),
-            session_factory=create_session_factory(
-                engine,
-                audit_key=settings.audit_key.get_secret_value() if settings.audit_key else None,
-            ),
+        self._consumer = EventConsumer.of_service(
+            settings,
             inbox=agency_inbox,
             handlers=self.handlers(),
+            pool_size=2,
+            queue_name=GATEWAY_QUEUE,
         )
         self._exchange: AbstractExchange | None = None
         self._connection: AbstractRobustConnection | None = None

@@ -33,6 +33,7 @@ from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from teilhabe.config import ServiceSettings
+from teilhabe.db import service_session_factory
 from teilhabe.events.catalogue import EventPayload
 from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging.batching import MessageBatcher
@@ -111,6 +112,28 @@ class EventConsumer:
         self._disposition: Disposition | None = None
         self._consuming = False
         self._stop = asyncio.Event()
+
+    @classmethod
+    def of_service(
+        cls,
+        settings: ServiceSettings,
+        *,
+        inbox: Table,
+        handlers: HandlerMap,
+        pool_size: int,
+        admit: Admission | None = None,
+        **options: Any,
+    ) -> EventConsumer:
+        """A consumer of the service's database (a pool of `pool_size`, see
+        `service_session_factory`) with its settings' options, `options` overriding them
+        (e.g. another `queue_name`)."""
+        return cls(
+            ConsumerOptions.from_settings(settings, **options),
+            session_factory=service_session_factory(settings, pool_size=pool_size),
+            inbox=inbox,
+            handlers=handlers,
+            admit=admit,
+        )
 
     @property
     def broker_connected(self) -> bool:

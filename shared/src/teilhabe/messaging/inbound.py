@@ -22,10 +22,9 @@ from sqlalchemy import Table
 
 from teilhabe.auth import Principal, Role
 from teilhabe.config import ServiceSettings
-from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.catalogue import AGENCY_SOURCE_PREFIX, EventPayload
 from teilhabe.messaging.agencies import inbound_queue_name
-from teilhabe.messaging.consumer import Admission, ConsumerOptions, EventConsumer
+from teilhabe.messaging.consumer import Admission, EventConsumer
 from teilhabe.messaging.disposition import DeadLetterKind
 from teilhabe.messaging.inbox import HandlerMap, PoisonMessage, ReceivedEvent
 
@@ -76,18 +75,13 @@ class InboundConsumer:
     """The consumer of a service's inbound events, run inside its consumer process."""
 
     def __init__(self, settings: InboundSettings, *, inbox: Table, handlers: HandlerMap) -> None:
-        engine = create_engine(settings.database_url, pool_size=2)
-        self._consumer = EventConsumer(
-            ConsumerOptions.from_settings(
-                settings, queue_name=inbound_queue_name(settings.service_name)
-            ),
-            session_factory=create_session_factory(
-                engine,
-                audit_key=settings.audit_key.get_secret_value() if settings.audit_key else None,
-            ),
+        self._consumer = EventConsumer.of_service(
+            settings,
             inbox=inbox,
             handlers=handlers,
+            pool_size=2,
             admit=admission(settings.inbound_senders),
+            queue_name=inbound_queue_name(settings.service_name),
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -51,7 +51,6 @@ async def _course_feed(
             course_id=course_id,
         ),
         show=partial(_course_page, request, session, principal, course_id),
-        back=ui.page_path(request, "course_calendar", course_id=course_id),
     )
 
 
@@ -62,6 +61,7 @@ ui.feed_page_routes(
     page=_course_feed,
     show_name="course_calendar",
     names=("issue_course_calendar", "stop_course_calendar"),
+    back="course_calendar",
     dependencies=[applies_scope(COURSES_RUN)],
 )
 
@@ -106,7 +106,6 @@ async def _participant_feed(
             member_id=member_id,
         ),
         show=partial(_participant_page, request, session, principal, member_id),
-        back=ui.page_path(request, "participant", member_id=member_id),
     )
 
 
@@ -116,6 +115,7 @@ ui.feed_page_routes(
     feeds=calendar_feeds.FEEDS,
     page=_participant_feed,
     names=("issue_participant_calendar", "stop_participant_calendar"),
+    back="participant",
     dependencies=[applies_scope(WORKERS)],
 )
 

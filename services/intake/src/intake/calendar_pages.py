@@ -29,7 +29,6 @@ async def _own_feed(request: Request, session: DbSession, principal: Staff) -> u
             calendar_feed.issue, calendar_feed.revoke, session=session, principal=principal
         ),
         show=partial(_page, request, session, principal),
-        back=ui.page_path(request, "calendar_feed"),
     )
 
 
@@ -40,6 +39,7 @@ ui.feed_page_routes(
     page=_own_feed,
     show_name="calendar_feed",
     names=("issue_calendar_feed", "revoke_calendar_feed"),
+    back="calendar_feed",
     stop_path="/kalender/widerrufen",
     choose_names=True,
 )

@@ -2,8 +2,8 @@
 hashed and cannot be shown again), and stopping it (teilhabe.calendar).
 
 The service gives, as a dependency, the holder's `FeedPage`: its use cases bound to the
-caller and the holder, the page that shows the feed, and where stopping it leads back to.
-`feed_page_routes` adds the routes; the use cases check the caller's scope as ever.
+caller and the holder, and the page that shows the feed. `feed_page_routes` adds the
+routes; the use cases check the caller's scope as ever.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from teilhabe.calendar import CalendarFeeds, FeedAccess, depends_on
 from teilhabe.ui.actions import FormAction
 from teilhabe.ui.app import MOUNT_PATH
 from teilhabe.ui.i18n import N_
+from teilhabe.ui.urls import page_path
 
 STOPPED = N_("The calendar address no longer works.")
 # The check box of a page whose holder chooses whether the feed names people.
@@ -29,12 +30,11 @@ NAMES_FIELD = "names"
 
 @dataclass(frozen=True)
 class FeedPage:
-    """One holder's feed on a page: its use cases, the page showing it (with an address
-    just issued, or None), and the page to go back to once it is stopped."""
+    """One holder's feed on a page: its use cases, and the page showing it (with an
+    address just issued, or None)."""
 
     access: FeedAccess
     show: Callable[[str | None], Awaitable[Response]]
-    back: str
 
 
 def page_feed_address(request: Request, feeds: CalendarFeeds, token: str) -> str:
@@ -51,14 +51,16 @@ def feed_page_routes(
     feeds: CalendarFeeds,
     page: Callable[..., Any],
     names: tuple[str, str],
+    back: str,
     stop_path: str | None = None,
     show_name: str | None = None,
     choose_names: bool = False,
     dependencies: Sequence[Dependency] = (),
 ) -> None:
     """Add to `router` a holder's feed routes: `POST path` a new address, `POST stop_path`
-    (by default `path/beenden`) stopping it, named `names`; with `show_name` also
-    `GET path`, the page itself. `page` is the dependency giving the holder's `FeedPage`.
+    (by default `path/beenden`) stopping it, named `names`, then going on to the page
+    named `back` (of the same path parameters); with `show_name` also `GET path`, the
+    page itself. `page` is the dependency giving the holder's `FeedPage`.
 
     With `choose_names`, the issuing form's `names` check box says whether the feed names
     people.
@@ -78,7 +80,9 @@ def feed_page_routes(
     async def stop(request: Request, session: DbSession, feed: FeedPage) -> Response:
         form = await FormAction.read(request, session)
         await feed.access.stop()
-        return form.done(feed.back, form.texts.gettext(STOPPED))
+        return form.done(
+            page_path(request, back, **request.path_params), form.texts.gettext(STOPPED)
+        )
 
     for endpoint in (show, issue, stop):
         depends_on(endpoint, "feed", page)

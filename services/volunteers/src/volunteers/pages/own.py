@@ -30,7 +30,6 @@ async def _own_feed(request: Request, session: DbSession, principal: OwnVoluntee
             calendar_feed.issue, calendar_feed.revoke, session=session, principal=principal
         ),
         show=partial(_own_page, request, session, principal),
-        back=ui.page_path(request, "own_page"),
     )
 
 
@@ -40,6 +39,7 @@ ui.feed_page_routes(
     feeds=calendar_feed.FEEDS,
     page=_own_feed,
     names=("issue_own_calendar", "revoke_own_calendar"),
+    back="own_page",
 )
 
 

@@ -24,6 +24,8 @@ StaffOrVolunteer = Annotated[Principal, ui.page_roles(*ui.api_roles(CoordinatorO
 OwnVolunteer = Annotated[Principal, ui.page_roles(*ui.api_roles(SignedInVolunteer))]
 
 PAGE_SIZE = 25
+# Where the model's errors of a shift's or a request's hours are shown: the typed fields.
+HOURS_FIELDS = {"starts_at": "starts", "ends_at": "ends"}
 TIME_FORMAT = ui.N_("Please enter a time as HH:MM, for example 08:30.")
 
 WEEKDAY_LABELS = {
@@ -112,11 +114,12 @@ def moved(errors: ui.FormErrors, key: str, to: str) -> ui.FormErrors:
     return {to if name == key else name: message for name, message in errors.items()}
 
 
-def put_times(
-    form: ui.FormAction, data: dict[str, Any], day: Mapping[str, Any], values: Mapping[str, str]
-) -> None:
-    """A shift's or a request's hours, typed in `starts` and `ends`, into `data` as
-    `starts_at` and `ends_at` on the day typed (a time in the city, kept in UTC)."""
+def put_hours(form: ui.FormAction, data: dict[str, Any], values: Mapping[str, str]) -> None:
+    """A shift's or a request's day and hours, typed in `day`, `starts` and `ends`, into
+    `data` as `starts_at` and `ends_at` (a time in the city, kept in UTC); what is wrong
+    stands at the field it was typed in (`HOURS_FIELDS` moves the model's errors there)."""
+    day: dict[str, Any] = {}
+    form.put_date(day, "day", values["day"])
     times: dict[str, time] = {}
     for name in ("starts", "ends"):
         form.put_time(times, name, values[name], message=TIME_FORMAT)

@@ -23,7 +23,7 @@ from volunteers.dependencies import (
     RequesterOrVolunteer,
 )
 from volunteers.pages import lists
-from volunteers.pages.common import OwnVolunteer, labels, page, put_times
+from volunteers.pages.common import HOURS_FIELDS, OwnVolunteer, labels, page, put_hours
 from volunteers.schemas import HelpRequestIn
 
 router = APIRouter()
@@ -89,16 +89,14 @@ async def ask_for_help(request: Request, session: DbSession, principal: AskingSt
         "language": values["language"].lower() or None,
         "skill": values["skill"] or None,
     }
-    day: dict[str, Any] = {}
-    form.put_date(day, "day", values["day"])
-    put_times(form, data, day, values)
+    put_hours(form, data, values)
     request_in = form.model(HelpRequestIn, data)
-    form.rename({"starts_at": "starts", "ends_at": "ends"})
+    form.rename(HOURS_FIELDS)
     if request_in is not None:
         asked = await form.call(
             help_requests.ask(session=session, principal=principal, request_in=request_in)
         )
-        form.rename({"starts_at": "starts", "ends_at": "ends"})
+        form.rename(HOURS_FIELDS)
         if asked is not None:
             return form.done(
                 ui.page_path(request, "help_requests"),

@@ -20,12 +20,13 @@ from volunteers import shifts
 from volunteers.dependencies import MANAGING_ROLES, SHIFTS, Rules
 from volunteers.pages import lists
 from volunteers.pages.common import (
+    HOURS_FIELDS,
     OwnVolunteer,
     Staff,
     StaffOrVolunteer,
     labels,
     page,
-    put_times,
+    put_hours,
 )
 from volunteers.schemas import FacilityIn, FacilityKind, ShiftIn
 
@@ -103,16 +104,14 @@ async def plan_shift(request: Request, session: DbSession, principal: Staff) -> 
     }
     form.put_choice(data, "facility_id", values["facility_id"])
     form.put_whole_number(data, "slots", values["slots"])
-    day: dict[str, Any] = {}
-    form.put_date(day, "day", values["day"])
-    put_times(form, data, day, values)
+    put_hours(form, data, values)
     shift_in = form.model(ShiftIn, data)
-    form.rename({"starts_at": "starts", "ends_at": "ends"})
+    form.rename(HOURS_FIELDS)
     if shift_in is not None:
         created = await form.call(
             shifts.plan_shift(session=session, principal=principal, shift_in=shift_in)
         )
-        form.rename({"starts_at": "starts", "ends_at": "ends"})
+        form.rename(HOURS_FIELDS)
         if created is not None:
             return form.done(
                 ui.page_path(request, "shift", shift_id=created.id),

@@ -21,12 +21,17 @@ from teilhabe.auth import Principal
 from teilhabe.config import ServiceSettings
 from teilhabe.db import create_engine, create_session_factory
 from teilhabe.events.envelope import new_event
-from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssigned
+from teilhabe.events.households import (
+    AgeGroup,
+    AllocatedMember,
+    HouseholdAssigned,
+    HouseholdReferredToHousing,
+)
 from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging import dead_letters as dead_letter_queue
 from teilhabe.messaging.consumer import ConsumerOptions, EventConsumer
 from teilhabe.messaging.disposition import REASON_HEADER, REASON_KIND_HEADER
-from teilhabe.messaging.inbox import PermanentError, ReceivedEvent
+from teilhabe.messaging.inbox import NotYet, PermanentError, ReceivedEvent, handled_last
 from teilhabe.messaging.topology import declare_events_exchange, declare_service_topology
 from teilhabe_dev.testing.tcp_proxy import TcpProxy
 
@@ -61,11 +66,11 @@ def options(amqp_url: str, **overrides: Any) -> ConsumerOptions:
     return ConsumerOptions.from_settings(settings, **overrides)
 
 
-def consumed(outcome: str, service: str = "probe") -> float:
+def consumed(outcome: str, service: str = "probe", queue: str | None = None) -> float:
     """How many household.assigned events the test consumer counted with this outcome."""
     labels = {
         "service": service,
-        "queue": service,
+        "queue": queue or service,
         "event_type": "household.assigned",
         "outcome": outcome,
     }
@@ -84,12 +89,20 @@ class Behaviour:
     def __init__(self) -> None:
         self.transient_failures: dict[str, int] = {}
         self.refuse: set[str] = set()
+        # Per key: the key whose effect must be there first (else NotYet).
+        self.after: dict[str, str] = {}
         # Per key: the trace id current in the handler, and the one its log lines carry.
         self.traces: dict[str, tuple[str | None, object]] = {}
 
     async def handle(
         self, session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
     ) -> None:
+        for event in events:  # before writing anything, as NotYet requires
+            first = self.after.get(str(event.payload.household_id))
+            if first is not None and not await session.scalar(
+                select(func.count()).select_from(effects).where(effects.c.key == first)
+            ):
+                raise NotYet(f"{first} not handled yet")
         for event in events:
             key = str(event.payload.household_id)
             if key in self.refuse:
@@ -260,6 +273,132 @@ async def test_transient_failure_is_retried_after_a_delay(
     )
     assert consumed("retried") - retried_before == 1, "it went through the first delay queue"
     assert behaviour.transient_failures[str(payload.household_id)] == 0, "the first try failed"
+
+
+@pytest.fixture
+async def patient_consumer(
+    vhost: str, backbone_engine: AsyncEngine
+) -> AsyncIterator[tuple[Behaviour, aio_pika.abc.AbstractChannel]]:
+    """A consumer that lingers long enough for messages published one by one to make one
+    batch."""
+    behaviour = Behaviour()
+    await declare_probe_topology(vhost)
+    consumer = EventConsumer(
+        options(vhost, service_name="probe-order", batch_size=10, prefetch=20, linger_seconds=1),
+        session_factory=create_session_factory(backbone_engine),
+        inbox=messaging.inbox,
+        handlers={HouseholdAssigned: behaviour.handle},
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    connection = await aio_pika.connect(vhost)
+    channel = await connection.channel(publisher_confirms=True)
+    await eventually(lambda: _true(consumer.broker_connected))
+    yield behaviour, channel
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    await connection.close()
+
+
+async def test_an_event_before_what_it_builds_on_waits_for_it_inside_its_batch(
+    patient_consumer: Any, backbone_engine: AsyncEngine
+) -> None:
+    behaviour, channel = patient_consumer
+    later, first = assigned(), assigned()
+    behaviour.after[str(later.household_id)] = str(first.household_id)
+    retried_before = consumed("retried", "probe-order", "probe")
+    handled_before = consumed("handled", "probe-order", "probe")
+    # Staged the other way round, or reordered on the way: one batch all the same.
+    await publish(channel, new_event(later, source="/teilhabe/intake").to_json())
+    await publish(channel, new_event(first, source="/teilhabe/intake").to_json())
+    await eventually(lambda: _equals(effect_count(backbone_engine, str(later.household_id)), 1))
+    assert await effect_count(backbone_engine, str(first.household_id)) == 1
+    assert consumed("handled", "probe-order", "probe") - handled_before == 2
+    assert consumed("retried", "probe-order", "probe") == retried_before, "no delay queue"
+
+
+async def test_an_event_whose_prerequisite_is_not_in_its_batch_waits_in_a_delay_queue(
+    patient_consumer: Any, backbone_engine: AsyncEngine
+) -> None:
+    behaviour, channel = patient_consumer
+    later, first, neighbour = assigned(), assigned(), assigned()
+    behaviour.after[str(later.household_id)] = str(first.household_id)
+    retried_before = consumed("retried", "probe-order", "probe")
+    await publish(channel, new_event(later, source="/teilhabe/intake").to_json())
+    await publish(channel, new_event(neighbour, source="/teilhabe/intake").to_json())
+    await eventually(lambda: _true(consumed("retried", "probe-order", "probe") > retried_before))
+    # Its neighbour committed without it; the inbox forgot it, so it is handled on return.
+    assert await effect_count(backbone_engine, str(neighbour.household_id)) == 1
+    assert await effect_count(backbone_engine, str(later.household_id)) == 0
+    await publish(channel, new_event(first, source="/teilhabe/intake").to_json())
+    await eventually(lambda: _equals(effect_count(backbone_engine, str(later.household_id)), 1))
+    assert consumed("retried", "probe-order", "probe") - retried_before == 1
+
+
+async def test_a_handler_marked_last_runs_after_what_its_events_build_on(
+    vhost: str, backbone_engine: AsyncEngine
+) -> None:
+    """Staged before its referral (as intake does), an assignment is still handled after
+    it in their batch, without a first try that ends in NotYet."""
+    behaviour = Behaviour()
+    calls: list[str] = []
+
+    async def on_assigned(
+        session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
+    ) -> None:
+        calls.append("assigned")
+        await behaviour.handle(session, events)
+
+    async def on_referred(
+        session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdReferredToHousing]]
+    ) -> None:
+        calls.append("referred")
+        for event in events:
+            key = f"referral-{event.payload.household_id}"
+            await session.execute(insert(effects).values(event_id=event.id, key=key))
+
+    connection = await aio_pika.connect(vhost)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        await declare_service_topology(
+            channel, EXCHANGE, "probe", ["household.assigned", "household.referred_to_housing"]
+        )
+        consumer = EventConsumer(
+            options(vhost, service_name="probe-last", batch_size=10, linger_seconds=1),
+            session_factory=create_session_factory(backbone_engine),
+            inbox=messaging.inbox,
+            handlers={
+                HouseholdAssigned: handled_last(on_assigned),
+                HouseholdReferredToHousing: on_referred,
+            },
+        )
+        stop = asyncio.Event()
+        task = asyncio.create_task(consumer.run(stop))
+        try:
+            await eventually(lambda: _true(consumer.broker_connected))
+            household = assigned()
+            behaviour.after[str(household.household_id)] = f"referral-{household.household_id}"
+            referral = HouseholdReferredToHousing(
+                household_id=household.household_id,
+                allocation_notice_number=household.allocation_notice_number,
+                allocated_on=household.allocated_on,
+                member_count=1,
+                minor_count=0,
+                needs_accessible_housing=False,
+            )
+            trace = TraceContext.new()
+            for payload in (household, referral):
+                body = new_event(payload, source="/teilhabe/intake", trace=trace).to_json()
+                await publish(
+                    channel, body, routing_key=payload.event_type, message_type=payload.event_type
+                )
+            await eventually(
+                lambda: _equals(effect_count(backbone_engine, str(household.household_id)), 1)
+            )
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 10)
+    assert calls == ["referred", "assigned"]
 
 
 async def test_a_refused_event_is_dead_lettered_and_its_batch_neighbours_handled(

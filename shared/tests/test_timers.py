@@ -108,6 +108,48 @@ async def test_two_workers_fire_every_due_timer_once_and_none_early(
     assert (await timer_rows(own_backbone_engine))["later"].state == "pending"
 
 
+class CountingWorker(TimerWorker):
+    """Counts how often it looked for due timers."""
+
+    looks = 0
+
+    async def fire_due(self) -> int:
+        self.looks += 1
+        return await super().fire_due()
+
+
+async def test_a_sleeping_worker_wakes_only_for_a_timer_due_before_it_would_look_anyway(
+    own_backbone_engine: AsyncEngine, own_backbone_database: str
+) -> None:
+    sessions = create_session_factory(own_backbone_engine)
+    worker = CountingWorker(
+        options(own_backbone_database, poll_seconds=30),
+        session_factory=sessions,
+        handlers={"reminder": record_effect},
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    try:
+        await eventually(lambda: _now(worker.looks == 1 and worker._asleep_until is not None))
+        # A reminder months ahead (every registration schedules some): it sleeps on.
+        async with sessions() as session, session.begin():
+            later = datetime.now(UTC) + timedelta(days=90)
+            await schedule(session, "reminder", "months-ahead", later)
+        await asyncio.sleep(1)
+        assert worker.looks == 1
+        async with sessions() as session, session.begin():
+            await schedule(session, "reminder", "due-now", datetime.now(UTC))
+        await eventually(lambda: _has(effects_by_key(own_backbone_engine), "due-now"), timeout=10)
+    finally:
+        stop.set()
+        await task
+    assert (await timer_rows(own_backbone_engine))["months-ahead"].state == "pending"
+
+
+async def _now(value: bool) -> bool:
+    return value
+
+
 async def test_a_failing_handler_is_tried_again_and_then_dead_its_neighbours_fire(
     own_backbone_engine: AsyncEngine, own_backbone_database: str
 ) -> None:

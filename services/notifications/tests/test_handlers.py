@@ -90,7 +90,18 @@ async def test_a_large_fan_out_is_written_whole_and_once(
                 )
             ).all()
         )
+        # An inbox row is there when stored (the transaction's time); an e-mail waits.
+        sent = dict(
+            (
+                await session.execute(
+                    select(Delivery.channel, func.count(Delivery.sent_at.distinct()))
+                    .where(Delivery.sent_at.is_not(None))
+                    .group_by(Delivery.channel)
+                )
+            ).all()
+        )
     assert counts == {Channel.INBOX: 2 * officers, Channel.EMAIL: 2 * officers}
+    assert sent == {Channel.INBOX: 1}
 
 
 def from_intake(payload: P) -> ReceivedEvent[P]:

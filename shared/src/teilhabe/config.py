@@ -89,6 +89,14 @@ class ServiceSettings(BaseSettings):
     )
     consumer_prefetch: int = Field(default=100, ge=1, le=1000)
     consumer_batch_size: int = Field(default=50, ge=1, le=500)
+    consumer_linger_seconds: float = Field(
+        default=0.005,
+        ge=0,
+        le=1,
+        description="How long a consumer waits, after a message, for more to handle in the "
+        "same transaction: each waits up to this long, and a batch costs a transaction, a "
+        "round trip per statement and an acknowledgement however many messages it holds.",
+    )
     relay_batch_size: int = Field(default=200, ge=1, le=2000)
     publish_timeout_seconds: float = Field(default=10.0, gt=0)
     amqp_heartbeat_seconds: int = Field(default=15, ge=5, le=60)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -117,7 +118,9 @@ class TimerWorker:
         self._sessions = session_factory
         self._handlers = handlers
         self._kinds = sorted(handlers)
-        self._wakeup = Wakeup(options.dsn, TIMER_NOTIFY_CHANNEL)
+        self._wakeup = Wakeup(options.dsn, TIMER_NOTIFY_CHANNEL, wanted=self._wakes_early)
+        # Until when (seconds since the epoch) it sleeps; None while it looks for work.
+        self._asleep_until: float | None = None
 
     @property
     def broker_connected(self) -> bool:
@@ -149,12 +152,27 @@ class TimerWorker:
                     backoff = min(max(backoff * 2, 0.5), 15.0)
                     pause = backoff
                 if pause > 0:
-                    await self._wakeup.sleep(stop, pause)
+                    self._asleep_until = time.time() + pause
+                    try:
+                        await self._wakeup.sleep(stop, pause)
+                    finally:
+                        self._asleep_until = None
         finally:
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
             await self._wakeup.close()
+
+    def _wakes_early(self, payload: str) -> bool:
+        """Whether a new timer (its due time the payload) is due before this worker wakes
+        anyway: every registration schedules reminders months ahead, which must not cost
+        a look at the table each. While it looks for work, any timer counts."""
+        if self._asleep_until is None:
+            return True
+        try:
+            return float(payload) < self._asleep_until
+        except ValueError:
+            return True  # no due time given (an older sender, a digest): look
 
     async def ensure_recurring(self) -> None:
         async with self._sessions() as session, session.begin():

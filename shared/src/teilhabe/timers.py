@@ -142,7 +142,7 @@ _ENSURE = text(
 _FORGET_PAYLOAD = text(
     f"UPDATE {TIMER_TABLE} SET payload = '{{}}'::jsonb WHERE kind = :kind AND key = :key"  # noqa: S608
 )
-_NOTIFY = text("SELECT pg_notify(:channel, '')")
+_NOTIFY = text("SELECT pg_notify(:channel, :due)")
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,8 @@ class Timer:
     key: str
     due_at: datetime
     payload: Mapping[str, Any] | None = None
+    # The trace what it causes continues; None: the current one (the scheduling use case's).
+    traceparent: str | None = None
 
 
 async def schedule(
@@ -180,14 +182,22 @@ async def schedule_all(session: AsyncSession, timers: Sequence[Timer]) -> None:
                 "key": timer.key,
                 "due_at": timer.due_at,
                 "payload": json.dumps(dict(timer.payload or {}), default=str),
-                "traceparent": traceparent,
+                "traceparent": timer.traceparent or traceparent,
             }
             for timer in timers
         ],
     )
-    # Folded into one per transaction and delivered on commit: a sleeping worker
-    # looks again, in case the new timer is due before the one it waits for.
-    await session.execute(_NOTIFY, {"channel": TIMER_NOTIFY_CHANNEL})
+    # Delivered on commit: a sleeping worker looks again if the earliest of the new timers
+    # (the payload, seconds since the epoch) is due before it would wake anyway; one due in
+    # months, as most are, lets it sleep on.
+    earliest = min(timer.due_at for timer in timers)
+    await session.execute(_NOTIFY, {"channel": TIMER_NOTIFY_CHANNEL, "due": wake_payload(earliest)})
+
+
+def wake_payload(due_at: datetime) -> str:
+    """What a notification on TIMER_NOTIFY_CHANNEL says: when the new timer is due (an
+    empty payload wakes every worker)."""
+    return f"{due_at.timestamp():.3f}"
 
 
 async def cancel(session: AsyncSession, kind: str, *keys: str) -> None:

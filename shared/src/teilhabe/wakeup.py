@@ -10,6 +10,7 @@ again on the next round.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import asyncpg
 import structlog
@@ -18,12 +19,18 @@ log = structlog.get_logger(__name__)
 
 
 class Wakeup:
-    def __init__(self, dsn: str, channel: str) -> None:
+    def __init__(
+        self, dsn: str, channel: str, *, wanted: Callable[[str], bool] | None = None
+    ) -> None:
         self._dsn = dsn
         self._channel = channel
+        # Asked of each notification's payload: False lets the sleeper sleep on.
+        self._wanted = wanted
         self._event = asyncio.Event()
         self._listener: asyncpg.Connection | None = None
         self._lock = asyncio.Lock()
+        # Notifications that woke (or would have woken) a sleeper, since the start.
+        self.received = 0
 
     async def arm(self) -> None:
         """Listen (again, if the connection was lost) and forget earlier notifications.
@@ -47,6 +54,17 @@ class Wakeup:
     def wake(self) -> None:
         self._event.set()
 
+    def _notified(
+        self,
+        _connection: asyncpg.Connection | asyncpg.pool.PoolConnectionProxy,
+        _pid: int,
+        _channel: str,
+        payload: object,
+    ) -> None:
+        if self._wanted is None or self._wanted(str(payload)):
+            self.received += 1
+            self._event.set()
+
     async def close(self) -> None:
         if self._listener is not None and not self._listener.is_closed():
             await self._listener.close()
@@ -55,7 +73,7 @@ class Wakeup:
     async def _listen(self) -> None:
         try:
             self._listener = await asyncpg.connect(self._dsn)
-            await self._listener.add_listener(self._channel, lambda *_: self._event.set())
+            await self._listener.add_listener(self._channel, self._notified)
         except (OSError, asyncpg.PostgresError) as error:
             self._listener = None
             log.warning("cannot listen, polling", channel=self._channel, error=repr(error)[:300])

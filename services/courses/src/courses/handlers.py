@@ -15,12 +15,13 @@ from teilhabe.events.households import (
     HouseholdMembersChanged,
     SchoolPlaceRequested,
 )
-from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
+from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent, whole_batch
 
 from courses import case_closure, erasure, school_places, service, work
 from courses.config import get_settings
 
 
+@whole_batch
 async def on_household_assigned(
     session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
 ) -> None:
@@ -39,6 +40,7 @@ async def on_household_case_closed(
     await case_closure.close_cases(session=session, events=[event.payload for event in events])
 
 
+@whole_batch
 async def on_school_place_requested(
     session: AsyncSession, events: Sequence[ReceivedEvent[SchoolPlaceRequested]]
 ) -> None:

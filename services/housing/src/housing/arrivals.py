@@ -5,7 +5,7 @@ came, or, when nobody records it by the expected day, a no-show its caseworker i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from sqlalchemy import exists, select
@@ -28,20 +28,30 @@ from housing.service import audit
 ARRIVAL_DUE = "arrival_due"
 
 
-def arrival_timers(households: Sequence[WaitingHousehold]) -> list[Timer]:
-    """One no-show check per household with an expected arrival, the grace days after it."""
+def arrival_timers(
+    households: Sequence[WaitingHousehold], traces: Mapping[uuid.UUID, str | None] | None = None
+) -> list[Timer]:
+    """One no-show check per household with an expected arrival, the grace days after it;
+    each continues the trace `traces` names for its household, else the current one."""
     grace = timedelta(days=get_settings().no_show_grace_days)
     return [
-        Timer(ARRIVAL_DUE, str(h.household_id), on_day(h.expected_arrival_on + grace))
+        Timer(
+            ARRIVAL_DUE,
+            str(h.household_id),
+            on_day(h.expected_arrival_on + grace),
+            traceparent=(traces or {}).get(h.household_id),
+        )
         for h in households
         if h.expected_arrival_on is not None
     ]
 
 
 async def schedule_arrival_checks(
-    session: AsyncSession, households: Sequence[WaitingHousehold]
+    session: AsyncSession,
+    households: Sequence[WaitingHousehold],
+    traces: Mapping[uuid.UUID, str | None] | None = None,
 ) -> None:
-    await schedule_all(session, arrival_timers(households))
+    await schedule_all(session, arrival_timers(households, traces))
 
 
 async def record_arrival(

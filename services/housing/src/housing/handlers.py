@@ -14,29 +14,32 @@ from teilhabe.events.households import (
     HouseholdMembersChanged,
     HouseholdReferredToHousing,
 )
-from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
+from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent, handled_last, whole_batch
 
 from housing import arrivals, case_closure, erasure, persons, service
 from housing.config import get_settings
 
 
+@whole_batch
 async def on_household_referred_to_housing(
     session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdReferredToHousing]]
 ) -> None:
     queued = await service.enqueue_households(
         session=session, events=[event.payload for event in events]
     )
-    # Only the households queued now: a redelivered referral schedules nothing again.
-    await arrivals.schedule_arrival_checks(session, queued)
+    # Only the households queued now: a redelivered referral schedules nothing again. Each
+    # check continues its own referral's trace (the run holds those of several).
+    traces = {event.payload.household_id: event.envelope.traceparent for event in events}
+    await arrivals.schedule_arrival_checks(session, queued, traces)
 
 
+# Intake stages the assignment before the referral it builds on (one transaction).
+@handled_last
+@whole_batch
 async def on_household_assigned(
     session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
 ) -> None:
-    for event in events:
-        await persons.record_assigned_members(
-            session=session, household_id=event.payload.household_id, members=event.payload.members
-        )
+    await persons.record_assigned_members(session=session, events=[e.payload for e in events])
 
 
 async def on_household_members_changed(

@@ -11,14 +11,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, Subquery, delete, select, update
+from sqlalchemy import (
+    ARRAY,
+    Select,
+    Subquery,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    not_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from teilhabe.api.problems import InvalidFields, NotFound
 from teilhabe.auth import Principal
 from teilhabe.clock import today
-from teilhabe.events.households import AllocatedMember, normalise_notice_number
+from teilhabe.events.households import AllocatedMember, HouseholdAssigned, normalise_notice_number
+from teilhabe.messaging.inbox import NotYet
 
 from housing.dependencies import SITES, WAITING_HOUSEHOLDS
 from housing.models import HouseholdMember, Placement, Site, Unit, WaitingHousehold
@@ -28,15 +40,54 @@ from housing.service import audit
 
 
 async def record_assigned_members(
-    *, session: AsyncSession, household_id: uuid.UUID, members: Sequence[AllocatedMember]
+    *, session: AsyncSession, events: Sequence[HouseholdAssigned]
 ) -> None:
-    """The members named at registration, unless a later change was applied already."""
-    household = await session.get(WaitingHousehold, household_id, with_for_update=True)
-    if household is None:
-        # The referral is still on its way (retries may reorder): try again later.
-        raise LookupError(f"household {household_id} not referred yet")
-    if household.members_revision == 0:
-        await replace_members(session=session, household_id=household_id, members=members)
+    """The members named at registration, unless a later change was applied already.
+
+    The referral is staged after the assignment and may be handled after it: then nothing
+    is written and `NotYet` makes the consumer try again once the referral is in.
+    """
+    ids = [event.household_id for event in events]
+    revisions: dict[uuid.UUID, int] = {
+        household_id: revision
+        for household_id, revision in await session.execute(_LOCK_REFERRED, {"households": ids})
+    }
+    missing = [str(household_id) for household_id in ids if household_id not in revisions]
+    if missing:
+        raise NotYet(f"household {', '.join(missing)} not referred yet")
+    # The last event of a household counts, as if they were applied one after the other.
+    named = {e.household_id: e.members for e in events if revisions[e.household_id] == 0}
+    present = [m.member_id for members in named.values() for m in members]
+    if named:
+        await session.execute(_LEAVE, {"households": list(named), "present": present})
+    if present:
+        await session.execute(
+            _UPSERT_MEMBER,
+            [
+                {"member_id": m.member_id, "household_id": household_id, "age_group": m.age_group}
+                for household_id, members in named.items()
+                for m in members
+            ],
+        )
+
+
+# Statements of the consumer's hot path, built once; a list as one array parameter keeps
+# one prepared statement whatever its length.
+_LOCK_REFERRED = (
+    select(WaitingHousehold.household_id, WaitingHousehold.members_revision)
+    .where(
+        WaitingHousehold.household_id
+        == any_(bindparam("households", type_=ARRAY(WaitingHousehold.household_id.type)))
+    )
+    .order_by(WaitingHousehold.household_id)
+    .with_for_update()
+)
+_members = cast(Table, HouseholdMember.__table__).c
+# Those no longer named leave their household.
+_LEAVE = delete(cast(Table, HouseholdMember.__table__)).where(
+    _members.household_id == any_(bindparam("households", type_=ARRAY(_members.household_id.type))),
+    not_(_members.member_id == any_(bindparam("present", type_=ARRAY(_members.member_id.type)))),
+)
 
 
 async def replace_members(
@@ -50,27 +101,24 @@ async def replace_members(
             HouseholdMember.household_id == household_id, HouseholdMember.member_id.not_in(present)
         )
     )
-    known = set(
-        await session.scalars(
-            select(HouseholdMember.member_id).where(HouseholdMember.member_id.in_(present))
-        )
+    if not members:
+        return
+    # executemany form: one cached statement whatever the number of members.
+    await session.execute(
+        _UPSERT_MEMBER,
+        [
+            {"member_id": m.member_id, "household_id": household_id, "age_group": m.age_group}
+            for m in members
+        ],
     )
-    for member in members:
-        if member.member_id in known:
-            await session.execute(
-                update(HouseholdMember)
-                .where(HouseholdMember.member_id == member.member_id)
-                .values(age_group=member.age_group, household_id=household_id)
-            )
-        else:
-            session.add(
-                HouseholdMember(
-                    member_id=member.member_id,
-                    household_id=household_id,
-                    age_group=member.age_group,
-                )
-            )
-    await session.flush()
+
+
+_member = insert(cast(Table, HouseholdMember.__table__))
+# A member known already keeps whether they came; age group and household follow intake.
+_UPSERT_MEMBER = _member.on_conflict_do_update(
+    index_elements=[HouseholdMember.member_id],
+    set_={"age_group": _member.excluded.age_group, "household_id": _member.excluded.household_id},
+)
 
 
 async def find_persons(

@@ -185,6 +185,11 @@ def roles_needed(event_type: str) -> tuple[Role, ...]:
     return tuple(ROLE_AUDIENCES[a] for a in audiences if a in ROLE_AUDIENCES)
 
 
+def reaches_mentors(event_type: str) -> bool:
+    """Whether the read model must look up a household's mentors to route this event type."""
+    return Audience.MENTORS in RULES.get(event_type, ())
+
+
 @dataclass(frozen=True)
 class Addressee:
     recipient_id: str

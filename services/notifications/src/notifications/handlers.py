@@ -61,8 +61,10 @@ from notifications.models import subject_key
 async def on_household_assigned(
     session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
 ) -> None:
-    await service.record_households(session=session, events=[e.payload for e in events])
-    await service.notify(session=session, events=events)
+    households = await service.record_households(
+        session=session, events=[e.payload for e in events]
+    )
+    await service.notify(session=session, events=events, households=households)
 
 
 async def on_caseworker_assigned(

@@ -8,13 +8,28 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import time as dt_time
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,20 +75,29 @@ RECIPIENT = "recipient"
 # --- the consumer's read model --------------------------------------------------------
 
 
-async def record_households(*, session: AsyncSession, events: Sequence[HouseholdAssigned]) -> None:
-    statement = insert(Household)
-    # executemany form: one cached statement whatever the number of events (a VALUES list
-    # would be compiled anew for each length).
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Household.id],
-            set_={"allocation_notice_number": statement.excluded.allocation_notice_number},
-        ),
-        [
-            {"id": e.household_id, "allocation_notice_number": e.allocation_notice_number}
-            for e in events
-        ],
+async def record_households(
+    *, session: AsyncSession, events: Sequence[HouseholdAssigned]
+) -> dict[uuid.UUID, Row[Any]]:
+    """Keep each household's notice number; returns the households as routing reads them."""
+    # The last event of a household counts, as if they were applied one after the other
+    # (one statement cannot change a row twice).
+    numbers = {e.household_id: e.allocation_notice_number for e in events}
+    result = await session.execute(
+        _RECORD_HOUSEHOLDS,
+        [{"id": household, "allocation_notice_number": n} for household, n in numbers.items()],
     )
+    return {row.id: row for row in result}
+
+
+_households = insert(cast(Table, Household.__table__))
+# What routing reads of a household.
+_ROUTING = ("id", "caseworker_id", "allocation_notice_number")
+# executemany form: one cached statement whatever the number of events (a VALUES list
+# would be compiled anew for each length).
+_RECORD_HOUSEHOLDS = _households.on_conflict_do_update(
+    index_elements=[Household.id],
+    set_={"allocation_notice_number": _households.excluded.allocation_notice_number},
+).returning(*(_households.table.c[name] for name in _ROUTING))
 
 
 async def record_caseworkers(
@@ -252,14 +276,20 @@ async def record_mentorship_ends(
 # --- deliveries -------------------------------------------------------------------------
 
 
-async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]]) -> int:
+async def notify(
+    *,
+    session: AsyncSession,
+    events: Sequence[ReceivedEvent[Any]],
+    households: Mapping[uuid.UUID, Row[Any]] | None = None,
+) -> int:
     """Create the deliveries the rules ask for; returns how many rows were new.
 
     One row per (event, recipient, channel): a second delivery of the same event (the
     inbox's job to prevent, the unique constraint's to make harmless) creates nothing.
-    Everything the rules need is read once per run of events, not once per event.
+    Everything the rules need is read once per run of events, not once per event;
+    `households` as `record_households` returned them, when it just wrote them.
     """
-    context = await _RunContext.load(session, events)
+    context = await _RunContext.load(session, events, households)
     addressed = [(event, context.addressees(event)) for event in events]
     # The volunteers an event is about too: their name is in the text about them.
     about = {
@@ -272,22 +302,13 @@ async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]])
         {person.recipient_id for _, people in addressed for person in people} | about,
         {event.payload.event_type for event in events},
     )
-    # The transaction's time, as now() would give in SQL: plain values keep the insert one
-    # cached executemany statement.
-    moment = await session.scalar(select(func.now()))
-    assert isinstance(moment, datetime)
     now = clock.now()
-    rows = [row for event, people in addressed for row in context.rows(event, people, moment, now)]
+    rows = [row for event, people in addressed for row in context.rows(event, people, now)]
     created: list[tuple[Channel, DeliveryStatus, str]] = []
     if rows:
         # executemany form: one cached statement, sent in pages below PostgreSQL's
         # parameter limit by the driver, whatever the size of the fan-out.
-        result = await session.execute(
-            insert(Delivery)
-            .on_conflict_do_nothing(index_elements=["event_id", "recipient_id", "channel"])
-            .returning(Delivery.channel, Delivery.status, Delivery.recipient_id),
-            rows,
-        )
+        result = await session.execute(_INSERT_DELIVERIES, rows)
         created.extend((row[0], row[1], row[2]) for row in result)
     if any(status is DeliveryStatus.PENDING for _, status, _ in created):
         # Delivered by PostgreSQL on commit only: the sender wakes for committed rows.
@@ -301,55 +322,103 @@ async def notify(*, session: AsyncSession, events: Sequence[ReceivedEvent[Any]])
     return len(created)
 
 
+_deliveries = insert(cast(Table, Delivery.__table__))
+# Core, not the ORM's bulk insert: nothing of the rows is needed as objects. An inbox row
+# is sent when it is stored: at the transaction's time, as now() gives it.
+_INSERT_DELIVERIES = (
+    _deliveries.values(sent_at=case((bindparam("sent_now", type_=Boolean), func.now())))
+    .on_conflict_do_nothing(index_elements=["event_id", "recipient_id", "channel"])
+    .returning(
+        _deliveries.table.c.channel, _deliveries.table.c.status, _deliveries.table.c.recipient_id
+    )
+)
+# What routing and the texts need of a recipient (columns: no objects to track).
+_PROFILE_COLUMNS = (
+    Recipient.id,
+    Recipient.language,
+    Recipient.email,
+    Recipient.name,
+    Recipient.time_zone,
+    Recipient.quiet_from,
+    Recipient.quiet_until,
+    Recipient.digest_at,
+)
+
+
+def _profile(row: Any) -> domain.RecipientProfile:  # a row of _PROFILE_COLUMNS
+    return domain.RecipientProfile(
+        row.id,
+        row.language,
+        row.email,
+        row.name,
+        timing.DeliveryTimes(
+            time_zone=row.time_zone,
+            quiet_from=row.quiet_from,
+            quiet_until=row.quiet_until,
+            digest_at=row.digest_at,
+        ),
+    )
+
+
 @dataclass
 class _RunContext:
     """What the routing rules need to know of a run of events, read in a few queries."""
 
-    households: dict[uuid.UUID, Household]
+    households: dict[uuid.UUID, Row[Any]]
     mentors: dict[uuid.UUID, list[str]]
     staff_by_role: dict[Role, list[str]]
     profiles: dict[str, domain.RecipientProfile] = field(default_factory=dict)
     muted: dict[str, set[tuple[str, Channel]]] = field(default_factory=dict)
 
     @classmethod
-    async def load(cls, session: AsyncSession, events: Sequence[ReceivedEvent[Any]]) -> _RunContext:
+    async def load(
+        cls,
+        session: AsyncSession,
+        events: Sequence[ReceivedEvent[Any]],
+        known: Mapping[uuid.UUID, Row[Any]] | None = None,
+    ) -> _RunContext:
         # Every event about a household carries `household_id`; volunteer.registered does not.
         ids = {h for e in events if (h := getattr(e.payload, "household_id", None)) is not None}
-        # populate_existing: earlier runs of this transaction may have changed the rows
-        # with core statements behind the identity map's back.
-        households = {
-            h.id: h
-            for h in await session.scalars(
-                select(Household)
-                .where(Household.id.in_(ids))
-                .execution_options(populate_existing=True)
-            )
-        }
+        if known is not None and ids <= known.keys():
+            households = {h: known[h] for h in ids}
+        else:
+            columns = [getattr(Household, name) for name in _ROUTING]
+            households = {
+                row.id: row
+                for row in await session.execute(select(*columns).where(Household.id.in_(ids)))
+            }
         mentors: dict[uuid.UUID, list[str]] = {}
-        for household_id, volunteer_id in await session.execute(
-            select(Mentorship.household_id, Mentorship.volunteer_id)
-            .where(
-                Mentorship.household_id.in_(ids),
-                or_(Mentorship.ended_on.is_(None), Mentorship.ended_on > clock.today()),
-            )
-            .order_by(Mentorship.matched_on, Mentorship.volunteer_id)
-        ):
-            mentors.setdefault(household_id, []).append(domain.volunteer_recipient_id(volunteer_id))
-        roles = {role for e in events for role in domain.roles_needed(e.payload.event_type)}
-        staff_by_role = {
-            role: list(
-                await session.scalars(
-                    select(Recipient.id)
-                    .where(
-                        Recipient.kind == RecipientKind.STAFF,
-                        Recipient.roles.contains([role.value]),
-                    )
-                    .order_by(Recipient.id)
+        # Only where a rule names the mentors: most notices never reach them.
+        if any(domain.reaches_mentors(e.payload.event_type) for e in events):
+            for household_id, volunteer_id in await session.execute(
+                select(Mentorship.household_id, Mentorship.volunteer_id)
+                .where(
+                    Mentorship.household_id.in_(ids),
+                    or_(Mentorship.ended_on.is_(None), Mentorship.ended_on > clock.today()),
                 )
+                .order_by(Mentorship.matched_on, Mentorship.volunteer_id)
+            ):
+                mentors.setdefault(household_id, []).append(
+                    domain.volunteer_recipient_id(volunteer_id)
+                )
+        roles = {role for e in events for role in domain.roles_needed(e.payload.event_type)}
+        staff_by_role: dict[Role, list[str]] = {}
+        profiles: dict[str, domain.RecipientProfile] = {}
+        for role in roles:
+            # Their profiles come along: for a notice to a role, no second look-up.
+            found = await session.execute(
+                select(*_PROFILE_COLUMNS)
+                .where(
+                    Recipient.kind == RecipientKind.STAFF,
+                    Recipient.roles.contains([role.value]),
+                )
+                .order_by(Recipient.id)
             )
-            for role in roles
-        }
-        return cls(households, mentors, staff_by_role)
+            staff_by_role[role] = []
+            for row in found:
+                staff_by_role[role].append(row.id)
+                profiles[row.id] = _profile(row)
+        return cls(households, mentors, staff_by_role, profiles)
 
     def _circle(self, payload: EventPayload) -> domain.Circle:
         household_id: uuid.UUID | None = getattr(payload, "household_id", None)
@@ -379,12 +448,16 @@ class _RunContext:
     ) -> None:
         if not ids:
             return
-        self.profiles = {
-            r.id: domain.RecipientProfile(
-                r.id, r.language, r.email, r.name, digests.delivery_times(r)
+        unknown = ids - self.profiles.keys()
+        if unknown:
+            self.profiles.update(
+                (row.id, _profile(row))
+                for row in await session.execute(
+                    select(*_PROFILE_COLUMNS).where(Recipient.id.in_(unknown))
+                )
             )
-            for r in await session.scalars(select(Recipient).where(Recipient.id.in_(ids)))
-        }
+        # Only the recipients addressed: those of a role audience came along above.
+        self.profiles = {r: p for r, p in self.profiles.items() if r in ids}
         for recipient_id, event_type, channel in await session.execute(
             select(Preference.recipient_id, Preference.event_type, Preference.channel).where(
                 Preference.recipient_id.in_(ids),
@@ -395,14 +468,10 @@ class _RunContext:
             self.muted.setdefault(recipient_id, set()).add((event_type, channel))
 
     def rows(
-        self,
-        event: ReceivedEvent[Any],
-        people: Sequence[domain.Addressee],
-        moment: datetime,
-        now: datetime,
+        self, event: ReceivedEvent[Any], people: Sequence[domain.Addressee], now: datetime
     ) -> list[dict[str, Any]]:
-        """The deliveries of one event: `moment` is the transaction's time (the inbox's),
-        `now` the clock the recipient's quiet hours are read against."""
+        """The deliveries of one event: `now` is the clock the recipient's quiet hours are
+        read against."""
         payload = event.payload
         event_type = payload.event_type
         household_id: uuid.UUID | None = getattr(payload, "household_id", None)
@@ -460,7 +529,7 @@ class _RunContext:
                         "address": profile.email if email else None,
                         "status": plan.status if email else DeliveryStatus.SENT,
                         "next_attempt_at": plan.next_attempt_at if email else None,
-                        "sent_at": None if email else moment,
+                        "sent_now": not email,
                     }
                 )
         return rows

@@ -13,6 +13,9 @@ class VolunteersSettings(ServiceSettings):
     service_name: str = "volunteers"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/teilhabe_volunteers"
     http_port: int = 8004
+    # Its read model is no one's answer to wait for: the events of several allocations in one
+    # transaction (fewer statements, commits and acknowledgements) for 50 ms at most.
+    consumer_linger_seconds: float = Field(default=0.05, ge=0, le=1)
     clearance_validity_years: int = Field(
         default=5,
         ge=1,

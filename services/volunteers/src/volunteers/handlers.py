@@ -13,12 +13,13 @@ from teilhabe.events.households import (
     HouseholdCaseClosed,
     HouseholdMembersChanged,
 )
-from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent
+from teilhabe.messaging.inbox import HandlerMap, ReceivedEvent, whole_batch
 
 from volunteers import case_closure, erasure, service
 from volunteers.config import get_settings
 
 
+@whole_batch
 async def on_household_assigned(
     session: AsyncSession, events: Sequence[ReceivedEvent[HouseholdAssigned]]
 ) -> None:

@@ -5,7 +5,12 @@ event ids go into the inbox with `ON CONFLICT DO NOTHING RETURNING`, handlers ru
 for the ids returned, the transaction commits, then the whole batch is acked. If anything
 in the batch fails, the batch is rolled back and its messages are handled one
 transaction each, so a single bad message delays its neighbours but never takes them
-down with it. What cannot be handled goes on to a delay queue or the dead letters
+down with it. A handler marked `whole_batch` takes all its events of a type in the batch
+as one run; runs of a handler marked `handled_last` come after the batch's other runs;
+a handler that finds its events early anyway (`NotYet`: what they build on comes
+later in the batch, events being delivered in any order) is tried again after the rest
+of the batch; what still waits then leaves the inbox and goes to a delay queue, while
+the batch commits. What cannot be handled goes on to a delay queue or the dead letters
 (`disposition`); handled ids are forgotten after a while (`pruning`).
 
 Each handler runs inside the trace of its events: their trace id is in the log lines
@@ -39,7 +44,17 @@ from teilhabe.events.tracing import TraceContext, current_trace
 from teilhabe.messaging.batching import MessageBatcher
 from teilhabe.messaging.connection import connect_broker
 from teilhabe.messaging.disposition import BrokerUnavailable, Disposition
-from teilhabe.messaging.inbox import HandlerMap, PoisonMessage, ReceivedEvent, claim_new, decode
+from teilhabe.messaging.inbox import (
+    HandlerMap,
+    NotYet,
+    PoisonMessage,
+    ReceivedEvent,
+    claim_new,
+    decode,
+    forget,
+    is_handled_last,
+    takes_whole_batch,
+)
 from teilhabe.messaging.pruning import InboxPruner
 from teilhabe.messaging.topology import existing_exchange, existing_queue, redelivery_exchange_name
 from teilhabe.metrics import CONSUMER_BATCH_SECONDS, CONSUMER_DATABASE_WAITS, EVENTS_CONSUMED
@@ -72,6 +87,7 @@ class ConsumerOptions:
             exchange_name=settings.event_exchange,
             prefetch=settings.consumer_prefetch,
             batch_size=settings.consumer_batch_size,
+            linger_seconds=settings.consumer_linger_seconds,
             publish_timeout_seconds=settings.publish_timeout_seconds,
             heartbeat_seconds=settings.amqp_heartbeat_seconds,
         )
@@ -226,18 +242,25 @@ class EventConsumer:
                 await self._dispose.dead_letter(message, poison.kind, poison.reason)
         while decoded:
             try:
-                await self._handle_together(decoded)
-                return
+                waiting = await self._handle_together(decoded)
             except Exception as error:  # noqa: BLE001 - isolate the failing message below
                 if not await self._database_was_away(error):
                     break
+            else:
+                # Committed without them: they go to a delay queue before the batch is acked.
+                for item, reason in waiting:
+                    await self._dispose.retry(item.message, reason)
+                return
         if decoded:
             log.info("batch failed, handling its messages one by one", size=len(decoded))
             for item in decoded:
                 await self._handle_alone(item)
 
-    async def _handle_together(self, items: list[_Decoded]) -> None:
+    async def _handle_together(self, items: list[_Decoded]) -> list[tuple[_Decoded, NotYet]]:
+        """Handle the batch in one transaction; returns the events that must wait, which
+        it committed without (the inbox forgot them)."""
         handled: set[int] = set()
+        waiting: dict[str, NotYet] = {}
         async with self._sessions() as session, session.begin():
             new_ids = await claim_new(session, self._inbox, [item.event for item in items])
             fresh: list[ReceivedEvent[EventPayload]] = []
@@ -249,16 +272,53 @@ class EventConsumer:
             # Consecutive events of one type and one trace go to their handler together, in
             # order, so a handler can write its effect for the whole run in one statement
             # (a bulk use case stages its events in one trace) and runs in one trace.
-            for _, run in itertools.groupby(fresh, key=_handler_run):
-                await self._call_handler(session, list(run))
+            runs = self._runs(fresh)
+            deferred: list[list[ReceivedEvent[EventPayload]]] = []
+            for events in runs:
+                try:
+                    await self._call_handler(session, events)
+                except NotYet:
+                    # What it waits for is often further on in this batch (staged after it).
+                    deferred.append(events)
+            for events in deferred:
+                try:
+                    await self._call_handler(session, events)
+                except NotYet as error:
+                    waiting.update((event.id, error) for event in events)
+            if waiting:
+                await forget(session, self._inbox, list(waiting))
+        retried = {index for index in handled if items[index].event.id in waiting}
         outcomes = Counter(
             (item.event.envelope.type, "handled" if index in handled else "duplicate")
             for index, item in enumerate(items)
+            if index not in retried
         )
         for (event_type, outcome), count in outcomes.items():
             EVENTS_CONSUMED.labels(
                 self._options.service_name, self._options.queue_name, event_type, outcome
             ).inc(count)
+        return [(items[index], waiting[items[index].event.id]) for index in sorted(retried)]
+
+    def _runs(
+        self, events: list[ReceivedEvent[EventPayload]]
+    ) -> list[list[ReceivedEvent[EventPayload]]]:
+        """The batch's new events as the runs its handlers take, in the order they run."""
+        runs: list[list[ReceivedEvent[EventPayload]]] = []
+        merged: dict[type[EventPayload], list[ReceivedEvent[EventPayload]]] = {}
+        for _, run in itertools.groupby(events, key=_handler_run):
+            events_of_run = list(run)
+            model = type(events_of_run[0].payload)
+            if takes_whole_batch(self._handlers[model]):
+                if model in merged:
+                    merged[model].extend(events_of_run)
+                    continue
+                merged[model] = events_of_run
+            runs.append(events_of_run)
+        runs.sort(key=self._handled_last)  # stable: the others keep their order
+        return runs
+
+    def _handled_last(self, run: list[ReceivedEvent[EventPayload]]) -> bool:
+        return is_handled_last(self._handlers[type(run[0].payload)])
 
     async def _handle_alone(self, item: _Decoded) -> None:
         while True:

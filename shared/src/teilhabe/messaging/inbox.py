@@ -34,6 +34,39 @@ Handler = Callable[[AsyncSession, Sequence[ReceivedEvent[Any]]], Awaitable[None]
 HandlerMap = Mapping[type[EventPayload], Handler]
 
 
+_HANDLED_LAST: set[Handler] = set()
+_WHOLE_BATCH: set[Handler] = set()
+
+
+def handled_last(handler: Handler) -> Handler:
+    """Mark a handler whose events build on others that are staged after them upstream
+    (in the same transaction): in a batch, its runs come after the other handlers' runs,
+    instead of failing with `NotYet` first and being tried again."""
+    _HANDLED_LAST.add(handler)
+    return handler
+
+
+def whole_batch(handler: Handler) -> Handler:
+    """Mark a handler that takes all its new events of a type in a batch as one run,
+    whatever their traces and whatever came between them: one statement for the lot.
+
+    Only for a handler that stages no events, audits nothing and gives each timer it
+    schedules its own event's trace (so that what it writes carries the right trace; its
+    log lines carry the first event's), and whose effect does not depend on the order of
+    its events and those of other types.
+    """
+    _WHOLE_BATCH.add(handler)
+    return handler
+
+
+def is_handled_last(handler: Handler) -> bool:
+    return handler in _HANDLED_LAST
+
+
+def takes_whole_batch(handler: Handler) -> bool:
+    return handler in _WHOLE_BATCH
+
+
 class PoisonMessage(Exception):
     """A message that can never be handled: it goes to the dead-letter queue."""
 
@@ -41,6 +74,15 @@ class PoisonMessage(Exception):
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
+
+
+class NotYet(LookupError):
+    """Raised by a handler, before it wrote anything, for events that need another event
+    handled first (events may arrive in another order than they were staged).
+
+    The consumer first handles the rest of the batch and then tries the run once more; what
+    still waits is forgotten by the inbox and goes to a delay queue, as any failure.
+    """
 
 
 class PermanentError(PoisonMessage):
@@ -126,6 +168,19 @@ async def claim_new(
     return {row[0] for row in result}
 
 
+async def forget(session: AsyncSession, inbox: Table, event_ids: list[str]) -> None:
+    """Take events out of the inbox again in this transaction: they were not handled."""
+    await session.execute(_forget_statement(inbox), {"ids": event_ids})
+
+
+@functools.cache
+def _forget_statement(inbox: Table) -> TextClause:
+    return text(
+        f"DELETE FROM {inbox.name} WHERE event_id = ANY(CAST(:ids AS varchar[]))"  # noqa: S608
+    )
+
+
+@functools.cache
 def _claim_statement(inbox: Table) -> TextClause:
     return text(
         f"INSERT INTO {inbox.name} (event_id, event_type) "  # noqa: S608 - a table name

@@ -111,6 +111,9 @@ class OutboxRelay:
         self._pool: asyncpg.Pool | None = None
         self._connection: AbstractRobustConnection | None = None
         self._backoff = 0.0
+        # The wake-up count when the latest claim (of any lane) began: a lane woken by a
+        # notification that claim may not have seen looks; the other lanes sleep on.
+        self._claimed_at_wakeup = 0
 
     @property
     def broker_connected(self) -> bool:
@@ -134,6 +137,10 @@ class OutboxRelay:
             max_size=opts.lanes + 1,
             command_timeout=opts.statement_timeout_seconds,
             server_settings={**SESSION_SETTINGS, **_RELAY_SESSION_SETTINGS},
+            # The relay changes no session state (no SET, LISTEN, cursor or advisory lock):
+            # the default reset would cost a round trip per batch for nothing. An open
+            # transaction is still rolled back by the pool.
+            reset=_keep_session,
         )
         self._connection = await connect_broker(opts.amqp_url, heartbeat=opts.heartbeat_seconds)
         # Unroutable must raise, so that the row stays in the outbox (see above).
@@ -169,6 +176,7 @@ class OutboxRelay:
         """Claim, publish and mark one batch; returns how many rows were claimed."""
         assert self._pool is not None
         opts = self._options
+        self._claimed_at_wakeup = self._wakeup.received
         async with self._pool.acquire() as db, db.transaction():
             rows = await db.fetch(_CLAIM, opts.batch_size)
             if not rows:
@@ -218,10 +226,22 @@ class OutboxRelay:
         )
 
     async def _sleep(self, stop: asyncio.Event) -> None:
+        """Until there may be rows no claim has seen: a notification after the latest claim
+        began, or the fallback poll."""
         if self._backoff:
             await asyncio.sleep(self._backoff)
             return
-        await self._wakeup.sleep(stop, self._options.fallback_poll_seconds)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._options.fallback_poll_seconds
+        while not stop.is_set():
+            remaining = deadline - loop.time()
+            if remaining <= 0 or self._wakeup.received > self._claimed_at_wakeup:
+                return
+            await self._wakeup.sleep(stop, remaining)
+            if self._wakeup.received == self._claimed_at_wakeup:
+                # Woken with another lane, which claimed already (every lane shares the
+                # one wake-up): nothing that claim did not see.
+                await self._wakeup.arm()
 
     async def _housekeeping(self, stop: asyncio.Event) -> None:
         assert self._pool is not None
@@ -244,3 +264,7 @@ class OutboxRelay:
             await self._connection.close()
         if self._pool is not None:
             await self._pool.close()
+
+
+async def _keep_session(_connection: asyncpg.Connection) -> None:
+    """The pool's reset: nothing to undo (see OutboxRelay.run)."""

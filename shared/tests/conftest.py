@@ -10,7 +10,12 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 from teilhabe.db import create_engine, new_metadata
 from teilhabe.messaging.tables import MessagingTables, define_messaging_tables
-from teilhabe.migrations import add_audit_chain, create_backbone_tables, create_timer_table
+from teilhabe.migrations import (
+    add_audit_chain,
+    add_audit_chain_end,
+    create_backbone_tables,
+    create_timer_table,
+)
 from teilhabe_dev.testing.infrastructure import Infrastructure
 
 metadata: MetaData = new_metadata()
@@ -36,6 +41,7 @@ async def backbone(infra: Infrastructure) -> AsyncIterator[str]:
         # audit trail's hash chain columns, so the tables match what the code declares.
         await connection.run_sync(create_backbone_tables)
         await connection.run_sync(add_audit_chain)
+        await connection.run_sync(add_audit_chain_end)
         await connection.run_sync(create_timer_table)
         await connection.run_sync(effects.create)
     await engine.dispose()

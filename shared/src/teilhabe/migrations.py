@@ -11,7 +11,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, MetaData, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from teilhabe.audit import APPEND_ONLY_DDL
+from teilhabe.audit import APPEND_ONLY_DDL, AUDIT_CHAIN_END_DDL, AUDIT_CHAIN_END_FUNCTION
 from teilhabe.calendar import CALENDAR_FEED_V1_DDL
 from teilhabe.db import ensure_database
 from teilhabe.db_roles import grant_app_privileges
@@ -144,6 +144,16 @@ AUDIT_CHAIN_DDL = (
 def add_audit_chain(connection: Connection) -> None:
     for statement in AUDIT_CHAIN_DDL:
         connection.exec_driver_sql(statement)
+
+
+# The chain's end, locked, in one round trip instead of two (see teilhabe.audit): every
+# audited request ran both, and the lock is held from here to the commit.
+def add_audit_chain_end(connection: Connection) -> None:
+    connection.exec_driver_sql(AUDIT_CHAIN_END_DDL)
+
+
+def drop_audit_chain_end(connection: Connection) -> None:
+    connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {AUDIT_CHAIN_END_FUNCTION}()")
 
 
 def drop_audit_chain(connection: Connection) -> None:

@@ -15,12 +15,13 @@ fails the build for a route that forgets.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from fastapi import Depends
 from sqlalchemy import ColumnElement, Select, false, inspect, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.interfaces import ORMOption
 
 from teilhabe.api.problems import NotFound
 from teilhabe.auth.principal import Principal
@@ -36,10 +37,20 @@ ScopeRule = Callable[[Principal], ColumnElement[bool] | bool]
 class RecordScope(Generic[ModelT]):
     """Who may see which rows of `model`, as a condition built from the principal."""
 
-    def __init__(self, model: type[ModelT], *, resource: str, rule: ScopeRule) -> None:
+    def __init__(
+        self,
+        model: type[ModelT],
+        *,
+        resource: str,
+        rule: ScopeRule,
+        load_with: Sequence[ORMOption] = (),
+    ) -> None:
         self.model = model
         self.resource = resource
         self._rule = rule
+        # How one record by id loads what always comes with it (e.g. a joined load of a
+        # collection: one round trip where the model's default loader takes two).
+        self.load_with = tuple(load_with)
         [self._id_column] = inspect(model).primary_key
 
     def where(self, principal: Principal) -> ColumnElement[bool]:
@@ -82,9 +93,12 @@ async def get_in_scope(
     Out of scope and missing answer alike, so that probing ids tells nothing.
     """
     query = scope.select(principal).where(scope._id_column == record_id)
+    if scope.load_with:
+        query = query.options(*scope.load_with)
     if for_update:
         query = query.with_for_update(of=scope.model).execution_options(populate_existing=True)
-    record = await session.scalar(query)
+    # unique(): a joined collection repeats the record once per row.
+    record = (await session.execute(query)).unique().scalar_one_or_none()
     if record is None:
         raise NotFound(scope.resource)
     return record

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import joinedload
 from teilhabe.auth import Principal, Role, require_roles
 from teilhabe.scope import RecordScope
 
@@ -24,7 +25,12 @@ def households_in_care(principal: Principal) -> ColumnElement[bool] | bool:
     return Household.team.in_(sorted(principal.teams))
 
 
-HOUSEHOLDS = RecordScope(Household, resource="household", rule=households_in_care)
+HOUSEHOLDS = RecordScope(
+    Household,
+    resource="household",
+    rule=households_in_care,
+    load_with=[joinedload(Household.members)],
+)
 
 
 def consents_in_care(principal: Principal) -> ColumnElement[bool] | bool:
@@ -45,7 +51,12 @@ def households_of_own_team(principal: Principal) -> ColumnElement[bool] | bool:
     return Household.team.in_(sorted(principal.teams))
 
 
-TEAM_HOUSEHOLDS = RecordScope(Household, resource="household", rule=households_of_own_team)
+TEAM_HOUSEHOLDS = RecordScope(
+    Household,
+    resource="household",
+    rule=households_of_own_team,
+    load_with=[joinedload(Household.members)],
+)
 
 
 def imports_in_care(principal: Principal) -> ColumnElement[bool] | bool:

@@ -70,6 +70,18 @@ APPEND_ONLY_DDL = (
 )
 
 
+# Locks the chain's end (a transaction-scoped advisory lock) and returns its last seal.
+# A VOLATILE function takes a new snapshot for each statement it runs, so the seal read
+# after the lock was granted includes whatever the previous holder committed.
+AUDIT_CHAIN_END_FUNCTION = "audit_chain_end"
+AUDIT_CHAIN_END_DDL = f"""CREATE OR REPLACE FUNCTION {AUDIT_CHAIN_END_FUNCTION}() RETURNS bytea
+    LANGUAGE plpgsql VOLATILE AS $$
+    BEGIN
+        PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+        RETURN (SELECT entry_hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1);
+    END $$"""  # noqa: S608 (built from this module's constants only)
+
+
 async def record_access(
     session: AsyncSession,
     table: Table,
@@ -103,9 +115,7 @@ async def record_access(
         return
     key = chain_key(session)
     statements = _statements(table)
-    await session.execute(statements.lock)
-    previous = await session.scalar(statements.chain_end)
-    previous = previous or GENESIS
+    previous = await session.scalar(statements.locked_chain_end) or GENESIS
     for row in rows:
         row["previous_hash"] = previous
         row["entry_hash"] = previous = seal(key, previous, row)
@@ -113,11 +123,10 @@ async def record_access(
 
 
 class _Statements:
-    """An audit table's statements, built once: every audited request ran all three."""
+    """An audit table's statements, built once: every audited request runs both."""
 
     def __init__(self, table: Table) -> None:
-        self.lock = select(func.pg_advisory_xact_lock(CHAIN_LOCK))
-        self.chain_end = select(table.c.entry_hash).order_by(table.c.id.desc()).limit(1)
+        self.locked_chain_end = select(getattr(func, AUDIT_CHAIN_END_FUNCTION)(type_=LargeBinary))
         self.insert = insert(table)
 
 

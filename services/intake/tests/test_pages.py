@@ -215,8 +215,8 @@ async def test_allocation_is_registered_through_the_use_case(
     assert "ist erfasst" not in (await browser.get(saved.headers["location"])).text
 
     assert await outbox(intake_database, household_id) == [
-        "household.assigned",
         "household.referred_to_housing",
+        "household.assigned",
     ]
 
 
@@ -447,8 +447,8 @@ async def test_caseworker_assigns_the_household_to_themselves_and_to_known_staff
     detail = await browser.get(detail_url)
     assert "Zuständige Fachkraft: <strong>Bernd Ahlers</strong>" in detail.text
     assert await outbox(intake_database, household_id) == [
-        "household.assigned",
         "household.referred_to_housing",
+        "household.assigned",
         "caseworker.assigned",
         "caseworker.assigned",
     ]

@@ -205,7 +205,11 @@ async def remind_residence_expiry(
 
 
 def registered_events(household: Household) -> tuple[EventPayload, ...]:
-    """What a registration tells the others: every consumer, and housing alone."""
+    """What a registration tells the others: housing alone, and every consumer.
+
+    The referral is staged first: housing's handling of the assignment needs it, and an
+    assignment that arrives before it waits in a delay queue.
+    """
     groups = [domain.age_group(m.date_of_birth, household.allocated_on) for m in household.members]
     minor_count = sum(group != AgeGroup.ADULT for group in groups)
     assigned = HouseholdAssigned(
@@ -231,7 +235,7 @@ def registered_events(household: Household) -> tuple[EventPayload, ...]:
         needs_accessible_housing=household.needs_accessible_housing,
         team=household.team,
     )
-    return assigned, referred
+    return referred, assigned
 
 
 async def is_registered(*, session: AsyncSession, number: str) -> bool:

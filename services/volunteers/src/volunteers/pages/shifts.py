@@ -137,13 +137,14 @@ async def sign_up(
     taken = await form.call(
         shifts.sign_up(session=session, principal=principal, shift_id=shift_id, rules=rules)
     )
-    if taken is not None:
-        return form.done(
-            ui.page_path(request, "shift", shift_id=shift_id),
-            form.texts.gettext("You are signed up for this shift. Thank you!"),
-        )
-    return await form.again(
-        lambda errors: _shift_page(request, session, principal, shift_id, errors)
+    return await _back_to_shift(
+        request,
+        session,
+        principal,
+        shift_id,
+        form,
+        succeeded=taken is not None,
+        message=form.texts.gettext("You are signed up for this shift. Thank you!"),
     )
 
 
@@ -157,13 +158,14 @@ async def give_back(
     given = await form.call(
         shifts.cancel_signup(session=session, principal=principal, shift_id=shift_id)
     )
-    if given is not None:
-        return form.done(
-            ui.page_path(request, "shift", shift_id=shift_id),
-            form.texts.gettext("You are no longer signed up for this shift."),
-        )
-    return await form.again(
-        lambda errors: _shift_page(request, session, principal, shift_id, errors)
+    return await _back_to_shift(
+        request,
+        session,
+        principal,
+        shift_id,
+        form,
+        succeeded=given is not None,
+        message=form.texts.gettext("You are no longer signed up for this shift."),
     )
 
 
@@ -177,11 +179,33 @@ async def cancel_shift(
     cancelled = await form.call(
         shifts.cancel_shift(session=session, principal=principal, shift_id=shift_id)
     )
-    if cancelled is not None:
-        return form.done(
-            ui.page_path(request, "shift", shift_id=shift_id),
-            form.texts.gettext("The shift is cancelled; the volunteers signed up for it are told."),
-        )
+    return await _back_to_shift(
+        request,
+        session,
+        principal,
+        shift_id,
+        form,
+        succeeded=cancelled is not None,
+        message=form.texts.gettext(
+            "The shift is cancelled; the volunteers signed up for it are told."
+        ),
+    )
+
+
+async def _back_to_shift(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    shift_id: uuid.UUID,
+    form: ui.FormAction,
+    *,
+    succeeded: bool,
+    message: str,
+) -> Response:
+    """After a volunteer's or coordinator's action on a shift: its page with `message`, or
+    the page again with the action's errors."""
+    if succeeded:
+        return form.done(ui.page_path(request, "shift", shift_id=shift_id), message)
     return await form.again(
         lambda errors: _shift_page(request, session, principal, shift_id, errors)
     )

@@ -13,7 +13,7 @@ A service describes its feeds once, as `CalendarFeeds` (its tokens, its loader, 
 audit): that gives the use cases every holder's feed shares (its state, a new address,
 names or none, stopping it, each audited), the route serving the feeds, and their
 addresses. `feed_link_routes` adds the API's routes that issue and stop one holder's
-feed; the staff tools' pages have theirs in `teilhabe.ui.calendar`.
+feed; the staff tools' pages have theirs in `teilhabe.ui.calendar_feeds`.
 """
 
 from __future__ import annotations

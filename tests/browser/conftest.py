@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Browser, BrowserContext, async_playwright, expect
 from teilhabe.ui.assets import AXE_SCRIPT, vendor_ready
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.infrastructure import Infrastructure
@@ -24,6 +24,10 @@ from tests.mail import Mailbox, smtp_env, smtp_server
 from tests.support import SERVICES, provisioned_system
 
 CHROMIUM = Path("/usr/bin/chromium")
+# What a person waits for (a saved form's next page, a status line) gets as long as an
+# action does: on a busy 2-core machine a registration's round trip has taken over the
+# assertions' default of 5 s.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

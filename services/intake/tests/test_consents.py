@@ -4,11 +4,11 @@ its event in the same transaction, refused at the field when it breaks a rule.""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import asyncpg
 import httpx
 from teilhabe.auth import Role
+from teilhabe.clock import today
 from teilhabe.db import asyncpg_dsn
 from teilhabe_dev.testing.auth import RunningDevProvider
 from teilhabe_dev.testing.identity import auth_headers
@@ -62,7 +62,7 @@ async def test_a_consent_is_granted_revoked_and_told_by_events(
     assert (await intake.post(elsewhere, json={}, headers=headers)).status_code == 404
     revoked = await intake.post(revoke, json={}, headers=headers)
     assert revoked.status_code == 200, revoked.text
-    assert revoked.json()["revoked_on"] == date.today().isoformat()
+    assert revoked.json()["revoked_on"] == today().isoformat()
     assert (await intake.post(revoke, json={}, headers=headers)).status_code == 409
     # Revoked, a consent may be given anew.
     assert (await intake.post(path, json=consent, headers=headers)).status_code == 201

@@ -69,6 +69,9 @@ async def remove_slice(
     limit: int = SLICE,
     archive_dir: Path | None = None,
 ) -> int:
+    # A clock that is a date starts at midnight in Berlin, not in the server's zone: a
+    # guest's "day after the offer ended" must not begin an hour late (or early).
+    await session.execute(text(f"SET LOCAL TIME ZONE '{clock.BERLIN.key}'"))
     if rule.archive is not None:
         return await _archive_and_delete(session, rule, now, limit, archive_dir)
     result = await session.execute(

@@ -440,7 +440,8 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
         )
         if role is Role.CASEWORKER:  # a closed case, read-only
             closed = f"{intake_url}/haushalte/{closed_id}"
-            for suffix in ("", "/termine", "/wiedervorlagen", "/vermittlungen", "/vermerke"):
+            pages = ("/abschluss", "", "/termine", "/wiedervorlagen", "/vermittlungen", "/vermerke")
+            for suffix in pages:
                 await checks.visit(page, closed + suffix, f"intake-closed{suffix}-{tag}")
             await expect(page.locator("[data-case-closed]")).to_contain_text("abgeschlossen")
         await checks.visit(page, f"{intake_url}/zuweisungen/neu", f"intake-new-allocation-{tag}")

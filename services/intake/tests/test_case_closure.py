@@ -263,6 +263,17 @@ async def test_closing_a_case_cancels_its_appointments_ahead_and_leaves_those_pa
         )
         session.add(held)
     past = str(held.id)
+    ui = f"/ui/haushalte/{household['id']}"
+    cancel_past = f'action="{ui}/termine/{past}/absagen"'
+    # While the case is open, the closure page closes it, and an appointment that took
+    # place may still be cancelled (the API takes it: it did not take place after all).
+    async with tool_client(intake.app) as browser:  # type: ignore[attr-defined]
+        await sign_in(browser, subject="cw-termine", roles=[Role.CASEWORKER], teams=[NORTH])
+        number = household["allocation_notice_number"]
+        closing = await browser.get(f"{ui}/abschluss")
+        assert f"<title>Fall des Haushalts {number} abschließen" in closing.text
+        assert f'action="{ui}/abschluss"' in closing.text
+        assert cancel_past in (await browser.get(f"{ui}/termine")).text
 
     closed = await intake.post(
         f"{path}/closure",
@@ -300,8 +311,32 @@ async def test_closing_a_case_cancels_its_appointments_ahead_and_leaves_those_pa
     async with tool_client(intake.app) as browser:  # type: ignore[attr-defined]
         start = await sign_in(browser, subject="cw-termine", roles=[Role.CASEWORKER], teams=[NORTH])
         assert "Rathaus, Zimmer 12" not in start.text
-        page = await browser.get(f"/ui/haushalte/{household['id']}/termine")
+        page = await browser.get(f"{ui}/termine")
         assert "abgesagt, da der Fall abgeschlossen wurde" in page.text
+        # A closed case's appointments stay as they are: no "Absagen", not even for the
+        # one that took place, and cancelling it anyway is refused as the API refuses it.
+        assert "/absagen" not in page.text
+        assert "Absagen" not in page.text
+        refused_page = await browser.post(
+            f"{ui}/termine/{past}/absagen", data={"csrf_token": form_token(page)}
+        )
+        assert refused_page.status_code == 409
+        assert "Der Fall ist abgeschlossen: Seine Termine bleiben" in refused_page.text
+        # The closure page says the case is closed, since when and why, instead of the form.
+        closure_page = await browser.get(f"{ui}/abschluss")
+        assert closure_page.status_code == 200
+        title = f"Fall des Haushalts {number} abgeschlossen"
+        assert f"<title>{title}" in closure_page.text
+        assert ("1", title) in re.findall(r"<h(\d)[^>]*>([^<]*)</h\d>", closure_page.text)
+        assert "abschließen" not in closure_page.text
+        assert f'action="{ui}/abschluss"' not in closure_page.text
+        assert f"Der Fall wurde am {today():%d.%m.%Y} abgeschlossen" in closure_page.text
+        assert_outlined(closure_page)
+    refused = await intake.post(f"{path}/appointments/{past}/cancellation", headers=me)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"] == "urn:teilhabe:problem:case-closed"
+    listed = {a["id"]: a for a in (await intake.get(f"{path}/appointments", headers=me)).json()}
+    assert listed[past]["cancelled_at"] is None
 
 
 class _Outline(HTMLParser):

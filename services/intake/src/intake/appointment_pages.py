@@ -50,6 +50,10 @@ COLUMNS = (
 )
 CONFLICTS = {
     "appointment-cancelled": (ui.FORM, ui.N_("This appointment is cancelled already.")),
+    "case-closed": (
+        ui.FORM,
+        ui.N_("The case is closed: its appointments stay as they are and cannot be cancelled."),
+    ),
 }
 
 

@@ -79,6 +79,11 @@ async def cancel(
     )
     if appointment is None:
         raise NotFound("appointment")
+    # A closed case's appointments stay as they were: those ahead were cancelled by the
+    # closure, and those past took place (or not) while it was open.
+    closed = domain.case_closed_refusal(household.closed_on)
+    if closed is not None:
+        raise_refusal(closed)
     if appointment.cancelled_at is not None:
         raise Conflict("the appointment is cancelled already", code="appointment-cancelled")
     await cancel_all(session, principal, [appointment])

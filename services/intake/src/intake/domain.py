@@ -467,9 +467,9 @@ CANCELLED_CASE_CLOSED = "case_closed"
 
 def case_closed_refusal(closed_on: date | None) -> Refusal | None:
     """A closed case takes nothing new: no follow-up, appointment, referral, residence
-    obligation or case note for the household or its members (what is on record stays,
-    and may still be finished: a follow-up done, an appointment cancelled, a referral
-    answered, a note corrected by an addendum)."""
+    obligation or case note for the household or its members, and no appointment is
+    cancelled any more (what is on record stays, and may still be finished: a follow-up
+    done, a referral answered, a note corrected by an addendum)."""
     if closed_on is None:
         return None
     return Refusal("case-closed", CASE_CLOSED)

@@ -2264,13 +2264,13 @@ async def test_lists_and_searches_show_nothing_out_of_scope(world: World) -> Non
     assert {v["id"] for v in registry.json()["items"]} >= {ids["mentor"], ids["former"]}
 
     # The courses tool: each person it has pages for starts on one of theirs (coordinators
-    # on the course offer, caseworkers on their people's work, administrators on the work
-    # figures), everyone else at the refusal; school places list a caseworker's own.
+    # and caseworkers on the course offer, administrators on the work figures), everyone
+    # else at the refusal; school places list a caseworker's own.
     starts = {
         "course_coordinator": (200, None),
-        "caseworker_same_team": (303, "/ui/arbeit"),
-        "caseworker_other_team": (303, "/ui/arbeit"),
-        "team_lead": (303, "/ui/arbeit"),
+        "caseworker_same_team": (200, None),
+        "caseworker_other_team": (200, None),
+        "team_lead": (200, None),
         "admin": (303, "/ui/arbeit/kennzahlen"),
     }
     for who in PEOPLE:
@@ -2280,6 +2280,11 @@ async def test_lists_and_searches_show_nothing_out_of_scope(world: World) -> Non
         if location is not None:
             assert start.headers["location"].endswith(location), who
             assert (await world.pages[("courses", who)].get(location)).status_code == 200, who
+        if who in CASEWORKERS:
+            # The offer as the API's catalogue gives it (counts, no person): no way from
+            # it to a course's participants, which stay its coordinators'.
+            assert "/ui/kurse/" not in start.text, who
+            assert (await world.pages[("courses", who)].get("/ui/kurse/neu")).status_code == 403
     for who, sees in (
         ("course_coordinator", True),
         ("caseworker_same_team", True),

@@ -471,10 +471,15 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await expect(page.locator("#permit-history")).to_contain_text("Erwerbstätigkeit gestattet")
     await checks.check(page, "courses-work-person-caseworker")
     await checks.visit(page, f"{courses_url}/arbeit/kennzahlen", "courses-work-figures-caseworker")
+    # The course offer, read only: what there is to advise a household on.
+    await checks.visit(page, f"{courses_url}/", "courses-catalogue-caseworker")
+    await checks.visit(
+        page, f"{courses_url}/?kind=integration_course", "courses-filtered-caseworker"
+    )
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 49, checks.checked
+    assert len(checks.checked) == 51, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------
@@ -493,8 +498,13 @@ async def test_other_roles_get_403_and_see_no_participant(
     course_url = f"/kurse/{course['id']}"
     refused = [course_url, f"{course_url}/anmelden", f"{course_url}/termine", "/kurse/neu"]
     if role == Role.CASEWORKER:
-        # Caseworkers start on the work of the people in their care, not on the courses.
-        await expect(page.get_by_role("heading", level=1)).to_have_text("Arbeit")
+        # Caseworkers start on the course offer, read only: no way to a course's
+        # participants nor to creating or enrolling from there.
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Kursangebot")
+        await page.goto(f"{courses_url}/?kind=integration_course")
+        assert await main(page).locator("[data-course]").count() > 0
+        assert await main(page).locator('a[href*="/kurse/"]').count() == 0
+        assert family.number not in await main(page).inner_text()
     else:
         await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
         assert await sections(page).count() == 0

@@ -206,19 +206,25 @@ def section_links(page: httpx.Response) -> list[str]:
     return re.findall(r'href="([^"]+)"', found.group(0)) if found else []
 
 
-async def test_caseworkers_start_at_their_peoples_work_and_are_offered_only_what_they_may_see(
+async def test_caseworkers_start_at_the_course_offer_and_are_offered_only_what_they_may_see(
     browser: httpx.AsyncClient, courses: httpx.AsyncClient, identity: RunningDevProvider
 ) -> None:
-    course = await new_course(courses, identity)
+    # The earliest start of all, so that it is on the offer's first page.
+    course = await new_course(courses, identity, starts_on="1990-01-01", ends_on=None)
     page = await sign_in(browser, subject="cw-kurse", roles=[Role.CASEWORKER])
-    assert page.status_code == 303, "no refusal as the tool's start page"
-    assert page.headers["location"].endswith("/ui/arbeit")
-    work = await browser.get(page.headers["location"])
-    assert work.status_code == 200
+    assert page.status_code == 200, "the course offer is the tool's start page for them too"
+    # They read the offer to advise a household: counts, no person, nothing to change.
+    main = main_content(page)
+    assert f'data-course="{course["id"]}"' in main
+    assert course["title"] in main
+    assert "/ui/kurse/" not in main, "no link to a course's participants, nor to enrolling"
+    assert "anlegen" not in main
+    assert "Person anmelden" not in main
     # The tool is among the caseworker's tools, and its navigation holds their pages.
-    assert re.search(r'<a href="[^"]*/ui/" aria-current="true">Sprache und Bildung</a>', work.text)
-    offered = section_links(work)
+    assert re.search(r'<a href="[^"]*/ui/" aria-current="true">Sprache und Bildung</a>', page.text)
+    offered = section_links(page)
     assert offered == [
+        "/ui/",
         "/ui/schulplaetze",
         "/ui/arbeit",
         "/ui/arbeit/angebote",
@@ -227,7 +233,12 @@ async def test_caseworkers_start_at_their_peoples_work_and_are_offered_only_what
     for link in offered:
         assert (await browser.get(link)).status_code == 200, link
     # The coordinators' pages stay closed, and are not offered.
-    for path in ("/ui/kurse/neu", f"/ui/kurse/{course['id']}", "/ui/kennzahlen"):
+    for path in (
+        "/ui/kurse/neu",
+        f"/ui/kurse/{course['id']}",
+        f"/ui/kurse/{course['id']}/anmelden",
+        "/ui/kennzahlen",
+    ):
         assert (await browser.get(path)).status_code == 403, path
 
 

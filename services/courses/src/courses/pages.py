@@ -18,7 +18,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from teilhabe import ui
 from teilhabe.api.dependencies import DbSession
-from teilhabe.auth import Principal
+from teilhabe.auth import Principal, Role
 from teilhabe.clock import today
 from teilhabe.config import ServiceSettings
 from teilhabe.events.courses import OfferKind
@@ -26,7 +26,13 @@ from teilhabe.events.households import AgeGroup
 from teilhabe.scope import applies_scope
 
 from courses import domain, download_pages, service
-from courses.dependencies import COURSES_RUN, ENROLLMENTS, CourseManagers, Enrollers
+from courses.dependencies import (
+    COURSES_RUN,
+    ENROLLMENTS,
+    CatalogueReaders,
+    CourseManagers,
+    Enrollers,
+)
 from courses.schemas import (
     CourseDetail,
     CourseIn,
@@ -41,6 +47,10 @@ router = APIRouter()
 # participants.)
 COORDINATOR_ROLES = ui.api_roles(CourseManagers)
 Coordinator = Annotated[Principal, ui.page_roles(*COORDINATOR_ROLES)]
+# The course offer (counts, no person): whom the API lets read the catalogue, so that a
+# caseworker sees what to advise a household on. Partner agencies read it through the API
+# only; this tool is not theirs.
+CATALOGUE_ROLES = ui.api_roles(CatalogueReaders) - {Role.AGENCY}
 # Caseworkers use the tool for their people's work and their children's school and Kita
 # places; administrators see the work figures (counts only).
 SCHOOL_PLACE_ROLES = ui.api_roles(Enrollers)
@@ -49,7 +59,7 @@ WORK_FIGURE_ROLES = ui.api_roles(FigureReaders)
 # The tool's own navigation: each entry for those its page admits, so that nobody is
 # offered a page that answers "no access".
 SECTIONS = (
-    ui.Section("ui_home", ui.N_("Course offer"), roles=COORDINATOR_ROLES),
+    ui.Section("ui_home", ui.N_("Course offer"), roles=CATALOGUE_ROLES),
     ui.Section("new_course", ui.N_("New offer"), roles=COORDINATOR_ROLES),
     ui.Section("school_places", ui.N_("School and Kita places"), roles=SCHOOL_PLACE_ROLES),
     ui.Section("figures", ui.N_("Figures"), roles=COORDINATOR_ROLES),
@@ -59,7 +69,7 @@ SECTIONS = (
 )
 # Where someone starts who sees no course offer: the first of these they may see.
 OTHER_START_PAGES = ("work", "work_figures")
-Visitor = Annotated[Principal, ui.page_roles(*(COORDINATOR_ROLES | WORK_ROLES | WORK_FIGURE_ROLES))]
+Visitor = Annotated[Principal, ui.page_roles(*(CATALOGUE_ROLES | WORK_ROLES | WORK_FIGURE_ROLES))]
 
 PAGE_SIZE = 25
 
@@ -134,8 +144,8 @@ class Filters:
 
 @router.get("/", name="ui_home")
 async def catalogue(request: Request, session: DbSession, principal: Visitor) -> Response:
-    if not principal.has_any_role(*COORDINATOR_ROLES):
-        # A caseworker (or an administrator) starts on a page of theirs, not at a refusal.
+    if not principal.has_any_role(*CATALOGUE_ROLES):
+        # An administrator starts on a page of theirs, not at a refusal.
         offered = {section.name for section in SECTIONS if section.offered_to(principal)}
         start = next(name for name in OTHER_START_PAGES if name in offered)
         return RedirectResponse(ui.page_path(request, start), status_code=303)
@@ -170,6 +180,10 @@ async def catalogue(request: Request, session: DbSession, principal: Visitor) ->
             "kind_labels": KIND_LABELS,
             "kind_options": ui.options(KIND_LABELS, page_texts),
             "labels": ui.field_labels(FIELD_LABELS, page_texts),
+            # Creating offers, a course's participants and enrolling on this tool's pages
+            # are the coordinators'; a caseworker reads the offer only (the API's course
+            # detail holds other households' participants).
+            "runs_courses": principal.has_any_role(*COORDINATOR_ROLES),
         },
         section="ui_home",
     )

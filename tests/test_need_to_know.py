@@ -231,6 +231,7 @@ async def seed(world: World, urls: dict[str, str]) -> None:
         created = ok(await api["intake"].post("/households", json=body, headers=h(who)), 201)
         ids[key] = created["id"]
         ids[f"{key}_member"] = created["members"][0]["id"]
+        ids[f"{key}_notice"] = created["allocation_notice_number"]
         households.append(household_assigned(created))
         referred.append(referred_to_housing(created))
     # A referral of the northern household, declined (a further step is refused).
@@ -1508,22 +1509,33 @@ def routes(ids: Mapping[str, str]) -> list[Route]:
             ok=409,
             body={},
         ),
+        # Enrolling from the tool: whom the API's enrolment admits, the household found
+        # and enrolled as the API scopes it (a caseworker: their teams' households; a
+        # team lead: every team's). Out of scope the household is as unknown as one never
+        # allocated: the page answers with that error next to the number (200 for the
+        # search, 422 for the form), as the API answers an unknown person (422); which
+        # caller sees the members is checked in test_lists_and_searches_show_nothing_out_of_scope.
         Route(
             "courses",
             "GET",
-            f"/ui/kurse/{ids['course']}/anmelden",
-            admitted=coordinator,
-            in_scope=coordinator,
+            f"/ui/kurse/{ids['course']}/anmelden?allocation_notice_number={ids['north_notice']}",
+            admitted=coordinator | CASEWORKERS,
+            in_scope=coordinator | {"caseworker_same_team", "team_lead"},
             ok=200,
+            out_of_scope=200,  # the search finds no household
         ),
         Route(
             "courses",
             "POST",
             f"/ui/kurse/{ids['course']}/anmelden",
-            admitted=coordinator,
-            in_scope=coordinator,
-            ok=422,
-            body={},
+            admitted=coordinator | CASEWORKERS,
+            in_scope=coordinator | {"caseworker_same_team", "team_lead"},
+            ok=422,  # already enrolled
+            out_of_scope=422,  # no such household here
+            body={
+                "allocation_notice_number": ids["north_notice"],
+                "member_id": ids["north_member"],
+            },
         ),
         # Work: a person's caseworkers and the coordinators of an offer they take part in.
         Route("courses", "GET", f"/work/persons/{ids['north_member']}", ok=200, **worker),
@@ -2282,9 +2294,25 @@ async def test_lists_and_searches_show_nothing_out_of_scope(world: World) -> Non
             assert (await world.pages[("courses", who)].get(location)).status_code == 200, who
         if who in CASEWORKERS:
             # The offer as the API's catalogue gives it (counts, no person): no way from
-            # it to a course's participants, which stay its coordinators'.
-            assert "/ui/kurse/" not in start.text, who
+            # it to a course's participants, which stay its coordinators', only to enrolling.
+            assert f'href="/ui/kurse/{ids["course"]}"' not in start.text, who
+            assert f'href="/ui/kurse/{ids["course"]}/anmelden"' in start.text, who
             assert (await world.pages[("courses", who)].get("/ui/kurse/neu")).status_code == 403
+    # Enrolling from the tool finds a household as the API's enrolment scopes it: a
+    # caseworker their own teams' (a team lead every team's), nobody another team's.
+    for who, sees in (
+        ("course_coordinator", True),
+        ("caseworker_same_team", True),
+        ("team_lead", True),
+        ("caseworker_other_team", False),
+    ):
+        found = await world.pages[("courses", who)].get(
+            f"/ui/kurse/{ids['course']}/anmelden",
+            params={"allocation_notice_number": ids["north_notice"]},
+        )
+        assert found.status_code == 200, who
+        assert (ids["north_member"] in found.text) is sees, who
+        assert ("kein Haushalt bekannt" in found.text) is not sees, who
     for who, sees in (
         ("course_coordinator", True),
         ("caseworker_same_team", True),

@@ -476,10 +476,29 @@ async def test_every_page_passes_axe_for_every_role_that_may_see_it(
     await checks.visit(
         page, f"{courses_url}/?kind=integration_course", "courses-filtered-caseworker"
     )
+    # Enrolling a person of their household: the page, the household found, and back on
+    # the course offer with the confirmation (the course's participants are not theirs).
+    offer = await new_course(tools, seats=1)
+    await checks.visit(
+        page, f"{courses_url}/kurse/{offer['id']}/anmelden", "courses-enrol-caseworker"
+    )
+    await expect(page.get_by_role("link", name="Zurück zum Angebot")).to_have_attribute(
+        "href", "/ui/"
+    )
+    await page.get_by_label("Zuweisungsnummer").fill(family.number)
+    await page.get_by_role("button", name="Haushalt suchen").click()
+    await checks.check(page, "courses-enrol-household-caseworker")
+    await page.get_by_label(re.compile(r"^Person 1: Erwachsen")).check()
+    await page.get_by_role("button", name="Anmelden", exact=True).click()
+    await expect(page.get_by_role("status").filter(has_text="angemeldet")).to_have_text(
+        f"Person 1 des Haushalts {family.number} ist für „{offer['title']}“ angemeldet."
+    )
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Kursangebot")
+    await checks.check(page, "courses-enrolled-caseworker")
 
     failing = [entry for entry in axe_report.checks if entry["violations"]]
     assert failing == []
-    assert len(checks.checked) == 51, checks.checked
+    assert len(checks.checked) == 54, checks.checked
 
 
 # --- who may not see it ------------------------------------------------------------------
@@ -496,18 +515,22 @@ async def test_other_roles_get_403_and_see_no_participant(
 
     page = await signed_in(new_context, f"{courses_url}/", subject=f"{role.value}-2", roles=[role])
     course_url = f"/kurse/{course['id']}"
-    refused = [course_url, f"{course_url}/anmelden", f"{course_url}/termine", "/kurse/neu"]
+    refused = [course_url, f"{course_url}/termine", "/kurse/neu"]
     if role == Role.CASEWORKER:
-        # Caseworkers start on the course offer, read only: no way to a course's
-        # participants nor to creating or enrolling from there.
+        # Caseworkers start on the course offer: no way to a course's participants nor
+        # to creating offers from there, only to enrolling the people in their care.
         await expect(page.get_by_role("heading", level=1)).to_have_text("Kursangebot")
         await page.goto(f"{courses_url}/?kind=integration_course")
         assert await main(page).locator("[data-course]").count() > 0
-        assert await main(page).locator('a[href*="/kurse/"]').count() == 0
+        links = main(page).locator('a[href*="/kurse/"]')
+        hrefs = [await link.get_attribute("href") or "" for link in await links.all()]
+        assert hrefs, "the enrol actions"
+        assert all(href.endswith("/anmelden") for href in hrefs), hrefs
         assert family.number not in await main(page).inner_text()
     else:
         await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
         assert await sections(page).count() == 0
+        refused[1:1] = [f"{course_url}/anmelden"]
         refused.insert(0, "/")
     for path in refused:
         response = await page.goto(courses_url + path)

@@ -23,7 +23,7 @@ from teilhabe.events.households import AgeGroup, AllocatedMember, HouseholdAssig
 from teilhabe.messaging.inbox import ReceivedEvent
 from teilhabe.ui import catalogues
 from teilhabe_dev.testing.auth import RunningDevProvider, routes_without_declared_roles
-from teilhabe_dev.testing.identity import auth_headers
+from teilhabe_dev.testing.identity import TEST_TEAM, auth_headers
 from teilhabe_dev.testing.ui import error_next_to, form_token, sign_in, tool_client
 
 GERMAN_KINDS = {
@@ -55,7 +55,9 @@ def notice() -> str:
     return f"BRA-2026-{uuid.uuid4().hex[:8].upper()}"
 
 
-async def household(database_url: str, *age_groups: AgeGroup) -> HouseholdAssigned:
+async def household(
+    database_url: str, *age_groups: AgeGroup, team: str | None = None
+) -> HouseholdAssigned:
     """A household as courses learns of it: through the consumer's handler."""
     event = HouseholdAssigned(
         household_id=uuid.uuid4(),
@@ -67,6 +69,7 @@ async def household(database_url: str, *age_groups: AgeGroup) -> HouseholdAssign
             AllocatedMember(member_id=uuid.uuid4(), age_group=group, languages=("ar", "de"))
             for group in age_groups
         ),
+        team=team,
     )
     engine = create_engine(database_url, pool_size=1)
     async with create_session_factory(engine)() as session, session.begin():
@@ -213,13 +216,15 @@ async def test_caseworkers_start_at_the_course_offer_and_are_offered_only_what_t
     course = await new_course(courses, identity, starts_on="1990-01-01", ends_on=None)
     page = await sign_in(browser, subject="cw-kurse", roles=[Role.CASEWORKER])
     assert page.status_code == 200, "the course offer is the tool's start page for them too"
-    # They read the offer to advise a household: counts, no person, nothing to change.
+    # They read the offer to advise a household (counts, no person) and may enrol the
+    # people in their care; a course's participants and creating offers are not theirs.
     main = main_content(page)
     assert f'data-course="{course["id"]}"' in main
     assert course["title"] in main
-    assert "/ui/kurse/" not in main, "no link to a course's participants, nor to enrolling"
+    assert f'href="/ui/kurse/{course["id"]}"' not in main, "no link to a course's participants"
+    assert f'href="/ui/kurse/{course["id"]}/anmelden"' in main
+    assert "Person anmelden" in main
     assert "anlegen" not in main
-    assert "Person anmelden" not in main
     # The tool is among the caseworker's tools, and its navigation holds their pages.
     assert re.search(r'<a href="[^"]*/ui/" aria-current="true">Sprache und Bildung</a>', page.text)
     offered = section_links(page)
@@ -236,7 +241,6 @@ async def test_caseworkers_start_at_the_course_offer_and_are_offered_only_what_t
     for path in (
         "/ui/kurse/neu",
         f"/ui/kurse/{course['id']}",
-        f"/ui/kurse/{course['id']}/anmelden",
         "/ui/kennzahlen",
     ):
         assert (await browser.get(path)).status_code == 403, path
@@ -604,6 +608,90 @@ async def test_enrol_page_says_what_it_cannot_find(
     assert error_next_to(refused, "member_id") == (
         "Dieses Angebot ist beendet: Es kann niemand mehr angemeldet werden."
     )
+
+
+async def test_caseworkers_enrol_the_people_in_their_care_and_no_other_teams(
+    browser: httpx.AsyncClient,
+    courses: httpx.AsyncClient,
+    identity: RunningDevProvider,
+    courses_database: str,
+) -> None:
+    course = await new_course(courses, identity, seats=1)
+    own = await household(courses_database, AgeGroup.ADULT, AgeGroup.ADULT, team=TEST_TEAM)
+    other = await household(courses_database, AgeGroup.ADULT, team="Soziale Betreuung Süd")
+    # Their team is the sign-in's own (TEST_TEAM).
+    await sign_in(browser, subject="cw-nord", roles=[Role.CASEWORKER])
+    enrol_url = f"/ui/kurse/{course['id']}/anmelden"
+
+    start = await browser.get(enrol_url)
+    assert start.status_code == 200
+    # Back to the course offer: the course's participants are its coordinators'.
+    assert f'href="/ui/kurse/{course["id"]}"' not in start.text
+    assert 'href="/ui/">Zurück zum Angebot</a>' in start.text
+    found = await browser.get(
+        enrol_url, params={"allocation_notice_number": own.allocation_notice_number}
+    )
+    assert found.status_code == 200
+    assert 'href="/ui/">Abbrechen</a>' in found.text
+    second = str(own.members[1].member_id)
+    token = form_token(found)
+    seated = await browser.post(
+        enrol_url,
+        data={
+            "csrf_token": token,
+            "allocation_notice_number": own.allocation_notice_number,
+            "member_id": second,
+        },
+    )
+    assert seated.status_code == 303, seated.text
+    assert seated.headers["location"] == "/ui/"
+    offer = await browser.get(seated.headers["location"])
+    assert flashed(offer) == (
+        f"Person 2 des Haushalts {own.allocation_notice_number} ist für „{course['title']}“"
+        " angemeldet."
+    )
+    # Finding the household and enrolling are audited, as for the API and coordinators.
+    assert await audit_actions(courses_database, own.household_id) == [
+        ("cw-nord", "read"),
+        ("cw-nord", "enroll"),
+    ]
+
+    # Another team's household is as unknown as one never allocated, by number or by a
+    # member id from a tampered form; nothing of it is shown or enrolled.
+    searched = await browser.get(
+        enrol_url, params={"allocation_notice_number": other.allocation_notice_number}
+    )
+    assert searched.status_code == 200
+    assert error_next_to(searched, "allocation_notice_number").startswith(
+        "Zu dieser Zuweisungsnummer ist hier kein Haushalt bekannt."
+    )
+    assert 'name="member_id"' not in searched.text
+    refused = await browser.post(
+        enrol_url,
+        data={
+            "csrf_token": token,
+            "allocation_notice_number": other.allocation_notice_number,
+            "member_id": str(other.members[0].member_id),
+        },
+    )
+    assert refused.status_code == 422
+    assert error_next_to(refused, "allocation_notice_number").startswith(
+        "Zu dieser Zuweisungsnummer ist hier kein Haushalt bekannt."
+    )
+    assert str(other.members[0].member_id) not in refused.text
+    assert await audit_actions(courses_database, other.household_id) == []
+    # The API agrees: the person is unknown to this caseworker and nobody was enrolled.
+    api = await courses.post(
+        f"/courses/{course['id']}/enrollments",
+        json={"member_id": str(other.members[0].member_id)},
+        headers=auth_headers(identity, Role.CASEWORKER, subject="cw-nord"),
+    )
+    assert api.status_code == 422
+    coordinator_view = await courses.get(
+        f"/courses/{course['id']}",
+        headers=auth_headers(identity, Role.COURSE_COORDINATOR, subject="petra"),
+    )
+    assert [e["member_id"] for e in coordinator_view.json()["participants"]] == [second]
 
 
 async def test_a_waitlisted_person_leaves_the_waitlist(

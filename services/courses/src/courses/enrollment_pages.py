@@ -2,6 +2,9 @@
 
 Courses never receives names: a person is "Person 2" of the household with a given
 allocation notice number; the enrolment goes through `service.enroll`, as the API's.
+Coordinators enrol from every allocated household; caseworkers only from the households
+in their care (a team lead's: every team's), as the API lets them: another household is
+as unknown here as one never allocated.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
@@ -21,7 +24,14 @@ from teilhabe.scope import applies_scope
 
 from courses import domain, service
 from courses.dependencies import OFFERS, PEOPLE
-from courses.pages import AGE_GROUP_LABELS, FIELD_LABELS, KIND_LABELS, Coordinator, person_label
+from courses.pages import (
+    AGE_GROUP_LABELS,
+    COORDINATOR_ROLES,
+    FIELD_LABELS,
+    KIND_LABELS,
+    Enroller,
+    person_label,
+)
 from courses.schemas import CourseOut, EnrollmentIn, EnrollmentOut, PersonOut
 
 router = APIRouter()
@@ -49,7 +59,7 @@ ENROLL_CONFLICTS = {
     dependencies=[applies_scope(OFFERS, PEOPLE)],
 )
 async def enroll_form(
-    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
+    request: Request, course_id: uuid.UUID, session: DbSession, principal: Enroller
 ) -> Response:
     offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
     page_texts = ui.texts(request)
@@ -59,14 +69,16 @@ async def enroll_form(
     errors: ui.FormErrors = {}
     if searched:
         people, errors = await _household(session, principal, number, page_texts)
-    return await _enroll_page(request, offer, number, people, member_id="", errors=errors)
+    return await _enroll_page(
+        request, principal, offer, number, people, member_id="", errors=errors
+    )
 
 
 @router.post(
     "/kurse/{course_id}/anmelden", name="enroll", dependencies=[applies_scope(OFFERS, PEOPLE)]
 )
 async def enroll(
-    request: Request, course_id: uuid.UUID, session: DbSession, principal: Coordinator
+    request: Request, course_id: uuid.UUID, session: DbSession, principal: Enroller
 ) -> Response:
     offer = await service.get_offer(session=session, principal=principal, course_id=course_id)
     form = await ui.FormAction.read(
@@ -94,7 +106,7 @@ async def enroll(
         )
         if enrollment is not None:
             return form.done(
-                ui.page_path(request, "course", course_id=course_id),
+                _back(request, principal, course_id),
                 await _enrollment_message(session, principal, enrollment, offer, form.texts),
             )
 
@@ -103,9 +115,22 @@ async def enroll(
         people, lookup_errors = await _household(session, principal, number, form.texts)
         # No household to choose from: search again first.
         shown = ui.in_field_order(lookup_errors, ENROLL_FIELDS) if lookup_errors else errors
-        return await _enroll_page(request, offer, number, people, member_id=member_id, errors=shown)
+        return await _enroll_page(
+            request, principal, offer, number, people, member_id=member_id, errors=shown
+        )
 
     return await form.again(again)
+
+
+def _back(request: Request, principal: Principal, course_id: uuid.UUID) -> str:
+    """Where the page leads back to: the course for its coordinators, else the offer.
+
+    A caseworker may not open a course's participants (the API's course detail is its
+    coordinators'), so they return to the course offer they came from.
+    """
+    if principal.has_any_role(*COORDINATOR_ROLES):
+        return ui.page_path(request, "course", course_id=course_id)
+    return ui.page_path(request, "ui_home")
 
 
 async def _household(
@@ -147,6 +172,7 @@ async def _enrollment_message(
 
 async def _enroll_page(
     request: Request,
+    principal: Principal,
     offer: CourseOut,
     number: str,
     people: Sequence[PersonOut],
@@ -160,6 +186,7 @@ async def _enroll_page(
         "courses/enroll_form.html",
         {
             "course": offer,
+            "back": _back(request, principal, offer.id),
             "number": number,
             "people": people,
             "member_id": member_id,

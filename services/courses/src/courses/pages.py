@@ -47,6 +47,11 @@ router = APIRouter()
 # participants.)
 COORDINATOR_ROLES = ui.api_roles(CourseManagers)
 Coordinator = Annotated[Principal, ui.page_roles(*COORDINATOR_ROLES)]
+# Enrolling a person: whom the API's enrolment admits (partner agencies aside, who have no
+# pages here). A caseworker finds and enrols only the households in their care, as the API
+# lets them; the course's participants stay its coordinators'.
+ENROL_ROLES = ui.api_roles(Enrollers) - {Role.AGENCY}
+Enroller = Annotated[Principal, ui.page_roles(*ENROL_ROLES)]
 # The course offer (counts, no person): whom the API lets read the catalogue, so that a
 # caseworker sees what to advise a household on. Partner agencies read it through the API
 # only; this tool is not theirs.
@@ -180,10 +185,11 @@ async def catalogue(request: Request, session: DbSession, principal: Visitor) ->
             "kind_labels": KIND_LABELS,
             "kind_options": ui.options(KIND_LABELS, page_texts),
             "labels": ui.field_labels(FIELD_LABELS, page_texts),
-            # Creating offers, a course's participants and enrolling on this tool's pages
-            # are the coordinators'; a caseworker reads the offer only (the API's course
-            # detail holds other households' participants).
+            # Creating offers and a course's participants are the coordinators'; a
+            # caseworker reads the offer and enrols the people in their care (the API's
+            # course detail holds other households' participants).
             "runs_courses": principal.has_any_role(*COORDINATOR_ROLES),
+            "enrols": principal.has_any_role(*ENROL_ROLES),
         },
         section="ui_home",
     )

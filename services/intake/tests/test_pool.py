@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 import httpx
 from intake.main import SERVICE
+from sqlalchemy.engine import make_url
 from teilhabe.auth import Role
 from teilhabe.db import asyncpg_dsn
 from teilhabe_dev.testing.apps import app_client
@@ -135,3 +136,39 @@ async def test_exhausted_pool_answers_a_staff_page_503_while_reading_or_writing_
         assert await exhausted_count(intake) == counted_before + 2
         # With a connection free again, the same session goes on.
         assert (await signed_in.get("/ui/")).status_code == 200
+
+
+async def test_a_server_that_takes_no_connection_answers_503_not_500(
+    intake_database: str, infra: Infrastructure, identity: RunningDevProvider
+) -> None:
+    # The server refuses this role any connection, as it refuses everyone once its
+    # connection slots are full ("too many connections", SQLSTATE 53300).
+    role = f"{infra.run_id}_intake_refused"
+    password = uuid.uuid4().hex
+    admin = await asyncpg.connect(asyncpg_dsn(infra.postgres_url))
+    await admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}' CONNECTION LIMIT 0")
+    try:
+        refused_url = (
+            make_url(intake_database)
+            .set(username=role, password=password)
+            .render_as_string(hide_password=False)
+        )
+        env = {**one_connection(intake_database, infra), "DATABASE_URL": refused_url}
+        async with app_client(SERVICE, env=env, identity=identity) as intake:
+            counted_before = await exhausted_count(intake)
+            answer = await intake.post(
+                "/households", json=allocation(), headers=auth_headers(identity, Role.CASEWORKER)
+            )
+            assert answer.status_code == 503, answer.text
+            assert answer.headers["retry-after"] == "2"
+            assert answer.json()["type"] == "urn:teilhabe:problem:database-busy"
+
+            async with tool_client(intake.app) as stranger:  # type: ignore[attr-defined]
+                # Beginning a sign-in writes the session: refused as a page, not a 500.
+                page = await stranger.get("/ui/anmelden", params={"next": "/ui/"})
+            assert page.status_code == 503, page.text
+            assert "Vorübergehend nicht erreichbar" in page.text
+            assert await exhausted_count(intake) == counted_before + 2
+    finally:
+        await admin.execute(f"DROP ROLE IF EXISTS {role}")
+        await admin.close()

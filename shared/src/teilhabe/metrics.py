@@ -64,6 +64,7 @@ RETENTION_REMOVED = Counter(
 )
 DATABASE_POOL_EXHAUSTED = Counter(
     "teilhabe_database_pool_exhausted_total",
-    "Requests answered 503 because no database connection came free in time",
+    "Requests answered 503 because no database connection came free in time "
+    "or the server took none",
     ["service"],
 )

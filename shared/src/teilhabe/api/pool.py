@@ -3,7 +3,8 @@
 Each process may hold only its share of the database server's connections (see the
 connection budget in deploy/README.md). When every one of them is busy for longer than
 `database_pool_timeout_seconds`, the request is refused as temporarily unavailable: the
-client may retry, nothing was changed.
+client may retry, nothing was changed. So is a request for which the server took no new
+connection (its slots full, or it is starting or stopping) or lost the one it had.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from teilhabe.api.problems import problem_response
@@ -19,6 +21,20 @@ from teilhabe.metrics import DATABASE_POOL_EXHAUSTED
 log = structlog.get_logger(__name__)
 
 RETRY_AFTER_SECONDS = 2
+# SQLSTATEs of a server that takes no new connection now: too many connections (for the
+# server or the role), cannot connect now (starting or shutting down).
+_REFUSED_STATES = frozenset({"53300", "57P03"})
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """No connection to work with, for the moment: retrying later may succeed."""
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    state = getattr(error.orig, "sqlstate", None) or ""
+    # Class 08: the connection failed or broke; the transaction was rolled back.
+    return error.connection_invalidated or state in _REFUSED_STATES or state.startswith("08")
 
 
 def count_pool_exhausted(service: str, path: str) -> None:
@@ -28,7 +44,10 @@ def count_pool_exhausted(service: str, path: str) -> None:
 
 def install_pool_exhaustion_handler(app: FastAPI, service: str) -> None:
     @app.exception_handler(PoolTimeoutError)
-    async def pool_exhausted(request: Request, _: PoolTimeoutError) -> JSONResponse:
+    @app.exception_handler(DBAPIError)
+    async def pool_exhausted(request: Request, error: Exception) -> JSONResponse:
+        if not database_unavailable(error):
+            raise error  # any other database error stays a 500, logged with its trace
         count_pool_exhausted(service, request.url.path)
         return problem_response(
             request,

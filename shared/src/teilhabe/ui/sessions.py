@@ -8,8 +8,8 @@ sign-out, or a fixated id, never carries over).
 
 The session is read before the app runs and written when the response starts, both
 outside the app's exception handlers: when no database connection comes free in time
-(`sqlalchemy.exc.TimeoutError`), this middleware answers with `database_busy` itself, a
-503 page, rather than letting the error become a 500.
+(`sqlalchemy.exc.TimeoutError`), or the server takes none, this middleware answers with
+`database_busy` itself, a 503 page, rather than letting the error become a 500.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import MutableHeaders
@@ -27,6 +28,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from teilhabe import staff_sessions
+from teilhabe.api.pool import database_unavailable
 
 SessionFactory = Callable[[], AsyncSession]
 # The answer when the pool has no connection free: counted, 503, Retry-After.
@@ -73,7 +75,9 @@ class ServerSideSessions:
             try:
                 async with self._db() as db:
                     stored = await staff_sessions.load(db, session_id)
-            except PoolTimeoutError:
+            except (PoolTimeoutError, DBAPIError) as error:
+                if not database_unavailable(error):
+                    raise
                 # Refused before the app runs: the page is shown as to someone signed out,
                 # the session stays as it is.
                 scope["session"] = _Session()
@@ -91,7 +95,9 @@ class ServerSideSessions:
                 live_id = session_id if stored is not None else None
                 try:
                     cookie = await self._persist(live_id, stored, session)
-                except PoolTimeoutError:
+                except (PoolTimeoutError, DBAPIError) as error:
+                    if not database_unavailable(error):
+                        raise
                     # Not a 500 after all: what the session was to become (signed in,
                     # signed out, a message for the next page) was not kept.
                     refused = True

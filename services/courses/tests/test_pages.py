@@ -81,6 +81,15 @@ async def household(
     return event
 
 
+def enrolment(token: str, family: HouseholdAssigned, position: int = 1) -> dict[str, str]:
+    """The enrol form as posted for person `position` of `family`."""
+    return {
+        "csrf_token": token,
+        "allocation_notice_number": family.allocation_notice_number,
+        "member_id": str(family.members[position - 1].member_id),
+    }
+
+
 async def new_course(
     api: httpx.AsyncClient, identity: RunningDevProvider, **overrides: Any
 ) -> dict[str, Any]:
@@ -475,11 +484,7 @@ async def test_enrolling_fills_the_seat_then_the_waitlist_and_a_freed_seat_is_of
 
     waiting = await coordinator.post(
         enrol_url,
-        data={
-            "csrf_token": token,
-            "allocation_notice_number": single.allocation_notice_number,
-            "member_id": str(single.members[0].member_id),
-        },
+        data=enrolment(token, single),
     )
     assert waiting.status_code == 303
     detail = await coordinator.get(waiting.headers["location"])
@@ -598,11 +603,7 @@ async def test_enrol_page_says_what_it_cannot_find(
     family = await household(courses_database, AgeGroup.ADULT)
     refused = await coordinator.post(
         f"/ui/kurse/{ended['id']}/anmelden",
-        data={
-            "csrf_token": token,
-            "allocation_notice_number": family.allocation_notice_number,
-            "member_id": str(family.members[0].member_id),
-        },
+        data=enrolment(token, family),
     )
     assert refused.status_code == 422
     assert error_next_to(refused, "member_id") == (
@@ -637,11 +638,7 @@ async def test_caseworkers_enrol_the_people_in_their_care_and_no_other_teams(
     token = form_token(found)
     seated = await browser.post(
         enrol_url,
-        data={
-            "csrf_token": token,
-            "allocation_notice_number": own.allocation_notice_number,
-            "member_id": second,
-        },
+        data=enrolment(token, own, 2),
     )
     assert seated.status_code == 303, seated.text
     assert seated.headers["location"] == "/ui/"
@@ -668,11 +665,7 @@ async def test_caseworkers_enrol_the_people_in_their_care_and_no_other_teams(
     assert 'name="member_id"' not in searched.text
     refused = await browser.post(
         enrol_url,
-        data={
-            "csrf_token": token,
-            "allocation_notice_number": other.allocation_notice_number,
-            "member_id": str(other.members[0].member_id),
-        },
+        data=enrolment(token, other),
     )
     assert refused.status_code == 422
     assert error_next_to(refused, "allocation_notice_number").startswith(

@@ -26,6 +26,11 @@ RETRY_AFTER_SECONDS = 2
 _REFUSED_STATES = frozenset({"53300", "57P03"})
 
 
+# The errors `database_unavailable` sorts: every pool timeout, and those driver errors that
+# are about the connection rather than the statement.
+CONNECTION_ERRORS = (PoolTimeoutError, DBAPIError)
+
+
 def database_unavailable(error: BaseException) -> bool:
     """No connection to work with, for the moment: retrying later may succeed."""
     if isinstance(error, PoolTimeoutError):
@@ -43,8 +48,6 @@ def count_pool_exhausted(service: str, path: str) -> None:
 
 
 def install_pool_exhaustion_handler(app: FastAPI, service: str) -> None:
-    @app.exception_handler(PoolTimeoutError)
-    @app.exception_handler(DBAPIError)
     async def pool_exhausted(request: Request, error: Exception) -> JSONResponse:
         if not database_unavailable(error):
             raise error  # any other database error stays a 500, logged with its trace
@@ -56,3 +59,6 @@ def install_pool_exhaustion_handler(app: FastAPI, service: str) -> None:
             code="database-busy",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+
+    for error_class in CONNECTION_ERRORS:
+        app.add_exception_handler(error_class, pool_exhausted)

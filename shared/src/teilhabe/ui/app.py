@@ -10,13 +10,16 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from teilhabe.api.pool import RETRY_AFTER_SECONDS, count_pool_exhausted, database_unavailable
+from teilhabe.api.pool import (
+    CONNECTION_ERRORS,
+    RETRY_AFTER_SECONDS,
+    count_pool_exhausted,
+    database_unavailable,
+)
 from teilhabe.api.problems import NotFound, ProblemError
 from teilhabe.api.security import install_internal_error_handler
 from teilhabe.auth import SigningKeysUnavailableError, public_endpoint
@@ -108,12 +111,13 @@ def mount_staff_ui(
     install_internal_error_handler(pages)
     database_busy = _pool_exhaustion_page(settings.service_name)
 
-    @pages.exception_handler(PoolTimeoutError)
-    @pages.exception_handler(DBAPIError)
     async def pool_exhausted(request: Request, error: Exception) -> Response:
         if not database_unavailable(error):
             raise error  # any other database error stays a 500, logged with its trace
         return await database_busy(request)
+
+    for error_class in CONNECTION_ERRORS:
+        pages.add_exception_handler(error_class, pool_exhausted)
 
     pages.add_middleware(
         ServerSideSessions,

@@ -19,8 +19,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request, cookie_parser
@@ -28,7 +26,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from teilhabe import staff_sessions
-from teilhabe.api.pool import database_unavailable
+from teilhabe.api.pool import CONNECTION_ERRORS, database_unavailable
 
 SessionFactory = Callable[[], AsyncSession]
 # The answer when the pool has no connection free: counted, 503, Retry-After.
@@ -75,7 +73,7 @@ class ServerSideSessions:
             try:
                 async with self._db() as db:
                     stored = await staff_sessions.load(db, session_id)
-            except (PoolTimeoutError, DBAPIError) as error:
+            except CONNECTION_ERRORS as error:
                 if not database_unavailable(error):
                     raise
                 # Refused before the app runs: the page is shown as to someone signed out,
@@ -95,7 +93,7 @@ class ServerSideSessions:
                 live_id = session_id if stored is not None else None
                 try:
                     cookie = await self._persist(live_id, stored, session)
-                except (PoolTimeoutError, DBAPIError) as error:
+                except CONNECTION_ERRORS as error:
                     if not database_unavailable(error):
                         raise
                     # Not a 500 after all: what the session was to become (signed in,

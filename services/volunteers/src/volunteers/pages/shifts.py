@@ -5,8 +5,9 @@ to coordinators alone, as in the API."""
 # No `from __future__ import annotations`: FastAPI reads the route signatures at runtime.
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -133,18 +134,13 @@ async def shift_page(
 async def sign_up(
     request: Request, shift_id: uuid.UUID, session: DbSession, principal: OwnVolunteer, rules: Rules
 ) -> Response:
-    form = await ui.FormAction.read(request, session, conflicts=SIGNUP_CONFLICTS, status=409)
-    taken = await form.call(
-        shifts.sign_up(session=session, principal=principal, shift_id=shift_id, rules=rules)
-    )
-    return await _back_to_shift(
+    return await _act_on_shift(
         request,
         session,
         principal,
         shift_id,
-        form,
-        succeeded=taken is not None,
-        message=form.texts.gettext("You are signed up for this shift. Thank you!"),
+        partial(shifts.sign_up, rules=rules),
+        done=ui.N_("You are signed up for this shift. Thank you!"),
     )
 
 
@@ -154,18 +150,13 @@ async def sign_up(
 async def give_back(
     request: Request, shift_id: uuid.UUID, session: DbSession, principal: OwnVolunteer
 ) -> Response:
-    form = await ui.FormAction.read(request, session, conflicts=SIGNUP_CONFLICTS, status=409)
-    given = await form.call(
-        shifts.cancel_signup(session=session, principal=principal, shift_id=shift_id)
-    )
-    return await _back_to_shift(
+    return await _act_on_shift(
         request,
         session,
         principal,
         shift_id,
-        form,
-        succeeded=given is not None,
-        message=form.texts.gettext("You are no longer signed up for this shift."),
+        shifts.cancel_signup,
+        done=ui.N_("You are no longer signed up for this shift."),
     )
 
 
@@ -175,37 +166,34 @@ async def give_back(
 async def cancel_shift(
     request: Request, shift_id: uuid.UUID, session: DbSession, principal: Staff
 ) -> Response:
-    form = await ui.FormAction.read(request, session, conflicts=SIGNUP_CONFLICTS, status=409)
-    cancelled = await form.call(
-        shifts.cancel_shift(session=session, principal=principal, shift_id=shift_id)
-    )
-    return await _back_to_shift(
+    return await _act_on_shift(
         request,
         session,
         principal,
         shift_id,
-        form,
-        succeeded=cancelled is not None,
-        message=form.texts.gettext(
-            "The shift is cancelled; the volunteers signed up for it are told."
-        ),
+        shifts.cancel_shift,
+        done=ui.N_("The shift is cancelled; the volunteers signed up for it are told."),
     )
 
 
-async def _back_to_shift(
+async def _act_on_shift(
     request: Request,
     session: DbSession,
     principal: Principal,
     shift_id: uuid.UUID,
-    form: ui.FormAction,
+    use_case: Callable[..., Awaitable[object | None]],
     *,
-    succeeded: bool,
-    message: str,
+    done: str,
 ) -> Response:
-    """After a volunteer's or coordinator's action on a shift: its page with `message`, or
-    the page again with the action's errors."""
-    if succeeded:
-        return form.done(ui.page_path(request, "shift", shift_id=shift_id), message)
+    """A volunteer's or coordinator's action on a shift (`use_case` of the session, the
+    person and the shift), posted from its page: back to the page with `done` said, or the
+    page again with the action's errors."""
+    form = await ui.FormAction.read(request, session, conflicts=SIGNUP_CONFLICTS, status=409)
+    acted = use_case(session=session, principal=principal, shift_id=shift_id)
+    if await form.call(acted) is not None:
+        return form.done(
+            ui.page_path(request, "shift", shift_id=shift_id), form.texts.gettext(done)
+        )
     return await form.again(
         lambda errors: _shift_page(request, session, principal, shift_id, errors)
     )

@@ -3,13 +3,13 @@ shared with allocated people, deleted after the offer ends (retention as data)."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import asyncpg
 import httpx
 from courses.retention import RETENTION
 from teilhabe.auth import Role
-from teilhabe.clock import today
+from teilhabe.clock import on_day, today
 from teilhabe.db import asyncpg_dsn, create_engine, create_session_factory
 from teilhabe.events.households import AgeGroup
 from teilhabe.retention import run as retention_run
@@ -45,13 +45,13 @@ async def sql(database_url: str, query: str, *args: object) -> list[asyncpg.Reco
         await connection.close()
 
 
-async def run_guest_retention(database_url: str) -> int:
+async def run_guest_retention(database_url: str, now: datetime | None = None) -> int:
     """One retention run of the guest rule, as the retention timer runs it."""
     engine = create_engine(database_url, pool_size=1)
     try:
         async with create_session_factory(engine)() as session, session.begin():
             return await retention_run.remove_slice(
-                session, RETENTION.rule("guest"), now=datetime.now(UTC)
+                session, RETENTION.rule("guest"), now=now or datetime.now(UTC)
             )
     finally:
         await engine.dispose()
@@ -198,3 +198,35 @@ async def test_a_guests_data_is_deleted_the_day_after_the_offer_ends(
     # The offer itself and its counts stay (kept three years, without the guest).
     detail = (await courses.get(f"/courses/{ended['id']}", headers=coordinator)).json()
     assert (detail["guests"], detail["enrolled"]) == ([], 0)
+
+
+async def test_the_day_after_the_offer_ended_begins_at_midnight_in_duelmen(
+    courses: httpx.AsyncClient, coordinator: dict[str, str], courses_database: str
+) -> None:
+    # Half an hour before and after midnight in Berlin, when it is still the day before
+    # in UTC (the server's zone here): the guest stays, then goes.
+    course = await new_course(courses, coordinator, **cafe(seats=5))
+    joined = await courses.post(
+        f"/courses/{course['id']}/guests",
+        json={"name": "Hedwig Lammers", "contact": "02594 12345"},
+        headers=coordinator,
+    )
+    assert joined.status_code == 201
+    ended_on = date(2026, 3, 10)
+    await sql(
+        courses_database,
+        "UPDATE course SET starts_on = $2, ends_on = $2 WHERE id = $1",
+        course["id"],
+        ended_on,
+    )
+
+    async def guests() -> list[str]:
+        rows = await sql(
+            courses_database, "SELECT name FROM guest WHERE course_id = $1", course["id"]
+        )
+        return [row["name"] for row in rows]
+
+    await run_guest_retention(courses_database, on_day(ended_on, time(23, 30)))
+    assert await guests() == ["Hedwig Lammers"]
+    await run_guest_retention(courses_database, on_day(ended_on + timedelta(days=1), time(0, 30)))
+    assert await guests() == []
